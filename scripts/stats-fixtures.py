@@ -1,0 +1,334 @@
+#!/usr/bin/env python3
+"""Reference values for src/stats, computed independently with scipy/numpy.
+
+Writes test/stats/fixtures/scipy-expected.json, which test/stats/*.test.ts compare the
+TypeScript implementation against. Rerun after changing a sample or adding a case:
+
+    python3 scripts/stats-fixtures.py          # from the repository root
+    node --import tsx --test test/stats/*.test.ts
+
+Needs python3 with numpy and scipy (generated with the versions recorded under "meta"; the
+mannwhitneyu 'auto' rule checked here is scipy 1.17's). Output is deterministic: random samples
+use fixed numpy seeds and are stored in the JSON, so the tests never regenerate them.
+
+Quantities scipy does not provide (Holm adjustment, the log-scale ratio-of-means interval,
+hyperfine's relative error, modified z-score outliers) are computed here from their textbook
+formulas with plain loops, not by porting the TypeScript code.
+"""
+
+import json
+import math
+import os
+import sys
+import warnings
+
+import numpy as np
+import scipy
+from scipy import special, stats
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, "test", "stats", "fixtures", "scipy-expected.json")
+
+
+def f(x):
+    """numpy scalar -> plain float (json cannot hold numpy types; NaN is a bug here)."""
+    x = float(x)
+    if math.isnan(x):
+        raise ValueError("NaN in fixtures")
+    return x
+
+
+def fl(xs):
+    return [f(x) for x in xs]
+
+
+# ---------------------------------------------------------------------------------------------
+# Samples
+
+rng = np.random.RandomState(20240601)
+LARGE_A = fl(np.round(rng.normal(100.0, 15.0, 200), 6))
+LARGE_B = fl(np.round(rng.normal(96.0, 20.0, 180), 6))
+# Rounded to integers so the large-n Mann-Whitney case also exercises the tie correction.
+LARGE_TIED_A = fl(np.round(rng.normal(50.0, 5.0, 150)))
+LARGE_TIED_B = fl(np.round(rng.normal(51.5, 5.0, 120)))
+LATENCY = fl(np.round(rng.lognormal(3.0, 0.25, 40), 4))
+
+SAMPLES = {
+    "n2": [10.0, 12.0],
+    "n3": [1.0, 2.0, 4.0],
+    "n1": [7.25],
+    "ties": [1.0, 2.0, 2.0, 3.0, 3.0, 3.0, 4.0],
+    "identical": [5.0, 5.0, 5.0, 5.0],
+    "outlier": [10.1, 10.3, 9.9, 10.0, 10.2, 25.0, 10.1, 9.95],
+    "two_sided_outliers": [50.0, 51.0, 49.5, 50.5, 50.2, 49.8, 10.0, 90.0, 50.1],
+    "mad_zero_far": [5.0, 5.0, 5.0, 5.0, 5.0, 5.0, 5.0, 100.0],
+    "mad_zero_near": [5.0, 5.0, 5.0, 6.0],
+    "negative_mean": [-3.0, -2.5, -4.0, -3.5],
+    "zero_mean": [-1.0, 1.0, -2.0, 2.0],
+    "tokens_per_s": [41.2, 43.8, 40.9, 44.1, 42.7, 43.0, 41.8, 42.2, 45.0, 42.9],
+    "latency": LATENCY,
+    "large": LARGE_A,
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Distributions
+
+
+def distribution_fixtures():
+    normal = [{"x": x, "cdf": f(special.ndtr(x))} for x in
+              [-37.5, -30.0, -20.0, -10.0, -8.3, -5.0, -3.0, -2.0, -1.96, -1.5, -1.0, -0.5, -1e-3,
+               0.0, 1e-8, 0.3, 0.7, 1.0, 1.5, 1.96, 2.0, 2.5, 3.0, 5.0, 8.0]]
+    normal_quantile = [{"p": p, "x": f(special.ndtri(p))} for p in
+                       [1e-300, 1e-100, 1e-12, 1e-6, 0.001, 0.025, 0.05, 0.3, 0.5, 0.7, 0.95, 0.975,
+                        0.995, 0.999999]]
+    dfs = [1, 2, 3, 4.5, 7.3, 10, 29.87, 100, 1000, 12345.6]
+    ts = [-1e6, -50.0, -10.0, -3.0, -2.0, -1.0, -0.1, 0.0, 0.05, 0.5, 1.0, 2.2, 4.0, 12.0, 300.0]
+    t_cdf = [{"t": t, "df": df, "cdf": f(stats.t.cdf(t, df))} for df in dfs for t in ts]
+    ps = [1e-12, 1e-6, 0.001, 0.005, 0.025, 0.05, 0.1, 0.3, 0.5, 0.7, 0.9, 0.95, 0.975, 0.995, 0.999999]
+    t_quantile = [{"p": p, "df": df, "t": f(stats.t.ppf(p, df))} for df in dfs for p in ps]
+    return {"normal_cdf": normal, "normal_quantile": normal_quantile, "t_cdf": t_cdf, "t_quantile": t_quantile}
+
+
+# ---------------------------------------------------------------------------------------------
+# Descriptive statistics and t intervals
+
+
+def modified_z_outliers(xs):
+    """Iglewicz-Hoaglin modified z; MAD = 0 falls back to 1.253314 * mean |x - median|."""
+    x = np.asarray(xs, dtype=float)
+    med = np.median(x)
+    dev = np.abs(x - med)
+    mad = np.median(dev)
+    if mad > 0:
+        z = 0.6745 * (x - med) / mad
+    else:
+        mean_ad = np.mean(dev)
+        z = (x - med) / (1.253314 * mean_ad) if mean_ad > 0 else np.zeros_like(x)
+    return [int(i) for i in np.nonzero(np.abs(z) > 3.5)[0]]
+
+
+def t_interval(xs, level):
+    x = np.asarray(xs, dtype=float)
+    n = len(x)
+    if n < 2:
+        return None
+    m = np.mean(x)
+    sem = stats.sem(x)  # ddof=1
+    if sem == 0:
+        return {"mean": f(m), "low": f(m), "high": f(m), "halfWidth": 0.0, "df": n - 1}
+    low, high = stats.t.interval(level, n - 1, loc=m, scale=sem)
+    return {"mean": f(m), "low": f(low), "high": f(high), "halfWidth": f((high - low) / 2), "df": n - 1}
+
+
+def summary_fixtures():
+    out = []
+    for name, xs in SAMPLES.items():
+        x = np.asarray(xs, dtype=float)
+        n = len(x)
+        sd = float(np.std(x, ddof=1)) if n >= 2 else 0.0
+        m = float(np.mean(x))
+        ci = t_interval(xs, 0.95)
+        out.append({
+            "name": name, "values": xs, "n": n, "mean": f(m), "median": f(np.median(x)),
+            "stddev": f(sd), "cv": None if m == 0 else f(sd / abs(m)),
+            "min": f(np.min(x)), "max": f(np.max(x)),
+            "ci95": None if ci is None else {k: ci[k] for k in ("low", "high", "halfWidth")},
+            "outliers": modified_z_outliers(xs),
+        })
+    return out
+
+
+def t_interval_fixtures():
+    out = []
+    for name in ("n2", "n3", "ties", "tokens_per_s", "latency", "large", "negative_mean"):
+        for level in (0.9, 0.95, 0.99):
+            out.append({"name": name, "values": SAMPLES[name], "level": level, **t_interval(SAMPLES[name], level)})
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Tests
+
+
+def welch_fixtures():
+    cases = {
+        "tokens_vs_shifted": (SAMPLES["tokens_per_s"], [40.1, 41.0, 39.8, 42.2, 40.5, 41.3, 40.0, 41.9]),
+        "n2_vs_n3": (SAMPLES["n2"], SAMPLES["n3"]),
+        "one_side_constant": ([5.0, 5.0, 5.0], [4.0, 6.0, 7.0, 5.5]),
+        "unequal_sizes": ([1.1, 2.3, 1.9], [2.8, 3.1, 2.9, 3.6, 3.3, 2.7, 3.0, 3.4, 3.2, 2.95]),
+        "ties": (SAMPLES["ties"], [2.0, 3.0, 3.0, 4.0, 5.0]),
+        "large": (LARGE_A, LARGE_B),
+        "negative_t": (LARGE_B[:30], LARGE_A[:25]),
+        "latency_vs_scaled": (LATENCY, [v * 1.05 + 0.3 for v in LATENCY[:35]]),
+    }
+    out = []
+    for name, (a, b) in cases.items():
+        r = stats.ttest_ind(a, b, equal_var=False)
+        out.append({"name": name, "a": a, "b": b, "t": f(r.statistic), "df": f(r.df), "p": f(r.pvalue)})
+    return out
+
+
+def mwu_auto_method(a, b):
+    """scipy 1.17 _mwu_choose_method, restated: both n > 8 -> asymptotic; else ties -> asymptotic; else exact."""
+    if len(a) > 8 and len(b) > 8:
+        return "asymptotic"
+    if len(set(a) | set(b)) < len(a) + len(b):
+        return "asymptotic"
+    return "exact"
+
+
+def mann_whitney_fixtures():
+    auto_cases = {
+        "exact_3v4": ([1.5, 3.2, 4.8], [2.1, 5.5, 6.0, 7.2]),
+        "exact_scipy_doc_5v4": ([19.0, 22.0, 16.0, 29.0, 24.0], [20.0, 11.0, 17.0, 12.0]),
+        "exact_1v5": ([3.5], [1.0, 2.0, 4.0, 5.0, 6.0]),
+        "exact_2v2": ([1.0, 2.0], [3.0, 4.0]),
+        "exact_8v8": ([0.5, 1.7, 2.2, 3.9, 4.1, 5.6, 6.3, 8.8], [1.1, 2.9, 3.3, 4.7, 7.0, 7.4, 9.1, 9.9]),
+        "exact_separated_8v8": ([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0],
+                                [11.0, 12.0, 13.0, 14.0, 15.0, 16.0, 17.0, 18.0]),
+        "exact_unequal_3v20": ([5.05, 9.95, 14.2], [float(v) for v in range(1, 21)]),
+        "exact_unequal_20v4": ([float(v) + 0.5 for v in range(20)], [3.25, 7.75, 30.0, 31.0]),
+        "exact_7v40": (fl(np.round(np.random.RandomState(7).normal(0.4, 1, 7), 9)),
+                       fl(np.round(np.random.RandomState(8).normal(0, 1, 40), 9))),
+        "asymptotic_9v9": ([0.3, 1.4, 2.5, 3.6, 4.7, 5.8, 6.9, 7.1, 8.2],
+                           [1.0, 2.05, 3.1, 4.2, 5.3, 6.4, 7.5, 8.6, 9.7]),
+        "ties_small": ([1.0, 2.0, 2.0, 3.0, 5.0], [2.0, 3.0, 3.0, 4.0, 6.0]),
+        "ties_small_unequal": (SAMPLES["ties"], [2.0, 3.0, 3.0, 4.0, 5.0]),
+        "identical": ([5.0, 5.0, 5.0], [5.0, 5.0, 5.0]),
+        "large": (LARGE_A, LARGE_B),
+        "large_ties": (LARGE_TIED_A, LARGE_TIED_B),
+        "n2_vs_n3": (SAMPLES["n2"], SAMPLES["n3"]),
+    }
+    out = []
+    for name, (a, b) in auto_cases.items():
+        r = stats.mannwhitneyu(a, b, alternative="two-sided", method="auto")
+        # Our restatement of scipy's 'auto' rule must agree with what scipy actually did.
+        r2 = stats.mannwhitneyu(a, b, alternative="two-sided", method=mwu_auto_method(a, b))
+        assert r.pvalue == r2.pvalue, (name, r.pvalue, r2.pvalue)
+        out.append({"name": name, "a": a, "b": b, "requested": "auto", "method": mwu_auto_method(a, b),
+                    "u": f(r.statistic), "p": f(r.pvalue)})
+    forced = {
+        "forced_asymptotic_3v4": (auto_cases["exact_3v4"], "asymptotic"),
+        "forced_asymptotic_8v8": (auto_cases["exact_8v8"], "asymptotic"),
+        "forced_exact_9v9": (auto_cases["asymptotic_9v9"], "exact"),
+        "forced_exact_12v15": (([float(v) * 1.5 for v in range(12)], [float(v) * 1.1 + 0.05 for v in range(15)]), "exact"),
+    }
+    for name, ((a, b), method) in forced.items():
+        r = stats.mannwhitneyu(a, b, alternative="two-sided", method=method)
+        out.append({"name": name, "a": a, "b": b, "requested": method, "method": method,
+                    "u": f(r.statistic), "p": f(r.pvalue)})
+    # Without continuity correction (scipy use_continuity=False).
+    for name in ("ties_small", "large"):
+        a, b = auto_cases[name]
+        r = stats.mannwhitneyu(a, b, alternative="two-sided", method="asymptotic", use_continuity=False)
+        out.append({"name": name + "_no_continuity", "a": a, "b": b, "requested": "asymptotic", "continuity": False,
+                    "method": "asymptotic", "u": f(r.statistic), "p": f(r.pvalue)})
+    return out
+
+
+def holm_reference(ps):
+    """Holm step-down: k-th smallest (0-based) times (m - k), running max, cap 1, back to input order."""
+    m = len(ps)
+    order = sorted(range(m), key=lambda i: (ps[i], i))
+    adjusted = [0.0] * m
+    running = 0.0
+    for k, i in enumerate(order):
+        running = max(running, min(1.0, (m - k) * ps[i]))
+        adjusted[i] = running
+    return adjusted
+
+
+def holm_fixtures():
+    cases = [
+        [0.01, 0.04, 0.03, 0.005],
+        [0.2, 0.001, 0.5, 0.04, 0.04, 0.3],
+        [0.9, 0.8, 0.95],
+        [0.03],
+        [],
+        [0.0, 1.0, 0.02, 0.5],
+        [0.011, 0.012, 0.013, 0.014, 0.015, 0.3, 0.001, 0.049],
+    ]
+    out = []
+    for ps in cases:
+        adj = holm_reference(ps)
+        # Cross-check the loop against the closed form max_{j<=k} min(1, (m-j) p_(j)).
+        srt = sorted(ps)
+        m = len(ps)
+        closed = [min(1.0, max((m - j) * srt[j] for j in range(k + 1))) for k in range(m)]
+        assert sorted(adj) == closed, (ps, adj, closed)
+        out.append({"p": ps, "adjusted": adj})
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Ratio of means
+
+
+def ratio_fixture(name, a, b, level=0.95):
+    na, nb = len(a), len(b)
+    ma, mb = float(np.mean(a)), float(np.mean(b))
+    sa, sb = float(np.std(a, ddof=1)), float(np.std(b, ddof=1))
+    r = ma / mb
+    va = sa ** 2 / (na * ma ** 2)  # delta method: Var(log mean) ~ s^2 / (n m^2)
+    vb = sb ** 2 / (nb * mb ** 2)
+    se = math.sqrt(va + vb)
+    df = (va + vb) ** 2 / (va ** 2 / (na - 1) + vb ** 2 / (nb - 1))
+    tq = stats.t.ppf(0.5 + level / 2, df)
+    rel_sigma = r * math.sqrt((sa / ma) ** 2 + (sb / mb) ** 2)
+    welch = stats.ttest_ind(a, b, equal_var=False)
+    return {"name": name, "a": a, "b": b, "level": level, "ratio": f(r), "low": f(r * math.exp(-tq * se)),
+            "high": f(r * math.exp(tq * se)), "df": f(df), "relativeSigma": f(rel_sigma),
+            "welchP": f(welch.pvalue),
+            "mannWhitneyP": f(stats.mannwhitneyu(a, b, alternative="two-sided").pvalue)}
+
+
+def ratio_fixtures():
+    faster = [v * 1.3 for v in SAMPLES["tokens_per_s"]]
+    return [
+        ratio_fixture("tokens_1p3x", faster, SAMPLES["tokens_per_s"]),
+        ratio_fixture("tokens_1p3x_90", faster, SAMPLES["tokens_per_s"], 0.9),
+        ratio_fixture("latency_large", LARGE_B, LARGE_A),
+        ratio_fixture("small_n2_n3", [10.0, 12.0], [9.0, 11.5, 10.2]),
+        ratio_fixture("one_side_constant", [5.0, 5.0, 5.0], [4.0, 6.0, 7.0, 5.5]),
+        ratio_fixture("noisy_overlap", LATENCY[:20], LATENCY[20:]),
+    ]
+
+
+def relative_error_fixtures():
+    out = []
+    for ma, sa, mb, sb in [(1.5, 0.1, 1.0, 0.05), (0.02, 0.001, 0.05, 0.004), (200.0, 0.0, 100.0, 3.0), (-2.0, 0.5, 4.0, 1.0)]:
+        r = ma / mb
+        out.append({"ma": ma, "sa": sa, "mb": mb, "sb": sb, "ratio": r,
+                    "sigma": abs(r) * math.sqrt((sa / ma) ** 2 + (sb / mb) ** 2)})
+    return out
+
+
+def main():
+    # scipy warns about "catastrophic cancellation" for the constant groups we include on purpose.
+    warnings.filterwarnings("ignore", message="Precision loss occurred")
+    data = {
+        "meta": {
+            "generator": "scripts/stats-fixtures.py",
+            "python": sys.version.split()[0],
+            "numpy": np.__version__,
+            "scipy": scipy.__version__,
+        },
+        "distributions": distribution_fixtures(),
+        "summary": summary_fixtures(),
+        "tInterval": t_interval_fixtures(),
+        "welch": welch_fixtures(),
+        "mannWhitney": mann_whitney_fixtures(),
+        "holm": holm_fixtures(),
+        "ratio": ratio_fixtures(),
+        "relativeError": relative_error_fixtures(),
+    }
+    os.makedirs(os.path.dirname(OUT), exist_ok=True)
+    with open(OUT, "w") as fh:
+        json.dump(data, fh, indent=1, allow_nan=False)
+        fh.write("\n")
+    print(f"wrote {os.path.relpath(OUT, ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,40 @@
+// Command-line entry: commander wiring only. Each command lives in its own file and calls
+// the layers below with typed options; nothing below sees commander.
+import { Command, CommanderError } from 'commander';
+import { EXIT, UsageError } from './errors.ts';
+import { registerServe } from './serve.ts';
+import { registerTrain } from './train.ts';
+import { packageVersion } from '../reference/server/main.ts';
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('prism-bench')
+    .description('Benchmark speculative-decoding draft methods under identical settings, with statistics you can defend')
+    .version(packageVersion())
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .addHelpText('after', `
+Exit codes: 0 ok; 1 some cells failed or the gate found a regression; 2 usage or input error.
+Environment: NO_COLOR disables colour; output to a non-TTY is plain text.`);
+  registerServe(program);
+  registerTrain(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
+      return EXIT.usage;
+    }
+    const err = e as Error & { exitCode?: number };
+    console.error(`prism-bench: ${err.message}`);
+    if (e instanceof UsageError || err.name === 'SuiteError' || err.name === 'ResultError' || err.exitCode === EXIT.usage) return EXIT.usage;
+    return EXIT.failed;
+  }
+}

@@ -1,0 +1,39 @@
+// Progress for long jobs: a redrawn bar with ETA on a TTY, plain lines otherwise (CI logs).
+export class Progress {
+  private readonly tty: boolean;
+  private started = Date.now();
+  private lastLine = 0;
+
+  constructor(private readonly label: string, private readonly total: number, private readonly stream: NodeJS.WriteStream = process.stderr) {
+    this.tty = Boolean(stream.isTTY);
+  }
+
+  update(done: number, detail = ''): void {
+    const frac = this.total ? Math.min(1, done / this.total) : 0;
+    const elapsed = (Date.now() - this.started) / 1000;
+    const eta = frac > 0 ? elapsed / frac - elapsed : NaN;
+    const etaText = Number.isFinite(eta) ? formatDuration(eta) : '?';
+    if (this.tty) {
+      const width = 28, fill = Math.round(frac * width);
+      this.stream.write(`\r${this.label} [${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${done}/${this.total} ETA ${etaText} ${detail}`.slice(0, (this.stream.columns ?? 120) - 1).padEnd(Math.min(119, (this.stream.columns ?? 120) - 1)));
+    } else if (done === this.total || Date.now() - this.lastLine > 10_000) {
+      this.lastLine = Date.now();
+      this.stream.write(`${this.label}: ${done}/${this.total} (${(frac * 100).toFixed(0)}%, ETA ${etaText}) ${detail}\n`);
+    }
+  }
+
+  /** a line that should stay visible above the bar */
+  log(line: string): void {
+    if (this.tty) this.stream.write(`\r\x1b[K${line}\n`); else this.stream.write(line + '\n');
+  }
+
+  done(): void {
+    if (this.tty) this.stream.write('\n');
+  }
+}
+
+export function formatDuration(s: number): string {
+  if (s < 60) return `${Math.round(s)}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}

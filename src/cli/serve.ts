@@ -1,0 +1,56 @@
+import type { Command } from 'commander';
+import { serve } from '../reference/server/main.ts';
+import { DRAFT_METHODS, type DraftMethod } from '../reference/server/engine.ts';
+import { UsageError } from './errors.ts';
+import { intOption } from './options.ts';
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('start the embedded reference engine: an HTTP server speaking SGLang\'s native protocol')
+    .option('--draft <method>', `decoding mode: ${DRAFT_METHODS.join(' | ')}`, 'vanilla')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--port <port>', 'port to listen on (0 = any free port)', '30000')
+    .option('--model <dir>', 'model directory with manifest.json and model.safetensors (default: the shipped target)')
+    .option('--threads <n>', 'onnxruntime intra-op threads (default: one per core)')
+    .option('--draft-tokens <n>', 'tokens drafted per cycle (ngram)', '6')
+    .option('--ngram-min <n>', 'shortest n-gram prompt lookup matches', '1')
+    .option('--ngram-max <n>', 'longest n-gram prompt lookup tries first', '4')
+    .option('--max-body-bytes <n>', 'largest request body accepted', String(1 << 20))
+    .option('--fault-verify-delay-ms <ms>', 'planted fault for gate tests: sleep this long in every verify cycle', '0')
+    .option('--fault-accept-wrong-token', 'planted fault for audit tests: verification accepts one wrong token per request')
+    .option('--fault-ignore-temperature', 'planted fault for audit tests: decode greedily whatever the requested temperature')
+    .addHelpText('after', `
+Examples:
+  prism-bench serve --draft ngram --port 30000
+  curl -s localhost:30000/generate -d '{"text": "The jury said", "sampling_params": {"max_new_tokens": 32, "temperature": 0}}'
+
+The faults are off by default and exist only to prove that gate and audit catch them.`)
+    .action(async (o: Record<string, string | boolean | undefined>) => {
+      if (!DRAFT_METHODS.includes(o.draft as DraftMethod)) throw new UsageError(`--draft: unknown method '${String(o.draft)}'; use one of ${DRAFT_METHODS.join(', ')}`);
+      const running = await serve({
+        draft: o.draft as DraftMethod,
+        host: o.host as string,
+        port: intOption('--port', o.port, 0, 65535),
+        modelDir: o.model as string | undefined,
+        threads: o.threads === undefined ? undefined : intOption('--threads', o.threads, 1, 256),
+        draftTokens: intOption('--draft-tokens', o.draftTokens, 1, 64),
+        ngramMin: intOption('--ngram-min', o.ngramMin, 1, 64),
+        ngramMax: intOption('--ngram-max', o.ngramMax, 1, 64),
+        maxBodyBytes: intOption('--max-body-bytes', o.maxBodyBytes, 1024, 1 << 30),
+        faults: {
+          verifyDelayMs: intOption('--fault-verify-delay-ms', o.faultVerifyDelayMs, 0, 60_000),
+          acceptWrongToken: o.faultAcceptWrongToken === true,
+          ignoreTemperature: o.faultIgnoreTemperature === true,
+        },
+      });
+      await new Promise<void>((resolve) => {
+        const shutdown = (sig: string) => {
+          console.log(`${sig}: shutting down`);
+          running.stop().then(resolve, resolve);
+        };
+        process.once('SIGTERM', () => shutdown('SIGTERM'));
+        process.once('SIGINT', () => shutdown('SIGINT'));
+      });
+    });
+}

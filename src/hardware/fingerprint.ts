@@ -1,0 +1,42 @@
+// Collects the hardware fingerprint stored with every result. CPU, memory and OS come from
+// systeminformation; GPUs come from nvidia-smi directly, because si.graphics() finds NVIDIA
+// GPUs through lspci, which minimal containers lack, and misses driver/clock/power details.
+import os from 'node:os';
+import si from 'systeminformation';
+import { queryGpus, type NvidiaSmiOptions } from './nvidia.ts';
+import type { HardwareFingerprint } from './types.ts';
+
+export type CollectFingerprintOptions = {
+  /** passed to the nvidia-smi queries (command, timeout) */
+  nvidiaSmi?: NvidiaSmiOptions;
+};
+
+export async function collectFingerprint(options: CollectFingerprintOptions = {}): Promise<HardwareFingerprint> {
+  // only cheap si calls (each reads /proc or runs a trivial command); all in parallel
+  const [cpu, mem, osInfo, gpuResult] = await Promise.all([si.cpu(), si.mem(), si.osInfo(), queryGpus(options.nvidiaSmi)]);
+  const fp: HardwareFingerprint = {
+    cpu: {
+      manufacturer: cpu.manufacturer,
+      brand: cpu.brand,
+      model: String(cpu.model ?? ''),
+      // si reports 0 where it cannot tell; os.cpus() is always available as a fallback
+      physicalCores: cpu.physicalCores || cpu.cores || os.cpus().length,
+      logicalCores: cpu.cores || os.cpus().length,
+      speedGHz: cpu.speed || 0,
+    },
+    memory: { totalBytes: mem.total || os.totalmem() },
+    os: {
+      platform: osInfo.platform || process.platform,
+      distro: osInfo.distro,
+      release: osInfo.release,
+      kernel: osInfo.kernel || os.release(),
+      arch: osInfo.arch || process.arch,
+    },
+    node: { version: process.version },
+    gpus: gpuResult.gpus,
+    collectedAt: new Date().toISOString(),
+    hostname: os.hostname(),
+  };
+  if (gpuResult.warnings.length > 0) fp.warnings = gpuResult.warnings;
+  return fp;
+}

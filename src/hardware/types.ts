@@ -1,0 +1,54 @@
+// The hardware fingerprint recorded with every benchmark result, so numbers measured on different
+// machines are never compared silently. Declared as `type` aliases (not interfaces) so a
+// fingerprint is assignable to the result file's `Record<string, unknown>` field.
+
+/** One NVIDIA GPU as nvidia-smi reports it; null where nvidia-smi says [N/A] / [Not Supported]. */
+export type GpuInfo = {
+  /** nvidia-smi enumeration index (PCI bus order unless CUDA_DEVICE_ORDER says otherwise) */
+  index: number;
+  uuid: string | null;
+  name: string | null;
+  pciBusId: string | null;
+  driverVersion: string | null;
+  memoryTotalMiB: number | null;
+  maxSmClockMHz: number | null;
+  maxMemoryClockMHz: number | null;
+  /** enforced board power limit in watts */
+  powerLimitW: number | null;
+  persistenceMode: boolean | null;
+  /** e.g. "9.0"; null when the driver is too old to report it */
+  computeCapability: string | null;
+};
+
+/** A process holding a CUDA context, from `nvidia-smi --query-compute-apps`. */
+export type GpuProcess = {
+  gpuUuid: string;
+  pid: number;
+  processName: string;
+  /** null where nvidia-smi cannot attribute memory (e.g. MIG, some vGPU setups) */
+  usedMemoryMiB: number | null;
+};
+
+export type HardwareFingerprint = {
+  cpu: {
+    manufacturer: string;
+    brand: string;
+    /** the CPU model identifier as systeminformation reports it (on x86 the numeric model id, e.g. "106") */
+    model: string;
+    physicalCores: number;
+    logicalCores: number;
+    /** nominal clock in GHz; a VM may report 0 */
+    speedGHz: number;
+  };
+  memory: { totalBytes: number };
+  os: { platform: string; distro: string; release: string; kernel: string; arch: string };
+  node: { version: string };
+  gpus: GpuInfo[];
+  /** filled in by the caller, which knows which engine it drives */
+  engine?: { name: string; version: string };
+  /** ISO 8601 time of collection */
+  collectedAt: string;
+  hostname: string;
+  /** problems met while collecting (e.g. nvidia-smi present but failing); absent when none */
+  warnings?: string[];
+};

@@ -1,0 +1,66 @@
+// The reference target's architecture and where its files live. One place, read by training,
+// inference, the server and the benchmarks.
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+
+export interface DecoderConfig {
+  /** model width */
+  hidden: number;
+  heads: number;
+  layers: number;
+  /** SwiGLU inner width */
+  ffn: number;
+  vocab: number;
+  normEps: number;
+  ropeTheta: number;
+  /** longest sequence (prompt + generated) the engine accepts */
+  maxContext: number;
+  tieWordEmbeddings: true;
+}
+
+export const TARGET_CONFIG: DecoderConfig = {
+  hidden: 384,
+  heads: 6,
+  layers: 6,
+  ffn: 1024,
+  vocab: 4096,
+  normEps: 1e-5,
+  ropeTheta: 10000,
+  maxContext: 1024,
+  tieWordEmbeddings: true,
+};
+
+export interface TargetTraining {
+  seed: number;
+  steps: number;
+  batch: number;
+  seqLen: number;
+  lr: number;
+  minLr: number;
+  warmupSteps: number;
+  weightDecay: number;
+  gradClip: number;
+  evalEvery: number;
+  evalBatches: number;
+  checkpointEvery: number;
+}
+
+export const TARGET_TRAINING: TargetTraining = {
+  seed: 20261126,
+  steps: 1100,
+  batch: 16,
+  seqLen: 256,
+  lr: 2e-3,
+  minLr: 2e-4,
+  warmupSteps: 50,
+  weightDecay: 0.1,
+  gradClip: 1.0,
+  evalEvery: 100,
+  evalBatches: 4,
+  checkpointEvery: 25,
+};
+
+export const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const MODELS_DIR = join(PACKAGE_ROOT, 'models');
+export const TOKENIZER_PATH = join(MODELS_DIR, 'tokenizer.json');
+export const TARGET_DIR = join(MODELS_DIR, 'target');

@@ -1,0 +1,49 @@
+// Reads safetensors files (an 8-byte little-endian header length, a JSON header, raw data):
+// the weight format the field uses, so shipped weights open in other tools unchanged.
+import { readFileSync } from 'node:fs';
+
+export interface SafeTensor {
+  dtype: 'F16' | 'BF16' | 'F32';
+  shape: number[];
+  data: Float32Array;
+}
+
+export function readSafetensors(path: string): { tensors: Map<string, SafeTensor>; metadata: Record<string, string> } {
+  const buf = readFileSync(path);
+  if (buf.length < 8) throw new Error(`${path}: too short to be a safetensors file`);
+  const headerLen = Number(buf.readBigUInt64LE(0));
+  if (headerLen > buf.length - 8) throw new Error(`${path}: header length ${headerLen} runs past the end of the file`);
+  const header = JSON.parse(buf.subarray(8, 8 + headerLen).toString('utf8')) as Record<string, unknown>;
+  const base = 8 + headerLen;
+  const tensors = new Map<string, SafeTensor>();
+  let metadata: Record<string, string> = {};
+  for (const [name, info] of Object.entries(header)) {
+    if (name === '__metadata__') { metadata = info as Record<string, string>; continue; }
+    const { dtype, shape, data_offsets } = info as { dtype: string; shape: number[]; data_offsets: [number, number] };
+    const bytes = buf.subarray(base + data_offsets[0], base + data_offsets[1]);
+    const count = shape.reduce((a, b) => a * b, 1);
+    const data = new Float32Array(count);
+    if (dtype === 'F32') {
+      for (let i = 0; i < count; i++) data[i] = bytes.readFloatLE(i * 4);
+    } else if (dtype === 'F16') {
+      for (let i = 0; i < count; i++) data[i] = halfToFloat(bytes.readUInt16LE(i * 2));
+    } else if (dtype === 'BF16') {
+      const tmp = new Float32Array(1), u = new Uint32Array(tmp.buffer);
+      for (let i = 0; i < count; i++) { u[0] = bytes.readUInt16LE(i * 2) << 16; data[i] = tmp[0]; }
+    } else {
+      throw new Error(`${path}: tensor ${name} has dtype ${dtype}; only F16, BF16 and F32 are supported`);
+    }
+    if (bytes.length !== count * (dtype === 'F32' ? 4 : 2)) throw new Error(`${path}: tensor ${name} has ${bytes.length} bytes for shape [${shape}]`);
+    tensors.set(name, { dtype: dtype as SafeTensor['dtype'], shape, data });
+  }
+  return { tensors, metadata };
+}
+
+export function halfToFloat(h: number): number {
+  const s = h & 0x8000 ? -1 : 1;
+  const e = (h >> 10) & 0x1f;
+  const f = h & 0x3ff;
+  if (e === 0) return s * f * 2 ** -24;
+  if (e === 31) return f ? NaN : s * Infinity;
+  return s * (1 + f / 1024) * 2 ** (e - 15);
+}

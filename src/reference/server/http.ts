@@ -1,0 +1,166 @@
+// The reference engine's HTTP face, speaking SGLang's native protocol so the harness drives it
+// exactly as it drives SGLang: /health, /health_generate, /model_info, /server_info (and the
+// older /get_* names), POST /generate with optional SSE streaming.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { BadRequest, parseGenerateBody } from './validate.ts';
+import type { EngineResult, ReferenceEngine } from './engine.ts';
+
+export const ENGINE_NAME = 'prism-bench-reference';
+
+export interface ServerOptions {
+  modelPath: string;
+  version: string;
+  host: string;
+  port: number;
+  maxBodyBytes: number;
+  /** what server_info reports as the launch arguments */
+  serverArgs: Record<string, unknown>;
+}
+
+export interface ReferenceServer {
+  server: Server;
+  /** hands over the loaded engine; /health turns from 503 to 200 once setReady(true) follows */
+  setEngine(engine: ReferenceEngine): void;
+  setReady(ready: boolean): void;
+  close(): Promise<void>;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+const sendError = (res: ServerResponse, status: number, message: string) => sendJson(res, status, { error: { message, code: status } });
+
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) { reject(new BadRequest(`body: larger than the limit of ${limit} bytes; send a shorter prompt`)); req.resume(); return; }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * meta_info as SGLang returns it, plus fields SGLang lacks, prefixed prism_ (seconds):
+ * prism_draft_time_s: wall time spent drafting; prism_verify_time_s: wall time of target
+ * forward passes after prefill; prism_prefill_time_s; prism_draft_steps.
+ */
+export function metaInfo(id: string, promptTokens: number, r: EngineResult, e2eSeconds: number): Record<string, unknown> {
+  const s = r.stats;
+  const finish = s.finish === 'length'
+    ? { type: 'length', length: s.completionTokens }
+    : s.finish === 'eos' ? { type: 'stop', matched: r.tokens[r.tokens.length - 1] } : { type: 'stop', matched: r.matchedStop };
+  return {
+    id,
+    finish_reason: finish,
+    prompt_tokens: promptTokens,
+    completion_tokens: s.completionTokens,
+    cached_tokens: 0,
+    e2e_latency: e2eSeconds,
+    spec_verify_ct: s.verifyCycles,
+    spec_accept_length: s.verifyCycles ? s.completionTokens / s.verifyCycles : 0,
+    spec_accept_rate: s.proposedDrafts ? s.acceptedDrafts / s.proposedDrafts : 0,
+    spec_num_correct_drafts: s.acceptedDrafts,
+    spec_num_proposed_drafts: s.proposedDrafts,
+    spec_correct_drafts_histogram: s.acceptedHistogram,
+    prism_draft_time_s: s.draftMs / 1000,
+    prism_verify_time_s: s.verifyMs / 1000,
+    prism_prefill_time_s: s.prefillMs / 1000,
+    prism_draft_steps: s.draftSteps,
+  };
+}
+
+export function startServer(opts: ServerOptions): Promise<ReferenceServer> {
+  let ready = false;
+  let seedCounter = 0;
+  // the HTTP port opens before the model loads, so /health can say 503 while it does
+  let engine: ReferenceEngine | undefined;
+  const modelInfo = () => ({ model_path: opts.modelPath, tokenizer_path: opts.modelPath, is_generation: true, preferred_sampling_params: null, engine: ENGINE_NAME, version: opts.version });
+  const serverInfo = () => ({
+    ...opts.serverArgs,
+    version: opts.version,
+    engine: ENGINE_NAME,
+    internal_states: [{ avg_spec_accept_length: engine?.avgAcceptLength ?? 0, last_gen_throughput: engine?.lastThroughput ?? 0 }],
+  });
+
+  const handleGenerate = async (engine: ReferenceEngine, req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const tokenizer = engine.tokenizer;
+    const text = await readBody(req, opts.maxBodyBytes);
+    let raw: unknown;
+    try { raw = JSON.parse(text); } catch (e) { throw new BadRequest(`body: not valid JSON (${(e as Error).message})`); }
+    const body = parseGenerateBody(raw, {
+      vocab: tokenizer.vocabSize, maxContext: engine.model.maxContext,
+      encode: (t) => tokenizer.encode(t), defaultSeed: () => (Date.now() + seedCounter++) >>> 0,
+    });
+    const id = body.rid ?? randomUUID().replace(/-/g, '');
+    const started = performance.now();
+    let closed = false;
+    res.on('close', () => { if (!res.writableFinished) closed = true; });
+    if (!body.stream) {
+      const r = await engine.submit(body.request, undefined, () => closed);
+      sendJson(res, 200, { text: r.text, output_ids: r.tokens, meta_info: metaInfo(id, body.request.prompt.length, r, (performance.now() - started) / 1000) });
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    const chunk = (obj: unknown) => { if (!closed) res.write(`data: ${JSON.stringify(obj)}\n\n`); };
+    const r = await engine.submit(body.request, (tokens, cumulative) => {
+      chunk({ text: cumulative, output_ids: tokens.slice(), meta_info: { id, finish_reason: null, prompt_tokens: body.request.prompt.length, completion_tokens: tokens.length } });
+    }, () => closed);
+    chunk({ text: r.text, output_ids: r.tokens, meta_info: metaInfo(id, body.request.prompt.length, r, (performance.now() - started) / 1000) });
+    if (!closed) res.end('data: [DONE]\n\n');
+  };
+
+  const server = createServer((req, res) => {
+    const url = (req.url ?? '/').split('?')[0];
+    const route = `${req.method} ${url}`;
+    const fail = (e: unknown) => {
+      if (res.headersSent) { res.end(); return; }
+      if (e instanceof BadRequest) sendError(res, 400, e.message);
+      else sendError(res, 500, `internal error: ${(e as Error).message}`);
+    };
+    try {
+      switch (route) {
+        case 'GET /health':
+          return ready ? sendJson(res, 200, {}) : sendError(res, 503, 'model loading or warming up');
+        case 'GET /health_generate':
+          if (!ready || !engine) return sendError(res, 503, 'model loading or warming up');
+          engine.submit({ prompt: [engine.tokenizer.eosId], maxNewTokens: 1, sampling: { temperature: 0, topP: 1, topK: -1 }, ignoreEos: true, stop: [], stopTokenIds: [], seed: 0 })
+            .then(() => sendJson(res, 200, {}), fail);
+          return;
+        case 'GET /model_info': case 'GET /get_model_info':
+          return sendJson(res, 200, modelInfo());
+        case 'GET /server_info': case 'GET /get_server_info':
+          return sendJson(res, 200, serverInfo());
+        case 'POST /generate':
+          if (!ready || !engine) return sendError(res, 503, 'model loading or warming up; poll /health');
+          handleGenerate(engine, req, res).catch(fail);
+          return;
+        default:
+          if (['/generate', '/health', '/model_info', '/server_info'].includes(url)) return sendError(res, 405, `${req.method} is not allowed on ${url}`);
+          return sendError(res, 404, `no route ${url}; routes: GET /health, /health_generate, /model_info, /server_info, POST /generate`);
+      }
+    } catch (e) {
+      fail(e);
+    }
+  });
+  server.keepAliveTimeout = 5000;
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => {
+      resolve({
+        server,
+        setEngine: (e) => { engine = e; },
+        setReady: (r) => { ready = r && engine !== undefined; },
+        close: () => new Promise<void>((done) => { server.close(() => done()); server.closeAllConnections(); }),
+      });
+    });
+  });
+}

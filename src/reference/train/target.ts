@@ -1,0 +1,95 @@
+// `prism-bench train target`: tokenizes the corpus with the committed tokenizer and hands the
+// token stream to the numpy trainer (train_target.py), which checkpoints and resumes.
+import { mkdirSync, writeFileSync, renameSync, existsSync, rmSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { assembleCorpus } from './corpus.ts';
+import { Tokenizer } from '../model/tokenizer.ts';
+import { TARGET_CONFIG, TARGET_TRAINING, TARGET_DIR, TOKENIZER_PATH, PACKAGE_ROOT, type TargetTraining } from '../model/config.ts';
+
+export type TrainEvent =
+  | { event: 'step'; step: number; steps: number; loss: number; lr: number; grad_norm: number; tokens_per_s: number }
+  | { event: 'eval'; step: number; val_loss: number }
+  | { event: 'resume'; step: number }
+  | { event: 'done'; step: number; val_loss: number; history: { step: number; train_loss: number; val_loss: number }[] };
+
+export interface TrainTargetOptions {
+  outDir?: string;
+  workDir?: string;
+  /** overrides for quick experiments; the shipped weights use TARGET_TRAINING as is */
+  training?: Partial<TargetTraining>;
+  fresh?: boolean;
+  onEvent?: (e: TrainEvent) => void;
+  python?: string;
+}
+
+export async function trainTarget(opts: TrainTargetOptions = {}): Promise<{ manifestPath: string; valLoss: number }> {
+  const outDir = opts.outDir ?? TARGET_DIR;
+  const workDir = opts.workDir ?? join(PACKAGE_ROOT, '.cache', 'train', 'target');
+  const training = { ...TARGET_TRAINING, ...opts.training };
+  mkdirSync(outDir, { recursive: true });
+  mkdirSync(workDir, { recursive: true });
+  const checkpoint = join(workDir, 'checkpoint.npz');
+  if (opts.fresh && existsSync(checkpoint)) rmSync(checkpoint);
+
+  const tokenizer = Tokenizer.load(TOKENIZER_PATH);
+  const { documents, recipe } = assembleCorpus();
+  const streams = { train: [] as number[], validation: [] as number[] };
+  for (const doc of documents) {
+    const s = streams[doc.split];
+    for (const t of tokenizer.encode(doc.text)) s.push(t);
+    s.push(tokenizer.eosId);
+  }
+  const trainPath = join(workDir, 'train.u16'), valPath = join(workDir, 'val.u16');
+  writeFileSync(trainPath, Uint16Array.from(streams.train));
+  writeFileSync(valPath, Uint16Array.from(streams.validation));
+
+  const c = TARGET_CONFIG;
+  const job = {
+    model: { hidden: c.hidden, heads: c.heads, layers: c.layers, ffn: c.ffn, vocab: c.vocab, norm_eps: c.normEps, rope_theta: c.ropeTheta },
+    train: {
+      seed: training.seed, steps: training.steps, batch: training.batch, seq_len: training.seqLen, lr: training.lr,
+      min_lr: training.minLr, warmup_steps: training.warmupSteps, weight_decay: training.weightDecay,
+      grad_clip: training.gradClip, eval_every: training.evalEvery, eval_batches: training.evalBatches,
+      checkpoint_every: training.checkpointEvery,
+    },
+    train_tokens: trainPath, val_tokens: valPath, checkpoint,
+    output: join(outDir, 'model.safetensors'),
+  };
+  const jobPath = join(workDir, 'job.json');
+  writeFileSync(jobPath, JSON.stringify(job, null, 2));
+
+  const script = fileURLToPath(new URL('./train_target.py', import.meta.url));
+  const child = spawn(opts.python ?? 'python3', [script, jobPath], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let done: Extract<TrainEvent, { event: 'done' }> | undefined;
+  const lines = createInterface({ input: child.stdout });
+  lines.on('line', (line) => {
+    let e: TrainEvent;
+    try { e = JSON.parse(line) as TrainEvent; } catch { return; }
+    if (e.event === 'done') done = e;
+    opts.onEvent?.(e);
+  });
+  const code: number = await new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (c) => resolve(c ?? 1));
+  });
+  if (code !== 0 || !done) throw new Error(`train target: the trainer exited with code ${code}; rerun the same command to resume from ${checkpoint}`);
+
+  const manifest = {
+    name: 'reference-target',
+    architecture: 'llama-style decoder: RMSNorm, rotary positions (rotate-half), SwiGLU MLP, multi-head causal attention, tied embeddings',
+    config: c,
+    weights: { file: 'model.safetensors', dtype: 'float16', layout: 'Hugging Face Llama names, linear weights [out, in]' },
+    tokenizer: { file: '../tokenizer.json', vocabSize: tokenizer.vocabSize, eosId: tokenizer.eosId },
+    corpus: { recipe, trainTokens: streams.train.length, validationTokens: streams.validation.length },
+    training: { ...training, optimizer: 'AdamW (beta1 0.9, beta2 0.95, eps 1e-8), cosine decay after linear warmup', trainer: 'src/reference/train/train_target.py (numpy)' },
+    finalValidationLoss: done.val_loss,
+    history: done.history,
+  };
+  const manifestPath = join(outDir, 'manifest.json');
+  writeFileSync(manifestPath + '.tmp', JSON.stringify(manifest, null, 2) + '\n');
+  renameSync(manifestPath + '.tmp', manifestPath);
+  return { manifestPath, valLoss: done.val_loss };
+}

@@ -1,0 +1,283 @@
+// Helpers shared by the report exporters: number formatting per unit, "mean ± half-width",
+// the significance and noise marks with their legend, metric definitions, and defensive
+// readers for the untyped parts of a result (suite as run, hardware fingerprint).
+import type { Cell, Comparison, Interval, MetricValue, ResultFile } from '../result/schema.ts';
+import { METRIC_LIST, metricDefinition, type MetricDefinition } from '../metrics/definitions.ts';
+
+/** Decimal places per unit; units not listed get DEFAULT_DIGITS. */
+export const UNIT_DIGITS: Readonly<Record<string, number>> = {
+  'tok/s': 1,
+  x: 2,
+  'tok/cycle': 2,
+  ratio: 3,
+  ms: 2,
+};
+export const DEFAULT_DIGITS = 2;
+
+/** Coefficient of variation above which a metric (and so its cell) is flagged noisy. */
+export const NOISY_CV = 0.1;
+
+export const SIGNIFICANT_MARK = '*';
+export const NOISY_MARK = '!';
+/** Printed where a value is missing (metric not reported, cell failed or pending). */
+export const MISSING = '-';
+
+export function digitsFor(unit: string | undefined): number {
+  return unit !== undefined && Object.hasOwn(UNIT_DIGITS, unit) ? UNIT_DIGITS[unit] : DEFAULT_DIGITS;
+}
+
+/** Fixed-point with `digits` decimals; MISSING for absent or non-finite numbers. */
+export function formatNumber(x: number | null | undefined, digits: number): string {
+  if (typeof x !== 'number' || !Number.isFinite(x)) return MISSING;
+  const s = x.toFixed(digits);
+  // never print "-0.00"
+  return /^-0(\.0*)?$/.test(s) ? s.slice(1) : s;
+}
+
+/** The metric's mean with `digits` decimals (default: by the metric's unit). */
+export function formatValue(metric: MetricValue | undefined, digits?: number): string {
+  if (!metric) return MISSING;
+  return formatNumber(metric.mean, digits ?? digitsFor(metric.unit));
+}
+
+/** "mean ± halfWidth" when the metric has an interval, else the plain mean. */
+export function formatWithInterval(metric: MetricValue | undefined, digits?: number): string {
+  if (!metric) return MISSING;
+  const d = digits ?? digitsFor(metric.unit);
+  const mean = formatNumber(metric.mean, d);
+  const hw = metric.interval?.halfWidth;
+  if (typeof hw !== 'number' || !Number.isFinite(hw)) return mean;
+  return `${mean} ± ${formatNumber(hw, d)}`;
+}
+
+/** p-values: three decimals, "<0.001" below that, MISSING when absent. */
+export function formatP(p: number | null | undefined): string {
+  if (typeof p !== 'number' || !Number.isFinite(p)) return MISSING;
+  return p < 0.001 ? '<0.001' : p.toFixed(3);
+}
+
+export function formatPercent(x: number, digits = 1): string {
+  return `${(x * 100).toFixed(digits)}%`;
+}
+
+/** Temperatures print as written in the suite: 0, 0.7, 1. */
+export function formatTemperature(t: number): string {
+  return String(t);
+}
+
+/** SIGNIFICANT_MARK when the comparison is significant, else ''. */
+export function significanceMark(comparison: Comparison | undefined | null): string {
+  return comparison?.significant === true ? SIGNIFICANT_MARK : '';
+}
+
+function cvOf(m: MetricValue): number | null {
+  if (typeof m.cv === 'number' && Number.isFinite(m.cv)) return m.cv;
+  if (typeof m.stddev === 'number' && Number.isFinite(m.stddev) && m.mean !== 0) return Math.abs(m.stddev / m.mean);
+  return null;
+}
+
+/** Why a metric is noisy: flagged outlier trials and/or CV above NOISY_CV; [] when it is not. */
+export function metricNoise(m: MetricValue): string[] {
+  const out: string[] = [];
+  const cv = cvOf(m);
+  if (cv !== null && cv > NOISY_CV) out.push(`CV ${formatPercent(cv)}`);
+  const outliers = Array.isArray(m.outliers) ? m.outliers : [];
+  if (outliers.length > 0) {
+    out.push(`outlier trial${outliers.length > 1 ? 's' : ''} ${outliers.map((i) => i + 1).join(', ')}`);
+  }
+  return out;
+}
+
+/** One "metric: reasons" string per noisy metric of the cell, in metric order. */
+export function noiseReasons(cell: Cell): string[] {
+  const out: string[] = [];
+  for (const [id, m] of orderedMetrics(cell)) {
+    const why = metricNoise(m);
+    if (why.length > 0) out.push(`${id} ${why.join(', ')}`);
+  }
+  return out;
+}
+
+export function isNoisy(cell: Cell): boolean {
+  return noiseReasons(cell).length > 0;
+}
+
+/** NOISY_MARK for a noisy cell, else ''. */
+export function noiseMark(cell: Cell): string {
+  return isNoisy(cell) ? NOISY_MARK : '';
+}
+
+/** The cell's metrics: known ids in METRIC_LIST order, then any others in their stored order. */
+export function orderedMetrics(cell: Cell): Array<[string, MetricValue]> {
+  const metrics = cell.metrics ?? {};
+  const known = METRIC_LIST.map((d) => d.id).filter((id) => Object.hasOwn(metrics, id));
+  const extra = Object.keys(metrics).filter((id) => !metricDefinition(id));
+  return [...known, ...extra].map((id) => [id, metrics[id]]);
+}
+
+/** Definitions of the metrics that appear in any cell (optionally only `only`), in METRIC_LIST order. */
+export function usedMetricDefinitions(result: ResultFile, only?: readonly string[]): MetricDefinition[] {
+  const seen = new Map<string, MetricDefinition>();
+  for (const cell of result.cells) {
+    for (const [id, m] of orderedMetrics(cell)) {
+      if (only && !only.includes(id)) continue;
+      if (seen.has(id)) continue;
+      seen.set(id, metricDefinition(id) ?? { id, label: m.label ?? id, unit: m.unit ?? '', direction: m.direction, definition: m.definition ?? '' });
+    }
+  }
+  const order = (id: string) => {
+    const i = METRIC_LIST.findIndex((d) => d.id === id);
+    return i < 0 ? METRIC_LIST.length : i;
+  };
+  return [...seen.values()].sort((a, b) => order(a.id) - order(b.id));
+}
+
+export function directionText(d: string): string {
+  return d === 'higher' ? 'higher is better' : d === 'lower' ? 'lower is better' : 'no direction';
+}
+
+/** The first clause of a definition (up to the first ";" or sentence end), for one-line summaries. */
+export function shortDefinition(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const m = /^(.*?)(;|\.(?=\s|$))/.exec(flat);
+  return m ? `${m[1]}${m[2] === '.' ? '.' : ''}` : flat;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Legend
+
+const INTERVAL_METHODS: Record<Interval['method'], string> = {
+  t: 'Student t over per-trial values',
+  bootstrap: 'percentile bootstrap over requests',
+  delta: 'delta method on the log ratio',
+};
+
+function allIntervals(result: ResultFile): Interval[] {
+  const out: Interval[] = [];
+  for (const cell of result.cells) {
+    for (const [, m] of orderedMetrics(cell)) if (m.interval) out.push(m.interval);
+  }
+  return out;
+}
+
+/** One line per mark/symbol, without a leading bullet. */
+export function legendLines(result: ResultFile): string[] {
+  const intervals = allIntervals(result);
+  const levels = [...new Set(intervals.map((i) => i.level).filter((l) => typeof l === 'number'))].sort((a, b) => a - b);
+  const methods = [...new Set(intervals.map((i) => i.method))].filter((m) => Object.hasOwn(INTERVAL_METHODS, m));
+  const levelText = levels.length === 0 ? '' : `${levels.map((l) => `${+(l * 100).toFixed(1)}%`).join('/')} `;
+  const methodText = methods.length === 0 ? '' : ` (${methods.map((m) => `${m}: ${INTERVAL_METHODS[m]}`).join('; ')})`;
+  return [
+    `± half the width of the ${levelText}confidence interval${methodText}; a plain number has no interval.`,
+    `${SIGNIFICANT_MARK} speedup differs significantly from the vanilla reference (Holm-adjusted Welch p over all comparisons in the run).`,
+    `${NOISY_MARK} noisy cell: some metric has outlier trials (modified Z-score; flagged, never dropped) or a coefficient of variation above ${formatPercent(NOISY_CV, 0)}.`,
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Grouping
+
+/** Distinct values in order of first appearance. */
+export function distinct<T>(xs: Iterable<T>): T[] {
+  return [...new Set(xs)];
+}
+
+export function methodLabel(cell: Pick<Cell, 'engine' | 'draft'>): string {
+  return `${cell.engine}/${cell.draft}`;
+}
+
+export function truncate(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const chars = [...flat];
+  return chars.length <= max ? flat : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Defensive readers for untyped result parts
+
+export type Json = Record<string, unknown>;
+
+export function isObj(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function obj(v: unknown): Json {
+  return isObj(v) ? v : {};
+}
+
+export function str(v: unknown): string | undefined {
+  if (typeof v === 'string' && v.trim() !== '') return v;
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  if (typeof v === 'boolean') return String(v);
+  return undefined;
+}
+
+export function num(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+/** A value from the suite as written: scalars as text, arrays comma-joined, null as "null". */
+export function plain(v: unknown): string | undefined {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return v.map((x) => plain(x) ?? MISSING).join(', ');
+  if (isObj(v)) return JSON.stringify(v);
+  return str(v);
+}
+
+/** "label: value" pairs describing the hardware fingerprint; fields that are missing are skipped. */
+export function hardwareLines(fingerprint: unknown): Array<[string, string]> {
+  const fp = obj(fingerprint);
+  const out: Array<[string, string]> = [];
+
+  const cpu = obj(fp.cpu);
+  const brand = str(cpu.brand) ?? str(cpu.model);
+  const manufacturer = str(cpu.manufacturer);
+  const phys = num(cpu.physicalCores);
+  const logical = num(cpu.logicalCores) ?? num(cpu.cores);
+  const cores = [phys !== undefined ? `${phys} physical` : undefined, logical !== undefined ? `${logical} logical` : undefined].filter(Boolean).join(' / ');
+  const cpuName = brand && manufacturer && !brand.includes(manufacturer) ? `${manufacturer} ${brand}` : brand ?? manufacturer;
+  if (cpuName || cores) out.push(['CPU', [cpuName, cores ? `${cores} cores` : undefined].filter(Boolean).join(', ')]);
+
+  const mem = num(obj(fp.memory).totalBytes);
+  if (mem !== undefined) out.push(['Memory', `${(mem / 2 ** 30).toFixed(1)} GiB`]);
+
+  const os = obj(fp.os);
+  const osName = [str(os.distro), str(os.release)].filter(Boolean).join(' ');
+  const osExtra = [str(os.platform), str(os.arch)].filter(Boolean).join(', ');
+  if (osName || osExtra) out.push(['OS', osName && osExtra ? `${osName} (${osExtra})` : osName || osExtra]);
+
+  const node = str(obj(fp.node).version);
+  if (node) out.push(['Node.js', node]);
+
+  if (Array.isArray(fp.gpus)) {
+    if (fp.gpus.length === 0) out.push(['GPUs', 'none detected']);
+    fp.gpus.forEach((g, i) => {
+      const gpu = obj(g);
+      const memMiB = num(gpu.memoryTotalMiB);
+      const driver = str(gpu.driverVersion);
+      const parts = [str(gpu.name) ?? 'unknown', memMiB !== undefined ? `${memMiB} MiB` : undefined, driver ? `driver ${driver}` : undefined];
+      out.push([`GPU ${i}`, parts.filter(Boolean).join(', ')]);
+    });
+  }
+  return out;
+}
+
+/** Draft tuning as "key=value" pairs (every field but name and method). */
+export function draftTuning(draft: unknown): string[] {
+  const d = obj(draft);
+  return Object.entries(d)
+    .filter(([k, v]) => k !== 'name' && k !== 'method' && v !== undefined)
+    .map(([k, v]) => `${k}=${plain(v) ?? MISSING}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// ANSI colors (the table exporter only; callers pass color=false for NO_COLOR / non-TTY)
+
+const ANSI = { red: 31, green: 32, yellow: 33, cyan: 36, grey: 90, bold: 1 } as const;
+export type AnsiColor = keyof typeof ANSI;
+
+export function paint(text: string, color: AnsiColor, enabled: boolean | undefined): string {
+  if (!enabled || text === '') return text;
+  const off = color === 'bold' ? 22 : 39;
+  return `\u001b[${ANSI[color]}m${text}\u001b[${off}m`;
+}

@@ -1,0 +1,280 @@
+// Markdown export in the layout papers use: per temperature, methods x datasets with
+// "speedup (τ pooled acceptance length)" and a Mean column; then the detailed per-cell table,
+// per-position acceptance, settings, hardware, fairness audit and metric definitions.
+import type { Cell, ResultFile } from '../result/schema.ts';
+import {
+  MISSING, directionText, distinct, draftTuning, formatNumber, formatP, formatTemperature,
+  formatValue, formatWithInterval, hardwareLines, legendLines, methodLabel, noiseMark,
+  noiseReasons, num, obj, plain, significanceMark, str, usedMetricDefinitions,
+} from './format.ts';
+import type { Exporter } from './types.ts';
+
+/** Escapes text for Markdown (table cells included): `\`, `|`, `*`, `<` and backticks; newlines become spaces. */
+export function mdEscape(text: string): string {
+  return text.replace(/\r\n|\r|\n/g, ' ').replace(/[\\|*<`]/g, (c) => `\\${c}`);
+}
+
+type Align = 'left' | 'right';
+
+/** A Markdown table with columns padded to equal width (cells must be escaped already). */
+export function mdTable(head: string[], rows: string[][], align: Align[]): string {
+  const width = (s: string) => [...s].length;
+  const widths = head.map((h, i) => Math.max(3, width(h), ...rows.map((r) => width(r[i] ?? ''))));
+  const pad = (s: string, i: number) => {
+    const fill = ' '.repeat(widths[i] - width(s));
+    return align[i] === 'right' ? fill + s : s + fill;
+  };
+  const line = (cells: string[]) => `| ${cells.map((c, i) => pad(c, i)).join(' | ')} |`;
+  const rule = `|${widths.map((w, i) => (align[i] === 'right' ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`;
+  return [line(head), rule, ...rows.map((r) => line(head.map((_, i) => r[i] ?? '')))].join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Summary: one table per temperature
+
+/** Speedup of a cell for the summary; vanilla without a speedup metric is the reference, 1 by definition. */
+function summarySpeedup(cell: Cell): number | undefined {
+  const m = cell.metrics.speedup;
+  if (m) return m.mean;
+  return cell.status === 'ok' && cell.method === 'vanilla' ? 1 : undefined;
+}
+
+function summaryCell(cell: Cell | undefined): string {
+  if (!cell) return MISSING;
+  if (cell.status !== 'ok') return cell.status;
+  const s = summarySpeedup(cell);
+  const tau = cell.metrics.accept_length_pooled;
+  const marks = mdEscape(significanceMark(cell.comparisons?.speedup) + noiseMark(cell));
+  const speed = s === undefined ? MISSING : `${formatNumber(s, 2)}x${marks}`;
+  return tau ? `${speed} (τ ${formatValue(tau, 2)})` : speed;
+}
+
+function summarySection(result: ResultFile): string[] {
+  const cells = result.cells;
+  const temps = distinct(cells.map((c) => c.temperature));
+  const datasets = distinct(cells.map((c) => c.dataset));
+  const out: string[] = ['## Speedup', ''];
+  for (const t of temps) {
+    const atT = cells.filter((c) => c.temperature === t);
+    const methods = distinct(atT.map(methodLabel));
+    const rows = methods.map((method) => {
+      const find = (ds: string) => atT.find((c) => methodLabel(c) === method && c.dataset === ds);
+      const speeds = datasets.map((ds) => find(ds)).filter((c): c is Cell => c?.status === 'ok').map(summarySpeedup).filter((s): s is number => s !== undefined);
+      let mean = MISSING;
+      if (speeds.length > 0) {
+        mean = `${formatNumber(speeds.reduce((a, b) => a + b, 0) / speeds.length, 2)}x`;
+        if (speeds.length < datasets.length) mean += ` (${speeds.length} of ${datasets.length})`;
+      }
+      return [mdEscape(method), ...datasets.map((ds) => summaryCell(find(ds))), mean];
+    });
+    out.push(
+      `### T = ${formatTemperature(t)}`,
+      '',
+      mdTable(['Method', ...datasets.map(mdEscape), 'Mean'], rows, ['left', ...datasets.map(() => 'right' as const), 'right']),
+      '',
+      'Each cell: speedup over vanilla decoding of the same engine, dataset and temperature, then the pooled acceptance length τ (tok/cycle, bonus token included) in parentheses; vanilla is the reference (1.00x). Mean: arithmetic mean of the speedup over datasets ("k of n" when only k datasets have a result).',
+      '',
+    );
+  }
+  out.push(...legendLines(result).map((l) => `- ${mdEscape(l)}`), '');
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Detailed table
+
+function trialsOf(cell: Cell): string {
+  const n = cell.metrics.throughput?.n;
+  if (typeof n === 'number') return String(n);
+  const ok = (cell.trials ?? []).filter((t) => t.status === 'ok').length;
+  return ok > 0 ? String(ok) : MISSING;
+}
+
+function detailedSection(result: ResultFile): string[] {
+  const head = ['Method', 'Dataset', 'T', 'Status', 'Throughput (tok/s)', 'Speedup (x)', 'Adj. p', 'τ pooled', 'τ mean', 'Draft ms/step', 'Verify ms/cycle', 'n'];
+  const align: Align[] = ['left', 'left', 'right', 'left', ...Array<Align>(8).fill('right')];
+  const rows = result.cells.map((cell) => {
+    const m = cell.metrics;
+    const cmp = cell.comparisons?.speedup;
+    const noisy = noiseMark(cell);
+    const status = cell.status + (noisy ? ` ${noisy}` : '');
+    const speedup = m.speedup ? formatWithInterval(m.speedup) + mdEscape(significanceMark(cmp)) : MISSING;
+    return [
+      mdEscape(methodLabel(cell)), mdEscape(cell.dataset), formatTemperature(cell.temperature), status,
+      formatWithInterval(m.throughput), speedup, formatP(cmp?.adjustedP),
+      formatWithInterval(m.accept_length_pooled), formatWithInterval(m.accept_length_mean),
+      formatWithInterval(m.draft_ms_per_step), formatWithInterval(m.verify_ms_per_cycle), trialsOf(cell),
+    ];
+  });
+  const out = [
+    '## Detailed results',
+    '',
+    mdTable(head, rows, align),
+    '',
+    'Values are mean ± half-width of the confidence interval (see the marks above). Adj. p: Holm-adjusted Welch p of the speedup against vanilla. τ pooled: completion tokens over verify cycles pooled over requests; τ mean: per-request mean of accepted drafts per cycle + 1. n: trials.',
+    '',
+  ];
+  const failed = result.cells.filter((c) => c.status === 'failed');
+  if (failed.length > 0) {
+    out.push('Failed cells:', '', ...failed.map((c) => `- ${mdEscape(c.id)}: ${mdEscape(c.error ?? 'no error recorded')}`), '');
+  }
+  const noisy = result.cells.filter((c) => noiseReasons(c).length > 0);
+  if (noisy.length > 0) {
+    out.push('Noisy cells (!):', '', ...noisy.map((c) => `- ${mdEscape(c.id)}: ${mdEscape(noiseReasons(c).join('; '))}`), '');
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Per-position acceptance
+
+function positionSection(result: ResultFile): string[] {
+  const cells = result.cells.filter((c) => c.method !== 'vanilla' && (c.positionAcceptance?.conditional?.length ?? 0) > 0);
+  if (cells.length === 0) return [];
+  const k = Math.max(...cells.map((c) => c.positionAcceptance!.conditional.length));
+  const positions = Array.from({ length: k }, (_, i) => `pos ${i + 1}`);
+  const rows = cells.map((c) => {
+    const pa = c.positionAcceptance!;
+    return [
+      mdEscape(methodLabel(c)), mdEscape(c.dataset), formatTemperature(c.temperature), formatNumber(pa.cycles, 0),
+      ...positions.map((_, i) => (i < pa.conditional.length ? formatNumber(pa.conditional[i], 3) : '')),
+    ];
+  });
+  return [
+    '## Per-position acceptance',
+    '',
+    mdTable(['Method', 'Dataset', 'T', 'Cycles', ...positions], rows, ['left', 'left', 'right', 'right', ...positions.map(() => 'right' as const)]),
+    '',
+    'Conditional acceptance rate at draft position i: verify cycles accepting at least i drafted tokens over cycles accepting at least i - 1.',
+    '',
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Settings, hardware, audit, definitions
+
+function suiteText(name: string | undefined, file: string | undefined): string {
+  if (name && file) return `${mdEscape(name)} (${mdEscape(file)})`;
+  return mdEscape(name ?? file ?? MISSING);
+}
+
+function settingsSection(result: ResultFile): string[] {
+  const suite = obj(result.suite);
+  const s = obj(suite.settings);
+  const v = (x: unknown) => mdEscape(plain(x) ?? MISSING);
+  const topK = num(s.topK);
+  const prompts = s.prompts === null ? 'all' : num(s.prompts) !== undefined ? `first ${s.prompts} per dataset` : MISSING;
+  const lines: Array<[string, string]> = [
+    ['Suite', suiteText(str(suite.name), str(suite.file) ?? str(result.suiteFile))],
+    ['Target', v(s.target)],
+    ['Temperatures', v(s.temperatures)],
+    ['top-p', v(s.topP)],
+    ['top-k', topK === -1 ? '-1 (disabled)' : v(s.topK)],
+    ['max_new_tokens', v(s.maxNewTokens)],
+    ['ignore_eos', v(s.ignoreEos)],
+    ['Batch size', v(s.batchSize)],
+    ['Prompts', prompts],
+    ['Seed', v(s.seed)],
+    ['Warmup', num(s.warmup) !== undefined ? `${s.warmup} request${s.warmup === 1 ? '' : 's'} per cell, discarded` : MISSING],
+    ['Trials', v(s.trials)],
+  ];
+  if (num(s.maxTrials) !== undefined) lines.push(['Max trials', v(s.maxTrials)]);
+  const targetCi = result.options?.targetCi;
+  if (typeof targetCi === 'number') lines.push(['Target CI', String(targetCi)]);
+  lines.push(['Quick', result.options?.quick ? 'yes' : 'no']);
+
+  const engines = Array.isArray(suite.engines) ? suite.engines.map(obj) : [];
+  const engineText = engines.map((e) => {
+    const name = str(e.name) ?? MISSING;
+    const label = str(e.label);
+    const version = str(obj(result.engines?.[name]).version);
+    return mdEscape(`${label && label !== name ? `${label} (${name})` : name}${version ? ` ${version}` : ''}`);
+  });
+  if (engineText.length > 0) lines.push(['Engines', engineText.join(', ')]);
+  const datasets = Array.isArray(suite.datasets) ? suite.datasets.map(obj) : [];
+  if (datasets.length > 0) {
+    lines.push(['Datasets', datasets.map((d) => mdEscape(`${str(d.name) ?? MISSING}${str(d.path) ? ` (${d.path})` : ''}`)).join(', ')]);
+  }
+
+  const out = ['## Settings', '', ...lines.map(([k, val]) => `- ${k}: ${val}`)];
+  const drafts = Array.isArray(suite.drafts) ? suite.drafts : [];
+  if (drafts.length > 0) {
+    out.push('- Drafts:');
+    for (const d of drafts) {
+      const draft = obj(d);
+      const tuning = draftTuning(draft);
+      const method = str(draft.method) ?? MISSING;
+      const desc = method === 'vanilla' && tuning.length === 0 ? 'vanilla (no drafting, the reference)' : [method, ...tuning].join(', ');
+      out.push(`  - ${mdEscape(str(draft.name) ?? MISSING)}: ${mdEscape(desc)}`);
+    }
+  }
+  out.push('');
+  return out;
+}
+
+function hardwareSection(result: ResultFile): string[] {
+  const lines = hardwareLines(result.fingerprint);
+  return [
+    '## Hardware',
+    '',
+    ...(lines.length > 0 ? lines.map(([k, val]) => `- ${k}: ${mdEscape(val)}`) : ['No hardware fingerprint recorded.']),
+    '',
+  ];
+}
+
+function auditSection(result: ResultFile): string[] {
+  const findings = result.audit;
+  const out = ['## Fairness audit', ''];
+  if (!findings) out.push('No audit recorded.');
+  else if (findings.length === 0) out.push('No findings.');
+  else {
+    for (const f of findings) {
+      out.push(`- **${f.severity}** (${mdEscape(f.check)})${f.cell ? ` ${mdEscape(f.cell)}` : ''}: ${mdEscape(f.message)}`);
+    }
+  }
+  out.push('');
+  return out;
+}
+
+function definitionsSection(result: ResultFile): string[] {
+  const defs = usedMetricDefinitions(result);
+  if (defs.length === 0) return [];
+  return [
+    '## Metric definitions',
+    '',
+    ...defs.map((d) => `- **${mdEscape(d.label)}** (${mdEscape(d.id)}; ${mdEscape(d.unit)}, ${directionText(d.direction)}): ${mdEscape(d.definition)}`),
+    '',
+  ];
+}
+
+function headerSection(result: ResultFile): string[] {
+  const suiteName = str(obj(result.suite).name) ?? result.runId;
+  return [
+    `# prism-bench report: ${mdEscape(suiteName)}`,
+    '',
+    `- Run: ${mdEscape(result.runId)} (${mdEscape(result.status ?? MISSING)})`,
+    `- Created: ${mdEscape(result.createdAt ?? MISSING)}; updated: ${mdEscape(result.updatedAt ?? MISSING)}`,
+    `- Tool: ${mdEscape(`${result.tool?.name ?? 'prism-bench'} ${result.tool?.version ?? ''}`.trim())}`,
+    '',
+  ];
+}
+
+export function renderMarkdown(result: ResultFile): string {
+  const parts = [
+    ...headerSection(result),
+    ...summarySection(result),
+    ...detailedSection(result),
+    ...positionSection(result),
+    ...settingsSection(result),
+    ...hardwareSection(result),
+    ...auditSection(result),
+    ...definitionsSection(result),
+  ];
+  while (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
+  return parts.join('\n') + '\n';
+}
+
+export const markdownExporter: Exporter = {
+  format: 'md',
+  render: (result) => renderMarkdown(result),
+};

@@ -1,0 +1,99 @@
+// Terminal export: one cli-table3 row per cell, then audit warnings/errors, noisy cells, the
+// legend and one-line metric definitions. ANSI colors only when opts.color is true.
+import Table from 'cli-table3';
+import type { Cell, ResultFile } from '../result/schema.ts';
+import {
+  MISSING, directionText, shortDefinition, formatTemperature, formatWithInterval, legendLines,
+  noiseMark, noiseReasons, paint, significanceMark, truncate, usedMetricDefinitions,
+} from './format.ts';
+import type { Exporter, RenderOptions } from './types.ts';
+
+/** Longest error text shown in a failed cell's row. */
+export const ERROR_WIDTH = 100;
+
+const NUMERIC: Array<{ id: string; head: string }> = [
+  { id: 'throughput', head: 'Throughput tok/s' },
+  { id: 'speedup', head: 'Speedup x' },
+  { id: 'accept_length_pooled', head: 'τ pooled' },
+  { id: 'accept_length_mean', head: 'τ mean' },
+  { id: 'draft_ms_per_step', head: 'Draft ms/step' },
+  { id: 'verify_ms_per_cycle', head: 'Verify ms/cycle' },
+  { id: 'ttft_ms', head: 'TTFT ms' },
+  { id: 'e2e_ms', head: 'E2E ms' },
+];
+const TEXT_HEADS = ['Engine', 'Draft', 'Dataset', 'T', 'Status'];
+
+function statusText(cell: Cell, color: boolean): string {
+  const mark = noiseMark(cell);
+  if (cell.status === 'ok') return paint('ok', 'green', color) + (mark ? ` ${paint(mark, 'yellow', color)}` : '');
+  if (cell.status === 'failed') return paint('failed', 'red', color);
+  return paint(cell.status, 'yellow', color);
+}
+
+function speedupText(cell: Cell, color: boolean): string {
+  const m = cell.metrics.speedup;
+  if (!m) return MISSING;
+  const cmp = cell.comparisons?.speedup;
+  const text = formatWithInterval(m);
+  const mark = significanceMark(cmp);
+  if (!mark) return text;
+  return paint(`${text}${mark}`, m.mean >= 1 ? 'green' : 'red', color);
+}
+
+function row(cell: Cell, color: boolean): Table.HorizontalTableRow {
+  const head = [cell.engine, cell.draft, cell.dataset, formatTemperature(cell.temperature), statusText(cell, color)];
+  if (cell.status !== 'ok' && Object.keys(cell.metrics ?? {}).length === 0) {
+    const text = cell.status === 'failed' ? truncate(cell.error ?? 'failed (no error recorded)', ERROR_WIDTH) : cell.status;
+    return [...head, { content: paint(text, cell.status === 'failed' ? 'red' : 'yellow', color), colSpan: NUMERIC.length, hAlign: 'left' }];
+  }
+  return [
+    ...head,
+    ...NUMERIC.map(({ id }) => (id === 'speedup' ? speedupText(cell, color) : formatWithInterval(cell.metrics[id]))),
+  ];
+}
+
+export function renderTable(result: ResultFile, opts: RenderOptions = {}): string {
+  const color = opts.color === true;
+  const table = new Table({
+    head: [...TEXT_HEADS, ...NUMERIC.map((c) => c.head)].map((h) => paint(h, 'bold', color)),
+    colAligns: [...TEXT_HEADS.map(() => 'left' as const), ...NUMERIC.map(() => 'right' as const)],
+    style: color ? { head: [], border: ['grey'], compact: true } : { head: [], border: [], compact: true },
+  });
+  for (const cell of result.cells) table.push(row(cell, color));
+
+  const lines: string[] = [table.toString()];
+
+  const findings = (result.audit ?? []).filter((f) => f.severity === 'warning' || f.severity === 'error');
+  if (findings.length > 0) {
+    lines.push('', 'Audit:');
+    for (const f of findings) {
+      const sev = paint(f.severity, f.severity === 'error' ? 'red' : 'yellow', color);
+      lines.push(`  ${sev} [${f.check}]${f.cell ? ` ${f.cell}` : ''}: ${f.message}`);
+    }
+  }
+
+  const noisy = result.cells.filter((c) => noiseReasons(c).length > 0);
+  if (noisy.length > 0) {
+    lines.push('', 'Noisy cells:');
+    for (const c of noisy) lines.push(`  ! ${c.id}: ${noiseReasons(c).join('; ')}`);
+  }
+
+  lines.push('', 'Legend:', ...legendLines(result).map((l) => `  ${l}`));
+
+  const defs = usedMetricDefinitions(result, NUMERIC.map((c) => c.id));
+  if (defs.length > 0) {
+    lines.push('', 'Metrics:');
+    for (const d of defs) {
+      const head = NUMERIC.find((c) => c.id === d.id)?.head ?? d.label;
+      const name = head.startsWith('τ') ? `${head} = ${d.label}` : d.label;
+      lines.push(`  ${name} (${d.unit}, ${directionText(d.direction)}): ${shortDefinition(d.definition)}`);
+    }
+    lines.push('  (full definitions in the Markdown report)');
+  }
+  return lines.join('\n') + '\n';
+}
+
+export const tableExporter: Exporter = {
+  format: 'table',
+  render: (result, opts) => renderTable(result, opts),
+};

@@ -1,0 +1,16 @@
+// The exporter interface every report format implements (hyperfine's shape: one exporter per format).
+import type { ResultFile } from '../result/schema.ts';
+
+export const REPORT_FORMATS = ['table', 'md', 'csv', 'json'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export interface RenderOptions {
+  /** ANSI colors; only the table format uses them. Callers pass false for NO_COLOR or a non-TTY. */
+  color?: boolean;
+}
+
+export interface Exporter {
+  format: ReportFormat;
+  /** The whole report as text, ending with a newline. */
+  render(result: ResultFile, opts: RenderOptions): string;
+}

@@ -1,0 +1,42 @@
+// Reads and writes result files. Writes are atomic (temp file + rename) so an interrupted
+// run never leaves a torn result.json; the runner calls saveResult after every cell.
+import { readFileSync, writeFileSync, renameSync, mkdirSync, appendFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { validateResult, ResultError, type ResultFile } from './schema.ts';
+
+export function writeFileAtomic(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+}
+
+export function saveResult(dir: string, result: ResultFile): string {
+  const path = join(dir, 'result.json');
+  result.updatedAt = new Date().toISOString();
+  writeFileAtomic(path, JSON.stringify(result, null, 2) + '\n');
+  return path;
+}
+
+/** Loads result.json (or the result.json inside a directory) and validates it. */
+export function loadResult(pathOrDir: string): ResultFile {
+  const path = pathOrDir.endsWith('.json') ? pathOrDir : join(pathOrDir, 'result.json');
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ResultError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)}) -- pass a result.json or the run directory that holds one`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new ResultError(`${path}: not valid JSON (${(e as Error).message}) -- the file is damaged; rerun with --resume on its directory`);
+  }
+  return validateResult(data, path);
+}
+
+/** Appends one JSON line; requests.jsonl grows as requests complete, so nothing measured is lost. */
+export function appendJsonLine(path: string, obj: unknown): void {
+  appendFileSync(path, JSON.stringify(obj) + '\n');
+}

@@ -1,0 +1,51 @@
+// Public API of the statistics module.
+
+export { summarize, modifiedZScores, outlierIndices, OUTLIER_Z, type Summary } from './descriptive.ts';
+export {
+  erf,
+  erfc,
+  logBeta,
+  logGamma,
+  normalCdf,
+  normalPdf,
+  normalQuantile,
+  normalSf,
+  regularizedIncompleteBeta,
+  tCdf,
+  tPdf,
+  tQuantile,
+  tSf,
+} from './distributions.ts';
+export {
+  bootstrapInterval,
+  bootstrapMean,
+  bootstrapRatioOfSums,
+  sampleSd,
+  tInterval,
+  DEFAULT_BOOTSTRAP_SEED,
+  DEFAULT_RESAMPLES,
+  type BootstrapInterval,
+  type BootstrapOptions,
+  type Interval,
+  type TInterval,
+} from './intervals.ts';
+export { mulberry32, randomIndex, type Rng } from './random.ts';
+export {
+  holm,
+  mannWhitneyU,
+  welchTTest,
+  type MannWhitneyMethod,
+  type MannWhitneyOptions,
+  type MannWhitneyResult,
+  type WelchResult,
+} from './tests.ts';
+export {
+  compareSamples,
+  ratioOfMeansInterval,
+  relativeError,
+  type Comparison,
+  type CompareOptions,
+  type Direction,
+  type RatioInterval,
+  type RelativeError,
+} from './compare.ts';

@@ -1,0 +1,176 @@
+// Two-sample hypothesis tests (both two-sided) and Holm's multiple-comparison adjustment.
+// Results are pinned to scipy 1.17 (ttest_ind(equal_var=False), mannwhitneyu) by
+// test/stats/tests.test.ts via scripts/stats-fixtures.py.
+
+import { mean } from 'simple-statistics';
+import { normalSf, tSf } from './distributions.ts';
+import { assertSample } from './guards.ts';
+import { sampleSd } from './intervals.ts';
+
+export interface WelchResult {
+  /** (mean(a) - mean(b)) / sqrt(va/na + vb/nb). */
+  t: number;
+  /** Welch-Satterthwaite degrees of freedom. */
+  df: number;
+  /** Two-sided p-value. */
+  p: number;
+  /**
+   * Set when the usual formula is undefined and a convention was applied instead of returning NaN:
+   *  - 'insufficient-data': a group has n < 2, so no variance estimate: t = 0, df = 0, p = 1
+   *    (no evidence either way).
+   *  - 'zero-variance': both groups are constant. Equal means: t = 0, p = 1; different means:
+   *    t = +-Infinity, p = 0 (the difference is certain given the data). df = na + nb - 2.
+   */
+  degenerate?: 'insufficient-data' | 'zero-variance';
+}
+
+/** Welch's unequal-variance t-test, two-sided; equals scipy.stats.ttest_ind(a, b, equal_var=False). */
+export function welchTTest(a: readonly number[], b: readonly number[]): WelchResult {
+  assertSample('welchTTest', a, 1);
+  assertSample('welchTTest', b, 1);
+  const na = a.length;
+  const nb = b.length;
+  if (na < 2 || nb < 2) return { t: 0, df: 0, p: 1, degenerate: 'insufficient-data' };
+  const ma = mean(a as number[]);
+  const mb = mean(b as number[]);
+  const ga = sampleSd(a) ** 2 / na; // squared standard error of each mean
+  const gb = sampleSd(b) ** 2 / nb;
+  const se2 = ga + gb;
+  if (se2 === 0) {
+    const diff = ma - mb;
+    const t = diff === 0 ? 0 : diff > 0 ? Infinity : -Infinity;
+    return { t, df: na + nb - 2, p: diff === 0 ? 1 : 0, degenerate: 'zero-variance' };
+  }
+  const t = (ma - mb) / Math.sqrt(se2);
+  const df = (se2 * se2) / ((ga * ga) / (na - 1) + (gb * gb) / (nb - 1));
+  return { t, df, p: Math.min(1, 2 * tSf(Math.abs(t), df)) };
+}
+
+export type MannWhitneyMethod = 'exact' | 'asymptotic';
+
+export interface MannWhitneyOptions {
+  /**
+   * 'auto' (default) follows scipy 1.17's _mwu_choose_method: 'asymptotic' when both samples have
+   * more than 8 values, otherwise 'exact' unless there are ties (exact ignores ties, so tied
+   * small samples go asymptotic). Note: exact is used when *either* n <= 8, not only both.
+   */
+  method?: 'auto' | MannWhitneyMethod;
+  /** Continuity correction for the asymptotic method (scipy's use_continuity), default true. */
+  continuity?: boolean;
+}
+
+export interface MannWhitneyResult {
+  /** U statistic of sample a (number of pairs with a > b, ties counting 1/2), as scipy reports it. */
+  u: number;
+  /** Two-sided p-value. */
+  p: number;
+  method: MannWhitneyMethod;
+}
+
+/** Average ranks (1-based) of the concatenation, plus the sizes of tied groups. */
+function rankWithTies(values: readonly number[]): { ranks: number[]; tieSizes: number[] } {
+  const order = values.map((_, i) => i).sort((i, j) => (values[i] as number) - (values[j] as number));
+  const ranks = new Array<number>(values.length);
+  const tieSizes: number[] = [];
+  let k = 0;
+  while (k < order.length) {
+    let e = k + 1;
+    while (e < order.length && values[order[e] as number] === values[order[k] as number]) e++;
+    const avg = (k + 1 + e) / 2; // mean of ranks k+1 .. e
+    for (let i = k; i < e; i++) ranks[order[i] as number] = avg;
+    tieSizes.push(e - k);
+    k = e;
+  }
+  return { ranks, tieSizes };
+}
+
+/**
+ * P(U <= k) under H0 for sample sizes m, n (no ties), by counting orderings:
+ * c(u; m, n) = c(u - n; m-1, n) + c(u; m, n-1) (the largest value is either from the first
+ * sample, beating all n of the second, or from the second). Only additions of positive counts,
+ * so the double arithmetic stays accurate; cost O(m * n * k).
+ */
+function exactUCdf(k: number, m: number, n: number): number {
+  if (k < 0) return 0;
+  if (k >= m * n) return 1;
+  const [small, large] = m <= n ? [m, n] : [n, m];
+  // cols[j][u] = c(u; j, nn) for the current nn, j = 0..small
+  const cols: Float64Array[] = [];
+  for (let j = 0; j <= small; j++) {
+    const c = new Float64Array(k + 1);
+    c[0] = 1; // with no values in the second sample, U = 0 in exactly one way
+    cols.push(c);
+  }
+  for (let nn = 1; nn <= large; nn++) {
+    for (let j = 1; j <= small; j++) {
+      const cur = cols[j] as Float64Array;
+      const prev = cols[j - 1] as Float64Array; // already updated to nn
+      for (let u = k; u >= nn; u--) cur[u] = (cur[u] as number) + (prev[u - nn] as number);
+    }
+  }
+  let total = 1; // C(m+n, m)
+  for (let i = 1; i <= small; i++) total = (total * (large + i)) / i;
+  let s = 0;
+  const last = cols[small] as Float64Array;
+  for (let u = 0; u <= k; u++) s += last[u] as number;
+  return s / total;
+}
+
+/**
+ * Mann-Whitney U test, two-sided, matching scipy.stats.mannwhitneyu(a, b,
+ * alternative='two-sided', method=...). Exact: p = 2 * P(U >= max(U1, U2)), no tie correction.
+ * Asymptotic: normal approximation with the tie-corrected variance and a 0.5 continuity
+ * correction. p is clipped to 1. When every value is identical the asymptotic variance is 0
+ * and p = 1 (scipy gets there via z = -inf).
+ */
+export function mannWhitneyU(a: readonly number[], b: readonly number[], opts: MannWhitneyOptions = {}): MannWhitneyResult {
+  assertSample('mannWhitneyU', a, 1);
+  assertSample('mannWhitneyU', b, 1);
+  const n1 = a.length;
+  const n2 = b.length;
+  const { ranks, tieSizes } = rankWithTies([...a, ...b]);
+  let r1 = 0;
+  for (let i = 0; i < n1; i++) r1 += ranks[i] as number;
+  const u1 = r1 - (n1 * (n1 + 1)) / 2;
+  const u2 = n1 * n2 - u1;
+  const uMax = Math.max(u1, u2);
+  const hasTies = tieSizes.some((t) => t > 1);
+
+  let method: MannWhitneyMethod;
+  if (opts.method === 'exact' || opts.method === 'asymptotic') method = opts.method;
+  else method = n1 > 8 && n2 > 8 ? 'asymptotic' : hasTies ? 'asymptotic' : 'exact';
+
+  let p: number;
+  if (method === 'exact') {
+    // P(U >= floor(uMax)) = P(U <= n1*n2 - floor(uMax)) by symmetry (floor as scipy's int cast).
+    p = 2 * exactUCdf(n1 * n2 - Math.floor(uMax), n1, n2);
+  } else {
+    const n = n1 + n2;
+    let tieTerm = 0;
+    for (const t of tieSizes) tieTerm += t * t * t - t;
+    const variance = ((n1 * n2) / 12) * (n + 1 - tieTerm / (n * (n - 1)));
+    const numerator = uMax - (n1 * n2) / 2 - (opts.continuity === false ? 0 : 0.5);
+    p = variance > 0 ? 2 * normalSf(numerator / Math.sqrt(variance)) : 1;
+  }
+  return { u: u1, p: Math.min(1, Math.max(0, p)), method };
+}
+
+/**
+ * Holm step-down adjusted p-values, returned in input order: sort ascending, multiply the k-th
+ * smallest (k = 0..m-1) by (m - k), enforce monotonicity with a running max, cap at 1.
+ * Controls the family-wise error rate without Bonferroni's loss of power.
+ */
+export function holm(pvalues: readonly number[]): number[] {
+  pvalues.forEach((p, i) => {
+    if (!(p >= 0 && p <= 1)) throw new RangeError(`holm: p-value at index ${i} is not in [0, 1] (${p})`);
+  });
+  const m = pvalues.length;
+  const order = pvalues.map((_, i) => i).sort((i, j) => (pvalues[i] as number) - (pvalues[j] as number) || i - j);
+  const out = new Array<number>(m);
+  let running = 0;
+  order.forEach((idx, k) => {
+    running = Math.max(running, Math.min(1, (m - k) * (pvalues[idx] as number)));
+    out[idx] = running;
+  });
+  return out;
+}

@@ -1,0 +1,194 @@
+// Types of a benchmark suite: the raw input as written in suites/*.yaml (SuiteInput) and the
+// validated form with every default filled in (Suite). Every engine x draft x dataset x
+// temperature combination of a suite is one measured cell; `settings` are held identical
+// across all cells so the drafts are compared fairly.
+
+/** The only suite format version this code understands. */
+export const SUITE_VERSION = 1;
+
+/** Engine adapter ids a suite may name. `reference` is the embedded CPU engine. */
+export const ENGINE_ADAPTERS = ['reference', 'sglang', 'vllm', 'trtllm'] as const;
+export type EngineAdapter = (typeof ENGINE_ADAPTERS)[number];
+
+/** Draft methods a suite may name (vanilla = plain autoregressive decoding, no drafting). */
+export const DRAFT_METHODS = ['vanilla', 'ngram', 'standalone', 'medusa', 'eagle', 'eagle3', 'hass', 'prism'] as const;
+export type DraftMethod = (typeof DRAFT_METHODS)[number];
+export type LearnedDraftMethod = Exclude<DraftMethod, 'vanilla' | 'ngram'>;
+
+/** Method-specific draft fields, per method; any other field on a draft is an error. */
+export const DRAFT_METHOD_FIELDS: { readonly [M in DraftMethod]: readonly string[] } = {
+  vanilla: [],
+  ngram: ['draftTokens', 'ngramMin', 'ngramMax'],
+  standalone: ['model', 'steps', 'topK', 'draftTokens'],
+  medusa: ['model', 'steps', 'topK', 'draftTokens'],
+  eagle: ['model', 'steps', 'topK', 'draftTokens'],
+  eagle3: ['model', 'steps', 'topK', 'draftTokens'],
+  hass: ['model', 'steps', 'topK', 'draftTokens'],
+  prism: ['model', 'steps', 'topK', 'draftTokens'],
+};
+
+/** Prompt sets shipped in suites/prompts/<name>.jsonl. */
+export const BUILTIN_DATASETS = ['chat', 'code', 'math', 'summarization', 'qa'] as const;
+export type BuiltinDataset = (typeof BUILTIN_DATASETS)[number];
+
+// ---------------------------------------------------------------------------------------------
+// Validated suite (defaults applied)
+
+export interface Engine {
+  name: EngineAdapter;
+  /** display name; reports use `label ?? name` */
+  label?: string;
+  /** adapter-specific map, passed through untouched */
+  options: Record<string, unknown>;
+}
+
+export interface VanillaDraft {
+  name: string;
+  method: 'vanilla';
+}
+
+export interface NgramDraft {
+  name: string;
+  method: 'ngram';
+  /** drafted tokens per cycle (default 6) */
+  draftTokens: number;
+  /** shortest n-gram matched against the context (default 1) */
+  ngramMin: number;
+  /** longest n-gram matched against the context (default 4) */
+  ngramMax: number;
+}
+
+/** Draft-model and tree methods; fields left out mean the engine's default. */
+export interface LearnedDraft {
+  name: string;
+  method: LearnedDraftMethod;
+  model?: string;
+  steps?: number;
+  topK?: number;
+  draftTokens?: number;
+}
+
+export type Draft = VanillaDraft | NgramDraft | LearnedDraft;
+
+/** A dataset reference: a built-in set (no path) or a question.jsonl file. */
+export interface DatasetRef {
+  name: string;
+  /** path to a question.jsonl, relative to the suite file's folder (absent = built-in set) */
+  path?: string;
+}
+
+export interface Settings {
+  /** target model id the engine serves */
+  target: string;
+  temperatures: number[];
+  topP: number;
+  /** -1 = disabled */
+  topK: number;
+  maxNewTokens: number;
+  ignoreEos: boolean;
+  /** concurrent requests */
+  batchSize: number;
+  /** first N prompts of each dataset; null = all */
+  prompts: number | null;
+  seed: number;
+  /** warmup requests per cell, discarded */
+  warmup: number;
+  trials: number;
+  /** cap on trials when --target-ci repeats them */
+  maxTrials: number;
+}
+
+/** What `quick:` may override: any subset of settings, plus the dataset list. */
+export type QuickOverrides = Partial<Settings> & { datasets?: DatasetRef[] };
+
+export interface Suite {
+  version: typeof SUITE_VERSION;
+  name: string;
+  description: string;
+  engines: Engine[];
+  drafts: Draft[];
+  /** datasets in effect (the quick list when quick overrides were applied) */
+  datasets: DatasetRef[];
+  /** settings in effect (quick overrides already applied when quickApplied) */
+  settings: Settings;
+  /** the validated quick block (defaults filled in when the file has none) */
+  quick: QuickOverrides;
+  quickApplied: boolean;
+  /** absolute path of the suite file */
+  file: string;
+  /** absolute folder of the suite file; dataset paths resolve against it */
+  dir: string;
+}
+
+/** Plain JSON form of a suite as it ran, stored in results (see suiteAsRun). */
+export interface SuiteAsRun {
+  version: number;
+  name: string;
+  description: string;
+  /** suite file path as shown to the user (relative to the cwd when inside it) */
+  file: string;
+  quickApplied: boolean;
+  engines: Engine[];
+  drafts: Draft[];
+  datasets: DatasetRef[];
+  settings: Settings;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Raw input, as parsed from YAML/JSON before validation. Types are the intended ones; the
+// loader checks every value, so anything may actually arrive here.
+
+export interface EngineInput {
+  name?: string;
+  label?: string;
+  options?: Record<string, unknown>;
+}
+
+export interface DraftInput {
+  name?: string;
+  method?: string;
+  draftTokens?: number;
+  ngramMin?: number;
+  ngramMax?: number;
+  steps?: number;
+  topK?: number;
+  model?: string;
+}
+
+export type DatasetRefInput = string | { name?: string; path?: string };
+
+export type SettingsInput = { [K in keyof Settings]?: Settings[K] | null };
+
+export type QuickInput = SettingsInput & { datasets?: DatasetRefInput[] };
+
+export interface SuiteInput {
+  version?: number;
+  name?: string;
+  description?: string;
+  engines?: EngineInput[];
+  drafts?: DraftInput[];
+  datasets?: DatasetRefInput[];
+  settings?: SettingsInput;
+  quick?: QuickInput;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Datasets
+
+export interface Prompt {
+  /** question_id as a string */
+  id: string;
+  /** the line's category, or the dataset name when the line has none */
+  category: string;
+  /** one entry per conversation turn (MT-bench has two) */
+  turns: string[];
+}
+
+export interface Dataset {
+  name: string;
+  /** 'builtin' for suites/prompts sets, else the absolute path of the question.jsonl */
+  source: 'builtin' | string;
+  /** absolute path of the file read */
+  file: string;
+  prompts: Prompt[];
+}

@@ -1,0 +1,86 @@
+// Shared loader and tolerance checks for the scipy fixtures (scripts/stats-fixtures.py).
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+
+export interface IntervalFx {
+  low: number;
+  high: number;
+  halfWidth: number;
+}
+
+export interface Fixtures {
+  meta: { scipy: string; numpy: string; python: string };
+  distributions: {
+    normal_cdf: { x: number; cdf: number }[];
+    normal_quantile: { p: number; x: number }[];
+    t_cdf: { t: number; df: number; cdf: number }[];
+    t_quantile: { p: number; df: number; t: number }[];
+  };
+  summary: {
+    name: string;
+    values: number[];
+    n: number;
+    mean: number;
+    median: number;
+    stddev: number;
+    cv: number | null;
+    min: number;
+    max: number;
+    ci95: IntervalFx | null;
+    outliers: number[];
+  }[];
+  tInterval: ({ name: string; values: number[]; level: number; mean: number; df: number } & IntervalFx)[];
+  welch: { name: string; a: number[]; b: number[]; t: number; df: number; p: number }[];
+  mannWhitney: {
+    name: string;
+    a: number[];
+    b: number[];
+    requested: 'auto' | 'exact' | 'asymptotic';
+    continuity?: boolean;
+    method: 'exact' | 'asymptotic';
+    u: number;
+    p: number;
+  }[];
+  holm: { p: number[]; adjusted: number[] }[];
+  ratio: {
+    name: string;
+    a: number[];
+    b: number[];
+    level: number;
+    ratio: number;
+    low: number;
+    high: number;
+    df: number;
+    relativeSigma: number;
+    welchP: number;
+    mannWhitneyP: number;
+  }[];
+  relativeError: { ma: number; sa: number; mb: number; sb: number; ratio: number; sigma: number }[];
+}
+
+export const fx: Fixtures = JSON.parse(
+  readFileSync(new URL('./fixtures/scipy-expected.json', import.meta.url), 'utf8'),
+) as Fixtures;
+
+/**
+ * |actual - expected| <= tol * max(|expected|, 1): relative for large values, absolute near 0
+ * (p-values and CDFs in (0,1) are compared absolutely unless `relativeOnly`).
+ */
+export function close(actual: number, expected: number, tol = 1e-6, what = ''): void {
+  if (actual === expected) return;
+  const scale = Math.max(Math.abs(expected), 1);
+  assert.ok(
+    Number.isFinite(actual) && Math.abs(actual - expected) <= tol * scale,
+    `${what}: got ${actual}, expected ${expected} (tol ${tol})`,
+  );
+}
+
+/** Purely relative comparison, for tail probabilities that are tiny but must still be right. */
+export function closeRel(actual: number, expected: number, tol: number, what = ''): void {
+  if (actual === expected) return;
+  assert.ok(
+    Number.isFinite(actual) && Math.abs(actual - expected) <= tol * Math.abs(expected),
+    `${what}: got ${actual}, expected ${expected} (relative tol ${tol})`,
+  );
+}
