@@ -304,6 +304,54 @@ def relative_error_fixtures():
     return out
 
 
+# ---------------------------------------------------------------------------------------------
+# Chi-square goodness of fit (src/stats/chisquare.ts)
+
+
+def chi_square_fixtures():
+    """scipy.stats.chisquare cases, chi2.sf over a grid reaching deep into both tails, and
+    special.gammaincc (the regularized upper incomplete gamma behind chi2.sf) at non-integer a."""
+    crng = np.random.RandomState(20251126)
+    cases = {
+        "die_fair": ([16, 18, 16, 14, 12, 12], [14.666666666666666] * 6, 0),
+        "scipy_doc": ([16, 18, 16, 14, 12, 12], [16, 16, 16, 16, 16, 8], 0),
+        "perfect_fit": ([10, 20, 30], [10.0, 20.0, 30.0], 0),
+        "ddof_1": ([43, 52, 54, 40, 61, 50], [50.0] * 6, 1),
+        "two_categories": ([7, 13], [10.0, 10.0], 0),
+        "terrible_fit": ([1000, 0, 0, 0], [250.0] * 4, 0),
+        "far_tail": ([400, 100, 100, 400], [250.0] * 4, 0),
+    }
+    # a many-category case like a pooled token distribution: multinomial draws from a
+    # Dirichlet vector, tested against that vector (null true) and against a perturbed one
+    probs = crng.dirichlet(np.full(150, 0.7))
+    probs = probs[probs * 20000 >= 5]
+    probs = probs / probs.sum()
+    counts = crng.multinomial(20000, probs)
+    cases["many_null"] = (fl(counts), fl(probs * 20000), 0)
+    shifted = probs * np.linspace(0.9, 1.1, len(probs))
+    cases["many_shifted"] = (fl(counts), fl(shifted / shifted.sum() * 20000), 0)
+    out = []
+    for name, (obs, exp, ddof) in cases.items():
+        r = stats.chisquare(obs, exp, ddof=ddof)
+        out.append({"name": name, "observed": [float(o) for o in obs], "expected": [float(e) for e in exp],
+                    "ddof": ddof, "statistic": f(r.statistic), "df": len(obs) - 1 - ddof, "p": float(r.pvalue)})
+    sf = []
+    for df in [1, 2, 3, 4, 5, 7, 10, 17, 30, 50, 99, 100, 250, 1000, 4095, 10000]:
+        xs = {1e-6, 1e-3, 0.1, 0.5, 1.0, 2.5, 10.0, 40.0, 200.0}
+        xs |= {df * m for m in (0.01, 0.1, 0.5, 0.8, 0.95, 1.0, 1.05, 1.2, 1.5, 2.0, 3.0, 5.0, 10.0)}
+        for x in sorted(xs):
+            v = float(stats.chi2.sf(x, df))
+            if v > 1e-290:
+                sf.append({"x": float(x), "df": df, "sf": v})
+    gamma = []
+    for a in [0.1, 0.5, 1.3, 2.75, 9.99, 10.0, 10.01, 33.3, 123.456, 2047.5]:
+        for x in [1e-4, 0.05, 0.7, 1.0, 3.3, 9.5, 10.5, 31.0, 35.0, 100.0, 130.0, 2000.0, 2100.0]:
+            v = float(special.gammaincc(a, x))
+            if v > 1e-290:
+                gamma.append({"a": a, "x": x, "q": v, "p": float(special.gammainc(a, x))})
+    return {"tests": out, "sf": sf, "gammaincc": gamma}
+
+
 def main():
     # scipy warns about "catastrophic cancellation" for the constant groups we include on purpose.
     warnings.filterwarnings("ignore", message="Precision loss occurred")
@@ -322,6 +370,7 @@ def main():
         "holm": holm_fixtures(),
         "ratio": ratio_fixtures(),
         "relativeError": relative_error_fixtures(),
+        "chiSquare": chi_square_fixtures(),
     }
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, "w") as fh:

@@ -4,6 +4,9 @@ import { Command, CommanderError } from 'commander';
 import { EXIT, UsageError } from './errors.ts';
 import { registerServe } from './serve.ts';
 import { registerTrain } from './train.ts';
+import { registerRun } from './run.ts';
+import { registerHw } from './hw.ts';
+import { registerReport } from './report.ts';
 import { packageVersion } from '../reference/server/main.ts';
 
 export function buildProgram(): Command {
@@ -17,6 +20,9 @@ export function buildProgram(): Command {
     .addHelpText('after', `
 Exit codes: 0 ok; 1 some cells failed or the gate found a regression; 2 usage or input error.
 Environment: NO_COLOR disables colour; output to a non-TTY is plain text.`);
+  registerRun(program);
+  registerReport(program);
+  registerHw(program);
   registerServe(program);
   registerTrain(program);
   return program;

@@ -17,8 +17,15 @@ export function registerServe(program: Command): void {
     .option('--ngram-min <n>', 'shortest n-gram prompt lookup matches', '1')
     .option('--ngram-max <n>', 'longest n-gram prompt lookup tries first', '4')
     .option('--max-body-bytes <n>', 'largest request body accepted', String(1 << 20))
+    // SGLang's own launch flags, so an SGLang launcher line (and the sglang adapter) can start this engine
+    .option('--model-path <dir>', 'SGLang-compatible alias of --model')
+    .option('--speculative-algorithm <name>', 'SGLang-compatible: NGRAM selects --draft ngram')
+    .option('--speculative-num-draft-tokens <n>', 'SGLang-compatible: tokens verified per cycle including the root (= --draft-tokens + 1)')
+    .option('--speculative-ngram-min-match-window-size <n>', 'SGLang-compatible alias of --ngram-min')
+    .option('--speculative-ngram-max-match-window-size <n>', 'SGLang-compatible alias of --ngram-max')
     .option('--fault-verify-delay-ms <ms>', 'planted fault for gate tests: sleep this long in every verify cycle', '0')
     .option('--fault-accept-wrong-token', 'planted fault for audit tests: verification accepts one wrong token per request')
+    .option('--fault-crash-after-requests <n>', 'planted fault for harness tests: the process exits when a request arrives after n completed ones (the warm-up counts)', '0')
     .option('--fault-ignore-temperature', 'planted fault for audit tests: decode greedily whatever the requested temperature')
     .addHelpText('after', `
 Examples:
@@ -27,6 +34,7 @@ Examples:
 
 The faults are off by default and exist only to prove that gate and audit catch them.`)
     .action(async (o: Record<string, string | boolean | undefined>) => {
+      applySglangAliases(o);
       if (!DRAFT_METHODS.includes(o.draft as DraftMethod)) throw new UsageError(`--draft: unknown method '${String(o.draft)}'; use one of ${DRAFT_METHODS.join(', ')}`);
       const running = await serve({
         draft: o.draft as DraftMethod,
@@ -42,6 +50,7 @@ The faults are off by default and exist only to prove that gate and audit catch 
           verifyDelayMs: intOption('--fault-verify-delay-ms', o.faultVerifyDelayMs, 0, 60_000),
           acceptWrongToken: o.faultAcceptWrongToken === true,
           ignoreTemperature: o.faultIgnoreTemperature === true,
+          crashAfterRequests: intOption('--fault-crash-after-requests', o.faultCrashAfterRequests, 0, 1_000_000),
         },
       });
       await new Promise<void>((resolve) => {
@@ -53,4 +62,17 @@ The faults are off by default and exist only to prove that gate and audit catch 
         process.once('SIGINT', () => shutdown('SIGINT'));
       });
     });
+}
+
+/** Maps SGLang's launch flags onto this engine's own. */
+function applySglangAliases(o: Record<string, string | boolean | undefined>): void {
+  if (o.modelPath !== undefined) o.model = o.modelPath;
+  if (o.speculativeAlgorithm !== undefined) {
+    const algo = String(o.speculativeAlgorithm).toUpperCase();
+    if (algo !== 'NGRAM') throw new UsageError(`--speculative-algorithm: the reference engine offers NGRAM only (or no flag for vanilla), got '${String(o.speculativeAlgorithm)}'`);
+    o.draft = 'ngram';
+  }
+  if (o.speculativeNumDraftTokens !== undefined) o.draftTokens = String(intOption('--speculative-num-draft-tokens', o.speculativeNumDraftTokens, 2, 65) - 1);
+  if (o.speculativeNgramMinMatchWindowSize !== undefined) o.ngramMin = o.speculativeNgramMinMatchWindowSize;
+  if (o.speculativeNgramMaxMatchWindowSize !== undefined) o.ngramMax = o.speculativeNgramMaxMatchWindowSize;
 }

@@ -35,7 +35,10 @@ export function fingerprintDifferences(a: HardwareFingerprint, b: HardwareFinger
   diff('cpu.model', a.cpu.model, b.cpu.model);
   diff('cpu.physicalCores', a.cpu.physicalCores, b.cpu.physicalCores);
   diff('cpu.logicalCores', a.cpu.logicalCores, b.cpu.logicalCores);
-  diff('memory.totalGiB', totalMemoryGiB(a.memory.totalBytes), totalMemoryGiB(b.memory.totalBytes));
+  // whole GiB, but a few MiB either side of a rounding boundary is not a difference
+  if (Math.abs(a.memory.totalBytes - b.memory.totalBytes) >= 2 ** 29) {
+    diff('memory.totalGiB', totalMemoryGiB(a.memory.totalBytes), totalMemoryGiB(b.memory.totalBytes));
+  }
   diff('os.platform', a.os.platform, b.os.platform);
   diff('os.arch', a.os.arch, b.os.arch);
   diff('node.major', nodeMajor(a.node.version), nodeMajor(b.node.version));

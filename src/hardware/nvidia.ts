@@ -94,8 +94,8 @@ export function parseGpuQuery(text: string): GpuInfo[] {
   return lines(text).map((line) => {
     const f = fields(line);
     if (f.length < n) throw new NvidiaSmiParseError(`nvidia-smi GPU line has ${f.length} fields, expected ${n}: ${line}`);
-    // nvidia-smi does not quote values; should a name contain a comma, the fields after it
-    // are still in place counted from the end.
+    // should a name itself contain ", ", the fields after it are still in place counted from
+    // the end.
     const tail = f.slice(f.length - (n - 3));
     const index = Number(f[0]);
     if (!Number.isInteger(index)) throw new NvidiaSmiParseError(`nvidia-smi GPU line has no index: ${line}`);

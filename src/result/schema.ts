@@ -49,11 +49,13 @@ export interface PositionAcceptance {
 
 export interface TrialRecord {
   trial: number;
+  /** id of the attempt whose requests (in requests.jsonl) this trial's figures come from */
+  attempt: string;
   startedAt: string;
   wallSeconds: number;
   requests: number;
-  status: 'ok' | 'failed';
-  error?: string;
+  /** this trial's value of each metric, keyed by metric id */
+  metrics: Record<string, number>;
 }
 
 export type CellStatus = 'pending' | 'ok' | 'failed';
@@ -113,6 +115,8 @@ export interface ResultFile {
   engines: Record<string, { version: string; info?: unknown }>;
   cells: Cell[];
   audit?: AuditFinding[];
+  /** cells whose throughput interval stayed wider than --target-ci after maxTrials */
+  targetCiUnmet?: string[];
 }
 
 export class ResultError extends Error {}

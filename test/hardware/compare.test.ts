@@ -13,7 +13,7 @@ test('identity, time, OS patch level, node minor and tiny memory differences are
     hostname: 'bench-b',
     collectedAt: '2025-06-01T12:00:00.000Z',
     node: { version: 'v20.11.0' },
-    memory: { totalBytes: a.memory.totalBytes + 50 * 2 ** 20 },
+    memory: { totalBytes: a.memory.totalBytes + 50 * 2 ** 20 }, // 251.46 GiB vs 251.51 GiB: straddles a rounding boundary
     os: { ...a.os, kernel: '5.15.0-119-generic', release: '22.04.5 LTS' },
     cpu: { ...a.cpu, speedGHz: 3.1 },
     gpus: [h100(0, { uuid: 'GPU-other-0', pciBusId: '00000000:9A:00.0', persistenceMode: false }), h100(1, { uuid: 'GPU-other-1' })],
@@ -66,6 +66,13 @@ test('engine is compared only when both sides recorded one', () => {
   assert.deepEqual(fingerprintDifferences(vllm('0.6.3'), makeFingerprint()), []);
   assert.deepEqual(fingerprintDifferences(vllm('0.6.3'), vllm('0.6.3')), []);
   assert.deepEqual(fingerprintDifferences(vllm('0.6.3'), vllm('0.7.0')), ["engine.version: '0.6.3' vs '0.7.0'"]);
+});
+
+test('memory is compared in whole GiB', () => {
+  const gib = (n: number) => makeFingerprint({ memory: { totalBytes: n * 2 ** 30 } });
+  assert.deepEqual(fingerprintDifferences(gib(251.2), gib(251.4)), []);
+  assert.deepEqual(fingerprintDifferences(gib(251.2), gib(251.8)), ['memory.totalGiB: 251 vs 252']);
+  assert.deepEqual(fingerprintDifferences(gib(24), gib(32)), ['memory.totalGiB: 24 vs 32']);
 });
 
 test('helpers', () => {

@@ -13,6 +13,8 @@ export interface EngineFaults {
   acceptWrongToken?: boolean;
   /** every request is decoded greedily whatever its temperature (planted temperature-ignored failure) */
   ignoreTemperature?: boolean;
+  /** the engine process exits abruptly when a request arrives after this many completed ones (planted crash) */
+  crashAfterRequests?: number;
 }
 
 export interface GenerateOptions {

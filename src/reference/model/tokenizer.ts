@@ -60,7 +60,8 @@ export class Tokenizer {
   /** Encodes any bytes, valid UTF-8 or not: valid runs are pretokenized as text, stray bytes stand alone. */
   encodeBytes(bytes: Uint8Array): number[] {
     const out: number[] = [];
-    const decoder = new TextDecoder('utf-8', { fatal: true });
+    // ignoreBOM: by default TextDecoder drops a leading U+FEFF, which would lose bytes EF BB BF
+    const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
     let start = 0;
     for (let i = 0; i < bytes.length;) {
       const len = utf8SequenceLength(bytes, i);
@@ -83,7 +84,7 @@ export class Tokenizer {
   }
 
   decode(ids: ArrayLike<number>): string {
-    return new TextDecoder().decode(this.decodeBytes(ids));
+    return new TextDecoder('utf-8', { ignoreBOM: true }).decode(this.decodeBytes(ids));
   }
 
   piece(id: number): Uint8Array {

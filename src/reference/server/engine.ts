@@ -60,6 +60,11 @@ export class ReferenceEngine {
    */
   submit(req: EngineRequest, onProgress?: (tokens: number[], text: string) => void, isAborted?: () => boolean): Promise<EngineResult> {
     const run = async (): Promise<EngineResult> => {
+      const crashAt = this.settings.faults.crashAfterRequests;
+      if (crashAt !== undefined && crashAt > 0 && this.lifetime.requests >= crashAt) {
+        console.error(`planted fault: exiting after ${crashAt} requests`);
+        process.exit(70);
+      }
       const started = performance.now();
       const out: number[] = [];
       let matchedStop: string | undefined;

@@ -52,7 +52,7 @@ export async function serve(opts: ServeOptions): Promise<{ url: string; stop: ()
   const port = typeof addr === 'object' && addr ? addr.port : opts.port;
   serverArgs.port = port;
   const url = `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${port}`;
-  log(`listening on ${url} (health 503 until the model is loaded and warm)`);
+  log(`listening on ${url} (pid ${process.pid}; health 503 until the model is loaded and warm)`);
   const model = await OnnxDecoder.load(modelDir, { threads: opts.threads });
   const tokenizer = Tokenizer.load(TOKENIZER_PATH);
   const engine = new ReferenceEngine(model, tokenizer, {

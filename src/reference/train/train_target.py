@@ -304,12 +304,12 @@ def main():
         emit({"event": "step", "step": step, "steps": total, "loss": loss, "lr": lr, "grad_norm": gnorm,
               "tokens_per_s": steps_this_run * B * T / el})
         if step % tcfg["eval_every"] == 0 or step == total:
-            vl = evaluate(p, cfg, val, tcfg["eval_batches"])
+            vl = evaluate(p, tcfg, val, tcfg["eval_batches"])
             history.append({"step": step, "train_loss": loss, "val_loss": vl})
             emit({"event": "eval", "step": step, "val_loss": vl})
         if step % tcfg["checkpoint_every"] == 0 or step == total:
             save_checkpoint(ckpt, p, m, v, step, rng, history)
-    final_val = history[-1]["val_loss"] if history else evaluate(p, cfg, val, tcfg["eval_batches"])
+    final_val = history[-1]["val_loss"] if history else evaluate(p, tcfg, val, tcfg["eval_batches"])
     write_safetensors(out, hf_names(p, cfg["layers"]), {"format": "pt", "producer": "prism-bench"})
     emit({"event": "done", "step": step, "val_loss": final_val, "history": history})
 

@@ -1,0 +1,36 @@
+// The fairness audit: checks on one result (lossless at T=0, temperature honoured, GPU shared,
+// noise, failed cells) and on a pair of results (settings and hardware). Findings come back in one
+// deterministic order: error > warning > info, then cell id, then check.
+import type { AuditFinding, ResultFile } from '../result/schema.ts';
+import type { RequestRecord } from '../metrics/records.ts';
+import { sortFindings } from './common.ts';
+import { checkLossless } from './lossless.ts';
+import { checkTemperature } from './temperature.ts';
+import { checkSettings, checkHardware } from './settings.ts';
+import { checkGpu } from './gpu.ts';
+import { checkNoise, DEFAULT_CV_THRESHOLD } from './noise.ts';
+import { checkFailed } from './failed.ts';
+
+export interface AuditOptions {
+  /** throughput coefficient of variation above which a cell is flagged noisy (default 0.10) */
+  cvThreshold?: number;
+}
+
+/** Audits one result against its request records (the lines of requests.jsonl). */
+export function auditResult(result: ResultFile, records: RequestRecord[], opts: AuditOptions = {}): AuditFinding[] {
+  return sortFindings([
+    ...checkFailed(result),
+    ...checkLossless(result, records),
+    ...checkTemperature(result, records),
+    ...checkGpu(result),
+    ...checkNoise(result, opts.cvThreshold ?? DEFAULT_CV_THRESHOLD),
+  ]);
+}
+
+/** Audits whether two results can be compared: suite settings and hardware fingerprints (a's value first). */
+export function auditPair(a: ResultFile, b: ResultFile): AuditFinding[] {
+  return sortFindings([...checkSettings(a, b), ...checkHardware(a, b)]);
+}
+
+export { sortFindings, GREEDY_EPSILON, CHECK_ORDER, type CheckId } from './common.ts';
+export { checkLossless, checkTemperature, checkSettings, checkHardware, checkGpu, checkNoise, checkFailed, DEFAULT_CV_THRESHOLD };

@@ -1,0 +1,78 @@
+import type { Command } from 'commander';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../result/store.ts';
+import { runSuite, type RunEvent } from '../runner/run.ts';
+import { renderReport } from '../report/index.ts';
+import { PACKAGE_ROOT } from '../reference/model/config.ts';
+import { EXIT } from './errors.ts';
+import { numberOption, intOption, useColor } from './options.ts';
+import { Progress } from './progress.ts';
+
+export const DEFAULT_SUITE = join(PACKAGE_ROOT, 'suites', 'default.yaml');
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('run a suite: every engine x draft x dataset x temperature cell, each engine a separate process')
+    .option('--suite <file>', 'suite file (YAML or JSON)', DEFAULT_SUITE)
+    .option('--out <dir>', 'run directory for result.json, requests.jsonl, logs and reports (default: results/<time>-<suite>)')
+    .option('--quick', 'apply the suite\'s quick overrides (about a minute on a laptop)')
+    .option('--resume <dir>', 'continue an interrupted run in <dir>: finished cells are kept, the rest run')
+    .option('--target-ci <pct>', 'repeat trials until every cell\'s throughput 95% interval is within PCT% of its mean (up to maxTrials)')
+    .option('--ready-timeout <seconds>', 'how long an engine may take to become ready', '120')
+    .option('--json', 'print the result JSON on stdout instead of the table')
+    .addHelpText('after', `
+Examples:
+  prism-bench run                         # default suite on the embedded reference engine
+  prism-bench run --quick                 # the same, shrunk to about a minute
+  prism-bench run --suite suites/my.yaml --out results/my-run
+  prism-bench run --resume results/my-run # after an interruption
+  prism-bench run --target-ci 2           # trials until every throughput CI is within +-2%
+
+Exit codes: 0 every cell ok; 1 some cells failed; 2 usage or input error; 130 interrupted (resume it).`)
+    .action(async (o: { suite: string; out?: string; quick?: boolean; resume?: string; targetCi?: string; readyTimeout: string; json?: boolean }) => {
+      const controller = new AbortController();
+      let bar: Progress | undefined;
+      const onSigint = () => {
+        if (controller.signal.aborted) process.exit(EXIT.interrupted);
+        process.stderr.write('\ninterrupted: stopping the engine and saving finished cells (Ctrl-C again to force)\n');
+        controller.abort();
+      };
+      process.on('SIGINT', onSigint);
+      process.on('SIGTERM', onSigint);
+      const onEvent = (e: RunEvent) => {
+        switch (e.type) {
+          case 'start': bar = new Progress('cells', e.cells * e.trials); bar.log(`run directory: ${e.dir}`); break;
+          case 'launch': bar?.log(`starting ${e.group} (trial ${e.trial}), log ${e.log}`); break;
+          case 'cell-start': bar?.update(e.done, e.cell); break;
+          case 'cell-done': bar?.update(e.done, `${e.cell} ${e.throughput?.toFixed(1) ?? '?'} tok/s`); break;
+          case 'cell-failed': bar?.log(`FAILED ${e.cell}: ${e.error.split('\n')[0]}`); break;
+          case 'note': bar?.log(e.message); break;
+        }
+      };
+      try {
+        const outcome = await runSuite({
+          suiteFile: o.suite, outDir: o.out, resumeDir: o.resume, quick: o.quick,
+          targetCi: o.targetCi === undefined ? undefined : numberOption('--target-ci', o.targetCi, 0.01, 100),
+          readyTimeoutMs: intOption('--ready-timeout', o.readyTimeout, 1, 3600) * 1000,
+          signal: controller.signal, onEvent,
+        });
+        bar?.done();
+        const { result, dir } = outcome;
+        writeFileAtomic(join(dir, 'report.md'), renderReport(result, 'md'));
+        writeFileAtomic(join(dir, 'report.csv'), renderReport(result, 'csv'));
+        if (o.json) process.stdout.write(renderReport(result, 'json'));
+        else process.stdout.write(renderReport(result, 'table', { color: useColor() }));
+        process.stderr.write(`results in ${dir} (result.json, requests.jsonl, report.md, report.csv, logs/)\n`);
+        if (outcome.interrupted) {
+          process.stderr.write(`interrupted: continue with  prism-bench run --resume ${dir}\n`);
+          process.exitCode = EXIT.interrupted;
+        } else {
+          process.exitCode = result.cells.some((c) => c.status === 'failed') ? EXIT.failed : EXIT.ok;
+        }
+      } finally {
+        process.off('SIGINT', onSigint);
+        process.off('SIGTERM', onSigint);
+      }
+    });
+}

@@ -1,0 +1,15 @@
+// Engine registry: a new engine is a new file plus one line here.
+import { referenceEngine } from './reference.ts';
+import { sglangEngine } from './sglang.ts';
+import { EngineError, type EngineAdapter } from './types.ts';
+
+const ADAPTERS: Record<string, EngineAdapter> = {
+  reference: referenceEngine,
+  sglang: sglangEngine,
+};
+
+export function engineAdapter(name: string): EngineAdapter {
+  const a = ADAPTERS[name];
+  if (!a) throw new EngineError(`engine '${name}' has no adapter yet; available: ${Object.keys(ADAPTERS).join(', ')}`);
+  return a;
+}

@@ -1,0 +1,125 @@
+// Client side of SGLang's native HTTP protocol, shared by every engine that speaks it (the
+// embedded reference engine and SGLang itself). Field names changed across SGLang releases,
+// so meta_info is read under each name a release used.
+import { EngineError, type GenerateOutcome, type GenerateRequest } from './types.ts';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const pick = (m: Record<string, unknown>, ...names: string[]): number | null => {
+  for (const n of names) if (typeof m[n] === 'number') return m[n] as number;
+  return null;
+};
+
+/** Reads one request's figures from a final meta_info, whichever SGLang release wrote it. */
+export function readMetaInfo(meta: Record<string, unknown>): Omit<GenerateOutcome, 'text' | 'outputIds' | 'ttftSeconds' | 'e2eSeconds'> {
+  const hist = meta.spec_correct_drafts_histogram ?? meta.spec_accept_histogram;
+  const finish = meta.finish_reason as { type?: string } | string | null | undefined;
+  return {
+    promptTokens: pick(meta, 'prompt_tokens') ?? 0,
+    completionTokens: pick(meta, 'completion_tokens') ?? 0,
+    finishReason: typeof finish === 'string' ? finish : finish?.type ?? 'unknown',
+    verifyCycles: pick(meta, 'spec_verify_ct'),
+    acceptedHistogram: Array.isArray(hist) && hist.every((v) => typeof v === 'number') ? (hist as number[]) : null,
+    acceptedDrafts: pick(meta, 'spec_num_correct_drafts', 'spec_accepted_drafts', 'spec_accept_token_num'),
+    proposedDrafts: pick(meta, 'spec_num_proposed_drafts', 'spec_proposed_drafts', 'spec_draft_token_num'),
+    draftSeconds: pick(meta, 'prism_draft_time_s'),
+    verifySeconds: pick(meta, 'prism_verify_time_s'),
+    draftSteps: pick(meta, 'prism_draft_steps'),
+    engineE2eSeconds: pick(meta, 'e2e_latency'),
+  };
+}
+
+export class SglangClient {
+  constructor(readonly baseUrl: string) {}
+
+  /** Polls /health until 200 (newer SGLang: 503 while loading; older: 200 once HTTP is up). */
+  async waitHealthy(deadline: number, isDead: () => string | null, signal?: AbortSignal): Promise<void> {
+    for (;;) {
+      const dead = isDead();
+      if (dead) throw new EngineError(`engine ${dead} before becoming ready`);
+      if (signal?.aborted) throw new EngineError('interrupted while waiting for the engine');
+      try {
+        const r = await fetch(`${this.baseUrl}/health`, { signal: AbortSignal.timeout(2000) });
+        await r.arrayBuffer();
+        if (r.status === 200) return;
+      } catch { /* not listening yet */ }
+      if (Date.now() > deadline) throw new EngineError('engine did not become ready before the timeout');
+      await sleep(200);
+    }
+  }
+
+  async getJson(path: string): Promise<unknown> {
+    const r = await fetch(`${this.baseUrl}${path}`, { signal: AbortSignal.timeout(10_000) });
+    if (!r.ok) throw new EngineError(`${path}: HTTP ${r.status}`);
+    return r.json();
+  }
+
+  /** GET the first of several paths that answers (e.g. /server_info, then the older /get_server_info). */
+  async getFirst(...paths: string[]): Promise<unknown> {
+    let last: unknown;
+    for (const p of paths) {
+      try { return await this.getJson(p); } catch (e) { last = e; }
+    }
+    throw last;
+  }
+
+  /** One streamed /generate request; TTFT and E2E are measured here, on the client. */
+  async generate(req: GenerateRequest, opts: { sendSeed: boolean; signal?: AbortSignal }): Promise<GenerateOutcome> {
+    const sampling: Record<string, unknown> = {
+      max_new_tokens: req.maxNewTokens, temperature: req.temperature, top_p: req.topP, top_k: req.topK, ignore_eos: req.ignoreEos,
+    };
+    if (opts.sendSeed) sampling.sampling_seed = req.seed;
+    const started = performance.now();
+    let res: Response;
+    try {
+      res = await fetch(`${this.baseUrl}/generate`, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text: req.text, sampling_params: sampling, stream: true }), signal: opts.signal,
+      });
+    } catch (e) {
+      throw new EngineError(`request failed: ${(e as Error).message}${(e as { cause?: Error }).cause ? ` (${(e as { cause: Error }).cause.message})` : ''}`);
+    }
+    if (!res.ok || !res.body) {
+      const body = await res.text().catch(() => '');
+      throw new EngineError(`/generate answered HTTP ${res.status}: ${body.slice(0, 300)}`);
+    }
+    let ttft: number | null = null;
+    let last: Record<string, unknown> | null = null;
+    let buffered = '';
+    const chunks: number[][] = [];
+    const decoder = new TextDecoder();
+    try {
+      for await (const part of res.body as unknown as AsyncIterable<Uint8Array>) {
+        buffered += decoder.decode(part, { stream: true });
+        let cut: number;
+        while ((cut = buffered.indexOf('\n\n')) >= 0) {
+          const event = buffered.slice(0, cut);
+          buffered = buffered.slice(cut + 2);
+          for (const line of event.split('\n')) {
+            if (!line.startsWith('data:')) continue;
+            const data = line.slice(5).trim();
+            if (data === '[DONE]') continue;
+            const obj = JSON.parse(data) as Record<string, unknown>;
+            if (obj.error) throw new EngineError(`engine error: ${JSON.stringify(obj.error).slice(0, 300)}`);
+            const ids = Array.isArray(obj.output_ids) ? (obj.output_ids as number[]) : [];
+            if (ttft === null && (ids.length > 0 || (typeof obj.text === 'string' && obj.text.length > 0))) ttft = (performance.now() - started) / 1000;
+            chunks.push(ids);
+            last = obj;
+          }
+        }
+      }
+    } catch (e) {
+      if (e instanceof EngineError) throw e;
+      throw new EngineError(`stream broke off: ${(e as Error).message}`);
+    }
+    const e2e = (performance.now() - started) / 1000;
+    if (!last) throw new EngineError('stream ended without any data chunk');
+    const meta = (last.meta_info ?? {}) as Record<string, unknown>;
+    const figures = readMetaInfo(meta);
+    // newer SGLang streams incremental output_ids, older and the reference engine cumulative ones
+    const final = chunks[chunks.length - 1] ?? [];
+    const concatenated = chunks.flat();
+    const outputIds = final.length === figures.completionTokens || concatenated.length !== figures.completionTokens ? final : concatenated;
+    return { ...figures, text: typeof last.text === 'string' ? last.text : '', outputIds, ttftSeconds: ttft, e2eSeconds: e2e };
+  }
+}

@@ -1,0 +1,81 @@
+// The one small interface every engine sits behind. The runner launches an engine for one
+// draft, waits until it is ready, sends requests, and stops it; adapters say which figures
+// the engine itself reports (the rest the harness measures from the client side).
+import type { Draft, Settings } from '../suite/types.ts';
+
+export interface LaunchSpec {
+  draft: Draft;
+  settings: Settings;
+  host: string;
+  port: number;
+  /** engine stdout and stderr go here, kept beside the result */
+  logFile: string;
+  /** adapter-specific options from the suite */
+  options: Record<string, unknown>;
+}
+
+export interface GenerateRequest {
+  /** full prompt text, already formatted by the adapter's prompt template */
+  text: string;
+  maxNewTokens: number;
+  temperature: number;
+  topP: number;
+  topK: number;
+  ignoreEos: boolean;
+  seed: number;
+}
+
+/** What one request produced, engine-neutral. null = the engine does not report it. */
+export interface GenerateOutcome {
+  text: string;
+  outputIds: number[];
+  promptTokens: number;
+  completionTokens: number;
+  finishReason: string;
+  verifyCycles: number | null;
+  /** histogram[a] = cycles that accepted exactly a drafts */
+  acceptedHistogram: number[] | null;
+  proposedDrafts: number | null;
+  acceptedDrafts: number | null;
+  draftSeconds: number | null;
+  verifySeconds: number | null;
+  draftSteps: number | null;
+  /** client-measured: request sent -> first token received (streaming) */
+  ttftSeconds: number | null;
+  /** client-measured: request sent -> response complete */
+  e2eSeconds: number;
+  /** the engine's own e2e_latency, if it reports one */
+  engineE2eSeconds: number | null;
+}
+
+export interface EngineMeasures {
+  /** engine reports verify cycles per request */
+  verifyCycles: boolean;
+  acceptedHistogram: boolean;
+  draftTime: boolean;
+  verifyTime: boolean;
+}
+
+export interface EngineHandle {
+  readonly url: string;
+  readonly pid: number | undefined;
+  /** resolves when the engine answers its readiness probe; rejects on timeout or exit, with the log tail */
+  waitReady(timeoutMs: number, signal?: AbortSignal): Promise<void>;
+  generate(req: GenerateRequest, signal?: AbortSignal): Promise<GenerateOutcome>;
+  /** engine name and version, plus whatever info endpoints return */
+  describe(): Promise<{ version: string; info: unknown }>;
+  /** resolves with a reason when the process exits */
+  readonly exited: Promise<string>;
+  /** SIGTERM, then SIGKILL of the whole process group after graceMs */
+  stop(graceMs?: number): Promise<void>;
+}
+
+export interface EngineAdapter {
+  readonly name: string;
+  readonly measures: EngineMeasures;
+  /** turns a conversation so far into the prompt text this engine's target expects */
+  formatPrompt(turns: string[], answers: string[]): string;
+  launch(spec: LaunchSpec): Promise<EngineHandle>;
+}
+
+export class EngineError extends Error {}

@@ -1,0 +1,185 @@
+// Baselines: a compact, committed copy of one result (baselines/NAME.json) that later runs are
+// gated against. Only what a comparison needs is kept: the hardware fingerprint and suite as run
+// (to refuse unfair comparisons) and, per cell and metric, the per-trial values (the statistical
+// tests need them, a mean alone would not do). Format documented in baselines/README.md.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Direction, Interval, ResultFile } from '../result/schema.ts';
+import { writeFileAtomic } from '../result/store.ts';
+import type { ComparableCell, ComparableMetric } from './comparable.ts';
+
+export const BASELINE_SCHEMA_VERSION = 1;
+export const BASELINE_KIND = 'prism-bench-baseline';
+
+export type BaselineMetric = ComparableMetric;
+export type BaselineCell = ComparableCell;
+
+export interface Baseline {
+  schemaVersion: typeof BASELINE_SCHEMA_VERSION;
+  kind: typeof BASELINE_KIND;
+  name: string;
+  createdAt: string;
+  /** the run the numbers come from */
+  source: { runId: string; createdAt: string; suiteFile?: string; toolVersion?: string };
+  fingerprint: Record<string, unknown>;
+  /** the suite as run (settings, engines, drafts, datasets) */
+  suite: Record<string, unknown>;
+  engines?: Record<string, { version: string }>;
+  cells: BaselineCell[];
+}
+
+/** A baseline file that cannot be read or is malformed: one line naming file and field; exit code 2. */
+export class BaselineError extends Error {
+  readonly exitCode = 2;
+  override name = 'BaselineError';
+}
+
+/** Baseline names become file names: letters, digits, '.', '_' and '-', not starting with '.'. */
+export const BASELINE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$/;
+
+export function checkBaselineName(name: string): void {
+  if (!BASELINE_NAME.test(name)) {
+    throw new BaselineError(`baseline name '${name}': use 1-100 letters, digits, '.', '_' or '-' (not starting with '.'), e.g. main or h100-default`);
+  }
+}
+
+/** Builds the baseline of a validated result. */
+export function makeBaseline(result: ResultFile, name: string, now: Date = new Date()): Baseline {
+  checkBaselineName(name);
+  return {
+    schemaVersion: BASELINE_SCHEMA_VERSION,
+    kind: BASELINE_KIND,
+    name,
+    createdAt: now.toISOString(),
+    source: {
+      runId: result.runId,
+      createdAt: result.createdAt,
+      ...(typeof result.suiteFile === 'string' ? { suiteFile: result.suiteFile } : {}),
+      ...(typeof result.tool?.version === 'string' ? { toolVersion: result.tool.version } : {}),
+    },
+    fingerprint: structuredClone(result.fingerprint),
+    suite: structuredClone(result.suite),
+    engines: Object.fromEntries(Object.entries(result.engines ?? {}).map(([k, v]) => [k, { version: v.version }])),
+    cells: result.cells.map((c) => ({
+      id: c.id,
+      engine: c.engine,
+      draft: c.draft,
+      dataset: c.dataset,
+      temperature: c.temperature,
+      status: c.status,
+      ...(c.error !== undefined ? { error: c.error } : {}),
+      metrics: Object.fromEntries(
+        Object.entries(c.metrics ?? {}).map(([id, m]) => [
+          id,
+          {
+            id: m.id ?? id,
+            ...(m.label !== undefined ? { label: m.label } : {}),
+            unit: m.unit ?? '',
+            direction: m.direction,
+            mean: m.mean,
+            n: m.n,
+            values: [...m.values],
+            interval: m.interval ?? null,
+          } satisfies BaselineMetric,
+        ]),
+      ),
+    })),
+  };
+}
+
+/** The path saveBaseline writes: DIR/NAME.json. */
+export function baselinePath(dir: string, name: string): string {
+  checkBaselineName(name);
+  return join(dir, `${name}.json`);
+}
+
+/** Writes DIR/NAME.json atomically (temp file + rename) and returns its path. */
+export function saveBaseline(dir: string, baseline: Baseline): string {
+  const path = baselinePath(dir, baseline.name);
+  writeFileAtomic(path, JSON.stringify(baseline, null, 2) + '\n');
+  return path;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation
+
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isStr = (v: unknown): v is string => typeof v === 'string';
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const DIRECTIONS: readonly Direction[] = ['higher', 'lower', 'none'];
+
+function need(file: string, field: string, ok: boolean, expected: string): void {
+  if (!ok) {
+    throw new BaselineError(`${file}: ${field}: expected ${expected} -- the file is not a prism-bench baseline (or was edited by hand); recreate it with prism-bench baseline save`);
+  }
+}
+
+function validInterval(v: unknown): v is Interval {
+  return isObj(v) && isNum(v.low) && isNum(v.high);
+}
+
+/** Validates parsed baseline JSON; throws a one-line BaselineError naming file and field. */
+export function validateBaseline(data: unknown, file = 'baseline.json'): Baseline {
+  need(file, '(top level)', isObj(data), 'a JSON object');
+  const b = data as Record<string, unknown>;
+  need(file, 'kind', b.kind === BASELINE_KIND, `"${BASELINE_KIND}"`);
+  need(file, 'schemaVersion', isNum(b.schemaVersion), 'a number');
+  if (b.schemaVersion !== BASELINE_SCHEMA_VERSION) {
+    throw new BaselineError(`${file}: schemaVersion: ${String(b.schemaVersion)} is not supported (this prism-bench reads ${BASELINE_SCHEMA_VERSION}) -- recreate the baseline with prism-bench baseline save`);
+  }
+  need(file, 'name', isStr(b.name) && b.name.length > 0, 'a non-empty string');
+  need(file, 'createdAt', isStr(b.createdAt), 'a string (ISO 8601 time)');
+  need(file, 'source', isObj(b.source), 'an object');
+  need(file, 'source.runId', isStr((b.source as Record<string, unknown>).runId), 'a string');
+  need(file, 'source.createdAt', isStr((b.source as Record<string, unknown>).createdAt), 'a string');
+  need(file, 'fingerprint', isObj(b.fingerprint), 'an object');
+  need(file, 'suite', isObj(b.suite), 'an object');
+  if (b.engines !== undefined) need(file, 'engines', isObj(b.engines), 'an object');
+  need(file, 'cells', Array.isArray(b.cells), 'an array');
+  const ids = new Set<string>();
+  (b.cells as unknown[]).forEach((c, i) => {
+    const p = `cells[${i}]`;
+    need(file, p, isObj(c), 'an object');
+    const cell = c as Record<string, unknown>;
+    for (const k of ['id', 'engine', 'draft', 'dataset']) need(file, `${p}.${k}`, isStr(cell[k]), 'a string');
+    need(file, `${p}.id`, !ids.has(cell.id as string), `a cell id not used before ('${String(cell.id)}' repeats)`);
+    ids.add(cell.id as string);
+    need(file, `${p}.temperature`, isNum(cell.temperature), 'a number');
+    need(file, `${p}.status`, ['pending', 'ok', 'failed'].includes(cell.status as string), 'one of pending, ok, failed');
+    if (cell.error !== undefined) need(file, `${p}.error`, isStr(cell.error), 'a string');
+    need(file, `${p}.metrics`, isObj(cell.metrics), 'an object');
+    for (const [name, m] of Object.entries(cell.metrics as Record<string, unknown>)) {
+      const mp = `${p}.metrics.${name}`;
+      need(file, mp, isObj(m), 'an object');
+      const mv = m as Record<string, unknown>;
+      need(file, `${mp}.id`, isStr(mv.id), 'a string');
+      need(file, `${mp}.unit`, isStr(mv.unit), 'a string');
+      need(file, `${mp}.direction`, DIRECTIONS.includes(mv.direction as Direction), 'one of higher, lower, none');
+      need(file, `${mp}.mean`, isNum(mv.mean), 'a finite number');
+      need(file, `${mp}.n`, isNum(mv.n), 'a number');
+      need(file, `${mp}.values`, Array.isArray(mv.values) && (mv.values as unknown[]).every(isNum), 'an array of finite numbers');
+      need(file, `${mp}.interval`, mv.interval === undefined || mv.interval === null || validInterval(mv.interval), 'null or an object with numbers low and high');
+      if (mv.interval === undefined) mv.interval = null;
+    }
+  });
+  return data as Baseline;
+}
+
+/** Reads and validates a baseline file; one-line BaselineError naming file and field on any problem. */
+export function loadBaseline(path: string): Baseline {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const hint = code === 'EISDIR' ? 'name the baseline file inside it, e.g. baselines/main.json' : 'create one with prism-bench baseline save RESULT --name NAME';
+    throw new BaselineError(`${path}: cannot read (${code ?? String(e)}) -- ${hint}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new BaselineError(`${path}: not valid JSON (${(e as Error).message.split('\n')[0]}) -- the file is damaged; recreate it with prism-bench baseline save`);
+  }
+  return validateBaseline(data, path);
+}

@@ -1,0 +1,141 @@
+// The common shape `compare` and `gate` work on: either side may be a result.json, a run
+// directory holding one, or a baseline file (baselines/NAME.json). Only what a comparison needs
+// is kept: per cell its identity, status and, per metric, direction, mean and per-trial values.
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { ResultError, validateResult, type Direction, type Interval, type ResultFile } from '../result/schema.ts';
+import { BASELINE_KIND, validateBaseline, type Baseline } from './baseline.ts';
+
+export interface ComparableMetric {
+  id: string;
+  label?: string;
+  unit: string;
+  direction: Direction;
+  /** the mean as stored (for pooled metrics pooled over requests, so it may differ slightly from the mean of `values`) */
+  mean: number;
+  n: number;
+  /** one value per trial */
+  values: number[];
+  interval: Interval | null;
+}
+
+export interface ComparableCell {
+  id: string;
+  engine: string;
+  draft: string;
+  dataset: string;
+  temperature: number;
+  status: 'pending' | 'ok' | 'failed';
+  error?: string;
+  metrics: Record<string, ComparableMetric>;
+}
+
+export interface Comparable {
+  kind: 'result' | 'baseline';
+  /** the file it was read from ('' when built in memory) */
+  path: string;
+  /** how reports name it: the baseline's name, or the result's run id */
+  label: string;
+  /** the run the numbers come from (for a baseline: the run it was made from) */
+  runId: string;
+  createdAt: string;
+  /** HardwareFingerprint as recorded (see src/hardware/types.ts) */
+  fingerprint: Record<string, unknown>;
+  /** the suite as run: settings, engines, drafts, datasets */
+  suite: Record<string, unknown>;
+  cells: ComparableCell[];
+}
+
+/** An input that cannot be loaded: one line naming the file (and field); the CLI exits 2. */
+export class InputError extends Error {
+  readonly exitCode = 2;
+  override name = 'InputError';
+}
+
+function metricOf(id: string, m: ResultFile['cells'][number]['metrics'][string]): ComparableMetric {
+  return {
+    id: m.id ?? id,
+    ...(m.label !== undefined ? { label: m.label } : {}),
+    unit: m.unit ?? '',
+    direction: m.direction,
+    mean: m.mean,
+    n: m.n,
+    values: [...m.values],
+    interval: m.interval ?? null,
+  };
+}
+
+/** A validated result as a Comparable. */
+export function comparableFromResult(result: ResultFile, path = ''): Comparable {
+  return {
+    kind: 'result',
+    path,
+    label: result.runId,
+    runId: result.runId,
+    createdAt: result.createdAt,
+    fingerprint: result.fingerprint,
+    suite: result.suite,
+    cells: result.cells.map((c) => ({
+      id: c.id,
+      engine: c.engine,
+      draft: c.draft,
+      dataset: c.dataset,
+      temperature: c.temperature,
+      status: c.status,
+      ...(c.error !== undefined ? { error: c.error } : {}),
+      metrics: Object.fromEntries(Object.entries(c.metrics ?? {}).map(([id, m]) => [id, metricOf(id, m)])),
+    })),
+  };
+}
+
+/** A validated baseline as a Comparable. */
+export function comparableFromBaseline(baseline: Baseline, path = ''): Comparable {
+  return {
+    kind: 'baseline',
+    path,
+    label: baseline.name,
+    runId: baseline.source.runId,
+    createdAt: baseline.createdAt,
+    fingerprint: baseline.fingerprint,
+    suite: baseline.suite,
+    cells: baseline.cells.map((c) => ({ ...c, metrics: { ...c.metrics } })),
+  };
+}
+
+/** Reads and parses a JSON file; a directory means the result.json inside it. */
+export function readJsonInput(pathOrDir: string): { path: string; data: unknown } {
+  let path = pathOrDir;
+  try {
+    if (statSync(pathOrDir).isDirectory()) path = join(pathOrDir, 'result.json');
+  } catch (e) {
+    throw new InputError(`${pathOrDir}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)}) -- pass a result.json, the run directory that holds one, or a baseline file`);
+  }
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new InputError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)}) -- pass a result.json, the run directory that holds one, or a baseline file`);
+  }
+  try {
+    return { path, data: JSON.parse(text) };
+  } catch (e) {
+    throw new InputError(`${path}: not valid JSON (${(e as Error).message.split('\n')[0]}) -- the file is damaged; regenerate it`);
+  }
+}
+
+/**
+ * Loads either side of a comparison: a baseline file (recognised by `"kind": "prism-bench-baseline"`),
+ * a result.json, or a run directory holding one. Throws a one-line error naming the file and field
+ * (InputError or BaselineError; both carry exitCode 2).
+ */
+export function loadComparable(pathOrDir: string): Comparable {
+  const { path, data } = readJsonInput(pathOrDir);
+  const kind = typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>).kind : undefined;
+  if (kind === BASELINE_KIND) return comparableFromBaseline(validateBaseline(data, path), path);
+  try {
+    return comparableFromResult(validateResult(data, path), path);
+  } catch (e) {
+    if (e instanceof ResultError) throw new InputError(e.message);
+    throw e;
+  }
+}

@@ -1,0 +1,28 @@
+// One line of requests.jsonl: everything one request produced, engine-neutral, written the
+// moment the request completes.
+
+export interface RequestRecord {
+  cell: string;
+  trial: number;
+  /** which attempt of the trial (a resumed run retries unfinished trials under a new attempt id) */
+  attempt: string;
+  promptId: string;
+  turn: number;
+  promptTokens: number;
+  completionTokens: number;
+  /** target forward passes after prefill; null when the engine does not report them */
+  verifyCycles: number | null;
+  acceptedHistogram: number[] | null;
+  proposedDrafts: number | null;
+  acceptedDrafts: number | null;
+  draftSteps: number | null;
+  draftSeconds: number | null;
+  verifySeconds: number | null;
+  ttftSeconds: number | null;
+  e2eSeconds: number;
+  finishReason: string;
+  /** sha256 of the output token ids joined by commas (lossless checks compare these) */
+  outputHash: string;
+  outputPreview: string;
+  startedAt: number;
+}

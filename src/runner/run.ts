@@ -1,0 +1,239 @@
+// Runs a suite: every cell's trials, round by round, each engine launched as its own process
+// for its draft, results written atomically after every cell so an interrupted run keeps what
+// it finished and --resume continues from there.
+import { mkdirSync, existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { Dataset, Suite } from '../suite/types.ts';
+import { loadSuite, suiteAsRun, suiteSettingsDiff } from '../suite/load.ts';
+import { loadSuiteDatasets } from '../suite/datasets.ts';
+import { collectFingerprint } from '../hardware/fingerprint.ts';
+import { gpuProcesses } from '../hardware/nvidia.ts';
+import { RESULT_SCHEMA_VERSION, type Cell, type ResultFile } from '../result/schema.ts';
+import { appendJsonLine, loadResult, saveResult } from '../result/store.ts';
+import type { RequestRecord } from '../metrics/records.ts';
+import { trialMetrics } from '../metrics/compute.ts';
+import { summarizeCell, compareCells } from '../stats/aggregate.ts';
+import { auditResult } from '../audit/index.ts';
+import { engineAdapter } from '../engines/index.ts';
+import { freePort, logTail } from '../engines/process.ts';
+import { EngineError, type EngineHandle } from '../engines/types.ts';
+import { planCells, shuffled, type CellGroup, type PlannedCell } from './plan.ts';
+import { runTrial, warmup } from './trial.ts';
+import { packageVersion } from '../reference/server/main.ts';
+
+export interface RunOptions {
+  suiteFile: string;
+  outDir?: string;
+  resumeDir?: string;
+  quick?: boolean;
+  /** repeat trials until every cell's throughput 95% interval half-width is within this % of its mean */
+  targetCi?: number;
+  readyTimeoutMs?: number;
+  signal?: AbortSignal;
+  onEvent?: (e: RunEvent) => void;
+}
+
+export type RunEvent =
+  | { type: 'start'; dir: string; cells: number; trials: number }
+  | { type: 'launch'; group: string; trial: number; log: string }
+  | { type: 'cell-start'; cell: string; trial: number; done: number; total: number }
+  | { type: 'cell-done'; cell: string; trial: number; done: number; total: number; throughput?: number }
+  | { type: 'cell-failed'; cell: string; error: string }
+  | { type: 'note'; message: string };
+
+export interface RunOutcome {
+  dir: string;
+  result: ResultFile;
+  interrupted: boolean;
+}
+
+const READY_TIMEOUT_MS = 120_000;
+
+function newResult(suite: Suite, opts: RunOptions, fingerprint: Record<string, unknown>, groups: CellGroup[]): ResultFile {
+  const now = new Date().toISOString();
+  return {
+    schemaVersion: RESULT_SCHEMA_VERSION,
+    tool: { name: 'prism-bench', version: packageVersion() },
+    runId: randomUUID(),
+    createdAt: now,
+    updatedAt: now,
+    status: 'running',
+    suiteFile: suite.file,
+    suite: suiteAsRun(suite) as unknown as Record<string, unknown>,
+    options: { quick: Boolean(opts.quick), targetCi: opts.targetCi ?? null },
+    fingerprint,
+    engines: {},
+    cells: groups.flatMap((g) => g.cells.map((c): Cell => ({
+      id: c.id, engine: c.engineName, draft: c.draft.name, method: c.draft.method, dataset: c.dataset,
+      temperature: c.temperature, status: 'pending', trials: [], metrics: {},
+    }))),
+  };
+}
+
+function loadRecords(file: string): RequestRecord[] {
+  if (!existsSync(file)) return [];
+  const out: RequestRecord[] = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    try { out.push(JSON.parse(line) as RequestRecord); } catch { /* a line cut by a crash: the trial it belongs to was not recorded */ }
+  }
+  return out;
+}
+
+/** Records of the attempts that made it into the result (abandoned attempts are ignored). */
+function recordsOf(cell: Cell, all: RequestRecord[]): RequestRecord[] {
+  const attempts = new Set(cell.trials.map((t) => t.attempt));
+  return all.filter((r) => r.cell === cell.id && attempts.has(r.attempt));
+}
+
+function acceptedRecords(result: ResultFile, all: RequestRecord[]): RequestRecord[] {
+  const keep = new Set(result.cells.flatMap((c) => c.trials.map((t) => `${c.id}#${t.attempt}`)));
+  return all.filter((r) => keep.has(`${r.cell}#${r.attempt}`));
+}
+
+function throughputPrecisionMet(cell: Cell, pct: number): boolean {
+  const m = cell.metrics.throughput;
+  if (!m || !m.interval || m.mean <= 0) return false;
+  return (m.interval.halfWidth / m.mean) * 100 <= pct;
+}
+
+export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
+  const emit = opts.onEvent ?? (() => {});
+  let result: ResultFile;
+  let suite: Suite;
+  let dir: string;
+  if (opts.resumeDir) {
+    dir = resolve(opts.resumeDir);
+    result = loadResult(dir);
+    suite = loadSuite(result.suiteFile, { quick: result.options.quick });
+    const diff = suiteSettingsDiff(suiteAsRun(suite), result.suite as never);
+    if (diff.length) throw new EngineError(`${result.suiteFile}: the suite changed since the run in ${dir} started (${diff.join('; ')}) -- restore it, or start a new run`);
+    for (const c of result.cells) if (c.status === 'failed') { c.status = 'pending'; c.trials = []; delete c.error; c.metrics = {}; }
+  } else {
+    suite = loadSuite(opts.suiteFile, { quick: opts.quick });
+    dir = resolve(opts.outDir ?? join('results', `${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}-${suite.name}`));
+    if (existsSync(join(dir, 'result.json'))) throw new EngineError(`${dir}: already holds a result.json -- choose another --out, or continue it with --resume ${dir}`);
+    const fingerprint = await collectFingerprint();
+    result = newResult(suite, opts, fingerprint as unknown as Record<string, unknown>, planCells(suite));
+  }
+  mkdirSync(join(dir, 'logs'), { recursive: true });
+  const requestsFile = join(dir, 'requests.jsonl');
+  const records = loadRecords(requestsFile);
+  const datasets = new Map<string, Dataset>(loadSuiteDatasets(suite).map((d) => [d.name, d]));
+  const groups = planCells(suite);
+  const cellById = new Map(result.cells.map((c) => [c.id, c]));
+  const s = suite.settings;
+  const hasGpu = Array.isArray((result.fingerprint as { gpus?: unknown[] }).gpus) && ((result.fingerprint as { gpus: unknown[] }).gpus.length > 0);
+  result.status = 'running';
+  const save = () => {
+    for (const c of result.cells) summarizeCell(c, recordsOf(c, records));
+    compareCells(result);
+    result.audit = auditResult(result, acceptedRecords(result, records));
+    saveResult(dir, result);
+  };
+  save();
+  const totalTrials = result.cells.length * s.trials;
+  emit({ type: 'start', dir, cells: result.cells.length, trials: s.trials });
+  let done = result.cells.reduce((a, c) => a + Math.min(c.trials.length, s.trials), 0);
+
+  const wantsTrial = (c: Cell, round: number) => {
+    if (c.status === 'failed' || c.trials.length >= round) return false;
+    if (round <= s.trials) return true;
+    return opts.targetCi !== undefined && !throughputPrecisionMet(c, opts.targetCi);
+  };
+  const maxRounds = opts.targetCi !== undefined ? Math.max(s.trials, s.maxTrials) : s.trials;
+  let interrupted = false;
+
+  for (let round = 1; round <= maxRounds && !interrupted; round++) {
+    if (!result.cells.some((c) => wantsTrial(c, round))) continue;
+    for (const group of shuffled(groups, s.seed, round)) {
+      const todo = shuffled(group.cells, s.seed, round * 31 + 1).filter((pc) => wantsTrial(cellById.get(pc.id) as Cell, round));
+      if (todo.length === 0) continue;
+      interrupted = await runGroup(group, todo, round);
+      save();
+      if (interrupted) break;
+    }
+  }
+  if (opts.targetCi !== undefined) {
+    const short = result.cells.filter((c) => c.status === 'ok' && !throughputPrecisionMet(c, opts.targetCi as number));
+    if (short.length) emit({ type: 'note', message: `--target-ci ${opts.targetCi}%: ${short.length} cell(s) still wider after ${maxRounds} trials (maxTrials): ${short.map((c) => c.id).join(', ')}` });
+    result.targetCiUnmet = short.map((c) => c.id);
+  }
+  result.status = interrupted ? 'interrupted' : 'complete';
+  save();
+  return { dir, result, interrupted };
+
+  /** One engine process for one engine/draft, running one trial of each listed cell. Returns true if interrupted. */
+  async function runGroup(group: CellGroup, cells: PlannedCell[], round: number): Promise<boolean> {
+    const adapter = engineAdapter(group.engine.name);
+    let engine: EngineHandle | null = null;
+    let logName = '';
+    const launch = async () => {
+      logName = `logs/${group.key.replace(/[^\w.-]+/g, '_')}-r${round}-${Date.now().toString(36)}.log`;
+      emit({ type: 'launch', group: group.key, trial: round, log: logName });
+      const port = await freePort();
+      const h = await adapter.launch({ draft: group.draft, settings: s, host: '127.0.0.1', port, logFile: join(dir, logName), options: group.engine.options });
+      try {
+        await h.waitReady(opts.readyTimeoutMs ?? READY_TIMEOUT_MS, opts.signal);
+        const d = await h.describe();
+        result.engines[group.key] = { version: d.version, info: d.info };
+        const first = cells[0];
+        await warmup({ dataset: datasets.get(first.dataset) as Dataset, temperature: first.temperature, settings: s, adapter, engine: h, signal: opts.signal }, s.warmup);
+      } catch (e) {
+        await h.stop();
+        throw e;
+      }
+      return h;
+    };
+    try {
+      for (const pc of cells) {
+        const cell = cellById.get(pc.id) as Cell;
+        if (opts.signal?.aborted) return true;
+        try {
+          engine ??= await launch();
+        } catch (e) {
+          if (opts.signal?.aborted) return true;
+          cell.status = 'failed';
+          cell.error = `engine failed to start: ${(e as Error).message}`;
+          cell.log = logName;
+          emit({ type: 'cell-failed', cell: cell.id, error: cell.error });
+          continue;
+        }
+        if (hasGpu) {
+          const busy = await gpuProcesses();
+          const others = busy.processes.filter((p) => p.pid !== engine?.pid);
+          if (others.length) cell.gpuBusy = others.map((p) => `pid ${p.pid} ${p.processName} (${p.usedMemoryMiB ?? '?'} MiB)`);
+        }
+        emit({ type: 'cell-start', cell: cell.id, trial: round, done, total: totalTrials });
+        const attempt = randomUUID().slice(0, 8);
+        const startedAt = new Date().toISOString();
+        try {
+          const trial = await runTrial({
+            cellId: cell.id, trial: round, attempt, dataset: datasets.get(pc.dataset) as Dataset, temperature: pc.temperature, settings: s,
+            adapter, engine, signal: opts.signal,
+            onRecord: (r) => { appendJsonLine(requestsFile, r); records.push(r); },
+          });
+          cell.trials.push({ trial: round, attempt, startedAt, wallSeconds: trial.wallSeconds, requests: trial.records.length, metrics: trialMetrics(trial.records, trial.wallSeconds) });
+          cell.status = cell.trials.length >= s.trials ? 'ok' : 'pending';
+          cell.log = logName;
+          done++;
+          emit({ type: 'cell-done', cell: cell.id, trial: round, done, total: totalTrials, throughput: cell.trials[cell.trials.length - 1].metrics.throughput });
+        } catch (e) {
+          if (opts.signal?.aborted) return true;
+          // find out whether the engine died under us, and say so with its log
+          const died = await Promise.race([engine.exited, new Promise<null>((r) => setTimeout(() => r(null), 500))]);
+          cell.status = 'failed';
+          cell.error = died ? `engine ${died} during the cell; last log lines: ${logTail(join(dir, logName), 5).replace(/\n/g, ' | ')}` : (e as Error).message;
+          cell.log = logName;
+          emit({ type: 'cell-failed', cell: cell.id, error: cell.error });
+          if (died) engine = null; // the next cell starts a fresh engine
+        }
+        save();
+      }
+      return false;
+    } finally {
+      if (engine) await engine.stop();
+    }
+  }
+}

@@ -1,0 +1,85 @@
+// Drives one trial of one cell through a ready engine: every prompt (every turn of
+// multi-turn prompts) with `batchSize` requests in flight, each record appended to
+// requests.jsonl the moment it completes.
+import { createHash } from 'node:crypto';
+import type { Dataset, Prompt, Settings } from '../suite/types.ts';
+import type { EngineAdapter, EngineHandle, GenerateOutcome } from '../engines/types.ts';
+import type { RequestRecord } from '../metrics/records.ts';
+import { requestSeed } from './plan.ts';
+
+export interface TrialInput {
+  cellId: string;
+  trial: number;
+  attempt: string;
+  dataset: Dataset;
+  temperature: number;
+  settings: Settings;
+  adapter: EngineAdapter;
+  engine: EngineHandle;
+  onRecord: (r: RequestRecord) => void;
+  signal?: AbortSignal;
+}
+
+export function outputHash(ids: number[]): string {
+  return createHash('sha256').update(ids.join(',')).digest('hex').slice(0, 32);
+}
+
+/** Sends one conversation, turn by turn; later turns include the engine's earlier answers. */
+async function runConversation(p: Prompt, input: TrialInput): Promise<RequestRecord[]> {
+  const answers: string[] = [];
+  const records: RequestRecord[] = [];
+  const s = input.settings;
+  for (let turn = 0; turn < p.turns.length; turn++) {
+    const text = input.adapter.formatPrompt(p.turns.slice(0, turn + 1), answers);
+    const startedAt = Date.now();
+    const out: GenerateOutcome = await input.engine.generate({
+      text, maxNewTokens: s.maxNewTokens, temperature: input.temperature, topP: s.topP, topK: s.topK, ignoreEos: s.ignoreEos,
+      seed: requestSeed(s.seed, input.dataset.name, input.temperature, p.id, turn, input.trial),
+    }, input.signal);
+    answers.push(out.text);
+    const record: RequestRecord = {
+      cell: input.cellId, trial: input.trial, attempt: input.attempt, promptId: p.id, turn,
+      promptTokens: out.promptTokens, completionTokens: out.completionTokens, verifyCycles: out.verifyCycles,
+      acceptedHistogram: out.acceptedHistogram, proposedDrafts: out.proposedDrafts, acceptedDrafts: out.acceptedDrafts,
+      draftSteps: out.draftSteps, draftSeconds: out.draftSeconds, verifySeconds: out.verifySeconds,
+      ttftSeconds: out.ttftSeconds, e2eSeconds: out.e2eSeconds, finishReason: out.finishReason,
+      outputHash: outputHash(out.outputIds), outputPreview: out.text.slice(0, 80), startedAt,
+    };
+    input.onRecord(record);
+    records.push(record);
+  }
+  return records;
+}
+
+/** Runs the prompts with a pool of `batchSize` workers; returns records and the trial's wall time. */
+export async function runTrial(input: TrialInput): Promise<{ records: RequestRecord[]; wallSeconds: number }> {
+  const queue = input.dataset.prompts.slice();
+  const records: RequestRecord[] = [];
+  const started = performance.now();
+  let failure: unknown = null;
+  const worker = async () => {
+    while (queue.length && failure === null) {
+      const p = queue.shift() as Prompt;
+      try {
+        records.push(...(await runConversation(p, input)));
+      } catch (e) {
+        failure ??= e;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, input.settings.batchSize) }, worker));
+  if (failure !== null) throw failure;
+  return { records, wallSeconds: (performance.now() - started) / 1000 };
+}
+
+/** Warmup requests: same settings as the cell, results discarded. */
+export async function warmup(input: Omit<TrialInput, 'onRecord' | 'trial' | 'attempt' | 'cellId'>, count: number): Promise<void> {
+  const prompts = input.dataset.prompts;
+  for (let i = 0; i < count && prompts.length; i++) {
+    const p = prompts[i % prompts.length];
+    await input.engine.generate({
+      text: input.adapter.formatPrompt([p.turns[0]], []), maxNewTokens: input.settings.maxNewTokens, temperature: input.temperature,
+      topP: input.settings.topP, topK: input.settings.topK, ignoreEos: input.settings.ignoreEos, seed: i,
+    }, input.signal);
+  }
+}

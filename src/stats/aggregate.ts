@@ -1,0 +1,87 @@
+// Per-trial figures -> the cell statistics stored in result.json: summary, 95% interval,
+// outlier flags, and the speedup of every draft over its vanilla cell with significance
+// (Holm-adjusted over every comparison the result makes).
+import type { Cell, Comparison as StoredComparison, Interval, MetricValue, ResultFile } from '../result/schema.ts';
+import type { RequestRecord } from '../metrics/records.ts';
+import { METRICS, metricDefinition } from '../metrics/definitions.ts';
+import { positionAcceptance } from '../metrics/compute.ts';
+import { summarize } from './descriptive.ts';
+import { bootstrapInterval, bootstrapRatioOfSums } from './intervals.ts';
+import { compareSamples } from './compare.ts';
+import { holm } from './tests.ts';
+
+const LEVEL = 0.95;
+
+function tToInterval(ci: { low: number; high: number; halfWidth: number } | null): Interval | null {
+  return ci ? { ...ci, level: LEVEL, method: 't' } : null;
+}
+
+/** Bootstrap over requests (all trials pooled) for the acceptance lengths; seed fixed for reproducibility. */
+function requestBootstrap(id: string, records: RequestRecord[]): Interval | null {
+  const usable = records.filter((r) => r.verifyCycles !== null && r.verifyCycles > 0);
+  if (usable.length < 2) return null;
+  let b;
+  if (id === 'accept_length_pooled') {
+    b = bootstrapRatioOfSums(usable.map((r) => r.completionTokens), usable.map((r) => r.verifyCycles as number));
+  } else if (id === 'accept_length_mean' && usable.every((r) => r.acceptedDrafts !== null)) {
+    const per = usable.map((r) => (r.acceptedDrafts as number) / (r.verifyCycles as number) + 1);
+    b = bootstrapInterval((s) => s.reduce((a, x) => a + x, 0) / s.length, per);
+  } else {
+    return null;
+  }
+  return { low: b.low, high: b.high, halfWidth: (b.high - b.low) / 2, level: LEVEL, method: 'bootstrap' };
+}
+
+/** Recomputes a cell's metrics from its trials (and its requests, for bootstrap intervals). */
+export function summarizeCell(cell: Cell, records: RequestRecord[]): void {
+  const ids = new Set<string>();
+  for (const t of cell.trials) for (const k of Object.keys(t.metrics)) ids.add(k);
+  const metrics: Record<string, MetricValue> = {};
+  for (const id of ids) {
+    const def = metricDefinition(id);
+    if (!def) continue;
+    const values = cell.trials.map((t) => t.metrics[id]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+    if (values.length === 0) continue;
+    const s = summarize(values);
+    metrics[id] = {
+      ...def, mean: s.mean, n: s.n, values, median: s.median, stddev: s.stddev, cv: s.cv, min: s.min, max: s.max,
+      interval: requestBootstrap(id, records) ?? tToInterval(s.ci95), outliers: s.outliers,
+    };
+  }
+  cell.metrics = metrics;
+  const pa = positionAcceptance(records);
+  if (pa) cell.positionAcceptance = pa; else delete cell.positionAcceptance;
+}
+
+/** The vanilla cell a draft cell is compared with: same engine, dataset and temperature. */
+export function referenceCell(result: ResultFile, cell: Cell): Cell | undefined {
+  return result.cells.find((c) => c.method === 'vanilla' && c.engine === cell.engine && c.dataset === cell.dataset && c.temperature === cell.temperature);
+}
+
+/** Adds speedup metrics and comparisons to every draft cell, then Holm-adjusts all of them together. */
+export function compareCells(result: ResultFile): void {
+  const all: StoredComparison[] = [];
+  for (const cell of result.cells) {
+    delete cell.comparisons;
+    delete cell.metrics.speedup;
+    const ref = referenceCell(result, cell);
+    const mine = cell.metrics.throughput, theirs = ref?.metrics.throughput;
+    if (!ref || cell.status !== 'ok' || ref.status !== 'ok' || !mine || !theirs) continue;
+    if (ref === cell) continue;
+    const c = compareSamples(mine.values, theirs.values, { direction: 'higher' });
+    if (c.ratio === null) continue;
+    const interval: Interval | null = c.ratioCi
+      ? { low: c.ratioCi.low, high: c.ratioCi.high, halfWidth: (c.ratioCi.high - c.ratioCi.low) / 2, level: c.ratioCi.level, method: 'delta' }
+      : null;
+    const perTrial = mine.values.length === theirs.values.length ? mine.values.map((v, i) => v / theirs.values[i]) : [c.ratio];
+    cell.metrics.speedup = { ...METRICS.speedup, mean: c.ratio, n: Math.min(c.nA, c.nB), values: perTrial, interval };
+    const stored: StoredComparison = {
+      metric: 'throughput', reference: ref.id, ratio: c.ratio, interval,
+      welchP: c.welch.p, mannWhitneyP: c.mannWhitney.p, adjustedP: null, significant: false,
+    };
+    cell.comparisons = { speedup: stored };
+    all.push(stored);
+  }
+  const adjusted = holm(all.map((c) => c.welchP as number));
+  all.forEach((c, i) => { c.adjustedP = adjusted[i]; c.significant = adjusted[i] < 0.05; });
+}

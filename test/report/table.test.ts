@@ -1,0 +1,48 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { renderTable } from '../../src/report/table.ts';
+import { smallResult } from './helpers.ts';
+
+const ANSI = /\u001b\[/;
+
+test('color=false: no ANSI escape codes, every cell draft and dataset present', () => {
+  const r = smallResult();
+  const out = renderTable(r, { color: false });
+  assert.doesNotMatch(out, ANSI);
+  const rows = out.split('\n').filter((l) => l.startsWith('│ reference'));
+  assert.equal(rows.length, r.cells.length);
+  r.cells.forEach((cell, i) => {
+    const fields = rows[i].split('│').map((s) => s.trim());
+    assert.equal(fields[2], cell.draft, cell.id);
+    assert.equal(fields[3], cell.dataset, cell.id);
+  });
+  assert.equal(renderTable(r), out, 'color defaults to off');
+});
+
+test('color=true uses ANSI codes', () => {
+  assert.match(renderTable(smallResult(), { color: true }), ANSI);
+});
+
+test('failed cells show the error, truncated; numbers and marks elsewhere', () => {
+  const r = smallResult();
+  r.cells.find((c) => c.status === 'failed')!.error = `boom ${'x'.repeat(300)}`;
+  const out = renderTable(r, { color: false });
+  const failed = out.split('\n').find((l) => l.includes('│ failed'))!;
+  assert.match(failed, /boom x+…/);
+  assert.ok(!failed.includes('x'.repeat(120)));
+  assert.match(out, /1\.85 ± 0\.06\*/);
+  assert.match(out, /│ ok ! +│ +55\.2 ± 21\.4 │ +1\.35 ± 0\.54 │/);
+});
+
+test('below the table: audit warnings and errors only, legend, metric lines', () => {
+  const out = renderTable(smallResult(), { color: false });
+  const below = out.slice(out.lastIndexOf('┘') + 1);
+  assert.match(below, /^ {2}warning \[variance\] reference\/ngram\/chat\/T1: /m);
+  assert.match(below, /^ {2}error \[complete\] reference\/ngram\/code\/T1: /m);
+  assert.doesNotMatch(below, /identical sampling settings/, 'info findings are left out');
+  assert.match(below, /^Legend:\n {2}± .*\n {2}\* .*\n {2}! /m);
+  assert.match(below, /^ {2}Throughput \(tok\/s, higher is better\): Output tokens/m);
+  assert.match(below, /^ {2}τ pooled = Accept length \(pooled\)/m);
+  assert.doesNotMatch(below, /TPOT/, 'only metrics shown in the table are defined');
+  assert.ok(out.endsWith('\n'));
+});

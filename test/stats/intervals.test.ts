@@ -1,0 +1,87 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mean } from 'simple-statistics';
+import { bootstrapInterval, bootstrapMean, bootstrapRatioOfSums, tInterval } from '../../src/stats/intervals.ts';
+import { close, fx } from './helpers.ts';
+
+describe('tInterval vs scipy.stats.t.interval', () => {
+  for (const e of fx.tInterval) {
+    it(`${e.name} level=${e.level}`, () => {
+      const ci = tInterval(e.values, e.level);
+      assert.ok(ci);
+      close(ci.estimate, e.mean, 1e-9, 'mean');
+      close(ci.low, e.low, 1e-9, 'low');
+      close(ci.high, e.high, 1e-9, 'high');
+      close(ci.halfWidth, e.halfWidth, 1e-9, 'halfWidth');
+      assert.equal(ci.df, e.df);
+      assert.equal(ci.level, e.level);
+    });
+  }
+  it('n < 2 -> null; default level 0.95', () => {
+    assert.equal(tInterval([4]), null);
+    assert.equal(tInterval([1, 2, 3])?.level, 0.95);
+    assert.throws(() => tInterval([]), RangeError);
+    assert.throws(() => tInterval([1, 2], 1.2), RangeError);
+  });
+});
+
+const SAMPLE = [41.2, 43.8, 40.9, 44.1, 42.7, 43.0, 41.8, 42.2, 45.0, 42.9, 39.5, 44.4];
+
+describe('bootstrap', () => {
+  it('same seed -> identical interval; different seed -> different draws', () => {
+    const a = bootstrapMean(SAMPLE, { seed: 42 });
+    const b = bootstrapMean(SAMPLE, { seed: 42 });
+    const c = bootstrapMean(SAMPLE, { seed: 43 });
+    assert.deepEqual(a, b);
+    assert.notDeepEqual([a.low, a.high], [c.low, c.high]);
+  });
+  it('is deterministic without an explicit seed (default seed)', () => {
+    assert.deepEqual(bootstrapMean(SAMPLE), bootstrapMean(SAMPLE));
+    assert.equal(bootstrapMean(SAMPLE).seed, 1);
+    assert.equal(bootstrapMean(SAMPLE).resamples, 2000);
+  });
+  it('interval contains the point estimate and is close to the t interval', () => {
+    const b = bootstrapMean(SAMPLE, { seed: 7 });
+    close(b.estimate, mean(SAMPLE), 1e-12, 'estimate');
+    assert.ok(b.low < b.estimate && b.estimate < b.high);
+    const t = tInterval(SAMPLE);
+    assert.ok(t);
+    // Percentile bootstrap is a bit narrower than t for small n, but the same order of size.
+    const ratio = (b.high - b.low) / (t.high - t.low);
+    assert.ok(ratio > 0.6 && ratio < 1.3, `width ratio ${ratio}`);
+  });
+  it('wider level -> wider interval', () => {
+    const b90 = bootstrapMean(SAMPLE, { level: 0.9, seed: 3 });
+    const b99 = bootstrapMean(SAMPLE, { level: 0.99, seed: 3 });
+    assert.ok(b99.low <= b90.low && b99.high >= b90.high);
+  });
+  it('ratio of sums resamples requests as pairs', () => {
+    const tokens = [120, 30, 800, 45, 300, 210, 95, 60];
+    const cycles = [40, 12, 230, 20, 100, 66, 30, 25];
+    const r = bootstrapRatioOfSums(tokens, cycles, { seed: 11, resamples: 3000 });
+    close(r.estimate, tokens.reduce((s, v) => s + v) / cycles.reduce((s, v) => s + v), 1e-12, 'estimate');
+    assert.ok(r.low < r.estimate && r.estimate < r.high);
+    assert.equal(r.dropped, 0);
+    assert.deepEqual(r, bootstrapRatioOfSums(tokens, cycles, { seed: 11, resamples: 3000 }));
+    // Constant per-request ratio -> every resample has the same pooled ratio.
+    const flat = bootstrapRatioOfSums([2, 4, 6], [1, 2, 3], { seed: 5 });
+    assert.deepEqual([flat.low, flat.estimate, flat.high], [2, 2, 2]);
+    assert.throws(() => bootstrapRatioOfSums([1, 2], [1]), RangeError);
+  });
+  it('generic statistic (median) and non-finite replicates are dropped, not propagated', () => {
+    const med = bootstrapInterval((s: readonly number[]) => [...s].sort((x, y) => x - y)[Math.floor(s.length / 2)] as number, SAMPLE, { seed: 9 });
+    assert.ok(med.low <= med.estimate && med.estimate <= med.high);
+    const r = bootstrapRatioOfSums([1, 2, 3], [0, 0, 5], { seed: 2, resamples: 500 });
+    assert.ok(r.dropped > 0);
+    assert.ok(Number.isFinite(r.low) && Number.isFinite(r.high));
+  });
+  it('single observation -> degenerate interval at that value', () => {
+    const b = bootstrapMean([5], { resamples: 50 });
+    assert.deepEqual([b.low, b.estimate, b.high], [5, 5, 5]);
+  });
+  it('validates options', () => {
+    assert.throws(() => bootstrapMean([], {}), RangeError);
+    assert.throws(() => bootstrapMean([1, 2], { resamples: 0 }), RangeError);
+    assert.throws(() => bootstrapMean([1, 2], { level: 0 }), RangeError);
+  });
+});

@@ -1,0 +1,96 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { holm, mannWhitneyU, welchTTest } from '../../src/stats/tests.ts';
+import { close, closeRel, fx } from './helpers.ts';
+
+describe('welchTTest vs scipy ttest_ind(equal_var=False)', () => {
+  for (const e of fx.welch) {
+    it(e.name, () => {
+      const r = welchTTest(e.a, e.b);
+      close(r.t, e.t, 1e-9, 't');
+      close(r.df, e.df, 1e-9, 'df');
+      closeRel(r.p, e.p, 1e-9, 'p');
+      assert.equal(r.degenerate, undefined);
+    });
+  }
+});
+
+describe('welchTTest degenerate inputs (no NaN)', () => {
+  it('n < 2 in either group -> p = 1, flagged', () => {
+    assert.deepEqual(welchTTest([1], [2, 3, 4]), { t: 0, df: 0, p: 1, degenerate: 'insufficient-data' });
+    assert.deepEqual(welchTTest([1, 2], [9]), { t: 0, df: 0, p: 1, degenerate: 'insufficient-data' });
+  });
+  it('both constant and equal -> p = 1', () => {
+    assert.deepEqual(welchTTest([5, 5, 5], [5, 5]), { t: 0, df: 3, p: 1, degenerate: 'zero-variance' });
+  });
+  it('both constant and different -> p = 0, t = +-Infinity', () => {
+    assert.deepEqual(welchTTest([6, 6, 6], [5, 5]), { t: Infinity, df: 3, p: 0, degenerate: 'zero-variance' });
+    assert.deepEqual(welchTTest([4, 4], [5, 5, 5]), { t: -Infinity, df: 3, p: 0, degenerate: 'zero-variance' });
+  });
+  it('rejects empty or non-finite input', () => {
+    assert.throws(() => welchTTest([], [1, 2]), RangeError);
+    assert.throws(() => welchTTest([1, Number.NaN], [1, 2]), RangeError);
+  });
+});
+
+describe('mannWhitneyU vs scipy mannwhitneyu(two-sided)', () => {
+  for (const e of fx.mannWhitney) {
+    it(`${e.name} (${e.method})`, () => {
+      const opts = {
+        ...(e.requested === 'auto' ? {} : { method: e.requested }),
+        ...(e.continuity === undefined ? {} : { continuity: e.continuity }),
+      };
+      const r = mannWhitneyU(e.a, e.b, opts);
+      assert.equal(r.method, e.method);
+      assert.equal(r.u, e.u);
+      closeRel(r.p, e.p, 1e-9, 'p');
+    });
+  }
+});
+
+describe('mannWhitneyU method choice and edge cases', () => {
+  it('auto: exact when either n <= 8 without ties (scipy 1.17 rule)', () => {
+    assert.equal(mannWhitneyU([1, 2, 3], [4, 5, 6, 7, 8, 9, 10, 11, 12, 13]).method, 'exact');
+    assert.equal(mannWhitneyU([1, 2, 3], [3, 5, 6]).method, 'asymptotic');
+    const nine = [1, 2, 3, 4, 5, 6, 7, 8, 9];
+    assert.equal(mannWhitneyU(nine, nine.map((v) => v + 0.5)).method, 'asymptotic');
+  });
+  it('u is the statistic of the first sample; swapping gives n1*n2 - u and the same p', () => {
+    const a = [1.5, 3.2, 4.8];
+    const b = [2.1, 5.5, 6.0, 7.2];
+    const ab = mannWhitneyU(a, b);
+    const ba = mannWhitneyU(b, a);
+    assert.equal(ab.u + ba.u, 12);
+    assert.equal(ab.p, ba.p);
+  });
+  it('identical samples -> p = 1, no NaN', () => {
+    const r = mannWhitneyU([5, 5, 5], [5, 5]);
+    assert.equal(r.p, 1);
+    assert.equal(r.u, 3);
+  });
+  it('single observations work (exact)', () => {
+    const r = mannWhitneyU([1], [2]);
+    assert.deepEqual(r, { u: 0, p: 1, method: 'exact' });
+  });
+});
+
+describe('holm vs hand-computed step-down', () => {
+  for (const e of fx.holm) {
+    it(JSON.stringify(e.p), () => {
+      const adj = holm(e.p);
+      assert.equal(adj.length, e.adjusted.length);
+      adj.forEach((v, i) => close(v, e.adjusted[i] as number, 1e-12, `adjusted[${i}]`));
+    });
+  }
+  it('is monotone in the original p order and capped at 1', () => {
+    const p = [0.04, 0.001, 0.3, 0.02, 0.5, 0.9];
+    const adj = holm(p);
+    const order = p.map((_, i) => i).sort((i, j) => (p[i] as number) - (p[j] as number));
+    for (let k = 1; k < order.length; k++) assert.ok((adj[order[k] as number] as number) >= (adj[order[k - 1] as number] as number));
+    assert.ok(adj.every((v, i) => v <= 1 && v >= (p[i] as number)));
+  });
+  it('rejects invalid p-values', () => {
+    assert.throws(() => holm([0.1, 1.2]), RangeError);
+    assert.throws(() => holm([Number.NaN]), RangeError);
+  });
+});
