@@ -123,6 +123,20 @@ export function readJsonInput(pathOrDir: string): { path: string; data: unknown 
   }
 }
 
+/** Loads a result.json (or the one inside a run directory) and validates it; InputError on any problem. */
+export function loadResultInput(pathOrDir: string): { path: string; result: ResultFile } {
+  const { path, data } = readJsonInput(pathOrDir);
+  if (typeof data === 'object' && data !== null && (data as Record<string, unknown>).kind === BASELINE_KIND) {
+    throw new InputError(`${path}: is a baseline, not a result -- pass a result.json or the run directory that holds one`);
+  }
+  try {
+    return { path, result: validateResult(data, path) };
+  } catch (e) {
+    if (e instanceof ResultError) throw new InputError(e.message);
+    throw e;
+  }
+}
+
 /**
  * Loads either side of a comparison: a baseline file (recognised by `"kind": "prism-bench-baseline"`),
  * a result.json, or a run directory holding one. Throws a one-line error naming the file and field

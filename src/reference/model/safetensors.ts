@@ -13,28 +13,41 @@ export function readSafetensors(path: string): { tensors: Map<string, SafeTensor
   if (buf.length < 8) throw new Error(`${path}: too short to be a safetensors file`);
   const headerLen = Number(buf.readBigUInt64LE(0));
   if (headerLen > buf.length - 8) throw new Error(`${path}: header length ${headerLen} runs past the end of the file`);
-  const header = JSON.parse(buf.subarray(8, 8 + headerLen).toString('utf8')) as Record<string, unknown>;
+  let header: Record<string, unknown>;
+  try {
+    header = JSON.parse(buf.subarray(8, 8 + headerLen).toString('utf8')) as Record<string, unknown>;
+  } catch (e) {
+    throw new Error(`${path}: the ${headerLen}-byte header is not valid JSON (${(e as Error).message}); the file is corrupt or not safetensors`);
+  }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new Error(`${path}: the header is not a JSON object`);
   const base = 8 + headerLen;
   const tensors = new Map<string, SafeTensor>();
   let metadata: Record<string, string> = {};
   for (const [name, info] of Object.entries(header)) {
     if (name === '__metadata__') { metadata = info as Record<string, string>; continue; }
-    const { dtype, shape, data_offsets } = info as { dtype: string; shape: number[]; data_offsets: [number, number] };
-    const bytes = buf.subarray(base + data_offsets[0], base + data_offsets[1]);
-    const count = shape.reduce((a, b) => a * b, 1);
+    const { dtype, shape, data_offsets } = (info ?? {}) as { dtype: unknown; shape: unknown; data_offsets: unknown };
+    if (typeof dtype !== 'string') throw new Error(`${path}: tensor ${name} has no dtype`);
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) throw new Error(`${path}: tensor ${name} has shape ${JSON.stringify(shape)}; expected an array of non-negative integers`);
+    if (!Array.isArray(data_offsets) || data_offsets.length !== 2 || !data_offsets.every((d) => Number.isInteger(d) && d >= 0) || data_offsets[1] < data_offsets[0]) {
+      throw new Error(`${path}: tensor ${name} has data_offsets ${JSON.stringify(data_offsets)}; expected [begin, end] with 0 <= begin <= end`);
+    }
+    const width = dtype === 'F32' ? 4 : dtype === 'F16' || dtype === 'BF16' ? 2 : 0;
+    if (!width) throw new Error(`${path}: tensor ${name} has dtype ${dtype}; only F16, BF16 and F32 are supported`);
+    const count = (shape as number[]).reduce((a, b) => a * b, 1);
+    const [begin, end] = data_offsets as [number, number];
+    if (end - begin !== count * width) throw new Error(`${path}: tensor ${name} has ${end - begin} bytes for shape [${shape}] of ${dtype} (expected ${count * width})`);
+    if (base + end > buf.length) throw new Error(`${path}: tensor ${name} ends at byte ${base + end}, past the end of the ${buf.length}-byte file (truncated?)`);
+    const bytes = buf.subarray(base + begin, base + end);
     const data = new Float32Array(count);
     if (dtype === 'F32') {
       for (let i = 0; i < count; i++) data[i] = bytes.readFloatLE(i * 4);
     } else if (dtype === 'F16') {
       for (let i = 0; i < count; i++) data[i] = halfToFloat(bytes.readUInt16LE(i * 2));
-    } else if (dtype === 'BF16') {
+    } else {
       const tmp = new Float32Array(1), u = new Uint32Array(tmp.buffer);
       for (let i = 0; i < count; i++) { u[0] = bytes.readUInt16LE(i * 2) << 16; data[i] = tmp[0]; }
-    } else {
-      throw new Error(`${path}: tensor ${name} has dtype ${dtype}; only F16, BF16 and F32 are supported`);
     }
-    if (bytes.length !== count * (dtype === 'F32' ? 4 : 2)) throw new Error(`${path}: tensor ${name} has ${bytes.length} bytes for shape [${shape}]`);
-    tensors.set(name, { dtype: dtype as SafeTensor['dtype'], shape, data });
+    tensors.set(name, { dtype: dtype as SafeTensor['dtype'], shape: shape as number[], data });
   }
   return { tensors, metadata };
 }

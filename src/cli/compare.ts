@@ -1,0 +1,42 @@
+import type { Command } from 'commander';
+import { loadComparable } from '../gate/comparable.ts';
+import { compareRuns, DEFAULT_ALPHA, DEFAULT_MAX_REGRESSION } from '../gate/compare.ts';
+import { renderCompareText } from '../gate/render.ts';
+import { EXIT } from './errors.ts';
+import { numberOption, useColor } from './options.ts';
+import { parseMetricList } from './gate.ts';
+
+export function registerCompare(program: Command): void {
+  program
+    .command('compare')
+    .description('compare two runs cell by cell: ratio B/A with 95% interval, Welch and Mann-Whitney p, Holm-adjusted p, verdict')
+    .argument('<A>', 'the base: a result.json, a run directory, or a baseline file (baselines/NAME.json)')
+    .argument('<B>', 'the head, compared against A (same kinds of input)')
+    .option('--json', 'print the comparison as JSON instead of a table')
+    .option('--max-regression <pct>', 'percent a change must exceed to count as a regression or improvement', String(DEFAULT_MAX_REGRESSION))
+    .option('--alpha <p>', 'significance level for the Holm-adjusted Welch p', String(DEFAULT_ALPHA))
+    .option('--metrics <ids>', 'comma-separated metric ids to compare (default: every metric with a direction)')
+    .addHelpText('after', `
+A change is a regression (improvement) only when it is beyond --max-regression in the metric's
+worse (better) direction AND significant (Holm-adjusted Welch p < --alpha), as in asv. Higher
+latency is worse; lower throughput or acceptance length is worse.
+
+Examples:
+  prism-bench compare results/main-run results/pr-run
+  prism-bench compare baselines/main.json results/pr-run/result.json --max-regression 3
+  prism-bench compare A/result.json B/result.json --json --metrics throughput,e2e_ms
+
+Exit codes: 0 compared (whatever the verdicts; use gate to fail on regressions);
+2 an input cannot be loaded, or the runs are not comparable (different hardware or settings,
+missing or failed cells), which the output lists.`)
+    .action((a: string, b: string, o: { json?: boolean; maxRegression: string; alpha: string; metrics?: string }) => {
+      const maxRegression = numberOption('--max-regression', o.maxRegression, 0, 1000);
+      const alpha = numberOption('--alpha', o.alpha, Number.MIN_VALUE, 0.5);
+      const base = loadComparable(a);
+      const head = loadComparable(b);
+      const metrics = o.metrics === undefined ? undefined : parseMetricList(o.metrics, [base, head]);
+      const report = compareRuns(base, head, { maxRegression, alpha, metrics });
+      process.stdout.write(o.json ? JSON.stringify(report, null, 2) + '\n' : renderCompareText(report, { color: useColor() }));
+      process.exitCode = report.comparable ? EXIT.ok : EXIT.usage;
+    });
+}
