@@ -67,7 +67,7 @@ function gateMarkdown(report: CompareReport, exitCode: 0 | 1 | 2, headline: stri
   ];
   if (report.problems.length > 0) {
     lines.push('### Not comparable', '', 'The gate cannot judge this pair fairly; fix these (or re-baseline on this machine and settings):', '');
-    for (const p of report.problems) lines.push(`- ${p.message.replace(/\|/g, '\\|')}`);
+    for (const p of report.problems) lines.push(`- ${p.message}`);
     lines.push('');
   }
   if (regressions.length > 0) {

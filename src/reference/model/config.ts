@@ -47,7 +47,7 @@ export interface TargetTraining {
 
 export const TARGET_TRAINING: TargetTraining = {
   seed: 20261126,
-  steps: 1100,
+  steps: 700,
   batch: 16,
   seqLen: 256,
   lr: 2e-3,
