@@ -10,7 +10,9 @@ import { registerGate } from './gate.ts';
 import { registerRun } from './run.ts';
 import { registerHw } from './hw.ts';
 import { registerReport } from './report.ts';
-import { packageVersion } from '../reference/server/main.ts';
+import { packageVersion } from '../version.ts';
+import { SuiteError } from '../suite/errors.ts';
+import { ResultError } from '../result/schema.ts';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -46,7 +48,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     const err = e as Error & { exitCode?: number };
     console.error(`prism-bench: ${err.message}`);
-    if (e instanceof UsageError || err.name === 'SuiteError' || err.name === 'ResultError' || err.exitCode === EXIT.usage) return EXIT.usage;
+    if (e instanceof UsageError || e instanceof SuiteError || e instanceof ResultError || err.exitCode === EXIT.usage) return EXIT.usage;
     return EXIT.failed;
   }
 }

@@ -23,7 +23,7 @@ export function registerServe(program: Command): void {
     .option('--speculative-num-draft-tokens <n>', 'SGLang-compatible: tokens verified per cycle including the root (= --draft-tokens + 1)')
     .option('--speculative-ngram-min-match-window-size <n>', 'SGLang-compatible alias of --ngram-min')
     .option('--speculative-ngram-max-match-window-size <n>', 'SGLang-compatible alias of --ngram-max')
-    .option('--fault-verify-delay-ms <ms>', 'planted fault for gate tests: sleep this long in every verify cycle', '0')
+    .option('--fault-verify-delay-ms <ms>', 'planted fault for gate tests: sleep this long in every verify cycle (default: $PRISM_FAULT_VERIFY_DELAY_MS or 0)', process.env.PRISM_FAULT_VERIFY_DELAY_MS ?? '0')
     .option('--fault-accept-wrong-token', 'planted fault for audit tests: verification accepts one wrong token per request')
     .option('--fault-crash-after-requests <n>', 'planted fault for harness tests: the process exits when a request arrives after n completed ones (the warm-up counts)', '0')
     .option('--fault-ignore-temperature', 'planted fault for audit tests: decode greedily whatever the requested temperature')
@@ -32,7 +32,9 @@ Examples:
   prism-bench serve --draft ngram --port 30000
   curl -s localhost:30000/generate -d '{"text": "The jury said", "sampling_params": {"max_new_tokens": 32, "temperature": 0}}'
 
-The faults are off by default and exist only to prove that gate and audit catch them.`)
+The faults are off by default and exist only to prove that gate and audit catch them.
+PRISM_FAULT_VERIFY_DELAY_MS plants the slowdown through the environment, so a run can carry it
+without any change to its suite (as a real engine regression would).`)
     .action(async (o: Record<string, string | boolean | undefined>) => {
       applySglangAliases(o);
       if (!DRAFT_METHODS.includes(o.draft as DraftMethod)) throw new UsageError(`--draft: unknown method '${String(o.draft)}'; use one of ${DRAFT_METHODS.join(', ')}`);

@@ -46,6 +46,11 @@ export function runGate(baseline: Comparable, result: Comparable, opts: GateOpti
   const report = compareRuns(baseline, result, { maxRegression, alpha, metrics, names: { base: 'baseline', head: 'result' } });
   const regressions = report.comparisons.filter((c) => c.verdict === 'regression');
   const problems = report.problems;
+  if (report.comparisons.length === 0 && problems.length === 0) {
+    // gating nothing must not pass silently
+    problems.push({ kind: 'missing-metric', message: `missing metrics: none of the gated metrics (${metrics.join(', ')}) could be compared in any cell` });
+    report.comparable = false;
+  }
   const exitCode: 0 | 1 | 2 = problems.length > 0 ? 2 : regressions.length > 0 ? 1 : 0;
   const headline = exitCode === 2
     ? `NOT COMPARABLE: ${problemSummary(problems)} (${problems.length} problem${problems.length === 1 ? '' : 's'})`

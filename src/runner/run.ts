@@ -20,7 +20,7 @@ import { freePort, logTail } from '../engines/process.ts';
 import { EngineError, type EngineHandle } from '../engines/types.ts';
 import { planCells, shuffled, type CellGroup, type PlannedCell } from './plan.ts';
 import { runTrial, warmup } from './trial.ts';
-import { packageVersion } from '../reference/server/main.ts';
+import { packageVersion } from '../version.ts';
 
 export interface RunOptions {
   suiteFile: string;
@@ -49,6 +49,11 @@ export interface RunOutcome {
 }
 
 const READY_TIMEOUT_MS = 120_000;
+
+/** A run that cannot start as asked (exit code 2). */
+export class RunInputError extends Error {
+  readonly exitCode = 2;
+}
 
 function newResult(suite: Suite, opts: RunOptions, fingerprint: Record<string, unknown>, groups: CellGroup[]): ResultFile {
   const now = new Date().toISOString();
@@ -108,12 +113,12 @@ export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
     result = loadResult(dir);
     suite = loadSuite(result.suiteFile, { quick: result.options.quick });
     const diff = suiteSettingsDiff(suiteAsRun(suite), result.suite as never);
-    if (diff.length) throw new EngineError(`${result.suiteFile}: the suite changed since the run in ${dir} started (${diff.join('; ')}) -- restore it, or start a new run`);
+    if (diff.length) throw new RunInputError(`${result.suiteFile}: the suite changed since the run in ${dir} started (${diff.join('; ')}) -- restore it, or start a new run`);
     for (const c of result.cells) if (c.status === 'failed') { c.status = 'pending'; c.trials = []; delete c.error; c.metrics = {}; }
   } else {
     suite = loadSuite(opts.suiteFile, { quick: opts.quick });
     dir = resolve(opts.outDir ?? join('results', `${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}-${suite.name}`));
-    if (existsSync(join(dir, 'result.json'))) throw new EngineError(`${dir}: already holds a result.json -- choose another --out, or continue it with --resume ${dir}`);
+    if (existsSync(join(dir, 'result.json'))) throw new RunInputError(`${dir}: already holds a result.json -- choose another --out, or continue it with --resume ${dir}`);
     const fingerprint = await collectFingerprint();
     result = newResult(suite, opts, fingerprint as unknown as Record<string, unknown>, planCells(suite));
   }

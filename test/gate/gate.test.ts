@@ -144,11 +144,17 @@ test('publishSummary appends to $GITHUB_STEP_SUMMARY and prints otherwise', (t) 
   const out = runGate(comparable(), comparable({ runId: 'b' }));
   const printed: string[] = [];
   assert.deepEqual(publishSummary(out.summaryMarkdown, { GITHUB_STEP_SUMMARY: file }, (s) => printed.push(s)), { file });
-  assert.deepEqual(printed, []);
+  assert.equal(printed.length, 0);
   const text = readFileSync(file, 'utf8');
   assert.ok(text.startsWith('# earlier step\n## '), 'appended after what was there');
   assert.ok(text.includes(out.summaryMarkdown));
   assert.deepEqual(publishSummary(out.summaryMarkdown, {}, (s) => printed.push(s)), { file: null });
   assert.equal(printed.length, 1);
   assert.match(printed[0]!, /prism-bench gate: PASS/);
+});
+
+test('gating metrics no cell has is not a silent pass (exit 2)', () => {
+  const out = runGate(comparable(), comparable({ runId: 'b' }), { metrics: ['ttft_ms'] });
+  assert.equal(out.exitCode, 2);
+  assert.match(out.problems[0]!.message, /none of the gated metrics \(ttft_ms\) could be compared/);
 });

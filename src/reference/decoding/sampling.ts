@@ -30,15 +30,38 @@ export function distribution(row: ArrayLike<number>, p: SamplingParams): Float64
   for (let i = 0; i < n; i++) probs[i] /= sum;
   const topK = p.topK > 0 ? Math.min(p.topK, n) : n;
   if (topK < n || p.topP < 1) {
-    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => probs[b] - probs[a] || a - b);
-    let keep = topK, mass = 0;
-    for (let r = 0; r < topK; r++) {
-      mass += probs[order[r]];
+    // Keep the `keep` most likely tokens (ties to the smaller id), where keep is the smallest
+    // count whose mass reaches top_p, at most top_k. Only the head of the distribution is
+    // sorted: all tokens with probability >= t, lowering t until that set holds top_k tokens
+    // or top_p mass (so it contains every kept token and every tie at the cut). Sorting all
+    // 4096 ids with a comparator cost ~3 ms per row and dominated sampled decoding.
+    let t = 1 / 64, count = 0;
+    for (;;) {
+      let mass = 0;
+      count = 0;
+      for (let i = 0; i < n; i++) if (probs[i] >= t) { count++; mass += probs[i]; }
+      // the margin keeps the head's mass above top_p whatever order it is summed in
+      if (count >= topK || mass >= p.topP + 1e-9 || t === 0) break;
+      t = t < 1e-300 ? 0 : t / 64;
+    }
+    const head = new Float64Array(count);
+    for (let i = 0, j = 0; i < n; i++) if (probs[i] >= t) head[j++] = probs[i];
+    const sorted = head.sort(); // ascending
+    const m = sorted.length;
+    const limit = Math.min(topK, m);
+    let keep = limit, mass = 0;
+    for (let r = 0; r < limit; r++) {
+      mass += sorted[m - 1 - r];
       if (mass >= p.topP) { keep = r + 1; break; }
     }
-    let kept = 0;
-    for (let r = 0; r < n; r++) {
-      if (r >= keep) probs[order[r]] = 0; else kept += probs[order[r]];
+    const cut = sorted[m - keep];
+    let above = 0, kept = 0;
+    for (let r = 0; r < keep; r++) { kept += sorted[m - 1 - r]; if (sorted[m - 1 - r] > cut) above++; }
+    let tiesLeft = keep - above; // tokens equal to the cut-off value that stay, smallest ids first
+    for (let i = 0; i < n; i++) {
+      if (probs[i] > cut) continue;
+      if (probs[i] === cut && tiesLeft > 0) { tiesLeft--; continue; }
+      probs[i] = 0;
     }
     for (let i = 0; i < n; i++) probs[i] /= kept;
   }

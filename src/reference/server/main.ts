@@ -1,10 +1,9 @@
 // `prism-bench serve`: loads the target, warms it up, then serves until SIGTERM/SIGINT.
 // Started by the harness as a separate process, exactly as SGLang would be.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { OnnxDecoder } from '../model/target.ts';
 import { Tokenizer } from '../model/tokenizer.ts';
-import { PACKAGE_ROOT, TARGET_DIR, TOKENIZER_PATH } from '../model/config.ts';
+import { TARGET_DIR, TOKENIZER_PATH } from '../model/config.ts';
+import { packageVersion } from '../../version.ts';
 import { ReferenceEngine, type DraftMethod } from './engine.ts';
 import { startServer } from './http.ts';
 import type { EngineFaults } from '../decoding/generate.ts';
@@ -21,10 +20,6 @@ export interface ServeOptions {
   maxBodyBytes: number;
   faults: EngineFaults;
   log?: (line: string) => void;
-}
-
-export function packageVersion(): string {
-  return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 export async function serve(opts: ServeOptions): Promise<{ url: string; stop: () => Promise<void> }> {
