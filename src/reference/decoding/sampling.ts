@@ -35,14 +35,14 @@ export function distribution(row: ArrayLike<number>, p: SamplingParams): Float64
     // sorted: all tokens with probability >= t, lowering t until that set holds top_k tokens
     // or top_p mass (so it contains every kept token and every tie at the cut). Sorting all
     // 4096 ids with a comparator cost ~3 ms per row and dominated sampled decoding.
-    let t = 1 / 64, count = 0;
+    let t = 1 / 16, count = 0;
     for (;;) {
       let mass = 0;
       count = 0;
       for (let i = 0; i < n; i++) if (probs[i] >= t) { count++; mass += probs[i]; }
       // the margin keeps the head's mass above top_p whatever order it is summed in
       if (count >= topK || mass >= p.topP + 1e-9 || t === 0) break;
-      t = t < 1e-300 ? 0 : t / 64;
+      t = t < 1e-12 ? 0 : t / 4;
     }
     const head = new Float64Array(count);
     for (let i = 0, j = 0; i < n; i++) if (probs[i] >= t) head[j++] = probs[i];

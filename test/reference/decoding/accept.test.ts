@@ -175,6 +175,8 @@ describe('distribution(): top-k / top-p truncation', () => {
 // Chi-square: the emitted first token follows the target distribution
 
 const N = 20000;
+/** sibling-draft and power checks: enough for their purpose, and they keep the file's run time down */
+const N_TREE = 10000;
 const PROMPT = 'Question: What is the capital city of Australia?\nAnswer:';
 
 describe('sampled verification preserves the target distribution (chi-square, shipped target)', () => {
@@ -232,6 +234,10 @@ describe('sampled verification preserves the target distribution (chi-square, sh
   type Draft = { kind: 'one-hot'; tokens: number[] } | { kind: 'q'; q: Float64Array; children: number };
   type Rule = (logits: Float32Array, tokens: number[], probs: Float64Array[] | undefined, params: SamplingParams, rand: () => number) => number;
 
+  function report(t: { diagnostic: (m: string) => void }, r: { statistic: number; df: number; p: number; categories: number; acceptedFirst: number }, extra = ''): void {
+    t.diagnostic(`chi-square ${r.statistic.toFixed(1)} on ${r.df} df (${r.categories} pooled categories), p = ${r.p.toExponential(3)}, first token = first draft ${r.acceptedFirst} times${extra ? `; ${extra}` : ''}`);
+  }
+
   /** the engine's rule: the first emitted token is the first accepted draft, else the bonus */
   const engineRule = (faults: AcceptFaults = {}): Rule => (logits, tokens, probs, params, rand) => {
     const r = acceptDraft({ logits, vocab: V, tokens, parents: tokens.map(() => -1), probs }, params, rand, faults);
@@ -281,9 +287,10 @@ describe('sampled verification preserves the target distribution (chi-square, sh
   const ranked = (k: number) => Array.from(rootRow.keys()).sort((a, b) => rootRow[b] - rootRow[a] || a - b)[k];
 
   for (const [label, params] of configs) {
-    it(`${label}: deterministic draft (one-hot q)`, async () => {
+    it(`${label}: deterministic draft (one-hot q)`, async (t) => {
       const x = ranked(1);
       const r = await runTrials(params, { kind: 'one-hot', tokens: [x] }, engineRule(), N, 101);
+      report(t, r);
       const px = distribution(rootRow, params)[x];
       assert.equal(r.outsideSupport, 0, 'a token outside the target support was emitted');
       assert.ok(r.categories >= 3, `only ${r.categories} categories: the distribution is too peaked for a meaningful test`);
@@ -293,47 +300,54 @@ describe('sampled verification preserves the target distribution (chi-square, sh
       assert.ok(r.p > 0.001, `chi-square ${r.statistic.toFixed(1)} on ${r.df} df, p = ${r.p}`);
     });
 
-    it(`${label}: draft with a real q (1-layer draft model, same sampling settings)`, async () => {
+    it(`${label}: draft with a real q (1-layer draft model, same sampling settings)`, async (t) => {
       const q = distribution(draftRow, params);
       const p = distribution(rootRow, params);
       let overlap = 0;
       for (let v = 0; v < V; v++) overlap += Math.min(p[v], q[v]);
       assert.ok(overlap > 0.05 && overlap < 0.98, `q should differ from p but overlap it (sum min(p, q) = ${overlap})`);
       const r = await runTrials(params, { kind: 'q', q, children: 1 }, engineRule(), N, 202);
+      report(t, r, `sum min(p, q) = ${overlap.toFixed(3)}`);
       assert.equal(r.outsideSupport, 0, 'a token outside the target support was emitted');
       assert.ok(r.p > 0.001, `chi-square ${r.statistic.toFixed(1)} on ${r.df} df, p = ${r.p}`);
     });
   }
 
-  it('temperature 1: two sibling drafts (tree), sampled i.i.d. from q, with residual updates between them', async () => {
+  it('temperature 1: two sibling drafts (tree), sampled i.i.d. from q, with residual updates between them', async (t) => {
     const q = distribution(draftRow, configs[0][1]);
-    const r = await runTrials(configs[0][1], { kind: 'q', q, children: 2 }, engineRule(), N, 303);
+    const r = await runTrials(configs[0][1], { kind: 'q', q, children: 2 }, engineRule(), N_TREE, 303);
+    report(t, r);
     assert.equal(r.outsideSupport, 0);
     assert.ok(r.p > 0.001, `chi-square ${r.statistic.toFixed(1)} on ${r.df} df, p = ${r.p}`);
   });
 
-  it('temperature 1, top_k 20: two sibling one-hot drafts (ranks 1 and 2)', async () => {
+  it('temperature 1, top_k 20: two sibling one-hot drafts (ranks 1 and 2)', async (t) => {
     const params = configs[2][1];
-    const r = await runTrials(params, { kind: 'one-hot', tokens: [ranked(1), ranked(2)] }, engineRule(), N, 404);
+    const r = await runTrials(params, { kind: 'one-hot', tokens: [ranked(1), ranked(2)] }, engineRule(), N_TREE, 404);
+    report(t, r);
     assert.equal(r.outsideSupport, 0);
     assert.ok(r.p > 0.001, `chi-square ${r.statistic.toFixed(1)} on ${r.df} df, p = ${r.p}`);
   });
 
   describe('the test has power: wrong rules are detected', () => {
     const M = 5000;
-    it('accepting the draft always (the engine\'s planted fault) is caught, one-hot and real q', async () => {
+    it('accepting the draft always (the engine\'s planted fault) is caught, one-hot and real q', async (t) => {
       const params = configs[0][1];
       const oneHot = await runTrials(params, { kind: 'one-hot', tokens: [ranked(1)] }, engineRule({ acceptWrongToken: true }), M, 505);
+      report(t, oneHot, 'one-hot');
       assert.ok(oneHot.p < 1e-6, `one-hot accept-always: p = ${oneHot.p}`);
       const withQ = await runTrials(params, { kind: 'q', q: distribution(draftRow, params), children: 1 }, engineRule({ acceptWrongToken: true }), M, 606);
+      report(t, withQ, 'real q');
       assert.ok(withQ.p < 1e-6, `real-q accept-always: p = ${withQ.p}`);
     });
 
-    it('resampling from p instead of the residual after a rejection is caught', async () => {
+    it('resampling from p instead of the residual after a rejection is caught', async (t) => {
       for (const [label, params] of [configs[0], configs[1]]) {
         const oneHot = await runTrials(params, { kind: 'one-hot', tokens: [ranked(1)] }, resampleFromP, M, 707);
+        report(t, oneHot, `${label}, one-hot`);
         assert.ok(oneHot.p < 1e-6, `${label}, one-hot: p = ${oneHot.p}`);
-        const withQ = await runTrials(params, { kind: 'q', q: distribution(draftRow, params), children: 1 }, resampleFromP, N, 808);
+        const withQ = await runTrials(params, { kind: 'q', q: distribution(draftRow, params), children: 1 }, resampleFromP, M, 808);
+        report(t, withQ, `${label}, real q`);
         assert.ok(withQ.p < 1e-6, `${label}, real q: p = ${withQ.p}`);
       }
     });
