@@ -38,7 +38,21 @@ without any change to its suite (as a real engine regression would).`)
     .action(async (o: Record<string, string | boolean | undefined>) => {
       applySglangAliases(o);
       if (!DRAFT_METHODS.includes(o.draft as DraftMethod)) throw new UsageError(`--draft: unknown method '${String(o.draft)}'; use one of ${DRAFT_METHODS.join(', ')}`);
-      const running = await serve({
+      // handlers go in first: a SIGTERM while the model loads still ends the process cleanly
+      let running: Awaited<ReturnType<typeof serve>> | undefined;
+      let stopping = false;
+      const stopped = new Promise<void>((resolve) => {
+        const shutdown = (sig: string) => {
+          if (stopping) return;
+          stopping = true;
+          console.log(`${sig}: shutting down`);
+          if (!running) process.exit(0);
+          running.stop().then(resolve, resolve);
+        };
+        process.once('SIGTERM', () => shutdown('SIGTERM'));
+        process.once('SIGINT', () => shutdown('SIGINT'));
+      });
+      running = await serve({
         draft: o.draft as DraftMethod,
         host: o.host as string,
         port: intOption('--port', o.port, 0, 65535),
@@ -55,14 +69,7 @@ without any change to its suite (as a real engine regression would).`)
           crashAfterRequests: intOption('--fault-crash-after-requests', o.faultCrashAfterRequests, 0, 1_000_000),
         },
       });
-      await new Promise<void>((resolve) => {
-        const shutdown = (sig: string) => {
-          console.log(`${sig}: shutting down`);
-          running.stop().then(resolve, resolve);
-        };
-        process.once('SIGTERM', () => shutdown('SIGTERM'));
-        process.once('SIGINT', () => shutdown('SIGINT'));
-      });
+      await stopped;
     });
 }
 

@@ -80,14 +80,5 @@ export function sampleFrom(probs: ArrayLike<number>, rand: () => number): number
   return last;
 }
 
-/** Small, fast, seedable PRNG (mulberry32): each request gets its own stream. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Each request gets its own seeded stream (mulberry32, shared with the statistics module). */
+export { mulberry32 as seededRandom } from '../../stats/random.ts';

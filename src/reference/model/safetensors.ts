@@ -37,19 +37,41 @@ export function readSafetensors(path: string): { tensors: Map<string, SafeTensor
     const [begin, end] = data_offsets as [number, number];
     if (end - begin !== count * width) throw new Error(`${path}: tensor ${name} has ${end - begin} bytes for shape [${shape}] of ${dtype} (expected ${count * width})`);
     if (base + end > buf.length) throw new Error(`${path}: tensor ${name} ends at byte ${base + end}, past the end of the ${buf.length}-byte file (truncated?)`);
-    const bytes = buf.subarray(base + begin, base + end);
-    const data = new Float32Array(count);
+    // copy into a fresh, aligned buffer so typed-array views work whatever the file's offsets
+    const raw = new Uint8Array(end - begin);
+    raw.set(buf.subarray(base + begin, base + end));
+    let data: Float32Array;
     if (dtype === 'F32') {
-      for (let i = 0; i < count; i++) data[i] = bytes.readFloatLE(i * 4);
-    } else if (dtype === 'F16') {
-      for (let i = 0; i < count; i++) data[i] = halfToFloat(bytes.readUInt16LE(i * 2));
+      const dv = new DataView(raw.buffer);
+      data = LITTLE_ENDIAN ? new Float32Array(raw.buffer, 0, count) : Float32Array.from({ length: count }, (_, i) => dv.getFloat32(i * 4, true));
     } else {
-      const tmp = new Float32Array(1), u = new Uint32Array(tmp.buffer);
-      for (let i = 0; i < count; i++) { u[0] = bytes.readUInt16LE(i * 2) << 16; data[i] = tmp[0]; }
+      const dv = new DataView(raw.buffer);
+      const bits = LITTLE_ENDIAN ? new Uint16Array(raw.buffer, 0, count) : Uint16Array.from({ length: count }, (_, i) => dv.getUint16(i * 2, true));
+      data = new Float32Array(count);
+      if (dtype === 'F16') {
+        const table = halfTable();
+        for (let i = 0; i < count; i++) data[i] = table[bits[i]];
+      } else {
+        const u = new Uint32Array(data.buffer);
+        for (let i = 0; i < count; i++) u[i] = bits[i] << 16;
+      }
     }
     tensors.set(name, { dtype: dtype as SafeTensor['dtype'], shape: shape as number[], data });
   }
   return { tensors, metadata };
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+// every float16 bit pattern as float32: converting a 24 MB checkpoint by lookup takes tens of
+// milliseconds instead of seconds, so the server's event loop stays free to answer /health
+let HALF_TABLE: Float32Array | undefined;
+function halfTable(): Float32Array {
+  if (!HALF_TABLE) {
+    HALF_TABLE = new Float32Array(65536);
+    for (let h = 0; h < 65536; h++) HALF_TABLE[h] = halfToFloat(h);
+  }
+  return HALF_TABLE;
 }
 
 export function halfToFloat(h: number): number {

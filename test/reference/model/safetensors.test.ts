@@ -135,6 +135,29 @@ describe('readSafetensors', () => {
     assert.deepEqual(Array.from(tensors.get('y')!.data), [7, 8]);
   });
 
+  it('every F16 and BF16 bit pattern reads back exactly, at an odd (unaligned) data offset', () => {
+    const all = Array.from({ length: 65536 }, (_, i) => i);
+    const pad = Buffer.from([0xaa]); // 1 byte first, so both tensors start at odd offsets
+    const half = u16Bytes(all), brain = u16Bytes(all);
+    const header = JSON.stringify({
+      pad: { dtype: 'F16', shape: [0], data_offsets: [0, 0] },
+      h: { dtype: 'F16', shape: [256, 256], data_offsets: [1, 1 + half.length] },
+      b: { dtype: 'BF16', shape: [65536], data_offsets: [1 + half.length, 1 + half.length + brain.length] },
+    });
+    const len = Buffer.alloc(8); len.writeBigUInt64LE(BigInt(header.length));
+    const path = write('allbits.safetensors', Buffer.concat([len, Buffer.from(header), pad, half, brain]));
+    const { tensors } = readSafetensors(path);
+    const h = tensors.get('h')!.data, b = tensors.get('b')!.data;
+    const f32 = Buffer.alloc(4);
+    for (let i = 0; i < 65536; i++) {
+      const want = halfViaBits(i);
+      assert.ok(Object.is(h[i], want) || (Number.isNaN(h[i]) && Number.isNaN(want)), `F16 0x${i.toString(16)}: ${h[i]} vs ${want}`);
+      f32.writeUInt32LE((i << 16) >>> 0);
+      const wantB = f32.readFloatLE(0);
+      assert.ok(Object.is(b[i], wantB) || (Number.isNaN(b[i]) && Number.isNaN(wantB)), `BF16 0x${i.toString(16)}: ${b[i]} vs ${wantB}`);
+    }
+  });
+
   it('reads the shipped target weights: every tensor the decoder needs, finite F16 values', async () => {
     const { TARGET_DIR, TARGET_CONFIG } = await import('../../../src/reference/model/config.ts');
     const { tensors } = readSafetensors(join(TARGET_DIR, 'model.safetensors'));
