@@ -296,11 +296,11 @@ describe('suites/default.yaml', () => {
     assert.equal(s.quickApplied, true);
     assert.equal(s.datasets.length, 5);
     assert.deepEqual(s.settings.temperatures, [0, 1]);
-    assert.equal(s.settings.prompts, 2);
-    assert.equal(s.settings.maxNewTokens, 32);
-    assert.equal(s.settings.trials, 2);
+    assert.equal(s.settings.prompts, 3);
+    assert.equal(s.settings.maxNewTokens, 48);
+    assert.equal(s.settings.trials, 3);
     assert.equal(s.settings.warmup, 1);
-    assert.deepEqual(loadSuiteDatasets(s).map((d) => d.prompts.length), [2, 2, 2, 2, 2]);
+    assert.deepEqual(loadSuiteDatasets(s).map((d) => d.prompts.length), [3, 3, 3, 3, 3]);
   });
   it('loads the same way from another working directory', () => {
     const cwd = process.cwd();
@@ -319,7 +319,7 @@ describe('suiteAsRun and suiteSettingsDiff', () => {
     const run = suiteAsRun(loadSuite(DEFAULT_SUITE, { quick: true }));
     assert.deepEqual(JSON.parse(JSON.stringify(run)), run);
     assert.equal(run.quickApplied, true);
-    assert.equal(run.settings.maxNewTokens, 32);
+    assert.equal(run.settings.maxNewTokens, 48);
     assert.equal(run.name, 'default');
     assert.ok(run.file.endsWith('default.yaml'));
     assert.deepEqual(Object.keys(run), ['version', 'name', 'description', 'file', 'quickApplied', 'engines', 'drafts', 'datasets', 'settings']);
@@ -334,7 +334,7 @@ describe('suiteAsRun and suiteSettingsDiff', () => {
     const full = suiteAsRun(loadSuite(DEFAULT_SUITE));
     const quick = suiteAsRun(loadSuite(DEFAULT_SUITE, { quick: true }));
     assert.deepEqual(suiteSettingsDiff(full, full), []);
-    assert.deepEqual(suiteSettingsDiff(full, quick), ['maxNewTokens: 96 vs 32', 'prompts: 20 vs 2', 'warmup: 2 vs 1', 'trials: 3 vs 2']);
+    assert.deepEqual(suiteSettingsDiff(full, quick), ['maxNewTokens: 96 vs 48', 'prompts: 20 vs 3', 'warmup: 2 vs 1']);
   });
   it('treats temperature order as irrelevant and reports other list changes', () => {
     const a = suiteAsRun(loadSuite(DEFAULT_SUITE));
