@@ -199,11 +199,15 @@ export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
           engine ??= await launch();
         } catch (e) {
           if (opts.signal?.aborted) return true;
-          cell.status = 'failed';
-          cell.error = `engine failed to start: ${(e as Error).message}`;
-          cell.log = logName;
-          emit({ type: 'cell-failed', cell: cell.id, error: cell.error });
-          continue;
+          // an engine that cannot start fails every cell it was to run this round, without retrying each
+          for (const rest of cells.slice(cells.indexOf(pc))) {
+            const c = cellById.get(rest.id) as Cell;
+            c.status = 'failed';
+            c.error = `engine failed to start: ${(e as Error).message}`;
+            c.log = logName;
+            emit({ type: 'cell-failed', cell: c.id, error: c.error });
+          }
+          return false;
         }
         if (hasGpu) {
           const busy = await gpuProcesses();

@@ -156,3 +156,21 @@ ${SMALL_SETTINGS}`);
   const lossless = result.audit?.find((f) => f.check === 'lossless' && f.cell === ngram.id);
   assert.equal(lossless?.severity, 'info', JSON.stringify(result.audit));
 });
+
+test('--target-ci adds trials up to maxTrials and reports the cells that stayed too wide', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'prism-e2e-'));
+  const suite = suiteFile(dir, `version: 1
+name: target-ci
+engines: [{ name: reference }]
+drafts: [{ name: vanilla, method: vanilla }]
+datasets: [qa]
+settings: { temperatures: [0], prompts: 1, maxNewTokens: 8, trials: 2, maxTrials: 4, warmup: 0 }
+`);
+  // 0.01% is out of reach on a shared CPU, so every round up to maxTrials runs
+  const r = runCli(['run', '--suite', suite, '--out', join(dir, 'run'), '--target-ci', '0.01']);
+  assert.equal(r.status, 0, r.stderr);
+  const result = readResult(join(dir, 'run'));
+  assert.equal(result.cells[0].trials.length, 4);
+  assert.deepEqual(result.targetCiUnmet, [result.cells[0].id]);
+  assert.match(r.stderr, /--target-ci 0.01%: 1 cell\(s\) still wider after 4 trials/);
+});
