@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Direction, Interval, ResultFile } from '../result/schema.ts';
 import { writeFileAtomic } from '../result/store.ts';
-import type { ComparableCell, ComparableMetric } from './comparable.ts';
+import { compactCells, type ComparableCell, type ComparableMetric } from './comparable.ts';
 
 export const BASELINE_SCHEMA_VERSION = 1;
 export const BASELINE_KIND = 'prism-bench-baseline';
@@ -60,30 +60,7 @@ export function makeBaseline(result: ResultFile, name: string, now: Date = new D
     fingerprint: structuredClone(result.fingerprint),
     suite: structuredClone(result.suite),
     engines: Object.fromEntries(Object.entries(result.engines ?? {}).map(([k, v]) => [k, { version: v.version }])),
-    cells: result.cells.map((c) => ({
-      id: c.id,
-      engine: c.engine,
-      draft: c.draft,
-      dataset: c.dataset,
-      temperature: c.temperature,
-      status: c.status,
-      ...(c.error !== undefined ? { error: c.error } : {}),
-      metrics: Object.fromEntries(
-        Object.entries(c.metrics ?? {}).map(([id, m]) => [
-          id,
-          {
-            id: m.id ?? id,
-            ...(m.label !== undefined ? { label: m.label } : {}),
-            unit: m.unit ?? '',
-            direction: m.direction,
-            mean: m.mean,
-            n: m.n,
-            values: [...m.values],
-            interval: m.interval ?? null,
-          } satisfies BaselineMetric,
-        ]),
-      ),
-    })),
+    cells: compactCells(result),
   };
 }
 

@@ -75,17 +75,22 @@ export function comparableFromResult(result: ResultFile, path = ''): Comparable 
     createdAt: result.createdAt,
     fingerprint: result.fingerprint,
     suite: result.suite,
-    cells: result.cells.map((c) => ({
-      id: c.id,
-      engine: c.engine,
-      draft: c.draft,
-      dataset: c.dataset,
-      temperature: c.temperature,
-      status: c.status,
-      ...(c.error !== undefined ? { error: c.error } : {}),
-      metrics: Object.fromEntries(Object.entries(c.metrics ?? {}).map(([id, m]) => [id, metricOf(id, m)])),
-    })),
+    cells: compactCells(result),
   };
+}
+
+/** A result's cells reduced to what comparisons need (also what a baseline stores). */
+export function compactCells(result: ResultFile): ComparableCell[] {
+  return result.cells.map((c) => ({
+    id: c.id,
+    engine: c.engine,
+    draft: c.draft,
+    dataset: c.dataset,
+    temperature: c.temperature,
+    status: c.status,
+    ...(c.error !== undefined ? { error: c.error } : {}),
+    metrics: Object.fromEntries(Object.entries(c.metrics ?? {}).map(([id, m]) => [id, metricOf(id, m)])),
+  }));
 }
 
 /** A validated baseline as a Comparable. */
