@@ -17,6 +17,7 @@ export interface SglangOptions {
   extraArgs?: string[];
   /** send sampling_seed with each request (SGLang needs --enable-deterministic-inference or a recent build) */
   sendSeed?: boolean;
+  /** environment for the server process (e.g. CUDA_VISIBLE_DEVICES) */
   env?: Record<string, string>;
 }
 

@@ -112,7 +112,8 @@ export interface ResultFile {
   suite: Record<string, unknown>;
   options: { quick: boolean; targetCi?: number | null };
   fingerprint: Record<string, unknown>;
-  engines: Record<string, { version: string; info?: unknown }>;
+  /** per engine/draft: version, the engine's info endpoints, and which figures the engine reports itself (the rest are client-measured) */
+  engines: Record<string, { version: string; info?: unknown; measures?: Record<string, boolean> }>;
   cells: Cell[];
   audit?: AuditFinding[];
   /** cells whose throughput interval stayed wider than --target-ci after maxTrials */

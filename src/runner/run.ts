@@ -182,7 +182,7 @@ export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
       try {
         await h.waitReady(opts.readyTimeoutMs ?? READY_TIMEOUT_MS, opts.signal);
         const d = await h.describe();
-        result.engines[group.key] = { version: d.version, info: d.info };
+        result.engines[group.key] = { version: d.version, info: d.info, measures: { ...adapter.measures } };
         const first = cells[0];
         await warmup({ dataset: datasets.get(first.dataset) as Dataset, temperature: first.temperature, settings: s, adapter, engine: h, signal: opts.signal }, s.warmup);
       } catch (e) {

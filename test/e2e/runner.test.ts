@@ -149,6 +149,8 @@ ${SMALL_SETTINGS}`);
   const info = result.engines['sglang/ngram'].info as { server: Record<string, unknown> };
   assert.equal(info.server.speculative_algorithm, 'NGRAM');
   assert.equal(info.server.speculative_num_draft_tokens, 5);
+  // the adapter's declaration of what the engine reports itself travels with the result
+  assert.deepEqual(result.engines['sglang/ngram'].measures, { verifyCycles: true, acceptedHistogram: false, draftTime: false, verifyTime: false });
   const ngram = result.cells.find((c) => c.draft === 'ngram')!;
   assert.equal(ngram.status, 'ok');
   assert.ok(ngram.metrics.accept_length_pooled.mean >= 1);

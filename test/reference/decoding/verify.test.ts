@@ -80,6 +80,18 @@ async function greedyContinuation(ctx: number[], n: number): Promise<number[]> {
   } finally { s.release(); }
 }
 
+/** After a rollback, `s` must decode on exactly as a fresh session holding `kept` does. */
+async function assertContinuesLikeFresh(s: KvSession, kept: number[], what: string): Promise<void> {
+  const next = await greedyContinuation(kept, 5);
+  const after = await stepByStep(s, next);
+  const ref = model.newSession();
+  try {
+    await prefill(ref, kept);
+    const refRows = await stepByStep(ref, next);
+    for (let i = 0; i < next.length; i++) assertRowsClose(after[i], refRows[i], `step ${i} after ${what}`);
+  } finally { ref.release(); }
+}
+
 describe('buildVerifyInputs', () => {
   it('chain: positions continue the cache, mask is causal over the fed tokens and open over the cache', () => {
     const v = buildVerifyInputs(5, 9, { tokens: [1, 2, 3], parents: chainParents(3) });
@@ -198,15 +210,7 @@ describe('KV cache rollback', () => {
       assert.equal(s.length, past + 7);
       s.truncate(past + 1 + 2); // keep root + 2 accepted drafts
       assert.equal(s.length, past + 3);
-      const kept = [...prompt, root, draft[0], draft[1]];
-      const next = await greedyContinuation(kept, 5);
-      const after = await stepByStep(s, next);
-      const ref = model.newSession();
-      try {
-        await prefill(ref, kept);
-        const refRows = await stepByStep(ref, next);
-        for (let i = 0; i < next.length; i++) assertRowsClose(after[i], refRows[i], `step ${i} after truncate`);
-      } finally { ref.release(); }
+      await assertContinuesLikeFresh(s, [...prompt, root, draft[0], draft[1]], 'truncate');
     } finally { s.release(); }
   });
 
@@ -224,15 +228,7 @@ describe('KV cache rollback', () => {
       await s.forward(inputs.tokens, inputs.positions, inputs.mask);
       s.keepFed([0, 3, 5]); // root, tokens[2], tokens[4] (fed indices = draft index + 1)
       assert.equal(s.length, past + 3);
-      const kept = [...prompt, root, cont[1], cont[2]];
-      const next = await greedyContinuation(kept, 5);
-      const after = await stepByStep(s, next);
-      const ref = model.newSession();
-      try {
-        await prefill(ref, kept);
-        const refRows = await stepByStep(ref, next);
-        for (let i = 0; i < next.length; i++) assertRowsClose(after[i], refRows[i], `step ${i} after keepFed`);
-      } finally { ref.release(); }
+      await assertContinuesLikeFresh(s, [...prompt, root, cont[1], cont[2]], 'keepFed');
     } finally { s.release(); }
   });
 
