@@ -87,11 +87,6 @@ function loadRecords(file: string): RequestRecord[] {
 }
 
 /** Records of the attempts that made it into the result (abandoned attempts are ignored). */
-function recordsOf(cell: Cell, all: RequestRecord[]): RequestRecord[] {
-  const attempts = new Set(cell.trials.map((t) => t.attempt));
-  return all.filter((r) => r.cell === cell.id && attempts.has(r.attempt));
-}
-
 function acceptedRecords(result: ResultFile, all: RequestRecord[]): RequestRecord[] {
   const keep = new Set(result.cells.flatMap((c) => c.trials.map((t) => `${c.id}#${t.attempt}`)));
   return all.filter((r) => keep.has(`${r.cell}#${r.attempt}`));
@@ -115,6 +110,8 @@ export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
     const diff = suiteSettingsDiff(suiteAsRun(suite), result.suite as never);
     if (diff.length) throw new RunInputError(`${result.suiteFile}: the suite changed since the run in ${dir} started (${diff.join('; ')}) -- restore it, or start a new run`);
     for (const c of result.cells) if (c.status === 'failed') { c.status = 'pending'; c.trials = []; delete c.error; c.metrics = {}; }
+    // a resumed run keeps the precision target it started with unless told otherwise
+    if (opts.targetCi === undefined && typeof result.options.targetCi === 'number') opts = { ...opts, targetCi: result.options.targetCi };
   } else {
     suite = loadSuite(opts.suiteFile, { quick: opts.quick });
     dir = resolve(opts.outDir ?? join('results', `${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}-${suite.name}`));
@@ -132,9 +129,15 @@ export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
   const hasGpu = Array.isArray((result.fingerprint as { gpus?: unknown[] }).gpus) && ((result.fingerprint as { gpus: unknown[] }).gpus.length > 0);
   result.status = 'running';
   const save = () => {
-    for (const c of result.cells) summarizeCell(c, recordsOf(c, records));
+    const kept = acceptedRecords(result, records);
+    const byCell = new Map<string, RequestRecord[]>();
+    for (const r of kept) {
+      const list = byCell.get(r.cell);
+      if (list) list.push(r); else byCell.set(r.cell, [r]);
+    }
+    for (const c of result.cells) summarizeCell(c, byCell.get(c.id) ?? []);
     compareCells(result);
-    result.audit = auditResult(result, acceptedRecords(result, records));
+    result.audit = auditResult(result, kept);
     saveResult(dir, result);
   };
   save();
