@@ -1,10 +1,10 @@
 // The embedded reference engine, launched like any external engine: a separate process
 // (`prism-bench serve`) speaking SGLang's protocol on a port of its own.
 import { fileURLToPath } from 'node:url';
-import { SglangClient } from './sglang-protocol.ts';
-import { logTail, startProcess } from './process.ts';
+import { sglangHandle } from './sglang-protocol.ts';
+import { startProcess } from './process.ts';
 import { questionAnswerPrompt } from './prompt.ts';
-import { EngineError, type EngineAdapter, type EngineHandle, type LaunchSpec } from './types.ts';
+import { EngineError, type EngineAdapter, type LaunchSpec } from './types.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/prism-bench.js', import.meta.url));
 
@@ -37,32 +37,6 @@ export function referenceArgs(spec: LaunchSpec): string[] {
   if (o.faultIgnoreTemperature) args.push('--fault-ignore-temperature');
   if (o.faultCrashAfterRequests) args.push('--fault-crash-after-requests', String(o.faultCrashAfterRequests));
   return args;
-}
-
-/** Handle over any process that speaks SGLang's protocol. */
-export function sglangHandle(url: string, proc: ReturnType<typeof startProcess>, logFile: string, sendSeed: boolean): EngineHandle {
-  const client = new SglangClient(url);
-  let exitReason: string | null = null;
-  proc.exited.then((r) => { exitReason = r; });
-  return {
-    url,
-    pid: proc.pid,
-    exited: proc.exited,
-    async waitReady(timeoutMs, signal) {
-      try {
-        await client.waitHealthy(Date.now() + timeoutMs, () => exitReason, signal);
-      } catch (e) {
-        throw new EngineError(`${(e as Error).message} (${timeoutMs / 1000}s limit); last lines of ${logFile}:\n${logTail(logFile)}`);
-      }
-    },
-    generate: (req, signal) => client.generate(req, { sendSeed, signal }),
-    async describe() {
-      const info = await client.getFirst('/server_info', '/get_server_info') as Record<string, unknown>;
-      const model = await client.getFirst('/model_info', '/get_model_info').catch(() => null);
-      return { version: String(info.version ?? 'unknown'), info: { server: info, model } };
-    },
-    stop: (graceMs) => proc.stop(graceMs),
-  };
 }
 
 export const referenceEngine: EngineAdapter = {

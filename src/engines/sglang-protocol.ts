@@ -1,7 +1,8 @@
 // Client side of SGLang's native HTTP protocol, shared by every engine that speaks it (the
 // embedded reference engine and SGLang itself). Field names changed across SGLang releases,
 // so meta_info is read under each name a release used.
-import { EngineError, type GenerateOutcome, type GenerateRequest } from './types.ts';
+import { logTail, type EngineProcess } from './process.ts';
+import { EngineError, type EngineHandle, type GenerateOutcome, type GenerateRequest } from './types.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -122,4 +123,30 @@ export class SglangClient {
     const outputIds = final.length === figures.completionTokens || concatenated.length !== figures.completionTokens ? final : concatenated;
     return { ...figures, text: typeof last.text === 'string' ? last.text : '', outputIds, ttftSeconds: ttft, e2eSeconds: e2e };
   }
+}
+
+/** Handle over any process that speaks SGLang's protocol. */
+export function sglangHandle(url: string, proc: EngineProcess, logFile: string, sendSeed: boolean): EngineHandle {
+  const client = new SglangClient(url);
+  let exitReason: string | null = null;
+  proc.exited.then((r) => { exitReason = r; });
+  return {
+    url,
+    pid: proc.pid,
+    exited: proc.exited,
+    async waitReady(timeoutMs, signal) {
+      try {
+        await client.waitHealthy(Date.now() + timeoutMs, () => exitReason, signal);
+      } catch (e) {
+        throw new EngineError(`${(e as Error).message} (${timeoutMs / 1000}s limit); last lines of ${logFile}:\n${logTail(logFile)}`);
+      }
+    },
+    generate: (req, signal) => client.generate(req, { sendSeed, signal }),
+    async describe() {
+      const info = await client.getFirst('/server_info', '/get_server_info') as Record<string, unknown>;
+      const model = await client.getFirst('/model_info', '/get_model_info').catch(() => null);
+      return { version: String(info.version ?? 'unknown'), info: { server: info, model } };
+    },
+    stop: (graceMs) => proc.stop(graceMs),
+  };
 }

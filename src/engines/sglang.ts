@@ -1,7 +1,7 @@
 // SGLang, launched as `python -m sglang.launch_server` with its own speculative flags (see
 // ../shared/notes/field-facts.md). The same protocol client as the reference engine reads it.
 import { startProcess } from './process.ts';
-import { sglangHandle } from './reference.ts';
+import { sglangHandle } from './sglang-protocol.ts';
 import { questionAnswerPrompt } from './prompt.ts';
 import { EngineError, type EngineAdapter, type LaunchSpec } from './types.ts';
 
