@@ -2,6 +2,11 @@ import type { Command } from 'commander';
 import { serve } from '../reference/server/main.ts';
 import { DRAFT_METHODS, type DraftMethod } from '../reference/server/engine.ts';
 import { UsageError } from './errors.ts';
+import { LEARNED_DRAFTS, checkLearnedDraft, isLearnedDraft } from '../reference/drafts/index.ts';
+import { DraftConfigError } from '../reference/drafts/learned.ts';
+import type { LearnedDraftMethod } from '../reference/model/draft-config.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { intOption } from './options.ts';
 
 export function registerServe(program: Command): void {
@@ -13,13 +18,20 @@ export function registerServe(program: Command): void {
     .option('--port <port>', 'port to listen on (0 = any free port)', '30000')
     .option('--model <dir>', 'model directory with manifest.json and model.safetensors (default: the shipped target)')
     .option('--threads <n>', 'onnxruntime intra-op threads (default: one per core)')
-    .option('--draft-tokens <n>', 'tokens drafted per cycle (ngram)', '6')
+    .option('--draft-tokens <n>', 'tokens drafted per cycle (ngram; learned drafts: chain steps)', '6')
+    .option('--modules <m>', 'learned drafts: parameter sets to use (PRISM\'s M; default: all in the weight file)')
+    .option('--step-map <list>', 'learned drafts: module per draft step, comma-separated, step 0 = extend pass; the last repeats (PRISM default 0,1)')
+    .option('--draft-precision <p>', 'learned drafts: int8 (weights read as int8, per-column scales) or fp32', 'int8')
+    .option('--drafts-dir <dir>', 'where learned drafts live (<dir>/<method>/manifest.json; default: the shipped models/drafts)')
     .option('--ngram-min <n>', 'shortest n-gram prompt lookup matches', '1')
     .option('--ngram-max <n>', 'longest n-gram prompt lookup tries first', '4')
     .option('--max-body-bytes <n>', 'largest request body accepted', String(1 << 20))
     // SGLang's own launch flags, so an SGLang launcher line (and the sglang adapter) can start this engine
     .option('--model-path <dir>', 'SGLang-compatible alias of --model')
-    .option('--speculative-algorithm <name>', 'SGLang-compatible: NGRAM selects --draft ngram')
+    .option('--speculative-algorithm <name>', 'SGLang-compatible: NGRAM, EAGLE, EAGLE3 or LD (PRISM) select the draft')
+    .option('--speculative-draft-model-path <dir>', 'SGLang-compatible: a learned draft\'s directory (its manifest names the method)')
+    .option('--speculative-num-steps <n>', 'SGLang-compatible alias of --draft-tokens for chain drafts')
+    .option('--speculative-eagle-topk <k>', 'SGLang-compatible: 1 (chain drafting) is what this engine offers')
     .option('--speculative-num-draft-tokens <n>', 'SGLang-compatible: tokens verified per cycle including the root (= --draft-tokens + 1)')
     .option('--speculative-ngram-min-match-window-size <n>', 'SGLang-compatible alias of --ngram-min')
     .option('--speculative-ngram-max-match-window-size <n>', 'SGLang-compatible alias of --ngram-max')
@@ -30,6 +42,8 @@ export function registerServe(program: Command): void {
     .addHelpText('after', `
 Examples:
   prism-bench serve --draft ngram --port 30000
+  prism-bench serve --draft prism --draft-tokens 6 --step-map 0,1
+  prism-bench serve --draft prism --modules 1 --step-map 0     # PRISM's module 0 alone (what eagle3's shape computes)
   curl -s localhost:30000/generate -d '{"text": "The jury said", "sampling_params": {"max_new_tokens": 32, "temperature": 0}}'
 
 The faults are off by default and exist only to prove that gate and audit catch them.
@@ -38,6 +52,18 @@ without any change to its suite (as a real engine regression would).`)
     .action(async (o: Record<string, string | boolean | undefined>) => {
       applySglangAliases(o);
       if (!DRAFT_METHODS.includes(o.draft as DraftMethod)) throw new UsageError(`--draft: unknown method '${String(o.draft)}'; use one of ${DRAFT_METHODS.join(', ')}`);
+      if (o.draftPrecision !== 'int8' && o.draftPrecision !== 'fp32') throw new UsageError(`--draft-precision: expected int8 or fp32, got '${String(o.draftPrecision)}'`);
+      const stepMap = o.stepMap === undefined ? undefined : String(o.stepMap).split(',').map((x, i) => intOption(`--step-map (entry ${i})`, x.trim(), 0, 64));
+      const modules = o.modules === undefined ? undefined : intOption('--modules', o.modules, 1, 64);
+      if (isLearnedDraft(String(o.draft))) {
+        // wrong files or a step map naming a missing module: one line and exit 2, before anything loads
+        try { checkLearnedDraft(o.draft as LearnedDraftMethod, { draftsDir: o.draftsDir as string | undefined, stepMap, modules }); } catch (e) {
+          if (e instanceof DraftConfigError) throw new UsageError(`--draft ${String(o.draft)}: ${e.message}`);
+          throw e;
+        }
+      } else if (stepMap !== undefined || modules !== undefined) {
+        throw new UsageError(`--step-map and --modules apply to learned drafts (${LEARNED_DRAFTS.join(', ')}), not to --draft ${String(o.draft)}`);
+      }
       // handlers go in first: a SIGTERM while the model loads still ends the process cleanly
       let running: Awaited<ReturnType<typeof serve>> | undefined;
       let stopping = false;
@@ -61,6 +87,7 @@ without any change to its suite (as a real engine regression would).`)
         draftTokens: intOption('--draft-tokens', o.draftTokens, 1, 64),
         ngramMin: intOption('--ngram-min', o.ngramMin, 1, 64),
         ngramMax: intOption('--ngram-max', o.ngramMax, 1, 64),
+        modules, stepMap, draftPrecision: o.draftPrecision as 'int8' | 'fp32', draftsDir: o.draftsDir as string | undefined,
         maxBodyBytes: intOption('--max-body-bytes', o.maxBodyBytes, 1024, 1 << 30),
         faults: {
           verifyDelayMs: intOption('--fault-verify-delay-ms', o.faultVerifyDelayMs, 0, 60_000),
@@ -78,9 +105,23 @@ function applySglangAliases(o: Record<string, string | boolean | undefined>): vo
   if (o.modelPath !== undefined) o.model = o.modelPath;
   if (o.speculativeAlgorithm !== undefined) {
     const algo = String(o.speculativeAlgorithm).toUpperCase();
-    if (algo !== 'NGRAM') throw new UsageError(`--speculative-algorithm: the reference engine offers NGRAM only (or no flag for vanilla), got '${String(o.speculativeAlgorithm)}'`);
-    o.draft = 'ngram';
+    const byAlgo: Record<string, string> = { NGRAM: 'ngram', EAGLE: 'eagle', EAGLE3: 'eagle3', LD: 'prism', PRISM: 'prism' };
+    if (!byAlgo[algo]) throw new UsageError(`--speculative-algorithm: the reference engine offers NGRAM, EAGLE, EAGLE3 and LD (PRISM), or no flag for vanilla; got '${String(o.speculativeAlgorithm)}'`);
+    o.draft = byAlgo[algo];
   }
+  if (o.speculativeDraftModelPath !== undefined) {
+    // EAGLE serves both eagle and hass2: the draft's own manifest says which
+    const dir = String(o.speculativeDraftModelPath);
+    const manifest = join(dir, 'manifest.json');
+    if (!existsSync(manifest)) throw new UsageError(`--speculative-draft-model-path: ${manifest} not found; point it at a draft directory such as models/drafts/eagle3`);
+    o.draft = (JSON.parse(readFileSync(manifest, 'utf8')) as { method: string }).method;
+    o.draftsDir = dirname(dir);
+    if (basename(dir) !== o.draft) throw new UsageError(`--speculative-draft-model-path: ${dir} holds a ${String(o.draft)} draft; drafts live in <dir>/<method>, so rename the folder to ${String(o.draft)}`);
+  }
+  if (o.speculativeEagleTopk !== undefined && intOption('--speculative-eagle-topk', o.speculativeEagleTopk, 1, 64) !== 1) {
+    throw new UsageError('--speculative-eagle-topk: the reference engine drafts chains (top-k 1); tree drafting is not offered yet');
+  }
+  if (o.speculativeNumSteps !== undefined) o.draftTokens = o.speculativeNumSteps;
   if (o.speculativeNumDraftTokens !== undefined) o.draftTokens = String(intOption('--speculative-num-draft-tokens', o.speculativeNumDraftTokens, 2, 65) - 1);
   if (o.speculativeNgramMinMatchWindowSize !== undefined) o.ngramMin = o.speculativeNgramMinMatchWindowSize;
   if (o.speculativeNgramMaxMatchWindowSize !== undefined) o.ngramMax = o.speculativeNgramMaxMatchWindowSize;

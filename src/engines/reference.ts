@@ -5,6 +5,9 @@ import { sglangHandle } from './sglang-protocol.ts';
 import { startProcess } from './process.ts';
 import { questionAnswerPrompt } from './prompt.ts';
 import { EngineError, type EngineAdapter, type LaunchSpec } from './types.ts';
+import { REFERENCE_DRAFT_METHODS, checkLearnedDraft, isLearnedDraft } from '../reference/drafts/index.ts';
+import { DraftConfigError } from '../reference/drafts/learned.ts';
+import type { LearnedDraft } from '../suite/types.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/prism-bench.js', import.meta.url));
 
@@ -12,6 +15,10 @@ const BIN = fileURLToPath(new URL('../../bin/prism-bench.js', import.meta.url));
 export interface ReferenceOptions {
   model?: string;
   threads?: number;
+  /** learned drafts' weights as read per step: int8 (default) or fp32 */
+  draftPrecision?: 'int8' | 'fp32';
+  /** folder holding <method>/manifest.json for learned drafts (default: the shipped models/drafts) */
+  drafts?: string;
   /** planted faults (see `prism-bench serve --help`); off unless a suite sets them */
   faultVerifyDelayMs?: number;
   faultAcceptWrongToken?: boolean;
@@ -19,17 +26,55 @@ export interface ReferenceOptions {
   faultCrashAfterRequests?: number;
 }
 
-const KNOWN = ['model', 'threads', 'faultVerifyDelayMs', 'faultAcceptWrongToken', 'faultIgnoreTemperature', 'faultCrashAfterRequests'];
+const KNOWN = ['model', 'threads', 'draftPrecision', 'drafts', 'faultVerifyDelayMs', 'faultAcceptWrongToken', 'faultIgnoreTemperature', 'faultCrashAfterRequests'];
 
-export function referenceArgs(spec: LaunchSpec): string[] {
+/** Chain drafting: the learned draft's steps per cycle (draftTokens, or SGLang's steps with topK 1). */
+export const DEFAULT_CHAIN_STEPS = 6;
+function chainSteps(d: LearnedDraft): number {
+  if (d.topK !== undefined && d.topK !== 1) throw new EngineError(`drafts '${d.name}'.topK: ${d.topK}, but the reference engine drafts chains; set topK: 1 or leave it out`);
+  if (d.steps !== undefined && d.draftTokens !== undefined && d.steps !== d.draftTokens) {
+    throw new EngineError(`drafts '${d.name}': steps ${d.steps} and draftTokens ${d.draftTokens} differ, but a chain drafts one token per step; set one of them`);
+  }
+  return d.draftTokens ?? d.steps ?? DEFAULT_CHAIN_STEPS;
+}
+
+export function checkReference(spec: Pick<LaunchSpec, 'draft' | 'options'>): void {
   const o = spec.options as ReferenceOptions;
   for (const k of Object.keys(spec.options)) {
     if (!KNOWN.includes(k)) throw new EngineError(`engine reference: options.${k} is not an option of the reference engine; known: ${KNOWN.join(', ')}`);
   }
+  if (o.draftPrecision !== undefined && o.draftPrecision !== 'int8' && o.draftPrecision !== 'fp32') throw new EngineError(`engine reference: options.draftPrecision must be int8 or fp32, got ${JSON.stringify(o.draftPrecision)}`);
   const d = spec.draft;
-  if (d.method !== 'vanilla' && d.method !== 'ngram') throw new EngineError(`engine reference: draft method '${d.method}' is not offered yet; use vanilla or ngram`);
+  if (!(REFERENCE_DRAFT_METHODS as readonly string[]).includes(d.method)) {
+    throw new EngineError(`drafts '${d.name}'.method: '${d.method}' is not offered by the reference engine; use one of ${REFERENCE_DRAFT_METHODS.join(', ')}`);
+  }
+  if (isLearnedDraft(d.method)) {
+    const ld = d as LearnedDraft;
+    if (ld.model !== undefined) throw new EngineError(`drafts '${d.name}'.model: the reference engine loads its shipped ${d.method} draft; remove model, or set the engine's options.drafts to another drafts folder`);
+    chainSteps(ld);
+    try {
+      checkLearnedDraft(d.method, { draftsDir: o.drafts, stepMap: ld.stepMap, modules: ld.modules });
+    } catch (e) {
+      if (e instanceof DraftConfigError) throw new EngineError(`drafts '${d.name}': ${e.message}`);
+      throw e;
+    }
+  }
+}
+
+export function referenceArgs(spec: LaunchSpec): string[] {
+  checkReference(spec);
+  const o = spec.options as ReferenceOptions;
+  const d = spec.draft;
   const args = ['serve', '--draft', d.method, '--host', spec.host, '--port', String(spec.port)];
   if (d.method === 'ngram') args.push('--draft-tokens', String(d.draftTokens), '--ngram-min', String(d.ngramMin), '--ngram-max', String(d.ngramMax));
+  if (isLearnedDraft(d.method)) {
+    const ld = d as LearnedDraft;
+    args.push('--draft-tokens', String(chainSteps(ld)));
+    if (ld.modules !== undefined) args.push('--modules', String(ld.modules));
+    if (ld.stepMap !== undefined) args.push('--step-map', ld.stepMap.join(','));
+    if (o.draftPrecision) args.push('--draft-precision', o.draftPrecision);
+    if (o.drafts) args.push('--drafts-dir', o.drafts);
+  }
   if (o.model) args.push('--model', String(o.model));
   if (o.threads) args.push('--threads', String(o.threads));
   if (o.faultVerifyDelayMs) args.push('--fault-verify-delay-ms', String(o.faultVerifyDelayMs));
@@ -43,6 +88,7 @@ export const referenceEngine: EngineAdapter = {
   name: 'reference',
   measures: { verifyCycles: true, acceptedHistogram: true, draftTime: true, verifyTime: true },
   formatPrompt: questionAnswerPrompt,
+  check: checkReference,
   async launch(spec) {
     const args = referenceArgs(spec);
     const proc = startProcess(process.execPath, [BIN, ...args], { logFile: spec.logFile });

@@ -22,7 +22,7 @@ export interface SglangOptions {
 }
 
 const ALGORITHM: Record<string, string> = {
-  ngram: 'NGRAM', standalone: 'STANDALONE', eagle: 'EAGLE', hass: 'EAGLE', eagle3: 'EAGLE3', medusa: 'MEDUSA',
+  ngram: 'NGRAM', standalone: 'STANDALONE', eagle: 'EAGLE', hass: 'EAGLE', hass2: 'EAGLE', eagle3: 'EAGLE3', medusa: 'MEDUSA',
   // the PRISM artifact's SGLang fork registers PRISM as LD
   prism: 'LD',
 };

@@ -75,6 +75,11 @@ export interface EngineAdapter {
   readonly measures: EngineMeasures;
   /** turns a conversation so far into the prompt text this engine's target expects */
   formatPrompt(turns: string[], answers: string[]): string;
+  /**
+   * Checks a draft and the suite's options for this engine before anything launches (the
+   * runner turns a throw into an input error, exit 2); launch() runs the same check.
+   */
+  check?(spec: Pick<LaunchSpec, 'draft' | 'options' | 'settings'>): void;
   launch(spec: LaunchSpec): Promise<EngineHandle>;
 }
 

@@ -98,6 +98,18 @@ function throughputPrecisionMet(cell: Cell, pct: number): boolean {
   return (m.interval.halfWidth / m.mean) * 100 <= pct;
 }
 
+/** Every engine x draft pair checked by its adapter before anything launches (exit 2 with file and field). */
+function checkEngines(suite: Suite): void {
+  for (const group of planCells(suite)) {
+    try {
+      engineAdapter(group.engine.name).check?.({ draft: group.draft, options: group.engine.options, settings: suite.settings });
+    } catch (e) {
+      if (e instanceof EngineError) throw new RunInputError(`${suite.file}: engine ${group.engine.label ?? group.engine.name}: ${e.message}`);
+      throw e;
+    }
+  }
+}
+
 export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
   const emit = opts.onEvent ?? (() => {});
   let result: ResultFile;
@@ -119,6 +131,7 @@ export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
     const fingerprint = await collectFingerprint();
     result = newResult(suite, opts, fingerprint as unknown as Record<string, unknown>, planCells(suite));
   }
+  checkEngines(suite);
   mkdirSync(join(dir, 'logs'), { recursive: true });
   const requestsFile = join(dir, 'requests.jsonl');
   const records = loadRecords(requestsFile);

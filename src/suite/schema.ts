@@ -246,6 +246,12 @@ function parseDraft(c: Checker, x: unknown, p: string): Draft {
   if ('steps' in obj) d.steps = c.int(obj.steps, at(p, 'steps'), 1, 5);
   if ('topK' in obj) d.topK = c.int(obj.topK, at(p, 'topK'), 1, 8);
   if ('draftTokens' in obj) d.draftTokens = c.int(obj.draftTokens, at(p, 'draftTokens'), 1, 16);
+  if ('modules' in obj) d.modules = c.int(obj.modules, at(p, 'modules'), 1, 2);
+  if ('stepMap' in obj) {
+    const xs = c.list(obj.stepMap, at(p, 'stepMap'), 'module indices', '[0, 1]');
+    if (xs.length === 0) c.fail(at(p, 'stepMap'), 'empty list', 'give the module for each draft step, e.g. [0, 1] (the last repeats)');
+    d.stepMap = xs.map((x, i) => c.int(x, at(at(p, 'stepMap'), i), 0, 0));
+  }
   return d;
 }
 

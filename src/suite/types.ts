@@ -11,7 +11,7 @@ export const ENGINE_ADAPTERS = ['reference', 'sglang', 'vllm', 'trtllm'] as cons
 export type EngineAdapter = (typeof ENGINE_ADAPTERS)[number];
 
 /** Draft methods a suite may name (vanilla = plain autoregressive decoding, no drafting). */
-export const DRAFT_METHODS = ['vanilla', 'ngram', 'standalone', 'medusa', 'eagle', 'eagle3', 'hass', 'prism'] as const;
+export const DRAFT_METHODS = ['vanilla', 'ngram', 'standalone', 'medusa', 'eagle', 'eagle3', 'hass', 'hass2', 'prism'] as const;
 export type DraftMethod = (typeof DRAFT_METHODS)[number];
 export type LearnedDraftMethod = Exclude<DraftMethod, 'vanilla' | 'ngram'>;
 
@@ -24,7 +24,8 @@ export const DRAFT_METHOD_FIELDS: { readonly [M in DraftMethod]: readonly string
   eagle: ['model', 'steps', 'topK', 'draftTokens'],
   eagle3: ['model', 'steps', 'topK', 'draftTokens'],
   hass: ['model', 'steps', 'topK', 'draftTokens'],
-  prism: ['model', 'steps', 'topK', 'draftTokens'],
+  hass2: ['model', 'steps', 'topK', 'draftTokens'],
+  prism: ['model', 'steps', 'topK', 'draftTokens', 'modules', 'stepMap'],
 };
 
 /** Prompt sets shipped in suites/prompts/<name>.jsonl. */
@@ -66,6 +67,9 @@ export interface LearnedDraft {
   steps?: number;
   topK?: number;
   draftTokens?: number;
+  /** PRISM: parameter sets used (M) and the module for each draft step (step 0 = extend pass) */
+  modules?: number;
+  stepMap?: number[];
 }
 
 export type Draft = VanillaDraft | NgramDraft | LearnedDraft;
@@ -153,6 +157,8 @@ export interface DraftInput {
   steps?: number;
   topK?: number;
   model?: string;
+  modules?: number;
+  stepMap?: number[];
 }
 
 export type DatasetRefInput = string | { name?: string; path?: string };

@@ -4,7 +4,7 @@ import { acceptDraft } from './accept.ts';
 import { argmax, distribution, isGreedy, sampleFrom, seededRandom, type SamplingParams } from './sampling.ts';
 import { buildVerifyInputs, causalMask } from './verify.ts';
 import type { TargetModel } from './model.ts';
-import type { Drafter } from '../drafts/types.ts';
+import type { DraftProposal, Drafter } from '../drafts/types.ts';
 
 export interface EngineFaults {
   /** adds this many milliseconds to every verify cycle (planted slowdown for gate tests) */
@@ -44,6 +44,10 @@ export interface GenerateStats {
   prefillMs: number;
   draftMs: number;
   verifyMs: number;
+  /** moduleByStep[s][m] = times module m ran as draft step s (drafts with several parameter sets) */
+  moduleByStep: number[][];
+  /** draftMsByStep[s] = wall time summed over cycles of draft step s, for drafts that time their steps */
+  draftMsByStep: number[];
   finish: 'length' | 'stop' | 'eos';
 }
 
@@ -60,9 +64,23 @@ export async function generate(model: TargetModel, drafter: Drafter | null, prom
   const stats: GenerateStats = {
     promptTokens: prompt.length, completionTokens: 0, verifyCycles: 0,
     acceptedHistogram: new Array(maxDraft + 1).fill(0), proposedDrafts: 0, acceptedDrafts: 0, draftSteps: 0,
-    prefillMs: 0, draftMs: 0, verifyMs: 0, finish: 'length',
+    prefillMs: 0, draftMs: 0, verifyMs: 0, moduleByStep: [], draftMsByStep: [], finish: 'length',
   };
   const session = model.newSession();
+  const draft = drafter?.begin();
+  const featureLayers = drafter?.featureLayers ?? [];
+  // hands the target's hidden states of the fed rows `rows` (now committed at positions from..) to the draft
+  const observe = (from: number, rows: number[]) => {
+    if (!draft?.observe || featureLayers.length === 0) return;
+    if (!session.features || !model.hidden) throw new Error(`draft ${drafter!.method} reads target features, but this target model does not expose them`);
+    const D = model.hidden;
+    const picked = session.features(featureLayers).map((f) => {
+      const out = new Float32Array(rows.length * D);
+      rows.forEach((r, j) => out.set(f.subarray(r * D, (r + 1) * D), j * D));
+      return out;
+    });
+    draft.observe(from, rows.length, picked);
+  };
   const ctx = prompt.slice();
   const out: number[] = [];
   // Emits tokens, honouring max_new_tokens, the context limit and stop tokens; returns true when done.
@@ -82,6 +100,7 @@ export async function generate(model: TargetModel, drafter: Drafter | null, prom
     const logits = await session.forward(prompt, prompt.map((_, i) => i), causalMask(0, prompt.length));
     const last = logits.subarray((prompt.length - 1) * model.vocab, prompt.length * model.vocab);
     const first = isGreedy(sampling) ? argmax(last) : sampleFrom(distribution(last, sampling), rand);
+    observe(0, prompt.map((_, i) => i));
     stats.prefillMs = now() - t0;
     let faultAvailable = faults.acceptWrongToken === true;
     let done = opts.maxNewTokens <= 0 || emit([first]);
@@ -89,9 +108,15 @@ export async function generate(model: TargetModel, drafter: Drafter | null, prom
       const remaining = opts.maxNewTokens - out.length;
       const k = Math.max(0, Math.min(maxDraft, remaining - 1, model.maxContext - ctx.length - 1));
       const td = now();
-      const proposal = k > 0 && drafter ? await drafter.propose({ tokens: ctx }, k) : { tokens: [], parents: [], steps: 0 };
+      const proposal: DraftProposal = k > 0 && draft ? await draft.propose({ tokens: ctx, sampling, rand }, k) : { tokens: [], parents: [], steps: 0 };
       stats.draftMs += now() - td;
-      stats.draftSteps += proposal.steps || proposal.tokens.length;
+      stats.draftSteps += proposal.steps;
+      proposal.modules?.forEach((m, s) => {
+        const row = (stats.moduleByStep[s] ??= []);
+        while (row.length <= m) row.push(0);
+        row[m]++;
+      });
+      proposal.stepMs?.forEach((t, s) => { stats.draftMsByStep[s] = (stats.draftMsByStep[s] ?? 0) + t; });
       const past = session.length;
       const root = ctx[ctx.length - 1];
       const inputs = buildVerifyInputs(past, root, proposal);
@@ -104,8 +129,10 @@ export async function generate(model: TargetModel, drafter: Drafter | null, prom
       const path = outcome.acceptedPath;
       // keep the root and the accepted drafts in the cache; for a chain this is a prefix
       const isPrefix = path.every((d, i) => d === i);
+      const keptRows = [0, ...path.map((d) => d + 1)];
+      observe(past, keptRows);
       if (isPrefix) session.truncate(past + 1 + path.length);
-      else session.keepFed([0, ...path.map((d) => d + 1)]);
+      else session.keepFed(keptRows);
       stats.verifyCycles++;
       stats.proposedDrafts += proposal.tokens.length;
       stats.acceptedDrafts += path.length;
@@ -113,6 +140,7 @@ export async function generate(model: TargetModel, drafter: Drafter | null, prom
       done = emit([...path.map((d) => proposal.tokens[d]), outcome.bonus]);
     }
   } finally {
+    draft?.release?.();
     session.release();
   }
   stats.completionTokens = out.length;

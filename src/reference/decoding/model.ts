@@ -6,6 +6,11 @@ export interface KvSession {
   readonly length: number;
   /** runs the model on `tokens` after the cache; returns logits [tokens.length, vocab] row-major and appends their keys/values */
   forward(tokens: number[], positions: number[], mask: Float32Array): Promise<Float32Array>;
+  /**
+   * Hidden states of the last forward's fed tokens after the given layers ([fed, hidden] each),
+   * for drafts that read target features; only layers the model was built to expose.
+   */
+  features?(layers: readonly number[]): Float32Array[];
   /** drops cached entries beyond `length` (rejected drafts) */
   truncate(length: number): void;
   /**
@@ -18,6 +23,8 @@ export interface KvSession {
 
 export interface TargetModel {
   readonly vocab: number;
+  /** width of the hidden states features() returns */
+  readonly hidden?: number;
   readonly maxContext: number;
   newSession(): KvSession;
 }

@@ -1,6 +1,6 @@
 // Prompt lookup decoding: find the most recent earlier occurrence of the context's last n
 // tokens (trying n from ngramMax down to ngramMin) and propose what followed it.
-import { chainParents, type DraftContext, type DraftProposal, type Drafter } from './types.ts';
+import { chainParents, type DraftContext, type DraftProposal, type DraftRequest, type Drafter } from './types.ts';
 
 export interface NgramOptions {
   ngramMin: number;
@@ -9,13 +9,18 @@ export interface NgramOptions {
 
 export class NgramDrafter implements Drafter {
   readonly method = 'ngram';
+  readonly featureLayers: readonly number[] = [];
   constructor(readonly options: NgramOptions) {
     if (!(options.ngramMin >= 1 && options.ngramMax >= options.ngramMin)) {
       throw new Error(`ngram draft: need 1 <= ngramMin <= ngramMax, got ${options.ngramMin}..${options.ngramMax}`);
     }
   }
 
-  propose(ctx: DraftContext, maxTokens: number): DraftProposal {
+  begin(): DraftRequest {
+    return { propose: (ctx, maxTokens) => this.propose(ctx, maxTokens) };
+  }
+
+  propose(ctx: Pick<DraftContext, 'tokens'>, maxTokens: number): DraftProposal {
     const tokens = lookup(ctx.tokens, this.options.ngramMin, this.options.ngramMax, maxTokens);
     return { tokens, parents: chainParents(tokens.length), steps: 0 };
   }

@@ -1,26 +1,47 @@
 // The seam every draft architecture plugs into. A proposal is a tree given by parent
 // indices; a chain is the tree whose parents are [-1, 0, 1, ...]. The verify pass turns the
 // tree into positions and an attention mask, so tree drafts reuse it unchanged.
+import type { SamplingParams } from '../decoding/sampling.ts';
 
 export interface DraftProposal {
   tokens: number[];
   /** parents[i] = index of token i's parent in `tokens`, -1 for a child of the last accepted token */
   parents: number[];
-  /** the draft's distribution q for each proposed token; omitted for deterministic drafts (q is one-hot) */
+  /** the draft's distribution q over the target vocabulary for each proposed token; omitted for deterministic drafts (q is one-hot) */
   probs?: Float64Array[];
   /** draft forward steps taken (0 for lookup drafts that run no model) */
   steps: number;
+  /** which parameter set (module) ran at each draft step, for drafts that have several */
+  modules?: number[];
+  /** wall time of each draft step (ms); step 0 of a learned draft is the extend pass */
+  stepMs?: number[];
 }
 
 export interface DraftContext {
   /** prompt and every token emitted so far */
   tokens: readonly number[];
+  /** the request's sampling settings: a learned draft samples its proposals from its own q under them */
+  sampling: SamplingParams;
+  rand: () => number;
+}
+
+/** One request's drafting state (a learned draft's KV cache and pending target features). */
+export interface DraftRequest {
+  /**
+   * The target committed the tokens at positions from .. from + n - 1; `features[l]` holds
+   * their hidden states [n, hidden] for each feature layer the drafter asked for.
+   */
+  observe?(from: number, n: number, features: Float32Array[]): void;
+  /** proposes up to maxTokens tokens continuing the context */
+  propose(ctx: DraftContext, maxTokens: number): DraftProposal | Promise<DraftProposal>;
+  release?(): void;
 }
 
 export interface Drafter {
   readonly method: string;
-  /** proposes up to maxTokens tokens continuing the context */
-  propose(ctx: DraftContext, maxTokens: number): DraftProposal | Promise<DraftProposal>;
+  /** target layers whose hidden states (residual stream after the layer) the drafter reads; empty for model-free drafts */
+  readonly featureLayers: readonly number[];
+  begin(): DraftRequest;
 }
 
 export function chainParents(n: number): number[] {

@@ -17,8 +17,10 @@ export class OnnxDecoder implements TargetModel {
   readonly vocab: number;
   readonly maxContext: number;
   readonly layers: number;
-  private constructor(readonly config: DecoderConfig, private readonly onnx: OnnxSession, layers: number) {
+  readonly hidden: number;
+  private constructor(readonly config: DecoderConfig, private readonly onnx: OnnxSession, layers: number, readonly featureLayers: readonly number[]) {
     this.vocab = config.vocab;
+    this.hidden = config.hidden;
     this.maxContext = config.maxContext;
     this.layers = layers;
   }
@@ -33,7 +35,7 @@ export class OnnxDecoder implements TargetModel {
   static async fromWeights(config: DecoderConfig, tensors: Parameters<typeof buildDecoderGraph>[1], opts: LoadOptions = {}): Promise<OnnxDecoder> {
     const bytes = buildDecoderGraph(config, tensors, opts);
     const onnx = await createSession(bytes, { threads: opts.threads });
-    return new OnnxDecoder(config, onnx, opts.layers ?? config.layers);
+    return new OnnxDecoder(config, onnx, opts.layers ?? config.layers, opts.hiddenAfterLayers ?? []);
   }
 
   newSession(): KvSession {
@@ -53,6 +55,7 @@ export class OnnxDecoder implements TargetModel {
 class DecoderKvSession implements KvSession {
   private len = 0;
   private lastStart = 0;
+  private lastFeatures = new Map<number, Float32Array>();
   private readonly keys: Float32Array[];
   private readonly values: Float32Array[];
   private readonly stride: number;
@@ -85,9 +88,18 @@ class DecoderKvSession implements KvSession {
       this.keys[i].set(out[`new_key_${i}`].data as Float32Array, P * this.stride);
       this.values[i].set(out[`new_value_${i}`].data as Float32Array, P * this.stride);
     }
+    for (const l of this.model.featureLayers) this.lastFeatures.set(l, out[`hidden_${l}`].data as Float32Array);
     this.lastStart = P;
     this.len = P + k;
     return out.logits.data as Float32Array;
+  }
+
+  features(layers: readonly number[]): Float32Array[] {
+    return layers.map((l) => {
+      const f = this.lastFeatures.get(l);
+      if (!f) throw new Error(`target features: layer ${l} is not exposed (load the target with hiddenAfterLayers including ${l})`);
+      return f;
+    });
   }
 
   truncate(length: number): void {

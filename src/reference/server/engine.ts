@@ -3,20 +3,17 @@
 // extra requests wait in the queue, and their latency shows it).
 import { generate, type EngineFaults, type GenerateStats } from '../decoding/generate.ts';
 import type { Drafter } from '../drafts/types.ts';
-import { NgramDrafter } from '../drafts/ngram.ts';
+import { REFERENCE_DRAFT_METHODS, type ReferenceDraftMethod } from '../drafts/index.ts';
 import type { TargetModel } from '../decoding/model.ts';
 import type { SamplingParams } from '../decoding/sampling.ts';
 import type { Tokenizer } from '../model/tokenizer.ts';
 
-export type DraftMethod = 'vanilla' | 'ngram';
-export const DRAFT_METHODS: DraftMethod[] = ['vanilla', 'ngram'];
+export type DraftMethod = ReferenceDraftMethod;
+export const DRAFT_METHODS: readonly DraftMethod[] = REFERENCE_DRAFT_METHODS;
 
 export interface EngineSettings {
-  draft: DraftMethod;
-  /** drafted tokens proposed per cycle (the root token is not counted) */
+  /** drafted tokens proposed per cycle (the root token is not counted); chain drafts take this many steps */
   draftTokens: number;
-  ngramMin: number;
-  ngramMax: number;
   faults: EngineFaults;
 }
 
@@ -41,11 +38,7 @@ export interface EngineResult {
 export class ReferenceEngine {
   private queue: Promise<unknown> = Promise.resolve();
   private lifetime = { completionTokens: 0, verifyCycles: 0, requests: 0, outputTokensPerSecond: 0 };
-  private readonly drafter: Drafter | null;
-
-  constructor(readonly model: TargetModel, readonly tokenizer: Tokenizer, readonly settings: EngineSettings) {
-    this.drafter = settings.draft === 'ngram' ? new NgramDrafter({ ngramMin: settings.ngramMin, ngramMax: settings.ngramMax }) : null;
-  }
+  constructor(readonly model: TargetModel, readonly tokenizer: Tokenizer, readonly drafter: Drafter | null, readonly settings: EngineSettings) {}
 
   /** Lifetime pooled acceptance length, as SGLang's internal_states reports it (coarse; clients should use per-request fields). */
   get avgAcceptLength(): number {

@@ -51,7 +51,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
 /**
  * meta_info as SGLang returns it, plus fields SGLang lacks, prefixed prism_ (seconds):
  * prism_draft_time_s: wall time spent drafting; prism_verify_time_s: wall time of target
- * forward passes after prefill; prism_prefill_time_s; prism_draft_steps.
+ * forward passes after prefill; prism_prefill_time_s; prism_draft_steps (draft forward steps);
+ * prism_draft_module_by_step[s][m]: times module m ran as draft step s (step 0 = extend pass).
  */
 export function metaInfo(id: string, promptTokens: number, r: EngineResult, e2eSeconds: number): Record<string, unknown> {
   const s = r.stats;
@@ -75,6 +76,7 @@ export function metaInfo(id: string, promptTokens: number, r: EngineResult, e2eS
     prism_verify_time_s: s.verifyMs / 1000,
     prism_prefill_time_s: s.prefillMs / 1000,
     prism_draft_steps: s.draftSteps,
+    prism_draft_module_by_step: s.moduleByStep,
   };
 }
 

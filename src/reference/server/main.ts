@@ -5,6 +5,13 @@ import { Tokenizer } from '../model/tokenizer.ts';
 import { TARGET_DIR, TOKENIZER_PATH } from '../model/config.ts';
 import { packageVersion } from '../../version.ts';
 import { ReferenceEngine, type DraftMethod } from './engine.ts';
+import { createDrafter, isLearnedDraft } from '../drafts/index.ts';
+import { LearnedDrafter } from '../drafts/learned.ts';
+import { readSafetensors } from '../model/safetensors.ts';
+import { EAGLE3_FEATURE_LAYERS } from '../model/draft-config.ts';
+import type { DecoderConfig } from '../model/config.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startServer } from './http.ts';
 import type { EngineFaults } from '../decoding/generate.ts';
 
@@ -17,6 +24,11 @@ export interface ServeOptions {
   draftTokens: number;
   ngramMin: number;
   ngramMax: number;
+  /** learned drafts: PRISM's M (modules used) and step map; weight precision; where the drafts live */
+  modules?: number;
+  stepMap?: number[];
+  draftPrecision?: 'int8' | 'fp32';
+  draftsDir?: string;
   maxBodyBytes: number;
   faults: EngineFaults;
   log?: (line: string) => void;
@@ -48,11 +60,31 @@ export async function serve(opts: ServeOptions): Promise<{ url: string; stop: ()
   serverArgs.port = port;
   const url = `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${port}`;
   log(`listening on ${url} (pid ${process.pid}; health 503 until the model is loaded and warm)`);
-  const model = await OnnxDecoder.load(modelDir, { threads: opts.threads });
+  const config = (JSON.parse(readFileSync(join(modelDir, 'manifest.json'), 'utf8')) as { config: DecoderConfig }).config;
+  const { tensors } = readSafetensors(join(modelDir, 'model.safetensors'));
+  // the target exposes the hidden states learned drafts read (EAGLE-3's three layers include the last)
+  const model = await OnnxDecoder.fromWeights(config, tensors, { threads: opts.threads, hiddenAfterLayers: [...new Set([...EAGLE3_FEATURE_LAYERS, config.layers - 1])] });
+  const drafter = await createDrafter({
+    draft: opts.draft, ngramMin: opts.ngramMin, ngramMax: opts.ngramMax, modules: opts.modules, stepMap: opts.stepMap,
+    weightPrecision: opts.draftPrecision, draftsDir: opts.draftsDir, threads: opts.threads,
+  }, config, tensors);
+  if (drafter instanceof LearnedDrafter) {
+    Object.assign(serverArgs, {
+      speculative_algorithm: opts.draft === 'prism' ? 'LD' : opts.draft === 'eagle3' ? 'EAGLE3' : 'EAGLE',
+      speculative_num_steps: opts.draftTokens, speculative_eagle_topk: 1, speculative_num_draft_tokens: opts.draftTokens + 1,
+      speculative_draft_model_path: join(opts.draftsDir ?? 'models/drafts', opts.draft),
+      prism_draft_architecture: drafter.arch.summary,
+      prism_draft_modules: drafter.modulesUsed, prism_draft_step_map: drafter.stepMap,
+      prism_draft_layers_per_module: drafter.arch.layersPerModule,
+      prism_draft_vocabulary: drafter.vocabulary.length,
+      prism_draft_precision: opts.draftPrecision ?? 'int8',
+      prism_draft_params_total: drafter.parameters.total,
+      prism_draft_params_per_step: drafter.parameters.activatedPerStep,
+      prism_draft_params_extend_step: drafter.parameters.activatedExtendStep,
+    });
+  }
   const tokenizer = Tokenizer.load(TOKENIZER_PATH);
-  const engine = new ReferenceEngine(model, tokenizer, {
-    draft: opts.draft, draftTokens: opts.draftTokens, ngramMin: opts.ngramMin, ngramMax: opts.ngramMax, faults: opts.faults,
-  });
+  const engine = new ReferenceEngine(model, tokenizer, drafter, { draftTokens: opts.draftTokens, faults: opts.faults });
   serverArgs.max_total_tokens = model.maxContext;
   srv.setEngine(engine);
   // warm-up: one short generation so the first measured request pays no one-time costs
@@ -61,6 +93,6 @@ export async function serve(opts: ServeOptions): Promise<{ url: string; stop: ()
   log(`ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   return {
     url,
-    stop: async () => { await srv.close(); await model.release(); },
+    stop: async () => { await srv.close(); await model.release(); if (drafter instanceof LearnedDrafter) await drafter.release(); },
   };
 }

@@ -5,9 +5,8 @@ import { createInterface } from 'node:readline';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { assembleCorpus } from './corpus.ts';
-import { Tokenizer } from '../model/tokenizer.ts';
-import { TARGET_CONFIG, TARGET_TRAINING, TARGET_DIR, TOKENIZER_PATH, PACKAGE_ROOT, type TargetTraining } from '../model/config.ts';
+import { writeTokenStreams } from './streams.ts';
+import { TARGET_CONFIG, TARGET_TRAINING, TARGET_DIR, PACKAGE_ROOT, type TargetTraining } from '../model/config.ts';
 
 export type TrainEvent =
   | { event: 'step'; step: number; steps: number; loss: number; lr: number; grad_norm: number; tokens_per_s: number }
@@ -34,17 +33,7 @@ export async function trainTarget(opts: TrainTargetOptions = {}): Promise<{ mani
   const checkpoint = join(workDir, 'checkpoint.npz');
   if (opts.fresh && existsSync(checkpoint)) rmSync(checkpoint);
 
-  const tokenizer = Tokenizer.load(TOKENIZER_PATH);
-  const { documents, recipe } = assembleCorpus();
-  const streams = { train: [] as number[], validation: [] as number[] };
-  for (const doc of documents) {
-    const s = streams[doc.split];
-    for (const t of tokenizer.encode(doc.text)) s.push(t);
-    s.push(tokenizer.eosId);
-  }
-  const trainPath = join(workDir, 'train.u16'), valPath = join(workDir, 'val.u16');
-  writeFileSync(trainPath, Uint16Array.from(streams.train));
-  writeFileSync(valPath, Uint16Array.from(streams.validation));
+  const { trainPath, valPath, tokenizer, recipe, trainTokens, validationTokens } = writeTokenStreams(workDir);
 
   const c = TARGET_CONFIG;
   const job = {
@@ -83,7 +72,7 @@ export async function trainTarget(opts: TrainTargetOptions = {}): Promise<{ mani
     config: c,
     weights: { file: 'model.safetensors', dtype: 'float16', layout: 'Hugging Face Llama names, linear weights [out, in]' },
     tokenizer: { file: '../tokenizer.json', vocabSize: tokenizer.vocabSize, eosId: tokenizer.eosId },
-    corpus: { recipe, trainTokens: streams.train.length, validationTokens: streams.validation.length },
+    corpus: { recipe, trainTokens, validationTokens },
     training: { ...training, optimizer: 'AdamW (beta1 0.9, beta2 0.95, eps 1e-8), cosine decay after linear warmup', trainer: 'src/reference/train/train_target.py (numpy)' },
     finalValidationLoss: done.val_loss,
     history: done.history,

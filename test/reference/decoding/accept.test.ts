@@ -1,8 +1,8 @@
 // Acceptance rules. Greedy: exact rules on synthetic logits. Sampled: the first token emitted by
 // draft + verify must follow the target's own distribution; checked with a chi-square
 // goodness-of-fit test on the shipped target's real distribution at a fixed prompt, for a
-// deterministic draft (one-hot q) and a real draft distribution (a 1-layer model built from the
-// target's weights), and shown to have power by catching deliberately wrong rules.
+// deterministic draft (one-hot q), a real draft distribution (a 1-layer model built from the
+// target's weights) and the shipped eagle3 draft's own q over its reduced vocabulary, and shown to have power by catching deliberately wrong rules.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -15,6 +15,9 @@ import { readSafetensors } from '../../../src/reference/model/safetensors.ts';
 import { TARGET_DIR, TOKENIZER_PATH, type DecoderConfig } from '../../../src/reference/model/config.ts';
 import { Tokenizer } from '../../../src/reference/model/tokenizer.ts';
 import { chiSquareGoodnessOfFit, poolSmallCategories } from '../../../src/stats/chisquare.ts';
+import { LearnedDrafter } from '../../../src/reference/drafts/learned.ts';
+import { DRAFT_ARCHITECTURES } from '../../../src/reference/drafts/index.ts';
+import { DRAFTS_DIR, EAGLE3_FEATURE_LAYERS } from '../../../src/reference/model/draft-config.ts';
 
 const GREEDY: SamplingParams = { temperature: 0, topP: 1, topK: -1 };
 
@@ -326,6 +329,38 @@ describe('sampled verification preserves the target distribution (chi-square, sh
       for (let v = 0; v < V; v++) overlap += Math.min(p[v], q[v]);
       assert.ok(overlap > 0.02 && overlap < 0.99, `q should differ from p but overlap it (sum min(p, q) = ${overlap})`);
       const r = await runTrials(params, { kind: 'q', q, children: 1 }, engineRule(), N, 202);
+      report(t, r, `sum min(p, q) = ${overlap.toFixed(3)}`);
+      assert.equal(r.outsideSupport, 0, 'a token outside the target support was emitted');
+      assert.ok(r.p > 0.001, `chi-square ${r.statistic.toFixed(1)} on ${r.df} df, p = ${r.p}`);
+    });
+  }
+
+  for (const [label, params] of configs) {
+    it(`${label}: the learned eagle3 draft's own q (reduced vocabulary mapped to target ids)`, async (t) => {
+      const manifest = JSON.parse(readFileSync(join(TARGET_DIR, 'manifest.json'), 'utf8')) as { config: DecoderConfig };
+      const { tensors } = readSafetensors(join(TARGET_DIR, 'model.safetensors'));
+      const featured = await OnnxDecoder.fromWeights(manifest.config, tensors, { hiddenAfterLayers: [...EAGLE3_FEATURE_LAYERS] });
+      const drafter = await LearnedDrafter.load(join(DRAFTS_DIR, 'eagle3'), DRAFT_ARCHITECTURES.eagle3, manifest.config, tensors);
+      let q: Float64Array;
+      try {
+        // features of the context before the root; the root is the token the draft's extend pass reads
+        const s = featured.newSession();
+        await s.forward(ctx, ctx.map((_, i) => i), causalMask(0, ctx.length));
+        const req = drafter.begin();
+        req.observe!(0, ctx.length, s.features!(drafter.featureLayers));
+        s.release();
+        const proposal = await req.propose({ tokens: [...ctx, root], sampling: params, rand: Math.random }, 1);
+        q = proposal.probs![0];
+      } finally { await drafter.release(); await featured.release(); }
+      const p = distribution(rootRow, params);
+      let overlap = 0, qMass = 0, outside = 0;
+      for (let v = 0; v < V; v++) { overlap += Math.min(p[v], q[v]); qMass += q[v]; }
+      const inVocab = new Set(drafter.vocabulary);
+      for (let v = 0; v < V; v++) if (q[v] > 0 && !inVocab.has(v)) outside++;
+      assert.ok(Math.abs(qMass - 1) < 1e-9, `q sums to ${qMass}`);
+      assert.equal(outside, 0, 'q puts mass only on the draft vocabulary');
+      assert.ok(overlap > 0.02 && overlap < 0.99, `q should differ from p but overlap it (sum min(p, q) = ${overlap})`);
+      const r = await runTrials(params, { kind: 'q', q, children: 1 }, engineRule(), N, 404);
       report(t, r, `sum min(p, q) = ${overlap.toFixed(3)}`);
       assert.equal(r.outsideSupport, 0, 'a token outside the target support was emitted');
       assert.ok(r.p > 0.001, `chi-square ${r.statistic.toFixed(1)} on ${r.df} df, p = ${r.p}`);

@@ -258,7 +258,9 @@ describe('generate() with tree drafts is lossless under greedy decoding', () => 
   /** Proposes two branches each cycle: junk first, then (second) the target's true continuation. */
   class OracleSecondBranch implements Drafter {
     readonly method = 'oracle-tree';
+    readonly featureLayers = [];
     constructor(private readonly reference: number[], private readonly promptLen: number) {}
+    begin() { return { propose: (ctx: { tokens: readonly number[] }, maxTokens: number) => this.propose(ctx, maxTokens) }; }
     propose(ctx: { tokens: readonly number[] }, maxTokens: number): DraftProposal {
       const done = ctx.tokens.length - this.promptLen;
       const truth = this.reference.slice(done, done + Math.max(1, maxTokens - 1));

@@ -59,11 +59,11 @@ const F = {
 
 // ---- public types -------------------------------------------------------------------
 
-export type ElemType = 'float32' | 'int64' | 'int32' | 'bool' | 'float16';
+export type ElemType = 'float32' | 'int64' | 'int32' | 'bool' | 'float16' | 'int8' | 'uint8';
 /** A dimension: fixed size, symbolic name (dim_param), or null for "unknown". */
 export type Dim = number | string | null;
 /** float16 data is given as its IEEE-754 binary16 bit patterns; bool as 0/1 bytes. */
-export type TensorData = Float32Array | BigInt64Array | Int32Array | Uint16Array | Uint8Array;
+export type TensorData = Float32Array | BigInt64Array | Int32Array | Uint16Array | Uint8Array | Int8Array;
 
 export interface TensorValue {
   data: TensorData;
@@ -180,8 +180,10 @@ const ELEM_CODE: Record<ElemType, number> = {
   int32: OnnxDataType.INT32,
   bool: OnnxDataType.BOOL,
   float16: OnnxDataType.FLOAT16,
+  int8: OnnxDataType.INT8,
+  uint8: OnnxDataType.UINT8,
 };
-const ELEM_BYTES: Record<ElemType, number> = { float32: 4, int64: 8, int32: 4, bool: 1, float16: 2 };
+const ELEM_BYTES: Record<ElemType, number> = { float32: 4, int64: 8, int32: 4, bool: 1, float16: 2, int8: 1, uint8: 1 };
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -191,6 +193,7 @@ function defaultElemType(data: TensorData): ElemType {
   if (data instanceof Int32Array) return 'int32';
   if (data instanceof Uint16Array) return 'float16';
   if (data instanceof Uint8Array) return 'bool';
+  if (data instanceof Int8Array) return 'int8';
   throw new TypeError('unsupported tensor data array');
 }
 
@@ -200,11 +203,15 @@ const ARRAY_FOR: Record<ElemType, string> = {
   int32: 'Int32Array',
   float16: 'Uint16Array',
   bool: 'Uint8Array',
+  int8: 'Int8Array',
+  uint8: 'Uint8Array',
 };
 
 /** Copies the data into a fresh little-endian byte buffer (raw_data layout). */
 function rawBytesOf(data: TensorData, elemType: ElemType): Uint8Array {
-  if (defaultElemType(data) !== elemType) throw new TypeError(`${elemType} tensor data must be a ${ARRAY_FOR[elemType]}`);
+  // bytes serve both bool (0/1) and uint8 tensors; the element type is given explicitly for uint8
+  const given = elemType === 'uint8' && data instanceof Uint8Array ? 'uint8' : defaultElemType(data);
+  if (given !== elemType) throw new TypeError(`${elemType} tensor data must be a ${ARRAY_FOR[elemType]}`);
   const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
   const w = ELEM_BYTES[elemType];
   if (!LITTLE_ENDIAN && w > 1) {

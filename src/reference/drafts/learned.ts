@@ -1,0 +1,230 @@
+// The runtime every learned draft shares (eagle, eagle3, hass2, prism differ only in their
+// DraftArchitecture): one ONNX session per module and input kind, a draft KV cache per
+// request shared by all modules, chain drafting with the step map choosing the module.
+//
+// Per cycle: roll the cache back to the committed context; the extend pass (draft step 0)
+// runs over every base position whose target feature is new, (token x[i+1], feature f[i]) at
+// position i, and its last row proposes draft token 1; each later step s feeds (its own
+// token, its own previous output hidden) at the next position. Mirrors train_drafts.py.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createSession, tensorF32, tensorI64, type OnnxSession } from '../kernels/onnx/session.ts';
+import { buildDraftGraph } from '../model/draft-graph.ts';
+import { readSafetensors, type SafeTensor } from '../model/safetensors.ts';
+import { argmax, distribution, isGreedy, sampleFrom } from '../decoding/sampling.ts';
+import { causalMask } from '../decoding/verify.ts';
+import type { DecoderConfig } from '../model/config.ts';
+import { EAGLE3_FEATURE_LAYERS, type DraftArchitecture } from '../model/draft-config.ts';
+import { draftParameterCounts, type DraftParameterCounts } from '../model/draft-params.ts';
+import { chainParents, type DraftContext, type DraftProposal, type DraftRequest, type Drafter } from './types.ts';
+
+export interface DraftManifest {
+  name: string;
+  method: string;
+  config: { modules: number; layersPerModule: number; features: 'last' | 'eagle3'; featureLayers: number[]; stepMap: number[]; draftVocabularySize: number };
+  weights: { file: string; sha256: string };
+  parameters: DraftParameterCounts;
+  draftVocabulary: number[];
+}
+
+export interface LearnedDraftOptions {
+  /** step -> module; defaults to the architecture's published map */
+  stepMap?: number[];
+  /** modules to use (PRISM's M); must not exceed the modules in the weight file */
+  modules?: number;
+  /** 'int8' (default): weights read per step as int8 with per-column scales; 'fp32': as trained (fp16 widened) */
+  weightPrecision?: 'int8' | 'fp32';
+  threads?: number;
+}
+
+/** A mistake in the draft's files or options, reported with the file and field (exit 2 before launch). */
+export class DraftConfigError extends Error {}
+
+/** Reads and checks a draft's manifest against its architecture and options, without building anything. */
+export function checkDraft(dir: string, arch: DraftArchitecture, opts: Pick<LearnedDraftOptions, 'stepMap' | 'modules'> = {}): DraftManifest {
+  const manifestPath = join(dir, 'manifest.json');
+  if (!existsSync(manifestPath)) throw new DraftConfigError(`${manifestPath}: missing; the ${arch.method} draft's weights are not installed (run prism-bench train drafts ${arch.method}, or restore models/drafts from git)`);
+  let m: DraftManifest;
+  try { m = JSON.parse(readFileSync(manifestPath, 'utf8')) as DraftManifest; } catch (e) { throw new DraftConfigError(`${manifestPath}: not valid JSON (${(e as Error).message})`); }
+  if (m.method !== arch.method) throw new DraftConfigError(`${manifestPath}: field method is '${m.method}', expected '${arch.method}'; point the draft at the ${arch.method} weights`);
+  const c = m.config;
+  if (!c || c.layersPerModule !== arch.layersPerModule || c.features !== arch.features) {
+    throw new DraftConfigError(`${manifestPath}: field config does not describe a ${arch.method} draft (layersPerModule ${c?.layersPerModule}, features ${c?.features}); retrain with prism-bench train drafts ${arch.method}`);
+  }
+  if (!Array.isArray(m.draftVocabulary) || m.draftVocabulary.length !== c.draftVocabularySize) throw new DraftConfigError(`${manifestPath}: field draftVocabulary has ${m.draftVocabulary?.length} entries, config.draftVocabularySize says ${c.draftVocabularySize}`);
+  const weights = join(dir, m.weights?.file ?? 'model.safetensors');
+  if (!existsSync(weights)) throw new DraftConfigError(`${weights}: missing (named by ${manifestPath} field weights.file); restore it or retrain`);
+  const digest = createHash('sha256').update(readFileSync(weights)).digest('hex');
+  if (digest !== m.weights.sha256) {
+    throw new DraftConfigError(`${weights}: does not match ${manifestPath} field weights.sha256 (${String(m.weights.sha256).slice(0, 12)}..., file ${digest.slice(0, 12)}...); restore the pair from git or retrain`);
+  }
+  const modules = opts.modules ?? c.modules;
+  if (!Number.isInteger(modules) || modules < 1 || modules > c.modules) throw new DraftConfigError(`modules: ${opts.modules} asked for, but ${manifestPath} has ${c.modules} module(s); use 1..${c.modules}`);
+  const map = opts.stepMap ?? c.stepMap;
+  if (!Array.isArray(map) || map.length === 0) throw new DraftConfigError('stepMap: expected a non-empty list of module indices, e.g. [0, 1]');
+  map.forEach((mod, s) => {
+    if (!Number.isInteger(mod) || mod < 0 || mod >= modules) throw new DraftConfigError(`stepMap[${s}]: module ${mod} does not exist (this ${arch.method} draft has modules 0..${modules - 1}); name modules 0..${modules - 1}`);
+  });
+  return m;
+}
+
+interface ModuleGraphs {
+  /** extend pass over target features (3H wide for EAGLE-3 features) */
+  extend: OnnxSession;
+  /** later steps on the draft's own output hidden */
+  step: OnnxSession;
+}
+
+export class LearnedDrafter implements Drafter {
+  readonly method: string;
+  readonly featureLayers: readonly number[];
+  readonly stepMap: number[];
+  readonly parameters: DraftParameterCounts;
+  private constructor(
+    readonly arch: DraftArchitecture,
+    private readonly target: DecoderConfig,
+    private readonly graphs: ModuleGraphs[],
+    stepMap: number[],
+    readonly vocabulary: Int32Array,
+    readonly modulesUsed: number,
+  ) {
+    this.method = arch.method;
+    this.featureLayers = arch.features === 'eagle3' ? [...EAGLE3_FEATURE_LAYERS] : [target.layers - 1];
+    this.stepMap = stepMap;
+    this.parameters = draftParameterCounts(target, { ...arch, modules: modulesUsed }, vocabulary.length);
+  }
+
+  /** Loads models/drafts/<name> against the target's weights (embedding and head are the target's). */
+  static async load(dir: string, arch: DraftArchitecture, target: DecoderConfig, targetWeights: Map<string, SafeTensor>, opts: LearnedDraftOptions = {}): Promise<LearnedDrafter> {
+    const manifest = checkDraft(dir, arch, opts);
+    const path = join(dir, manifest.weights.file);
+    const { tensors } = readSafetensors(path);
+    const modules = opts.modules ?? manifest.config.modules;
+    const weights = new Map<string, SafeTensor>(tensors);
+    weights.set('model.embed_tokens.weight', targetWeights.get('model.embed_tokens.weight')!);
+    const int8Weights = (opts.weightPrecision ?? 'int8') === 'int8';
+    const D = target.hidden;
+    const graphs: ModuleGraphs[] = [];
+    for (let m = 0; m < modules; m++) {
+      const prefix = `modules.${m}.`;
+      const build = (featureWidth: number) => {
+        try {
+          return buildDraftGraph(target, { layers: arch.layersPerModule, featureWidth, prefix }, manifest.draftVocabulary, weights, { int8Weights });
+        } catch (e) {
+          throw new DraftConfigError(`${path}: ${(e as Error).message} (does it match ${join(dir, 'manifest.json')}?)`);
+        }
+      };
+      const step = await createSession(build(D), { threads: opts.threads });
+      const extend = arch.features === 'eagle3' ? await createSession(build(3 * D), { threads: opts.threads }) : step;
+      graphs.push({ extend, step });
+    }
+    return new LearnedDrafter(arch, target, graphs, opts.stepMap ?? manifest.config.stepMap, Int32Array.from(manifest.draftVocabulary), modules);
+  }
+
+  moduleForStep(step: number): number {
+    return this.stepMap[Math.min(step, this.stepMap.length - 1)];
+  }
+
+  begin(): DraftRequest {
+    return new LearnedDraftRequest(this, this.target, this.graphs);
+  }
+
+  async release(): Promise<void> {
+    for (const g of this.graphs) { await g.step.release(); if (g.extend !== g.step) await g.extend.release(); }
+  }
+}
+
+class LearnedDraftRequest implements DraftRequest {
+  private readonly keys: Float32Array[];
+  private readonly values: Float32Array[];
+  /** draft cache entries that hold committed context (base positions 0 .. committed - 1) */
+  private committed = 0;
+  /** target features by position, concatenated over feature layers: [maxContext, width] */
+  private readonly features: Float32Array;
+  private readonly width: number;
+  private known = 0;
+
+  constructor(private readonly drafter: LearnedDrafter, private readonly cfg: DecoderConfig, private readonly graphs: ModuleGraphs[]) {
+    const layers = drafter.arch.layersPerModule;
+    this.keys = Array.from({ length: layers }, () => new Float32Array(cfg.maxContext * cfg.hidden));
+    this.values = Array.from({ length: layers }, () => new Float32Array(cfg.maxContext * cfg.hidden));
+    this.width = drafter.featureLayers.length * cfg.hidden;
+    this.features = new Float32Array(cfg.maxContext * this.width);
+  }
+
+  observe(from: number, n: number, features: Float32Array[]): void {
+    const D = this.cfg.hidden, W = this.width;
+    if (from > this.known) throw new Error(`draft: features for position ${from} arrived before those for ${this.known}`);
+    for (let r = 0; r < n; r++) {
+      for (let l = 0; l < features.length; l++) this.features.set(features[l].subarray(r * D, (r + 1) * D), (from + r) * W + l * D);
+    }
+    this.known = from + n;
+    // a rejected suffix may have been committed before: entries from `from` on are stale
+    this.committed = Math.min(this.committed, from);
+  }
+
+  private async run(session: OnnxSession, tokens: number[], feats: Float32Array, featWidth: number, positions: number[], mask: Float32Array, past: number) {
+    const k = tokens.length, D = this.cfg.hidden, H = this.cfg.heads, Dh = D / H;
+    const feeds: Record<string, ReturnType<typeof tensorF32>> = {
+      input_ids: tensorI64(BigInt64Array.from(tokens, BigInt), [k]),
+      features: tensorF32(feats, [k, featWidth]),
+      positions: tensorI64(BigInt64Array.from(positions, BigInt), [k]),
+      attn_mask: tensorF32(mask, [k, past + k]),
+      logit_rows: tensorI64(BigInt64Array.of(BigInt(k - 1)), [1]),
+    };
+    for (let i = 0; i < this.keys.length; i++) {
+      feeds[`past_key_${i}`] = tensorF32(this.keys[i].subarray(0, past * D), [past, H, Dh]);
+      feeds[`past_value_${i}`] = tensorF32(this.values[i].subarray(0, past * D), [past, H, Dh]);
+    }
+    const out = await session.run(feeds);
+    for (let i = 0; i < this.keys.length; i++) {
+      this.keys[i].set(out[`new_key_${i}`].data as Float32Array, past * D);
+      this.values[i].set(out[`new_value_${i}`].data as Float32Array, past * D);
+    }
+    const hidden = out.hidden.data as Float32Array;
+    return { logits: out.logits.data as Float32Array, lastHidden: hidden.subarray((k - 1) * D, k * D) };
+  }
+
+  async propose(ctx: DraftContext, maxTokens: number): Promise<DraftProposal> {
+    const D = this.cfg.hidden, vocab = this.drafter.vocabulary;
+    // bases with a known feature and a known next token: i < known, i + 1 < ctx.tokens.length
+    const end = Math.min(this.known, ctx.tokens.length - 1);
+    if (maxTokens <= 0 || end <= this.committed) return { tokens: [], parents: [], steps: 0 };
+    const greedy = isGreedy(ctx.sampling);
+    const tokens: number[] = [], probs: Float64Array[] = [], modules: number[] = [], stepMs: number[] = [];
+    let t = performance.now();
+    const pick = (logits: Float32Array) => {
+      if (greedy) { tokens.push(vocab[argmax(logits)]); return; }
+      const q = distribution(logits, ctx.sampling);
+      const j = sampleFrom(q, ctx.rand);
+      const full = new Float64Array(this.cfg.vocab);
+      for (let v = 0; v < q.length; v++) if (q[v] > 0) full[vocab[v]] = q[v];
+      tokens.push(vocab[j]);
+      probs.push(full);
+    };
+    // step 0: extend over the new committed bases with the target's features
+    const start = this.committed, n = end - start;
+    const ids = Array.from({ length: n }, (_, r) => ctx.tokens[start + r + 1]);
+    const pos = Array.from({ length: n }, (_, r) => start + r);
+    const m0 = this.drafter.moduleForStep(0);
+    let out = await this.run(this.graphs[m0].extend, ids, this.features.subarray(start * this.width, end * this.width), this.width, pos, causalMask(start, n), start);
+    this.committed = end;
+    modules.push(m0);
+    pick(out.logits);
+    stepMs.push(performance.now() - t);
+    // later steps: own token, own hidden, next position; appended after the committed cache
+    for (let s = 1; s < maxTokens; s++) {
+      const past = end + s - 1;
+      if (past + 1 > this.cfg.maxContext) break;
+      const m = this.drafter.moduleForStep(s);
+      t = performance.now();
+      const hidden = Float32Array.from(out.lastHidden);
+      out = await this.run(this.graphs[m].step, [tokens[s - 1]], hidden, D, [end - 1 + s], new Float32Array(past + 1), past);
+      modules.push(m);
+      pick(out.logits);
+      stepMs.push(performance.now() - t);
+    }
+    return { tokens, parents: chainParents(tokens.length), probs: greedy ? undefined : probs, steps: tokens.length, modules, stepMs };
+  }
+}

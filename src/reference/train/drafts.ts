@@ -1,0 +1,133 @@
+// `prism-bench train drafts [NAME...]`: trains the learned drafts against the frozen shipped
+// target with train_drafts.py (PyTorch, CPU), all on one data budget, and writes each draft's
+// safetensors and manifest under models/drafts/<name>/.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeTokenStreams } from './streams.ts';
+import { PACKAGE_ROOT, TARGET_DIR, type DecoderConfig } from '../model/config.ts';
+import { DRAFT_TRAINING, DRAFT_VOCAB_SIZE, DRAFTS_DIR, EAGLE3_FEATURE_LAYERS, type DraftTraining, type LearnedDraftMethod } from '../model/draft-config.ts';
+import { DRAFT_ARCHITECTURES } from '../drafts/index.ts';
+import { draftParameterCounts } from '../model/draft-params.ts';
+
+export type DraftTrainEvent =
+  | { event: 'step'; draft: string; step: number; steps: number; loss: number; lr: number; grad_norm: number; tokens_per_s: number }
+  | { event: 'eval'; draft: string; top1: number[] }
+  | { event: 'resume'; draft: string; step: number }
+  | { event: 'skip'; draft: string; reason: string }
+  | { event: 'done'; draft: string; steps: number; top1: number[]; seconds: number }
+  | { event: 'generate'; split: string; done: number; total: number; tokens_per_s: number };
+
+export interface TrainDraftsOptions {
+  drafts: LearnedDraftMethod[];
+  outDir?: string;
+  workDir?: string;
+  /** where the target's generated training sequences are cached (shared by every data fraction) */
+  dataDir?: string;
+  /** share of the data budget to train on (data-scaling runs); the shipped weights use 1 */
+  dataFraction?: number;
+  training?: Partial<DraftTraining>;
+  fresh?: boolean;
+  python?: string;
+  onEvent?: (e: DraftTrainEvent) => void;
+}
+
+/** Debian's python3-torch installs for /usr/bin/python3; a python3 earlier on PATH may lack it. */
+export function defaultTorchPython(): string {
+  return existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+}
+
+export const sha256File = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+
+/** The draft vocabulary: the DRAFT_VOCAB_SIZE most frequent tokens of the training stream, most frequent first (ties: smaller id). */
+export function draftVocabulary(trainStream: Uint16Array, vocab: number): number[] {
+  const counts = new Float64Array(vocab);
+  for (const t of trainStream) counts[t]++;
+  return Array.from({ length: vocab }, (_, i) => i).sort((a, b) => counts[b] - counts[a] || a - b).slice(0, DRAFT_VOCAB_SIZE);
+}
+
+export async function trainDrafts(opts: TrainDraftsOptions): Promise<{ manifests: string[] }> {
+  const outDir = opts.outDir ?? DRAFTS_DIR;
+  const dataFraction = opts.dataFraction ?? 1;
+  const workDir = opts.workDir ?? join(PACKAGE_ROOT, '.cache', 'train', `drafts-${dataFraction}`);
+  const training = { ...DRAFT_TRAINING, ...opts.training };
+  mkdirSync(outDir, { recursive: true });
+  mkdirSync(workDir, { recursive: true });
+  const dataDir = opts.dataDir ?? join(PACKAGE_ROOT, '.cache', 'train', 'drafts-data');
+  mkdirSync(dataDir, { recursive: true });
+  if (opts.fresh) for (const d of opts.drafts) { rmSync(join(workDir, `${d}.ckpt.pt`), { force: true }); rmSync(join(workDir, d), { recursive: true, force: true }); }
+  const targetManifest = JSON.parse(readFileSync(join(TARGET_DIR, 'manifest.json'), 'utf8')) as { config: DecoderConfig };
+  const cfg = targetManifest.config;
+  const streams = writeTokenStreams(workDir);
+  const vocabulary = draftVocabulary(new Uint16Array(readFileSync(streams.trainPath).buffer.slice(0)), cfg.vocab);
+  const specs = Object.fromEntries(opts.drafts.map((d) => {
+    const a = DRAFT_ARCHITECTURES[d];
+    return [d, {
+      modules: a.modules, layersPerModule: a.layersPerModule, features: a.features, stepMap: a.stepMap,
+      trainDepth: a.objective.depth, depthDecay: a.objective.depthDecay, ceWeight: a.objective.ceWeight,
+      featureWeight: a.objective.featureWeight, topKWeight: a.objective.topKWeight ?? 0, topK: a.objective.topK ?? 0,
+      singleModuleFraction: a.objective.singleModuleFraction ?? 0,
+    }];
+  }));
+  const targetWeights = join(TARGET_DIR, 'model.safetensors');
+  const job = {
+    target: cfg, targetWeights, draftVocabulary: vocabulary, featureLayers: EAGLE3_FEATURE_LAYERS,
+    train: { ...training, dataFraction }, evalDepth: training.evalDepth,
+    trainTokens: streams.trainPath, valTokens: streams.valPath, drafts: opts.drafts, specs,
+    outDir: workDir, workDir, dataDir,
+  };
+  const jobPath = join(workDir, 'job.json');
+  writeFileSync(jobPath, JSON.stringify(job));
+
+  const script = fileURLToPath(new URL('./train_drafts.py', import.meta.url));
+  const child = spawn(opts.python ?? defaultTorchPython(), [script, jobPath], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const done = new Map<string, Extract<DraftTrainEvent, { event: 'done' }>>();
+  const history = new Map<string, { step: number; loss: number }[]>();
+  const lines = createInterface({ input: child.stdout });
+  lines.on('line', (line) => {
+    let e: DraftTrainEvent;
+    try { e = JSON.parse(line) as DraftTrainEvent; } catch { return; }
+    if (e.event === 'done') done.set(e.draft, e);
+    if (e.event === 'step') { const h = history.get(e.draft) ?? []; h.push({ step: e.step, loss: Number(e.loss.toFixed(4)) }); history.set(e.draft, h); }
+    opts.onEvent?.(e);
+  });
+  const code: number = await new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (c) => resolve(c ?? 1));
+  });
+  if (code !== 0) throw new Error(`train drafts: the trainer exited with code ${code}; rerun the same command to resume from the checkpoints in ${workDir}`);
+
+  const manifests: string[] = [];
+  const tokensPerDraft = Math.round(training.steps * dataFraction) * training.batch * training.seqLen;
+  for (const name of opts.drafts) {
+    const result = done.get(name);
+    if (!result) throw new Error(`train drafts: the trainer finished without training ${name}`);
+    const a = DRAFT_ARCHITECTURES[name];
+    const dir = join(outDir, name);
+    mkdirSync(dir, { recursive: true });
+    const weights = join(dir, 'model.safetensors');
+    renameSync(join(workDir, name, 'model.safetensors'), weights);
+    rmSync(join(workDir, name), { recursive: true, force: true });
+    const manifest = {
+      name, method: name, architecture: a.summary,
+      config: { modules: a.modules, layersPerModule: a.layersPerModule, features: a.features, featureLayers: a.features === 'eagle3' ? EAGLE3_FEATURE_LAYERS : [cfg.layers - 1], stepMap: a.stepMap, draftVocabularySize: vocabulary.length },
+      target: { dir: '../../target', weightsSha256: sha256File(targetWeights) },
+      weights: { file: 'model.safetensors', dtype: 'float16', sha256: sha256File(weights), layout: 'modules.<m>.{fc3,fc,norm}.weight and modules.<m>.layers.<i>.<Llama names>; embedding and output head are the frozen target\'s' },
+      parameters: draftParameterCounts(cfg, a, vocabulary.length),
+      dataBudget: { steps: Math.round(training.steps * dataFraction), batch: training.batch, seqLen: training.seqLen, tokens: tokensPerDraft, dataFraction, sequences: Math.round(training.steps * dataFraction) * training.batch, data: `the target's own outputs: ${training.promptLen}-token windows of its training corpus continued by the target to ${training.seqLen} tokens, alternately greedy and sampled at T = 1 (self-distillation, as EAGLE-3, HASS and PRISM regenerate their data with the target)` },
+      objective: a.objective,
+      training: { ...training, optimizer: 'AdamW (beta1 0.9, beta2 0.95, no weight decay), linear warmup then cosine decay', trainer: 'src/reference/train/train_drafts.py (PyTorch, CPU)', seconds: Math.round(result.seconds) },
+      validation: { top1PerPosition: result.top1, definition: 'share of validation positions where the draft\'s argmax (mapped to target ids) equals the target\'s argmax, per draft step, unrolled on the draft\'s own features with the data\'s tokens' },
+      draftVocabulary: vocabulary,
+      history: history.get(name) ?? [],
+    };
+    const manifestPath = join(dir, 'manifest.json');
+    writeFileSync(manifestPath + '.tmp', JSON.stringify(manifest, null, 2) + '\n');
+    renameSync(manifestPath + '.tmp', manifestPath);
+    manifests.push(manifestPath);
+  }
+  return { manifests };
+}

@@ -1,0 +1,444 @@
+"""Trains the reference engine's draft models (eagle, eagle3, hass2, prism) against the frozen
+target, as the literature trains them, on one shared data budget.
+
+Why PyTorch here when the target trainer is numpy: multi-step (training-time test) unrolling
+feeds each draft its own features and attends across unrolled steps; autograd keeps those
+gradients right where hand-written ones would be a liability. Debian's python3-torch (CPU).
+
+Protocol with the TypeScript side (src/reference/train/drafts.ts): one JSON job file as the
+argument; progress as one JSON object per line on stdout ({"event": "features" | "step" |
+"eval" | "resume" | "done", ...}). Checkpoints every `checkpoint_every` steps; rerunning the
+same job resumes.
+
+Shapes follow the inference graph (src/reference/model/draft-graph.ts) exactly: a module is
+fc3 (3H -> H, EAGLE-3 features only), fc (concat(token embedding, feature) 2H -> H), decoder
+layers with the target's layer definition, a final RMSNorm, and the target's frozen output
+head restricted to the draft vocabulary. The draft's input at base position i is
+(embedding of x[i+1], feature f[i]); its output predicts the target's distribution at
+position i+1 (the token x[i+2]). Unrolled depth j >= 1 feeds the token x[i+1+j] with the
+draft's own output from depth j-1, at position i+j, attending to the depth-0 keys at
+positions <= i and to its own keys at depths 1..j of the same base (what decoding does).
+"""
+import json
+import math
+import os
+import struct
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+torch.set_num_threads(int(os.environ.get("PRISM_TRAIN_THREADS", "2")))
+
+
+def emit(**e):
+    print(json.dumps(e), flush=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# safetensors (the format is small enough to read and write directly)
+
+def read_safetensors(path):
+    with open(path, "rb") as f:
+        n = struct.unpack("<Q", f.read(8))[0]
+        header = json.loads(f.read(n))
+        blob = f.read()
+    out = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        a, b = info["data_offsets"]
+        dt = {"F16": np.float16, "F32": np.float32}[info["dtype"]]
+        out[name] = torch.from_numpy(np.frombuffer(blob[a:b], dtype=dt).astype(np.float32).reshape(info["shape"]).copy())
+    return out
+
+
+def write_safetensors(path, tensors, metadata):
+    header, chunks, offset = {"__metadata__": metadata}, [], 0
+    for name in sorted(tensors):
+        arr = tensors[name].detach().cpu().numpy().astype(np.float16)
+        raw = arr.tobytes()
+        header[name] = {"dtype": "F16", "shape": list(arr.shape), "data_offsets": [offset, offset + len(raw)]}
+        chunks.append(raw)
+        offset += len(raw)
+    hb = json.dumps(header, separators=(",", ":")).encode()
+    hb += b" " * ((8 - len(hb) % 8) % 8)
+    tmp = path + ".tmp"
+    with open(tmp, "wb") as f:
+        f.write(struct.pack("<Q", len(hb)))
+        f.write(hb)
+        for c in chunks:
+            f.write(c)
+    os.replace(tmp, path)
+
+
+# ---------------------------------------------------------------------------------------------
+# the model pieces, identical in definition to src/reference/model/graph-layers.ts
+
+def rope_tables(n, dh, theta):
+    inv = 1.0 / (theta ** (torch.arange(0, dh, 2, dtype=torch.float64) / dh))
+    ang = torch.arange(n, dtype=torch.float64)[:, None] * inv[None, :]
+    return torch.cat([ang.cos(), ang.cos()], 1).float(), torch.cat([ang.sin(), ang.sin()], 1).float()
+
+
+def rotate_half(x):
+    h = x.shape[-1] // 2
+    return torch.cat([-x[..., h:], x[..., :h]], -1)
+
+
+def rmsnorm(x, w, eps):
+    return x * torch.rsqrt((x * x).mean(-1, keepdim=True) + eps) * w
+
+
+class Layer(torch.nn.Module):
+    def __init__(self, d, ffn):
+        super().__init__()
+        self.input_layernorm = torch.nn.Parameter(torch.ones(d))
+        self.post_attention_layernorm = torch.nn.Parameter(torch.ones(d))
+        mk = lambda o, i: torch.nn.Parameter(torch.randn(o, i) * 0.02)
+        self.q, self.k, self.v, self.o = mk(d, d), mk(d, d), mk(d, d), mk(d, d)
+        self.gate, self.up, self.down = mk(ffn, d), mk(ffn, d), mk(d, ffn)
+
+    def names(self, prefix):
+        return {
+            prefix + "input_layernorm.weight": self.input_layernorm,
+            prefix + "post_attention_layernorm.weight": self.post_attention_layernorm,
+            prefix + "self_attn.q_proj.weight": self.q, prefix + "self_attn.k_proj.weight": self.k,
+            prefix + "self_attn.v_proj.weight": self.v, prefix + "self_attn.o_proj.weight": self.o,
+            prefix + "mlp.gate_proj.weight": self.gate, prefix + "mlp.up_proj.weight": self.up,
+            prefix + "mlp.down_proj.weight": self.down,
+        }
+
+    def qkv(self, x, eps, heads, cos, sin):
+        B, T, d = x.shape
+        dh = d // heads
+        h = rmsnorm(x, self.input_layernorm, eps)
+        sh = lambda t: t.view(B, T, heads, dh).transpose(1, 2)
+        q, k, v = sh(h @ self.q.T), sh(h @ self.k.T), sh(h @ self.v.T)
+        q = q * cos + rotate_half(q) * sin
+        k = k * cos + rotate_half(k) * sin
+        return q, k, v
+
+    def finish(self, x, attn, eps):
+        B, H, T, dh = attn.shape
+        x = x + attn.transpose(1, 2).reshape(B, T, H * dh) @ self.o.T
+        h2 = rmsnorm(x, self.post_attention_layernorm, eps)
+        return x + (F.silu(h2 @ self.gate.T) * (h2 @ self.up.T)) @ self.down.T
+
+
+def target_layer(tw, cfg, i, x, cos, sin, mask, cache=None, pos=0):
+    """Layer i of the frozen target on x [B, k, H]; with `cache` (keys, values [B, heads, total, dh])
+    the new keys/values are stored at pos.. and attention reads the whole cached prefix."""
+    B, k, d = x.shape
+    heads, eps = cfg["heads"], cfg["normEps"]
+    dh = d // heads
+    p = f"model.layers.{i}."
+    h = rmsnorm(x, tw[p + "input_layernorm.weight"], eps)
+    sh = lambda t: t.view(B, k, heads, dh).transpose(1, 2)
+    q, kk, v = sh(h @ tw[p + "self_attn.q_proj.weight"].T), sh(h @ tw[p + "self_attn.k_proj.weight"].T), sh(h @ tw[p + "self_attn.v_proj.weight"].T)
+    q = q * cos + rotate_half(q) * sin
+    kk = kk * cos + rotate_half(kk) * sin
+    if cache is not None:
+        keys, values = cache
+        keys[:, :, pos:pos + k], values[:, :, pos:pos + k] = kk, v
+        kk, v = keys[:, :, :pos + k], values[:, :, :pos + k]
+    a = torch.softmax(q @ kk.transpose(-1, -2) / math.sqrt(dh) + mask, -1) @ v
+    x = x + a.transpose(1, 2).reshape(B, k, d) @ tw[p + "self_attn.o_proj.weight"].T
+    h2 = rmsnorm(x, tw[p + "post_attention_layernorm.weight"], eps)
+    return x + (F.silu(h2 @ tw[p + "mlp.gate_proj.weight"].T) * (h2 @ tw[p + "mlp.up_proj.weight"].T)) @ tw[p + "mlp.down_proj.weight"].T
+
+
+def target_forward(tw, cfg, tokens, feature_layers):
+    """The frozen target: residual stream after each layer in feature_layers, [B, T, H] each."""
+    B, T = tokens.shape
+    cos, sin = rope_tables(T, cfg["hidden"] // cfg["heads"], cfg["ropeTheta"])
+    mask = torch.full((T, T), float("-inf")).triu(1)
+    x = tw["model.embed_tokens.weight"][tokens]
+    feats = {}
+    for i in range(cfg["layers"]):
+        x = target_layer(tw, cfg, i, x, cos, sin, mask)
+        if i in feature_layers:
+            feats[i] = x
+    return feats
+
+
+def target_generate(tw, cfg, prompts, new_tokens, greedy_rows, seed):
+    """Continues each prompt (rows of a [B, P] tensor) with the frozen target, greedily where
+    greedy_rows is true, else sampled at T = 1: the target's own outputs, on which EAGLE-3, HASS
+    and PRISM train their drafts (the data decoding will show them)."""
+    B, P = prompts.shape
+    heads, L = cfg["heads"], cfg["layers"]
+    dh = cfg["hidden"] // heads
+    total = P + new_tokens
+    cos_all, sin_all = rope_tables(total, dh, cfg["ropeTheta"])
+    caches = [(torch.zeros(B, heads, total, dh), torch.zeros(B, heads, total, dh)) for _ in range(L)]
+    gen = torch.Generator().manual_seed(seed)
+    out = torch.zeros(B, total, dtype=torch.long)
+    out[:, :P] = prompts
+    pos, feed = 0, prompts
+    with torch.no_grad():
+        while True:
+            k = feed.shape[1]
+            mask = torch.full((k, pos + k), float("-inf")).triu(pos + 1)
+            x = tw["model.embed_tokens.weight"][feed]
+            for i in range(L):
+                x = target_layer(tw, cfg, i, x, cos_all[pos:pos + k], sin_all[pos:pos + k], mask, caches[i], pos)
+            logits = rmsnorm(x[:, -1], tw["model.norm.weight"], cfg["normEps"]) @ tw["model.embed_tokens.weight"].T
+            pos += k
+            if pos >= total:
+                return out
+            sampled = torch.multinomial(torch.softmax(logits, -1), 1, generator=gen)[:, 0]
+            nxt = torch.where(greedy_rows, logits.argmax(-1), sampled)
+            out[:, pos] = nxt
+            feed = nxt[:, None]
+
+
+def distillation_corpus(tw, cfg, stream, count, seq_len, prompt_len, seed, path, label):
+    """`count` sequences of seq_len tokens: a prompt_len-token window of the corpus continued by
+    the target, half greedy and half sampled at T = 1 (the suites run both). Cached on disk."""
+    if os.path.exists(path):
+        data = np.load(path)
+        if data.shape == (count, seq_len):
+            return data
+    rng = np.random.default_rng(seed)
+    starts = rng.integers(0, len(stream) - prompt_len, size=count)
+    out = np.zeros((count, seq_len), dtype=np.int64)
+    batch, t0 = 256, time.time()
+    for b in range(0, count, batch):
+        rows = range(b, min(count, b + batch))
+        prompts = torch.from_numpy(np.stack([stream[starts[r]:starts[r] + prompt_len] for r in rows]))
+        greedy_rows = torch.tensor([r % 2 == 0 for r in rows])
+        out[b:b + len(rows)] = target_generate(tw, cfg, prompts, seq_len - prompt_len, greedy_rows, seed + b).numpy()
+        emit(event="generate", split=label, done=min(count, b + batch), total=count, tokens_per_s=(min(count, b + batch)) * (seq_len - prompt_len) / max(1e-9, time.time() - t0))
+    np.save(path + ".tmp.npy", out)
+    os.replace(path + ".tmp.npy", path)
+    return out
+
+
+class Module(torch.nn.Module):
+    """One draft module: what one draft step runs (fc3 only on target features)."""
+
+    def __init__(self, d, ffn, layers, eagle3_features):
+        super().__init__()
+        self.fc3 = torch.nn.Parameter(torch.randn(d, 3 * d) * 0.02) if eagle3_features else None
+        self.fc = torch.nn.Parameter(torch.randn(d, 2 * d) * 0.02)
+        self.layers = torch.nn.ModuleList([Layer(d, ffn) for _ in range(layers)])
+        self.norm = torch.nn.Parameter(torch.ones(d))
+
+    def names(self, prefix):
+        out = {prefix + "fc.weight": self.fc, prefix + "norm.weight": self.norm}
+        if self.fc3 is not None:
+            out[prefix + "fc3.weight"] = self.fc3
+        for i, layer in enumerate(self.layers):
+            out.update(layer.names(f"{prefix}layers.{i}."))
+        return out
+
+
+class Draft(torch.nn.Module):
+    def __init__(self, spec, cfg, embed, head_rows):
+        super().__init__()
+        d, ffn = cfg["hidden"], cfg["ffn"]
+        self.spec, self.cfg = spec, cfg
+        self.mods = torch.nn.ModuleList([Module(d, ffn, spec["layersPerModule"], spec["features"] == "eagle3") for _ in range(spec["modules"])])
+        self.embed = embed  # frozen
+        self.head = head_rows  # frozen [N, d]
+        self.single_module = False  # PRISM's first phase trains module 0 at every step
+
+    def names(self):
+        out = {}
+        for m, mod in enumerate(self.mods):
+            out.update(mod.names(f"modules.{m}."))
+        return out
+
+    def module_for(self, step):
+        if self.single_module:
+            return self.mods[0]
+        smap = self.spec["stepMap"]
+        return self.mods[smap[min(step, len(smap) - 1)]]
+
+    def unroll(self, tokens, feat_in, depth):
+        """Runs depths 0..depth-1; returns the output hidden [B, T, d] of each depth."""
+        cfg = self.cfg
+        B, T = tokens.shape
+        d, heads, eps = cfg["hidden"], cfg["heads"], cfg["normEps"]
+        dh = d // heads
+        cos_all, sin_all = rope_tables(T + depth + 1, dh, cfg["ropeTheta"])
+        causal = torch.full((T, T), float("-inf")).triu(1)
+        outs = []
+        # per layer: depth-0 keys/values over the sequence, then per-depth diagonal keys/values
+        base_k = [None] * self.spec["layersPerModule"]
+        base_v = [None] * self.spec["layersPerModule"]
+        diag_k = [[] for _ in range(self.spec["layersPerModule"])]
+        diag_v = [[] for _ in range(self.spec["layersPerModule"])]
+        h_prev = None
+        for j in range(depth):
+            mod = self.module_for(j)
+            # token x[i+1+j] at base i (padded at the end: those bases are masked out of the loss)
+            tok = torch.cat([tokens[:, 1 + j:], tokens[:, :1 + j] * 0], 1)
+            if j == 0:
+                f = feat_in @ mod.fc3.T if mod.fc3 is not None else feat_in
+            else:
+                f = h_prev
+            x = torch.cat([self.embed[tok], f], -1) @ mod.fc.T
+            cos, sin = cos_all[j:j + T], sin_all[j:j + T]
+            for li, layer in enumerate(mod.layers):
+                q, k, v = layer.qkv(x, eps, heads, cos, sin)
+                if j == 0:
+                    base_k[li], base_v[li] = k, v
+                    a = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(dh) + causal, -1) @ v
+                else:
+                    diag_k[li].append(k)
+                    diag_v[li].append(v)
+                    s0 = q @ base_k[li].transpose(-1, -2) / math.sqrt(dh) + causal
+                    sd = torch.stack([(q * kd).sum(-1) for kd in diag_k[li]], -1) / math.sqrt(dh)
+                    p = torch.softmax(torch.cat([s0, sd], -1), -1)
+                    a = p[..., :T] @ base_v[li]
+                    for n, vd in enumerate(diag_v[li]):
+                        a = a + p[..., T + n:T + n + 1] * vd
+                x = layer.finish(x, a, eps)
+            outs.append((x, mod))
+            h_prev = x
+        return outs
+
+    def logits(self, x, mod):
+        return rmsnorm(x, mod.norm, self.cfg["normEps"]) @ self.head.T
+
+
+# ---------------------------------------------------------------------------------------------
+
+def main():
+    job = json.load(open(sys.argv[1]))
+    cfg, tr = job["target"], job["train"]
+    torch.manual_seed(tr["seed"])
+    tw = read_safetensors(job["targetWeights"])
+    embed = tw["model.embed_tokens.weight"]
+    vocab_ids = torch.tensor(job["draftVocabulary"], dtype=torch.long)
+    head_rows = embed[vocab_ids]
+    final_norm = tw["model.norm.weight"]
+    low, mid, high = job["featureLayers"]
+    last = cfg["layers"] - 1
+    train_tokens = np.fromfile(job["trainTokens"], dtype=np.uint16).astype(np.int64)
+    val_tokens = np.fromfile(job["valTokens"], dtype=np.uint16).astype(np.int64)
+    B, T = tr["batch"], tr["seqLen"]
+    steps_total = int(round(tr["steps"] * tr.get("dataFraction", 1.0)))
+    # one set of training sequences shared by every draft: the same data budget, the same data
+    full_steps = tr["steps"]
+    train_seqs = distillation_corpus(tw, cfg, train_tokens, full_steps * B, T, tr["promptLen"], tr["seed"], os.path.join(job["dataDir"], f"train-{full_steps * B}x{T}.npy"), "train")
+    val_seqs = distillation_corpus(tw, cfg, val_tokens, tr["evalBatches"] * B, T, tr["promptLen"], tr["seed"] + 1, os.path.join(job["dataDir"], f"val-{tr['evalBatches'] * B}x{T}.npy"), "validation")
+    order = np.random.default_rng(tr["seed"]).permutation(len(train_seqs))
+
+    def features(tokens):
+        with torch.no_grad():
+            fs = target_forward(tw, cfg, tokens, {low, mid, high, last})
+            target_logits = rmsnorm(fs[last], final_norm, cfg["normEps"]) @ head_rows.T  # restricted to the draft vocabulary
+            full_argmax = (rmsnorm(fs[last], final_norm, cfg["normEps"]) @ embed.T).argmax(-1)
+        return fs, target_logits, full_argmax
+
+    for name in job["drafts"]:
+        spec = job["specs"][name]
+        out_path = os.path.join(job["outDir"], name, "model.safetensors")
+        done_path = os.path.join(job["outDir"], name, "done.json")
+        if os.path.exists(out_path) and os.path.exists(done_path):
+            emit(**json.load(open(done_path)))  # finished in an earlier, interrupted run
+            continue
+        draft = Draft(spec, cfg, embed, head_rows)
+        params = [p for p in draft.parameters()]
+        opt = torch.optim.AdamW(params, lr=tr["lr"], betas=(0.9, 0.95), weight_decay=0.0)
+        ckpt = os.path.join(job["workDir"], f"{name}.ckpt.pt")
+        start = 0
+        if os.path.exists(ckpt):
+            st = torch.load(ckpt)
+            draft.load_state_dict(st["model"])
+            opt.load_state_dict(st["opt"])
+            start = st["step"]
+            emit(event="resume", draft=name, step=start)
+        depth = spec["trainDepth"]
+        # PRISM's two phases: a single-module HASS-style draft first, copied into every module,
+        # then multi-step fine-tuning that switches module per step
+        warm = int(round(steps_total * spec.get("singleModuleFraction", 0.0)))
+        t0 = time.time()
+        for step in range(start, steps_total):
+            if warm and step == warm:
+                for m in draft.mods[1:]:
+                    m.load_state_dict(draft.mods[0].state_dict())
+            phase_single = bool(warm) and step < warm
+            draft.single_module = phase_single
+            lr = tr["lr"] * min(1.0, (step + 1) / tr["warmupSteps"])
+            lr = tr["minLr"] + (lr - tr["minLr"]) * 0.5 * (1 + math.cos(math.pi * step / steps_total)) if step >= tr["warmupSteps"] else lr
+            for gp in opt.param_groups:
+                gp["lr"] = lr
+            tokens = torch.from_numpy(train_seqs[order[step * B:(step + 1) * B]])
+            fs, tlogits, _ = features(tokens)
+            feat_in = torch.cat([fs[low], fs[mid], fs[high]], -1) if spec["features"] == "eagle3" else fs[last]
+            loss, parts = loss_fn(draft, spec, tokens, feat_in, fs[last], tlogits, depth)
+            opt.zero_grad()
+            loss.backward()
+            gn = torch.nn.utils.clip_grad_norm_(params, tr["gradClip"])
+            opt.step()
+            if (step + 1) % tr["logEvery"] == 0 or step == steps_total - 1:
+                emit(event="step", draft=name, step=step + 1, steps=steps_total, loss=float(loss), lr=lr, grad_norm=float(gn),
+                     tokens_per_s=(step + 1 - start) * B * T / max(1e-9, time.time() - t0), **parts)
+            if (step + 1) % tr["checkpointEvery"] == 0 and step + 1 < steps_total:
+                torch.save({"model": draft.state_dict(), "opt": opt.state_dict(), "step": step + 1}, ckpt + ".tmp")
+                os.replace(ckpt + ".tmp", ckpt)
+        acc = evaluate(draft, spec, val_seqs, B, features, vocab_ids, low, mid, high, last, job["evalDepth"])
+        emit(event="eval", draft=name, top1=acc)
+        os.makedirs(os.path.dirname(out_path), exist_ok=True)
+        tensors = {k: v for k, v in draft.names().items()}
+        write_safetensors(out_path, tensors, {"draft": name})
+        done = dict(event="done", draft=name, steps=steps_total, top1=acc, seconds=time.time() - t0)
+        json.dump(done, open(done_path, "w"))
+        emit(**done)
+        if os.path.exists(ckpt):
+            os.remove(ckpt)
+
+
+def loss_fn(draft, spec, tokens, feat_in, f_last, tlogits, depth):
+    B, T = tokens.shape
+    outs = draft.unroll(tokens, feat_in, depth)
+    total, parts = 0.0, {}
+    weights = [spec["depthDecay"] ** j for j in range(depth)]
+    norm = sum(weights)
+    for j, (x, mod) in enumerate(outs):
+        valid = T - 2 - j  # bases i <= T-2-j have a token input and a target position in the window
+        xs = x[:, :valid]
+        p = torch.softmax(tlogits[:, 1 + j:1 + j + valid], -1)
+        logq = torch.log_softmax(draft.logits(xs, mod), -1)
+        ce = -(p * logq).sum(-1).mean()
+        term = spec["ceWeight"] * ce
+        if spec["featureWeight"] > 0:
+            fl = F.smooth_l1_loss(xs, f_last[:, 1 + j:1 + j + valid])
+            term = term + spec["featureWeight"] * fl
+            parts[f"feat{j}"] = round(float(fl), 4)
+        if spec.get("topKWeight", 0) > 0:
+            # HASS's harmonized objective distillation: cross-entropy on the target's top-K tokens
+            topv, topi = p.topk(spec["topK"], -1)
+            term = term + spec["topKWeight"] * -(topv * logq.gather(-1, topi)).sum(-1).mean()
+        parts[f"ce{j}"] = round(float(ce), 4)
+        total = total + weights[j] / norm * term
+    return total, parts
+
+
+def evaluate(draft, spec, val_seqs, B, features, vocab_ids, low, mid, high, last, depth):
+    """Top-1 agreement of the draft's argmax (mapped to target ids) with the target's argmax at
+    each draft position, unrolled on the draft's own features with teacher-forced tokens."""
+    hits, counts = np.zeros(depth), np.zeros(depth)
+    with torch.no_grad():
+        for b in range(0, len(val_seqs), B):
+            tokens = torch.from_numpy(val_seqs[b:b + B])
+            T = tokens.shape[1]
+            fs, _, full_argmax = features(tokens)
+            feat_in = torch.cat([fs[low], fs[mid], fs[high]], -1) if spec["features"] == "eagle3" else fs[last]
+            outs = draft.unroll(tokens, feat_in, depth)
+            for j, (x, mod) in enumerate(outs):
+                valid = T - 2 - j
+                pred = vocab_ids[draft.logits(x[:, :valid], mod).argmax(-1)]
+                hits[j] += float((pred == full_argmax[:, 1 + j:1 + j + valid]).sum())
+                counts[j] += pred.numel()
+    return [round(h / c, 4) for h, c in zip(hits, counts)]
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,49 @@
+// Draft mistakes are caught before anything launches: exit 2 and one line naming the file and
+// field, both from `prism-bench run` (the adapter's check) and from `prism-bench serve`.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli, tempDir } from '../gate/helpers.ts';
+
+function suite(dir: string, drafts: string, options = '{}'): string {
+  const file = join(dir, 'suite.yaml');
+  writeFileSync(file, `version: 1\nname: t\nengines: [{name: reference, options: ${options}}]\ndrafts:\n${drafts}\ndatasets: [chat]\nsettings: {prompts: 1, maxNewTokens: 8, trials: 1, warmup: 0, temperatures: [0]}\n`);
+  return file;
+}
+
+const cases: [string, string, string, RegExp][] = [
+  ['a step map naming a module that does not exist', '  - {name: prism, method: prism, stepMap: [0, 2]}', '{}', /suite\.yaml: engine reference: drafts 'prism': stepMap\[1\]: module 2 does not exist \(this prism draft has modules 0\.\.1\)/],
+  ['a draft method the reference engine does not offer', '  - {name: med, method: medusa}', '{}', /drafts 'med'\.method: 'medusa' is not offered by the reference engine; use one of vanilla, ngram, eagle, eagle3, hass2, prism/],
+  ['a tree setting on a chain engine', '  - {name: e3, method: eagle3, topK: 4}', '{}', /drafts 'e3'\.topK: 4, but the reference engine drafts chains/],
+  ['more modules than the weights have', '  - {name: p, method: prism, modules: 2, stepMap: [0, 1]}\n  - {name: p3, method: prism, modules: 1, stepMap: [0, 1]}', '{}', /drafts 'p3': stepMap\[1\]: module 1 does not exist/],
+  ['a drafts folder without the weights', '  - {name: e, method: eagle}', '{drafts: /nonexistent/drafts}', /\/nonexistent\/drafts\/eagle\/manifest\.json: missing/],
+  ['an unknown draft precision', '  - {name: e, method: eagle}', '{draftPrecision: int4}', /options\.draftPrecision must be int8 or fp32/],
+];
+
+for (const [what, drafts, options, re] of cases) {
+  test(`run: ${what} exits 2 before anything launches`, (t) => {
+    const dir = tempDir(t);
+    const out = join(dir, 'run');
+    const r = runCli(['run', '--suite', suite(dir, drafts, options), '--out', out]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, re);
+    assert.equal(r.stderr.trim().split('\n').length, 1, `one line: ${r.stderr}`);
+    assert.equal(existsSync(join(out, 'logs')), false, 'no engine was started (no logs folder)');
+  });
+}
+
+test('serve: unknown draft, bad step map and bad modules exit 2 with the field named', () => {
+  const unknown = runCli(['serve', '--draft', 'medusa', '--port', '0']);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /--draft: unknown method 'medusa'; use one of vanilla, ngram, eagle, eagle3, hass2, prism/);
+  const map = runCli(['serve', '--draft', 'prism', '--step-map', '0,2', '--port', '0']);
+  assert.equal(map.code, 2);
+  assert.match(map.stderr, /--draft prism: stepMap\[1\]: module 2 does not exist/);
+  const mods = runCli(['serve', '--draft', 'prism', '--modules', '5', '--port', '0']);
+  assert.equal(mods.code, 2);
+  assert.match(mods.stderr, /modules: 5 asked for, but .*drafts\/prism\/manifest\.json has 2 module/);
+  const notLearned = runCli(['serve', '--draft', 'ngram', '--step-map', '0,1', '--port', '0']);
+  assert.equal(notLearned.code, 2);
+  assert.match(notLearned.stderr, /--step-map and --modules apply to learned drafts/);
+});

@@ -1,0 +1,82 @@
+// The learned drafts served as the harness launches them: `prism-bench serve --draft prism`
+// (and SGLang's own flags for the same) reports the draft architecture and its parameter counts
+// in /server_info, and per-request draft time, draft steps and the module that ran at each step
+// in meta_info.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const BIN = fileURLToPath(new URL('../../bin/prism-bench.js', import.meta.url));
+
+async function withServer(args: string[], fn: (base: string) => Promise<void>): Promise<void> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stderr.on('data', (d: Buffer) => { output += d.toString(); });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  try {
+    const base = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`not listening within 60 s:\n${output}`)), 60_000);
+      child.stdout.on('data', (d: Buffer) => {
+        output += d.toString();
+        const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+        if (m) { clearTimeout(timer); resolve(m[1]); }
+      });
+      child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`exited with ${code}:\n${output}`)); });
+    });
+    const deadline = Date.now() + 120_000;
+    while ((await fetch(`${base}/health`).then((r) => r.status, () => 0)) !== 200) {
+      if (Date.now() > deadline) throw new Error(`never healthy:\n${output}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await fn(base);
+  } finally {
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0, output);
+  }
+}
+
+const generate = async (base: string, body: unknown) => {
+  const r = await fetch(`${base}/generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  assert.equal(r.status, 200);
+  return (await r.json()) as { output_ids: number[]; meta_info: Record<string, any> };
+};
+
+test('serve --draft prism: server_info names the architecture; meta_info carries draft time, steps and modules per step', async () => {
+  await withServer(['--draft', 'prism', '--draft-tokens', '3', '--step-map', '0,1'], async (base) => {
+    const info = await (await fetch(`${base}/server_info`)).json() as Record<string, any>;
+    assert.equal(info.prism_draft, 'prism');
+    assert.equal(info.speculative_algorithm, 'LD');
+    assert.equal(info.speculative_num_steps, 3);
+    assert.equal(info.speculative_eagle_topk, 1);
+    assert.match(info.prism_draft_architecture, /PRISM/);
+    assert.equal(info.prism_draft_modules, 2);
+    assert.deepEqual(info.prism_draft_step_map, [0, 1]);
+    assert.ok(info.prism_draft_params_total > 1.9 * info.prism_draft_params_per_step - info.prism_draft_vocabulary * 384);
+    assert.ok(info.prism_draft_params_per_step > 2e6 && info.prism_draft_params_per_step < 3e6, String(info.prism_draft_params_per_step));
+    const r = await generate(base, { text: 'Question: What do plants need to grow?\nAnswer:', sampling_params: { max_new_tokens: 24, temperature: 0, ignore_eos: true } });
+    const m = r.meta_info;
+    assert.equal(m.completion_tokens, 24);
+    assert.equal(m.prism_draft_steps, m.spec_num_proposed_drafts, 'a chain drafts one token per step');
+    assert.ok(m.prism_draft_time_s > 0);
+    assert.equal(m.prism_draft_module_by_step.length, 3);
+    assert.deepEqual(m.prism_draft_module_by_step[0].slice(1).filter((n: number) => n > 0), [], 'step 0 ran module 0 only');
+    assert.equal(m.prism_draft_module_by_step[1][0] ?? 0, 0, 'step 1 never ran module 0');
+    assert.ok(m.prism_draft_module_by_step[1][1] > 0, 'step 1 ran module 1');
+  });
+});
+
+test('SGLang launch flags select a learned draft: --speculative-algorithm EAGLE3 and --speculative-draft-model-path', async () => {
+  await withServer(['--speculative-algorithm', 'EAGLE3', '--speculative-num-steps', '2', '--speculative-eagle-topk', '1', '--speculative-num-draft-tokens', '3'], async (base) => {
+    const info = await (await fetch(`${base}/server_info`)).json() as Record<string, any>;
+    assert.equal(info.prism_draft, 'eagle3');
+    assert.equal(info.speculative_num_steps, 2);
+    const r = await generate(base, { text: 'The jury said', sampling_params: { max_new_tokens: 8, temperature: 1, sampling_seed: 3 } });
+    assert.ok(r.meta_info.spec_verify_ct > 0);
+  });
+  await withServer(['--speculative-algorithm', 'EAGLE', '--speculative-draft-model-path', 'models/drafts/hass2'], async (base) => {
+    const info = await (await fetch(`${base}/server_info`)).json() as Record<string, any>;
+    assert.equal(info.prism_draft, 'hass2', 'EAGLE serves hass2 too: the draft\'s manifest names the method');
+    assert.equal(info.prism_draft_layers_per_module, 2);
+  });
+});
