@@ -5,7 +5,7 @@
 //       after a target pass, as a fraction of a target step;
 //   (c) vanilla, prompt lookup (ngram) and the learned drafts (eagle, eagle3, hass2, prism) decoding
 //       the built-in prompts, measured side by side, with the draft cost inside real decoding.
-// Usage: npm run bench [-- --reps N] [-- --threads N] [-- --steps N] [-- --draft-precision int8|fp32]   (plain `node --import tsx bench/run.ts` works too)
+// Usage: npm run bench [-- --reps N] [-- --threads N] [-- --steps N] [-- --draft-precision int8|fp32] [-- --draft-threads N]   (plain `node --import tsx bench/run.ts` works too)
 import { cpus, loadavg, totalmem } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -41,6 +41,9 @@ const argSteps = process.argv.indexOf('--steps');
 const LEARNED_STEPS = argSteps > 0 ? Number(process.argv[argSteps + 1]) : 4;
 const argPrecision = process.argv.indexOf('--draft-precision');
 const PRECISION = (argPrecision > 0 ? process.argv[argPrecision + 1] : 'int8') as 'int8' | 'fp32';
+const argDraftThreads = process.argv.indexOf('--draft-threads');
+/** intra-op threads of the learned drafts' sessions (default 1, as the engine runs them) */
+const DRAFT_THREADS = argDraftThreads > 0 ? Number(process.argv[argDraftThreads + 1]) : 1;
 
 const t0 = performance.now();
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
@@ -130,7 +133,7 @@ const methods: Method[] = [
 ];
 for (const name of LEARNED_DRAFTS) {
   try {
-    const d = (await createDrafter({ draft: name, ngramMin: 1, ngramMax: 4, threads: THREADS, weightPrecision: PRECISION }, cfg, tensors)) as LearnedDrafter;
+    const d = (await createDrafter({ draft: name, ngramMin: 1, ngramMax: 4, threads: DRAFT_THREADS, weightPrecision: PRECISION }, cfg, tensors)) as LearnedDrafter;
     methods.push({ name, drafter: d, draftTokens: LEARNED_STEPS, params: d.parameters });
   } catch (e) {
     console.log(`(${name} skipped: ${(e as Error).message})`);
@@ -188,7 +191,7 @@ const base = results[0].s;
 const fmt = (x: number, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : '-');
 const millions = (x?: number) => (x === undefined ? '-' : (x / 1e6).toFixed(2) + 'M');
 console.log(`\n(c) decoding on the built-in prompts: first ${PROMPTS_PER_SET} of each set (${prompts.length} prompts), ${MAX_NEW} new tokens (EOS ignored), greedy (T = 0), batch 1;`);
-console.log(`    ngram: prompt lookup, ${DRAFT_TOKENS} drafted tokens per cycle, n-gram 1..4; learned drafts: chains of ${LEARNED_STEPS} draft steps, ${PRECISION} weights;`);
+console.log(`    ngram: prompt lookup, ${DRAFT_TOKENS} drafted tokens per cycle, n-gram 1..4; learned drafts: chains of ${LEARNED_STEPS} draft steps, ${PRECISION} weights, ${DRAFT_THREADS} draft thread(s);`);
 console.log('    every method per prompt back to back (order rotated); wall time includes prefill; speedup = pooled tok/s over vanilla\'s');
 console.log(table(
   ['method', 'tok/s', 'speedup', 'tau pooled', 'tau mean/req', 'accept', 'draft ms/step', 'verify ms/cycle', 'params total', 'per step'],

@@ -22,6 +22,7 @@ export function registerServe(program: Command): void {
     .option('--modules <m>', 'learned drafts: parameter sets to use (PRISM\'s M; default: all in the weight file)')
     .option('--step-map <list>', 'learned drafts: module per draft step, comma-separated, step 0 = extend pass; the last repeats (PRISM default 0,1)')
     .option('--draft-precision <p>', 'learned drafts: int8 (weights read as int8, per-column scales) or fp32', 'int8')
+    .option('--draft-threads <n>', 'learned drafts: onnxruntime intra-op threads of the draft (default 1)')
     .option('--drafts-dir <dir>', 'where learned drafts live (<dir>/<method>/manifest.json; default: the shipped models/drafts)')
     .option('--ngram-min <n>', 'shortest n-gram prompt lookup matches', '1')
     .option('--ngram-max <n>', 'longest n-gram prompt lookup tries first', '4')
@@ -87,6 +88,7 @@ without any change to its suite (as a real engine regression would).`)
         draftTokens: intOption('--draft-tokens', o.draftTokens, 1, 64),
         ngramMin: intOption('--ngram-min', o.ngramMin, 1, 64),
         ngramMax: intOption('--ngram-max', o.ngramMax, 1, 64),
+        draftThreads: o.draftThreads === undefined ? undefined : intOption('--draft-threads', o.draftThreads, 1, 256),
         modules, stepMap, draftPrecision: o.draftPrecision as 'int8' | 'fp32', draftsDir: o.draftsDir as string | undefined,
         maxBodyBytes: intOption('--max-body-bytes', o.maxBodyBytes, 1024, 1 << 30),
         faults: {

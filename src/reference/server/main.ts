@@ -29,6 +29,8 @@ export interface ServeOptions {
   stepMap?: number[];
   draftPrecision?: 'int8' | 'fp32';
   draftsDir?: string;
+  /** intra-op threads of the learned draft's sessions (default 1: its small products gain nothing from a second thread) */
+  draftThreads?: number;
   maxBodyBytes: number;
   faults: EngineFaults;
   log?: (line: string) => void;
@@ -66,7 +68,7 @@ export async function serve(opts: ServeOptions): Promise<{ url: string; stop: ()
   const model = await OnnxDecoder.fromWeights(config, tensors, { threads: opts.threads, hiddenAfterLayers: [...new Set([...EAGLE3_FEATURE_LAYERS, config.layers - 1])] });
   const drafter = await createDrafter({
     draft: opts.draft, ngramMin: opts.ngramMin, ngramMax: opts.ngramMax, modules: opts.modules, stepMap: opts.stepMap,
-    weightPrecision: opts.draftPrecision, draftsDir: opts.draftsDir, threads: opts.threads,
+    weightPrecision: opts.draftPrecision, draftsDir: opts.draftsDir, threads: opts.draftThreads ?? 1,
   }, config, tensors);
   if (drafter instanceof LearnedDrafter) {
     Object.assign(serverArgs, {
@@ -78,6 +80,7 @@ export async function serve(opts: ServeOptions): Promise<{ url: string; stop: ()
       prism_draft_layers_per_module: drafter.arch.layersPerModule,
       prism_draft_vocabulary: drafter.vocabulary.length,
       prism_draft_precision: opts.draftPrecision ?? 'int8',
+      prism_draft_threads: opts.draftThreads ?? 1,
       prism_draft_params_total: drafter.parameters.total,
       prism_draft_params_per_step: drafter.parameters.activatedPerStep,
       prism_draft_params_extend_step: drafter.parameters.activatedExtendStep,
