@@ -170,7 +170,10 @@ describe('learned drafting at run time', () => {
         const r = await generate(target, d, contexts[0], { maxNewTokens: 16, sampling: { temperature: 0, topP: 1, topK: -1 }, ignoreEos: true, eosId: tok.eosId, seed: 0, draftTokens: 5 });
         // moduleByStep[s][m]: only the mapped module ever ran at step s
         r.stats.moduleByStep.forEach((row, s) => row.forEach((n, m) => { if (n > 0) assert.equal(m, want[s], `step ${s} ran module ${m} under map ${map}`); }));
-        assert.ok(r.stats.moduleByStep[0].reduce((a, b) => a + b, 0) === r.stats.verifyCycles, 'one extend pass per cycle');
+        const ran = (s: number) => (r.stats.moduleByStep[s] ?? []).reduce((a, b) => a + b, 0);
+        assert.equal(r.stats.moduleByStep.reduce((a, _, s) => a + ran(s), 0), r.stats.draftSteps, 'every draft step is in the trace');
+        // one extend pass per cycle that drafted (the last cycle may have room for no draft)
+        assert.ok(ran(0) >= r.stats.verifyCycles - 1 && ran(0) <= r.stats.verifyCycles, `${ran(0)} extend passes in ${r.stats.verifyCycles} cycles`);
       } finally { await d.release(); }
     }
   });
