@@ -19,7 +19,7 @@ import { generate, type GenerateStats } from '../src/reference/decoding/generate
 import { NgramDrafter } from '../src/reference/drafts/ngram.ts';
 import { LEARNED_DRAFTS, createDrafter } from '../src/reference/drafts/index.ts';
 import { LearnedDrafter } from '../src/reference/drafts/learned.ts';
-import { EAGLE3_FEATURE_LAYERS } from '../src/reference/model/draft-config.ts';
+import { draftFeatureLayers } from '../src/reference/model/draft-config.ts';
 import type { DraftParameterCounts } from '../src/reference/model/draft-params.ts';
 import type { Drafter } from '../src/reference/drafts/types.ts';
 import { BUILTIN_DATASETS, PROMPTS_DIR, loadDataset } from '../src/suite/datasets.ts';
@@ -125,7 +125,7 @@ await draft.release();
 // ---- (c): every draft on the built-in prompts, side by side ---------------------------------------
 const prompts = BUILTIN_DATASETS.flatMap((name) => loadDataset(name, PROMPTS_DIR, { limit: PROMPTS_PER_SET }).prompts);
 const greedy = { temperature: 0, topP: 1, topK: -1 };
-const featureTarget = await OnnxDecoder.fromWeights(cfg, tensors, { threads: THREADS, hiddenAfterLayers: [...new Set([...EAGLE3_FEATURE_LAYERS, cfg.layers - 1])] });
+const featureTarget = await OnnxDecoder.fromWeights(cfg, tensors, { threads: THREADS, hiddenAfterLayers: draftFeatureLayers(cfg) });
 interface Method { name: string; drafter: Drafter | null; draftTokens: number; params?: DraftParameterCounts }
 const methods: Method[] = [
   { name: 'vanilla', drafter: null, draftTokens: 0 },

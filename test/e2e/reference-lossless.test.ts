@@ -11,7 +11,7 @@ import { OnnxDecoder } from '../../src/reference/model/target.ts';
 import { readSafetensors } from '../../src/reference/model/safetensors.ts';
 import { Tokenizer } from '../../src/reference/model/tokenizer.ts';
 import { TARGET_DIR, TOKENIZER_PATH, type DecoderConfig } from '../../src/reference/model/config.ts';
-import { EAGLE3_FEATURE_LAYERS } from '../../src/reference/model/draft-config.ts';
+import { draftFeatureLayers } from '../../src/reference/model/draft-config.ts';
 import { generate, type GenerateOptions } from '../../src/reference/decoding/generate.ts';
 import { LEARNED_DRAFTS, createDrafter } from '../../src/reference/drafts/index.ts';
 import { LearnedDrafter } from '../../src/reference/drafts/learned.ts';
@@ -31,7 +31,7 @@ let base: Omit<GenerateOptions, 'draftTokens'>;
 before(async () => {
   cfg = (JSON.parse(readFileSync(join(TARGET_DIR, 'manifest.json'), 'utf8')) as { config: DecoderConfig }).config;
   weights = readSafetensors(join(TARGET_DIR, 'model.safetensors')).tensors;
-  model = await OnnxDecoder.fromWeights(cfg, weights, { hiddenAfterLayers: [...new Set([...EAGLE3_FEATURE_LAYERS, cfg.layers - 1])] });
+  model = await OnnxDecoder.fromWeights(cfg, weights, { hiddenAfterLayers: draftFeatureLayers(cfg) });
   tok = Tokenizer.load(TOKENIZER_PATH);
   // ignore EOS so every prompt compares the full 48 tokens
   base = { maxNewTokens: MAX_NEW, sampling: { temperature: 0, topP: 1, topK: -1 }, ignoreEos: true, eosId: tok.eosId, seed: 0 };

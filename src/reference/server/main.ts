@@ -5,10 +5,10 @@ import { Tokenizer } from '../model/tokenizer.ts';
 import { TARGET_DIR, TOKENIZER_PATH } from '../model/config.ts';
 import { packageVersion } from '../../version.ts';
 import { ReferenceEngine, type DraftMethod } from './engine.ts';
-import { createDrafter, isLearnedDraft } from '../drafts/index.ts';
+import { createDrafter } from '../drafts/index.ts';
 import { LearnedDrafter } from '../drafts/learned.ts';
 import { readSafetensors } from '../model/safetensors.ts';
-import { EAGLE3_FEATURE_LAYERS } from '../model/draft-config.ts';
+import { draftFeatureLayers } from '../model/draft-config.ts';
 import type { DecoderConfig } from '../model/config.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -65,7 +65,7 @@ export async function serve(opts: ServeOptions): Promise<{ url: string; stop: ()
   const config = (JSON.parse(readFileSync(join(modelDir, 'manifest.json'), 'utf8')) as { config: DecoderConfig }).config;
   const { tensors } = readSafetensors(join(modelDir, 'model.safetensors'));
   // the target exposes the hidden states learned drafts read (EAGLE-3's three layers include the last)
-  const model = await OnnxDecoder.fromWeights(config, tensors, { threads: opts.threads, hiddenAfterLayers: [...new Set([...EAGLE3_FEATURE_LAYERS, config.layers - 1])] });
+  const model = await OnnxDecoder.fromWeights(config, tensors, { threads: opts.threads, hiddenAfterLayers: draftFeatureLayers(config) });
   const drafter = await createDrafter({
     draft: opts.draft, ngramMin: opts.ngramMin, ngramMax: opts.ngramMax, modules: opts.modules, stepMap: opts.stepMap,
     weightPrecision: opts.draftPrecision, draftsDir: opts.draftsDir, threads: opts.draftThreads ?? 1,
