@@ -6,16 +6,15 @@
 // runs over every base position whose target feature is new, (token x[i+1], feature f[i]) at
 // position i, and its last row proposes draft token 1; each later step s feeds (its own
 // token, its own previous output hidden) at the next position. Mirrors train_drafts.py.
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSession, tensorF32, tensorI64, type OnnxSession } from '../kernels/onnx/session.ts';
 import { buildDraftGraph } from '../model/draft-graph.ts';
-import { readSafetensors, type SafeTensor } from '../model/safetensors.ts';
+import { readSafetensors, sha256File, type SafeTensor } from '../model/safetensors.ts';
 import { argmax, distribution, isGreedy, sampleFrom } from '../decoding/sampling.ts';
 import { causalMask } from '../decoding/verify.ts';
 import type { DecoderConfig } from '../model/config.ts';
-import { EAGLE3_FEATURE_LAYERS, type DraftArchitecture } from '../model/draft-config.ts';
+import { architectureFeatureLayers, type DraftArchitecture } from '../model/draft-config.ts';
 import { draftParameterCounts, type DraftParameterCounts } from '../model/draft-params.ts';
 import { chainParents, type DraftContext, type DraftProposal, type DraftRequest, type Drafter } from './types.ts';
 
@@ -55,7 +54,7 @@ export function checkDraft(dir: string, arch: DraftArchitecture, opts: Pick<Lear
   if (!Array.isArray(m.draftVocabulary) || m.draftVocabulary.length !== c.draftVocabularySize) throw new DraftConfigError(`${manifestPath}: field draftVocabulary has ${m.draftVocabulary?.length} entries, config.draftVocabularySize says ${c.draftVocabularySize}`);
   const weights = join(dir, m.weights?.file ?? 'model.safetensors');
   if (!existsSync(weights)) throw new DraftConfigError(`${weights}: missing (named by ${manifestPath} field weights.file); restore it or retrain`);
-  const digest = createHash('sha256').update(readFileSync(weights)).digest('hex');
+  const digest = sha256File(weights);
   if (digest !== m.weights.sha256) {
     throw new DraftConfigError(`${weights}: does not match ${manifestPath} field weights.sha256 (${String(m.weights.sha256).slice(0, 12)}..., file ${digest.slice(0, 12)}...); restore the pair from git or retrain`);
   }
@@ -90,7 +89,7 @@ export class LearnedDrafter implements Drafter {
     readonly modulesUsed: number,
   ) {
     this.method = arch.method;
-    this.featureLayers = arch.features === 'eagle3' ? [...EAGLE3_FEATURE_LAYERS] : [target.layers - 1];
+    this.featureLayers = architectureFeatureLayers(arch, target);
     this.stepMap = stepMap;
     this.parameters = draftParameterCounts(target, { ...arch, modules: modulesUsed }, vocabulary.length);
   }

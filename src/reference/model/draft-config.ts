@@ -41,6 +41,11 @@ export const DRAFT_VOCAB_SIZE = 1024;
 /** target layers (0-based, residual stream after the layer) fused as EAGLE-3's low, middle and high features */
 export const EAGLE3_FEATURE_LAYERS = [1, 3, 5];
 
+/** the target layers a draft of this architecture reads */
+export function architectureFeatureLayers(arch: Pick<DraftArchitecture, 'features'>, target: { layers: number }): number[] {
+  return arch.features === 'eagle3' ? [...EAGLE3_FEATURE_LAYERS] : [target.layers - 1];
+}
+
 /** every target layer some learned draft reads: the target is built to expose these */
 export function draftFeatureLayers(target: { layers: number }): number[] {
   return [...new Set([...EAGLE3_FEATURE_LAYERS, target.layers - 1])];

@@ -1,11 +1,17 @@
 // Reads safetensors files (an 8-byte little-endian header length, a JSON header, raw data):
 // the weight format the field uses, so shipped weights open in other tools unchanged.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
 export interface SafeTensor {
   dtype: 'F16' | 'BF16' | 'F32';
   shape: number[];
   data: Float32Array;
+}
+
+/** sha256 of a file, hex: how manifests pin their weight files */
+export function sha256File(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
 export function readSafetensors(path: string): { tensors: Map<string, SafeTensor>; metadata: Record<string, string> } {

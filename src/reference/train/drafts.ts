@@ -1,15 +1,15 @@
 // `prism-bench train drafts [NAME...]`: trains the learned drafts against the frozen shipped
 // target with train_drafts.py (PyTorch, CPU), all on one data budget, and writes each draft's
 // safetensors and manifest under models/drafts/<name>/.
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeTokenStreams } from './streams.ts';
+import { sha256File } from '../model/safetensors.ts';
 import { PACKAGE_ROOT, TARGET_DIR, type DecoderConfig } from '../model/config.ts';
-import { DRAFT_TRAINING, DRAFT_VOCAB_SIZE, DRAFTS_DIR, EAGLE3_FEATURE_LAYERS, type DraftTraining, type LearnedDraftMethod } from '../model/draft-config.ts';
+import { DRAFT_TRAINING, DRAFT_VOCAB_SIZE, DRAFTS_DIR, EAGLE3_FEATURE_LAYERS, architectureFeatureLayers, type DraftTraining, type LearnedDraftMethod } from '../model/draft-config.ts';
 import { DRAFT_ARCHITECTURES } from '../drafts/index.ts';
 import { draftParameterCounts } from '../model/draft-params.ts';
 
@@ -40,7 +40,6 @@ export function defaultTorchPython(): string {
   return existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 }
 
-export const sha256File = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
 /** The draft vocabulary: the DRAFT_VOCAB_SIZE most frequent tokens of the training stream, most frequent first (ties: smaller id). */
 export function draftVocabulary(trainStream: Uint16Array, vocab: number): number[] {
@@ -113,7 +112,7 @@ export async function trainDrafts(opts: TrainDraftsOptions): Promise<{ manifests
     rmSync(join(workDir, name), { recursive: true, force: true });
     const manifest = {
       name, method: name, architecture: a.summary,
-      config: { modules: a.modules, layersPerModule: a.layersPerModule, features: a.features, featureLayers: a.features === 'eagle3' ? EAGLE3_FEATURE_LAYERS : [cfg.layers - 1], stepMap: a.stepMap, draftVocabularySize: vocabulary.length },
+      config: { modules: a.modules, layersPerModule: a.layersPerModule, features: a.features, featureLayers: architectureFeatureLayers(a, cfg), stepMap: a.stepMap, draftVocabularySize: vocabulary.length },
       target: { dir: '../../target', weightsSha256: sha256File(targetWeights) },
       weights: { file: 'model.safetensors', dtype: 'float16', sha256: sha256File(weights), layout: 'modules.<m>.{fc3,fc,norm}.weight and modules.<m>.layers.<i>.<Llama names>; embedding and output head are the frozen target\'s' },
       parameters: draftParameterCounts(cfg, a, vocabulary.length),
