@@ -4,7 +4,8 @@ import { writeFileAtomic } from '../result/store.ts';
 import { runSuite, type RunEvent } from '../runner/run.ts';
 import { renderReport } from '../report/index.ts';
 import { PACKAGE_ROOT } from '../reference/model/config.ts';
-import { EXIT } from './errors.ts';
+import { EXIT, UsageError } from './errors.ts';
+import { parsePair } from './gate.ts';
 import { numberOption, intOption, useColor } from './options.ts';
 import { Progress } from './progress.ts';
 
@@ -19,6 +20,8 @@ export function registerRun(program: Command): void {
     .option('--quick', 'apply the suite\'s quick overrides (about a minute on a laptop)')
     .option('--resume <dir>', 'continue an interrupted run in <dir>: finished cells are kept, the rest run')
     .option('--target-ci <pct>', 'repeat trials until every cell\'s throughput 95% interval is within PCT% of its mean (up to maxTrials)')
+    .option('--target-mde <pct>', 'add whole rounds (up to maxTrials) until the gate could see a PCT% throughput regression of the suite with 80% power')
+    .option('--pair <base:head>', 'with --target-mde: the two engine labels the gate will pair (gate --pair); without it, the MDE is for a gate against a baseline like this run')
     .option('--ready-timeout <seconds>', 'how long an engine may take to become ready', '120')
     .option('--json', 'print the result JSON on stdout instead of the table')
     .addHelpText('after', `
@@ -28,9 +31,13 @@ Examples:
   prism-bench run --suite suites/my.yaml --out results/my-run
   prism-bench run --resume results/my-run # after an interruption
   prism-bench run --target-ci 2           # trials until every throughput CI is within +-2%
+  prism-bench run --suite suites/gate.yaml --target-mde 3 --pair base:head   # rounds until the paired gate sees 3%
 
 Exit codes: 0 every cell ok; 1 some cells failed; 2 usage or input error; 130 interrupted (resume it).`)
-    .action(async (o: { suite: string; out?: string; quick?: boolean; resume?: string; targetCi?: string; readyTimeout: string; json?: boolean }) => {
+    .action(async (o: { suite: string; out?: string; quick?: boolean; resume?: string; targetCi?: string; targetMde?: string; pair?: string; readyTimeout: string; json?: boolean }) => {
+      if (o.pair !== undefined && o.targetMde === undefined) throw new UsageError('--pair: applies to --target-mde (gate --pair does the pairing); add --target-mde PCT or remove --pair');
+      const targetMde = o.targetMde === undefined ? undefined : numberOption('--target-mde', o.targetMde, 0.01, 100);
+      const pair = o.pair === undefined ? undefined : parsePair(o.pair);
       const controller = new AbortController();
       let bar: Progress | undefined;
       const onSigint = () => {
@@ -54,6 +61,7 @@ Exit codes: 0 every cell ok; 1 some cells failed; 2 usage or input error; 130 in
         const outcome = await runSuite({
           suiteFile: o.suite, outDir: o.out, resumeDir: o.resume, quick: o.quick,
           targetCi: o.targetCi === undefined ? undefined : numberOption('--target-ci', o.targetCi, 0.01, 100),
+          targetMde, pair,
           readyTimeoutMs: intOption('--ready-timeout', o.readyTimeout, 1, 3600) * 1000,
           signal: controller.signal, onEvent,
         });

@@ -7,7 +7,7 @@ import { DraftConfigError } from '../reference/drafts/learned.ts';
 import type { LearnedDraftMethod } from '../reference/model/draft-config.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { intOption } from './options.ts';
+import { intOption, numberOption } from './options.ts';
 
 export function registerServe(program: Command): void {
   program
@@ -37,6 +37,7 @@ export function registerServe(program: Command): void {
     .option('--speculative-ngram-min-match-window-size <n>', 'SGLang-compatible alias of --ngram-min')
     .option('--speculative-ngram-max-match-window-size <n>', 'SGLang-compatible alias of --ngram-max')
     .option('--fault-verify-delay-ms <ms>', 'planted fault for gate tests: sleep this long in every verify cycle (default: $PRISM_FAULT_VERIFY_DELAY_MS or 0)', process.env.PRISM_FAULT_VERIFY_DELAY_MS ?? '0')
+    .option('--fault-slowdown-pct <pct>', 'planted fault for gate power: busy-wait this percentage of each cycle\'s own draft + verify time (and of the prefill\'s) (default: $PRISM_FAULT_SLOWDOWN_PCT or 0)', process.env.PRISM_FAULT_SLOWDOWN_PCT ?? '0')
     .option('--fault-accept-wrong-token', 'planted fault for audit tests: verification accepts one wrong token per request')
     .option('--fault-crash-after-requests <n>', 'planted fault for harness tests: the process exits when a request arrives after n completed ones (the warm-up counts)', '0')
     .option('--fault-ignore-temperature', 'planted fault for audit tests: decode greedily whatever the requested temperature')
@@ -48,8 +49,8 @@ Examples:
   curl -s localhost:30000/generate -d '{"text": "The jury said", "sampling_params": {"max_new_tokens": 32, "temperature": 0}}'
 
 The faults are off by default and exist only to prove that gate and audit catch them.
-PRISM_FAULT_VERIFY_DELAY_MS plants the slowdown through the environment, so a run can carry it
-without any change to its suite (as a real engine regression would).`)
+PRISM_FAULT_VERIFY_DELAY_MS and PRISM_FAULT_SLOWDOWN_PCT plant the slowdown through the environment,
+so a run can carry it without any change to its suite (as a real engine regression would).`)
     .action(async (o: Record<string, string | boolean | undefined>) => {
       applySglangAliases(o);
       if (!DRAFT_METHODS.includes(o.draft as DraftMethod)) throw new UsageError(`--draft: unknown method '${String(o.draft)}'; use one of ${DRAFT_METHODS.join(', ')}`);
@@ -93,6 +94,7 @@ without any change to its suite (as a real engine regression would).`)
         maxBodyBytes: intOption('--max-body-bytes', o.maxBodyBytes, 1024, 1 << 30),
         faults: {
           verifyDelayMs: intOption('--fault-verify-delay-ms', o.faultVerifyDelayMs, 0, 60_000),
+          slowdownPct: numberOption('--fault-slowdown-pct', String(o.faultSlowdownPct), 0, 1000),
           acceptWrongToken: o.faultAcceptWrongToken === true,
           ignoreTemperature: o.faultIgnoreTemperature === true,
           crashAfterRequests: intOption('--fault-crash-after-requests', o.faultCrashAfterRequests, 0, 1_000_000),

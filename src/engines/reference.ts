@@ -21,12 +21,14 @@ export interface ReferenceOptions {
   drafts?: string;
   /** planted faults (see `prism-bench serve --help`); off unless a suite sets them */
   faultVerifyDelayMs?: number;
+  /** busy-waits this percentage of each cycle's own time: a proportional slowdown for gate power runs */
+  faultSlowdownPct?: number;
   faultAcceptWrongToken?: boolean;
   faultIgnoreTemperature?: boolean;
   faultCrashAfterRequests?: number;
 }
 
-const KNOWN = ['model', 'threads', 'draftPrecision', 'drafts', 'faultVerifyDelayMs', 'faultAcceptWrongToken', 'faultIgnoreTemperature', 'faultCrashAfterRequests'];
+const KNOWN = ['model', 'threads', 'draftPrecision', 'drafts', 'faultVerifyDelayMs', 'faultSlowdownPct', 'faultAcceptWrongToken', 'faultIgnoreTemperature', 'faultCrashAfterRequests'];
 
 /** Chain drafting: the learned draft's steps per cycle (draftTokens, or SGLang's steps with topK 1). */
 export const DEFAULT_CHAIN_STEPS = 6;
@@ -44,6 +46,9 @@ export function checkReference(spec: Pick<LaunchSpec, 'draft' | 'options'>): voi
     if (!KNOWN.includes(k)) throw new EngineError(`engine reference: options.${k} is not an option of the reference engine; known: ${KNOWN.join(', ')}`);
   }
   if (o.draftPrecision !== undefined && o.draftPrecision !== 'int8' && o.draftPrecision !== 'fp32') throw new EngineError(`engine reference: options.draftPrecision must be int8 or fp32, got ${JSON.stringify(o.draftPrecision)}`);
+  if (o.faultSlowdownPct !== undefined && !(typeof o.faultSlowdownPct === 'number' && o.faultSlowdownPct >= 0 && o.faultSlowdownPct <= 1000)) {
+    throw new EngineError(`engine reference: options.faultSlowdownPct must be a percentage from 0 to 1000, got ${JSON.stringify(o.faultSlowdownPct)}`);
+  }
   const d = spec.draft;
   if (!(REFERENCE_DRAFT_METHODS as readonly string[]).includes(d.method)) {
     throw new EngineError(`drafts '${d.name}'.method: '${d.method}' is not offered by the reference engine; use one of ${REFERENCE_DRAFT_METHODS.join(', ')}`);
@@ -78,6 +83,7 @@ export function referenceArgs(spec: LaunchSpec): string[] {
   if (o.model) args.push('--model', String(o.model));
   if (o.threads) args.push('--threads', String(o.threads));
   if (o.faultVerifyDelayMs) args.push('--fault-verify-delay-ms', String(o.faultVerifyDelayMs));
+  if (o.faultSlowdownPct) args.push('--fault-slowdown-pct', String(o.faultSlowdownPct));
   if (o.faultAcceptWrongToken) args.push('--fault-accept-wrong-token');
   if (o.faultIgnoreTemperature) args.push('--fault-ignore-temperature');
   if (o.faultCrashAfterRequests) args.push('--fault-crash-after-requests', String(o.faultCrashAfterRequests));

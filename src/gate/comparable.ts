@@ -16,6 +16,8 @@ export interface ComparableMetric {
   n: number;
   /** one value per trial */
   values: number[];
+  /** the round (trial number) of each value; results only (baselines keep values alone), needed to pair rounds */
+  rounds?: number[];
   interval: Interval | null;
 }
 
@@ -75,8 +77,39 @@ export function comparableFromResult(result: ResultFile, path = ''): Comparable 
     createdAt: result.createdAt,
     fingerprint: result.fingerprint,
     suite: result.suite,
-    cells: compactCells(result),
+    cells: withRounds(result, compactCells(result)),
   };
+}
+
+/** Adds each value's round, recovered from the trials the way summarizeCell collects values. */
+function withRounds(result: ResultFile, cells: ComparableCell[]): ComparableCell[] {
+  const byId = new Map(result.cells.map((c) => [c.id, c]));
+  for (const cell of cells) {
+    const trials = byId.get(cell.id)?.trials ?? [];
+    for (const [id, m] of Object.entries(cell.metrics)) {
+      const rounds = trials.filter((t) => typeof t.metrics[id] === 'number' && Number.isFinite(t.metrics[id])).map((t) => t.trial);
+      if (rounds.length === m.values.length) m.rounds = rounds;
+    }
+  }
+  return cells;
+}
+
+/**
+ * The two engines of a paired run as two Comparables whose cells are named without the engine
+ * (draft/dataset/temperature), so they match one to one. InputError when an engine is not in the run.
+ */
+export function pairedSides(run: Comparable, baseEngine: string, headEngine: string): { base: Comparable; head: Comparable } {
+  const engines = [...new Set(run.cells.map((c) => c.engine))];
+  for (const e of [baseEngine, headEngine]) {
+    if (!engines.includes(e)) throw new InputError(`${run.path || run.label}: --pair names engine '${e}', but the run's engines are ${engines.map((x) => `'${x}'`).join(', ')} -- use the engine labels of the suite`);
+  }
+  if (baseEngine === headEngine) throw new InputError(`--pair ${baseEngine}:${headEngine}: name two different engines`);
+  const sideOf = (engine: string): Comparable => ({
+    ...run,
+    label: `${run.label} engine ${engine}`,
+    cells: run.cells.filter((c) => c.engine === engine).map((c) => ({ ...c, id: `${c.draft}/${c.dataset}/T${c.temperature}` })),
+  });
+  return { base: sideOf(baseEngine), head: sideOf(headEngine) };
 }
 
 /** A result's cells reduced to what comparisons need (also what a baseline stores). */

@@ -3,7 +3,8 @@
 // p over every comparison made, and a verdict by asv's two-condition rule: a change counts only
 // when it is beyond the threshold AND significant. Also lists what makes the pair not comparable
 // (different hardware or settings, missing or failed cells); the caller decides what that means.
-import { compareSamples, holm } from '../stats/index.ts';
+import { compareSamples, holm, pairedLogRatio, tQuantile, tSf } from '../stats/index.ts';
+import { minimumDetectableChange, satterthwaite } from './power.ts';
 import { fingerprintDifferences } from '../hardware/compare.ts';
 import type { HardwareFingerprint } from '../hardware/types.ts';
 import { suiteSettingsDiff } from '../suite/load.ts';
@@ -22,6 +23,14 @@ export const DEFAULT_MAX_REGRESSION = 5;
 export const DEFAULT_ALPHA = 0.05;
 
 export type Verdict = 'regression' | 'improvement' | 'same';
+/**
+ * How a metric was judged: 'welch' (independent per-trial samples, Welch's t on the values),
+ * 'paired' (per-round ratios of cells run in the same rounds, one-sample t on their logs), or
+ * 'exact' (constant on both sides: no test, any difference is a change in outputs).
+ */
+export type ComparisonTest = 'welch' | 'paired' | 'exact';
+/** unpaired: two runs (or a baseline); paired: two engines of one run, round by round */
+export type Design = 'unpaired' | 'paired';
 
 export interface SideSummary {
   mean: number;
@@ -35,19 +44,53 @@ export interface MetricComparison {
   label: string;
   unit: string;
   direction: 'higher' | 'lower';
-  /** per-trial mean, count and standard deviation of each side */
+  test: ComparisonTest;
+  /** per-trial mean, count and standard deviation of each side (paired: over the rounds both sides have) */
   base: SideSummary;
   head: SideSummary;
-  /** head / base of the per-trial means; null when the base mean is 0 */
+  /** paired: rounds with a value on both sides */
+  pairs?: number;
+  /** head / base: of the per-trial means (welch, exact) or the geometric mean of per-round ratios (paired); null when the base is 0 */
   ratio: number | null;
-  /** 95% interval of the ratio (delta method on the log ratio); null with < 2 trials or a mean <= 0 */
+  /** 95% interval of the ratio (welch: delta method on the log ratio; paired: t interval of the mean log ratio); null with < 2 trials */
   ratioInterval: { low: number; high: number; level: number } | null;
-  /** relative change in the metric's worse direction: > 0 worse, < 0 better; null when the base mean is 0 */
+  /** relative change in the metric's worse direction: > 0 worse, < 0 better; null when the base is 0 */
   change: number | null;
-  welchP: number;
-  mannWhitneyP: number;
-  /** Holm-adjusted Welch p over every comparison of the report */
-  adjustedP: number;
+  /** two-sided p of the decision test (Welch or paired t); null for exact metrics */
+  p: number | null;
+  /** unpaired only: Welch's p (= p) and Mann-Whitney's p, a distribution-free cross-check */
+  welchP: number | null;
+  mannWhitneyP: number | null;
+  /** Holm-adjusted p over every tested comparison of the report (exact metrics are not in the family) */
+  adjustedP: number | null;
+  /**
+   * minimum detectable effect: the true change in the worse direction (0.05 = 5%) this comparison
+   * flags with 80% power, given its variance and trials, at the strictest Holm step (alpha / family
+   * size) and never below the threshold; null when there is no variance estimate
+   */
+  mde: number | null;
+  /** exact metrics only: the constant values differ (the engine decodes differently) */
+  outputsChanged?: boolean;
+  verdict: Verdict;
+}
+
+/** The suite as a whole, per metric: the geometric mean of the per-cell ratios (see suiteComparisons). */
+export interface SuiteComparison {
+  metric: string;
+  label: string;
+  direction: 'higher' | 'lower';
+  test: ComparisonTest;
+  /** cells combined */
+  cells: number;
+  /** how the ratio and its interval were formed, for reports */
+  method: string;
+  ratio: number;
+  ratioInterval: { low: number; high: number; level: number } | null;
+  change: number;
+  p: number | null;
+  /** Holm over the suite-level comparisons (one per metric) */
+  adjustedP: number | null;
+  mde: number | null;
   verdict: Verdict;
 }
 
@@ -77,11 +120,16 @@ export interface CompareOptions {
   alpha?: number;
   /** how messages name the two sides (default 'base' and 'head') */
   names?: { base: string; head: string };
+  /** both sides come from one run, measured round by round: pair each round's values (metrics must carry rounds) */
+  paired?: boolean;
+  /** compute minimum detectable effects (default true; simulations that need only verdicts turn it off) */
+  mde?: boolean;
 }
 
 export interface CompareReport {
   base: SideInfo;
   head: SideInfo;
+  design: Design;
   options: { maxRegression: number; alpha: number; metrics: string[] | null };
   /** false when any problem was found: the numbers below are then not a fair comparison */
   comparable: boolean;
@@ -89,6 +137,9 @@ export interface CompareReport {
   /** things worth knowing that do not block the comparison (e.g. too few trials for a test) */
   notes: string[];
   comparisons: MetricComparison[];
+  /** one verdict per metric for the suite as a whole */
+  suite: SuiteComparison[];
+  /** per-cell verdicts */
   counts: { regression: number; improvement: number; same: number };
 }
 
@@ -190,18 +241,109 @@ interface Pending {
   direction: 'higher' | 'lower';
 }
 
+/** Every value of the sample is exactly the first (by value: a computed variance can be a rounding residue). */
+const constant = (xs: readonly number[]) => xs.length >= 2 && xs.every((x) => x === xs[0]);
+
+/** One cell and metric reduced to what the decision needs, before Holm. */
+interface Estimate {
+  test: ComparisonTest;
+  ratio: number | null;
+  ratioInterval: { low: number; high: number; level: number } | null;
+  /** log change in the worse direction and its standard error, for the suite-level combination */
+  logChange: number | null;
+  se: number | null;
+  df: number | null;
+  p: number | null;
+  welchP: number | null;
+  mannWhitneyP: number | null;
+  base: SideSummary;
+  head: SideSummary;
+  pairs?: number;
+}
+
+const side = (xs: readonly number[]): SideSummary => {
+  const n = xs.length;
+  const mean = xs.reduce((a, b) => a + b, 0) / n;
+  const stddev = n > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : 0;
+  return { mean, n, stddev };
+};
+
+/** The worse direction's sign on the log scale: a drop is worse for 'higher' metrics. */
+const worseSign = (direction: 'higher' | 'lower') => (direction === 'higher' ? -1 : 1);
+
+function exactEstimate(p: Pending): Estimate {
+  const b = p.base.values[0] as number;
+  const h = p.head.values[0] as number;
+  const ratio = b === 0 ? null : h / b;
+  const logChange = b > 0 && h > 0 ? worseSign(p.direction) * Math.log(h / b) : null;
+  return {
+    test: 'exact', ratio, ratioInterval: ratio === null ? null : { low: ratio, high: ratio, level: 0.95 },
+    logChange, se: 0, df: null, p: null, welchP: null, mannWhitneyP: null, base: side(p.base.values), head: side(p.head.values),
+  };
+}
+
+/** Unpaired: two independent samples of per-trial values (result against baseline or another run). */
+function welchEstimate(p: Pending, alpha: number): Estimate {
+  const s = compareSamples(p.head.values, p.base.values, { direction: p.direction, alpha });
+  let logChange: number | null = null;
+  let se: number | null = null;
+  let df: number | null = null;
+  if (s.nA >= 2 && s.nB >= 2 && s.meanA > 0 && s.meanB > 0) {
+    const ga = (s.stddevA * s.stddevA) / (s.nA * s.meanA * s.meanA);
+    const gb = (s.stddevB * s.stddevB) / (s.nB * s.meanB * s.meanB);
+    logChange = worseSign(p.direction) * Math.log(s.meanA / s.meanB);
+    se = Math.sqrt(ga + gb);
+    df = satterthwaite([{ variance: ga, df: s.nA - 1 }, { variance: gb, df: s.nB - 1 }]);
+  }
+  return {
+    test: 'welch', ratio: s.ratio, ratioInterval: s.ratioCi ? { low: s.ratioCi.low, high: s.ratioCi.high, level: s.ratioCi.level } : null,
+    logChange, se, df, p: s.welch.p, welchP: s.welch.p, mannWhitneyP: s.mannWhitney.p,
+    base: { mean: s.meanB, n: s.nB, stddev: s.stddevB }, head: { mean: s.meanA, n: s.nA, stddev: s.stddevA },
+  };
+}
+
+/** Paired: per-round ratios head/base of cells measured in the same rounds of one run. */
+function pairedEstimate(p: Pending, notes: string[]): Estimate {
+  const baseByRound = new Map((p.base.rounds ?? []).map((r, i) => [r, p.base.values[i] as number]));
+  const pairs: [number, number][] = [];
+  (p.head.rounds ?? []).forEach((r, i) => {
+    const b = baseByRound.get(r);
+    if (b !== undefined) pairs.push([p.head.values[i] as number, b]);
+  });
+  const b = pairs.map(([, x]) => x);
+  const h = pairs.map(([x]) => x);
+  const base = side(b.length ? b : p.base.values);
+  const head = side(h.length ? h : p.head.values);
+  if (pairs.length === 0 || pairs.some(([x, y]) => !(x > 0 && y > 0))) {
+    notes.push(`${p.cell} ${p.metric}: no rounds with positive values on both sides; not tested`);
+    return { test: 'paired', ratio: base.mean === 0 ? null : head.mean / base.mean, ratioInterval: null, logChange: null, se: null, df: null, p: null, welchP: null, mannWhitneyP: null, base, head, pairs: pairs.length };
+  }
+  const r = pairedLogRatio(h, b);
+  return {
+    test: 'paired', ratio: r.ratio, ratioInterval: r.low === null || r.high === null ? null : { low: r.low, high: r.high, level: 0.95 },
+    logChange: worseSign(p.direction) * Math.log(r.ratio), se: r.n >= 2 ? r.se : null, df: r.n >= 2 ? r.df : null,
+    p: r.p, welchP: null, mannWhitneyP: null, base, head, pairs: r.n,
+  };
+}
+
 /**
  * Compares head against base. Cells are matched by id; failed, pending and one-sided cells are
  * reported as problems and skipped. Per metric (those with direction 'higher' or 'lower'):
- *   ratio = mean(head) / mean(base) over per-trial values, with a 95% interval;
+ *   ratio = head / base: of the per-trial means (unpaired), or the geometric mean of per-round
+ *     ratios (paired: both sides measured in the same rounds of one run);
  *   change = (base - head) / base for higher-is-better, (head - base) / base for lower-is-better;
- *   verdict 'regression' when change > maxRegression% AND Holm-adjusted Welch p < alpha,
- *   'improvement' when -change > maxRegression% AND adjusted p < alpha, else 'same'.
+ *   verdict 'regression' when change > maxRegression% AND Holm-adjusted p < alpha, 'improvement'
+ *     when -change > maxRegression% AND adjusted p < alpha, else 'same'.
+ * A metric that is exactly constant on both sides (acceptance length at T = 0 on a deterministic
+ * engine) is not tested: any difference is a change in outputs, judged against the threshold
+ * alone, and it stays out of the Holm family. Beside the cells, a suite-level verdict per metric
+ * combines every tested cell (see suiteComparisons).
  */
 export function compareRuns(base: Comparable, head: Comparable, opts: CompareOptions = {}): CompareReport {
   const maxRegression = opts.maxRegression ?? DEFAULT_MAX_REGRESSION;
   const alpha = opts.alpha ?? DEFAULT_ALPHA;
   const names = opts.names ?? { base: 'base', head: 'head' };
+  const design: Design = opts.paired ? 'paired' : 'unpaired';
   if (!(Number.isFinite(maxRegression) && maxRegression >= 0)) throw new RangeError(`compareRuns: maxRegression must be a percentage >= 0, got ${maxRegression}`);
   if (!(alpha > 0 && alpha < 1)) throw new RangeError(`compareRuns: alpha must be in (0, 1), got ${alpha}`);
   const only = opts.metrics ? new Set(opts.metrics) : null;
@@ -246,50 +388,182 @@ export function compareRuns(base: Comparable, head: Comparable, opts: CompareOpt
     }
   }
 
-  const stats = pending.map((p) => compareSamples(p.head.values, p.base.values, { direction: p.direction, alpha }));
-  const adjusted = holm(stats.map((s) => s.welch.p));
+  const estimates = pending.map((p) => (constant(p.base.values) && constant(p.head.values) ? exactEstimate(p)
+    : design === 'paired' ? pairedEstimate(p, notes) : welchEstimate(p, alpha)));
+  const tested = estimates.map((e, i) => (e.test !== 'exact' && e.p !== null ? i : -1)).filter((i) => i >= 0);
+  const adjustedTested = holm(tested.map((i) => estimates[i]!.p as number));
+  const adjusted = new Map(tested.map((i, k) => [i, adjustedTested[k]!]));
+  // the per-cell MDE is stated at the strictest Holm step (alpha / family size): what a cell alone is sure to show
+  const cellAlpha = alpha / Math.max(1, tested.length);
+  const limit = maxRegression / 100;
+
   const comparisons: MetricComparison[] = pending.map((p, i) => {
-    const s = stats[i]!;
-    const adjustedP = adjusted[i]!;
-    const change = s.meanB === 0 ? null : p.direction === 'higher' ? (s.meanB - s.meanA) / Math.abs(s.meanB) : (s.meanA - s.meanB) / Math.abs(s.meanB);
-    const significant = adjustedP < alpha;
-    const limit = maxRegression / 100;
-    const verdict: Verdict = change !== null && significant && change > limit ? 'regression'
-      : change !== null && significant && -change > limit ? 'improvement'
+    const e = estimates[i]!;
+    const adjustedP = adjusted.get(i) ?? null;
+    const change = e.ratio === null ? null : p.direction === 'higher' ? 1 - e.ratio : e.ratio - 1;
+    const decided = e.test === 'exact' || (adjustedP !== null && adjustedP < alpha);
+    const verdict: Verdict = change !== null && decided && change > limit ? 'regression'
+      : change !== null && decided && -change > limit ? 'improvement'
       : 'same';
     const def = metricDefinition(p.metric);
+    const mde = e.test === 'exact' ? maxRegression / 100
+      : e.se === null || e.df === null || opts.mde === false ? null : finiteOrNull(minimumDetectableChange(e.se, e.df, cellAlpha, maxRegression, p.direction));
     return {
       cell: p.cell,
       metric: p.metric,
       label: p.base.label ?? def?.label ?? p.metric,
       unit: p.base.unit || def?.unit || '',
       direction: p.direction,
-      base: { mean: s.meanB, n: s.nB, stddev: s.stddevB },
-      head: { mean: s.meanA, n: s.nA, stddev: s.stddevA },
-      ratio: s.ratio,
-      ratioInterval: s.ratioCi ? { low: s.ratioCi.low, high: s.ratioCi.high, level: s.ratioCi.level } : null,
+      test: e.test,
+      base: e.base,
+      head: e.head,
+      ...(e.pairs !== undefined ? { pairs: e.pairs } : {}),
+      ratio: e.ratio,
+      ratioInterval: e.ratioInterval,
       change,
-      welchP: s.welch.p,
-      mannWhitneyP: s.mannWhitney.p,
+      p: e.p,
+      welchP: e.welchP,
+      mannWhitneyP: e.mannWhitneyP,
       adjustedP,
+      mde,
+      ...(e.test === 'exact' ? { outputsChanged: p.base.values[0] !== p.head.values[0] } : {}),
       verdict,
     };
   });
+  for (const c of comparisons) {
+    if (c.outputsChanged) notes.push(`outputs changed: ${c.cell} ${c.metric} was exactly ${formatExact(c.base.mean)} on every ${names.base} trial and is exactly ${formatExact(c.head.mean)} on every ${names.head} trial (a deterministic metric: the engine now decodes differently)`);
+  }
   if (only) {
     const seen = new Set(base.cells.concat(head.cells).flatMap((c) => Object.keys(c.metrics)));
     for (const id of only) if (!seen.has(id)) notes.push(`metric ${id} appears in neither side; not compared`);
   }
 
+  const suite = suiteComparisons(pending, estimates, comparisons, { design, alpha, maxRegression, mde: opts.mde !== false }, notes);
   const counts = { regression: 0, improvement: 0, same: 0 };
   for (const c of comparisons) counts[c.verdict] += 1;
   return {
     base: sideInfo(base),
     head: sideInfo(head),
+    design,
     options: { maxRegression, alpha, metrics: opts.metrics ? [...opts.metrics] : null },
     comparable: problems.length === 0,
     problems,
     notes: [...new Set(notes)],
     comparisons,
+    suite,
     counts,
   };
+}
+
+const finiteOrNull = (x: number) => (Number.isFinite(x) ? x : null);
+const formatExact = (x: number) => String(Number(x.toPrecision(6)));
+
+/**
+ * Suite-level verdicts, one per metric: the geometric mean of the cells' ratios (the mean of their
+ * log ratios), so a slowdown that every cell shows a little of is seen even where no single cell
+ * is significant. Its interval:
+ *  - unpaired: the cells are independent samples, so var(mean log ratio) = sum(se_i^2) / k^2 with
+ *    Welch-Satterthwaite degrees of freedom over the cells' components;
+ *  - paired: per round, the mean over cells of log(head/base); the rounds are the independent
+ *    replicates (cells of one round share the machine's state, so they are not treated as
+ *    independent), tested with a one-sample t over rounds.
+ * Exactly constant metrics are combined without a test (change in outputs). The suite-level
+ * verdicts form their own Holm family (one member per metric).
+ */
+function suiteComparisons(pending: Pending[], estimates: Estimate[], cells: MetricComparison[], o: { design: Design; alpha: number; maxRegression: number; mde: boolean }, notes: string[]): SuiteComparison[] {
+  const byMetric = new Map<string, number[]>();
+  pending.forEach((p, i) => {
+    const list = byMetric.get(p.metric) ?? [];
+    list.push(i);
+    byMetric.set(p.metric, list);
+  });
+  const out: (SuiteComparison & { rawP: number | null; se: number | null; df: number | null })[] = [];
+  for (const [metric, idx] of byMetric) {
+    const direction = pending[idx[0]!]!.direction;
+    const usable = idx.filter((i) => estimates[i]!.logChange !== null);
+    if (usable.length === 0) continue;
+    const exact = usable.every((i) => estimates[i]!.test === 'exact');
+    const withSe = usable.filter((i) => estimates[i]!.test !== 'exact' && estimates[i]!.se !== null);
+    let logChange: number;
+    let se: number | null = null;
+    let df: number | null = null;
+    let rawP: number | null = null;
+    let cellsUsed: number;
+    let method: string;
+    if (exact) {
+      cellsUsed = usable.length;
+      logChange = usable.reduce((a, i) => a + (estimates[i]!.logChange as number), 0) / cellsUsed;
+      method = 'geometric mean of exact per-cell ratios (no test: the metric is constant on both sides)';
+    } else if (o.design === 'unpaired') {
+      if (withSe.length === 0) continue;
+      cellsUsed = withSe.length;
+      const k = cellsUsed;
+      logChange = withSe.reduce((a, i) => a + (estimates[i]!.logChange as number), 0) / k;
+      const comps = withSe.map((i) => ({ variance: (estimates[i]!.se as number) ** 2 / (k * k), df: estimates[i]!.df as number }));
+      se = Math.sqrt(comps.reduce((a, c) => a + c.variance, 0));
+      df = satterthwaite(comps);
+      method = `geometric mean of ${k} cells' ratios; interval from the cells' independent standard errors (Welch-Satterthwaite df)`;
+    } else {
+      const rounds = pairedSuiteRounds(withSe.map((i) => pending[i]!));
+      if (rounds.length === 0) {
+        notes.push(`suite ${metric}: no round has every cell on both sides; no suite-level test`);
+        continue;
+      }
+      cellsUsed = withSe.length;
+      const perRound = rounds.map((r) => worseSign(direction) * r);
+      const n = perRound.length;
+      logChange = perRound.reduce((a, b) => a + b, 0) / n;
+      if (n >= 2) {
+        const sd = Math.sqrt(perRound.reduce((a, b) => a + (b - logChange) ** 2, 0) / (n - 1));
+        se = sd / Math.sqrt(n);
+        df = n - 1;
+      }
+      method = `per round, the mean over ${cellsUsed} cells of log(head/base); one-sample t over ${n} rounds`;
+    }
+    if (!exact && se !== null && df !== null) {
+      rawP = se === 0 ? (logChange === 0 ? 1 : 0) : Math.min(1, 2 * tSf(Math.abs(logChange) / se, df));
+    }
+    const ratio = Math.exp(worseSign(direction) * logChange);
+    const half = se !== null && df !== null && se > 0 ? tQuantile(0.975, df) * se : 0;
+    const ratioInterval = exact || se !== null ? {
+      low: Math.exp(worseSign(direction) * logChange - half), high: Math.exp(worseSign(direction) * logChange + half), level: 0.95,
+    } : null;
+    out.push({
+      metric, label: cells[idx[0]!]!.label, direction, cells: cellsUsed, method, test: exact ? 'exact' : o.design === 'paired' ? 'paired' : 'welch',
+      ratio, ratioInterval: ratioInterval && { low: Math.min(ratioInterval.low, ratioInterval.high), high: Math.max(ratioInterval.low, ratioInterval.high), level: 0.95 },
+      change: direction === 'higher' ? 1 - ratio : ratio - 1, p: rawP, adjustedP: null,
+      mde: exact ? o.maxRegression / 100 : null, verdict: 'same', rawP, se, df,
+    });
+  }
+  const tested = out.filter((s) => s.rawP !== null);
+  const adj = holm(tested.map((s) => s.rawP as number));
+  tested.forEach((s, k) => { s.adjustedP = adj[k]!; });
+  const limit = o.maxRegression / 100;
+  for (const s of out) {
+    const decided = s.test === 'exact' || (s.adjustedP !== null && s.adjustedP < o.alpha);
+    s.verdict = decided && s.change > limit ? 'regression' : decided && -s.change > limit ? 'improvement' : 'same';
+    // stated at the strictest Holm step of the suite family, as for cells
+    if (o.mde && s.test !== 'exact' && s.se !== null && s.df !== null) s.mde = finiteOrNull(minimumDetectableChange(s.se, s.df, o.alpha / Math.max(1, tested.length), o.maxRegression, s.direction));
+  }
+  return out.map(({ rawP: _rawP, se: _se, df: _df, ...s }) => s);
+}
+
+/**
+ * Paired suite-level replicates: for every round in which every listed cell has a value on both
+ * sides, the mean over cells of ln(head / base).
+ */
+function pairedSuiteRounds(cells: Pending[]): number[] {
+  const perCell = cells.map((p) => {
+    const base = new Map((p.base.rounds ?? []).map((r, i) => [r, p.base.values[i] as number]));
+    const out = new Map<number, number>();
+    (p.head.rounds ?? []).forEach((r, i) => {
+      const b = base.get(r);
+      const h = p.head.values[i] as number;
+      if (b !== undefined && b > 0 && h > 0) out.set(r, Math.log(h / b));
+    });
+    return out;
+  });
+  if (perCell.length === 0) return [];
+  const rounds = [...perCell[0]!.keys()].filter((r) => perCell.every((m) => m.has(r))).sort((a, b) => a - b);
+  return rounds.map((r) => perCell.reduce((a, m) => a + (m.get(r) as number), 0) / perCell.length);
 }

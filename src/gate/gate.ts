@@ -4,9 +4,9 @@
 //   1 = some cell regressed on a gated metric (beyond the threshold AND significant),
 //   0 = otherwise.
 import { appendFileSync } from 'node:fs';
-import { compareRuns, DEFAULT_ALPHA, DEFAULT_MAX_REGRESSION, type CompareReport, type MetricComparison, type Problem } from './compare.ts';
+import { compareRuns, DEFAULT_ALPHA, DEFAULT_MAX_REGRESSION, type CompareReport, type MetricComparison, type Problem, type SuiteComparison } from './compare.ts';
 import type { Comparable } from './comparable.ts';
-import { comparisonTableMarkdown, formatChange, formatMean, formatRatio, problemSummary } from './render.ts';
+import { comparisonTableMarkdown, formatChange, formatMean, formatRatio, problemSummary, ruleText, suiteLine, suiteTableMarkdown } from './render.ts';
 import { formatP } from '../report/format.ts';
 
 /**
@@ -23,6 +23,8 @@ export interface GateOptions {
   metrics?: readonly string[];
   /** default 0.05 */
   alpha?: number;
+  /** baseline and result are the two engines of one run, paired round by round */
+  paired?: boolean;
 }
 
 export interface GateOutcome {
@@ -31,33 +33,44 @@ export interface GateOutcome {
   headline: string;
   summaryMarkdown: string;
   regressions: MetricComparison[];
+  /** suite-level metrics that regressed */
+  suiteRegressions: SuiteComparison[];
   problems: Problem[];
   report: CompareReport;
 }
 
 function regressionLine(r: MetricComparison): string {
-  return `${r.cell} ${r.metric}: ${formatMean(r, 'base')} -> ${formatMean(r, 'head')} (${formatChange(r)}, ratio ${formatRatio(r)}, p Holm ${formatP(r.adjustedP)})`;
+  return `${r.cell} ${r.metric}: ${formatMean(r, 'base')} -> ${formatMean(r, 'head')} (${formatChange(r)}, ratio ${formatRatio(r)}, ${r.test === 'exact' ? 'exact: constant on both sides' : `p Holm ${formatP(r.adjustedP)}`})`;
 }
 
 export function runGate(baseline: Comparable, result: Comparable, opts: GateOptions = {}): GateOutcome {
   const maxRegression = opts.maxRegression ?? DEFAULT_MAX_REGRESSION;
   const alpha = opts.alpha ?? DEFAULT_ALPHA;
   const metrics = opts.metrics ?? DEFAULT_GATE_METRICS;
-  const report = compareRuns(baseline, result, { maxRegression, alpha, metrics, names: { base: 'baseline', head: 'result' } });
+  const names = opts.paired ? { base: 'base', head: 'head' } : { base: 'baseline', head: 'result' };
+  const report = compareRuns(baseline, result, { maxRegression, alpha, metrics, names, paired: opts.paired });
   const regressions = report.comparisons.filter((c) => c.verdict === 'regression');
+  const suiteRegressions = report.suite.filter((c) => c.verdict === 'regression');
   const problems = report.problems;
   if (report.comparisons.length === 0 && problems.length === 0) {
     // gating nothing must not pass silently
     problems.push({ kind: 'missing-metric', message: `missing metrics: none of the gated metrics (${metrics.join(', ')}) could be compared in any cell` });
     report.comparable = false;
   }
-  const exitCode: 0 | 1 | 2 = problems.length > 0 ? 2 : regressions.length > 0 ? 1 : 0;
+  const exitCode: 0 | 1 | 2 = problems.length > 0 ? 2 : regressions.length + suiteRegressions.length > 0 ? 1 : 0;
+  const what = [...suiteRegressions.map((s) => `suite ${s.metric} ${formatChange(s)}`), ...regressions.map((r) => `${r.cell} ${r.metric}`)];
   const headline = exitCode === 2
     ? `NOT COMPARABLE: ${problemSummary(problems)} (${problems.length} problem${problems.length === 1 ? '' : 's'})`
     : exitCode === 1
-      ? `REGRESSION: ${regressions.length} regression${regressions.length === 1 ? '' : 's'} beyond ${maxRegression}% (${regressions.map((r) => `${r.cell} ${r.metric}`).join(', ')})`
-      : `PASS: no regression beyond ${maxRegression}% in ${report.comparisons.length} comparison${report.comparisons.length === 1 ? '' : 's'}`;
-  return { exitCode, headline, summaryMarkdown: gateMarkdown(report, exitCode, headline, regressions), regressions, problems, report };
+      ? `REGRESSION: ${what.length} regression${what.length === 1 ? '' : 's'} beyond ${maxRegression}% (${what.join(', ')})`
+      : `PASS: no regression beyond ${maxRegression}% in ${report.comparisons.length} comparison${report.comparisons.length === 1 ? '' : 's'} and ${report.suite.length} suite-level one${report.suite.length === 1 ? '' : 's'}${mdeClause(report)}`;
+  return { exitCode, headline, summaryMarkdown: gateMarkdown(report, exitCode, headline, regressions), regressions, suiteRegressions, problems, report };
+}
+
+/** ", could see 3.1% (throughput, 80% power)": what a pass rules out. */
+function mdeClause(report: CompareReport): string {
+  const tp = report.suite.find((s) => s.metric === 'throughput') ?? report.suite.find((s) => s.mde !== null);
+  return tp && tp.mde !== null ? `; the suite's ${tp.metric} could show a ${(tp.mde * 100).toFixed(1)}% regression with 80% power` : '';
 }
 
 function gateMarkdown(report: CompareReport, exitCode: 0 | 1 | 2, headline: string, regressions: MetricComparison[]): string {
@@ -67,9 +80,12 @@ function gateMarkdown(report: CompareReport, exitCode: 0 | 1 | 2, headline: stri
     `## ${icon} prism-bench gate: ${headline}`,
     '',
     `Result run \`${report.head.runId}\` against ${base}. Metrics: ${(report.options.metrics ?? []).map((m) => `\`${m}\``).join(', ')}.`,
-    `A regression is a change in the worse direction of more than ${report.options.maxRegression}% **and** a Holm-adjusted Welch p below ${report.options.alpha} (both conditions, as in asv).`,
+    `${report.design === 'paired' ? 'Paired design: both engines ran interleaved, round by round, in one run. ' : ''}${ruleText(report)}.`,
     '',
   ];
+  if (report.suite.length > 0) {
+    lines.push('### Suite as a whole', '', suiteTableMarkdown(report.suite), '', ...report.suite.map((s) => `- ${s.metric}: ${s.method}`), '');
+  }
   if (report.problems.length > 0) {
     lines.push('### Not comparable', '', 'The gate cannot judge this pair fairly; fix these (or re-baseline on this machine and settings):', '');
     for (const p of report.problems) lines.push(`- ${p.message}`);
@@ -94,6 +110,7 @@ function gateMarkdown(report: CompareReport, exitCode: 0 | 1 | 2, headline: stri
 export function gateText(outcome: GateOutcome): string {
   const lines = [`prism-bench gate: ${outcome.headline}`];
   for (const p of outcome.problems) lines.push(`  ${p.message}`);
+  for (const s of outcome.report.suite) lines.push(`  ${suiteLine(s)}`);
   for (const r of outcome.regressions) lines.push(`  regression: ${regressionLine(r)}`);
   for (const n of outcome.report.notes) lines.push(`  note: ${n}`);
   return lines.join('\n') + '\n';

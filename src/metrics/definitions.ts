@@ -16,7 +16,7 @@ export const METRICS = {
   throughput: def('throughput', 'Throughput', 'tok/s', 'higher',
     'Output tokens of all requests in a trial divided by the trial\'s wall time, from the first request sent to the last response received; prefill is inside the window. One value per trial.'),
   speedup: def('speedup', 'Speedup', 'x', 'higher',
-    'Throughput of this cell divided by the throughput of the vanilla cell of the same engine, dataset and temperature; mean of per-trial throughput over mean of the reference\'s, interval by the delta method on the log ratio.'),
+    'Throughput of this cell divided by the throughput of the vanilla cell of the same engine, dataset and temperature, paired by round: the geometric mean of per-round ratios (each trial against the vanilla trial of the same round), with a t interval on their logs; without common rounds, the ratio of mean throughputs with a delta-method interval.'),
   requestThroughput: def('request_throughput', 'Per-request tok/s', 'tok/s', 'higher',
     'Mean over requests of completion tokens / end-to-end latency (Spec-Bench and EAGLE average this per question).'),
   acceptancePooled: def('accept_length_pooled', 'Accept length (pooled)', 'tok/cycle', 'higher',

@@ -150,6 +150,7 @@ const INTERVAL_METHODS: Record<Interval['method'], string> = {
   t: 'Student t over per-trial values',
   bootstrap: 'percentile bootstrap over requests',
   delta: 'delta method on the log ratio',
+  paired: 'Student t over per-round log ratios (each trial against the reference trial of the same round)',
 };
 
 function allIntervals(result: ResultFile): Interval[] {

@@ -12,7 +12,7 @@ export interface Interval {
   halfWidth: number;
   level: number;
   /** t: Student t over per-trial values; bootstrap: percentile bootstrap over requests; delta: log-ratio delta method */
-  method: 't' | 'bootstrap' | 'delta';
+  method: 't' | 'bootstrap' | 'delta' | 'paired';
 }
 
 export interface MetricValue {
@@ -84,11 +84,15 @@ export interface Cell {
 export interface Comparison {
   metric: string;
   reference: string;
+  /** 'paired': per-round ratios against the reference's trial of the same round; 'welch': ratio of means (older results have no field) */
+  test?: 'paired' | 'welch';
   ratio: number;
   interval: Interval | null;
+  /** two-sided p of the test named by `test` */
+  p?: number | null;
   welchP: number | null;
   mannWhitneyP: number | null;
-  /** Holm-adjusted Welch p over every comparison in the result */
+  /** Holm-adjusted p over every comparison in the result */
   adjustedP: number | null;
   significant: boolean;
 }
@@ -110,7 +114,7 @@ export interface ResultFile {
   suiteFile: string;
   /** the suite after defaults and --quick overrides, exactly as run */
   suite: Record<string, unknown>;
-  options: { quick: boolean; targetCi?: number | null };
+  options: { quick: boolean; targetCi?: number | null; targetMde?: number | null; pair?: string | null };
   fingerprint: Record<string, unknown>;
   /** per engine/draft: version, the engine's info endpoints, and which figures the engine reports itself (the rest are client-measured) */
   engines: Record<string, { version: string; info?: unknown; measures?: Record<string, boolean> }>;
@@ -118,6 +122,8 @@ export interface ResultFile {
   audit?: AuditFinding[];
   /** cells whose throughput interval stayed wider than --target-ci after maxTrials */
   targetCiUnmet?: string[];
+  /** with --target-mde: the suite-level throughput MDE reached (fraction, 80% power, no threshold), the target, and the rounds run */
+  mde?: { throughput: number | null; target: number; design: 'paired' | 'unpaired'; rounds: number };
 }
 
 export class ResultError extends Error {}

@@ -20,6 +20,8 @@ import { freePort, logTail } from '../engines/process.ts';
 import { EngineError, type EngineHandle } from '../engines/types.ts';
 import { planCells, shuffled, type CellGroup, type PlannedCell } from './plan.ts';
 import { runTrial, warmup } from './trial.ts';
+import { comparableFromResult, pairedSides } from '../gate/comparable.ts';
+import { compareRuns } from '../gate/compare.ts';
 import { packageVersion } from '../version.ts';
 
 export interface RunOptions {
@@ -29,6 +31,10 @@ export interface RunOptions {
   quick?: boolean;
   /** repeat trials until every cell's throughput 95% interval half-width is within this % of its mean */
   targetCi?: number;
+  /** add whole rounds until the gate's suite-level throughput MDE (80% power) is at most this % */
+  targetMde?: number;
+  /** with targetMde: the two engine labels a paired gate will compare (else: against a baseline like this run) */
+  pair?: { base: string; head: string };
   readyTimeoutMs?: number;
   signal?: AbortSignal;
   onEvent?: (e: RunEvent) => void;
@@ -66,7 +72,7 @@ function newResult(suite: Suite, opts: RunOptions, fingerprint: Record<string, u
     status: 'running',
     suiteFile: suite.file,
     suite: suiteAsRun(suite) as unknown as Record<string, unknown>,
-    options: { quick: Boolean(opts.quick), targetCi: opts.targetCi ?? null },
+    options: { quick: Boolean(opts.quick), targetCi: opts.targetCi ?? null, targetMde: opts.targetMde ?? null, pair: opts.pair ? `${opts.pair.base}:${opts.pair.head}` : null },
     fingerprint,
     engines: {},
     cells: groups.flatMap((g) => g.cells.map((c): Cell => ({
@@ -110,6 +116,20 @@ function checkEngines(suite: Suite): void {
   }
 }
 
+/**
+ * The suite-level throughput MDE the gate would state for this run (80% power, alpha 0.05, no
+ * threshold): paired, for the two engines named; unpaired, for a comparison against a baseline of
+ * the same size and variance (this run against itself).
+ */
+export function suiteThroughputMde(result: ResultFile, pair?: { base: string; head: string }): number | null {
+  const run = comparableFromResult(result);
+  run.cells = run.cells.filter((c) => c.status === 'ok' || c.status === 'pending');
+  for (const c of run.cells) c.status = 'ok';
+  const sides = pair ? pairedSides(run, pair.base, pair.head) : { base: run, head: run };
+  const report = compareRuns(sides.base, sides.head, { metrics: ['throughput'], maxRegression: 0, paired: Boolean(pair) });
+  return report.suite.find((x) => x.metric === 'throughput')?.mde ?? null;
+}
+
 export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
   const emit = opts.onEvent ?? (() => {});
   let result: ResultFile;
@@ -124,6 +144,10 @@ export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
     for (const c of result.cells) if (c.status === 'failed') { c.status = 'pending'; c.trials = []; delete c.error; c.metrics = {}; }
     // a resumed run keeps the precision target it started with unless told otherwise
     if (opts.targetCi === undefined && typeof result.options.targetCi === 'number') opts = { ...opts, targetCi: result.options.targetCi };
+    if (opts.targetMde === undefined && typeof result.options.targetMde === 'number') {
+      const pair = typeof result.options.pair === 'string' ? result.options.pair.split(':') : null;
+      opts = { ...opts, targetMde: result.options.targetMde, ...(pair ? { pair: { base: pair[0] as string, head: pair[1] as string } } : {}) };
+    }
   } else {
     suite = loadSuite(opts.suiteFile, { quick: opts.quick });
     dir = resolve(opts.outDir ?? join('results', `${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}-${suite.name}`));
@@ -132,6 +156,12 @@ export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
     result = newResult(suite, opts, fingerprint as unknown as Record<string, unknown>, planCells(suite));
   }
   checkEngines(suite);
+  if (opts.pair) {
+    const labels = suite.engines.map((e) => e.label ?? e.name);
+    for (const l of [opts.pair.base, opts.pair.head]) {
+      if (!labels.includes(l)) throw new RunInputError(`${suite.file}: --pair names engine '${l}', but the suite's engines are ${labels.map((x) => `'${x}'`).join(', ')} -- use their labels`);
+    }
+  }
   mkdirSync(join(dir, 'logs'), { recursive: true });
   const requestsFile = join(dir, 'requests.jsonl');
   const records = loadRecords(requestsFile);
@@ -158,28 +188,48 @@ export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
   emit({ type: 'start', dir, cells: result.cells.length, trials: s.trials });
   let done = result.cells.reduce((a, c) => a + Math.min(c.trials.length, s.trials), 0);
 
+  // a whole extra round for every cell while the suite-level MDE is short: pairing needs complete rounds
+  let mdeShort = false;
   const wantsTrial = (c: Cell, round: number) => {
     if (c.status === 'failed' || c.trials.length >= round) return false;
     if (round <= s.trials) return true;
-    return opts.targetCi !== undefined && !throughputPrecisionMet(c, opts.targetCi);
+    return (opts.targetCi !== undefined && !throughputPrecisionMet(c, opts.targetCi)) || mdeShort;
   };
-  const maxRounds = opts.targetCi !== undefined ? Math.max(s.trials, s.maxTrials) : s.trials;
+  const extra = opts.targetCi !== undefined || opts.targetMde !== undefined;
+  const maxRounds = extra ? Math.max(s.trials, s.maxTrials) : s.trials;
   let interrupted = false;
+  let mde: number | null = null;
 
-  for (let round = 1; round <= maxRounds && !interrupted; round++) {
-    if (!result.cells.some((c) => wantsTrial(c, round))) continue;
-    for (const group of shuffled(groups, s.seed, round)) {
-      const todo = shuffled(group.cells, s.seed, round * 31 + 1).filter((pc) => wantsTrial(cellById.get(pc.id) as Cell, round));
-      if (todo.length === 0) continue;
-      interrupted = await runGroup(group, todo, round);
-      save();
-      if (interrupted) break;
+  // engineLifetime 'run': engines started in an earlier round, by group key
+  const running = new Map<string, EngineHandle>();
+  const runningLogs = new Map<string, string>();
+  try {
+    for (let round = 1; round <= maxRounds && !interrupted; round++) {
+      if (opts.targetMde !== undefined && round > s.trials) {
+        mde = suiteThroughputMde(result, opts.pair);
+        mdeShort = mde === null || mde * 100 > opts.targetMde;
+      }
+      if (!result.cells.some((c) => wantsTrial(c, round))) continue;
+      for (const group of shuffled(groups, s.seed, round)) {
+        const todo = shuffled(group.cells, s.seed, round * 31 + 1).filter((pc) => wantsTrial(cellById.get(pc.id) as Cell, round));
+        if (todo.length === 0) continue;
+        interrupted = await runGroup(group, todo, round);
+        save();
+        if (interrupted) break;
+      }
     }
+  } finally {
+    await Promise.all([...running.values()].map((h) => h.stop()));
   }
   if (opts.targetCi !== undefined) {
     const short = result.cells.filter((c) => c.status === 'ok' && !throughputPrecisionMet(c, opts.targetCi as number));
     if (short.length) emit({ type: 'note', message: `--target-ci ${opts.targetCi}%: ${short.length} cell(s) still wider after ${maxRounds} trials (maxTrials): ${short.map((c) => c.id).join(', ')}` });
     result.targetCiUnmet = short.map((c) => c.id);
+  }
+  if (opts.targetMde !== undefined) {
+    mde = suiteThroughputMde(result, opts.pair);
+    result.mde = { throughput: mde, target: opts.targetMde / 100, design: opts.pair ? 'paired' : 'unpaired', rounds: Math.max(0, ...result.cells.map((c) => c.trials.length)) };
+    if (mde === null || mde * 100 > opts.targetMde) emit({ type: 'note', message: `--target-mde ${opts.targetMde}%: the suite-level throughput MDE is still ${mde === null ? 'unknown' : `${(mde * 100).toFixed(1)}%`} after ${maxRounds} rounds (maxTrials)` });
   }
   result.status = interrupted ? 'interrupted' : 'complete';
   save();
@@ -188,8 +238,9 @@ export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
   /** One engine process for one engine/draft, running one trial of each listed cell. Returns true if interrupted. */
   async function runGroup(group: CellGroup, cells: PlannedCell[], round: number): Promise<boolean> {
     const adapter = engineAdapter(group.engine.name);
-    let engine: EngineHandle | null = null;
-    let logName = '';
+    const keep = s.engineLifetime === 'run';
+    let engine: EngineHandle | null = keep ? running.get(group.key) ?? null : null;
+    let logName = engine ? runningLogs.get(group.key) ?? '' : '';
     const launch = async () => {
       logName = `logs/${group.key.replace(/[^\w.-]+/g, '_')}-r${round}-${Date.now().toString(36)}.log`;
       emit({ type: 'launch', group: group.key, trial: round, log: logName });
@@ -208,6 +259,18 @@ export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
       return h;
     };
     try {
+      if (engine) {
+        // a kept engine warms up each round as a fresh one does, so both lifetimes measure warm engines
+        const first = cells[0] as PlannedCell;
+        try {
+          await warmup({ dataset: datasets.get(first.dataset) as Dataset, temperature: first.temperature, settings: s, adapter, engine, signal: opts.signal }, s.warmup);
+        } catch {
+          if (opts.signal?.aborted) return true;
+          running.delete(group.key);
+          await engine.stop();
+          engine = null; // relaunched below
+        }
+      }
       for (const pc of cells) {
         const cell = cellById.get(pc.id) as Cell;
         if (opts.signal?.aborted) return true;
@@ -252,13 +315,14 @@ export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
           cell.error = died ? `engine ${died} during the cell; last log lines: ${logTail(join(dir, logName), 5).replace(/\n/g, ' | ')}` : (e as Error).message;
           cell.log = logName;
           emit({ type: 'cell-failed', cell: cell.id, error: cell.error });
-          if (died) engine = null; // the next cell starts a fresh engine
+          if (died) { engine = null; running.delete(group.key); } // the next cell starts a fresh engine
         }
         save();
       }
       return false;
     } finally {
-      if (engine) await engine.stop();
+      if (engine && keep && !opts.signal?.aborted) { running.set(group.key, engine); runningLogs.set(group.key, logName); }
+      else if (engine) { running.delete(group.key); await engine.stop(); }
     }
   }
 }

@@ -7,7 +7,7 @@ import { METRICS, metricDefinition } from '../metrics/definitions.ts';
 import { positionAcceptance } from '../metrics/compute.ts';
 import { summarize } from './descriptive.ts';
 import { bootstrapInterval, bootstrapRatioOfSums } from './intervals.ts';
-import { compareSamples } from './compare.ts';
+import { compareSamples, pairedLogRatio } from './compare.ts';
 import { holm } from './tests.ts';
 
 const LEVEL = 0.95;
@@ -58,7 +58,13 @@ export function referenceCell(result: ResultFile, cell: Cell): Cell | undefined 
   return result.cells.find((c) => c.method === 'vanilla' && c.engine === cell.engine && c.dataset === cell.dataset && c.temperature === cell.temperature);
 }
 
-/** Adds speedup metrics and comparisons to every draft cell, then Holm-adjusts all of them together. */
+/**
+ * Adds speedup metrics and comparisons to every draft cell, then Holm-adjusts all of them together.
+ * A draft's trial in round r is paired with its vanilla cell's trial of the same round (the two
+ * ran minutes apart, on the same machine state), so drift between rounds cancels: speedup is the
+ * geometric mean of per-round ratios, tested with a one-sample t on their logs. Without common
+ * rounds (a resumed or hand-made result), the ratio of means with Welch's test is used instead.
+ */
 export function compareCells(result: ResultFile): void {
   const all: StoredComparison[] = [];
   for (const cell of result.cells) {
@@ -68,20 +74,39 @@ export function compareCells(result: ResultFile): void {
     const mine = cell.metrics.throughput, theirs = ref?.metrics.throughput;
     if (!ref || cell.status !== 'ok' || ref.status !== 'ok' || !mine || !theirs) continue;
     if (ref === cell) continue;
-    const c = compareSamples(mine.values, theirs.values, { direction: 'higher' });
-    if (c.ratio === null) continue;
-    const interval: Interval | null = c.ratioCi
-      ? { low: c.ratioCi.low, high: c.ratioCi.high, halfWidth: (c.ratioCi.high - c.ratioCi.low) / 2, level: c.ratioCi.level, method: 'delta' }
-      : null;
-    const perTrial = mine.values.length === theirs.values.length ? mine.values.map((v, i) => v / theirs.values[i]) : [c.ratio];
-    cell.metrics.speedup = { ...METRICS.speedup, mean: c.ratio, n: Math.min(c.nA, c.nB), values: perTrial, interval };
-    const stored: StoredComparison = {
-      metric: 'throughput', reference: ref.id, ratio: c.ratio, interval,
-      welchP: c.welch.p, mannWhitneyP: c.mannWhitney.p, adjustedP: null, significant: false,
-    };
+    const pairs = roundPairs(cell, ref);
+    let stored: StoredComparison;
+    if (pairs.length >= 2) {
+      const r = pairedLogRatio(pairs.map(([a]) => a), pairs.map(([, b]) => b));
+      const interval: Interval | null = r.low !== null && r.high !== null
+        ? { low: r.low, high: r.high, halfWidth: (r.high - r.low) / 2, level: LEVEL, method: 'paired' }
+        : null;
+      cell.metrics.speedup = { ...METRICS.speedup, mean: r.ratio, n: r.n, values: pairs.map(([a, b]) => a / b), interval };
+      stored = { metric: 'throughput', reference: ref.id, test: 'paired', ratio: r.ratio, interval, p: r.p, welchP: null, mannWhitneyP: null, adjustedP: null, significant: false };
+    } else {
+      const c = compareSamples(mine.values, theirs.values, { direction: 'higher' });
+      if (c.ratio === null) continue;
+      const interval: Interval | null = c.ratioCi
+        ? { low: c.ratioCi.low, high: c.ratioCi.high, halfWidth: (c.ratioCi.high - c.ratioCi.low) / 2, level: c.ratioCi.level, method: 'delta' }
+        : null;
+      cell.metrics.speedup = { ...METRICS.speedup, mean: c.ratio, n: Math.min(c.nA, c.nB), values: [c.ratio], interval };
+      stored = { metric: 'throughput', reference: ref.id, test: 'welch', ratio: c.ratio, interval, p: c.welch.p, welchP: c.welch.p, mannWhitneyP: c.mannWhitney.p, adjustedP: null, significant: false };
+    }
     cell.comparisons = { speedup: stored };
     all.push(stored);
   }
-  const adjusted = holm(all.map((c) => c.welchP as number));
+  const adjusted = holm(all.map((c) => c.p as number));
   all.forEach((c, i) => { c.adjustedP = adjusted[i]; c.significant = adjusted[i] < 0.05; });
+}
+
+/** [draft throughput, vanilla throughput] for every round both cells measured. */
+function roundPairs(cell: Cell, ref: Cell): [number, number][] {
+  const refByRound = new Map(ref.trials.map((t) => [t.trial, t.metrics.throughput]));
+  const out: [number, number][] = [];
+  for (const t of cell.trials) {
+    const a = t.metrics.throughput;
+    const b = refByRound.get(t.trial);
+    if (typeof a === 'number' && typeof b === 'number' && a > 0 && b > 0) out.push([a, b]);
+  }
+  return out;
 }

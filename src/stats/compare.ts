@@ -4,8 +4,8 @@
 import { mean } from 'simple-statistics';
 import { tQuantile } from './distributions.ts';
 import { assertLevel, assertSample } from './guards.ts';
-import { sampleSd } from './intervals.ts';
-import { mannWhitneyU, welchTTest, type MannWhitneyResult, type WelchResult } from './tests.ts';
+import { sampleSd, tInterval } from './intervals.ts';
+import { mannWhitneyU, oneSampleTTest, welchTTest, type MannWhitneyResult, type WelchResult } from './tests.ts';
 
 export type Direction = 'higher' | 'lower';
 
@@ -66,7 +66,7 @@ export interface Comparison {
 /**
  * Compare candidate `a` against reference `b`. Never returns NaN: undefined quantities are null,
  * and the tests apply the conventions documented on WelchResult.degenerate (n < 2 -> p = 1;
- * both groups constant -> p = 1 if the means are equal, else 0).
+ * both groups constant -> p = 1 if they hold the same value, else 0).
  */
 export function compareSamples(a: readonly number[], b: readonly number[], opts: CompareOptions): Comparison {
   assertSample('compareSamples', a, 1);
@@ -145,4 +145,56 @@ export function relativeError(ma: number, sa: number, mb: number, sb: number): R
   if (ma === 0 || mb === 0) throw new RangeError('relativeError: means must be non-zero');
   const ratio = ma / mb;
   return { ratio, sigma: Math.abs(ratio) * Math.hypot(sa / ma, sb / mb) };
+}
+
+export interface PairedLogRatio {
+  /** Number of pairs. */
+  n: number;
+  /** exp(mean of d_i), d_i = ln(head_i / base_i): the geometric mean of the per-pair ratios. */
+  ratio: number;
+  /** exp of the Student t interval for mean(d); null when n < 2. */
+  low: number | null;
+  high: number | null;
+  level: number;
+  /** Standard error of mean(d), sd(d) / sqrt(n) (0 when n = 1). */
+  se: number;
+  /** n - 1. */
+  df: number;
+  /** Two-sided one-sample t-test of mean(d) = 0 (oneSampleTTest conventions: n = 1 -> 1). */
+  p: number;
+}
+
+/**
+ * Paired comparison of positive measurements (e.g. tokens/s of head and base in the same rounds):
+ * works on d_i = ln(head_i / base_i), so the ratio is a geometric mean, the interval is
+ * exp(t interval of mean d) (positive, symmetric in the multiplicative sense), and pairing removes
+ * the between-pair variation that an unpaired ratio of means would carry. Equals scipy's
+ * ttest_1samp(d) and t.interval on d. Throws RangeError unless both have the same length >= 1
+ * and every value is finite and > 0.
+ */
+export function pairedLogRatio(head: readonly number[], base: readonly number[], level = 0.95): PairedLogRatio {
+  assertSample('pairedLogRatio', head, 1);
+  assertSample('pairedLogRatio', base, 1);
+  assertLevel('pairedLogRatio', level);
+  if (head.length !== base.length) {
+    throw new RangeError(`pairedLogRatio: ${head.length} head values but ${base.length} base values (pairs must match)`);
+  }
+  head.forEach((h, i) => {
+    const b = base[i] as number;
+    if (!(h > 0) || !(b > 0)) throw new RangeError(`pairedLogRatio: values must be > 0 (pair ${i}: ${h}, ${b})`);
+  });
+  // ln of the quotient, not ln h - ln b, which would cancel when h ~ b
+  const d = head.map((h, i) => Math.log(h / (base[i] as number)));
+  const n = d.length;
+  const ci = tInterval(d, level);
+  return {
+    n,
+    ratio: Math.exp(mean(d)),
+    low: ci && Math.exp(ci.low),
+    high: ci && Math.exp(ci.high),
+    level,
+    se: sampleSd(d) / Math.sqrt(n),
+    df: n - 1,
+    p: oneSampleTTest(d).p,
+  };
 }

@@ -1,4 +1,5 @@
-// Special functions and the two distributions the harness needs (standard normal, Student t).
+// Special functions and the distributions the harness needs (standard normal, Student t, and the
+// noncentral t behind t-test power).
 // Everything here is written for full double precision: p-values and interval bounds are
 // checked against scipy to ~1e-12 in test/stats/distributions.test.ts, so no 1e-7 shortcuts
 // (Abramowitz-Stegun erf, Hastings polynomials) are allowed in the final results.
@@ -290,16 +291,94 @@ export function normalQuantile(p: number): number {
 // ---------------------------------------------------------------------------------------------
 // Student t
 
+/**
+ * ln(Gamma(a) / Gamma(a + b)) + b ln(a + (b - 1)/2) for a >= 10, b <= 1: the Stirling form with the
+ * large terms cancelled analytically (TOMS 708's algdiv plus the b ln(nu) that bgrat subtracts).
+ */
+function logGammaRatioShifted(a: number, b: number): number {
+  const nu = a + (b - 1) / 2;
+  return (
+    b - (a + b - 0.5) * Math.log1p(b / a) + b * Math.log1p((nu - a) / a) + stirlingCorrection(a) - stirlingCorrection(a + b)
+  );
+}
+
+/**
+ * I_x(a, 1/2) for large a by the asymptotic expansion of DiDonato & Morris (1992, TOMS 708
+ * BGRAT, their eq. 9.1-9.6) specialised to b = 1/2, where Q(1/2, z) = erfc(sqrt z).
+ * Works from ln x = log1p(-y) with y = 1 - x supplied exactly, so x near 1 (the t distribution at
+ * huge df, x = df/(df+t^2)) loses nothing, unlike the continued fraction, whose terms 1 - c*x
+ * cancel to ~eps*df/t^2.
+ */
+function incompleteBetaLargeAHalf(y: number, a: number): number {
+  const b = 0.5;
+  const bm1 = b - 1;
+  const nu = a + bm1 / 2;
+  const lnx = Math.log1p(-y);
+  const z = -nu * lnx;
+  // I_x(a, 1/2) <= x^a / (a B(a, 1/2) sqrt(y)) = O(e^-z) for the y >= 1/(4 df + 1) used here,
+  // so beyond z = 1500 it underflows.
+  if (!(z <= 1500)) return 0;
+  // r = z^b e^-z / Gamma(b); the expansion is u * sum with u = r * Gamma(a+b)/Gamma(a) / nu^b.
+  const logU = 0.5 * Math.log(z) - z - 0.5 * Math.log(Math.PI) - logGammaRatioShifted(a, b);
+  // Q(b, z) / r = sqrt(pi) e^z erfc(sqrt z) / sqrt z
+  const sz = Math.sqrt(z);
+  const qr =
+    sz < ERF_SWITCH
+      ? (SQRT_PI * Math.exp(z) - 2 * Math.exp(z - sz * sz) * positiveSeries(sz, 2)) / sz
+      : laplaceContinuedFraction(sz, 0.5) / sz;
+  const v = 0.25 / (nu * nu);
+  const t2 = 0.25 * lnx * lnx;
+  const c: number[] = [];
+  const d: number[] = [];
+  let j = qr;
+  let sum = j;
+  let t = 1;
+  let cn = 1;
+  let n2 = 0;
+  for (let n = 1; n <= 30; n++) {
+    const bp2n = b + n2;
+    j = (bp2n * (bp2n + 1) * j + (z + bp2n + 1) * t) * v;
+    n2 += 2;
+    t *= t2;
+    cn /= n2 * (n2 + 1);
+    c.push(cn);
+    let s = 0;
+    let coef = b - n;
+    for (let i = 1; i <= n - 1; i++) {
+      s += coef * (c[i - 1] as number) * (d[n - 1 - i] as number);
+      coef += b;
+    }
+    const dn = bm1 * cn + s / n;
+    d.push(dn);
+    const dj = dn * j;
+    sum += dj;
+    if (Math.abs(dj) <= DBL_EPS * 0.5 * sum) break;
+  }
+  return Math.exp(logU + Math.log(sum));
+}
+
+/** df from which tUpperTail uses the large-a expansion instead of the continued fraction. */
+const T_LARGE_DF = 1000;
+/**
+ * df from which the t distribution is the normal to double precision: the relative difference
+ * of the tails is about (t^4 + ...)/(4 df), below 1e-19 for every t whose tail does not underflow.
+ */
+const T_NORMAL_DF = 1e25;
+
 /** P(T > t) for t >= 0, via sf = I_x(df/2, 1/2) / 2 with x = df/(df+t^2). */
 function tUpperTail(t: number, df: number): number {
   if (t === Infinity) return 0;
-  if (df === Infinity) return normalUpperTail(t);
-  // r = df / t^2 computed without overflowing t*t; x = r/(1+r), y = 1-x = 1/(1+r), both exact-ish.
+  if (df >= T_NORMAL_DF) return normalUpperTail(t);
   if (t === 0) return 0.5;
-  const r = df / t / t;
-  const x = r / (1 + r);
-  const y = 1 / (1 + r);
-  return 0.5 * incompleteBetaPair(x, y, df / 2, 0.5)[0];
+  // x and y = 1 - x = t^2/(df+t^2) each computed directly, without overflowing t*t or df/t^2.
+  const r = t < 1 ? 0 : df / t / t;
+  const x = t < 1 ? df / (df + t * t) : r / (1 + r);
+  const y = t < 1 ? (t * t) / (df + t * t) : 1 / (1 + r);
+  const a = df / 2;
+  // Large df: the expansion, except near t = 0 where it loses ~1e-14 to the z^(1/2) prefactor
+  // and the continued fraction on y (far below its crossover y = 3/df there) is exact.
+  if (df >= T_LARGE_DF && t >= 0.5) return 0.5 * incompleteBetaLargeAHalf(y, a);
+  return 0.5 * incompleteBetaPair(x, y, a, 0.5)[0];
 }
 
 /** Student t density. */
@@ -314,7 +393,10 @@ export function tPdf(t: number, df: number): number {
   return Math.exp(-0.5 * Math.log(df) - logBeta(df / 2, 0.5) - ((df + 1) / 2) * l);
 }
 
-/** Student t CDF P(T <= t) for df > 0 (df may be fractional, as Welch's df is; Infinity = normal). */
+/**
+ * Student t CDF P(T <= t) for df > 0 (df may be fractional, as Welch's df is; Infinity = normal).
+ * Relative accuracy ~1e-13 or better in both tails for every df (see tUpperTail).
+ */
 export function tCdf(t: number, df: number): number {
   assertNumber('tCdf', t);
   assertDf('tCdf', df);
@@ -335,7 +417,7 @@ export function tQuantile(p: number, df: number): number {
   if (p === 0) return -Infinity;
   if (p === 1) return Infinity;
   if (p === 0.5) return 0;
-  if (df === Infinity) return normalQuantile(p);
+  if (df >= T_NORMAL_DF) return normalQuantile(p);
   const upper = p > 0.5;
   const q = upper ? 1 - p : p; // upper-tail probability, exact for p in [0.5, 1]
   let t: number;
@@ -351,4 +433,223 @@ export function tQuantile(p: number, df: number): number {
     t = solveUpperTail(q, (x) => tUpperTail(x, df), (x) => tPdf(x, df), guess);
   }
   return upper ? t : -t;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Noncentral t
+//
+// T' = (Z + nc) / S with Z standard normal and S = sqrt(V/df), V ~ chi2(df). Conditioning on S,
+//   P(T' <= t) = E[Phi(t S - nc)]   and   P(T' > t) = E[Phi(nc - t S)],
+// both expectations of a positive function, so quadrature keeps full relative accuracy in either
+// tail. (The classical Poisson-weighted incomplete-beta series, Lenth 1989 / AS 243, subtracts
+// terms when nc < 0, and its incomplete betas at large df meet the cancellation described at
+// tUpperTail.) We integrate over w = ln S, whose density in Loader's saddle-point form
+//   f(w) = sqrt(2a/pi) exp(-stirlerr(a) - a (e^(2w) - 1 - 2w)),   a = df/2,
+// has no large cancelling terms at any df, by adaptive Gauss-Kronrod (7/15) on the range where
+// the integrand is within e^-50 of its maximum.
+
+/** stirlerr(a) = ln Gamma(a+1) - [(a + 1/2) ln a - a + ln sqrt(2 pi)], a > 0. */
+function stirlerr(a: number): number {
+  return a >= 10 ? stirlingCorrection(a) : logGamma(a + 1) - (a + 0.5) * Math.log(a) + a - LN_SQRT_2PI;
+}
+
+/** e^x - 1 - x without cancellation near 0. */
+function expm1mx(x: number): number {
+  if (Math.abs(x) < 0.5) {
+    let term = x;
+    let sum = 0;
+    for (let k = 2; k < 40; k++) {
+      term *= x / k;
+      sum += term;
+      if (Math.abs(term) <= DBL_EPS * 0.25 * Math.abs(sum)) break;
+    }
+    return sum;
+  }
+  return Math.expm1(x) - x;
+}
+
+/** ln Phi(u), finite far into the lower tail (Laplace continued fraction kept in logs). */
+function logNormalCdf(u: number): number {
+  if (u >= 0) return Math.log1p(-normalUpperTail(u));
+  if (u > -NORMAL_SWITCH) return Math.log(normalUpperTail(-u));
+  return -0.5 * u * u - LN_SQRT_2PI + Math.log(laplaceContinuedFraction(-u, 1));
+}
+
+/** phi(u) / Phi(u) (d/du ln Phi), without underflow for very negative u. */
+function normalLowerHazard(u: number): number {
+  if (u <= -NORMAL_SWITCH) return 1 / laplaceContinuedFraction(-u, 1);
+  const pdf = expNegSquare(u, 0.5) / SQRT_2PI;
+  return pdf / (u < 0 ? normalUpperTail(-u) : 1 - normalUpperTail(u));
+}
+
+// Gauss-Kronrod 7/15 (QUADPACK qk15): Kronrod nodes on [0, 1] (the last is 0) and weights; the
+// Gauss nodes are the odd-indexed Kronrod nodes.
+const GK_X = [
+  0.991455371120812639206854697526329, 0.949107912342758524526189684047851, 0.864864423359769072789712788640926,
+  0.741531185599394439863864773280788, 0.586087235467691130294144845693013, 0.405845151377397166906606412076961,
+  0.207784955007898467600689403773245, 0,
+];
+const GK_WK = [
+  0.02293532201052922496373200805897, 0.063092092629978553290700663189204, 0.104790010322250183839876322541518,
+  0.140653259715525918745189590510238, 0.16900472663926790282658342659855, 0.190350578064785409913256402421014,
+  0.204432940075298892414161999234649, 0.209482141084727828012999174891714,
+];
+const GK_WG = [0.129484966168869693270611432679082, 0.27970539148927666790146777142378, 0.381830050505118944950369775488975, 0.417959183673469387755102040816327];
+
+/** Kronrod estimate of the integral of f over [a, b] and |Kronrod - Gauss| as its error bound. */
+function gaussKronrod15(f: (x: number) => number, a: number, b: number): { value: number; error: number } {
+  const c = 0.5 * (a + b);
+  const h = 0.5 * (b - a);
+  const fc = f(c);
+  let k = fc * (GK_WK[7] as number);
+  let g = fc * (GK_WG[3] as number);
+  for (let i = 0; i < 7; i++) {
+    const dx = h * (GK_X[i] as number);
+    const s = f(c - dx) + f(c + dx);
+    k += (GK_WK[i] as number) * s;
+    if (i % 2 === 1) g += (GK_WG[(i - 1) / 2] as number) * s;
+  }
+  return { value: k * h, error: Math.abs((k - g) * h) };
+}
+
+/** Integral of a positive f over [lo, hi], split at `breaks`, to ~1e-15 relative (global adaptive). */
+function integratePositive(f: (x: number) => number, breaks: number[]): number {
+  const parts: { a: number; b: number; value: number; error: number }[] = [];
+  for (let i = 0; i + 1 < breaks.length; i++) {
+    const a = breaks[i] as number;
+    const b = breaks[i + 1] as number;
+    if (b > a) parts.push({ a, b, ...gaussKronrod15(f, a, b) });
+  }
+  for (let iter = 0; iter < 2000; iter++) {
+    let total = 0;
+    let error = 0;
+    let worst = 0;
+    parts.forEach((p, i) => {
+      total += p.value;
+      error += p.error;
+      if (p.error > (parts[worst] as { error: number }).error) worst = i;
+    });
+    // |K - G| overstates the Kronrod error by orders of magnitude once converged, so 1e-14 on it
+    // leaves the result itself at rounding level.
+    if (error <= 1e-14 * total) return total;
+    const p = parts[worst] as { a: number; b: number };
+    const mid = 0.5 * (p.a + p.b);
+    if (!(mid > p.a && mid < p.b)) return total; // interval cannot be split further
+    parts.splice(worst, 1, { a: p.a, b: mid, ...gaussKronrod15(f, p.a, mid) }, { a: mid, b: p.b, ...gaussKronrod15(f, mid, p.b) });
+  }
+  return parts.reduce((s, p) => s + p.value, 0);
+}
+
+/**
+ * E[Phi(s (t S - nc))] for s = +1 (P(T' <= t)) or s = -1 (P(T' > t)), t finite and non-zero.
+ * In w = ln S the integrand is g(w) = Phi(u) f(w), u = s (t e^w - nc). We find the maximum w* of
+ * ln g (root of its derivative, by bisection), its width from the curvature there, the range
+ * where g > e^-50 g(w*), and integrate g(w)/g(w*), computed from differences (u - u*,
+ * e^(2w) - e^(2w*), ...) so that the deep tails, where ln g ~ -700, carry no rounding noise.
+ */
+function noncentralTIntegral(t: number, df: number, nc: number, s: 1 | -1): number {
+  const a = df / 2;
+  const st = s * t;
+  // d/dw ln g = s t e^w M(u) - 2a (e^(2w) - 1), M = phi/Phi; > 0 far left, < 0 far right.
+  const slope = (w: number): number => {
+    const e = Math.exp(w);
+    return st * e * normalLowerHazard(s * (t * e - nc)) - 2 * a * Math.expm1(2 * w);
+  };
+  let lo = 0;
+  let hi = 0;
+  const s0 = slope(0);
+  if (s0 > 0) {
+    hi = 1;
+    while (slope(hi) > 0 && hi < 1e3) {
+      lo = hi;
+      hi *= 2;
+    }
+  } else if (s0 < 0) {
+    lo = -1;
+    while (slope(lo) < 0 && lo > -1e4) {
+      hi = lo;
+      lo *= 2;
+    }
+  }
+  for (let i = 0; i < 200 && hi - lo > 1e-15 * Math.max(1, Math.abs(lo)); i++) {
+    const mid = 0.5 * (lo + hi);
+    if (slope(mid) > 0) lo = mid;
+    else hi = mid;
+  }
+  const wStar = 0.5 * (lo + hi);
+  const eStar = Math.exp(wStar);
+  const uStar = s * (t * eStar - nc);
+  const phiStar = normalCdf(uStar);
+  if (phiStar === 0) return 0; // the whole integral underflows with it
+  const gStar = phiStar * Math.exp(0.5 * Math.log((2 * a) / Math.PI) - stirlerr(a) - a * expm1mx(2 * wStar));
+  const lnPhiStar = Math.log(phiStar);
+  const lcfStar = uStar <= -NORMAL_SWITCH ? laplaceContinuedFraction(-uStar, 1) : 0;
+  const em2Star = Math.expm1(2 * wStar);
+  const logRatio = (w: number): number => {
+    const dw = w - wStar;
+    const du = st * eStar * Math.expm1(dw); // u - u*
+    const u = uStar + du;
+    // ln Phi(u) - ln Phi(u*): in the tail Phi = phi * LCF, and phi's ratio is exp(-du (2u* + du) / 2)
+    const dPhi =
+      lcfStar > 0 && u <= -NORMAL_SWITCH
+        ? -0.5 * du * (2 * uStar + du) + Math.log(laplaceContinuedFraction(-u, 1) / lcfStar)
+        : logNormalCdf(u) - lnPhiStar;
+    // ln f(w) - ln f(w*) = -a (e^(2w*) (e^(2dw) - 1) - 2dw)
+    return dPhi - a * (em2Star * Math.expm1(2 * dw) + expm1mx(2 * dw));
+  };
+  // Width from the curvature: -(ln g)'' = 4a e^(2w) - s t e^w M + (t e^w)^2 M (u + M).
+  const m = normalLowerHazard(uStar);
+  const curvature = 4 * a * eStar * eStar - st * eStar * m + t * t * eStar * eStar * m * (uStar + m);
+  const width = curvature > 0 ? 1 / Math.sqrt(curvature) : 1 / Math.sqrt(2 * a);
+  const reach = (dir: 1 | -1): number => {
+    let d = width;
+    while (logRatio(wStar + dir * d) > -50 && d < 1e4) d *= 2;
+    return wStar + dir * d;
+  };
+  const wLo = reach(-1);
+  const wHi = reach(1);
+  const breaks = [wLo];
+  for (const k of [-8, -2, 0, 2, 8]) {
+    const b = wStar + k * width;
+    if (b > (breaks[breaks.length - 1] as number) && b < wHi) breaks.push(b);
+  }
+  breaks.push(wHi);
+  return gStar * integratePositive((w) => Math.exp(logRatio(w)), breaks);
+}
+
+function assertNoncentralArgs(name: string, t: number, df: number, nc: number): void {
+  assertNumber(name, t);
+  assertDf(name, df);
+  if (!Number.isFinite(nc)) throw new RangeError(`${name}: noncentrality must be finite (got ${nc})`);
+}
+
+/** [P(T' <= t), P(T' > t)], each computed without cancellation where it is the small one. */
+function noncentralTPair(t: number, df: number, nc: number): [number, number] {
+  if (t === Infinity) return [1, 0];
+  if (t === -Infinity) return [0, 1];
+  if (nc === 0) return [tCdf(t, df), tCdf(-t, df)];
+  if (df >= T_NORMAL_DF) return [normalCdf(t - nc), normalCdf(nc - t)];
+  if (t === 0) return [normalCdf(-nc), normalCdf(nc)];
+  // At S = 1 the integrand is Phi(t - nc): integrate the side that is below 1/2 there.
+  if (t <= nc) {
+    const lower = noncentralTIntegral(t, df, nc, 1);
+    return [lower, 1 - lower];
+  }
+  const upper = noncentralTIntegral(t, df, nc, -1);
+  return [1 - upper, upper];
+}
+
+/**
+ * Noncentral t CDF P(T' <= t), T' = (Z + nc) / sqrt(V/df); df > 0 (fractional allowed,
+ * Infinity = normal centred on nc), nc finite. Equals scipy.stats.nct.cdf(t, df, nc).
+ */
+export function noncentralTCdf(t: number, df: number, nc: number): number {
+  assertNoncentralArgs('noncentralTCdf', t, df, nc);
+  return noncentralTPair(t, df, nc)[0];
+}
+
+/** Noncentral t survival function P(T' > t), accurate in the upper tail (scipy.stats.nct.sf). */
+export function noncentralTSf(t: number, df: number, nc: number): number {
+  assertNoncentralArgs('noncentralTSf', t, df, nc);
+  return noncentralTPair(t, df, nc)[1];
 }

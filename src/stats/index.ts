@@ -6,6 +6,8 @@ export {
   erfc,
   logBeta,
   logGamma,
+  noncentralTCdf,
+  noncentralTSf,
   normalCdf,
   normalPdf,
   normalQuantile,
@@ -33,19 +35,24 @@ export { mulberry32, randomIndex, type Rng } from './random.ts';
 export {
   holm,
   mannWhitneyU,
+  oneSampleTTest,
   welchTTest,
   type MannWhitneyMethod,
   type MannWhitneyOptions,
   type MannWhitneyResult,
+  type OneSampleTTestResult,
   type WelchResult,
 } from './tests.ts';
 export {
   compareSamples,
+  pairedLogRatio,
   ratioOfMeansInterval,
   relativeError,
   type Comparison,
   type CompareOptions,
   type Direction,
+  type PairedLogRatio,
   type RatioInterval,
   type RelativeError,
 } from './compare.ts';
+export { minimumDetectableEffect, tTestPower } from './power.ts';

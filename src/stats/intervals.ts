@@ -36,8 +36,13 @@ export function tInterval(values: readonly number[], level = 0.95): TInterval | 
   return { estimate: m, low: m - halfWidth, high: m + halfWidth, halfWidth, level, df };
 }
 
-/** Sample standard deviation that is exactly 0 for a constant sample (no rounding residue). */
+/**
+ * Sample standard deviation (n - 1 denominator) that is exactly 0 for a constant sample (no
+ * rounding residue) and 0 for a single value. Throws RangeError on an empty sample or a
+ * non-finite value, like the rest of the module.
+ */
 export function sampleSd(values: readonly number[]): number {
+  assertSample('sampleSd', values, 1);
   if (values.length < 2) return 0;
   const first = values[0];
   if (values.every((v) => v === first)) return 0;

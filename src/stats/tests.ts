@@ -1,5 +1,5 @@
-// Two-sample hypothesis tests (both two-sided) and Holm's multiple-comparison adjustment.
-// Results are pinned to scipy 1.17 (ttest_ind(equal_var=False), mannwhitneyu) by
+// Hypothesis tests (all two-sided) and Holm's multiple-comparison adjustment.
+// Results are pinned to scipy 1.17 (ttest_ind(equal_var=False), ttest_1samp, mannwhitneyu) by
 // test/stats/tests.test.ts via scripts/stats-fixtures.py.
 
 import { mean } from 'simple-statistics';
@@ -18,31 +18,85 @@ export interface WelchResult {
    * Set when the usual formula is undefined and a convention was applied instead of returning NaN:
    *  - 'insufficient-data': a group has n < 2, so no variance estimate: t = 0, df = 0, p = 1
    *    (no evidence either way).
-   *  - 'zero-variance': both groups are constant. Equal means: t = 0, p = 1; different means:
-   *    t = +-Infinity, p = 0 (the difference is certain given the data). df = na + nb - 2.
+   *  - 'zero-variance': both groups are constant (every value === the group's first value). Same
+   *    value in both: t = 0, p = 1; different values: t = +-Infinity, p = 0 (the difference is
+   *    certain given the data). df = na + nb - 2.
    */
   degenerate?: 'insufficient-data' | 'zero-variance';
 }
 
-/** Welch's unequal-variance t-test, two-sided; equals scipy.stats.ttest_ind(a, b, equal_var=False). */
+/** Every value === the first (decided on the values: a computed mean or sd may carry rounding). */
+function isConstant(values: readonly number[]): boolean {
+  const first = values[0];
+  return values.every((v) => v === first);
+}
+
+/**
+ * The 'zero-variance' convention (shared with oneSampleTTest): t = 0, p = 1 when the two
+ * constants are equal (diff = 0), else t = +-Infinity (sign of diff), p = 0.
+ */
+function zeroVariance(diff: number, df: number): WelchResult {
+  if (diff === 0) return { t: 0, df, p: 1, degenerate: 'zero-variance' };
+  return { t: diff > 0 ? Infinity : -Infinity, df, p: 0, degenerate: 'zero-variance' };
+}
+
+/**
+ * Welch's unequal-variance t-test, two-sided; equals scipy.stats.ttest_ind(a, b, equal_var=False)
+ * except on the degenerate inputs documented on WelchResult.degenerate.
+ */
 export function welchTTest(a: readonly number[], b: readonly number[]): WelchResult {
   assertSample('welchTTest', a, 1);
   assertSample('welchTTest', b, 1);
   const na = a.length;
   const nb = b.length;
   if (na < 2 || nb < 2) return { t: 0, df: 0, p: 1, degenerate: 'insufficient-data' };
+  // Both constant: compare the values, not the means. mean([0.1, 0.1, 0.1]) is
+  // 0.10000000000000002 != 0.1, which would otherwise give t = Inf and p = 0 for equal samples
+  // (scipy, with its own rounding residue in the sd, returns t = 1.41, p = 0.29 there).
+  if (isConstant(a) && isConstant(b)) return zeroVariance((a[0] as number) - (b[0] as number), na + nb - 2);
   const ma = mean(a as number[]);
   const mb = mean(b as number[]);
   const ga = sampleSd(a) ** 2 / na; // squared standard error of each mean
   const gb = sampleSd(b) ** 2 / nb;
   const se2 = ga + gb;
-  if (se2 === 0) {
-    const diff = ma - mb;
-    const t = diff === 0 ? 0 : diff > 0 ? Infinity : -Infinity;
-    return { t, df: na + nb - 2, p: diff === 0 ? 1 : 0, degenerate: 'zero-variance' };
-  }
+  // Not constant but the squared deviations underflowed (values ~1e-160): treat as constant.
+  if (se2 === 0) return zeroVariance(ma - mb, na + nb - 2);
   const t = (ma - mb) / Math.sqrt(se2);
   const df = (se2 * se2) / ((ga * ga) / (na - 1) + (gb * gb) / (nb - 1));
+  return { t, df, p: Math.min(1, 2 * tSf(Math.abs(t), df)) };
+}
+
+export interface OneSampleTTestResult {
+  /** (mean(x) - mu) / (sd(x) / sqrt(n)). */
+  t: number;
+  /** n - 1. */
+  df: number;
+  /** Two-sided p-value. */
+  p: number;
+  /**
+   * Conventions instead of NaN, as for WelchResult:
+   *  - 'insufficient-data': n < 2: t = 0, df = 0, p = 1.
+   *  - 'zero-variance': every value === the first: t = 0, p = 1 if that value === mu, else
+   *    t = +-Infinity, p = 0. df = n - 1.
+   */
+  degenerate?: 'insufficient-data' | 'zero-variance';
+}
+
+/**
+ * One-sample Student t-test of H0: mean = mu, two-sided; equals scipy.stats.ttest_1samp(x, mu)
+ * except on the degenerate inputs documented on OneSampleTTestResult.degenerate.
+ */
+export function oneSampleTTest(x: readonly number[], mu = 0): OneSampleTTestResult {
+  assertSample('oneSampleTTest', x, 1);
+  if (!Number.isFinite(mu)) throw new RangeError(`oneSampleTTest: mu must be a finite number (got ${mu})`);
+  const n = x.length;
+  if (n < 2) return { t: 0, df: 0, p: 1, degenerate: 'insufficient-data' };
+  const df = n - 1;
+  if (isConstant(x)) return zeroVariance((x[0] as number) - mu, df);
+  const m = mean(x as number[]);
+  const se = sampleSd(x) / Math.sqrt(n);
+  if (se === 0) return zeroVariance(m - mu, df); // squared deviations underflowed
+  const t = (m - mu) / se;
   return { t, df, p: Math.min(1, 2 * tSf(Math.abs(t), df)) };
 }
 

@@ -124,7 +124,9 @@ export function suiteSettingsDiff(a: { settings: Partial<Settings> }, b: { setti
   const keys = [...new Set([...SETTINGS_KEYS, ...Object.keys(a.settings ?? {}), ...Object.keys(b.settings ?? {})])];
   const out: string[] = [];
   for (const k of keys) {
-    const x = (a.settings as Record<string, unknown>)?.[k], y = (b.settings as Record<string, unknown>)?.[k];
+    // results written before a setting existed ran with its default
+    const fill = (v: unknown) => (v === undefined && k === 'engineLifetime' ? 'round' : v);
+    const x = fill((a.settings as Record<string, unknown>)?.[k]), y = fill((b.settings as Record<string, unknown>)?.[k]);
     if (JSON.stringify(canonical(x)) !== JSON.stringify(canonical(y))) out.push(`${k}: ${show(x)} vs ${show(y)}`);
   }
   return out;

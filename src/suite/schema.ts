@@ -23,6 +23,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   warmup: 2,
   trials: 3,
   maxTrials: 10,
+  engineLifetime: 'round',
 });
 
 /** The quick block used when the suite file has none. */
@@ -160,6 +161,10 @@ const SETTING_PARSERS: { [K in keyof Settings]: SettingParser } = {
   warmup: (c, v, p) => c.int(v, p, 0, 2),
   trials: (c, v, p) => c.int(v, p, 1, 3),
   maxTrials: (c, v, p) => c.int(v, p, 1, 10),
+  engineLifetime: (c: Checker, v, p) => {
+    if (v !== 'round' && v !== 'run') c.fail(p, `expected round or run, got ${describe(v)}`, 'set engineLifetime to round (relaunch every engine each round) or run (start each engine once)');
+    return v;
+  },
 };
 
 /** Parses the explicit keys of a settings-like mapping (settings: or quick:). */

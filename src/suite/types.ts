@@ -98,8 +98,14 @@ export interface Settings {
   /** warmup requests per cell, discarded */
   warmup: number;
   trials: number;
-  /** cap on trials when --target-ci repeats them */
+  /** cap on trials when --target-ci or --target-mde add them */
   maxTrials: number;
+  /**
+   * 'round': every round launches each engine afresh (launch-to-launch variation lands in the
+   * trials, as it would between runs); 'run': each engine starts once and serves all rounds
+   * (no relaunch cost; for suites of many short rounds such as the paired gate suite)
+   */
+  engineLifetime: 'round' | 'run';
 }
 
 /** What `quick:` may override: any subset of settings, plus the dataset list. */

@@ -27,7 +27,7 @@ test('gate exits 1 on a planted 20% throughput drop, naming the cell and numbers
   const run = writeRun(dir, 'head', makeResult({ runId: 'run-b', cells: [makeCell({ draft: 'vanilla' }), slowNgram()] }));
   const r = runCli(['gate', '--baseline', baseline, run]);
   assert.equal(r.code, 1, r.stderr);
-  assert.match(r.stdout, /REGRESSION: 1 regression beyond 5% \(reference\/ngram\/chat\/T0 throughput\)/);
+  assert.match(r.stdout, /REGRESSION: 2 regressions beyond 5% \(suite throughput 10\.6% worse, reference\/ngram\/chat\/T0 throughput\)/);
   assert.match(r.stdout, /\| reference\/ngram\/chat\/T0 \| throughput \| 80\.0 tok\/s \| 64\.0 tok\/s \| 0\.800x/);
   // a looser threshold lets it through
   assert.equal(runCli(['gate', '--baseline', baseline, run, '--max-regression', '25']).code, 0);

@@ -176,3 +176,28 @@ settings: { temperatures: [0], prompts: 1, maxNewTokens: 8, trials: 2, maxTrials
   assert.deepEqual(result.targetCiUnmet, [result.cells[0].id]);
   assert.match(r.stderr, /--target-ci 0.01%: 1 cell\(s\) still wider after 4 trials/);
 });
+
+test('--target-mde adds whole rounds for both engines of a pair; engineLifetime run starts each engine once', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'prism-e2e-'));
+  const suite = suiteFile(dir, `version: 1
+name: target-mde
+engines: [{ name: reference, label: base }, { name: reference, label: head }]
+drafts: [{ name: vanilla, method: vanilla }]
+datasets: [qa]
+settings: { temperatures: [0], prompts: 1, maxNewTokens: 8, trials: 2, maxTrials: 4, warmup: 0, engineLifetime: run }
+`);
+  const bad = runCli(['run', '--suite', suite, '--out', join(dir, 'bad'), '--target-mde', '1', '--pair', 'base:other']);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--pair names engine 'other', but the suite's engines are 'base', 'head'/);
+  assert.ok(!existsSync(join(dir, 'bad', 'logs')) || readdirSync(join(dir, 'bad', 'logs')).length === 0, 'nothing launched');
+  // 0.01% is out of reach, so every round up to maxTrials runs
+  const r = runCli(['run', '--suite', suite, '--out', join(dir, 'run'), '--target-mde', '0.01', '--pair', 'base:head']);
+  assert.equal(r.status, 0, r.stderr);
+  const result = readResult(join(dir, 'run'));
+  assert.deepEqual(result.cells.map((c) => c.trials.map((t) => t.trial)), [[1, 2, 3, 4], [1, 2, 3, 4]]);
+  assert.equal(result.mde?.design, 'paired');
+  assert.equal(result.mde?.rounds, 4);
+  assert.ok(typeof result.mde?.throughput === 'number' && result.mde.throughput > 0.0001);
+  assert.match(r.stderr, /--target-mde 0.01%: the suite-level throughput MDE is still [0-9.]+% after 4 rounds/);
+  assert.equal(readdirSync(join(dir, 'run', 'logs')).length, 2, 'one engine process per engine for the whole run');
+});

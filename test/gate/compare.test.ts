@@ -36,9 +36,9 @@ test('ratio is head/base, change is signed in the worse direction, Holm p >= raw
   assert.ok(Math.abs(e2e!.change! - 0.1) < 1e-9, 'higher latency: positive change (worse)');
   assert.equal(e2e!.verdict, 'regression');
   for (const c of r.comparisons) {
-    assert.ok(c.adjustedP >= c.welchP);
+    assert.ok(c.adjustedP! >= c.welchP!);
     assert.ok(c.ratioInterval!.low < c.ratio! && c.ratio! < c.ratioInterval!.high);
-    assert.ok(c.mannWhitneyP > 0 && c.mannWhitneyP <= 1);
+    assert.ok(c.mannWhitneyP! > 0 && c.mannWhitneyP! <= 1);
   }
   assert.ok(r.comparisons.every((c) => c.base.n === 5 && c.head.n === 5));
 });
@@ -74,7 +74,8 @@ test('the text rendering lists rows, the rule, and problems', () => {
   const head = comparable({ runId: 'b', cells: [makeCell({ draft: 'vanilla' })] });
   const text = renderCompareText(compareRuns(comparable(), head));
   assert.match(text, /reference\/vanilla\/chat\/T0 .* throughput .* 1\.000x/);
-  assert.match(text, /Holm-adjusted Welch p < 0\.05/);
+  assert.match(text, /Holm-adjusted p of Welch's t-test on the per-trial values is < 0\.05/);
+  assert.match(text, /suite throughput: 1\.000x .* over 1 cell/);
   assert.match(text, /NOT COMPARABLE \(missing cells\):\n  missing cell: reference\/ngram\/chat\/T0 is in base but not in head/);
   assert.doesNotMatch(text, /\u001b\[/, 'no colour unless asked');
 });

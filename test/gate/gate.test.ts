@@ -30,7 +30,7 @@ test('a 20% throughput drop with low noise is a regression naming the cell and n
   assert.equal(r.metric, 'throughput');
   assert.ok(Math.abs(r.change! - 0.2) < 1e-9, `change ${r.change}`);
   assert.ok(Math.abs(r.ratio! - 0.8) < 1e-9);
-  assert.ok(r.adjustedP < 0.05);
+  assert.ok(r.adjustedP! < 0.05);
   assert.match(out.headline, /REGRESSION.*reference\/ngram\/chat\/T0 throughput/);
   assert.match(out.summaryMarkdown, /### Regressions/);
   assert.match(out.summaryMarkdown, /\| reference\/ngram\/chat\/T0 \| throughput \| 80\.0 tok\/s \| 64\.0 tok\/s \| 0\.800x \[[0-9.]+, [0-9.]+\] \| 20\.0% worse \|/);
@@ -45,7 +45,7 @@ test('a 20% drop buried in noise is not significant and passes (both conditions 
   assert.equal(out.exitCode, 0);
   const c = out.report.comparisons.find((x) => x.cell === 'reference/ngram/chat/T0' && x.metric === 'throughput')!;
   assert.ok(Math.abs(c.change! - 0.2) < 1e-9);
-  assert.ok(c.adjustedP >= 0.05, `adjusted p ${c.adjustedP}`);
+  assert.ok(c.adjustedP! >= 0.05, `adjusted p ${c.adjustedP}`);
   assert.equal(c.verdict, 'same');
 });
 
@@ -55,7 +55,7 @@ test('a significant drop smaller than the threshold passes', () => {
   const out = runGate(base, head);
   assert.equal(out.exitCode, 0);
   const c = out.report.comparisons.find((x) => x.cell === 'reference/ngram/chat/T0' && x.metric === 'throughput')!;
-  assert.ok(c.adjustedP < 0.05, 'the 2.5% drop is significant');
+  assert.ok(c.adjustedP! < 0.05, 'the 2.5% drop is significant');
   assert.equal(c.verdict, 'same');
   // ...and a lower threshold turns the same data into a regression
   assert.equal(runGate(base, head, { maxRegression: 2 }).exitCode, 1);

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { compareSamples, ratioOfMeansInterval, relativeError } from '../../src/stats/compare.ts';
+import { compareSamples, pairedLogRatio, ratioOfMeansInterval, relativeError } from '../../src/stats/compare.ts';
 import { close, closeRel, fx } from './helpers.ts';
 
 function hasNaN(x: unknown): boolean {
@@ -122,5 +122,56 @@ describe('ratioOfMeansInterval', () => {
     const ci = ratioOfMeansInterval(10, 13, 1.2, 12, 10, 0.9);
     assert.ok(ci);
     close(Math.log(ci.high / 1.3), -Math.log(ci.low / 1.3), 1e-12, 'log symmetry');
+  });
+});
+
+describe('pairedLogRatio vs scipy (ttest_1samp and t.interval on d = ln(head/base))', () => {
+  for (const e of fx.paired) {
+    it(`${e.name} level=${e.level}`, () => {
+      const r = pairedLogRatio(e.head, e.base, e.level);
+      assert.equal(r.n, e.n);
+      assert.equal(r.df, e.df);
+      assert.equal(r.level, e.level);
+      closeRel(r.ratio, e.ratio, 1e-12, 'ratio');
+      close(r.se, e.se, 1e-12, 'se');
+      closeRel(r.p, e.p, 1e-12, 'p');
+      if (e.low === null || e.high === null) {
+        assert.equal(r.low, null);
+        assert.equal(r.high, null);
+      } else {
+        assert.ok(r.low !== null && r.high !== null);
+        closeRel(r.low, e.low, 1e-12, 'low');
+        closeRel(r.high, e.high, 1e-12, 'high');
+        assert.ok(r.low < r.ratio && r.ratio < r.high);
+        // symmetric on the log scale
+        close(Math.log(r.high / r.ratio), Math.log(r.ratio / r.low), 1e-12, 'log symmetry');
+      }
+    });
+  }
+  it('n = 1: the ratio, no interval, se 0, p 1', () => {
+    assert.deepEqual(pairedLogRatio([3], [2]), { n: 1, ratio: 1.5, low: null, high: null, level: 0.95, se: 0, df: 0, p: 1 });
+  });
+  it('a constant per-pair ratio gives a zero-width interval; p = 0 unless the ratio is 1', () => {
+    const r = pairedLogRatio([2, 4, 6], [1, 2, 3]);
+    assert.deepEqual([r.low, r.ratio, r.high, r.se, r.p], [2, 2, 2, 0, 0]);
+    const same = pairedLogRatio([1.5, 7, 3], [1.5, 7, 3]);
+    assert.deepEqual([same.low, same.ratio, same.high, same.se, same.p], [1, 1, 1, 0, 1]);
+  });
+  it('swapping head and base inverts the ratio and the interval, same p', () => {
+    const e = fx.paired[0];
+    assert.ok(e);
+    const ab = pairedLogRatio(e.head, e.base);
+    const ba = pairedLogRatio(e.base, e.head);
+    closeRel(ba.ratio, 1 / ab.ratio, 1e-14, 'ratio');
+    closeRel(ba.low as number, 1 / (ab.high as number), 1e-14, 'low');
+    closeRel(ba.p, ab.p, 1e-14, 'p');
+  });
+  it('validates arguments', () => {
+    assert.throws(() => pairedLogRatio([], []), RangeError);
+    assert.throws(() => pairedLogRatio([1, 2], [1]), RangeError);
+    assert.throws(() => pairedLogRatio([1, 0], [1, 1]), RangeError);
+    assert.throws(() => pairedLogRatio([1, 2], [1, -1]), RangeError);
+    assert.throws(() => pairedLogRatio([1, Number.NaN], [1, 1]), RangeError);
+    assert.throws(() => pairedLogRatio([1, 2], [1, 1], 1), RangeError);
   });
 });

@@ -5,6 +5,8 @@ import {
   erfc,
   logBeta,
   logGamma,
+  noncentralTCdf,
+  noncentralTSf,
   normalCdf,
   normalPdf,
   normalQuantile,
@@ -15,7 +17,7 @@ import {
   tQuantile,
   tSf,
 } from '../../src/stats/distributions.ts';
-import { closeRel, fx } from './helpers.ts';
+import { close, closeRel, fx } from './helpers.ts';
 
 // The brief asks for agreement with scipy to 1e-9 or better; we hold the line well below that.
 const TOL = 1e-11;
@@ -83,6 +85,85 @@ describe('Student t distribution', () => {
   it('rejects bad df', () => {
     assert.throws(() => tCdf(1, 0), RangeError);
     assert.throws(() => tQuantile(0.5, -1), RangeError);
+  });
+});
+
+describe('Student t at large df (x = df/(df+t^2) within rounding of 1)', () => {
+  // Before the large-df expansion these were off by ~eps*df/t^2 relative (0.7% at df = 1e15).
+  const LARGE = fx.distributions.t_large_df_cdf;
+  it('has fixtures up to df = 1e300', () => {
+    assert.ok(LARGE.length >= 150 && LARGE.some((e) => e.df === 1e15) && LARGE.some((e) => e.df === 1e300));
+  });
+  it('tCdf and tSf match scipy to 1e-12 relative in both tails', () => {
+    for (const { t, df, cdf, sf } of LARGE) {
+      closeRel(tCdf(t, df), cdf, 1e-12, `tCdf(${t}, ${df})`);
+      closeRel(tSf(t, df), sf, 1e-12, `tSf(${t}, ${df})`);
+    }
+  });
+  it('tQuantile matches scipy.stats.t.ppf to 1e-12 relative', () => {
+    for (const { p, df, t } of fx.distributions.t_large_df_quantile) closeRel(tQuantile(p, df), t, 1e-12, `tQuantile(${p}, ${df})`);
+  });
+  it('is monotone, stays in (0, 1/2] for t >= 0, and tends to the normal', () => {
+    for (const df of [1000, 1e6, 1e12, 1e20, 1e30, 1e300, Number.MAX_VALUE]) {
+      let prev = 0.5;
+      for (const t of [1e-300, 1e-20, 1e-8, 0.3, 0.49, 0.5, 0.51, 1, 1.7, 1.75, 3, 10, 37, 1e3, 1e150, 1e300]) {
+        const s = tSf(t, df);
+        assert.ok(s <= prev && s >= 0, `tSf(${t}, ${df}) = ${s} after ${prev}`);
+        prev = s;
+      }
+    }
+    assert.equal(tCdf(2, 1e30), normalCdf(2));
+    assert.equal(tQuantile(0.025, 1e30), normalQuantile(0.025));
+    // the tails differ by ~(t^3 + t) phi(t) / (4 df Q(t)) relative: 1.7e-13 at t = 5, df = 1e15
+    closeRel(tSf(5, 1e15), normalSf(5) * (1 + 1.69e-13), 1e-14, 'df 1e15 vs normal');
+    closeRel(tSf(5, 1e20), normalSf(5), 1e-14, 'df 1e20 vs normal');
+  });
+});
+
+describe('noncentral t vs scipy.stats.nct', () => {
+  const NCT = fx.noncentralT;
+  const tailOf = (e: (typeof NCT)[number]): number => (e.tail === 'cdf' ? noncentralTCdf : noncentralTSf)(e.t, e.df, e.nc);
+  it('has fixtures: df 2 .. 1e8, nc -10 .. 10, both signs of t', () => {
+    assert.ok(NCT.length > 800);
+    assert.ok(NCT.filter((e) => e.scipyTailOk).length > 550);
+  });
+  it('cdf and sf match scipy to 1e-12 relative wherever scipy is accurate', () => {
+    for (const e of NCT) {
+      if (!e.scipyTailOk || e.cdf === null || e.sf === null) continue;
+      closeRel(noncentralTCdf(e.t, e.df, e.nc), e.cdf, 1e-12, `cdf(${e.t}; ${e.df}, ${e.nc})`);
+      closeRel(noncentralTSf(e.t, e.df, e.nc), e.sf, 1e-12, `sf(${e.t}; ${e.df}, ${e.nc})`);
+    }
+  });
+  it('the smaller tail matches the quadrature of the definition to 1e-12 relative everywhere', () => {
+    // This includes t and nc of opposite signs, where scipy's series cancels (its tail is off
+    // by up to 1e+90 relative there, or nan) and df >= 1e5, where it is off by ~1e-10.
+    for (const e of NCT) closeRel(tailOf(e), e.tailRef, 1e-12, `${e.tail}(${e.t}; ${e.df}, ${e.nc})`);
+  });
+  it('where scipy is not relatively accurate it still agrees absolutely (1e-14 up to df 1000)', () => {
+    for (const e of NCT) {
+      if (e.scipyTailOk || e.cdf === null || e.sf === null) continue;
+      const tol = e.df <= 1000 ? 1e-14 : 1e-10;
+      close(noncentralTCdf(e.t, e.df, e.nc), e.cdf, tol, `cdf(${e.t}; ${e.df}, ${e.nc})`);
+      close(noncentralTSf(e.t, e.df, e.nc), e.sf, tol, `sf(${e.t}; ${e.df}, ${e.nc})`);
+    }
+  });
+  it('special cases: nc = 0 is Student t, t = 0 is Phi(-nc), df = Infinity is N(nc, 1), infinite t', () => {
+    assert.equal(noncentralTCdf(1.3, 7, 0), tCdf(1.3, 7));
+    assert.equal(noncentralTCdf(0, 7, 2), normalCdf(-2));
+    assert.equal(noncentralTSf(0, 7, 2), normalCdf(2));
+    assert.equal(noncentralTCdf(1, Infinity, 3), normalCdf(-2));
+    assert.equal(noncentralTCdf(Infinity, 3, 1), 1);
+    assert.equal(noncentralTSf(-Infinity, 3, 1), 1);
+    for (const [t, df, nc] of [[2, 5, 1], [-3, 12.5, 2], [40, 3, 35], [0.3, 1e6, -0.2]] as const) {
+      close(noncentralTCdf(t, df, nc) + noncentralTSf(t, df, nc), 1, 1e-15, 'cdf + sf');
+      // reflection: P(T'(nc) <= t) = P(T'(-nc) >= -t)
+      closeRel(noncentralTCdf(t, df, nc), noncentralTSf(-t, df, -nc), 1e-15, 'reflection');
+    }
+  });
+  it('rejects bad arguments', () => {
+    assert.throws(() => noncentralTCdf(Number.NaN, 3, 1), RangeError);
+    assert.throws(() => noncentralTCdf(1, 0, 1), RangeError);
+    assert.throws(() => noncentralTSf(1, 3, Infinity), RangeError);
   });
 });
 

@@ -16,6 +16,8 @@ export interface Fixtures {
     normal_quantile: { p: number; x: number }[];
     t_cdf: { t: number; df: number; cdf: number }[];
     t_quantile: { p: number; df: number; t: number }[];
+    t_large_df_cdf: { t: number; df: number; cdf: number; sf: number }[];
+    t_large_df_quantile: { p: number; df: number; t: number }[];
   };
   summary: {
     name: string;
@@ -32,6 +34,20 @@ export interface Fixtures {
   }[];
   tInterval: ({ name: string; values: number[]; level: number; mean: number; df: number } & IntervalFx)[];
   welch: { name: string; a: number[]; b: number[]; t: number; df: number; p: number }[];
+  oneSample: { name: string; x: number[]; mu: number; t: number; df: number; p: number }[];
+  paired: {
+    name: string;
+    head: number[];
+    base: number[];
+    level: number;
+    n: number;
+    ratio: number;
+    low: number | null;
+    high: number | null;
+    se: number;
+    df: number;
+    p: number;
+  }[];
   mannWhitney: {
     name: string;
     a: number[];
@@ -57,6 +73,30 @@ export interface Fixtures {
     mannWhitneyP: number;
   }[];
   relativeError: { ma: number; sa: number; mb: number; sb: number; ratio: number; sigma: number }[];
+  /**
+   * scipy.stats.nct cdf/sf (null where scipy returns nan) and tailRef, the smaller tail by
+   * quadrature of its definition; scipyTailOk: scipy's value of that tail agrees with it to 2e-13.
+   */
+  noncentralT: {
+    t: number;
+    df: number;
+    nc: number;
+    cdf: number | null;
+    sf: number | null;
+    tail: 'cdf' | 'sf';
+    tailRef: number;
+    scipyTailOk: boolean;
+  }[];
+  /** df is the string "Infinity" for the z-test case (JSON has no Infinity). */
+  power: { effect: number; se: number; df: number | 'Infinity'; alpha: number; power: number; scipyPower: number }[];
+  minimumDetectableEffect: {
+    se: number;
+    df: number | 'Infinity';
+    alpha: number;
+    power: number;
+    effect: number;
+    scipyEffect: number;
+  }[];
 }
 
 export const fx: Fixtures = JSON.parse(

@@ -9,6 +9,7 @@ describe('stats index', () => {
       'normalQuantile', 'normalPdf', 'erf', 'erfc', 'logGamma', 'logBeta', 'regularizedIncompleteBeta', 'tInterval',
       'bootstrapInterval', 'bootstrapMean', 'bootstrapRatioOfSums', 'sampleSd', 'mulberry32', 'randomIndex',
       'welchTTest', 'mannWhitneyU', 'holm', 'compareSamples', 'ratioOfMeansInterval', 'relativeError',
+      'oneSampleTTest', 'pairedLogRatio', 'noncentralTCdf', 'noncentralTSf', 'tTestPower', 'minimumDetectableEffect',
     ]) {
       assert.equal(typeof (stats as Record<string, unknown>)[name], 'function', name);
     }

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mean } from 'simple-statistics';
-import { bootstrapInterval, bootstrapMean, bootstrapRatioOfSums, tInterval } from '../../src/stats/intervals.ts';
+import { bootstrapInterval, bootstrapMean, bootstrapRatioOfSums, sampleSd, tInterval } from '../../src/stats/intervals.ts';
 import { close, fx } from './helpers.ts';
 
 describe('tInterval vs scipy.stats.t.interval', () => {
@@ -83,5 +83,20 @@ describe('bootstrap', () => {
     assert.throws(() => bootstrapMean([], {}), RangeError);
     assert.throws(() => bootstrapMean([1, 2], { resamples: 0 }), RangeError);
     assert.throws(() => bootstrapMean([1, 2], { level: 0 }), RangeError);
+  });
+});
+
+describe('sampleSd', () => {
+  it('matches numpy std(ddof=1) and is exactly 0 for constant samples and single values', () => {
+    for (const e of fx.summary) close(sampleSd(e.values), e.stddev, 1e-12, e.name);
+    assert.equal(sampleSd([0.1, 0.1, 0.1]), 0);
+    assert.equal(sampleSd([7.25]), 0);
+  });
+  it('throws like the rest of the module on empty or non-finite input', () => {
+    // It used to return 0 for [] and NaN for NaN inputs.
+    assert.throws(() => sampleSd([]), RangeError);
+    assert.throws(() => sampleSd([1, Number.NaN]), RangeError);
+    assert.throws(() => sampleSd([1, Infinity]), RangeError);
+    assert.throws(() => sampleSd([Number.NaN]), RangeError);
   });
 });

@@ -1,6 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { holm, mannWhitneyU, welchTTest } from '../../src/stats/tests.ts';
+import { sampleStandardDeviation } from 'simple-statistics';
+import { compareSamples } from '../../src/stats/compare.ts';
+import { holm, mannWhitneyU, oneSampleTTest, welchTTest } from '../../src/stats/tests.ts';
 import { close, closeRel, fx } from './helpers.ts';
 
 describe('welchTTest vs scipy ttest_ind(equal_var=False)', () => {
@@ -27,9 +29,59 @@ describe('welchTTest degenerate inputs (no NaN)', () => {
     assert.deepEqual(welchTTest([6, 6, 6], [5, 5]), { t: Infinity, df: 3, p: 0, degenerate: 'zero-variance' });
     assert.deepEqual(welchTTest([4, 4], [5, 5, 5]), { t: -Infinity, df: 3, p: 0, degenerate: 'zero-variance' });
   });
+  it('constancy is decided on the values, not on rounded means or sds', () => {
+    // mean([0.1, 0.1, 0.1]) = 0.10000000000000002 and simple-statistics' sd of it is ~1.7e-17:
+    // this used to give t = Infinity, p = 0 (and scipy gives t = 1.41, p = 0.29).
+    assert.notEqual((0.1 + 0.1 + 0.1) / 3, 0.1);
+    assert.ok(sampleStandardDeviation([0.1, 0.1, 0.1]) > 0);
+    assert.deepEqual(welchTTest([0.1, 0.1, 0.1], [0.1, 0.1]), { t: 0, df: 3, p: 1, degenerate: 'zero-variance' });
+    assert.deepEqual(welchTTest([0.1, 0.1], [0.1, 0.1, 0.1]), { t: 0, df: 3, p: 1, degenerate: 'zero-variance' });
+    const seven = Array.from({ length: 7 }, () => 0.7);
+    assert.deepEqual(welchTTest(seven, [0.7, 0.7, 0.7]), { t: 0, df: 8, p: 1, degenerate: 'zero-variance' });
+    assert.equal(compareSamples([0.1, 0.1, 0.1], [0.1, 0.1], { direction: 'higher' }).significant, false);
+  });
+  it('both constant by value with different values keeps p = 0 whatever the rounding', () => {
+    assert.deepEqual(welchTTest([0.1, 0.1, 0.1], [0.2, 0.2]), { t: -Infinity, df: 3, p: 0, degenerate: 'zero-variance' });
+    assert.deepEqual(welchTTest([0.3, 0.3, 0.3, 0.3], [0.1, 0.1, 0.1]), { t: Infinity, df: 5, p: 0, degenerate: 'zero-variance' });
+    // neighbouring doubles are different values
+    assert.equal(welchTTest([1, 1], [1 + Number.EPSILON, 1 + Number.EPSILON]).p, 0);
+  });
+  it('one constant group is not degenerate (scipy agrees: the one_side_constant fixture)', () => {
+    const r = welchTTest([0.1, 0.1, 0.1], [0.2, 0.25, 0.15]);
+    assert.equal(r.degenerate, undefined);
+    assert.ok(r.p > 0 && r.p < 1);
+  });
   it('rejects empty or non-finite input', () => {
     assert.throws(() => welchTTest([], [1, 2]), RangeError);
     assert.throws(() => welchTTest([1, Number.NaN], [1, 2]), RangeError);
+  });
+});
+
+describe('oneSampleTTest vs scipy ttest_1samp', () => {
+  for (const e of fx.oneSample) {
+    it(e.name, () => {
+      const r = oneSampleTTest(e.x, e.mu);
+      close(r.t, e.t, 1e-12, 't');
+      assert.equal(r.df, e.df);
+      closeRel(r.p, e.p, 1e-12, 'p');
+      assert.equal(r.degenerate, undefined);
+    });
+  }
+  it('mu defaults to 0', () => {
+    assert.deepEqual(oneSampleTTest([1, 2, 4]), oneSampleTTest([1, 2, 4], 0));
+  });
+  it('degenerate inputs follow the Welch conventions (scipy gives nan or rounding noise)', () => {
+    assert.deepEqual(oneSampleTTest([3]), { t: 0, df: 0, p: 1, degenerate: 'insufficient-data' });
+    assert.deepEqual(oneSampleTTest([3], 3), { t: 0, df: 0, p: 1, degenerate: 'insufficient-data' });
+    assert.deepEqual(oneSampleTTest([0.1, 0.1, 0.1], 0.1), { t: 0, df: 2, p: 1, degenerate: 'zero-variance' });
+    assert.deepEqual(oneSampleTTest([0.1, 0.1, 0.1], 0.2), { t: -Infinity, df: 2, p: 0, degenerate: 'zero-variance' });
+    assert.deepEqual(oneSampleTTest([2, 2], 1), { t: Infinity, df: 1, p: 0, degenerate: 'zero-variance' });
+  });
+  it('rejects empty, non-finite input and a non-finite mu', () => {
+    assert.throws(() => oneSampleTTest([]), RangeError);
+    assert.throws(() => oneSampleTTest([1, Number.NaN]), RangeError);
+    assert.throws(() => oneSampleTTest([1, 2], Number.NaN), RangeError);
+    assert.throws(() => oneSampleTTest([1, 2], Infinity), RangeError);
   });
 });
 

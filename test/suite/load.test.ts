@@ -32,7 +32,7 @@ describe('loadSuite: unknown keys', () => {
     expectError(MINIMAL + 'datasets:\n  - {name: chat, file: x.jsonl}\n', 'datasets[0].file', /allowed keys in a dataset are: name, path/);
   });
   it('rejects an unknown key in quick', () => {
-    expectError(MINIMAL + 'quick:\n  prompt: 2\n', 'quick.prompt', /did you mean prompts\?.*allowed keys in quick are: .*maxTrials, datasets/);
+    expectError(MINIMAL + 'quick:\n  prompt: 2\n', 'quick.prompt', /did you mean prompts\?.*allowed keys in quick are: .*maxTrials, engineLifetime, datasets/);
   });
   it('rejects an unknown key on a draft, listing the keys for its method', () => {
     expectError('engines: [{name: reference}]\ndrafts:\n  - {method: ngram, lookahead: 3}\n', 'drafts[0].lookahead', /allowed keys for method ngram are: name, method, draftTokens, ngramMin, ngramMax/);
@@ -288,7 +288,7 @@ describe('suites/default.yaml', () => {
     assert.deepEqual(s.datasets.map((d) => d.name), ['chat', 'code', 'math', 'summarization', 'qa']);
     assert.deepEqual(s.settings, {
       target: 'reference-target', temperatures: [0, 1], topP: 1, topK: -1, maxNewTokens: 96, ignoreEos: false,
-      batchSize: 1, prompts: 20, seed: 1234, warmup: 2, trials: 3, maxTrials: 10,
+      batchSize: 1, prompts: 20, seed: 1234, warmup: 2, trials: 3, maxTrials: 10, engineLifetime: 'round',
     });
     const ds = loadSuiteDatasets(s);
     assert.deepEqual(ds.map((d) => d.prompts.length), [20, 20, 20, 20, 20]);

@@ -9,6 +9,11 @@ import type { DraftProposal, Drafter } from '../drafts/types.ts';
 export interface EngineFaults {
   /** adds this many milliseconds to every verify cycle (planted slowdown for gate tests) */
   verifyDelayMs?: number;
+  /**
+   * busy-waits this percentage of each cycle's measured draft + verify time (and of the prefill's),
+   * a proportional slowdown that occupies the CPU as real work would (gate power measurements)
+   */
+  slowdownPct?: number;
   /** verification accepts one wrong draft token per request (planted lossless-check failure) */
   acceptWrongToken?: boolean;
   /** every request is decoded greedily whatever its temperature (planted temperature-ignored failure) */
@@ -53,6 +58,11 @@ export interface GenerateStats {
 
 const now = () => performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Holds the CPU (not the event loop's idle time) for ms, as the work it stands in for would. */
+function spinFor(ms: number): void {
+  const until = now() + ms;
+  while (now() < until) { /* busy */ }
+}
 
 export async function generate(model: TargetModel, drafter: Drafter | null, prompt: number[], opts: GenerateOptions): Promise<{ tokens: number[]; stats: GenerateStats }> {
   if (prompt.length === 0) throw new Error('generate: empty prompt');
@@ -101,6 +111,7 @@ export async function generate(model: TargetModel, drafter: Drafter | null, prom
     const last = logits.subarray((prompt.length - 1) * model.vocab, prompt.length * model.vocab);
     const first = isGreedy(sampling) ? argmax(last) : sampleFrom(distribution(last, sampling), rand);
     observe(0, prompt.map((_, i) => i));
+    if (faults.slowdownPct) spinFor((now() - t0) * faults.slowdownPct / 100);
     stats.prefillMs = now() - t0;
     let faultAvailable = faults.acceptWrongToken === true;
     let done = opts.maxNewTokens <= 0 || emit([first]);
@@ -123,6 +134,7 @@ export async function generate(model: TargetModel, drafter: Drafter | null, prom
       const tv = now();
       const rows = await session.forward(inputs.tokens, inputs.positions, inputs.mask);
       if (faults.verifyDelayMs) await sleep(faults.verifyDelayMs);
+      if (faults.slowdownPct) spinFor((now() - td) * faults.slowdownPct / 100);
       stats.verifyMs += now() - tv;
       const outcome = acceptDraft({ logits: rows, vocab: model.vocab, ...proposal }, sampling, rand, { acceptWrongToken: faultAvailable });
       if (outcome.faultUsed) faultAvailable = false;
