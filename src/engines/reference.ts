@@ -1,5 +1,6 @@
 // The embedded reference engine, launched like any external engine: a separate process
 // (`prism-bench serve`) speaking SGLang's protocol on a port of its own.
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { sglangHandle } from './sglang-protocol.ts';
 import { startProcess } from './process.ts';
@@ -13,6 +14,8 @@ const BIN = fileURLToPath(new URL('../../bin/prism-bench.js', import.meta.url));
 
 /** Suite `options` the reference engine understands. */
 export interface ReferenceOptions {
+  /** the prism-bench entry script to launch (default: this checkout's bin/prism-bench.js); point a gate's head at the build under test */
+  bin?: string;
   model?: string;
   threads?: number;
   /** learned drafts' weights as read per step: int8 (default) or fp32 */
@@ -28,7 +31,7 @@ export interface ReferenceOptions {
   faultCrashAfterRequests?: number;
 }
 
-const KNOWN = ['model', 'threads', 'draftPrecision', 'drafts', 'faultVerifyDelayMs', 'faultSlowdownPct', 'faultAcceptWrongToken', 'faultIgnoreTemperature', 'faultCrashAfterRequests'];
+const KNOWN = ['bin', 'model', 'threads', 'draftPrecision', 'drafts', 'faultVerifyDelayMs', 'faultSlowdownPct', 'faultAcceptWrongToken', 'faultIgnoreTemperature', 'faultCrashAfterRequests'];
 
 /** Chain drafting: the learned draft's steps per cycle (draftTokens, or SGLang's steps with topK 1). */
 export const DEFAULT_CHAIN_STEPS = 6;
@@ -46,6 +49,9 @@ export function checkReference(spec: Pick<LaunchSpec, 'draft' | 'options'>): voi
     if (!KNOWN.includes(k)) throw new EngineError(`engine reference: options.${k} is not an option of the reference engine; known: ${KNOWN.join(', ')}`);
   }
   if (o.draftPrecision !== undefined && o.draftPrecision !== 'int8' && o.draftPrecision !== 'fp32') throw new EngineError(`engine reference: options.draftPrecision must be int8 or fp32, got ${JSON.stringify(o.draftPrecision)}`);
+  if (o.bin !== undefined && (typeof o.bin !== 'string' || !existsSync(o.bin))) {
+    throw new EngineError(`engine reference: options.bin: ${JSON.stringify(o.bin)} is not a file; give the path of another checkout's bin/prism-bench.js (relative to where you run prism-bench), or remove bin`);
+  }
   if (o.faultSlowdownPct !== undefined && !(typeof o.faultSlowdownPct === 'number' && o.faultSlowdownPct >= 0 && o.faultSlowdownPct <= 1000)) {
     throw new EngineError(`engine reference: options.faultSlowdownPct must be a percentage from 0 to 1000, got ${JSON.stringify(o.faultSlowdownPct)}`);
   }
@@ -97,7 +103,7 @@ export const referenceEngine: EngineAdapter = {
   check: checkReference,
   async launch(spec) {
     const args = referenceArgs(spec);
-    const proc = startProcess(process.execPath, [BIN, ...args], { logFile: spec.logFile });
+    const proc = startProcess(process.execPath, [(spec.options as ReferenceOptions).bin ?? BIN, ...args], { logFile: spec.logFile });
     return sglangHandle(`http://${spec.host}:${spec.port}`, proc, spec.logFile, true);
   },
 };

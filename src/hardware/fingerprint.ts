@@ -1,6 +1,7 @@
 // Collects the hardware fingerprint stored with every result. CPU, memory and OS come from
 // systeminformation; GPUs come from nvidia-smi directly, because si.graphics() finds NVIDIA
 // GPUs through lspci, which minimal containers lack, and misses driver/clock/power details.
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import si from 'systeminformation';
 import { queryGpus, type NvidiaSmiOptions } from './nvidia.ts';
@@ -10,6 +11,27 @@ export type CollectFingerprintOptions = {
   /** passed to the nvidia-smi queries (command, timeout) */
   nvidiaSmi?: NvidiaSmiOptions;
 };
+
+/** "0-3,6" -> [0, 1, 2, 3, 6] */
+export function parseCpuList(text: string): number[] {
+  const out: number[] = [];
+  for (const part of text.trim().split(',')) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(part.trim());
+    if (!m) continue;
+    const a = Number(m[1]), b = m[2] === undefined ? a : Number(m[2]);
+    for (let i = a; i <= b; i++) out.push(i);
+  }
+  return out;
+}
+
+function placement(): NonNullable<HardwareFingerprint['placement']> {
+  let cpuAffinity: number[] | null = null;
+  try {
+    const line = /^Cpus_allowed_list:\s*(.+)$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (line) cpuAffinity = parseCpuList(line[1] as string);
+  } catch { /* not Linux */ }
+  return { cpuAffinity, pinned: cpuAffinity !== null && cpuAffinity.length < os.cpus().length, loadAverage: os.loadavg().map((x) => Number(x.toFixed(2))) };
+}
 
 export async function collectFingerprint(options: CollectFingerprintOptions = {}): Promise<HardwareFingerprint> {
   // only cheap si calls (each reads /proc or runs a trivial command); all in parallel
@@ -34,6 +56,7 @@ export async function collectFingerprint(options: CollectFingerprintOptions = {}
     },
     node: { version: process.version },
     gpus: gpuResult.gpus,
+    placement: placement(),
     collectedAt: new Date().toISOString(),
     hostname: os.hostname(),
   };

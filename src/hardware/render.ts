@@ -39,6 +39,10 @@ export function renderFingerprint(fp: HardwareFingerprint): string {
     `OS:     ${distro ? `${distro}, ` : ''}${o.platform} ${o.arch}, kernel ${o.kernel} (host ${fp.hostname})`,
     `Node:   ${fp.node.version}`,
   ];
+  if (fp.placement) {
+    const cpus = fp.placement.cpuAffinity === null ? 'CPUs not reported' : `CPUs ${fp.placement.cpuAffinity.join(',')}${fp.placement.pinned ? ' (pinned)' : ' (all, not pinned)'}`;
+    lines.push(`Placement: ${cpus}; load average ${fp.placement.loadAverage.join(' ')} at collection`);
+  }
   if (fp.gpus.length === 0) lines.push('GPUs:   none detected');
   for (const g of fp.gpus) lines.push(`GPU ${g.index}:${' '.repeat(Math.max(1, 3 - String(g.index).length))}${gpuLine(g)}`);
   if (fp.engine) lines.push(`Engine: ${fp.engine.name} ${fp.engine.version}`);

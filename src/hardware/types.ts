@@ -44,6 +44,13 @@ export type HardwareFingerprint = {
   os: { platform: string; distro: string; release: string; kernel: string; arch: string };
   node: { version: string };
   gpus: GpuInfo[];
+  /**
+   * where the harness ran and how busy the machine was when the run started: the CPUs this
+   * process may use (engines inherit it; null where the OS does not say), whether that is fewer
+   * than all of them (pinned), and the load averages. Engine threads are per engine, in the
+   * suite's engine options and each engine's /server_info (result.engines).
+   */
+  placement?: { cpuAffinity: number[] | null; pinned: boolean; loadAverage: number[] };
   /** filled in by the caller, which knows which engine it drives */
   engine?: { name: string; version: string };
   /** ISO 8601 time of collection */

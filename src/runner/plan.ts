@@ -52,6 +52,16 @@ export function shuffled<T>(items: readonly T[], seed: number, round: number): T
   return out;
 }
 
+/**
+ * The order a round visits the groups: drafts in a shuffled order and, for each draft, its
+ * engines back to back in a shuffled order, so the cells a paired comparison of two engines
+ * (gate --pair) sets against each other run seconds apart, not a whole round apart.
+ */
+export function roundOrder(groups: readonly CellGroup[], seed: number, round: number): CellGroup[] {
+  const drafts = shuffled([...new Set(groups.map((g) => g.draft.name))], seed, round);
+  return drafts.flatMap((d, i) => shuffled(groups.filter((g) => g.draft.name === d), seed, round * 101 + i + 1));
+}
+
 /** A request's sampling seed: the same for every draft, so cells differ only in the method. */
 export function requestSeed(suiteSeed: number, dataset: string, temperature: number, promptId: string, turn: number, trial: number): number {
   let h = 2166136261 ^ suiteSeed;

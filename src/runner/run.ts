@@ -18,7 +18,7 @@ import { auditResult } from '../audit/index.ts';
 import { engineAdapter } from '../engines/index.ts';
 import { freePort, logTail } from '../engines/process.ts';
 import { EngineError, type EngineHandle } from '../engines/types.ts';
-import { planCells, shuffled, type CellGroup, type PlannedCell } from './plan.ts';
+import { planCells, roundOrder, shuffled, type CellGroup, type PlannedCell } from './plan.ts';
 import { runTrial, warmup } from './trial.ts';
 import { comparableFromResult, pairedSides } from '../gate/comparable.ts';
 import { compareRuns } from '../gate/compare.ts';
@@ -210,7 +210,7 @@ export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
         mdeShort = mde === null || mde * 100 > opts.targetMde;
       }
       if (!result.cells.some((c) => wantsTrial(c, round))) continue;
-      for (const group of shuffled(groups, s.seed, round)) {
+      for (const group of roundOrder(groups, s.seed, round)) {
         const todo = shuffled(group.cells, s.seed, round * 31 + 1).filter((pc) => wantsTrial(cellById.get(pc.id) as Cell, round));
         if (todo.length === 0) continue;
         interrupted = await runGroup(group, todo, round);

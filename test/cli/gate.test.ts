@@ -108,3 +108,37 @@ test('gate usage errors exit 2; --help shows examples and exit codes', (t) => {
   assert.match(h.stdout, /Exit codes: 0 no regression; 1 a cell regressed .*; 2 not comparable/s);
   assert.match(h.stdout, /GITHUB_STEP_SUMMARY/);
 });
+
+test('gate --pair and compare --pair test two engines of one run round by round; usage errors exit 2', (t) => {
+  const dir = tempDir(t);
+  const cell = (engine: string, dataset: string, values: number[]) => {
+    const c = makeCell({ engine, dataset, draft: 'vanilla', metrics: { throughput: values } });
+    c.trials = values.map((v, i) => ({ trial: i + 1, attempt: `a${i}`, startedAt: '', wallSeconds: 1, requests: 1, metrics: { throughput: v } }));
+    return c;
+  };
+  const drift = [1, 0.8, 1.2, 0.9, 1.1, 1];
+  const base = drift.map((d) => 100 * d);
+  const run = (factor: number) => writeRun(dir, `f${factor}`, makeResult({
+    cells: [cell('base', 'chat', base), cell('base', 'code', base.map((v) => v / 2)), cell('head', 'chat', base.map((v, i) => v * factor * (1 + 0.003 * (i % 2)))), cell('head', 'code', base.map((v, i) => (v / 2) * factor * (1 - 0.003 * (i % 2))))],
+  }));
+  const same = runCli(['gate', '--pair', 'base:head', run(1)]);
+  assert.equal(same.code, 0, same.stdout + same.stderr);
+  assert.match(same.stdout, /Paired design/);
+  const slow = runCli(['gate', '--pair', 'base:head', run(0.95), '--max-regression', '2']);
+  assert.equal(slow.code, 1, slow.stdout);
+  assert.match(slow.stdout, /REGRESSION: .*suite throughput 5\.0% worse/);
+  const cmp = runCli(['compare', run(0.95), '--pair', 'base:head']);
+  assert.equal(cmp.code, 0, cmp.stderr);
+  assert.match(cmp.stdout, /vanilla\/chat\/T0 .* paired t/);
+  assert.match(cmp.stdout, /Suite as a whole \(paired\):\n  suite throughput: 0\.950x/);
+
+  const both = runCli(['gate', '--pair', 'base:head', '--baseline', run(1), run(1)]);
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /give exactly one of --baseline FILE .* or --pair BASE:HEAD/);
+  const bad = runCli(['gate', '--pair', 'base-head', run(1)]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--pair: expected BASE:HEAD/);
+  const missing = runCli(['gate', '--pair', 'base:nope', run(1)]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /--pair names engine 'nope', but the run's engines are 'base', 'head'/);
+});

@@ -42,3 +42,9 @@ test('collectFingerprint describes this machine quickly', async () => {
   // survives a JSON round trip unchanged (it is stored in result files)
   assert.deepEqual(JSON.parse(JSON.stringify(fp)), fp);
 });
+
+test('parseCpuList reads Linux CPU lists', async () => {
+  const { parseCpuList } = await import('../../src/hardware/fingerprint.ts');
+  assert.deepEqual(parseCpuList('0-3,6\n'), [0, 1, 2, 3, 6]);
+  assert.deepEqual(parseCpuList('1'), [1]);
+});
