@@ -1,9 +1,11 @@
-// Where trial-to-trial variance comes from: the same small suite run under each engine setting
-// (engine relaunched every round or kept for the run; onnxruntime intra-op threads 1 or 2), each
-// variant run twice in alternation, reporting the median and maximum per-cell throughput CV and
-// the median throughput. Run it on an idle machine.
-//   node --import tsx bench/noise-floor.ts [--trials 6] [--repeats 2]
-import { spawnSync } from 'node:child_process';
+// Where trial-to-trial variance comes from, in two parts. (1) Launch to launch: the engine
+// started `--launches` times per thread setting, each time timing `--requests` identical 64-token
+// requests: the CV of the per-process means against the CV within a process. (2) The same small
+// suite run under each engine setting (engine relaunched every round or kept for the run;
+// onnxruntime intra-op threads 1 or 2), each variant run twice in alternation: median and maximum
+// per-cell throughput CV and the median throughput. Run it on an idle machine.
+//   node --import tsx bench/noise-floor.ts [--launches 6] [--requests 12] [--trials 6] [--repeats 2]
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,16 +17,60 @@ const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? (process.argv[i + 1] as string) : fallback;
 };
+const launches = Number(arg('launches', '6'));
+const requests = Number(arg('requests', '12'));
 const trials = Number(arg('trials', '6'));
 const repeats = Number(arg('repeats', '2'));
 const dir = mkdtempSync(join(tmpdir(), 'prism-noise-'));
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const meanOf = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const cvOf = (xs: number[]) => { const m = meanOf(xs); return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1)) / m; };
+
+/** Part 1: per-process mean decode speed over `launches` fresh engines with the given threads. */
+async function launchToLaunch(threads: number): Promise<{ between: number; within: number; mean: number }> {
+  const means: number[] = [];
+  const withins: number[] = [];
+  for (let l = 0; l < launches; l++) {
+    const port = 31000 + l + threads * 100;
+    const p = spawn(process.execPath, [BIN, 'serve', '--draft', 'vanilla', '--port', String(port), '--threads', String(threads)], { stdio: 'ignore' });
+    try {
+      for (;;) {
+        try { if ((await fetch(`http://127.0.0.1:${port}/health`)).status === 200) break; } catch { /* not up yet */ }
+        await sleep(100);
+      }
+      const body = JSON.stringify({ text: 'The history of the city begins', sampling_params: { max_new_tokens: 64, temperature: 0, ignore_eos: true } });
+      await fetch(`http://127.0.0.1:${port}/generate`, { method: 'POST', body });
+      const tps: number[] = [];
+      for (let i = 0; i < requests; i++) {
+        const t0 = performance.now();
+        const r = (await (await fetch(`http://127.0.0.1:${port}/generate`, { method: 'POST', body })).json()) as { meta_info: { completion_tokens: number } };
+        tps.push(r.meta_info.completion_tokens / ((performance.now() - t0) / 1000));
+      }
+      means.push(meanOf(tps));
+      withins.push(cvOf(tps));
+    } finally {
+      p.kill('SIGTERM');
+      await sleep(300);
+    }
+  }
+  return { between: cvOf(means), within: meanOf(withins), mean: meanOf(means) };
+}
+
+console.log(`launch to launch: ${launches} engine processes per setting, ${requests} requests of 64 tokens each`);
+console.log('threads  between-process CV  within-process CV  mean tok/s');
+for (const threads of [1, 2]) {
+  const r = await launchToLaunch(threads);
+  console.log(`${String(threads).padStart(7)}  ${(r.between * 100).toFixed(1).padStart(17)}%  ${(r.within * 100).toFixed(1).padStart(16)}%  ${r.mean.toFixed(1).padStart(10)}`);
+}
+console.log('');
+
 interface Variant { name: string; lifetime: 'round' | 'run'; threads?: number }
 const variants: Variant[] = [
-  { name: 'relaunch each round, threads default', lifetime: 'round' },
-  { name: 'one engine per run, threads default', lifetime: 'run' },
-  { name: 'one engine per run, threads 1', lifetime: 'run', threads: 1 },
+  { name: 'relaunch each round, threads 2', lifetime: 'round', threads: 2 },
+  { name: 'relaunch each round, threads 1', lifetime: 'round', threads: 1 },
   { name: 'one engine per run, threads 2', lifetime: 'run', threads: 2 },
+  { name: 'one engine per run, threads 1', lifetime: 'run', threads: 1 },
 ];
 const suite = (v: Variant) => `version: 1
 name: noise

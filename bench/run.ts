@@ -6,6 +6,7 @@
 //   (c) vanilla, prompt lookup (ngram) and the learned drafts (eagle, eagle3, hass2, prism) decoding
 //       the built-in prompts, measured side by side, with the draft cost inside real decoding.
 // Usage: npm run bench [-- --reps N] [-- --threads N] [-- --steps N] [-- --draft-precision int8|fp32] [-- --draft-threads N]   (plain `node --import tsx bench/run.ts` works too)
+import { DEFAULT_TARGET_THREADS } from '../src/reference/server/main.ts';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,7 +30,8 @@ import type { KvSession } from '../src/reference/decoding/model.ts';
 const argReps = process.argv.indexOf('--reps');
 const REPS = argReps > 0 ? Number(process.argv[argReps + 1]) : 200;
 const argThreads = process.argv.indexOf('--threads');
-const THREADS = argThreads > 0 ? Number(process.argv[argThreads + 1]) : undefined;
+/** intra-op threads of the target, as the engine runs it (DEFAULT_TARGET_THREADS) */
+const THREADS: number | undefined = argThreads > 0 ? Number(process.argv[argThreads + 1]) : DEFAULT_TARGET_THREADS;
 if (!(REPS >= 1) || (THREADS !== undefined && !(THREADS >= 1))) throw new Error('usage: bench/run.ts [--reps N] [--threads N]');
 const CONTEXT = 256;
 const KS = [1, 2, 4, 8, 16];

@@ -36,6 +36,9 @@ export interface ServeOptions {
   log?: (line: string) => void;
 }
 
+/** onnxruntime intra-op threads of the target unless --threads says otherwise */
+export const DEFAULT_TARGET_THREADS = 1;
+
 export async function serve(opts: ServeOptions): Promise<{ url: string; stop: () => Promise<void> }> {
   const log = opts.log ?? ((l: string) => console.log(l));
   const modelDir = opts.modelDir ?? TARGET_DIR;
@@ -45,7 +48,7 @@ export async function serve(opts: ServeOptions): Promise<{ url: string; stop: ()
   const serverArgs: Record<string, unknown> = {
     model_path: modelDir, host: opts.host, port: opts.port, speculative_algorithm: null,
     prism_draft: opts.draft, prism_draft_tokens: opts.draft === 'vanilla' ? 0 : opts.draftTokens,
-    prism_threads: opts.threads ?? null, prism_faults: opts.faults,
+    prism_threads: opts.threads ?? DEFAULT_TARGET_THREADS, prism_faults: opts.faults,
   };
   if (opts.draft === 'ngram') {
     Object.assign(serverArgs, {
@@ -65,7 +68,9 @@ export async function serve(opts: ServeOptions): Promise<{ url: string; stop: ()
   const config = (JSON.parse(readFileSync(join(modelDir, 'manifest.json'), 'utf8')) as { config: DecoderConfig }).config;
   const { tensors } = readSafetensors(join(modelDir, 'model.safetensors'));
   // the target exposes the hidden states learned drafts read (EAGLE-3's three layers include the last)
-  const model = await OnnxDecoder.fromWeights(config, tensors, { threads: opts.threads, hiddenAfterLayers: draftFeatureLayers(config) });
+  // one intra-op thread by default: on a 2-core machine a second one is no faster and makes each
+  // process's speed depend on where its threads land (between-launch CV 12% with two, 5% with one)
+  const model = await OnnxDecoder.fromWeights(config, tensors, { threads: opts.threads ?? DEFAULT_TARGET_THREADS, hiddenAfterLayers: draftFeatureLayers(config) });
   const drafter = await createDrafter({
     draft: opts.draft, ngramMin: opts.ngramMin, ngramMax: opts.ngramMax, modules: opts.modules, stepMap: opts.stepMap,
     weightPrecision: opts.draftPrecision, draftsDir: opts.draftsDir, threads: opts.draftThreads ?? 1,
