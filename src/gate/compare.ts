@@ -3,7 +3,8 @@
 // p over every comparison made, and a verdict by asv's two-condition rule: a change counts only
 // when it is beyond the threshold AND significant. Also lists what makes the pair not comparable
 // (different hardware or settings, missing or failed cells); the caller decides what that means.
-import { compareSamples, holm, pairedLogRatio, tQuantile, tSf } from '../stats/index.ts';
+import { mean } from 'simple-statistics';
+import { compareSamples, holm, pairedLogRatio, sampleSd, tQuantile, tSf } from '../stats/index.ts';
 import { minimumDetectableChange, satterthwaite } from './power.ts';
 import { fingerprintDifferences } from '../hardware/compare.ts';
 import type { HardwareFingerprint } from '../hardware/types.ts';
@@ -261,12 +262,18 @@ interface Estimate {
   pairs?: number;
 }
 
-const side = (xs: readonly number[]): SideSummary => {
-  const n = xs.length;
-  const mean = xs.reduce((a, b) => a + b, 0) / n;
-  const stddev = n > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : 0;
-  return { mean, n, stddev };
-};
+const side = (xs: readonly number[]): SideSummary => ({ mean: mean(xs as number[]), n: xs.length, stddev: sampleSd(xs) });
+
+/** [head, base] of every round both sides measured, keyed by round. */
+function pairsByRound(p: Pending): Map<number, [number, number]> {
+  const baseByRound = new Map((p.base.rounds ?? []).map((r, i) => [r, p.base.values[i] as number]));
+  const out = new Map<number, [number, number]>();
+  (p.head.rounds ?? []).forEach((r, i) => {
+    const b = baseByRound.get(r);
+    if (b !== undefined) out.set(r, [p.head.values[i] as number, b]);
+  });
+  return out;
+}
 
 /** The worse direction's sign on the log scale: a drop is worse for 'higher' metrics. */
 const worseSign = (direction: 'higher' | 'lower') => (direction === 'higher' ? -1 : 1);
@@ -304,12 +311,7 @@ function welchEstimate(p: Pending, alpha: number): Estimate {
 
 /** Paired: per-round ratios head/base of cells measured in the same rounds of one run. */
 function pairedEstimate(p: Pending, notes: string[]): Estimate {
-  const baseByRound = new Map((p.base.rounds ?? []).map((r, i) => [r, p.base.values[i] as number]));
-  const pairs: [number, number][] = [];
-  (p.head.rounds ?? []).forEach((r, i) => {
-    const b = baseByRound.get(r);
-    if (b !== undefined) pairs.push([p.head.values[i] as number, b]);
-  });
+  const pairs = [...pairsByRound(p).values()];
   const b = pairs.map(([, x]) => x);
   const h = pairs.map(([x]) => x);
   const base = side(b.length ? b : p.base.values);
@@ -554,13 +556,8 @@ function suiteComparisons(pending: Pending[], estimates: Estimate[], cells: Metr
  */
 function pairedSuiteRounds(cells: Pending[]): number[] {
   const perCell = cells.map((p) => {
-    const base = new Map((p.base.rounds ?? []).map((r, i) => [r, p.base.values[i] as number]));
     const out = new Map<number, number>();
-    (p.head.rounds ?? []).forEach((r, i) => {
-      const b = base.get(r);
-      const h = p.head.values[i] as number;
-      if (b !== undefined && b > 0 && h > 0) out.set(r, Math.log(h / b));
-    });
+    for (const [r, [h, b]] of pairsByRound(p)) if (b > 0 && h > 0) out.set(r, Math.log(h / b));
     return out;
   });
   if (perCell.length === 0) return [];

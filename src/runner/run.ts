@@ -201,8 +201,7 @@ export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
   let mde: number | null = null;
 
   // engineLifetime 'run': engines started in an earlier round, by group key
-  const running = new Map<string, EngineHandle>();
-  const runningLogs = new Map<string, string>();
+  const running = new Map<string, { engine: EngineHandle; log: string }>();
   try {
     for (let round = 1; round <= maxRounds && !interrupted; round++) {
       if (opts.targetMde !== undefined && round > s.trials) {
@@ -219,7 +218,7 @@ export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
       }
     }
   } finally {
-    await Promise.all([...running.values()].map((h) => h.stop()));
+    await Promise.all([...running.values()].map((r) => r.engine.stop()));
   }
   if (opts.targetCi !== undefined) {
     const short = result.cells.filter((c) => c.status === 'ok' && !throughputPrecisionMet(c, opts.targetCi as number));
@@ -239,8 +238,9 @@ export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
   async function runGroup(group: CellGroup, cells: PlannedCell[], round: number): Promise<boolean> {
     const adapter = engineAdapter(group.engine.name);
     const keep = s.engineLifetime === 'run';
-    let engine: EngineHandle | null = keep ? running.get(group.key) ?? null : null;
-    let logName = engine ? runningLogs.get(group.key) ?? '' : '';
+    const kept = keep ? running.get(group.key) : undefined;
+    let engine: EngineHandle | null = kept?.engine ?? null;
+    let logName = kept?.log ?? '';
     const launch = async () => {
       logName = `logs/${group.key.replace(/[^\w.-]+/g, '_')}-r${round}-${Date.now().toString(36)}.log`;
       emit({ type: 'launch', group: group.key, trial: round, log: logName });
@@ -321,7 +321,7 @@ export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
       }
       return false;
     } finally {
-      if (engine && keep && !opts.signal?.aborted) { running.set(group.key, engine); runningLogs.set(group.key, logName); }
+      if (engine && keep && !opts.signal?.aborted) running.set(group.key, { engine, log: logName });
       else if (engine) { running.delete(group.key); await engine.stop(); }
     }
   }
