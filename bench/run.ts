@@ -5,7 +5,7 @@
 //       after a target pass, as a fraction of a target step;
 //   (c) vanilla, prompt lookup (ngram) and the learned drafts (eagle, eagle3, hass2, prism) decoding
 //       the built-in prompts, measured side by side, with the draft cost inside real decoding.
-// Usage: npm run bench [-- --reps N] [-- --threads N] [-- --steps N] [-- --draft-precision int8|fp32] [-- --draft-threads N]   (plain `node --import tsx bench/run.ts` works too)
+// Usage: npm run bench [-- --reps N] [-- --threads N] [-- --steps N] [-- --draft-precision int8|q8|q4|fp32] [-- --draft-threads N]   (plain `node --import tsx bench/run.ts` works too)
 import { DEFAULT_TARGET_THREADS } from '../src/reference/server/main.ts';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { readFileSync } from 'node:fs';
@@ -19,7 +19,7 @@ import { causalMask } from '../src/reference/decoding/verify.ts';
 import { generate, type GenerateStats } from '../src/reference/decoding/generate.ts';
 import { NgramDrafter } from '../src/reference/drafts/ngram.ts';
 import { LEARNED_DRAFTS, createDrafter } from '../src/reference/drafts/index.ts';
-import { LearnedDrafter } from '../src/reference/drafts/learned.ts';
+import { LearnedDrafter, type DraftPrecision } from '../src/reference/drafts/learned.ts';
 import { draftFeatureLayers } from '../src/reference/model/draft-config.ts';
 import type { DraftParameterCounts } from '../src/reference/model/draft-params.ts';
 import type { Drafter } from '../src/reference/drafts/types.ts';
@@ -42,7 +42,7 @@ const argSteps = process.argv.indexOf('--steps');
 /** chain length of the learned drafts */
 const LEARNED_STEPS = argSteps > 0 ? Number(process.argv[argSteps + 1]) : 4;
 const argPrecision = process.argv.indexOf('--draft-precision');
-const PRECISION = (argPrecision > 0 ? process.argv[argPrecision + 1] : 'int8') as 'int8' | 'fp32';
+const PRECISION = (argPrecision > 0 ? process.argv[argPrecision + 1] : 'int8') as DraftPrecision;
 const argDraftThreads = process.argv.indexOf('--draft-threads');
 /** intra-op threads of the learned drafts' sessions (default 1, as the engine runs them) */
 const DRAFT_THREADS = argDraftThreads > 0 ? Number(process.argv[argDraftThreads + 1]) : 1;

@@ -3,7 +3,7 @@ import { serve } from '../reference/server/main.ts';
 import { DRAFT_METHODS, type DraftMethod } from '../reference/server/engine.ts';
 import { UsageError } from './errors.ts';
 import { LEARNED_DRAFTS, checkLearnedDraft, isLearnedDraft } from '../reference/drafts/index.ts';
-import { DraftConfigError } from '../reference/drafts/learned.ts';
+import { DRAFT_PRECISIONS, DraftConfigError, type DraftPrecision } from '../reference/drafts/learned.ts';
 import type { LearnedDraftMethod } from '../reference/model/draft-config.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -21,7 +21,7 @@ export function registerServe(program: Command): void {
     .option('--draft-tokens <n>', 'tokens drafted per cycle (ngram; learned drafts: chain steps)', '6')
     .option('--modules <m>', 'learned drafts: parameter sets to use (PRISM\'s M; default: all in the weight file)')
     .option('--step-map <list>', 'learned drafts: module per draft step, comma-separated, step 0 = extend pass; the last repeats (PRISM default 0,1)')
-    .option('--draft-precision <p>', 'learned drafts: int8 (weights read as int8, per-column scales) or fp32', 'int8')
+    .option('--draft-precision <p>', `learned drafts' weights: ${DRAFT_PRECISIONS.join(', ')} (int8: per-column int8, fusion layers fp32; q8/q4: block-quantized, every layer)`, 'int8')
     .option('--draft-threads <n>', 'learned drafts: onnxruntime intra-op threads of the draft (default 1)')
     .option('--drafts-dir <dir>', 'where learned drafts live (<dir>/<method>/manifest.json; default: the shipped models/drafts)')
     .option('--ngram-min <n>', 'shortest n-gram prompt lookup matches', '1')
@@ -54,7 +54,7 @@ so a run can carry it without any change to its suite (as a real engine regressi
     .action(async (o: Record<string, string | boolean | undefined>) => {
       applySglangAliases(o);
       if (!DRAFT_METHODS.includes(o.draft as DraftMethod)) throw new UsageError(`--draft: unknown method '${String(o.draft)}'; use one of ${DRAFT_METHODS.join(', ')}`);
-      if (o.draftPrecision !== 'int8' && o.draftPrecision !== 'fp32') throw new UsageError(`--draft-precision: expected int8 or fp32, got '${String(o.draftPrecision)}'`);
+      if (!(DRAFT_PRECISIONS as readonly unknown[]).includes(o.draftPrecision)) throw new UsageError(`--draft-precision: expected one of ${DRAFT_PRECISIONS.join(', ')}, got '${String(o.draftPrecision)}'`);
       const stepMap = o.stepMap === undefined ? undefined : String(o.stepMap).split(',').map((x, i) => intOption(`--step-map (entry ${i})`, x.trim(), 0, 64));
       const modules = o.modules === undefined ? undefined : intOption('--modules', o.modules, 1, 64);
       if (isLearnedDraft(String(o.draft))) {
@@ -90,7 +90,7 @@ so a run can carry it without any change to its suite (as a real engine regressi
         ngramMin: intOption('--ngram-min', o.ngramMin, 1, 64),
         ngramMax: intOption('--ngram-max', o.ngramMax, 1, 64),
         draftThreads: o.draftThreads === undefined ? undefined : intOption('--draft-threads', o.draftThreads, 1, 256),
-        modules, stepMap, draftPrecision: o.draftPrecision as 'int8' | 'fp32', draftsDir: o.draftsDir as string | undefined,
+        modules, stepMap, draftPrecision: o.draftPrecision as DraftPrecision, draftsDir: o.draftsDir as string | undefined,
         maxBodyBytes: intOption('--max-body-bytes', o.maxBodyBytes, 1024, 1 << 30),
         faults: {
           verifyDelayMs: intOption('--fault-verify-delay-ms', o.faultVerifyDelayMs, 0, 60_000),

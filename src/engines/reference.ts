@@ -7,7 +7,7 @@ import { startProcess } from './process.ts';
 import { questionAnswerPrompt } from './prompt.ts';
 import { EngineError, type EngineAdapter, type LaunchSpec } from './types.ts';
 import { REFERENCE_DRAFT_METHODS, checkLearnedDraft, isLearnedDraft } from '../reference/drafts/index.ts';
-import { DraftConfigError } from '../reference/drafts/learned.ts';
+import { DRAFT_PRECISIONS, DraftConfigError, type DraftPrecision } from '../reference/drafts/learned.ts';
 import type { LearnedDraft } from '../suite/types.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/prism-bench.js', import.meta.url));
@@ -19,7 +19,7 @@ export interface ReferenceOptions {
   model?: string;
   threads?: number;
   /** learned drafts' weights as read per step: int8 (default) or fp32 */
-  draftPrecision?: 'int8' | 'fp32';
+  draftPrecision?: DraftPrecision;
   /** folder holding <method>/manifest.json for learned drafts (default: the shipped models/drafts) */
   drafts?: string;
   /** planted faults (see `prism-bench serve --help`); off unless a suite sets them */
@@ -48,7 +48,7 @@ export function checkReference(spec: Pick<LaunchSpec, 'draft' | 'options'>): voi
   for (const k of Object.keys(spec.options)) {
     if (!KNOWN.includes(k)) throw new EngineError(`engine reference: options.${k} is not an option of the reference engine; known: ${KNOWN.join(', ')}`);
   }
-  if (o.draftPrecision !== undefined && o.draftPrecision !== 'int8' && o.draftPrecision !== 'fp32') throw new EngineError(`engine reference: options.draftPrecision must be int8 or fp32, got ${JSON.stringify(o.draftPrecision)}`);
+  if (o.draftPrecision !== undefined && !(DRAFT_PRECISIONS as readonly unknown[]).includes(o.draftPrecision)) throw new EngineError(`engine reference: options.draftPrecision must be one of ${DRAFT_PRECISIONS.join(', ')}, got ${JSON.stringify(o.draftPrecision)}`);
   if (o.bin !== undefined && (typeof o.bin !== 'string' || !existsSync(o.bin))) {
     throw new EngineError(`engine reference: options.bin: ${JSON.stringify(o.bin)} is not a file; give the path of another checkout's bin/prism-bench.js (relative to where you run prism-bench), or remove bin`);
   }

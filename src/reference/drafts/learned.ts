@@ -9,10 +9,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSession, tensorF32, tensorI64, type OnnxSession } from '../kernels/onnx/session.ts';
-import { buildDraftGraph } from '../model/draft-graph.ts';
+import { buildDraftGraph, buildFeatureFusionGraph } from '../model/draft-graph.ts';
 import { readSafetensors, sha256File, type SafeTensor } from '../model/safetensors.ts';
 import { argmax, distribution, isGreedy, sampleFrom } from '../decoding/sampling.ts';
 import { causalMask } from '../decoding/verify.ts';
+import { RowBuffer } from '../model/row-buffer.ts';
 import type { DecoderConfig } from '../model/config.ts';
 import { architectureFeatureLayers, type DraftArchitecture } from '../model/draft-config.ts';
 import { draftParameterCounts, type DraftParameterCounts } from '../model/draft-params.ts';
@@ -27,13 +28,22 @@ export interface DraftManifest {
   draftVocabulary: number[];
 }
 
+/**
+ * How a learned draft's weights are read at each step: `int8` (default) per-column int8 layer
+ * and head weights with the fusion layers in fp32; `q8` / `q4` block-quantized weights
+ * (onnxruntime's MatMulNBits, one scale per 32 inputs, activations quantized per block) for
+ * every projection, fusion layers included; `fp32` as trained (fp16 widened).
+ */
+export const DRAFT_PRECISIONS = ['int8', 'q8', 'q4', 'fp32'] as const;
+export type DraftPrecision = (typeof DRAFT_PRECISIONS)[number];
+
 export interface LearnedDraftOptions {
   /** step -> module; defaults to the architecture's published map */
   stepMap?: number[];
   /** modules to use (PRISM's M); must not exceed the modules in the weight file */
   modules?: number;
-  /** 'int8' (default): weights read per step as int8 with per-column scales; 'fp32': as trained (fp16 widened) */
-  weightPrecision?: 'int8' | 'fp32';
+  /** see DRAFT_PRECISIONS; 'int8' by default */
+  weightPrecision?: DraftPrecision;
   threads?: number;
 }
 
@@ -69,9 +79,9 @@ export function checkDraft(dir: string, arch: DraftArchitecture, opts: Pick<Lear
 }
 
 interface ModuleGraphs {
-  /** extend pass over target features (3H wide for EAGLE-3 features) */
-  extend: OnnxSession;
-  /** later steps on the draft's own output hidden */
+  /** EAGLE-3 features only: fc3, 3H -> H, run on the target features before the extend pass */
+  fuse?: OnnxSession;
+  /** every draft step of this module: the extend pass and the later steps (one set of weights, warm after the extend) */
   step: OnnxSession;
 }
 
@@ -102,21 +112,24 @@ export class LearnedDrafter implements Drafter {
     const modules = opts.modules ?? manifest.config.modules;
     const weights = new Map<string, SafeTensor>(tensors);
     weights.set('model.embed_tokens.weight', targetWeights.get('model.embed_tokens.weight')!);
-    const int8Weights = (opts.weightPrecision ?? 'int8') === 'int8';
+    const precision = opts.weightPrecision ?? 'int8';
+    const int8Weights = precision === 'int8';
+    const blockBits: 4 | 8 | undefined = precision === 'q8' ? 8 : precision === 'q4' ? 4 : undefined;
     const D = target.hidden;
     const graphs: ModuleGraphs[] = [];
     for (let m = 0; m < modules; m++) {
       const prefix = `modules.${m}.`;
-      const build = (featureWidth: number) => {
+      const build = async (graph: () => Uint8Array) => {
         try {
-          return buildDraftGraph(target, { layers: arch.layersPerModule, featureWidth, prefix }, manifest.draftVocabulary, weights, { int8Weights });
+          return await createSession(graph(), { threads: opts.threads });
         } catch (e) {
           throw new DraftConfigError(`${path}: ${(e as Error).message} (does it match ${join(dir, 'manifest.json')}?)`);
         }
       };
-      const step = await createSession(build(D), { threads: opts.threads });
-      const extend = arch.features === 'eagle3' ? await createSession(build(3 * D), { threads: opts.threads }) : step;
-      graphs.push({ extend, step });
+      const layerOpts = { int8Weights, blockBits };
+      const step = await build(() => buildDraftGraph(target, { layers: arch.layersPerModule, prefix }, manifest.draftVocabulary, weights, layerOpts));
+      const fuse = arch.features === 'eagle3' ? await build(() => buildFeatureFusionGraph(target, prefix, weights, layerOpts)) : undefined;
+      graphs.push({ fuse, step });
     }
     return new LearnedDrafter(arch, target, graphs, opts.stepMap ?? manifest.config.stepMap, Int32Array.from(manifest.draftVocabulary), modules);
   }
@@ -130,56 +143,58 @@ export class LearnedDrafter implements Drafter {
   }
 
   async release(): Promise<void> {
-    for (const g of this.graphs) { await g.step.release(); if (g.extend !== g.step) await g.extend.release(); }
+    for (const g of this.graphs) { await g.step.release(); await g.fuse?.release(); }
   }
 }
 
 class LearnedDraftRequest implements DraftRequest {
-  private readonly keys: Float32Array[];
-  private readonly values: Float32Array[];
+  private readonly keys: RowBuffer[];
+  private readonly values: RowBuffer[];
   /** draft cache entries that hold committed context (base positions 0 .. committed - 1) */
   private committed = 0;
-  /** target features by position, concatenated over feature layers: [maxContext, width] */
-  private readonly features: Float32Array;
+  /** target features by position, concatenated over feature layers: [positions, width] */
+  private readonly features: RowBuffer;
   private readonly width: number;
   private known = 0;
 
   constructor(private readonly drafter: LearnedDrafter, private readonly cfg: DecoderConfig, private readonly graphs: ModuleGraphs[]) {
     const layers = drafter.arch.layersPerModule;
-    this.keys = Array.from({ length: layers }, () => new Float32Array(cfg.maxContext * cfg.hidden));
-    this.values = Array.from({ length: layers }, () => new Float32Array(cfg.maxContext * cfg.hidden));
+    this.keys = Array.from({ length: layers }, () => new RowBuffer(cfg.hidden, cfg.maxContext));
+    this.values = Array.from({ length: layers }, () => new RowBuffer(cfg.hidden, cfg.maxContext));
     this.width = drafter.featureLayers.length * cfg.hidden;
-    this.features = new Float32Array(cfg.maxContext * this.width);
+    this.features = new RowBuffer(this.width, cfg.maxContext);
   }
 
   observe(from: number, n: number, features: Float32Array[]): void {
     const D = this.cfg.hidden, W = this.width;
     if (from > this.known) throw new Error(`draft: features for position ${from} arrived before those for ${this.known}`);
+    this.features.ensure(from + n);
     for (let r = 0; r < n; r++) {
-      for (let l = 0; l < features.length; l++) this.features.set(features[l].subarray(r * D, (r + 1) * D), (from + r) * W + l * D);
+      for (let l = 0; l < features.length; l++) this.features.data.set(features[l].subarray(r * D, (r + 1) * D), (from + r) * W + l * D);
     }
     this.known = from + n;
     // a rejected suffix may have been committed before: entries from `from` on are stale
     this.committed = Math.min(this.committed, from);
   }
 
-  private async run(session: OnnxSession, tokens: number[], feats: Float32Array, featWidth: number, positions: number[], mask: Float32Array, past: number) {
+  private async run(session: OnnxSession, tokens: number[], feats: Float32Array, positions: number[], mask: Float32Array, past: number) {
     const k = tokens.length, D = this.cfg.hidden, H = this.cfg.heads, Dh = D / H;
     const feeds: Record<string, ReturnType<typeof tensorF32>> = {
       input_ids: tensorI64(BigInt64Array.from(tokens, BigInt), [k]),
-      features: tensorF32(feats, [k, featWidth]),
+      features: tensorF32(feats, [k, D]),
       positions: tensorI64(BigInt64Array.from(positions, BigInt), [k]),
       attn_mask: tensorF32(mask, [k, past + k]),
       logit_rows: tensorI64(BigInt64Array.of(BigInt(k - 1)), [1]),
     };
     for (let i = 0; i < this.keys.length; i++) {
-      feeds[`past_key_${i}`] = tensorF32(this.keys[i].subarray(0, past * D), [past, H, Dh]);
-      feeds[`past_value_${i}`] = tensorF32(this.values[i].subarray(0, past * D), [past, H, Dh]);
+      this.keys[i].ensure(past + k); this.values[i].ensure(past + k);
+      feeds[`past_key_${i}`] = tensorF32(this.keys[i].data.subarray(0, past * D), [past, H, Dh]);
+      feeds[`past_value_${i}`] = tensorF32(this.values[i].data.subarray(0, past * D), [past, H, Dh]);
     }
     const out = await session.run(feeds);
     for (let i = 0; i < this.keys.length; i++) {
-      this.keys[i].set(out[`new_key_${i}`].data as Float32Array, past * D);
-      this.values[i].set(out[`new_value_${i}`].data as Float32Array, past * D);
+      this.keys[i].data.set(out[`new_key_${i}`].data as Float32Array, past * D);
+      this.values[i].data.set(out[`new_value_${i}`].data as Float32Array, past * D);
     }
     const hidden = out.hidden.data as Float32Array;
     return { logits: out.logits.data as Float32Array, lastHidden: hidden.subarray((k - 1) * D, k * D) };
@@ -207,7 +222,10 @@ class LearnedDraftRequest implements DraftRequest {
     const ids = Array.from({ length: n }, (_, r) => ctx.tokens[start + r + 1]);
     const pos = Array.from({ length: n }, (_, r) => start + r);
     const m0 = this.drafter.moduleForStep(0);
-    let out = await this.run(this.graphs[m0].extend, ids, this.features.subarray(start * this.width, end * this.width), this.width, pos, causalMask(start, n), start);
+    const module0 = this.graphs[m0];
+    let feats = this.features.data.subarray(start * this.width, end * this.width);
+    if (module0.fuse) feats = (await module0.fuse.run({ features: tensorF32(feats, [n, this.width]) })).fused.data as Float32Array;
+    let out = await this.run(module0.step, ids, feats, pos, causalMask(start, n), start);
     this.committed = end;
     modules.push(m0);
     pick(out.logits);
@@ -219,7 +237,7 @@ class LearnedDraftRequest implements DraftRequest {
       const m = this.drafter.moduleForStep(s);
       t = performance.now();
       const hidden = Float32Array.from(out.lastHidden);
-      out = await this.run(this.graphs[m].step, [tokens[s - 1]], hidden, D, [end - 1 + s], new Float32Array(past + 1), past);
+      out = await this.run(this.graphs[m].step, [tokens[s - 1]], hidden, [end - 1 + s], new Float32Array(past + 1), past);
       modules.push(m);
       pick(out.logits);
       stepMs.push(performance.now() - t);

@@ -44,12 +44,41 @@ export function quantizeColumns(data: Float32Array, dims: [number, number]): { q
   return { q, scale };
 }
 
+/**
+ * Block-wise weight quantization for onnxruntime's MatMulNBits: `bits`-bit weights with one
+ * fp32 scale per block of `block` inputs and output column, zero point 2^(bits-1). Weights of a
+ * [K, N] matrix are stored per output column, blocks along K, 4-bit values two per byte (low first).
+ */
+export function quantizeBlocks(data: Float32Array, dims: [number, number], bits: 4 | 8, block: number): { packed: Uint8Array; scales: Float32Array; blocks: number } {
+  const [K, N] = dims;
+  const blocks = Math.ceil(K / block), blob = (block * bits) / 8, zero = 2 ** (bits - 1), top = 2 ** bits - 1;
+  const packed = new Uint8Array(N * blocks * blob), scales = new Float32Array(N * blocks);
+  for (let n = 0; n < N; n++) for (let b = 0; b < blocks; b++) {
+    const lo = b * block, hi = Math.min(K, lo + block);
+    let max = 0;
+    for (let k = lo; k < hi; k++) max = Math.max(max, Math.abs(data[k * N + n]));
+    const scale = max > 0 ? max / (zero - 1) : 1;
+    scales[n * blocks + b] = scale;
+    const off = (n * blocks + b) * blob;
+    for (let k = lo; k < lo + block; k++) {
+      const v = k < hi ? Math.max(0, Math.min(top, Math.round(data[k * N + n] / scale) + zero)) : zero;
+      const i = k - lo;
+      if (bits === 8) packed[off + i] = v;
+      else packed[off + (i >> 1)] |= i & 1 ? v << 4 : v;
+    }
+  }
+  return { packed, scales, blocks };
+}
+
 export interface LayerKitOptions {
   /** int8 weights for every projection (drafts: 4x fewer bytes read per step) */
   int8Weights?: boolean;
+  /** block-quantized weights (MatMulNBits, activations quantized per block of 32): every projection, fusion layers included */
+  blockBits?: 4 | 8;
 }
 
-export function layerKit(g: GraphBuilder, cfg: DecoderConfig, weights: WeightSource, positions: string, what: string, opts: LayerKitOptions = {}): LayerKit {
+/** `positions` (the graph's position input) is needed only by graphs that apply rotary positions. */
+export function layerKit(g: GraphBuilder, cfg: DecoderConfig, weights: WeightSource, positions: string | undefined, what: string, opts: LayerKitOptions = {}): LayerKit {
   const Dh = cfg.hidden / cfg.heads;
   const weight = (name: string): SafeTensor => {
     const t = weights.get(name);
@@ -59,6 +88,12 @@ export function layerKit(g: GraphBuilder, cfg: DecoderConfig, weights: WeightSou
   const linear = (name: string) => { const t = transposed(weight(name)); return g.initializer(name.replace(/\./g, '_'), t.data, t.dims); };
   const vector = (name: string) => { const t = weight(name); return g.initializer(name.replace(/\./g, '_'), t.data, t.shape); };
   const matmulConst = (x: string, name: string, data: Float32Array, dims: [number, number]) => {
+    if (opts.blockBits) {
+      const bits = opts.blockBits, block = 32;
+      const { packed, scales, blocks } = quantizeBlocks(data, dims, bits, block);
+      return g.op('MatMulNBits', [x, g.initializer(name + '_q', packed, [dims[1], blocks, (block * bits) / 8], 'uint8'), g.initializer(name + '_scale', scales, [dims[1] * blocks])],
+        { K: dims[0], N: dims[1], bits, block_size: block, accuracy_level: 4 }, 'com.microsoft');
+    }
     if (!opts.int8Weights) return g.op('MatMul', [x, g.initializer(name, data, dims)]);
     const { q, scale } = quantizeColumns(data, dims);
     const zero = g.initializer(name + '_zero', new Int8Array(dims[1]), [dims[1]], 'int8');
@@ -68,20 +103,29 @@ export function layerKit(g: GraphBuilder, cfg: DecoderConfig, weights: WeightSou
     const t = transposed(weight(name));
     return matmulConst(x, name.replace(/\./g, '_'), t.data, t.dims as [number, number]);
   };
-  // rotary tables (rotate-half convention) and the rotate-half map as a matrix
-  const half = Dh / 2;
-  const cos = new Float32Array(cfg.maxContext * Dh), sin = new Float32Array(cfg.maxContext * Dh);
-  for (let p = 0; p < cfg.maxContext; p++) for (let i = 0; i < half; i++) {
-    const ang = p / cfg.ropeTheta ** ((2 * i) / Dh);
-    cos[p * Dh + i] = cos[p * Dh + i + half] = Math.cos(ang);
-    sin[p * Dh + i] = sin[p * Dh + i + half] = Math.sin(ang);
-  }
-  const rot = new Float32Array(Dh * Dh);
-  for (let i = 0; i < half; i++) { rot[(i + half) * Dh + i] = -1; rot[i * Dh + i + half] = 1; }
-  const cosK = g.unsqueeze(g.op('Gather', [g.initializer('rope_cos', cos, [cfg.maxContext, Dh]), positions], { axis: 0 }), [1]);
-  const sinK = g.unsqueeze(g.op('Gather', [g.initializer('rope_sin', sin, [cfg.maxContext, Dh]), positions], { axis: 0 }), [1]);
-  const rotM = g.initializer('rope_rotate_half', rot, [Dh, Dh]);
-  const rope = (x: string) => g.op('Add', [g.op('Mul', [x, cosK]), g.op('Mul', [g.op('MatMul', [x, rotM]), sinK])]);
+  // rotary tables (rotate-half convention) and the rotate-half map as a matrix, built on first use
+  let rotary: { cosK: string; sinK: string; rotM: string } | undefined;
+  const rope = (x: string) => {
+    if (!rotary) {
+      if (!positions) throw new Error(`${what}: rope needs the positions input`);
+      const half = Dh / 2;
+      const cos = new Float32Array(cfg.maxContext * Dh), sin = new Float32Array(cfg.maxContext * Dh);
+      for (let p = 0; p < cfg.maxContext; p++) for (let i = 0; i < half; i++) {
+        const ang = p / cfg.ropeTheta ** ((2 * i) / Dh);
+        cos[p * Dh + i] = cos[p * Dh + i + half] = Math.cos(ang);
+        sin[p * Dh + i] = sin[p * Dh + i + half] = Math.sin(ang);
+      }
+      const rot = new Float32Array(Dh * Dh);
+      for (let i = 0; i < half; i++) { rot[(i + half) * Dh + i] = -1; rot[i * Dh + i + half] = 1; }
+      rotary = {
+        cosK: g.unsqueeze(g.op('Gather', [g.initializer('rope_cos', cos, [cfg.maxContext, Dh]), positions], { axis: 0 }), [1]),
+        sinK: g.unsqueeze(g.op('Gather', [g.initializer('rope_sin', sin, [cfg.maxContext, Dh]), positions], { axis: 0 }), [1]),
+        rotM: g.initializer('rope_rotate_half', rot, [Dh, Dh]),
+      };
+    }
+    const { cosK, sinK, rotM } = rotary;
+    return g.op('Add', [g.op('Mul', [x, cosK]), g.op('Mul', [g.op('MatMul', [x, rotM]), sinK])]);
+  };
   const eps = g.constFloat32([cfg.normEps], 'norm_eps', []);
   const rmsnorm = (x: string, w: string) => {
     const ms = g.reduceMean(g.op('Mul', [x, x]), [-1]);

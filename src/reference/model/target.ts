@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createSession, tensorF32, tensorI64, type OnnxSession } from '../kernels/onnx/session.ts';
 import { buildDecoderGraph, type DecoderGraphOptions } from './decoder-graph.ts';
 import { readSafetensors } from './safetensors.ts';
+import { RowBuffer } from './row-buffer.ts';
 import type { DecoderConfig } from './config.ts';
 import type { KvSession, TargetModel } from '../decoding/model.ts';
 
@@ -56,15 +57,15 @@ class DecoderKvSession implements KvSession {
   private len = 0;
   private lastStart = 0;
   private lastFeatures = new Map<number, Float32Array>();
-  private readonly keys: Float32Array[];
-  private readonly values: Float32Array[];
+  private readonly keys: RowBuffer[];
+  private readonly values: RowBuffer[];
   private readonly stride: number;
 
   constructor(private readonly model: OnnxDecoder, private readonly onnx: OnnxSession) {
     const c = model.config;
     this.stride = c.hidden; // heads * headDim per position
-    this.keys = Array.from({ length: model.layers }, () => new Float32Array(c.maxContext * this.stride));
-    this.values = Array.from({ length: model.layers }, () => new Float32Array(c.maxContext * this.stride));
+    this.keys = Array.from({ length: model.layers }, () => new RowBuffer(this.stride, c.maxContext));
+    this.values = Array.from({ length: model.layers }, () => new RowBuffer(this.stride, c.maxContext));
   }
 
   get length(): number { return this.len; }
@@ -80,13 +81,14 @@ class DecoderKvSession implements KvSession {
       attn_mask: tensorF32(mask, [k, P + k]),
     };
     for (let i = 0; i < this.model.layers; i++) {
-      feeds[`past_key_${i}`] = tensorF32(this.keys[i].subarray(0, P * this.stride), [P, c.heads, Dh]);
-      feeds[`past_value_${i}`] = tensorF32(this.values[i].subarray(0, P * this.stride), [P, c.heads, Dh]);
+      this.keys[i].ensure(P + k); this.values[i].ensure(P + k);
+      feeds[`past_key_${i}`] = tensorF32(this.keys[i].data.subarray(0, P * this.stride), [P, c.heads, Dh]);
+      feeds[`past_value_${i}`] = tensorF32(this.values[i].data.subarray(0, P * this.stride), [P, c.heads, Dh]);
     }
     const out = await this.onnx.run(feeds);
     for (let i = 0; i < this.model.layers; i++) {
-      this.keys[i].set(out[`new_key_${i}`].data as Float32Array, P * this.stride);
-      this.values[i].set(out[`new_value_${i}`].data as Float32Array, P * this.stride);
+      this.keys[i].data.set(out[`new_key_${i}`].data as Float32Array, P * this.stride);
+      this.values[i].data.set(out[`new_value_${i}`].data as Float32Array, P * this.stride);
     }
     for (const l of this.model.featureLayers) this.lastFeatures.set(l, out[`hidden_${l}`].data as Float32Array);
     this.lastStart = P;
@@ -112,8 +114,8 @@ class DecoderKvSession implements KvSession {
     indices.forEach((fed, j) => {
       if (fed === j) return;
       for (let i = 0; i < this.model.layers; i++) {
-        this.keys[i].copyWithin((base + j) * s, (base + fed) * s, (base + fed + 1) * s);
-        this.values[i].copyWithin((base + j) * s, (base + fed) * s, (base + fed + 1) * s);
+        this.keys[i].data.copyWithin((base + j) * s, (base + fed) * s, (base + fed + 1) * s);
+        this.values[i].data.copyWithin((base + j) * s, (base + fed) * s, (base + fed + 1) * s);
       }
     });
     this.len = base + indices.length;

@@ -6,7 +6,7 @@ import { TARGET_DIR, TOKENIZER_PATH } from '../model/config.ts';
 import { packageVersion } from '../../version.ts';
 import { ReferenceEngine, type DraftMethod } from './engine.ts';
 import { createDrafter } from '../drafts/index.ts';
-import { LearnedDrafter } from '../drafts/learned.ts';
+import { LearnedDrafter, type DraftPrecision } from '../drafts/learned.ts';
 import { readSafetensors } from '../model/safetensors.ts';
 import { draftFeatureLayers } from '../model/draft-config.ts';
 import type { DecoderConfig } from '../model/config.ts';
@@ -27,7 +27,7 @@ export interface ServeOptions {
   /** learned drafts: PRISM's M (modules used) and step map; weight precision; where the drafts live */
   modules?: number;
   stepMap?: number[];
-  draftPrecision?: 'int8' | 'fp32';
+  draftPrecision?: DraftPrecision;
   draftsDir?: string;
   /** intra-op threads of the learned draft's sessions (default 1: its small products gain nothing from a second thread) */
   draftThreads?: number;
