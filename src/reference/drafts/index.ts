@@ -8,7 +8,7 @@ import { NgramDrafter } from './ngram.ts';
 import { LearnedDrafter, checkDraft, type LearnedDraftOptions } from './learned.ts';
 import { DRAFTS_DIR, type DraftArchitecture, type LearnedDraftMethod } from '../model/draft-config.ts';
 import type { DecoderConfig } from '../model/config.ts';
-import type { SafeTensor } from '../model/safetensors.ts';
+import type { Weights } from '../model/target.ts';
 import type { Drafter } from './types.ts';
 
 export const DRAFT_ARCHITECTURES: Record<LearnedDraftMethod, DraftArchitecture> = { eagle, eagle3, hass2, prism };
@@ -31,7 +31,7 @@ export function checkLearnedDraft(method: LearnedDraftMethod, opts: Pick<Drafter
   return checkDraft(join(opts.draftsDir ?? DRAFTS_DIR, method), DRAFT_ARCHITECTURES[method], opts);
 }
 
-export async function createDrafter(s: DrafterSettings, target: DecoderConfig, targetWeights: Map<string, SafeTensor>): Promise<Drafter | null> {
+export async function createDrafter(s: DrafterSettings, target: DecoderConfig, targetWeights: Weights): Promise<Drafter | null> {
   if (s.draft === 'vanilla') return null;
   if (s.draft === 'ngram') return new NgramDrafter({ ngramMin: s.ngramMin, ngramMax: s.ngramMax });
   return LearnedDrafter.load(join(s.draftsDir ?? DRAFTS_DIR, s.draft), DRAFT_ARCHITECTURES[s.draft], target, targetWeights, s);

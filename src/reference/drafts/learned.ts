@@ -9,6 +9,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSession, tensorF32, tensorI64, type OnnxSession } from '../kernels/onnx/session.ts';
+import { cachedSession, type GraphCache } from '../kernels/onnx/graph-cache.ts';
+import { loadWeights, type Weights } from '../model/target.ts';
 import { buildDraftGraph, buildFeatureFusionGraph } from '../model/draft-graph.ts';
 import { readSafetensors, sha256File, type SafeTensor } from '../model/safetensors.ts';
 import { argmax, distribution, isGreedy, sampleFrom } from '../decoding/sampling.ts';
@@ -45,6 +47,8 @@ export interface LearnedDraftOptions {
   /** see DRAFT_PRECISIONS; 'int8' by default */
   weightPrecision?: DraftPrecision;
   threads?: number;
+  /** keep the optimized graphs on disk between launches (the target's weights identified by their sha256) */
+  graphCache?: { cache: GraphCache | undefined; targetWeightsId: string };
 }
 
 /** A mistake in the draft's files or options, reported with the file and field (exit 2 before launch). */
@@ -105,13 +109,19 @@ export class LearnedDrafter implements Drafter {
   }
 
   /** Loads models/drafts/<name> against the target's weights (embedding and head are the target's). */
-  static async load(dir: string, arch: DraftArchitecture, target: DecoderConfig, targetWeights: Map<string, SafeTensor>, opts: LearnedDraftOptions = {}): Promise<LearnedDrafter> {
+  static async load(dir: string, arch: DraftArchitecture, target: DecoderConfig, targetWeights: Weights, opts: LearnedDraftOptions = {}): Promise<LearnedDrafter> {
     const manifest = checkDraft(dir, arch, opts);
     const path = join(dir, manifest.weights.file);
-    const { tensors } = readSafetensors(path);
     const modules = opts.modules ?? manifest.config.modules;
-    const weights = new Map<string, SafeTensor>(tensors);
-    weights.set('model.embed_tokens.weight', targetWeights.get('model.embed_tokens.weight')!);
+    // read only when some graph has to be built (the graph cache may hold them all)
+    let weightsMemo: Map<string, SafeTensor> | undefined;
+    const weights = () => {
+      if (!weightsMemo) {
+        weightsMemo = new Map<string, SafeTensor>(readSafetensors(path).tensors);
+        weightsMemo.set('model.embed_tokens.weight', loadWeights(targetWeights).get('model.embed_tokens.weight')!);
+      }
+      return weightsMemo;
+    };
     const precision = opts.weightPrecision ?? 'int8';
     const int8Weights = precision === 'int8';
     const blockBits: 4 | 8 | undefined = precision === 'q8' ? 8 : precision === 'q4' ? 4 : undefined;
@@ -119,16 +129,19 @@ export class LearnedDrafter implements Drafter {
     const graphs: ModuleGraphs[] = [];
     for (let m = 0; m < modules; m++) {
       const prefix = `modules.${m}.`;
-      const build = async (graph: () => Uint8Array) => {
+      const build = async (graph: () => Uint8Array, kind: string) => {
+        const key = { graph: `draft-${kind}`, method: arch.method, module: m, target, draft: manifest.weights.sha256, vocabulary: manifest.draftVocabulary, precision, targetWeights: opts.graphCache?.targetWeightsId };
         try {
-          return await createSession(graph(), { threads: opts.threads });
+          return opts.graphCache
+            ? await cachedSession(opts.graphCache.cache, key, graph, { threads: opts.threads })
+            : await createSession(graph(), { threads: opts.threads });
         } catch (e) {
           throw new DraftConfigError(`${path}: ${(e as Error).message} (does it match ${join(dir, 'manifest.json')}?)`);
         }
       };
       const layerOpts = { int8Weights, blockBits };
-      const step = await build(() => buildDraftGraph(target, { layers: arch.layersPerModule, prefix }, manifest.draftVocabulary, weights, layerOpts));
-      const fuse = arch.features === 'eagle3' ? await build(() => buildFeatureFusionGraph(target, prefix, weights, layerOpts)) : undefined;
+      const step = await build(() => buildDraftGraph(target, { layers: arch.layersPerModule, prefix }, manifest.draftVocabulary, weights(), layerOpts), 'step');
+      const fuse = arch.features === 'eagle3' ? await build(() => buildFeatureFusionGraph(target, prefix, weights(), layerOpts), 'fc3') : undefined;
       graphs.push({ fuse, step });
     }
     return new LearnedDrafter(arch, target, graphs, opts.stepMap ?? manifest.config.stepMap, Int32Array.from(manifest.draftVocabulary), modules);

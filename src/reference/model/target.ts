@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSession, tensorF32, tensorI64, type OnnxSession } from '../kernels/onnx/session.ts';
 import { buildDecoderGraph, type DecoderGraphOptions } from './decoder-graph.ts';
+import { cachedSession, type GraphCache } from '../kernels/onnx/graph-cache.ts';
+import type { WeightSource } from './graph-layers.ts';
 import { readSafetensors } from './safetensors.ts';
 import { RowBuffer } from './row-buffer.ts';
 import type { DecoderConfig } from './config.ts';
@@ -12,7 +14,13 @@ import type { KvSession, TargetModel } from '../decoding/model.ts';
 
 export interface LoadOptions extends DecoderGraphOptions {
   threads?: number;
+  /** keep the optimized graph on disk between launches, keyed by `weightsId` (the weights' sha256) */
+  graphCache?: { cache: GraphCache | undefined; weightsId: string };
 }
+
+/** Weights, or a loader called only when a graph has to be built (not when the graph cache has it). */
+export type Weights = WeightSource | (() => WeightSource);
+export const loadWeights = (w: Weights): WeightSource => (typeof w === 'function' ? w() : w);
 
 export class OnnxDecoder implements TargetModel {
   readonly vocab: number;
@@ -33,9 +41,12 @@ export class OnnxDecoder implements TargetModel {
     return OnnxDecoder.fromWeights(manifest.config, tensors, opts);
   }
 
-  static async fromWeights(config: DecoderConfig, tensors: Parameters<typeof buildDecoderGraph>[1], opts: LoadOptions = {}): Promise<OnnxDecoder> {
-    const bytes = buildDecoderGraph(config, tensors, opts);
-    const onnx = await createSession(bytes, { threads: opts.threads });
+  static async fromWeights(config: DecoderConfig, tensors: Weights, opts: LoadOptions = {}): Promise<OnnxDecoder> {
+    const build = () => buildDecoderGraph(config, loadWeights(tensors), opts);
+    const key = { graph: 'target', config, layers: opts.layers ?? config.layers, hiddenAfterLayers: opts.hiddenAfterLayers ?? [], weights: opts.graphCache?.weightsId };
+    const onnx = opts.graphCache
+      ? await cachedSession(opts.graphCache.cache, key, build, { threads: opts.threads })
+      : await createSession(build(), { threads: opts.threads });
     return new OnnxDecoder(config, onnx, opts.layers ?? config.layers, opts.hiddenAfterLayers ?? []);
   }
 

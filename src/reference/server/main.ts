@@ -2,12 +2,13 @@
 // Started by the harness as a separate process, exactly as SGLang would be.
 import { OnnxDecoder } from '../model/target.ts';
 import { Tokenizer } from '../model/tokenizer.ts';
-import { TARGET_DIR, TOKENIZER_PATH } from '../model/config.ts';
+import { PACKAGE_ROOT, TARGET_DIR, TOKENIZER_PATH } from '../model/config.ts';
 import { packageVersion } from '../../version.ts';
 import { ReferenceEngine, type DraftMethod } from './engine.ts';
 import { createDrafter } from '../drafts/index.ts';
 import { LearnedDrafter, type DraftPrecision } from '../drafts/learned.ts';
-import { readSafetensors } from '../model/safetensors.ts';
+import { readSafetensors, sha256File } from '../model/safetensors.ts';
+import { graphCache } from '../kernels/onnx/graph-cache.ts';
 import { draftFeatureLayers } from '../model/draft-config.ts';
 import type { DecoderConfig } from '../model/config.ts';
 import { readFileSync } from 'node:fs';
@@ -66,15 +67,23 @@ export async function serve(opts: ServeOptions): Promise<{ url: string; stop: ()
   const url = `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${port}`;
   log(`listening on ${url} (pid ${process.pid}; health 503 until the model is loaded and warm)`);
   const config = (JSON.parse(readFileSync(join(modelDir, 'manifest.json'), 'utf8')) as { config: DecoderConfig }).config;
-  const { tensors } = readSafetensors(join(modelDir, 'model.safetensors'));
+  // weights are read only if the graph cache lacks a graph (most relaunches read none)
+  const weightsPath = join(modelDir, 'model.safetensors');
+  let tensors: ReturnType<typeof readSafetensors>['tensors'] | undefined;
+  const weights = () => (tensors ??= readSafetensors(weightsPath).tensors);
+  const cache = graphCache(join(PACKAGE_ROOT, '.cache', 'graphs'));
+  const weightsId = sha256File(weightsPath);
   // the target exposes the hidden states learned drafts read (EAGLE-3's three layers include the last)
   // one intra-op thread by default: on a 2-core machine a second one is no faster and makes each
   // process's speed depend on where its threads land (between-launch CV 12% with two, 5% with one)
-  const model = await OnnxDecoder.fromWeights(config, tensors, { threads: opts.threads ?? DEFAULT_TARGET_THREADS, hiddenAfterLayers: draftFeatureLayers(config) });
+  const model = await OnnxDecoder.fromWeights(config, weights, {
+    threads: opts.threads ?? DEFAULT_TARGET_THREADS, hiddenAfterLayers: draftFeatureLayers(config), graphCache: { cache, weightsId },
+  });
   const drafter = await createDrafter({
     draft: opts.draft, ngramMin: opts.ngramMin, ngramMax: opts.ngramMax, modules: opts.modules, stepMap: opts.stepMap,
     weightPrecision: opts.draftPrecision, draftsDir: opts.draftsDir, threads: opts.draftThreads ?? 1,
-  }, config, tensors);
+    graphCache: { cache, targetWeightsId: weightsId },
+  }, config, weights);
   if (drafter instanceof LearnedDrafter) {
     Object.assign(serverArgs, {
       speculative_algorithm: opts.draft === 'prism' ? 'LD' : opts.draft === 'eagle3' ? 'EAGLE3' : 'EAGLE',
@@ -98,7 +107,7 @@ export async function serve(opts: ServeOptions): Promise<{ url: string; stop: ()
   // warm-up: one short generation so the first measured request pays no one-time costs
   await engine.submit({ prompt: tokenizer.encode('Warm up.'), maxNewTokens: 4, sampling: { temperature: 0, topP: 1, topK: -1 }, ignoreEos: true, stop: [], stopTokenIds: [], seed: 0 });
   srv.setReady(true);
-  log(`ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  log(`ready in ${((performance.now() - t0) / 1000).toFixed(1)} s (graph cache: ${cache ? cache.dir : "off, PRISM_GRAPH_CACHE=off"})`);
   return {
     url,
     stop: async () => { await srv.close(); await model.release(); if (drafter instanceof LearnedDrafter) await drafter.release(); },

@@ -13,6 +13,8 @@ export interface CreateSessionOptions {
   graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
   /** ORT log severity: 0 verbose … 4 fatal. Default 3 (errors only). */
   logSeverityLevel?: 0 | 1 | 2 | 3 | 4;
+  /** where onnxruntime writes the graph as optimized for this machine (see graph-cache.ts) */
+  optimizedModelFilePath?: string;
 }
 
 export interface OnnxSession {
@@ -24,18 +26,20 @@ export interface OnnxSession {
   release(): Promise<void>;
 }
 
-export async function createSession(modelBytes: Uint8Array, opts: CreateSessionOptions = {}): Promise<OnnxSession> {
+/** A session over model bytes, or over a model file (an optimized graph from the graph cache). */
+export async function createSession(model: Uint8Array | string, opts: CreateSessionOptions = {}): Promise<OnnxSession> {
   const sessionOptions: ort.InferenceSession.SessionOptions = {
     interOpNumThreads: 1,
     graphOptimizationLevel: opts.graphOptimizationLevel ?? 'all',
     executionMode: 'sequential',
     logSeverityLevel: opts.logSeverityLevel ?? 3,
   };
+  if (opts.optimizedModelFilePath) sessionOptions.optimizedModelFilePath = opts.optimizedModelFilePath;
   if (opts.threads !== undefined) {
     if (!Number.isInteger(opts.threads) || opts.threads < 1) throw new RangeError(`threads must be a positive integer, got ${opts.threads}`);
     sessionOptions.intraOpNumThreads = opts.threads;
   }
-  const session = await ort.InferenceSession.create(modelBytes, sessionOptions);
+  const session = typeof model === 'string' ? await ort.InferenceSession.create(model, sessionOptions) : await ort.InferenceSession.create(model, sessionOptions);
   return {
     session,
     inputNames: session.inputNames,
