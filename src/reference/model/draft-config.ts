@@ -38,17 +38,22 @@ export interface DraftArchitecture {
 
 /** EAGLE-3-style reduced draft vocabulary: the most frequent training tokens (a quarter of 4096, as EAGLE-3 keeps 32k of 128k). */
 export const DRAFT_VOCAB_SIZE = 1024;
-/** target layers (0-based, residual stream after the layer) fused as EAGLE-3's low, middle and high features */
-export const EAGLE3_FEATURE_LAYERS = [1, 3, 5];
+/**
+ * Target layers (0-based, residual stream after the layer) fused as EAGLE-3's low, middle and
+ * high features: the second layer, the middle one and the last ([1, 3, 5] for 6 layers).
+ */
+export function eagle3FeatureLayers(target: { layers: number }): number[] {
+  return [1, Math.floor(target.layers / 2), target.layers - 1];
+}
 
 /** the target layers a draft of this architecture reads */
 export function architectureFeatureLayers(arch: Pick<DraftArchitecture, 'features'>, target: { layers: number }): number[] {
-  return arch.features === 'eagle3' ? [...EAGLE3_FEATURE_LAYERS] : [target.layers - 1];
+  return arch.features === 'eagle3' ? eagle3FeatureLayers(target) : [target.layers - 1];
 }
 
 /** every target layer some learned draft reads: the target is built to expose these */
 export function draftFeatureLayers(target: { layers: number }): number[] {
-  return [...new Set([...EAGLE3_FEATURE_LAYERS, target.layers - 1])];
+  return [...new Set([...eagle3FeatureLayers(target), target.layers - 1])];
 }
 
 export interface DraftTraining {

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { writeTokenStreams } from './streams.ts';
 import { sha256File } from '../model/safetensors.ts';
 import { PACKAGE_ROOT, TARGET_DIR, type DecoderConfig } from '../model/config.ts';
-import { DRAFT_TRAINING, DRAFT_VOCAB_SIZE, DRAFTS_DIR, EAGLE3_FEATURE_LAYERS, architectureFeatureLayers, type DraftTraining, type LearnedDraftMethod } from '../model/draft-config.ts';
+import { DRAFT_TRAINING, DRAFT_VOCAB_SIZE, DRAFTS_DIR, eagle3FeatureLayers, architectureFeatureLayers, type DraftTraining, type LearnedDraftMethod } from '../model/draft-config.ts';
 import { DRAFT_ARCHITECTURES } from '../drafts/index.ts';
 import { draftParameterCounts } from '../model/draft-params.ts';
 
@@ -73,7 +73,7 @@ export async function trainDrafts(opts: TrainDraftsOptions): Promise<{ manifests
   }));
   const targetWeights = join(TARGET_DIR, 'model.safetensors');
   const job = {
-    target: cfg, targetWeights, draftVocabulary: vocabulary, featureLayers: EAGLE3_FEATURE_LAYERS,
+    target: cfg, targetWeights, draftVocabulary: vocabulary, featureLayers: eagle3FeatureLayers(cfg),
     train: { ...training, dataFraction }, evalDepth: training.evalDepth,
     trainTokens: streams.trainPath, valTokens: streams.valPath, drafts: opts.drafts, specs,
     outDir: workDir, workDir, dataDir,

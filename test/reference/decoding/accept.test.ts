@@ -17,7 +17,7 @@ import { Tokenizer } from '../../../src/reference/model/tokenizer.ts';
 import { chiSquareGoodnessOfFit, poolSmallCategories } from '../../../src/stats/chisquare.ts';
 import { LearnedDrafter } from '../../../src/reference/drafts/learned.ts';
 import { DRAFT_ARCHITECTURES } from '../../../src/reference/drafts/index.ts';
-import { DRAFTS_DIR, EAGLE3_FEATURE_LAYERS } from '../../../src/reference/model/draft-config.ts';
+import { DRAFTS_DIR, eagle3FeatureLayers } from '../../../src/reference/model/draft-config.ts';
 
 const GREEDY: SamplingParams = { temperature: 0, topP: 1, topK: -1 };
 
@@ -339,7 +339,7 @@ describe('sampled verification preserves the target distribution (chi-square, sh
     it(`${label}: the learned eagle3 draft's own q (reduced vocabulary mapped to target ids)`, async (t) => {
       const manifest = JSON.parse(readFileSync(join(TARGET_DIR, 'manifest.json'), 'utf8')) as { config: DecoderConfig };
       const { tensors } = readSafetensors(join(TARGET_DIR, 'model.safetensors'));
-      const featured = await OnnxDecoder.fromWeights(manifest.config, tensors, { hiddenAfterLayers: [...EAGLE3_FEATURE_LAYERS] });
+      const featured = await OnnxDecoder.fromWeights(manifest.config, tensors, { hiddenAfterLayers: eagle3FeatureLayers(manifest.config) });
       const drafter = await LearnedDrafter.load(join(DRAFTS_DIR, 'eagle3'), DRAFT_ARCHITECTURES.eagle3, manifest.config, tensors);
       let q: Float64Array;
       try {

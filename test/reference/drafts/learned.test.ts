@@ -12,7 +12,7 @@ import { OnnxDecoder } from '../../../src/reference/model/target.ts';
 import { readSafetensors, type SafeTensor } from '../../../src/reference/model/safetensors.ts';
 import { Tokenizer } from '../../../src/reference/model/tokenizer.ts';
 import { TARGET_DIR, TOKENIZER_PATH, type DecoderConfig } from '../../../src/reference/model/config.ts';
-import { DRAFTS_DIR, DRAFT_VOCAB_SIZE, EAGLE3_FEATURE_LAYERS } from '../../../src/reference/model/draft-config.ts';
+import { DRAFTS_DIR, DRAFT_VOCAB_SIZE, eagle3FeatureLayers } from '../../../src/reference/model/draft-config.ts';
 import { draftParameterCounts } from '../../../src/reference/model/draft-params.ts';
 import { DRAFT_ARCHITECTURES, LEARNED_DRAFTS, checkLearnedDraft } from '../../../src/reference/drafts/index.ts';
 import { DraftConfigError, LearnedDrafter, type DraftManifest } from '../../../src/reference/drafts/learned.ts';
@@ -52,7 +52,7 @@ describe('each shipped draft manifest matches its weights', () => {
       assert.equal((m.target as { weightsSha256: string }).weightsSha256, sha256(join(TARGET_DIR, 'model.safetensors')), 'trained against the shipped target');
       assert.deepEqual({ modules: m.config.modules, layers: m.config.layersPerModule, features: m.config.features, stepMap: m.config.stepMap },
         { modules: arch.modules, layers: arch.layersPerModule, features: arch.features, stepMap: arch.stepMap });
-      assert.deepEqual(m.config.featureLayers, arch.features === 'eagle3' ? EAGLE3_FEATURE_LAYERS : [cfg.layers - 1]);
+      assert.deepEqual(m.config.featureLayers, arch.features === 'eagle3' ? eagle3FeatureLayers(cfg) : [cfg.layers - 1]);
       assert.equal(m.draftVocabulary.length, DRAFT_VOCAB_SIZE);
       assert.equal(new Set(m.draftVocabulary).size, DRAFT_VOCAB_SIZE, 'draft vocabulary ids are distinct');
       assert.ok(m.draftVocabulary.every((t) => Number.isInteger(t) && t >= 0 && t < cfg.vocab));
@@ -107,7 +107,7 @@ describe('learned drafting at run time', () => {
   before(async () => {
     cfg = (JSON.parse(readFileSync(join(TARGET_DIR, 'manifest.json'), 'utf8')) as { config: DecoderConfig }).config;
     weights = readSafetensors(join(TARGET_DIR, 'model.safetensors')).tensors;
-    target = await OnnxDecoder.fromWeights(cfg, weights, { hiddenAfterLayers: [...EAGLE3_FEATURE_LAYERS] });
+    target = await OnnxDecoder.fromWeights(cfg, weights, { hiddenAfterLayers: eagle3FeatureLayers(cfg) });
     const tok = Tokenizer.load(TOKENIZER_PATH);
     contexts = ['Question: What is the capital of France?\nAnswer:', 'The jury said it did find that the city', 'interface Array<T> {\n  length: number;'].map((t) => tok.encode(t));
     tmp = mkdtempSync(join(tmpdir(), 'prism-drafts-'));
