@@ -6,6 +6,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DRAFTS_DIR } from '../../src/reference/model/draft-config.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/prism-bench.js', import.meta.url));
 
@@ -52,8 +55,11 @@ test('serve --draft prism: server_info names the architecture; meta_info carries
     assert.match(info.prism_draft_architecture, /PRISM/);
     assert.equal(info.prism_draft_modules, 2);
     assert.deepEqual(info.prism_draft_step_map, [0, 1]);
-    assert.ok(info.prism_draft_params_total > 1.9 * info.prism_draft_params_per_step - info.prism_draft_vocabulary * 384);
-    assert.ok(info.prism_draft_params_per_step > 2e6 && info.prism_draft_params_per_step < 3e6, String(info.prism_draft_params_per_step));
+    // the figures the shipped manifest records; two modules of which one runs per step
+    const counts = (JSON.parse(readFileSync(join(DRAFTS_DIR, 'prism', 'manifest.json'), 'utf8')) as { parameters: Record<string, number> }).parameters;
+    assert.equal(info.prism_draft_params_total, counts.total);
+    assert.equal(info.prism_draft_params_per_step, counts.activatedPerStep);
+    assert.ok(info.prism_draft_params_total > 1.5 * info.prism_draft_params_per_step, 'M = 2 modules (sharing only the frozen embedding and head)');
     const r = await generate(base, { text: 'Question: What do plants need to grow?\nAnswer:', sampling_params: { max_new_tokens: 24, temperature: 0, ignore_eos: true } });
     const m = r.meta_info;
     assert.equal(m.completion_tokens, 24);
