@@ -4,7 +4,9 @@
 // suite run under each engine setting (engine relaunched every round or kept for the run;
 // onnxruntime intra-op threads 1 or 2), each variant run twice in alternation: median and maximum
 // per-cell throughput CV and the median throughput. Run it on an idle machine.
-//   node --import tsx bench/noise-floor.ts [--launches 6] [--requests 12] [--trials 6] [--repeats 2]
+// Part 1 also launches with address-space randomization off (setarch -R), to see whether a
+// process's speed offset comes from where its memory lands; the settings alternate launch by launch.
+//   node --import tsx bench/noise-floor.ts [--launches 6] [--requests 12] [--trials 6] [--repeats 2] [--parts 1,2]
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,49 +23,62 @@ const launches = Number(arg('launches', '6'));
 const requests = Number(arg('requests', '12'));
 const trials = Number(arg('trials', '6'));
 const repeats = Number(arg('repeats', '2'));
+const parts = arg('parts', '1,2').split(',');
 const dir = mkdtempSync(join(tmpdir(), 'prism-noise-'));
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const meanOf = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const cvOf = (xs: number[]) => { const m = meanOf(xs); return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1)) / m; };
 
-/** Part 1: per-process mean decode speed over `launches` fresh engines with the given threads. */
-async function launchToLaunch(threads: number): Promise<{ between: number; within: number; mean: number }> {
-  const means: number[] = [];
-  const withins: number[] = [];
-  for (let l = 0; l < launches; l++) {
-    const port = 31000 + l + threads * 100;
-    const p = spawn(process.execPath, [BIN, 'serve', '--draft', 'vanilla', '--port', String(port), '--threads', String(threads)], { stdio: 'ignore' });
-    try {
-      for (;;) {
-        try { if ((await fetch(`http://127.0.0.1:${port}/health`)).status === 200) break; } catch { /* not up yet */ }
-        await sleep(100);
-      }
-      const body = JSON.stringify({ text: 'The history of the city begins', sampling_params: { max_new_tokens: 64, temperature: 0, ignore_eos: true } });
-      await fetch(`http://127.0.0.1:${port}/generate`, { method: 'POST', body });
-      const tps: number[] = [];
-      for (let i = 0; i < requests; i++) {
-        const t0 = performance.now();
-        const r = (await (await fetch(`http://127.0.0.1:${port}/generate`, { method: 'POST', body })).json()) as { meta_info: { completion_tokens: number } };
-        tps.push(r.meta_info.completion_tokens / ((performance.now() - t0) / 1000));
-      }
-      means.push(meanOf(tps));
-      withins.push(cvOf(tps));
-    } finally {
-      p.kill('SIGTERM');
-      await sleep(300);
+interface LaunchSetting { name: string; threads: number; fixedLayout: boolean }
+const launchSettings: LaunchSetting[] = [
+  { name: 'threads 1', threads: 1, fixedLayout: false },
+  { name: 'threads 2', threads: 2, fixedLayout: false },
+  { name: 'threads 1, ASLR off', threads: 1, fixedLayout: true },
+];
+const canFixLayout = spawnSync('setarch', [process.arch === 'x64' ? 'x86_64' : process.arch, '-R', 'true']).status === 0;
+
+/** Part 1: one fresh engine with the given setting; its mean decode speed and within-process CV. */
+async function oneLaunch(s: LaunchSetting, l: number): Promise<{ mean: number; within: number }> {
+  const port = 31000 + l * 10 + launchSettings.indexOf(s);
+  const argv = [BIN, 'serve', '--draft', 'vanilla', '--port', String(port), '--threads', String(s.threads)];
+  const p = s.fixedLayout
+    ? spawn('setarch', [process.arch === 'x64' ? 'x86_64' : process.arch, '-R', process.execPath, ...argv], { stdio: 'ignore' })
+    : spawn(process.execPath, argv, { stdio: 'ignore' });
+  try {
+    for (;;) {
+      try { if ((await fetch(`http://127.0.0.1:${port}/health`)).status === 200) break; } catch { /* not up yet */ }
+      await sleep(100);
     }
+    const body = JSON.stringify({ text: 'The history of the city begins', sampling_params: { max_new_tokens: 64, temperature: 0, ignore_eos: true } });
+    await fetch(`http://127.0.0.1:${port}/generate`, { method: 'POST', body });
+    const tps: number[] = [];
+    for (let i = 0; i < requests; i++) {
+      const t0 = performance.now();
+      const r = (await (await fetch(`http://127.0.0.1:${port}/generate`, { method: 'POST', body })).json()) as { meta_info: { completion_tokens: number } };
+      tps.push(r.meta_info.completion_tokens / ((performance.now() - t0) / 1000));
+    }
+    return { mean: meanOf(tps), within: cvOf(tps) };
+  } finally {
+    p.kill('SIGTERM');
+    await sleep(300);
   }
-  return { between: cvOf(means), within: meanOf(withins), mean: meanOf(means) };
 }
 
-console.log(`launch to launch: ${launches} engine processes per setting, ${requests} requests of 64 tokens each`);
-console.log('threads  between-process CV  within-process CV  mean tok/s');
-for (const threads of [1, 2]) {
-  const r = await launchToLaunch(threads);
-  console.log(`${String(threads).padStart(7)}  ${(r.between * 100).toFixed(1).padStart(17)}%  ${(r.within * 100).toFixed(1).padStart(16)}%  ${r.mean.toFixed(1).padStart(10)}`);
+if (parts.includes('1')) {
+  const settings = launchSettings.filter((s) => !s.fixedLayout || canFixLayout);
+  if (!canFixLayout) console.log('(setarch -R is not available here: the ASLR-off setting is left out)');
+  console.log(`launch to launch: ${launches} engine processes per setting, settings alternating, ${requests} requests of 64 tokens each`);
+  const got = new Map(settings.map((s) => [s.name, [] as { mean: number; within: number }[]]));
+  for (let l = 0; l < launches; l++) for (const s of settings) got.get(s.name)!.push(await oneLaunch(s, l));
+  console.log('setting               between-process CV  within-process CV  mean tok/s');
+  for (const s of settings) {
+    const r = got.get(s.name)!;
+    console.log(`${s.name.padEnd(20)}  ${(cvOf(r.map((x) => x.mean)) * 100).toFixed(1).padStart(17)}%  ${(meanOf(r.map((x) => x.within)) * 100).toFixed(1).padStart(16)}%  ${meanOf(r.map((x) => x.mean)).toFixed(1).padStart(10)}`);
+  }
+  console.log('');
 }
-console.log('');
+if (!parts.includes('2')) process.exit(0);
 
 interface Variant { name: string; lifetime: 'round' | 'run'; threads?: number }
 const variants: Variant[] = [
