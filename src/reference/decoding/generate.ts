@@ -29,8 +29,10 @@ export interface GenerateOptions {
   eosId: number;
   stopTokenIds?: number[];
   seed: number;
-  /** drafted tokens per cycle (0 for vanilla) */
+  /** drafted tokens per cycle (0 for vanilla): a chain's length, or a tree's node count */
   draftTokens: number;
+  /** tree drafting for drafts that support it (learned drafts): top-k expansion over `steps` draft steps */
+  tree?: { topK: number; steps: number };
   faults?: EngineFaults;
   /** called after each cycle with the tokens it emitted; return true to stop (stop strings) */
   onTokens?: (tokens: number[]) => boolean | void;
@@ -53,6 +55,8 @@ export interface GenerateStats {
   moduleByStep: number[][];
   /** draftMsByStep[s] = wall time summed over cycles of draft step s, for drafts that time their steps */
   draftMsByStep: number[];
+  /** cycles whose accepted path left the tree's first-child chain (tree drafts) */
+  offChainAccepts: number;
   finish: 'length' | 'stop' | 'eos';
 }
 
@@ -74,7 +78,7 @@ export async function generate(model: TargetModel, drafter: Drafter | null, prom
   const stats: GenerateStats = {
     promptTokens: prompt.length, completionTokens: 0, verifyCycles: 0,
     acceptedHistogram: new Array(maxDraft + 1).fill(0), proposedDrafts: 0, acceptedDrafts: 0, draftSteps: 0,
-    prefillMs: 0, draftMs: 0, verifyMs: 0, moduleByStep: [], draftMsByStep: [], finish: 'length',
+    prefillMs: 0, draftMs: 0, verifyMs: 0, moduleByStep: [], draftMsByStep: [], offChainAccepts: 0, finish: 'length',
   };
   const session = model.newSession();
   const draft = drafter?.begin();
@@ -119,7 +123,7 @@ export async function generate(model: TargetModel, drafter: Drafter | null, prom
       const remaining = opts.maxNewTokens - out.length;
       const k = Math.max(0, Math.min(maxDraft, remaining - 1, model.maxContext - ctx.length - 1));
       const td = now();
-      const proposal: DraftProposal = k > 0 && draft ? await draft.propose({ tokens: ctx, sampling, rand }, k) : { tokens: [], parents: [], steps: 0 };
+      const proposal: DraftProposal = k > 0 && draft ? await draft.propose({ tokens: ctx, sampling, rand, tree: opts.tree }, k) : { tokens: [], parents: [], steps: 0 };
       stats.draftMs += now() - td;
       stats.draftSteps += proposal.steps;
       proposal.modules?.forEach((m, s) => {
@@ -141,6 +145,7 @@ export async function generate(model: TargetModel, drafter: Drafter | null, prom
       const path = outcome.acceptedPath;
       // keep the root and the accepted drafts in the cache; for a chain this is a prefix
       const isPrefix = path.every((d, i) => d === i);
+      if (!isPrefix) stats.offChainAccepts++;
       const keptRows = [0, ...path.map((d) => d + 1)];
       observe(past, keptRows);
       if (isPrefix) session.truncate(past + 1 + path.length);

@@ -190,14 +190,14 @@ class LearnedDraftRequest implements DraftRequest {
     this.committed = Math.min(this.committed, from);
   }
 
-  private async run(session: OnnxSession, tokens: number[], feats: Float32Array, positions: number[], mask: Float32Array, past: number) {
+  private async run(session: OnnxSession, tokens: number[], feats: Float32Array, positions: number[], mask: Float32Array, past: number, allRows = false) {
     const k = tokens.length, D = this.cfg.hidden, H = this.cfg.heads, Dh = D / H;
     const feeds: Record<string, ReturnType<typeof tensorF32>> = {
       input_ids: tensorI64(BigInt64Array.from(tokens, BigInt), [k]),
       features: tensorF32(feats, [k, D]),
       positions: tensorI64(BigInt64Array.from(positions, BigInt), [k]),
       attn_mask: tensorF32(mask, [k, past + k]),
-      logit_rows: tensorI64(BigInt64Array.of(BigInt(k - 1)), [1]),
+      logit_rows: allRows ? tensorI64(BigInt64Array.from({ length: k }, (_, i) => BigInt(i)), [k]) : tensorI64(BigInt64Array.of(BigInt(k - 1)), [1]),
     };
     for (let i = 0; i < this.keys.length; i++) {
       this.keys[i].ensure(past + k); this.values[i].ensure(past + k);
@@ -210,7 +210,21 @@ class LearnedDraftRequest implements DraftRequest {
       this.values[i].data.set(out[`new_value_${i}`].data as Float32Array, past * D);
     }
     const hidden = out.hidden.data as Float32Array;
-    return { logits: out.logits.data as Float32Array, lastHidden: hidden.subarray((k - 1) * D, k * D) };
+    return { logits: out.logits.data as Float32Array, hidden, lastHidden: hidden.subarray((k - 1) * D, k * D) };
+  }
+
+  /** step 0, the extend pass over the newly committed bases with the target's features */
+  private async extend(ctx: DraftContext, end: number) {
+    const start = this.committed, n = end - start;
+    const ids = Array.from({ length: n }, (_, r) => ctx.tokens[start + r + 1]);
+    const pos = Array.from({ length: n }, (_, r) => start + r);
+    const m0 = this.drafter.moduleForStep(0);
+    const module0 = this.graphs[m0];
+    let feats = this.features.data.subarray(start * this.width, end * this.width);
+    if (module0.fuse) feats = (await module0.fuse.run({ features: tensorF32(feats, [n, this.width]) })).fused.data as Float32Array;
+    const out = await this.run(module0.step, ids, feats, pos, causalMask(start, n), start);
+    this.committed = end;
+    return { out, module: m0 };
   }
 
   async propose(ctx: DraftContext, maxTokens: number): Promise<DraftProposal> {
@@ -218,6 +232,7 @@ class LearnedDraftRequest implements DraftRequest {
     // bases with a known feature and a known next token: i < known, i + 1 < ctx.tokens.length
     const end = Math.min(this.known, ctx.tokens.length - 1);
     if (maxTokens <= 0 || end <= this.committed) return { tokens: [], parents: [], steps: 0 };
+    if (ctx.tree && ctx.tree.topK > 1) return this.proposeTree(ctx, end, maxTokens, ctx.tree.topK, ctx.tree.steps);
     const greedy = isGreedy(ctx.sampling);
     const tokens: number[] = [], probs: Float64Array[] = [], modules: number[] = [], stepMs: number[] = [];
     let t = performance.now();
@@ -230,17 +245,9 @@ class LearnedDraftRequest implements DraftRequest {
       tokens.push(vocab[j]);
       probs.push(full);
     };
-    // step 0: extend over the new committed bases with the target's features
-    const start = this.committed, n = end - start;
-    const ids = Array.from({ length: n }, (_, r) => ctx.tokens[start + r + 1]);
-    const pos = Array.from({ length: n }, (_, r) => start + r);
-    const m0 = this.drafter.moduleForStep(0);
-    const module0 = this.graphs[m0];
-    let feats = this.features.data.subarray(start * this.width, end * this.width);
-    if (module0.fuse) feats = (await module0.fuse.run({ features: tensorF32(feats, [n, this.width]) })).fused.data as Float32Array;
-    let out = await this.run(module0.step, ids, feats, pos, causalMask(start, n), start);
-    this.committed = end;
-    modules.push(m0);
+    const first = await this.extend(ctx, end);
+    let out = first.out;
+    modules.push(first.module);
     pick(out.logits);
     stepMs.push(performance.now() - t);
     // later steps: own token, own hidden, next position; appended after the committed cache
@@ -257,4 +264,98 @@ class LearnedDraftRequest implements DraftRequest {
     }
     return { tokens, parents: chainParents(tokens.length), probs: greedy ? undefined : probs, steps: tokens.length, modules, stepMs };
   }
+
+  /**
+   * EAGLE-2's dynamic tree. Every node of depth 1 is a top-k child of the extend pass; at each
+   * later step the k nodes of the newest depth with the highest path score (sum of the draft's
+   * log-probabilities along the path) run in one draft call, each attending to the committed
+   * context, its ancestors and itself, and each adds its k most likely children. The best
+   * maxTokens nodes by path score are proposed (a child never scores above its parent, so they
+   * form a tree). The nodes are a deterministic function of the context, so verification treats
+   * them as one-hot proposals: sampled verification then tries siblings in turn against the
+   * residual target distribution, which samples exactly from the target.
+   */
+  private async proposeTree(ctx: DraftContext, end: number, maxTokens: number, topK: number, steps: number): Promise<DraftProposal> {
+    const D = this.cfg.hidden, vocab = this.drafter.vocabulary;
+    const greedy = isGreedy(ctx.sampling);
+    const modules: number[] = [], stepMs: number[] = [];
+    interface Node { token: number; parent: number; score: number; depth: number; cacheRow?: number; hidden?: Float32Array }
+    const nodes: Node[] = [];
+    // the draft's log-probabilities over its vocabulary: under the request's sampling when it samples
+    const logProbs = (logits: Float32Array): Float64Array => {
+      if (!greedy) return distribution(logits, ctx.sampling).map(Math.log);
+      let max = -Infinity;
+      for (const x of logits) max = Math.max(max, x);
+      let sum = 0;
+      for (const x of logits) sum += Math.exp(x - max);
+      const lse = max + Math.log(sum);
+      return Float64Array.from(logits, (x) => x - lse);
+    };
+    const addChildren = (parent: number, logits: Float32Array) => {
+      const lp = logProbs(logits);
+      const order = topIndices(lp, topK);
+      const base = parent < 0 ? 0 : nodes[parent].score;
+      const depth = parent < 0 ? 1 : nodes[parent].depth + 1;
+      return order.map((j) => nodes.push({ token: vocab[j], parent, score: base + lp[j], depth }) - 1);
+    };
+    let t = performance.now();
+    const first = await this.extend(ctx, end);
+    modules.push(first.module);
+    const rootHidden = Float32Array.from(first.out.lastHidden);
+    let frontier = addChildren(-1, first.out.logits);
+    stepMs.push(performance.now() - t);
+    let past = end;
+    for (let s = 1; s < steps && frontier.length; s++) {
+      const expand = [...frontier].sort((a, b) => nodes[b].score - nodes[a].score).slice(0, topK);
+      const k = expand.length;
+      if (past + k > this.cfg.maxContext) break;
+      t = performance.now();
+      const m = this.drafter.moduleForStep(s);
+      const feats = new Float32Array(k * D);
+      const mask = new Float32Array(k * (past + k)).fill(-Infinity);
+      expand.forEach((ni, r) => {
+        const node = nodes[ni];
+        feats.set(node.parent < 0 ? rootHidden : nodes[node.parent].hidden!, r * D);
+        const row = r * (past + k);
+        mask.fill(0, row, row + end);
+        for (let a = node.parent; a >= 0; a = nodes[a].parent) mask[row + nodes[a].cacheRow!] = 0;
+        mask[row + past + r] = 0;
+      });
+      const out = await this.run(this.graphs[m].step, expand.map((ni) => nodes[ni].token), feats, expand.map((ni) => end - 1 + nodes[ni].depth), mask, past, true);
+      const N = vocab.length;
+      frontier = [];
+      expand.forEach((ni, r) => {
+        nodes[ni].cacheRow = past + r;
+        nodes[ni].hidden = Float32Array.from(out.hidden.subarray(r * D, (r + 1) * D));
+        frontier.push(...addChildren(ni, out.logits.subarray(r * N, (r + 1) * N)));
+      });
+      past += k;
+      modules.push(m);
+      stepMs.push(performance.now() - t);
+    }
+    // the best maxTokens nodes; on a tie the earlier node (a parent before its child) wins
+    const kept = Array.from(nodes.keys()).sort((a, b) => nodes[b].score - nodes[a].score || a - b).slice(0, maxTokens).sort((a, b) => a - b);
+    const index = new Map(kept.map((ni, i) => [ni, i]));
+    return {
+      tokens: kept.map((ni) => nodes[ni].token),
+      parents: kept.map((ni) => (nodes[ni].parent < 0 ? -1 : index.get(nodes[ni].parent)!)),
+      steps: modules.length,
+      modules,
+      stepMs,
+    };
+  }
+}
+
+/** Indices of the k largest finite entries, largest first (one pass; k is small). */
+export function topIndices(xs: ArrayLike<number>, k: number): number[] {
+  const top: number[] = [];
+  for (let j = 0; j < xs.length; j++) {
+    const x = xs[j];
+    if (!(x > -Infinity) || (top.length === k && x <= xs[top[k - 1]])) continue;
+    let i = Math.min(top.length, k - 1);
+    if (top.length < k) top.push(j);
+    while (i > 0 && xs[top[i - 1]] < x) { top[i] = top[i - 1]; i--; }
+    top[i] = j;
+  }
+  return top;
 }

@@ -23,6 +23,11 @@ export interface DraftContext {
   /** the request's sampling settings: a learned draft samples its proposals from its own q under them */
   sampling: SamplingParams;
   rand: () => number;
+  /**
+   * Tree drafting (EAGLE-2's dynamic tree), for drafts that can: expand the `topK` most likely
+   * nodes at each of `steps` draft steps and propose the best maxTokens nodes. Absent or topK 1: a chain.
+   */
+  tree?: { topK: number; steps: number };
 }
 
 /** One request's drafting state (a learned draft's KV cache and pending target features). */

@@ -178,6 +178,70 @@ describe('learned drafting at run time', () => {
     }
   });
 
+  it('dynamic trees: top-k expansion per step, the best nodes kept, parents before children, one-hot proposals', async () => {
+    const d = await LearnedDrafter.load(join(DRAFTS_DIR, 'prism'), DRAFT_ARCHITECTURES.prism, cfg, weights);
+    try {
+      for (const sampling of [{ temperature: 0, topP: 1, topK: -1 }, { temperature: 1, topP: 1, topK: -1 }]) {
+        for (const ctx of contexts) {
+          const s = target.newSession();
+          await s.forward(ctx, ctx.map((_, i) => i), causalMask(0, ctx.length));
+          const req = d.begin();
+          req.observe!(0, ctx.length, s.features!(d.featureLayers));
+          s.release();
+          const p = await req.propose({ tokens: [...ctx, 13], sampling, rand: seededRandom(7), tree: { topK: 3, steps: 4 } }, 10);
+          assert.equal(p.tokens.length, 10);
+          assert.equal(p.steps, 4);
+          assert.deepEqual(p.modules, [0, 1, 1, 1], 'the step map holds in a tree');
+          assert.equal(p.probs, undefined, 'tree nodes are deterministic given the context: verified as one-hot');
+          const depth: number[] = [];
+          p.parents.forEach((par, i) => {
+            assert.ok(par < i, `node ${i}'s parent ${par} must come first`);
+            depth[i] = par < 0 ? 1 : depth[par] + 1;
+            assert.ok(depth[i] <= 4);
+          });
+          const roots = p.parents.filter((x) => x === -1).length;
+          assert.ok(roots >= 1 && roots <= 3, `${roots} children of the root (top-3)`);
+          assert.ok(roots >= 2 || p.parents.some((x, i) => p.parents.indexOf(x) !== i), 'some node has siblings');
+          for (const par of new Set(p.parents)) {
+            const kids = p.tokens.filter((_, i) => p.parents[i] === par);
+            assert.equal(new Set(kids).size, kids.length, 'siblings are distinct tokens');
+          }
+        }
+      }
+      // the tree computes what the chain computes: following each node's most likely child (its
+      // first) from the root's gives the greedy chain (fp32, so batching rows cannot move an argmax)
+      const exact = await LearnedDrafter.load(join(DRAFTS_DIR, 'prism'), DRAFT_ARCHITECTURES.prism, cfg, weights, { weightPrecision: 'fp32' });
+      try {
+        const chains = await proposals(exact, 5, { temperature: 0, topP: 1, topK: -1 });
+        let deepest = 0;
+        for (const [c, ctx] of contexts.entries()) {
+          const s = target.newSession();
+          await s.forward(ctx, ctx.map((_, i) => i), causalMask(0, ctx.length));
+          const req = exact.begin();
+          req.observe!(0, ctx.length, s.features!(exact.featureLayers));
+          s.release();
+          const p = await req.propose({ tokens: [...ctx, 13], sampling: { temperature: 0, topP: 1, topK: -1 }, rand: seededRandom(7), tree: { topK: 3, steps: 5 } }, 16);
+          const walked: number[] = [];
+          for (let node = p.parents.indexOf(-1); node >= 0; node = p.parents.indexOf(node)) walked.push(p.tokens[node]);
+          assert.deepEqual(walked, chains[c].tokens.slice(0, walked.length), `context ${c}`);
+          deepest = Math.max(deepest, walked.length);
+        }
+        assert.ok(deepest >= 3, `the best paths are at most ${deepest} deep: nodes attending to their ancestors are not exercised`);
+      } finally { await exact.release(); }
+      // greedy decoding through the tree equals vanilla, and the tree's side branches do get accepted
+      const tok = Tokenizer.load(TOKENIZER_PATH);
+      let offChain = 0;
+      for (const ctx of contexts) {
+        const opts = { maxNewTokens: 40, sampling: { temperature: 0, topP: 1, topK: -1 }, ignoreEos: true, eosId: tok.eosId, seed: 0 };
+        const vanilla = await generate(target, null, ctx, { ...opts, draftTokens: 0 });
+        const tree = await generate(target, d, ctx, { ...opts, draftTokens: 8, tree: { topK: 4, steps: 4 } });
+        assert.deepEqual(tree.tokens, vanilla.tokens);
+        offChain += tree.stats.offChainAccepts;
+      }
+      assert.ok(offChain > 0, 'no cycle accepted a path off the first-child chain');
+    } finally { await d.release(); }
+  });
+
   it('draft file and option mistakes name the file and the field', () => {
     const bad = (fn: () => unknown, re: RegExp) => assert.throws(fn, (e: Error) => e instanceof DraftConfigError && re.test(e.message), String(re));
     bad(() => checkLearnedDraft('prism', { stepMap: [0, 2] }), /stepMap\[1\]: module 2 does not exist .*modules 0\.\.1/);
