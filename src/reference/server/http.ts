@@ -11,6 +11,8 @@ export const ENGINE_NAME = 'prism-bench-reference';
 
 export interface ServerOptions {
   modelPath: string;
+  /** reported as model_info.tokenizer_path (default: modelPath) */
+  tokenizerPath?: string;
   version: string;
   host: string;
   port: number;
@@ -93,7 +95,11 @@ export function startServer(opts: ServerOptions): Promise<ReferenceServer> {
   let seedCounter = 0;
   // the HTTP port opens before the model loads, so /health can say 503 while it does
   let engine: ReferenceEngine | undefined;
-  const modelInfo = () => ({ model_path: opts.modelPath, tokenizer_path: opts.modelPath, is_generation: true, preferred_sampling_params: null, engine: ENGINE_NAME, version: opts.version });
+  // SGLang's model_info keys (0.4.6: the first three; later builds add the rest), plus engine and version
+  const modelInfo = () => ({
+    model_path: opts.modelPath, tokenizer_path: opts.tokenizerPath ?? opts.modelPath, is_generation: true, preferred_sampling_params: null,
+    weight_version: 'default', has_image_understanding: false, has_audio_understanding: false, engine: ENGINE_NAME, version: opts.version,
+  });
   const serverInfo = () => ({
     ...opts.serverArgs,
     version: opts.version,
