@@ -3,7 +3,9 @@
 // decoding with them must therefore stay token-identical between vanilla and every draft (ngram,
 // eagle, eagle3, hass2, prism): shipped target and drafts on onnxruntime, in-process, 16 built-in
 // prompts x 40 new tokens, two processing settings. Non-vacuous: the penalties must change
-// vanilla's output on some prompts, and every draft must get drafts accepted.
+// vanilla's output on some prompts, and every draft must get drafts accepted. Sampled (T = 1):
+// eagle3's third-token distribution matches vanilla's (a chi-square homogeneity test, fixed seeds,
+// with power: it fails, p ~ 3e-8, when verification leaves the drafted path out of the history).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -19,6 +21,7 @@ import { LEARNED_DRAFTS, createDrafter } from '../../../src/reference/drafts/ind
 import { LearnedDrafter } from '../../../src/reference/drafts/learned.ts';
 import { BUILTIN_DATASETS, PROMPTS_DIR, loadDataset } from '../../../src/suite/datasets.ts';
 import { questionAnswerPrompt } from '../../../src/engines/prompt.ts';
+import { chiSquareSf } from '../../../src/stats/chisquare.ts';
 
 const MAX_NEW = 40;
 const PROMPTS = 16;
@@ -85,4 +88,53 @@ describe('greedy with penalties: every draft is token-identical to vanilla', () 
       t.diagnostic(`${label}: penalties changed vanilla on ${changed}/${PROMPTS} prompts; ${lines.join('; ')}`);
     });
   }
+});
+
+/** two-sample chi-square test of homogeneity; categories with fewer than 10 joint counts are pooled */
+function homogeneity(a: number[], b: number[]): { p: number; categories: number } {
+  const count = (xs: number[]) => xs.reduce((m, x) => m.set(x, (m.get(x) ?? 0) + 1), new Map<number, number>());
+  const ca = count(a), cb = count(b);
+  const cells: [number, number][] = [];
+  let otherA = 0, otherB = 0;
+  for (const k of new Set([...ca.keys(), ...cb.keys()])) {
+    const x = ca.get(k) ?? 0, y = cb.get(k) ?? 0;
+    if (x + y >= 10) cells.push([x, y]); else { otherA += x; otherB += y; }
+  }
+  if (otherA + otherB > 0) cells.push([otherA, otherB]);
+  const na = a.length, nb = b.length;
+  let stat = 0;
+  for (const [x, y] of cells) {
+    const ea = (na * (x + y)) / (na + nb), eb = (nb * (x + y)) / (na + nb);
+    stat += (x - ea) ** 2 / ea + (y - eb) ** 2 / eb;
+  }
+  return { p: chiSquareSf(stat, cells.length - 1), categories: cells.length };
+}
+
+describe('sampled with penalties: a draft leaves the output distribution unchanged', () => {
+  // The third token is the first one whose row is scored with a drafted (pending) token counted:
+  // it sees two generated tokens, so min_new_tokens 2 lets EOS (biased up by logit_bias) through
+  // there, while a verifier that forgot the pending token would still mask it.
+  it('eagle3, T = 1, frequency 1 + repetition 1.5 + EOS bias 10 + min_new_tokens 2: third-token distribution matches vanilla (chi-square homogeneity)', async (t) => {
+    const N = 900;
+    const p = tok.encode(questionAnswerPrompt([prompts[0].turns[0]], []));
+    const processing: LogitProcessing = { frequencyPenalty: 1, presencePenalty: 0, repetitionPenalty: 1.5, minNewTokens: 2, stopTokenIds: [tok.eosId], logitBias: new Map([[tok.eosId, 10]]) };
+    const base = { maxNewTokens: 3, sampling: { temperature: 1, topP: 1, topK: -1 }, ignoreEos: true, eosId: tok.eosId, processing };
+    const vanilla: number[] = [], drafted: number[] = [];
+    for (let s = 0; s < N; s++) vanilla.push((await generate(model, null, p, { ...base, seed: s, draftTokens: 0 })).tokens[2]);
+    const drafter = await createDrafter({ draft: 'eagle3', ngramMin: 1, ngramMax: 4 }, cfg, weights);
+    let accepted = 0;
+    try {
+      for (let s = 0; s < N; s++) {
+        const r = await generate(model, drafter, p, { ...base, seed: N + s, draftTokens: 2 });
+        drafted.push(r.tokens[2]);
+        accepted += r.stats.acceptedDrafts;
+      }
+    } finally {
+      if (drafter instanceof LearnedDrafter) await drafter.release();
+    }
+    const h = homogeneity(vanilla, drafted);
+    t.diagnostic(`${N} + ${N} samples, ${h.categories} categories, p = ${h.p.toFixed(4)}; eagle3 accepted ${accepted} drafts`);
+    assert.ok(accepted > N / 4, `only ${accepted} drafts accepted: the draft path would be barely exercised`);
+    assert.ok(h.p > 0.001, `third-token distributions differ (p = ${h.p})`);
+  });
 });
