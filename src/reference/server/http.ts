@@ -125,6 +125,7 @@ export function startServer(opts: ServerOptions): Promise<ReferenceServer> {
     if (!body.stream) {
       const answers: unknown[] = [];
       for (const item of body.items) {
+        if (closed) return; // the client left: the rest of its batch is not worth computing
         const started = performance.now();
         const r = await engine.submit(item.request, undefined, () => closed);
         answers.push(answer(item, item.rid ?? newId(), r, started));
@@ -135,6 +136,7 @@ export function startServer(opts: ServerOptions): Promise<ReferenceServer> {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     const chunk = (obj: unknown) => { if (!closed) res.write(`data: ${JSON.stringify(obj)}\n\n`); };
     for (const [index, item] of body.items.entries()) {
+      if (closed) return;
       const id = item.rid ?? newId();
       const started = performance.now();
       const promptTokens = item.request.prompt.length;
