@@ -252,13 +252,13 @@ describe('reference server (SGLang protocol)', () => {
       ['unknown sampling field', { text: 'hi', sampling_params: { max_tokens: 4 } }, false, /sampling_params\.max_tokens: unknown field/],
       ['wrong type: text', { text: 42 }, false, /text: expected a string/],
       ['wrong type: temperature', { text: 'hi', sampling_params: { temperature: 'warm' } }, false, /sampling_params\.temperature: expected a number/],
-      ['wrong type: input_ids', { input_ids: 'hello' }, false, /input_ids: expected an array of integers/],
+      ['wrong type: input_ids', { input_ids: 'hello' }, false, /input_ids: expected a list of token ids/],
       ['wrong type: stream', { text: 'hi', stream: 1 }, false, /stream: expected true or false/],
       ['oversized body', JSON.stringify({ text: 'x'.repeat(MAX_BODY + 10) }), true, new RegExp(`body: larger than the limit of ${MAX_BODY} bytes`)],
       ['max_new_tokens beyond the context', { text: 'hi', sampling_params: { max_new_tokens: 1024 } }, false, /max_new_tokens: prompt \(\d+ tokens\) \+ max_new_tokens \(1024\) exceeds the context of 1024 tokens/],
       ['empty prompt (text)', { text: '' }, false, /text: the prompt is empty/],
       ['empty prompt (input_ids)', { input_ids: [] }, false, /input_ids: the prompt is empty/],
-      ['token id out of vocab', { input_ids: [5, 4096] }, false, /input_ids: token id 4096 is outside the vocabulary 0\.\.4095/],
+      ['token id out of vocab', { input_ids: [5, 4096] }, false, /input_ids\[1\]: token id 4096 is outside the vocabulary 0\.\.4095/],
     ];
     for (const [name, body, raw, message] of cases) {
       it(name, async () => {

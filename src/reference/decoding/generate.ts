@@ -3,6 +3,7 @@
 import { acceptDraft } from './accept.ts';
 import { argmax, distribution, isGreedy, sampleFrom, seededRandom, type SamplingParams } from './sampling.ts';
 import { buildVerifyInputs, causalMask } from './verify.ts';
+import { isIdentity, OutputHistory, processRow, type LogitProcessing } from './logits.ts';
 import type { TargetModel } from './model.ts';
 import type { DraftProposal, Drafter } from '../drafts/types.ts';
 
@@ -34,8 +35,17 @@ export interface GenerateOptions {
   /** tree drafting for drafts that support it (learned drafts): top-k expansion over `steps` draft steps */
   tree?: { topK: number; steps: number };
   faults?: EngineFaults;
-  /** called after each cycle with the tokens it emitted; return true to stop (stop strings) */
-  onTokens?: (tokens: number[]) => boolean | void;
+  /**
+   * called after each cycle with the tokens it emitted; return true to stop after them, or a
+   * count n to keep only the first n of them and stop (a stop string ended inside the cycle)
+   */
+  onTokens?: (tokens: number[]) => boolean | number | void;
+  /** penalties, logit_bias and min_new_tokens: applied to every target row before sampling or verifying */
+  processing?: LogitProcessing;
+  /** receives the prefill's logits [prompt, vocab] (input-token logprobs) */
+  onPrefillLogits?: (logits: Float32Array) => void;
+  /** receives each kept output token with the unprocessed target logits row that predicted it (output logprobs) */
+  onTokenLogits?: (token: number, row: Float32Array) => void;
 }
 
 export interface GenerateStats {
@@ -97,28 +107,36 @@ export async function generate(model: TargetModel, drafter: Drafter | null, prom
   };
   const ctx = prompt.slice();
   const out: number[] = [];
-  // Emits tokens, honouring max_new_tokens, the context limit and stop tokens; returns true when done.
-  const emit = (tokens: number[]): boolean => {
+  const processing = opts.processing && !isIdentity(opts.processing) ? opts.processing : undefined;
+  const history = new OutputHistory();
+  // Emits tokens (rows[i]: the raw logits that predicted tokens[i]), honouring max_new_tokens,
+  // the context limit, stop tokens and stop strings; returns true when done.
+  const emit = (tokens: number[], rows: Float32Array[]): boolean => {
     const room = Math.min(opts.maxNewTokens - out.length, model.maxContext - ctx.length);
     let taken = tokens.slice(0, Math.max(0, room));
     const stopAt = taken.findIndex((t) => stopIds.has(t));
     if (stopAt >= 0) taken = taken.slice(0, stopAt + 1);
-    out.push(...taken); ctx.push(...taken);
-    const stopRequested = taken.length > 0 && opts.onTokens?.(taken) === true;
-    if (stopAt >= 0) { stats.finish = 'eos'; return true; }
+    const verdict = taken.length > 0 ? opts.onTokens?.(taken) : undefined;
+    const stopRequested = verdict === true || typeof verdict === 'number';
+    if (typeof verdict === 'number') taken = taken.slice(0, Math.max(0, verdict));
+    out.push(...taken); ctx.push(...taken); history.add(taken);
+    if (opts.onTokenLogits) taken.forEach((t, i) => opts.onTokenLogits!(t, rows[i]));
+    if (stopAt >= 0 && taken.length === stopAt + 1) { stats.finish = 'eos'; return true; }
     if (stopRequested) { stats.finish = 'stop'; return true; }
     return out.length >= opts.maxNewTokens || ctx.length >= model.maxContext;
   };
   try {
     const t0 = now();
     const logits = await session.forward(prompt, prompt.map((_, i) => i), causalMask(0, prompt.length));
+    opts.onPrefillLogits?.(logits);
     const last = logits.subarray((prompt.length - 1) * model.vocab, prompt.length * model.vocab);
-    const first = isGreedy(sampling) ? argmax(last) : sampleFrom(distribution(last, sampling), rand);
+    const scored = processing ? processRow(last, processing, history) : last;
+    const first = isGreedy(sampling) ? argmax(scored) : sampleFrom(distribution(scored, sampling), rand);
     observe(0, prompt.map((_, i) => i));
     if (faults.slowdownPct) spinFor((now() - t0) * faults.slowdownPct / 100);
     stats.prefillMs = now() - t0;
     let faultAvailable = faults.acceptWrongToken === true;
-    let done = opts.maxNewTokens <= 0 || emit([first]);
+    let done = opts.maxNewTokens <= 0 || emit([first], [last]);
     while (!done) {
       const remaining = opts.maxNewTokens - out.length;
       const k = Math.max(0, Math.min(maxDraft, remaining - 1, model.maxContext - ctx.length - 1));
@@ -140,7 +158,8 @@ export async function generate(model: TargetModel, drafter: Drafter | null, prom
       if (faults.verifyDelayMs) await sleep(faults.verifyDelayMs);
       if (faults.slowdownPct) spinFor((now() - td) * faults.slowdownPct / 100);
       stats.verifyMs += now() - tv;
-      const outcome = acceptDraft({ logits: rows, vocab: model.vocab, ...proposal }, sampling, rand, { acceptWrongToken: faultAvailable });
+      const scoredRows = processing ? processRows(rows, model.vocab, proposal, processing, history) : rows;
+      const outcome = acceptDraft({ logits: scoredRows, vocab: model.vocab, ...proposal }, sampling, rand, { acceptWrongToken: faultAvailable });
       if (outcome.faultUsed) faultAvailable = false;
       const path = outcome.acceptedPath;
       // keep the root and the accepted drafts in the cache; for a chain this is a prefix
@@ -154,7 +173,10 @@ export async function generate(model: TargetModel, drafter: Drafter | null, prom
       stats.proposedDrafts += proposal.tokens.length;
       stats.acceptedDrafts += path.length;
       stats.acceptedHistogram[path.length]++;
-      done = emit([...path.map((d) => proposal.tokens[d]), outcome.bonus]);
+      const rowOf = (fed: number) => rows.subarray(fed * model.vocab, (fed + 1) * model.vocab);
+      // token path[i] was predicted by its parent's row (the root's for i = 0); the bonus by the last accepted node's
+      const predictors = [0, ...path.map((d) => d + 1)].map(rowOf);
+      done = emit([...path.map((d) => proposal.tokens[d]), outcome.bonus], predictors);
     }
   } finally {
     draft?.release?.();
@@ -162,4 +184,19 @@ export async function generate(model: TargetModel, drafter: Drafter | null, prom
   }
   stats.completionTokens = out.length;
   return { tokens: out, stats };
+}
+
+/**
+ * The verify pass's rows as the sampler sees them: row 0 (after the root) with the committed
+ * history, row d + 1 with the committed history plus the drafted tokens from the root down to d.
+ */
+function processRows(rows: Float32Array, vocab: number, draft: { tokens: number[]; parents: number[] }, p: LogitProcessing, history: OutputHistory): Float32Array {
+  const out = new Float32Array(rows.length);
+  const fed = rows.length / vocab;
+  for (let f = 0; f < fed; f++) {
+    const pending: number[] = [];
+    for (let a = f - 1; a >= 0; a = draft.parents[a]) pending.unshift(draft.tokens[a]);
+    out.set(processRow(rows.subarray(f * vocab, (f + 1) * vocab), p, history, pending), f * vocab);
+  }
+  return out;
 }

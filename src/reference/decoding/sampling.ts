@@ -6,6 +6,8 @@ export interface SamplingParams {
   topP: number;
   /** -1 or 0 disables top-k */
   topK: number;
+  /** min-p: after top-k / top-p, drop tokens below minP x the most likely token's probability (0 or absent: off) */
+  minP?: number;
 }
 
 export const GREEDY_BELOW = 1e-6;
@@ -65,7 +67,18 @@ export function distribution(row: ArrayLike<number>, p: SamplingParams): Float64
     }
     for (let i = 0; i < n; i++) probs[i] /= kept;
   }
+  if (p.minP && p.minP > 0) applyMinP(probs, p.minP);
   return probs;
+}
+
+/** Zeroes tokens whose probability is below minP x the largest one and renormalizes (SGLang applies it after top-k / top-p). */
+function applyMinP(probs: Float64Array, minP: number): void {
+  let max = 0;
+  for (let i = 0; i < probs.length; i++) if (probs[i] > max) max = probs[i];
+  const floor = minP * max;
+  let sum = 0;
+  for (let i = 0; i < probs.length; i++) { if (probs[i] < floor) probs[i] = 0; else sum += probs[i]; }
+  for (let i = 0; i < probs.length; i++) probs[i] /= sum;
 }
 
 export function sampleFrom(probs: ArrayLike<number>, rand: () => number): number {

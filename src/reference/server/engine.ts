@@ -6,6 +6,8 @@ import type { Drafter } from '../drafts/types.ts';
 import { REFERENCE_DRAFT_METHODS, type ReferenceDraftMethod } from '../drafts/index.ts';
 import type { TargetModel } from '../decoding/model.ts';
 import type { SamplingParams } from '../decoding/sampling.ts';
+import type { LogitProcessing } from '../decoding/logits.ts';
+import { scoreRow, type LogprobPair } from '../decoding/logprobs.ts';
 import type { Tokenizer } from '../model/tokenizer.ts';
 
 export type DraftMethod = ReferenceDraftMethod;
@@ -25,7 +27,18 @@ export interface EngineRequest {
   stop: string[];
   stopTokenIds: number[];
   seed: number;
+  /** penalties, logit_bias, min_new_tokens (default: none) */
+  processing?: LogitProcessing;
+  /** leave special tokens (EOS) out of the text (default true, as in SGLang) */
+  skipSpecialTokens?: boolean;
+  /** keep a matched stop string at the end of the text (default false) */
+  noStopTrim?: boolean;
+  /** return_logprob: inputFrom = first prompt position scored (-1: none), topN = top_logprobs_num */
+  logprobs?: { inputFrom: number; topN: number };
 }
+
+/** one scored position: logprob (null for the first prompt token, which nothing predicts), token, top alternatives */
+export interface TokenLogprob { logprob: number | null; id: number; top: LogprobPair[] | null }
 
 export interface EngineResult {
   tokens: number[];
@@ -33,6 +46,8 @@ export interface EngineResult {
   stats: GenerateStats;
   /** the stop string that ended generation, if any */
   matchedStop?: string;
+  inputLogprobs?: TokenLogprob[];
+  outputLogprobs?: TokenLogprob[];
 }
 
 export class ReferenceEngine {
@@ -61,28 +76,55 @@ export class ReferenceEngine {
       const started = performance.now();
       const out: number[] = [];
       let matchedStop: string | undefined;
-      let text = '';
+      const specials = new Set(req.skipSpecialTokens === false ? [] : Object.values(this.tokenizer.file.specials));
+      const decode = (ids: number[]) => this.tokenizer.decode(specials.size ? ids.filter((t) => !specials.has(t)) : ids);
+      // the text a client sees: cut before a matched stop string unless no_stop_trim
+      const shown = (ids: number[]) => {
+        const full = decode(ids);
+        if (matchedStop === undefined || req.noStopTrim) return full;
+        const at = full.indexOf(matchedStop);
+        return at >= 0 ? full.slice(0, at) : full;
+      };
+      const lp = req.logprobs;
+      const vocab = this.model.vocab;
+      let inputLogprobs: TokenLogprob[] | undefined;
+      const outputLogprobs: TokenLogprob[] | undefined = lp ? [] : undefined;
       const { tokens, stats } = await generate(this.model, this.drafter, req.prompt, {
         maxNewTokens: req.maxNewTokens, sampling: req.sampling, ignoreEos: req.ignoreEos, eosId: this.tokenizer.eosId,
         stopTokenIds: req.stopTokenIds, seed: req.seed, draftTokens: this.drafter ? this.settings.draftTokens : 0,
-        faults: this.settings.faults,
-        onTokens: (fresh) => {
-          out.push(...fresh);
-          text = this.tokenizer.decode(out.filter((t) => t !== this.tokenizer.eosId));
-          for (const s of req.stop) {
-            const at = text.indexOf(s);
-            if (at >= 0) { matchedStop = s; text = text.slice(0, at); break; }
+        faults: this.settings.faults, processing: req.processing,
+        onPrefillLogits: lp && lp.inputFrom >= 0 ? (logits) => {
+          inputLogprobs = [];
+          for (let j = Math.min(lp.inputFrom, req.prompt.length); j < req.prompt.length; j++) {
+            if (j === 0) { inputLogprobs.push({ logprob: null, id: req.prompt[0], top: lp.topN > 0 ? null : [] }); continue; }
+            const r = scoreRow(logits.subarray((j - 1) * vocab, j * vocab), req.prompt[j], lp.topN);
+            inputLogprobs.push({ logprob: r.logprob, id: req.prompt[j], top: r.top });
           }
-          onProgress?.(out, text);
-          return matchedStop !== undefined || isAborted?.() === true;
+        } : undefined,
+        onTokenLogits: outputLogprobs ? (t, row) => {
+          const r = scoreRow(row, t, lp!.topN);
+          outputLogprobs.push({ logprob: r.logprob, id: t, top: r.top });
+        } : undefined,
+        onTokens: (fresh) => {
+          // stop strings are checked token by token, so output_ids end where the stop string does
+          for (let i = 0; i < fresh.length; i++) {
+            out.push(fresh[i]);
+            if (req.stop.length === 0) continue;
+            const text = decode(out);
+            const hit = req.stop.find((s) => text.includes(s));
+            if (hit !== undefined) { matchedStop = hit; onProgress?.(out, shown(out)); return i + 1; }
+          }
+          onProgress?.(out, shown(out));
+          return isAborted?.() === true;
         },
       });
+      const text = shown(tokens);
       const seconds = (performance.now() - started) / 1000;
       this.lifetime.requests++;
       this.lifetime.completionTokens += stats.completionTokens;
       this.lifetime.verifyCycles += stats.verifyCycles;
       this.lifetime.outputTokensPerSecond = seconds > 0 ? stats.completionTokens / seconds : 0;
-      return { tokens, text, stats, matchedStop };
+      return { tokens, text, stats, matchedStop, inputLogprobs, outputLogprobs };
     };
     const result = this.queue.then(run, run);
     this.queue = result.catch(() => undefined);

@@ -3,13 +3,16 @@
 // older /get_* names), POST /generate with optional SSE streaming.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { BadRequest, parseGenerateBody } from './validate.ts';
+import { BadRequest, parseGenerateBody, type GenerateItem } from './validate.ts';
+import { logprobMeta } from './logprobs-meta.ts';
 import type { EngineResult, ReferenceEngine } from './engine.ts';
 
 export const ENGINE_NAME = 'prism-bench-reference';
 
 export interface ServerOptions {
   modelPath: string;
+  /** reported as model_info.tokenizer_path (default: modelPath) */
+  tokenizerPath?: string;
   version: string;
   host: string;
   port: number;
@@ -29,6 +32,11 @@ export interface ReferenceServer {
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function sendText(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
 
@@ -80,12 +88,18 @@ export function metaInfo(id: string, promptTokens: number, r: EngineResult, e2eS
   };
 }
 
+const newId = () => randomUUID().replace(/-/g, '');
+
 export function startServer(opts: ServerOptions): Promise<ReferenceServer> {
   let ready = false;
   let seedCounter = 0;
   // the HTTP port opens before the model loads, so /health can say 503 while it does
   let engine: ReferenceEngine | undefined;
-  const modelInfo = () => ({ model_path: opts.modelPath, tokenizer_path: opts.modelPath, is_generation: true, preferred_sampling_params: null, engine: ENGINE_NAME, version: opts.version });
+  // SGLang's model_info keys (0.4.6: the first three; later builds add the rest), plus engine and version
+  const modelInfo = () => ({
+    model_path: opts.modelPath, tokenizer_path: opts.tokenizerPath ?? opts.modelPath, is_generation: true, preferred_sampling_params: null,
+    weight_version: 'default', has_image_understanding: false, has_audio_understanding: false, engine: ENGINE_NAME, version: opts.version,
+  });
   const serverInfo = () => ({
     ...opts.serverArgs,
     version: opts.version,
@@ -99,24 +113,44 @@ export function startServer(opts: ServerOptions): Promise<ReferenceServer> {
     let raw: unknown;
     try { raw = JSON.parse(text); } catch (e) { throw new BadRequest(`body: not valid JSON (${(e as Error).message})`); }
     const body = parseGenerateBody(raw, {
-      vocab: tokenizer.vocabSize, maxContext: engine.model.maxContext,
+      vocab: tokenizer.vocabSize, maxContext: engine.model.maxContext, eosId: tokenizer.eosId,
       encode: (t) => tokenizer.encode(t), defaultSeed: () => (Date.now() + seedCounter++) >>> 0,
     });
-    const id = body.rid ?? randomUUID().replace(/-/g, '');
-    const started = performance.now();
     let closed = false;
     res.on('close', () => { if (!res.writableFinished) closed = true; });
+    const answer = (item: GenerateItem, id: string, r: EngineResult, started: number) => ({
+      text: r.text, output_ids: r.tokens,
+      meta_info: { ...metaInfo(id, item.request.prompt.length, r, (performance.now() - started) / 1000), ...logprobMeta(item, r, (ids) => tokenizer.decode(ids)) },
+    });
     if (!body.stream) {
-      const r = await engine.submit(body.request, undefined, () => closed);
-      sendJson(res, 200, { text: r.text, output_ids: r.tokens, meta_info: metaInfo(id, body.request.prompt.length, r, (performance.now() - started) / 1000) });
+      const answers: unknown[] = [];
+      for (const item of body.items) {
+        if (closed) return; // the client left: the rest of its batch is not worth computing
+        const started = performance.now();
+        const r = await engine.submit(item.request, undefined, () => closed);
+        answers.push(answer(item, item.rid ?? newId(), r, started));
+      }
+      sendJson(res, 200, body.batch ? answers : answers[0]);
       return;
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     const chunk = (obj: unknown) => { if (!closed) res.write(`data: ${JSON.stringify(obj)}\n\n`); };
-    const r = await engine.submit(body.request, (tokens, cumulative) => {
-      chunk({ text: cumulative, output_ids: tokens.slice(), meta_info: { id, finish_reason: null, prompt_tokens: body.request.prompt.length, completion_tokens: tokens.length } });
-    }, () => closed);
-    chunk({ text: r.text, output_ids: r.tokens, meta_info: metaInfo(id, body.request.prompt.length, r, (performance.now() - started) / 1000) });
+    for (const [index, item] of body.items.entries()) {
+      if (closed) return;
+      const id = item.rid ?? newId();
+      const started = performance.now();
+      const promptTokens = item.request.prompt.length;
+      // a batch's chunks say which request they belong to, as SGLang's do
+      const tag = body.batch ? { index } : {};
+      let sent = 0;
+      const r = await engine.submit(item.request, (tokens, cumulative) => {
+        if (tokens.length - sent < body.streamInterval) return;
+        sent = tokens.length;
+        // no prefix cache: cached_tokens is 0 in every chunk, as it is in the last one
+        chunk({ text: cumulative, output_ids: tokens.slice(), meta_info: { id, finish_reason: null, prompt_tokens: promptTokens, completion_tokens: tokens.length, cached_tokens: 0 }, ...tag });
+      }, () => closed);
+      chunk({ ...answer(item, id, r, started), ...tag });
+    }
     if (!closed) res.end('data: [DONE]\n\n');
   };
 
@@ -141,19 +175,30 @@ export function startServer(opts: ServerOptions): Promise<ReferenceServer> {
           return sendJson(res, 200, modelInfo());
         case 'GET /server_info': case 'GET /get_server_info':
           return sendJson(res, 200, serverInfo());
+        case 'POST /flush_cache': case 'GET /flush_cache':
+          // nothing is cached between requests; drain the body ({"empty_cache": true}) and say so
+          req.resume();
+          req.on('end', () => sendText(res, 200, 'Cache flushed (the reference engine keeps no prefix cache between requests).\n'));
+          return;
+        case 'POST /concate_and_append_request':
+          req.resume();
+          return sendError(res, 501, 'concate_and_append_request: the reference engine keeps no KV cache between requests, so forked requests cannot be joined by cache; join forks as text instead');
         case 'POST /generate':
           if (!ready || !engine) return sendError(res, 503, 'model loading or warming up; poll /health');
           handleGenerate(engine, req, res).catch(fail);
           return;
         default:
-          if (['/generate', '/health', '/model_info', '/server_info'].includes(url)) return sendError(res, 405, `${req.method} is not allowed on ${url}`);
-          return sendError(res, 404, `no route ${url}; routes: GET /health, /health_generate, /model_info, /server_info, POST /generate`);
+          if (['/generate', '/health', '/model_info', '/server_info', '/get_model_info', '/get_server_info', '/flush_cache'].includes(url)) return sendError(res, 405, `${req.method} is not allowed on ${url}`);
+          return sendError(res, 404, `no route ${url}; routes: GET /health, /health_generate, /model_info, /server_info, /get_model_info, /get_server_info; POST /generate, /flush_cache`);
       }
     } catch (e) {
       fail(e);
     }
   });
   server.keepAliveTimeout = 5000;
+  // a client may half-close its side once the request is sent (shutdown(SHUT_WR)); without this
+  // Node treats the FIN as an abort and the response is never written
+  (server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => {

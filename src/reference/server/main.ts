@@ -46,8 +46,15 @@ export async function serve(opts: ServeOptions): Promise<{ url: string; stop: ()
   const version = packageVersion();
   log(`prism-bench reference engine ${version}: loading ${modelDir} (draft ${opts.draft})`);
   const t0 = performance.now();
+  // SGLang's ServerArgs keys, filled with what this engine actually does (clients such as the
+  // PRISM artifact's read them); the speculative ones are filled in below per draft
   const serverArgs: Record<string, unknown> = {
-    model_path: modelDir, host: opts.host, port: opts.port, speculative_algorithm: null,
+    model_path: modelDir, tokenizer_path: TOKENIZER_PATH, host: opts.host, port: opts.port,
+    dtype: 'float32', kv_cache_dtype: 'float32', device: 'cpu', tp_size: 1, dp_size: 1, pp_size: 1,
+    max_running_requests: 1, schedule_policy: 'fcfs', stream_interval: 1, skip_tokenizer_init: false,
+    disable_radix_cache: true, disable_cuda_graph: true, cuda_graph_max_bs: null, enable_lora: false, lora_paths: null,
+    speculative_algorithm: null, speculative_draft_model_path: null, speculative_num_steps: null,
+    speculative_eagle_topk: null, speculative_num_draft_tokens: null,
     prism_draft: opts.draft, prism_draft_tokens: opts.draft === 'vanilla' ? 0 : opts.draftTokens,
     prism_threads: opts.threads ?? DEFAULT_TARGET_THREADS, prism_faults: opts.faults,
   };
@@ -60,7 +67,7 @@ export async function serve(opts: ServeOptions): Promise<{ url: string; stop: ()
       speculative_ngram_max_match_window_size: opts.ngramMax,
     });
   }
-  const srv = await startServer({ modelPath: modelDir, version, host: opts.host, port: opts.port, maxBodyBytes: opts.maxBodyBytes, serverArgs });
+  const srv = await startServer({ modelPath: modelDir, tokenizerPath: TOKENIZER_PATH, version, host: opts.host, port: opts.port, maxBodyBytes: opts.maxBodyBytes, serverArgs });
   const addr = srv.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : opts.port;
   serverArgs.port = port;
@@ -103,6 +110,10 @@ export async function serve(opts: ServeOptions): Promise<{ url: string; stop: ()
   const tokenizer = Tokenizer.load(TOKENIZER_PATH);
   const engine = new ReferenceEngine(model, tokenizer, drafter, { draftTokens: opts.draftTokens, faults: opts.faults });
   serverArgs.max_total_tokens = model.maxContext;
+  serverArgs.context_length = model.maxContext;
+  // scheduler figures SGLang adds to server_info: one request at a time, so one context's worth
+  serverArgs.max_total_num_tokens = model.maxContext;
+  serverArgs.max_req_input_len = model.maxContext - 1;
   srv.setEngine(engine);
   // warm-up: one short generation so the first measured request pays no one-time costs
   await engine.submit({ prompt: tokenizer.encode('Warm up.'), maxNewTokens: 4, sampling: { temperature: 0, topP: 1, topK: -1 }, ignoreEos: true, stop: [], stopTokenIds: [], seed: 0 });
