@@ -11,6 +11,7 @@ import { registerRun } from './run.ts';
 import { registerHw } from './hw.ts';
 import { registerReport } from './report.ts';
 import { packageVersion } from '../version.ts';
+import { watchParent } from './parent.ts';
 import { SuiteError } from '../suite/errors.ts';
 import { ResultError } from '../result/schema.ts';
 
@@ -38,6 +39,7 @@ Environment: NO_COLOR disables colour; output to a non-TTY is plain text.`);
 
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
+  const unwatch = watchParent();
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
@@ -50,5 +52,7 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`prism-bench: ${err.message}`);
     if (e instanceof UsageError || e instanceof SuiteError || e instanceof ResultError || err.exitCode === EXIT.usage) return EXIT.usage;
     return EXIT.failed;
+  } finally {
+    unwatch();
   }
 }

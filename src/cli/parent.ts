@@ -1,0 +1,35 @@
+// The harness ends when whoever started it goes away. `npx prism-bench ...` runs node under
+// `npm exec` and a shell; a SIGTERM to npx (what `timeout` and CI cancellations send) ends npm
+// and the shell but never reaches node, which is left running with a new parent. So every
+// command watches the process that started it and, once it is gone, sends itself SIGTERM:
+// `run` then stops its engines and saves finished cells, `serve` closes its port, and commands
+// without a handler end at once. The engine server (`serve`, started by `run`) watches `run` the
+// same way.
+
+/** True while the process `pid` exists (EPERM: it exists but belongs to someone else). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Polls the parent every `intervalMs`; when it has gone, calls `onGone` once (default: SIGTERM
+ * to this process). Does not keep the process alive. Returns a function that stops watching.
+ */
+export function watchParent(opts: { intervalMs?: number; onGone?: () => void } = {}): () => void {
+  const parent = process.ppid;
+  // started by init (or a container's pid 1): nothing to watch
+  if (parent <= 1) return () => {};
+  const onGone = opts.onGone ?? (() => process.kill(process.pid, 'SIGTERM'));
+  const timer = setInterval(() => {
+    if (processAlive(parent)) return;
+    clearInterval(timer);
+    onGone();
+  }, opts.intervalMs ?? 500);
+  timer.unref();
+  return () => clearInterval(timer);
+}
