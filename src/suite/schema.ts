@@ -55,7 +55,8 @@ const list = (xs: readonly string[]) => xs.join(', ');
 // the path where the issue was found (e.g. `maxNewTokens`, `temperatures[1]`).
 
 const SEP = '\u001f';
-const say = (problem: string, fix: string) => `${problem}${SEP}${fix}`;
+/** A custom zod error message: problem and fix, `{key}` standing for the field's name. */
+export const say = (problem: string, fix: string) => `${problem}${SEP}${fix}`;
 interface RawIssue { code?: string; input?: unknown }
 type ErrorFn = (iss: RawIssue) => string | undefined;
 
