@@ -10,6 +10,7 @@ import { registerGate } from './gate.ts';
 import { registerRun } from './run.ts';
 import { registerHw } from './hw.ts';
 import { registerReport } from './report.ts';
+import { registerSchema } from './schema.ts';
 import { packageVersion } from '../version.ts';
 import { watchParent } from './parent.ts';
 import { SuiteError } from '../suite/errors.ts';
@@ -34,6 +35,7 @@ Environment: NO_COLOR disables colour; output to a non-TTY is plain text.`);
   registerGate(program);
   registerServe(program);
   registerTrain(program);
+  registerSchema(program);
   return program;
 }
 
