@@ -76,6 +76,11 @@ test('watchParent calls back once the parent has gone, and processAlive tells li
   await new Promise((r) => sh.on('exit', r));
   await until('the orphan to notice', () => existsSync(flag), 5000);
   assert.equal(typeof watchParent(), 'function');
+  // PRISM_BENCH_OUTLIVE_PARENT=1 turns the watch off
+  let called = false;
+  const stop = watchParent({ intervalMs: 10, env: { PRISM_BENCH_OUTLIVE_PARENT: '1' }, onGone: () => { called = true; } });
+  stop();
+  assert.equal(called, false);
 });
 
 test('kill -9 of `run` takes an external engine down with it (its reaper ends the process group)', { skip: !linux && 'needs /proc' }, async () => {
