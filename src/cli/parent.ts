@@ -4,7 +4,8 @@
 // command watches the process that started it and, once it is gone, sends itself SIGTERM:
 // `run` then stops its engines and saves finished cells, `serve` closes its port, and commands
 // without a handler end at once. The engine server (`serve`, started by `run`) watches `run` the
-// same way.
+// same way. PRISM_BENCH_OUTLIVE_PARENT=1 turns the watch off, for a run meant to outlive the shell
+// that started it (`PRISM_BENCH_OUTLIVE_PARENT=1 nohup prism-bench run ... &`).
 
 /** True while the process `pid` exists (EPERM: it exists but belongs to someone else). */
 export function processAlive(pid: number): boolean {
@@ -20,10 +21,10 @@ export function processAlive(pid: number): boolean {
  * Polls the parent every `intervalMs`; when it has gone, calls `onGone` once (default: SIGTERM
  * to this process). Does not keep the process alive. Returns a function that stops watching.
  */
-export function watchParent(opts: { intervalMs?: number; onGone?: () => void } = {}): () => void {
+export function watchParent(opts: { intervalMs?: number; onGone?: () => void; env?: NodeJS.ProcessEnv } = {}): () => void {
   const parent = process.ppid;
-  // started by init (or a container's pid 1): nothing to watch
-  if (parent <= 1) return () => {};
+  // started by init (or a container's pid 1): nothing to watch; or asked to outlive its shell (nohup)
+  if (parent <= 1 || (opts.env ?? process.env).PRISM_BENCH_OUTLIVE_PARENT === '1') return () => {};
   const onGone = opts.onGone ?? (() => process.kill(process.pid, 'SIGTERM'));
   const timer = setInterval(() => {
     if (processAlive(parent)) return;

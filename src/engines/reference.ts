@@ -87,8 +87,15 @@ function referenceDraftProblem(d: Draft, options: Record<string, unknown>): Inpu
     checkLearnedDraft(d.method, { draftsDir: options.drafts as string | undefined, stepMap: ld.stepMap, modules: ld.modules });
   } catch (e) {
     if (e instanceof DraftConfigError) {
-      const field = /step map|stepMap/i.test(e.message) ? 'draft.stepMap' : /modules/i.test(e.message) ? 'draft.modules' : 'draft';
-      return { at: field, problem: e.message.replace(/;.*$/, ''), fix: e.message.includes(';') ? e.message.slice(e.message.indexOf(';') + 1).trim() : "check the draft's weights (options.drafts) and its stepMap and modules" };
+      // `stepMap[1]: module 2 does not exist ...; fix` names its own field
+      const m = /^(stepMap\[\d+\]|stepMap|modules): ([\s\S]*)$/.exec(e.message);
+      const text = m ? m[2]! : e.message;
+      const cut = text.indexOf(';');
+      return {
+        at: m ? `draft.${m[1]}` : 'draft',
+        problem: cut < 0 ? text : text.slice(0, cut),
+        fix: cut < 0 ? "check the draft's weights (the engine's options.drafts) and its stepMap and modules" : text.slice(cut + 1).trim(),
+      };
     }
     throw e;
   }

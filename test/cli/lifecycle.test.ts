@@ -59,28 +59,35 @@ async function noneLeft(tag: string, ms = 5000): Promise<void> {
   assert.deepEqual(left, [], `processes still running ${ms / 1000} s later`);
 }
 
-test('watchParent calls back once the parent has gone, and processAlive tells live from dead pids', async () => {
+test('watchParent calls back once the parent has gone (unless PRISM_BENCH_OUTLIVE_PARENT=1), and processAlive tells live from dead pids', async () => {
   assert.equal(processAlive(process.pid), true);
   const dead = spawn(process.execPath, ['-e', '0']);
   await new Promise((r) => dead.on('exit', r));
   assert.equal(processAlive(dead.pid as number), false);
-  // a real orphan: a shell starts node in the background and exits at once
+  // a real orphan: a shell starts node in the background and exits
   const dir = mkdtempSync(join(tmpdir(), 'prism-parent-'));
-  const flag = join(dir, 'gone');
-  const script = `import { watchParent } from ${JSON.stringify(join(ROOT, 'src/cli/parent.ts'))};
-    import { writeFileSync } from 'node:fs';
-    const keep = setInterval(() => {}, 1000);
-    watchParent({ intervalMs: 100, onGone: () => { writeFileSync(${JSON.stringify(flag)}, 'gone'); clearInterval(keep); } });`;
-  writeFileSync(join(dir, 'orphan.ts'), script);
-  const sh = spawn('sh', ['-c', `"${process.execPath}" --import tsx "${join(dir, 'orphan.ts')}" & sleep 1.5`], { cwd: ROOT, stdio: 'ignore' });
-  await new Promise((r) => sh.on('exit', r));
-  await until('the orphan to notice', () => existsSync(flag), 5000);
-  assert.equal(typeof watchParent(), 'function');
-  // PRISM_BENCH_OUTLIVE_PARENT=1 turns the watch off
-  let called = false;
-  const stop = watchParent({ intervalMs: 10, env: { PRISM_BENCH_OUTLIVE_PARENT: '1' }, onGone: () => { called = true; } });
-  stop();
-  assert.equal(called, false);
+  const orphan = async (env: Record<string, string>) => {
+    const flag = join(dir, `gone-${randomUUID()}`);
+    const pidFile = `${flag}.pid`;
+    const script = `import { watchParent } from ${JSON.stringify(join(ROOT, 'src/cli/parent.ts'))};
+      import { writeFileSync } from 'node:fs';
+      const keep = setInterval(() => {}, 1000);
+      watchParent({ intervalMs: 100, onGone: () => { writeFileSync(${JSON.stringify(flag)}, 'gone'); clearInterval(keep); } });
+      writeFileSync(${JSON.stringify(pidFile)}, String(process.pid));`;
+    writeFileSync(join(dir, 'orphan.ts'), script);
+    // the shell exits once node is watching it
+    const sh = spawn('sh', ['-c', `"${process.execPath}" --import tsx "${join(dir, 'orphan.ts')}" & while [ ! -s "${pidFile}" ]; do sleep 0.1; done`], { cwd: ROOT, stdio: 'ignore', env: { ...process.env, ...env } });
+    await new Promise((r) => sh.on('exit', r));
+    const pid = await until('the orphan to start', () => existsSync(pidFile) && Number(readFileSync(pidFile, 'utf8')), 20_000);
+    return { flag, pid };
+  };
+  const watched = await orphan({});
+  await until('the orphan to notice', () => existsSync(watched.flag), 5000);
+  const outliving = await orphan({ PRISM_BENCH_OUTLIVE_PARENT: '1' });
+  await sleep(1000);
+  assert.equal(existsSync(outliving.flag), false, 'PRISM_BENCH_OUTLIVE_PARENT=1 keeps it running');
+  assert.equal(processAlive(outliving.pid), true);
+  process.kill(outliving.pid, 'SIGKILL');
 });
 
 test('kill -9 of `run` takes an external engine down with it (its reaper ends the process group)', { skip: !linux && 'needs /proc' }, async () => {
@@ -135,7 +142,8 @@ function npx(args: string[], tag: string) {
 test('SIGTERM to `npx prism-bench serve` ends the server', { skip: !linux && 'needs /proc' }, async () => {
   const tag = randomUUID();
   const serve = npx(['serve', '--port', '0'], tag);
-  await until('the server to listen', () => /listening on/.test(serve.output()), 120_000);
+  // once it is loaded: a model load holds the event loop, and signals wait for it
+  await until('the server to be ready', () => /ready in/.test(serve.output()), 120_000);
   assert.ok(tagged(tag).length >= 2, 'npm and node are both running');
   serve.child.kill('SIGTERM');
   await noneLeft(tag);
@@ -152,7 +160,7 @@ settings: { prompts: 20, maxNewTokens: 64, trials: 3, warmup: 0 }
   const out = join(dir, 'run');
   const run = npx(['run', '--suite', join(dir, 'suite.yaml'), '--out', out], tag);
   const logs = join(out, 'logs');
-  await until('the reference engine to listen', () => existsSync(logs) && readdirSync(logs).some((f) => /listening on/.test(readFileSync(join(logs, f), 'utf8'))), 120_000);
+  await until('the reference engine to be ready', () => existsSync(logs) && readdirSync(logs).some((f) => /ready in/.test(readFileSync(join(logs, f), 'utf8'))), 120_000);
   run.child.kill('SIGTERM');
   await noneLeft(tag);
   const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as { status: string };

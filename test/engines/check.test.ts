@@ -45,7 +45,7 @@ describe('checkSuiteEngines: the reference engine', () => {
   it('rejects tree settings and a model on a chain draft, and a step map naming a missing module', () => {
     expectEngineError('engines: [{name: reference}]\ndrafts: [{method: eagle3, topK: 4}]\n', 'drafts[0].topK', /set topK: 1 or leave it out/);
     expectEngineError('engines: [{name: reference}]\ndrafts: [{method: eagle3, model: x}]\n', 'drafts[0].model', /remove model/);
-    expectEngineError('engines: [{name: reference}]\ndrafts: [{method: prism, stepMap: [0, 7]}]\n', 'drafts[0].stepMap', /./);
+    expectEngineError('engines: [{name: reference}]\ndrafts: [{method: prism, stepMap: [0, 7]}]\n', 'drafts[0].stepMap[1]', /name modules 0..1/, /module 7 does not exist/);
   });
   it('launch runs the same check', () => {
     assert.throws(() => referenceArgs({ draft: { name: 'm', method: 'medusa' }, settings: loadSuite(writeTemp('engines: [{name: reference}]\ndrafts: [{method: vanilla}]\n')).settings, host: '127.0.0.1', port: 1, logFile: join(tempDir(), 'x.log'), options: {} }),
