@@ -10,7 +10,9 @@ import { registerGate } from './gate.ts';
 import { registerRun } from './run.ts';
 import { registerHw } from './hw.ts';
 import { registerReport } from './report.ts';
+import { registerSchema } from './schema.ts';
 import { packageVersion } from '../version.ts';
+import { watchParent } from './parent.ts';
 import { SuiteError } from '../suite/errors.ts';
 import { ResultError } from '../result/schema.ts';
 
@@ -33,11 +35,13 @@ Environment: NO_COLOR disables colour; output to a non-TTY is plain text.`);
   registerGate(program);
   registerServe(program);
   registerTrain(program);
+  registerSchema(program);
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
+  const unwatch = watchParent();
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
@@ -50,5 +54,7 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`prism-bench: ${err.message}`);
     if (e instanceof UsageError || e instanceof SuiteError || e instanceof ResultError || err.exitCode === EXIT.usage) return EXIT.usage;
     return EXIT.failed;
+  } finally {
+    unwatch();
   }
 }

@@ -16,9 +16,9 @@ export function registerRun(program: Command): void {
     .command('run')
     .description('run a suite: every engine x draft x dataset x temperature cell, each engine a separate process')
     .option('--suite <file>', 'suite file (YAML or JSON)', DEFAULT_SUITE)
-    .option('--out <dir>', 'run directory for result.json, requests.jsonl, logs and reports (default: results/<time>-<suite>)')
+    .option('--out <dir>', 'run directory for result.json, requests.jsonl, logs and reports (default: results/<time>-<suite>); not with --resume, which continues in the run\'s own directory')
     .option('--quick', 'apply the suite\'s quick overrides (about a minute on a laptop)')
-    .option('--resume <dir>', 'continue an interrupted run in <dir>: finished cells are kept, the rest run')
+    .option('--resume <dir>', 'continue an interrupted run in <dir>: finished cells are kept, the rest run; a damaged or missing result.json is rebuilt from the journal, requests.jsonl')
     .option('--target-ci <pct>', 'repeat trials until every cell\'s throughput 95% interval is within PCT% of its mean (up to maxTrials)')
     .option('--target-mde <pct>', 'add whole rounds (up to maxTrials) until the gate could see a PCT% throughput regression of the suite with 80% power')
     .option('--pair <base:head>', 'with --target-mde: the two engine labels the gate will pair (gate --pair); without it, the MDE is for a gate against a baseline like this run')
@@ -54,7 +54,7 @@ Exit codes: 0 every cell ok; 1 some cells failed; 2 usage or input error; 130 in
           case 'cell-start': bar?.update(e.done, e.cell); break;
           case 'cell-done': bar?.update(e.done, `${e.cell} ${e.throughput?.toFixed(1) ?? '?'} tok/s`); break;
           case 'cell-failed': bar?.log(`FAILED ${e.cell}: ${e.error.split('\n')[0]}`); break;
-          case 'note': bar?.log(e.message); break;
+          case 'note': if (bar) bar.log(e.message); else process.stderr.write(`${e.message}\n`); break;
         }
       };
       try {

@@ -3,7 +3,7 @@ import { referenceEngine } from './reference.ts';
 import { sglangEngine } from './sglang.ts';
 import { EngineError, type EngineAdapter } from './types.ts';
 
-const ADAPTERS: Record<string, EngineAdapter> = {
+export const ADAPTERS: Readonly<Record<string, EngineAdapter>> = {
   reference: referenceEngine,
   sglang: sglangEngine,
 };

@@ -1,6 +1,10 @@
 // Starting and stopping engine processes. Each engine runs in its own process group, so a
-// stop (or a harness killed by SIGINT) takes every child it spawned with it.
+// stop (or a harness killed by SIGINT) takes every child it spawned with it. A harness killed
+// outright (kill -9, OOM killer) runs no handler at all, so each engine also gets a reaper: a
+// tiny detached process holding a pipe from the harness; when the pipe closes (the harness is
+// gone, however it went) the reaper ends the engine's process group and exits.
 import { execa, type ResultPromise } from 'execa';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync, readFileSync, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 
@@ -26,12 +30,14 @@ export function startProcess(file: string, args: string[], opts: { logFile: stri
     return r.signal ? `exited on signal ${r.signal}` : `exited with code ${r.exitCode}`;
   });
   const pid = child.pid;
+  const reaper = pid === undefined ? undefined : startReaper(pid);
+  void exited.then(() => setTimeout(() => reaper?.kill('SIGKILL'), 1000).unref()); // children it left get the group kill in stop()
   const signalGroup = (sig: NodeJS.Signals) => {
     if (pid === undefined) return;
     try { process.kill(-pid, sig); } catch { /* group already gone */ }
   };
   // a harness that exits for any reason takes its engines down with it
-  const onExit = () => signalGroup('SIGKILL');
+  const onExit = () => { signalGroup('SIGKILL'); reaper?.kill('SIGKILL'); };
   process.once('exit', onExit);
   return {
     pid,
@@ -46,8 +52,32 @@ export function startProcess(file: string, args: string[], opts: { logFile: stri
         await exited;
       }
       signalGroup('SIGKILL'); // stragglers the engine left in its group
+      reaper?.kill('SIGKILL');
     },
   };
+}
+
+// The reaper: argv[1] is the engine's process group. stdin is the harness's end of a pipe; it
+// closes only when the harness exits. Then SIGTERM to the group, SIGKILL 3 s later.
+const REAPER = `
+const group = Number(process.argv[1]);
+const signal = (s) => { try { process.kill(-group, s); return true; } catch { return false; } };
+process.stdin.on('data', () => {});
+process.stdin.on('error', () => {});
+process.stdin.on('close', () => {
+  if (!signal('SIGTERM')) process.exit(0);
+  setTimeout(() => { signal('SIGKILL'); process.exit(0); }, 3000);
+});
+`;
+
+/** Starts the reaper of an engine's process group (see REAPER); it does not keep the harness alive. */
+export function startReaper(group: number): ChildProcess {
+  const reaper = spawn(process.execPath, ['-e', REAPER, String(group)], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
+  reaper.on('error', () => {});
+  reaper.stdin?.on('error', () => {});
+  reaper.unref();
+  (reaper.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+  return reaper;
 }
 
 export function logTail(file: string, lines = 20): string {

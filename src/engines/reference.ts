@@ -1,14 +1,20 @@
 // The embedded reference engine, launched like any external engine: a separate process
 // (`prism-bench serve`) speaking SGLang's protocol on a port of its own.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { assertLaunchable } from './check.ts';
 import { sglangHandle } from './sglang-protocol.ts';
 import { startProcess } from './process.ts';
 import { questionAnswerPrompt } from './prompt.ts';
-import { EngineError, type EngineAdapter, type LaunchSpec } from './types.ts';
+import type { EngineAdapter, InputProblem, LaunchSpec } from './types.ts';
 import { REFERENCE_DRAFT_METHODS, checkLearnedDraft, isLearnedDraft } from '../reference/drafts/index.ts';
 import { DRAFT_PRECISIONS, DraftConfigError, type DraftPrecision } from '../reference/drafts/learned.ts';
-import type { LearnedDraft } from '../suite/types.ts';
+import { TARGET_DIR } from '../reference/model/config.ts';
+import { describe } from '../suite/errors.ts';
+import { intField, mappingError, say, textField, wordField } from '../suite/schema.ts';
+import type { Draft, LearnedDraft } from '../suite/types.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/prism-bench.js', import.meta.url));
 
@@ -18,7 +24,7 @@ export interface ReferenceOptions {
   bin?: string;
   model?: string;
   threads?: number;
-  /** learned drafts' weights as read per step: int8 (default) or fp32 */
+  /** learned drafts' weights as read per step (see DRAFT_PRECISIONS; int8 by default) */
   draftPrecision?: DraftPrecision;
   /** folder holding <method>/manifest.json for learned drafts (default: the shipped models/drafts) */
   drafts?: string;
@@ -31,49 +37,73 @@ export interface ReferenceOptions {
   faultCrashAfterRequests?: number;
 }
 
-const KNOWN = ['bin', 'model', 'threads', 'draftPrecision', 'drafts', 'faultVerifyDelayMs', 'faultSlowdownPct', 'faultAcceptWrongToken', 'faultIgnoreTemperature', 'faultCrashAfterRequests'];
+const flag = (what: string) => z.boolean({ error: (iss) => say(`expected true or false, got ${describe(iss.input)}`, `set {key} to true to ${what}, or remove it`) });
+
+/** The reference engine's options, as the suite's JSON Schema publishes them. */
+export const REFERENCE_OPTIONS = z.strictObject({
+  bin: textField('../base/bin/prism-bench.js')
+    .refine((f) => existsSync(f) && statSync(f).isFile(), { error: (iss) => say(`${JSON.stringify(iss.input)} is not a file`, "give the path of another checkout's bin/prism-bench.js (relative to where you run prism-bench), or remove bin") })
+    .optional().meta({ description: "another checkout's bin/prism-bench.js to launch (how a gate's head runs the build under test)" }),
+  model: textField('models/target')
+    .refine((d) => existsSync(join(d, 'manifest.json')), { error: (iss) => say(`${JSON.stringify(iss.input)} holds no manifest.json`, 'point model at a target model folder such as models/target, or remove it for the shipped target') })
+    .optional().meta({ description: 'target model folder (manifest.json + model.safetensors); default: the shipped target' }),
+  threads: intField(1, 1, 256).optional().meta({ description: "the target's onnxruntime intra-op threads (default 1)" }),
+  draftPrecision: wordField([...DRAFT_PRECISIONS], 'draft precision').optional().meta({ description: "how learned drafts' weights are read: int8 (default; per-column int8 layers and head, fp32 fusion layers), q8 or q4 (block-quantized, every layer), fp32" }),
+  drafts: textField('models/drafts').optional().meta({ description: 'folder of learned drafts (<dir>/<method>/manifest.json); default: the shipped models/drafts' }),
+  faultVerifyDelayMs: intField(0, 0, 60_000).optional().meta({ description: 'planted fault: sleep this long in every verify cycle' }),
+  faultSlowdownPct: z.number({ error: (iss) => say(`expected a percentage from 0 to 1000, got ${describe(iss.input)}`, 'set faultSlowdownPct to a number such as 3, or remove it') })
+    .min(0, { error: (iss) => say(`expected a percentage from 0 to 1000, got ${describe(iss.input)}`, 'set faultSlowdownPct to a number such as 3, or remove it') })
+    .max(1000, { error: (iss) => say(`expected a percentage from 0 to 1000, got ${describe(iss.input)}`, 'set faultSlowdownPct to a number such as 3, or remove it') })
+    .optional().meta({ description: "planted fault: busy-wait this percentage of each cycle's own time" }),
+  faultAcceptWrongToken: flag('plant the fault').optional().meta({ description: 'planted fault: verification accepts one wrong token per request' }),
+  faultIgnoreTemperature: flag('plant the fault').optional().meta({ description: 'planted fault: decode greedily whatever the temperature' }),
+  faultCrashAfterRequests: intField(0, 0, 1_000_000).optional().meta({ description: 'planted fault: exit when a request arrives after n completed ones' }),
+}, { error: mappingError('{threads: 1}') });
 
 /** Chain drafting: the learned draft's steps per cycle (draftTokens, or SGLang's steps with topK 1). */
 export const DEFAULT_CHAIN_STEPS = 6;
-function chainSteps(d: LearnedDraft): number {
-  if (d.topK !== undefined && d.topK !== 1) throw new EngineError(`drafts '${d.name}'.topK: ${d.topK}, but the reference engine drafts chains; set topK: 1 or leave it out`);
-  if (d.steps !== undefined && d.draftTokens !== undefined && d.steps !== d.draftTokens) {
-    throw new EngineError(`drafts '${d.name}': steps ${d.steps} and draftTokens ${d.draftTokens} differ, but a chain drafts one token per step; set one of them`);
+const chainSteps = (d: LearnedDraft): number => d.draftTokens ?? d.steps ?? DEFAULT_CHAIN_STEPS;
+
+/** The target's context length, from the manifest of the model folder the options name. */
+function referenceContext(options: Record<string, unknown>): number | undefined {
+  const dir = typeof options.model === 'string' ? options.model : TARGET_DIR;
+  try {
+    const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { config?: { maxContext?: unknown } };
+    return typeof m.config?.maxContext === 'number' ? m.config.maxContext : undefined;
+  } catch {
+    return undefined;
   }
-  return d.draftTokens ?? d.steps ?? DEFAULT_CHAIN_STEPS;
 }
 
-export function checkReference(spec: Pick<LaunchSpec, 'draft' | 'options'>): void {
-  const o = spec.options as ReferenceOptions;
-  for (const k of Object.keys(spec.options)) {
-    if (!KNOWN.includes(k)) throw new EngineError(`engine reference: options.${k} is not an option of the reference engine; known: ${KNOWN.join(', ')}`);
+function referenceDraftProblem(d: Draft, options: Record<string, unknown>): InputProblem | undefined {
+  if (!isLearnedDraft(d.method)) return undefined;
+  const ld = d as LearnedDraft;
+  if (ld.model !== undefined) return { at: 'draft.model', problem: `the reference engine loads its shipped ${d.method} draft`, fix: "remove model, or set the engine's options.drafts to another drafts folder" };
+  if (ld.topK !== undefined && ld.topK !== 1) return { at: 'draft.topK', problem: `${ld.topK}, but the reference engine drafts chains`, fix: 'set topK: 1 or leave it out' };
+  if (ld.steps !== undefined && ld.draftTokens !== undefined && ld.steps !== ld.draftTokens) {
+    return { at: 'draft.steps', problem: `steps ${ld.steps} and draftTokens ${ld.draftTokens} differ, but a chain drafts one token per step`, fix: 'set one of them' };
   }
-  if (o.draftPrecision !== undefined && !(DRAFT_PRECISIONS as readonly unknown[]).includes(o.draftPrecision)) throw new EngineError(`engine reference: options.draftPrecision must be one of ${DRAFT_PRECISIONS.join(', ')}, got ${JSON.stringify(o.draftPrecision)}`);
-  if (o.bin !== undefined && (typeof o.bin !== 'string' || !existsSync(o.bin))) {
-    throw new EngineError(`engine reference: options.bin: ${JSON.stringify(o.bin)} is not a file; give the path of another checkout's bin/prism-bench.js (relative to where you run prism-bench), or remove bin`);
-  }
-  if (o.faultSlowdownPct !== undefined && !(typeof o.faultSlowdownPct === 'number' && o.faultSlowdownPct >= 0 && o.faultSlowdownPct <= 1000)) {
-    throw new EngineError(`engine reference: options.faultSlowdownPct must be a percentage from 0 to 1000, got ${JSON.stringify(o.faultSlowdownPct)}`);
-  }
-  const d = spec.draft;
-  if (!(REFERENCE_DRAFT_METHODS as readonly string[]).includes(d.method)) {
-    throw new EngineError(`drafts '${d.name}'.method: '${d.method}' is not offered by the reference engine; use one of ${REFERENCE_DRAFT_METHODS.join(', ')}`);
-  }
-  if (isLearnedDraft(d.method)) {
-    const ld = d as LearnedDraft;
-    if (ld.model !== undefined) throw new EngineError(`drafts '${d.name}'.model: the reference engine loads its shipped ${d.method} draft; remove model, or set the engine's options.drafts to another drafts folder`);
-    chainSteps(ld);
-    try {
-      checkLearnedDraft(d.method, { draftsDir: o.drafts, stepMap: ld.stepMap, modules: ld.modules });
-    } catch (e) {
-      if (e instanceof DraftConfigError) throw new EngineError(`drafts '${d.name}': ${e.message}`);
-      throw e;
+  try {
+    checkLearnedDraft(d.method, { draftsDir: options.drafts as string | undefined, stepMap: ld.stepMap, modules: ld.modules });
+  } catch (e) {
+    if (e instanceof DraftConfigError) {
+      // `stepMap[1]: module 2 does not exist ...; fix` names its own field
+      const m = /^(stepMap\[\d+\]|stepMap|modules): ([\s\S]*)$/.exec(e.message);
+      const text = m ? m[2]! : e.message;
+      const cut = text.indexOf(';');
+      return {
+        at: m ? `draft.${m[1]}` : 'draft',
+        problem: cut < 0 ? text : text.slice(0, cut),
+        fix: cut < 0 ? "check the draft's weights (the engine's options.drafts) and its stepMap and modules" : text.slice(cut + 1).trim(),
+      };
     }
+    throw e;
   }
+  return undefined;
 }
 
 export function referenceArgs(spec: LaunchSpec): string[] {
-  checkReference(spec);
+  assertLaunchable(referenceEngine, spec.options, spec.draft, spec.settings);
   const o = spec.options as ReferenceOptions;
   const d = spec.draft;
   const args = ['serve', '--draft', d.method, '--host', spec.host, '--port', String(spec.port)];
@@ -99,8 +129,8 @@ export function referenceArgs(spec: LaunchSpec): string[] {
 export const referenceEngine: EngineAdapter = {
   name: 'reference',
   measures: { verifyCycles: true, acceptedHistogram: true, draftTime: true, verifyTime: true },
+  accepts: { methods: REFERENCE_DRAFT_METHODS, options: REFERENCE_OPTIONS, contextTokens: referenceContext, checkDraft: referenceDraftProblem },
   formatPrompt: questionAnswerPrompt,
-  check: checkReference,
   async launch(spec) {
     const args = referenceArgs(spec);
     const proc = startProcess(process.execPath, [(spec.options as ReferenceOptions).bin ?? BIN, ...args], { logFile: spec.logFile });

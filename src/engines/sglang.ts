@@ -3,7 +3,12 @@
 import { startProcess } from './process.ts';
 import { sglangHandle } from './sglang-protocol.ts';
 import { questionAnswerPrompt } from './prompt.ts';
-import { EngineError, type EngineAdapter, type LaunchSpec } from './types.ts';
+import { z } from 'zod';
+import { assertLaunchable } from './check.ts';
+import { EngineError, type EngineAdapter, type InputProblem, type LaunchSpec } from './types.ts';
+import { describe } from '../suite/errors.ts';
+import { mappingError, say, textField } from '../suite/schema.ts';
+import { DRAFT_METHODS, type Draft, type LearnedDraft } from '../suite/types.ts';
 
 /** Suite `options` for the sglang engine. */
 export interface SglangOptions {
@@ -27,7 +32,38 @@ const ALGORITHM: Record<string, string> = {
   prism: 'LD',
 };
 
+const stringList = (example: string) => z.array(textField('--flag'), {
+  error: (iss) => say(`expected a list of strings, got ${describe(iss.input)}`, `write {key} as a list, such as ${example}`),
+});
+
+/** The sglang engine's options, as the suite's JSON Schema publishes them. */
+export const SGLANG_OPTIONS = z.strictObject({
+  modelPath: z.string({ error: (iss) => (iss.input === undefined ? say('missing', 'add modelPath: the target model SGLang should load (its --model-path)') : say(`expected a non-empty string, got ${describe(iss.input)}`, 'set modelPath to the target model, such as meta-llama/Meta-Llama-3-8B-Instruct')) })
+    .min(1, { error: () => say('expected a non-empty string, got ""', 'set modelPath to the target model, such as meta-llama/Meta-Llama-3-8B-Instruct') })
+    .meta({ description: '--model-path: the target model' }),
+  draftModelPath: textField('/models/EAGLE3-LLaMA3-8B').optional().meta({ description: "--speculative-draft-model-path for learned drafts without their own model" }),
+  launcher: stringList('["python3", "-m", "sglang.launch_server"]').min(1, { error: () => say('expected at least one string, got an empty list', 'give the command, such as ["python3", "-m", "sglang.launch_server"], or remove launcher') }).optional()
+    .meta({ description: 'command that starts the server, SGLang\'s flags appended (default python3 -m sglang.launch_server). It runs as given: a suite is trusted input' }),
+  extraArgs: stringList('["--dtype", "bfloat16"]').optional().meta({ description: 'extra launch arguments appended verbatim' }),
+  sendSeed: z.boolean({ error: (iss) => say(`expected true or false, got ${describe(iss.input)}`, 'set sendSeed to true or false') }).optional()
+    .meta({ description: 'send sampling_seed with each request (needs --enable-deterministic-inference or a recent build)' }),
+  env: z.record(z.string(), z.string({ error: (iss) => say(`expected a string, got ${describe(iss.input)}`, 'quote the value, such as "0"') }), { error: mappingError('{CUDA_VISIBLE_DEVICES: "0"}') }).optional()
+    .meta({ description: 'environment for the server process' }),
+}, { error: mappingError('{modelPath: meta-llama/Meta-Llama-3-8B-Instruct}') });
+
+function sglangDraftProblem(d: Draft, options: Record<string, unknown>): InputProblem | undefined {
+  if (d.method === 'vanilla' || d.method === 'ngram') return undefined;
+  const ld = d as LearnedDraft;
+  if (!ld.model && !(options as SglangOptions).draftModelPath) {
+    return { at: 'draft', problem: `a ${d.method} draft needs a draft model on SGLang`, fix: "set model: on the draft, or the engine's options.draftModelPath" };
+  }
+  const set = [ld.steps, ld.topK, ld.draftTokens].filter((v) => v !== undefined).length;
+  if (set !== 0 && set !== 3) return { at: 'draft', problem: 'SGLang takes steps, topK and draftTokens together', fix: 'set all three, or none of them' };
+  return undefined;
+}
+
 export function sglangArgs(spec: LaunchSpec): string[] {
+  assertLaunchable(sglangEngine, spec.options, spec.draft);
   const o = spec.options as SglangOptions;
   if (!o.modelPath) throw new EngineError('engine sglang: options.modelPath is required (the target model SGLang should load)');
   const args = ['--model-path', o.modelPath, '--host', spec.host, '--port', String(spec.port)];
@@ -61,11 +97,12 @@ export const sglangEngine: EngineAdapter = {
   name: 'sglang',
   // per-request histograms exist in newer builds only; draft/verify time never
   measures: { verifyCycles: true, acceptedHistogram: false, draftTime: false, verifyTime: false },
+  accepts: { methods: DRAFT_METHODS.filter((m) => m === 'vanilla' || ALGORITHM[m] !== undefined), options: SGLANG_OPTIONS, checkDraft: sglangDraftProblem },
   formatPrompt: questionAnswerPrompt,
   async launch(spec) {
     const o = spec.options as SglangOptions;
     const launcher = o.launcher ?? ['python3', '-m', 'sglang.launch_server'];
-    const proc = startProcess(launcher[0], [...launcher.slice(1), ...sglangArgs(spec)], { logFile: spec.logFile, env: o.env });
+    const proc = startProcess(launcher[0] as string, [...launcher.slice(1), ...sglangArgs(spec)], { logFile: spec.logFile, env: o.env });
     return sglangHandle(`http://${spec.host}:${spec.port}`, proc, spec.logFile, o.sendSeed === true);
   },
 };

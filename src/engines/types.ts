@@ -1,7 +1,8 @@
 // The one small interface every engine sits behind. The runner launches an engine for one
 // draft, waits until it is ready, sends requests, and stops it; adapters say which figures
 // the engine itself reports (the rest the harness measures from the client side).
-import type { Draft, Settings } from '../suite/types.ts';
+import type { z } from 'zod';
+import type { Draft, DraftMethod, Settings } from '../suite/types.ts';
 
 export interface LaunchSpec {
   draft: Draft;
@@ -70,16 +71,36 @@ export interface EngineHandle {
   stop(graceMs?: number): Promise<void>;
 }
 
+/** One mistake in what a suite asks of an engine: where (relative to the draft or the engine's options), what, and the fix. */
+export interface InputProblem {
+  /** `draft.<field>`, `draft` (the whole draft) or `options.<field>` */
+  at: string;
+  problem: string;
+  fix: string;
+}
+
+/**
+ * What an engine accepts, declared by its adapter. One check (src/engines/check.ts) reads it for
+ * every engine, before anything launches, and turns a mistake into a suite error (exit 2) naming
+ * the file, the field and the fix; launch() runs the same check.
+ */
+export interface EngineAccepts {
+  /** draft methods the engine offers */
+  methods: readonly DraftMethod[];
+  /** the suite's `options` mapping for this engine (also published in the suite's JSON Schema) */
+  options: z.ZodType;
+  /** tokens of context (prompt + generated) the engine holds with these options, when known before launch */
+  contextTokens?(options: Record<string, unknown>): number | undefined;
+  /** what the schema cannot say about one draft on this engine with these options */
+  checkDraft?(draft: Draft, options: Record<string, unknown>): InputProblem | undefined;
+}
+
 export interface EngineAdapter {
   readonly name: string;
   readonly measures: EngineMeasures;
+  readonly accepts: EngineAccepts;
   /** turns a conversation so far into the prompt text this engine's target expects */
   formatPrompt(turns: string[], answers: string[]): string;
-  /**
-   * Checks a draft and the suite's options for this engine before anything launches (the
-   * runner turns a throw into an input error, exit 2); launch() runs the same check.
-   */
-  check?(spec: Pick<LaunchSpec, 'draft' | 'options' | 'settings'>): void;
   launch(spec: LaunchSpec): Promise<EngineHandle>;
 }
 

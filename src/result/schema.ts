@@ -1,6 +1,8 @@
 // The result file (result.json): the only thing `report`, `compare`, `gate` and future
 // importers read. Versioned; documented in docs/result-schema.md; validated on load.
 
+import { z } from 'zod';
+
 export const RESULT_SCHEMA_VERSION = 1;
 
 export type Direction = 'higher' | 'lower' | 'none';
@@ -128,46 +130,93 @@ export interface ResultFile {
 
 export class ResultError extends Error {}
 
-type Check = (v: unknown) => boolean;
-const isNum: Check = (v) => typeof v === 'number' && Number.isFinite(v);
-const isStr: Check = (v) => typeof v === 'string';
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+// The schema in zod: what the loader checks (the fields report, compare, gate and resume read)
+// and what `prism-bench schema result` publishes as JSON Schema (schemas/result.schema.json).
+// Objects are open: new fields may be added without a version bump.
+const want = (expected: string) => ({ error: () => expected });
+const num = (d: string) => z.number(want('a finite number')).meta({ description: d });
+const str = (d: string) => z.string(want('a string')).meta({ description: d });
+const numOrNull = (d: string) => z.number(want('a number or null')).nullable().meta({ description: d });
 
-function need(file: string, path: string, ok: boolean, expected: string): void {
-  if (!ok) throw new ResultError(`${file}: ${path}: expected ${expected} -- the file is not a prism-bench result (or was edited by hand); regenerate it with prism-bench run`);
-}
+const intervalSchema = z.looseObject({
+  low: num('lower bound'), high: num('upper bound'), halfWidth: num('half the width'), level: num('confidence level, e.g. 0.95'),
+  method: z.enum(['t', 'bootstrap', 'delta', 'paired'], want('one of t, bootstrap, delta, paired')),
+}, want('an object')).nullable();
+
+const metricSchema = z.looseObject({
+  id: str('metric id, see src/metrics/definitions.ts').optional(),
+  label: str('label in reports').optional(),
+  unit: str('unit').optional(),
+  direction: z.enum(['higher', 'lower', 'none'], want('one of higher, lower, none')).meta({ description: 'which way is better' }),
+  definition: str('one sentence saying exactly what is counted').optional(),
+  mean: num('mean of the per-trial values (pooled metrics: over all requests)'),
+  n: num('number of per-trial values'),
+  values: z.array(z.number(), want('an array of numbers')).meta({ description: 'one value per trial, in trial order' }),
+  median: num('').optional(), stddev: num('').optional(), cv: numOrNull('coefficient of variation').optional(),
+  min: num('').optional(), max: num('').optional(),
+  interval: intervalSchema.optional(),
+  outliers: z.array(z.int()).optional().meta({ description: 'indices into values flagged by the modified Z-score; flagged, never dropped' }),
+}, want('an object'));
+
+const trialSchema = z.looseObject({
+  trial: num('round number, from 1'),
+  attempt: str('ties the trial to its lines in requests.jsonl'),
+  startedAt: str('ISO time'),
+  wallSeconds: num('wall time of the trial'),
+  requests: num('requests in the trial'),
+  metrics: z.record(z.string(), z.number(), want('an object of numbers')).meta({ description: "this trial's value of each metric" }),
+}, want('an object'));
+
+const cellSchema = z.looseObject({
+  id: str('engine/draft/dataset/T<temperature>'),
+  engine: str('engine label'), draft: str('draft name'), method: str('draft method'), dataset: str('dataset name'),
+  temperature: num('sampling temperature'),
+  status: z.enum(['pending', 'ok', 'failed'], want('one of pending, ok, failed')),
+  error: str('why the cell failed').optional(),
+  trials: z.array(trialSchema, want('an array')).optional(),
+  metrics: z.record(z.string(), metricSchema, want('an object')).meta({ description: 'keyed by metric id' }),
+  positionAcceptance: z.looseObject({ conditional: z.array(z.number()), unconditional: z.array(z.number()), cycles: z.number() }).optional(),
+  log: str('engine log, relative to the run directory').optional(),
+  comparisons: z.record(z.string(), z.looseObject({ metric: z.string(), reference: z.string(), ratio: z.number(), interval: intervalSchema })).optional(),
+  gpuBusy: z.array(z.string()).optional(),
+}, want('an object'));
+
+/** The result file's schema (open objects: fields may be added without a version bump). */
+export const RESULT_SCHEMA = z.looseObject({
+  schemaVersion: z.literal(RESULT_SCHEMA_VERSION, want(`${RESULT_SCHEMA_VERSION}`)).meta({ description: 'result schema version' }),
+  tool: z.looseObject({ name: z.literal('prism-bench'), version: z.string() }, want('an object')).optional(),
+  runId: str('UUID of the run'),
+  createdAt: str('ISO time').optional(),
+  updatedAt: str('ISO time').optional(),
+  status: z.enum(['running', 'complete', 'interrupted'], want('one of running, complete, interrupted')).optional(),
+  suiteFile: str('the suite file (used by --resume)').optional(),
+  suite: z.record(z.string(), z.unknown(), want('an object')).meta({ description: 'the suite as run: defaults and --quick overrides applied' }),
+  options: z.looseObject({ quick: z.boolean(), targetCi: z.number().nullable().optional(), targetMde: z.number().nullable().optional(), pair: z.string().nullable().optional() }, want('an object')).optional(),
+  fingerprint: z.record(z.string(), z.unknown(), want('an object')).meta({ description: 'hardware fingerprint' }),
+  engines: z.record(z.string(), z.unknown(), want('an object')).meta({ description: 'per engine/draft: version, info endpoints, measures' }),
+  cells: z.array(cellSchema, want('an array')).meta({ description: 'one per engine x draft x dataset x temperature' }),
+  audit: z.array(z.looseObject({ check: z.string(), severity: z.enum(['info', 'warning', 'error']), cell: z.string().optional(), message: z.string() })).optional(),
+  targetCiUnmet: z.array(z.string()).optional(),
+  mde: z.looseObject({ throughput: z.number().nullable(), target: z.number(), design: z.enum(['paired', 'unpaired']), rounds: z.number() }).optional(),
+}, want('a JSON object')).meta({
+  title: 'prism-bench result',
+  description: 'result.json of a prism-bench run (docs/result-schema.md)',
+});
+
+const pathText = (segs: readonly PropertyKey[]) =>
+  segs.reduce<string>((p, k) => (typeof k === 'number' ? `${p}[${k}]` : p ? `${p}.${String(k)}` : String(k)), '') || '(top level)';
 
 /** Validates the parsed JSON of a result file; throws a one-line ResultError naming file and field. */
 export function validateResult(data: unknown, file = 'result.json'): ResultFile {
-  need(file, '(top level)', isObj(data), 'a JSON object');
-  const r = data as Record<string, unknown>;
-  need(file, 'schemaVersion', isNum(r.schemaVersion), 'a number');
-  if (r.schemaVersion !== RESULT_SCHEMA_VERSION) {
-    throw new ResultError(`${file}: schemaVersion: ${String(r.schemaVersion)} is not supported (this prism-bench reads ${RESULT_SCHEMA_VERSION}) -- use the prism-bench version that wrote it, or rerun the suite`);
+  const version = (data as { schemaVersion?: unknown } | null)?.schemaVersion;
+  if (typeof version === 'number' && version !== RESULT_SCHEMA_VERSION) {
+    throw new ResultError(`${file}: schemaVersion: ${String(version)} is not supported (this prism-bench reads ${RESULT_SCHEMA_VERSION}) -- use the prism-bench version that wrote it, or rerun the suite`);
   }
-  need(file, 'runId', isStr(r.runId), 'a string');
-  need(file, 'suite', isObj(r.suite), 'an object');
-  need(file, 'fingerprint', isObj(r.fingerprint), 'an object');
-  need(file, 'engines', isObj(r.engines), 'an object');
-  need(file, 'cells', Array.isArray(r.cells), 'an array');
-  (r.cells as unknown[]).forEach((c, i) => {
-    const p = `cells[${i}]`;
-    need(file, p, isObj(c), 'an object');
-    const cell = c as Record<string, unknown>;
-    for (const k of ['id', 'engine', 'draft', 'method', 'dataset', 'status']) need(file, `${p}.${k}`, isStr(cell[k]), 'a string');
-    need(file, `${p}.temperature`, isNum(cell.temperature), 'a number');
-    need(file, `${p}.status`, ['pending', 'ok', 'failed'].includes(cell.status as string), 'one of pending, ok, failed');
-    need(file, `${p}.metrics`, isObj(cell.metrics), 'an object');
-    for (const [name, m] of Object.entries(cell.metrics as Record<string, unknown>)) {
-      const mp = `${p}.metrics.${name}`;
-      need(file, mp, isObj(m), 'an object');
-      const mv = m as Record<string, unknown>;
-      need(file, `${mp}.mean`, isNum(mv.mean), 'a finite number');
-      need(file, `${mp}.n`, isNum(mv.n), 'a number');
-      need(file, `${mp}.values`, Array.isArray(mv.values) && (mv.values as unknown[]).every(isNum), 'an array of numbers');
-      need(file, `${mp}.direction`, ['higher', 'lower', 'none'].includes(mv.direction as string), 'one of higher, lower, none');
-    }
-  });
+  const r = RESULT_SCHEMA.safeParse(data);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    throw new ResultError(`${file}: ${pathText(issue.path)}: expected ${issue.message} -- the file is not a prism-bench result (or was edited by hand); regenerate it with prism-bench run`);
+  }
   return data as ResultFile;
 }
 

@@ -31,7 +31,7 @@ export function loadResult(pathOrDir: string): ResultFile {
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new ResultError(`${path}: not valid JSON (${(e as Error).message}) -- the file is damaged; rerun with --resume on its directory`);
+    throw new ResultError(`${path}: not valid JSON (${(e as Error).message}) -- the file is damaged; prism-bench run --resume ${dirname(path)} rebuilds it from the run's journal (requests.jsonl) and continues the run`);
   }
   return validateResult(data, path);
 }

@@ -1,7 +1,7 @@
 // Runs a suite: every cell's trials, round by round, each engine launched as its own process
 // for its draft, results written atomically after every cell so an interrupted run keeps what
 // it finished and --resume continues from there.
-import { mkdirSync, existsSync, readFileSync } from 'node:fs';
+import { mkdirSync, existsSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Dataset, Suite } from '../suite/types.ts';
@@ -9,7 +9,7 @@ import { loadSuite, suiteAsRun, suiteSettingsDiff } from '../suite/load.ts';
 import { loadSuiteDatasets } from '../suite/datasets.ts';
 import { collectFingerprint } from '../hardware/fingerprint.ts';
 import { gpuProcesses } from '../hardware/nvidia.ts';
-import { RESULT_SCHEMA_VERSION, type Cell, type ResultFile } from '../result/schema.ts';
+import { RESULT_SCHEMA_VERSION, ResultError, type Cell, type ResultFile } from '../result/schema.ts';
 import { appendJsonLine, loadResult, saveResult } from '../result/store.ts';
 import type { RequestRecord } from '../metrics/records.ts';
 import { trialMetrics } from '../metrics/compute.ts';
@@ -17,7 +17,9 @@ import { summarizeCell, compareCells } from '../stats/aggregate.ts';
 import { auditResult } from '../audit/index.ts';
 import { engineAdapter } from '../engines/index.ts';
 import { freePort, logTail } from '../engines/process.ts';
-import { EngineError, type EngineHandle } from '../engines/types.ts';
+import type { EngineHandle } from '../engines/types.ts';
+import { checkSuiteEngines } from '../engines/check.ts';
+import { readJournal, restoreFromJournal, type Journal, type RunLine, type TrialLine } from './journal.ts';
 import { planCells, roundOrder, shuffled, type CellGroup, type PlannedCell } from './plan.ts';
 import { runTrial, warmup } from './trial.ts';
 import { comparableFromResult, pairedSides } from '../gate/comparable.ts';
@@ -61,18 +63,18 @@ export class RunInputError extends Error {
   readonly exitCode = 2;
 }
 
-function newResult(suite: Suite, opts: RunOptions, fingerprint: Record<string, unknown>, groups: CellGroup[]): ResultFile {
+function newResult(suite: Suite, options: ResultFile['options'], fingerprint: Record<string, unknown>, groups: CellGroup[], run?: RunLine): ResultFile {
   const now = new Date().toISOString();
   return {
     schemaVersion: RESULT_SCHEMA_VERSION,
-    tool: { name: 'prism-bench', version: packageVersion() },
-    runId: randomUUID(),
-    createdAt: now,
+    tool: run?.tool ?? { name: 'prism-bench', version: packageVersion() },
+    runId: run?.runId ?? randomUUID(),
+    createdAt: run?.createdAt ?? now,
     updatedAt: now,
     status: 'running',
     suiteFile: suite.file,
     suite: suiteAsRun(suite) as unknown as Record<string, unknown>,
-    options: { quick: Boolean(opts.quick), targetCi: opts.targetCi ?? null, targetMde: opts.targetMde ?? null, pair: opts.pair ? `${opts.pair.base}:${opts.pair.head}` : null },
+    options,
     fingerprint,
     engines: {},
     cells: groups.flatMap((g) => g.cells.map((c): Cell => ({
@@ -82,14 +84,28 @@ function newResult(suite: Suite, opts: RunOptions, fingerprint: Record<string, u
   };
 }
 
-function loadRecords(file: string): RequestRecord[] {
-  if (!existsSync(file)) return [];
-  const out: RequestRecord[] = [];
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    try { out.push(JSON.parse(line) as RequestRecord); } catch { /* a line cut by a crash: the trial it belongs to was not recorded */ }
+/**
+ * A result rebuilt from the journal of `dir` and the suite it names, for a resume whose
+ * result.json is damaged or missing (`why`). The damaged file is kept beside it.
+ */
+function rebuildResult(dir: string, journal: Journal, why: string, emit: (e: RunEvent) => void): { result: ResultFile; suite: Suite } {
+  const run = journal.run;
+  if (!run) {
+    throw new RunInputError(`${why.replace(/ -- .*$/, '')}; its journal ${join(dir, 'requests.jsonl')} ${existsSync(join(dir, 'requests.jsonl')) ? 'has no run line (written by an older prism-bench)' : 'is missing too'}, so there is nothing to rebuild it from -- start a new run with another --out`);
   }
-  return out;
+  const suite = loadSuite(run.suiteFile, { quick: run.options.quick });
+  const result = newResult(suite, run.options, run.fingerprint, planCells(suite), run);
+  if (run.suite) result.suite = run.suite; // so a suite changed since is refused, as with an intact result
+  const restored = restoreFromJournal(result, journal, suite.settings.trials);
+  const file = join(dir, 'result.json');
+  if (existsSync(file)) {
+    const kept = `${file}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    renameSync(file, kept);
+    emit({ type: 'note', message: `result.json was damaged (kept as ${kept}); rebuilt from requests.jsonl: ${restored} finished trial(s), ${journal.records.length} request record(s)` });
+  } else {
+    emit({ type: 'note', message: `result.json was missing; rebuilt from requests.jsonl: ${restored} finished trial(s), ${journal.records.length} request record(s)` });
+  }
+  return { result, suite };
 }
 
 /** Records of the attempts that made it into the result (abandoned attempts are ignored). */
@@ -102,18 +118,6 @@ function throughputPrecisionMet(cell: Cell, pct: number): boolean {
   const m = cell.metrics.throughput;
   if (!m || !m.interval || m.mean <= 0) return false;
   return (m.interval.halfWidth / m.mean) * 100 <= pct;
-}
-
-/** Every engine x draft pair checked by its adapter before anything launches (exit 2 with file and field). */
-function checkEngines(suite: Suite): void {
-  for (const group of planCells(suite)) {
-    try {
-      engineAdapter(group.engine.name).check?.({ draft: group.draft, options: group.engine.options, settings: suite.settings });
-    } catch (e) {
-      if (e instanceof EngineError) throw new RunInputError(`${suite.file}: engine ${group.engine.label ?? group.engine.name}: ${e.message}`);
-      throw e;
-    }
-  }
 }
 
 /**
@@ -135,12 +139,30 @@ export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
   let result: ResultFile;
   let suite: Suite;
   let dir: string;
+  let journal: Journal;
+  let fresh = false;
+  if (opts.resumeDir && opts.outDir && resolve(opts.outDir) !== resolve(opts.resumeDir)) {
+    throw new RunInputError(`--out ${opts.outDir}: a resumed run stays in its own directory, ${resolve(opts.resumeDir)} -- leave out --out, or copy the run directory to ${opts.outDir} and resume the copy`);
+  }
   if (opts.resumeDir) {
     dir = resolve(opts.resumeDir);
-    result = loadResult(dir);
-    suite = loadSuite(result.suiteFile, { quick: result.options.quick });
-    const diff = suiteSettingsDiff(suiteAsRun(suite), result.suite as never);
-    if (diff.length) throw new RunInputError(`${result.suiteFile}: the suite changed since the run in ${dir} started (${diff.join('; ')}) -- restore it, or start a new run`);
+    if (!existsSync(dir)) throw new RunInputError(`--resume ${opts.resumeDir}: no such directory -- give the directory of the run to continue, such as results/<time>-<suite>`);
+    journal = readJournal(join(dir, 'requests.jsonl'));
+    let loaded: ResultFile | undefined;
+    try {
+      loaded = loadResult(dir);
+    } catch (e) {
+      if (!(e instanceof ResultError)) throw e;
+      ({ result, suite } = rebuildResult(dir, journal, e.message, emit));
+    }
+    if (loaded) {
+      result = loaded;
+      suite = loadSuite(result.suiteFile, { quick: result.options.quick });
+    }
+    const diff = suiteSettingsDiff(suiteAsRun(suite!), result!.suite as never);
+    if (diff.length) throw new RunInputError(`${result!.suiteFile}: the suite changed since the run in ${dir} started (${diff.join('; ')}) -- restore it, or start a new run`);
+    result = result!;
+    suite = suite!;
     for (const c of result.cells) if (c.status === 'failed') { c.status = 'pending'; c.trials = []; delete c.error; c.metrics = {}; }
     // a resumed run keeps the precision target it started with unless told otherwise
     if (opts.targetCi === undefined && typeof result.options.targetCi === 'number') opts = { ...opts, targetCi: result.options.targetCi };
@@ -152,20 +174,31 @@ export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
     suite = loadSuite(opts.suiteFile, { quick: opts.quick });
     dir = resolve(opts.outDir ?? join('results', `${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}-${suite.name}`));
     if (existsSync(join(dir, 'result.json'))) throw new RunInputError(`${dir}: already holds a result.json -- choose another --out, or continue it with --resume ${dir}`);
-    const fingerprint = await collectFingerprint();
-    result = newResult(suite, opts, fingerprint as unknown as Record<string, unknown>, planCells(suite));
+    if (existsSync(join(dir, 'requests.jsonl'))) throw new RunInputError(`${dir}: already holds a run's journal (requests.jsonl) -- continue that run with --resume ${dir} (it rebuilds result.json), or choose another --out`);
+    journal = readJournal(join(dir, 'requests.jsonl'));
+    fresh = true;
+    result = undefined as unknown as ResultFile; // made below, once every input check has passed
   }
-  checkEngines(suite);
+  // every input check before anything is created, measured or launched
+  checkSuiteEngines(suite);
   if (opts.pair) {
     const labels = suite.engines.map((e) => e.label ?? e.name);
     for (const l of [opts.pair.base, opts.pair.head]) {
       if (!labels.includes(l)) throw new RunInputError(`${suite.file}: --pair names engine '${l}', but the suite's engines are ${labels.map((x) => `'${x}'`).join(', ')} -- use their labels`);
     }
   }
-  mkdirSync(join(dir, 'logs'), { recursive: true });
-  const requestsFile = join(dir, 'requests.jsonl');
-  const records = loadRecords(requestsFile);
   const datasets = new Map<string, Dataset>(loadSuiteDatasets(suite).map((d) => [d.name, d]));
+  const requestsFile = join(dir, 'requests.jsonl');
+  if (fresh) {
+    const fingerprint = await collectFingerprint() as unknown as Record<string, unknown>;
+    const options: ResultFile['options'] = { quick: Boolean(opts.quick), targetCi: opts.targetCi ?? null, targetMde: opts.targetMde ?? null, pair: opts.pair ? `${opts.pair.base}:${opts.pair.head}` : null };
+    result = newResult(suite, options, fingerprint, planCells(suite));
+    mkdirSync(dir, { recursive: true });
+    const header: RunLine = { kind: 'run', runId: result.runId, createdAt: result.createdAt, tool: result.tool, suiteFile: result.suiteFile, suite: result.suite, options, fingerprint };
+    appendJsonLine(requestsFile, header);
+  }
+  mkdirSync(join(dir, 'logs'), { recursive: true });
+  const records = journal.records;
   const groups = planCells(suite);
   const cellById = new Map(result.cells.map((c) => [c.id, c]));
   const s = suite.settings;
@@ -250,6 +283,7 @@ export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
         await h.waitReady(opts.readyTimeoutMs ?? READY_TIMEOUT_MS, opts.signal);
         const d = await h.describe();
         result.engines[group.key] = { version: d.version, info: d.info, measures: { ...adapter.measures } };
+        appendJsonLine(requestsFile, { kind: 'engine', key: group.key, version: d.version, info: d.info, measures: { ...adapter.measures } });
         const first = cells[0];
         await warmup({ dataset: datasets.get(first.dataset) as Dataset, temperature: first.temperature, settings: s, adapter, engine: h, signal: opts.signal }, s.warmup);
       } catch (e) {
@@ -302,9 +336,13 @@ export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
             adapter, engine, signal: opts.signal,
             onRecord: (r) => { appendJsonLine(requestsFile, r); records.push(r); },
           });
-          cell.trials.push({ trial: round, attempt, startedAt, wallSeconds: trial.wallSeconds, requests: trial.records.length, metrics: trialMetrics(trial.records, trial.wallSeconds) });
+          const record = { trial: round, attempt, startedAt, wallSeconds: trial.wallSeconds, requests: trial.records.length, metrics: trialMetrics(trial.records, trial.wallSeconds) };
+          cell.trials.push(record);
           cell.status = cell.trials.length >= s.trials ? 'ok' : 'pending';
           cell.log = logName;
+          // the journal's word that this trial finished: what rebuilds result.json if it is lost
+          const line: TrialLine = { kind: 'trial', cell: cell.id, ...record, log: logName, ...(cell.gpuBusy ? { gpuBusy: cell.gpuBusy } : {}) };
+          appendJsonLine(requestsFile, line);
           done++;
           emit({ type: 'cell-done', cell: cell.id, trial: round, done, total: totalTrials, throughput: cell.trials[cell.trials.length - 1].metrics.throughput });
         } catch (e) {

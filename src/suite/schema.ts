@@ -1,11 +1,16 @@
-// Validation of a parsed suite document: every field is checked, defaults are filled in, and the
-// first mistake becomes a one-line SuiteError naming the file, the path inside it and the fix.
+// The suite file's schema, in zod: what each key accepts, its default and its one-line message
+// when wrong. Structure (types, ranges, names, which keys a draft method takes) is the zod schema,
+// also published as JSON Schema (`prism-bench schema suite`, schemas/suite.schema.json) so
+// editors check suite files; the rules JSON Schema cannot state (names unique, ngramMax >=
+// ngramMin, dataset files present, maxTrials >= trials) follow it in code. The first mistake
+// becomes a one-line SuiteError naming the file, the path inside it and the fix.
 import { existsSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
+import { z } from 'zod';
 import { SuiteError, closest, describe, displayPath } from './errors.ts';
 import {
   BUILTIN_DATASETS, DRAFT_METHODS, DRAFT_METHOD_FIELDS, ENGINE_ADAPTERS, SUITE_VERSION,
-  type DatasetRef, type Draft, type DraftMethod, type Engine, type EngineAdapter, type LearnedDraft,
+  type DatasetRef, type Draft, type DraftMethod, type Engine, type EngineAdapter, type LearnedDraft, type NgramDraft,
   type QuickOverrides, type Settings, type Suite,
 } from './types.ts';
 
@@ -32,6 +37,9 @@ export const DEFAULT_QUICK: Readonly<QuickOverrides> = Object.freeze({ prompts: 
 /** Defaults of the ngram draft's fields. */
 export const NGRAM_DEFAULTS = Object.freeze({ draftTokens: 6, ngramMin: 1, ngramMax: 4 });
 
+/** Bounds that keep a mistyped number from starting a run that would never end. */
+export const LIMITS = Object.freeze({ trials: 1000, warmup: 1000, batchSize: 1024, maxNewTokens: 1_000_000, prompts: 1_000_000 });
+
 export const TOP_LEVEL_KEYS = ['version', 'name', 'description', 'engines', 'drafts', 'datasets', 'settings', 'quick'] as const;
 export const ENGINE_KEYS = ['name', 'label', 'options'] as const;
 export const DATASET_KEYS = ['name', 'path'] as const;
@@ -40,6 +48,322 @@ export const QUICK_KEYS = [...SETTINGS_KEYS, 'datasets'] as const;
 
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const SAFE_NAME_RULE = "letters, digits, '-', '_' or '.', starting with a letter or digit";
+const list = (xs: readonly string[]) => xs.join(', ');
+
+// ---------------------------------------------------------------------------------------------
+// Messages. A custom zod error is `problem SEP fix`; `{key}` in it is replaced by the last key of
+// the path where the issue was found (e.g. `maxNewTokens`, `temperatures[1]`).
+
+const SEP = '\u001f';
+/** A custom zod error message: problem and fix, `{key}` standing for the field's name. */
+export const say = (problem: string, fix: string) => `${problem}${SEP}${fix}`;
+interface RawIssue { code?: string; input?: unknown }
+type ErrorFn = (iss: RawIssue) => string | undefined;
+
+/** An integer field: `expected an integer >= min, got ...`; above `max`, says the bound. */
+export function intField(min: number, example: number, max?: number, maxWhy?: string) {
+  const error: ErrorFn = (iss) => {
+    const v = iss.input;
+    if (max !== undefined && typeof v === 'number' && v > max && Number.isFinite(v)) {
+      return say(`expected an integer <= ${max}${maxWhy ? ` (${maxWhy})` : ''}, got ${describe(v)}`, `set {key} to a whole number such as ${example}`);
+    }
+    return say(`expected an integer >= ${min}, got ${describe(v)}`, `set {key} to a whole number such as ${example}`);
+  };
+  const s = z.int({ error }).min(min, { error });
+  return max === undefined ? s : s.max(max, { error });
+}
+
+/** A non-empty string field. */
+export function textField(example: string) {
+  const error: ErrorFn = (iss) => say(`expected a non-empty string, got ${describe(iss.input)}`, `set {key} to some text, such as ${example}`);
+  return z.string({ error }).refine((s) => s.trim() !== '', { error });
+}
+
+/** A name used in reports and file names. */
+function nameField(example: string) {
+  return textField(example).refine((s) => SAFE_NAME.test(s), {
+    error: (iss) => say(`${JSON.stringify(iss.input)} is not a usable name`, `use only ${SAFE_NAME_RULE}, such as ${example}`),
+  });
+}
+
+/** One of a fixed set of words; suggests the closest on a typo. */
+export function wordField<T extends readonly [string, ...string[]]>(words: T, what: string, missing?: string) {
+  return z.enum(words, {
+    error: (iss) => {
+      const v = iss.input;
+      if (v === undefined && missing) return say(`missing ${what}`, missing);
+      const guess = typeof v === 'string' ? closest(v, words) : undefined;
+      return say(`unknown ${what} ${describe(v)}`, `${guess ? `did you mean ${guess}? ` : ''}set {key} to one of: ${list(words)}`);
+    },
+  });
+}
+
+/** Error for a mapping (object) in the wrong shape; unknown keys are reported by the formatter. */
+export function mappingError(example: string, missing?: [string, string]): ErrorFn {
+  return (iss) => {
+    if (iss.code === 'unrecognized_keys') return undefined;
+    if (iss.input === undefined && missing) return say(missing[0], missing[1]);
+    return say(`expected a mapping, got ${describe(iss.input)}`, `write {key} as a mapping, such as ${example}`);
+  };
+}
+
+/** A non-empty list. */
+function listField<T extends z.ZodType>(item: T, what: string, example: string, missing?: [string, string]) {
+  return z.array(item, {
+    error: (iss) => (iss.input === undefined && missing ? say(missing[0], missing[1]) : say(`expected a list of ${what}, got ${describe(iss.input)}`, `write {key} as a list, such as ${example}`)),
+  }).min(1, { error: () => say(`expected at least one ${what.replace(/s$/, '')}, got an empty list`, `add an entry, such as ${example}`) });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The schema
+
+const topKError: ErrorFn = (iss) => say(`expected -1 (disabled) or an integer >= 1, got ${describe(iss.input)}`, 'set topK to -1 to disable top-k sampling, or to a whole number such as 50');
+
+const SETTING_SCHEMAS = {
+  target: textField('reference-target').meta({ description: 'target model id the engines serve', default: DEFAULT_SETTINGS.target }),
+  temperatures: listField(
+    z.number({ error: (iss) => say(`expected a number >= 0, got ${describe(iss.input)}`, 'set {key} to a number >= 0, such as 0 (greedy) or 1') })
+      .min(0, { error: (iss) => say(`expected a number >= 0, got ${describe(iss.input)}`, 'set {key} to a number >= 0, such as 0 (greedy) or 1') }),
+    'temperatures', '[0, 1]',
+  ).meta({ description: 'sampling temperatures, distinct; each makes its own cells (0 = greedy)', default: DEFAULT_SETTINGS.temperatures }),
+  topP: z.number({ error: (iss) => say(`expected a number above 0 and at most 1, got ${describe(iss.input)}`, 'set topP to a number in (0, 1], such as 1.0 (disabled)') })
+    .gt(0, { error: (iss) => say(`expected a number above 0 and at most 1, got ${describe(iss.input)}`, 'set topP to a number in (0, 1], such as 1.0 (disabled)') })
+    .max(1, { error: (iss) => say(`expected a number above 0 and at most 1, got ${describe(iss.input)}`, 'set topP to a number in (0, 1], such as 1.0 (disabled)') })
+    .meta({ description: 'nucleus sampling; 1 = disabled', default: DEFAULT_SETTINGS.topP }),
+  topK: z.union([z.literal(-1, { error: topKError }), z.int({ error: topKError }).min(1, { error: topKError })], { error: topKError }).meta({ description: 'top-k sampling; -1 = disabled', default: DEFAULT_SETTINGS.topK }),
+  maxNewTokens: intField(1, 128, LIMITS.maxNewTokens).meta({ description: 'tokens generated per request (per turn); the engine checks it against its context', default: DEFAULT_SETTINGS.maxNewTokens }),
+  ignoreEos: z.boolean({ error: (iss) => say(`expected true or false, got ${describe(iss.input)}`, 'set ignoreEos to true or false (unquoted)') })
+    .meta({ description: 'keep generating past end-of-sequence up to maxNewTokens', default: DEFAULT_SETTINGS.ignoreEos }),
+  batchSize: intField(1, 1, LIMITS.batchSize).meta({ description: 'concurrent requests', default: DEFAULT_SETTINGS.batchSize }),
+  prompts: intField(1, 20, LIMITS.prompts).nullable().meta({ description: 'first N prompts of each dataset; null = all', default: null }),
+  seed: intField(0, 1234).meta({ description: 'sampling seed', default: DEFAULT_SETTINGS.seed }),
+  warmup: intField(0, 2, LIMITS.warmup, 'warmup requests per cell').meta({ description: 'warmup requests per cell, discarded', default: DEFAULT_SETTINGS.warmup }),
+  trials: intField(1, 3, LIMITS.trials, 'the most trials a run may have').meta({ description: 'measured repetitions per cell', default: DEFAULT_SETTINGS.trials }),
+  maxTrials: intField(1, 10, LIMITS.trials, 'the most trials a run may have').meta({ description: 'cap when --target-ci or --target-mde add trials; default max(10, trials)' }),
+  engineLifetime: z.enum(['round', 'run'], {
+    error: (iss) => say(`expected round or run, got ${describe(iss.input)}`, 'set engineLifetime to round (relaunch every engine each round) or run (start each engine once)'),
+  }).meta({ description: 'round: every round launches each engine afresh; run: each engine starts once and serves every round', default: DEFAULT_SETTINGS.engineLifetime }),
+} satisfies { [K in keyof Settings]: z.ZodType };
+
+const settingsShape = Object.fromEntries(Object.entries(SETTING_SCHEMAS).map(([k, s]) => [k, s.optional()])) as {
+  [K in keyof Settings]: z.ZodOptional<(typeof SETTING_SCHEMAS)[K]>
+};
+
+const datasetSchema = z.union([
+  z.string({ error: (iss) => say(`expected a dataset name or a mapping, got ${describe(iss.input)}`, 'write a built-in name such as chat, or {name: mt_bench, path: path/to/question.jsonl}') })
+    .meta({ description: `a built-in set (${list(BUILTIN_DATASETS)}) or, in quick, a dataset of the top-level list` }),
+  z.strictObject({
+    name: nameField('mt_bench').meta({ description: 'label in reports' }),
+    path: textField('path/to/question.jsonl').optional().meta({ description: 'question.jsonl, relative to the suite file\'s folder; without it, name must be a built-in set' }),
+  }, { error: mappingError('{name: mt_bench, path: path/to/question.jsonl}') }),
+]);
+const datasetsSchema = listField(datasetSchema, 'datasets', '[chat, code]');
+
+const engineSchema = z.strictObject({
+  name: wordField(ENGINE_ADAPTERS, 'engine adapter', `add name: one of ${list(ENGINE_ADAPTERS)}`).meta({ description: 'engine adapter' }),
+  label: textField('reference-a').optional().meta({ description: 'display name in reports; tells two engines of one adapter apart' }),
+  options: z.record(z.string(), z.unknown(), { error: mappingError('{model: models/target}') }).optional()
+    .meta({ description: 'adapter-specific options, checked by the adapter before anything launches' }),
+}, { error: mappingError('{name: reference}') });
+
+const draftName = (method: string) => nameField(method).optional().meta({ description: `label in reports, unique in the suite (default: ${method})` });
+const draftFields = {
+  model: textField('models/my-draft').optional().meta({ description: 'draft model (path or id); the reference engine loads its shipped drafts' }),
+  steps: intField(1, 5).optional().meta({ description: 'draft steps (tree depth) per cycle' }),
+  topK: intField(1, 8).optional().meta({ description: 'branches kept per step of the draft tree' }),
+  draftTokens: intField(1, 16).optional().meta({ description: 'tokens verified per cycle; on the reference engine, the chain\'s steps per cycle' }),
+};
+const methodLiteral = (m: string) => z.literal(m).meta({ description: 'draft method' });
+const draftObject = (shape: z.ZodRawShape) => z.strictObject(shape, { error: mappingError('{name: ngram, method: ngram}') });
+const LEARNED = DRAFT_METHODS.filter((m) => m !== 'vanilla' && m !== 'ngram' && m !== 'prism');
+const draftSchema = z.discriminatedUnion('method', [
+  draftObject({ name: draftName('vanilla'), method: methodLiteral('vanilla') }).meta({ description: 'plain autoregressive decoding: the baseline' }),
+  draftObject({
+    name: draftName('ngram'), method: methodLiteral('ngram'),
+    draftTokens: intField(1, 6).optional().meta({ description: 'tokens drafted per cycle', default: NGRAM_DEFAULTS.draftTokens }),
+    ngramMin: intField(1, 1).optional().meta({ description: 'shortest n-gram looked up in the context', default: NGRAM_DEFAULTS.ngramMin }),
+    ngramMax: z.int({ error: (iss) => say(`expected an integer >= ngramMin, got ${describe(iss.input)}`, 'set {key} to a whole number such as 4') }).optional()
+      .meta({ description: 'longest n-gram looked up (>= ngramMin)', default: NGRAM_DEFAULTS.ngramMax }),
+  }).meta({ description: 'prompt-lookup drafting' }),
+  ...LEARNED.map((m) => draftObject({ name: draftName(m), method: methodLiteral(m), ...draftFields })),
+  draftObject({
+    name: draftName('prism'), method: methodLiteral('prism'), ...draftFields,
+    modules: intField(1, 2).optional().meta({ description: 'PRISM\'s M: parameter sets used' }),
+    stepMap: listField(intField(0, 0), 'module indices', '[0, 1]').optional().meta({ description: 'module run at each draft step (step 0 = extend pass); the last repeats' }),
+  }),
+], { error: (iss) => ((iss.code as string) === 'invalid_type' ? mappingError('{name: ngram, method: ngram}')(iss) : undefined) });
+
+const quickShape = { ...settingsShape, datasets: datasetsSchema.optional() };
+
+/**
+ * The suite schema. `engineOptions` maps an adapter to the schema of its options, for the
+ * published JSON Schema (validation runs the adapter's schema in its own check, before launch).
+ */
+export function suiteSchema(engineOptions: Partial<Record<string, z.ZodType>> = {}) {
+  let engines: z.ZodType = engineSchema;
+  if (Object.keys(engineOptions).length) {
+    engines = z.discriminatedUnion('name', ENGINE_ADAPTERS.map((name) => engineSchema.extend({
+      name: z.literal(name),
+      ...(engineOptions[name] ? { options: engineOptions[name].optional() } : {}),
+    })) as never);
+  }
+  return z.strictObject({
+    version: z.literal(SUITE_VERSION, {
+      error: (iss) => say(`unsupported suite format version ${describe(iss.input)}`, `set version: ${SUITE_VERSION} (the only version this prism-bench understands)`),
+    }).optional().meta({ description: 'suite format version' }),
+    name: nameField('default').optional().meta({ description: 'suite name in reports and result files (default: the file name)' }),
+    description: z.string({ error: (iss) => say(`expected text, got ${describe(iss.input)}`, 'set description to some text (quote it if it contains a colon)') }).optional(),
+    engines: listField(engines, 'engines', '`- name: reference`', ['missing', 'add engines: with at least one entry, such as `- name: reference`']),
+    drafts: listField(draftSchema, 'drafts', '`- {name: vanilla, method: vanilla}`', ['missing', 'add drafts: with at least one entry, such as `- {name: vanilla, method: vanilla}`']),
+    datasets: datasetsSchema.optional().meta({ description: `datasets (default: all built-in sets: ${list(BUILTIN_DATASETS)})` }),
+    settings: z.strictObject(settingsShape, { error: mappingError('{temperatures: [0], maxNewTokens: 128}') }).optional()
+      .meta({ description: 'settings held identical across every cell' }),
+    quick: z.strictObject(quickShape, { error: mappingError('{prompts: 3, maxNewTokens: 32}') }).optional()
+      .meta({ description: 'overrides applied by --quick (replaces the default quick block entirely)' }),
+  }, { error: mappingError('engines:, drafts:, datasets:, settings:') }).meta({
+    title: 'prism-bench suite',
+    description: 'A prism-bench suite file: engines x drafts x datasets x temperatures, under identical settings (docs/suite-format.md).',
+  });
+}
+
+const SUITE_SCHEMA = suiteSchema();
+
+/** A suite document as the schema lets it through (before defaults and cross-field rules). */
+interface DraftDocument {
+  name?: string; method: DraftMethod; draftTokens?: number; ngramMin?: number; ngramMax?: number;
+  model?: string; steps?: number; topK?: number; modules?: number; stepMap?: number[];
+}
+type DatasetDocument = string | { name: string; path?: string };
+interface SuiteDocument {
+  version?: number; name?: string; description?: string;
+  engines: { name: EngineAdapter; label?: string; options?: Record<string, unknown> }[];
+  drafts: DraftDocument[];
+  datasets?: DatasetDocument[];
+  settings?: Partial<Settings>;
+  quick?: Partial<Settings> & { datasets?: DatasetDocument[] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// From a zod issue to file, path, problem and fix
+
+export interface Problem { path: string; problem: string; fix: string }
+
+type Seg = PropertyKey;
+const pathText = (segs: readonly Seg[], prefix = '') =>
+  segs.reduce<string>((p, k) => (typeof k === 'number' ? `${p}[${k}]` : p ? `${p}.${String(k)}` : String(k)), prefix);
+/** the last key of a path, for "set X to ..." fixes */
+const keyOf = (path: string) => path.slice(path.lastIndexOf('.') + 1);
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const valueAt = (data: unknown, segs: readonly Seg[]) => segs.reduce<unknown>((d, k) => (d as Record<PropertyKey, unknown> | undefined)?.[k], data);
+
+interface Def { type: string; innerType?: z.ZodType; in?: z.ZodType; shape?: Record<string, z.ZodType>; element?: z.ZodType; options?: z.ZodType[]; discriminator?: string }
+const defOf = (s: z.ZodType) => (s as unknown as { _zod: { def: Def } })._zod.def;
+
+/** The object schema that validated `data` at `segs` (following optional, unions and arrays). */
+function objectAt(schema: z.ZodType, segs: readonly Seg[], data: unknown): Def | undefined {
+  const unwrap = (s: z.ZodType, d: unknown): Def | undefined => {
+    let def = defOf(s);
+    for (;;) {
+      if (['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch'].includes(def.type) && def.innerType) def = defOf(def.innerType);
+      else if (def.type === 'pipe' && def.in) def = defOf(def.in);
+      else if (def.type === 'union' && def.options) {
+        const pick = def.options.find((o) => {
+          const od = defOf(o);
+          if (od.type !== 'object' || !isObj(d)) return false;
+          if (!def.discriminator) return true;
+          const lit = od.shape?.[def.discriminator];
+          return lit !== undefined && (defOf(lit) as unknown as { values: unknown[] }).values?.includes(d[def.discriminator]);
+        });
+        if (!pick) return undefined;
+        def = defOf(pick);
+      } else return def;
+    }
+  };
+  let def = unwrap(schema, data);
+  let d = data;
+  for (const seg of segs) {
+    if (!def) return undefined;
+    d = (d as Record<PropertyKey, unknown> | undefined)?.[seg];
+    const next = def.type === 'object' ? def.shape?.[String(seg)] : def.type === 'array' ? def.element : undefined;
+    if (!next) return undefined;
+    def = unwrap(next, d);
+  }
+  return def?.type === 'object' ? def : undefined;
+}
+
+const ALL_DRAFT_FIELDS = [...new Set(Object.values(DRAFT_METHOD_FIELDS).flat())];
+
+/** Where a set of keys lives, in words: `at the top level`, `in settings`, `for method ngram`. */
+function keysWhere(segs: readonly Seg[], data: unknown, prefix: string, where?: string): string {
+  if (where && segs.length === 0) return where;
+  const full = pathText(segs, prefix);
+  if (!full) return 'at the top level';
+  const parent = segs.length ? segs[segs.length - 2] : undefined;
+  if (typeof segs[segs.length - 1] === 'number') {
+    if (parent === 'drafts') return `for method ${String((valueAt(data, segs) as Record<string, unknown>).method)}`;
+    if (parent === 'engines') return 'in an engine';
+    if (parent === 'datasets') return 'in a dataset';
+  }
+  return `in ${full}`;
+}
+
+/**
+ * The first issue of a failed zod parse as path, problem and fix. `data` is what was parsed;
+ * `prefix` is where it sits in the file (e.g. `engines[0].options`); `where` describes its keys.
+ */
+export function firstProblem(schema: z.ZodType, error: z.ZodError, data: unknown, prefix = '', where?: string): Problem {
+  return issueProblem(schema, pickIssue(error.issues), data, prefix, where);
+}
+
+/** The issue to report: the first, unless a misspelt key in a mapping around it explains it. */
+function pickIssue(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue {
+  // a misspelt key also makes its real name "missing" (`nam:` for `name:`): the typo is the news
+  const head = issues[0]!;
+  return issues.find((i) => i.code === 'unrecognized_keys' && i.path.length <= head.path.length && i.path.every((k, n) => head.path[n] === k)) ?? head;
+}
+
+function issueProblem(schema: z.ZodType, issue: z.core.$ZodIssue, data: unknown, prefix: string, where?: string): Problem {
+  const segs = issue.path;
+  const path = pathText(segs, prefix);
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0]!;
+    const at = pathText([...segs, key], prefix);
+    const parent = segs[segs.length - 2];
+    const obj = valueAt(data, segs);
+    if (parent === 'drafts' && isObj(obj) && ALL_DRAFT_FIELDS.includes(key)) {
+      const users = DRAFT_METHODS.filter((m) => DRAFT_METHOD_FIELDS[m].includes(key));
+      return { path: at, problem: `not allowed for method ${String(obj.method)}`, fix: `remove ${key} (it applies only to method${users.length > 1 ? 's' : ''} ${list(users)})` };
+    }
+    const allowed = Object.keys(objectAt(schema, segs, data)?.shape ?? {});
+    const guess = closest(key, allowed);
+    return { path: at, problem: 'unknown key', fix: `${guess ? `did you mean ${guess}? ` : ''}allowed keys ${keysWhere(segs, data, prefix, where)} are: ${list(allowed)}` };
+  }
+  if (issue.code === 'invalid_union') {
+    const u = issue as z.core.$ZodIssueInvalidUnion & { discriminator?: string; note?: string };
+    if (u.discriminator) {
+      const v = valueAt(data, segs);
+      const words = (u as unknown as { options?: string[] }).options ?? [];
+      const what = u.discriminator === 'method' ? 'draft method' : u.discriminator;
+      if (v === undefined) return { path, problem: `missing ${what}`, fix: `add ${u.discriminator}: one of ${list(words)}` };
+      const guess = typeof v === 'string' ? closest(v, words) : undefined;
+      return { path, problem: `unknown ${what} ${describe(v)}`, fix: `${guess ? `did you mean ${guess}? ` : ''}set ${u.discriminator} to one of: ${list(words)}` };
+    }
+    // a plain union (a dataset: a name or a mapping): the branch that got furthest speaks
+    const branches = u.errors.filter((b) => b.length > 0);
+    const deep = branches.find((b) => !(b[0]!.path.length === 0 && b[0]!.code === 'invalid_type'));
+    const branch = deep ?? branches[branches.length - 1];
+    if (branch) {
+      const inner = pickIssue(branch);
+      return issueProblem(schema, { ...inner, path: [...segs, ...inner.path] } as z.core.$ZodIssue, data, prefix, where);
+    }
+  }
+  const [problem, fix] = issue.message.includes(SEP) ? issue.message.split(SEP) as [string, string] : [issue.message, 'see docs/suite-format.md'];
+  const key = keyOf(path);
+  return { path: path || '(document)', problem: problem.replaceAll('{key}', key), fix: fix.replaceAll('{key}', key) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation: the schema, then the rules across fields
 
 /** Where the document came from, for messages and for resolving dataset paths. */
 export interface SuiteSource {
@@ -49,14 +373,10 @@ export interface SuiteSource {
   dir: string;
 }
 
-type Obj = Record<string, unknown>;
-
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const at = (path: string, key: string | number) =>
-  typeof key === 'number' ? `${path}[${key}]` : path ? `${path}.${key}` : key;
-/** the last key of a path, for "set X to ..." fixes */
-const keyOf = (path: string) => path.slice(path.lastIndexOf('.') + 1);
-const list = (xs: readonly string[]) => xs.join(', ');
+export interface ValidateOptions {
+  /** apply the quick block */
+  quick?: boolean;
+}
 
 class Checker {
   readonly shown: string;
@@ -67,111 +387,6 @@ class Checker {
   fail(path: string, problem: string, fix: string): never {
     throw new SuiteError(this.shown, path, problem, fix);
   }
-
-  mapping(v: unknown, path: string, example: string): Obj {
-    if (!isObj(v)) this.fail(path, `expected a mapping, got ${describe(v)}`, `write ${keyOf(path)} as a mapping, such as ${example}`);
-    return v;
-  }
-
-  keys(obj: Obj, allowed: readonly string[], path: string, where = `in ${path}`): void {
-    for (const k of Object.keys(obj)) {
-      if (allowed.includes(k)) continue;
-      const guess = closest(k, allowed);
-      this.fail(at(path, k), 'unknown key',
-        `${guess ? `did you mean ${guess}? ` : ''}allowed keys ${where} are: ${list(allowed)}`);
-    }
-  }
-
-  list(v: unknown, path: string, what: string, example: string): unknown[] {
-    if (!Array.isArray(v)) this.fail(path, `expected a list of ${what}, got ${describe(v)}`, `write ${keyOf(path)} as a list, such as ${example}`);
-    if (v.length === 0) this.fail(path, `expected at least one ${what.replace(/s$/, '')}, got an empty list`, `add an entry, such as ${example}`);
-    return v;
-  }
-
-  int(v: unknown, path: string, min: number, example: number, minLabel: string = String(min)): number {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
-      this.fail(path, `expected an integer >= ${minLabel}, got ${describe(v)}`, `set ${keyOf(path)} to a whole number such as ${example}`);
-    }
-    return v;
-  }
-
-  string(v: unknown, path: string, example: string): string {
-    if (typeof v !== 'string' || v.trim() === '') {
-      this.fail(path, `expected a non-empty string, got ${describe(v)}`, `set ${keyOf(path)} to some text, such as ${example}`);
-    }
-    return v;
-  }
-
-  safeName(v: unknown, path: string, example: string): string {
-    const s = this.string(v, path, example);
-    if (!SAFE_NAME.test(s)) this.fail(path, `${JSON.stringify(s)} is not a usable name`, `use only ${SAFE_NAME_RULE}, such as ${example}`);
-    return s;
-  }
-
-  oneOf<T extends string>(v: unknown, path: string, allowed: readonly T[], what: string): T {
-    if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
-      const guess = typeof v === 'string' ? closest(v, allowed) : undefined;
-      this.fail(path, `unknown ${what} ${describe(v)}`,
-        `${guess ? `did you mean ${guess}? ` : ''}set ${keyOf(path)} to one of: ${list(allowed)}`);
-    }
-    return v as T;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// settings
-
-type SettingParser = (c: Checker, v: unknown, path: string) => unknown;
-
-const SETTING_PARSERS: { [K in keyof Settings]: SettingParser } = {
-  target: (c, v, p) => c.string(v, p, 'reference-target'),
-  temperatures: (c: Checker, v, p) => {
-    const xs = c.list(v, p, 'temperatures', '[0, 1]');
-    const seen = new Map<number, number>();
-    return xs.map((t, i) => {
-      if (typeof t !== 'number' || !Number.isFinite(t) || t < 0) {
-        c.fail(at(p, i), `expected a number >= 0, got ${describe(t)}`, `set ${keyOf(at(p, i))} to a number >= 0, such as 0 (greedy) or 1`);
-      }
-      const first = seen.get(t);
-      if (first !== undefined) c.fail(at(p, i), `duplicate temperature ${t} (same as ${at(p, first)})`, `remove the repeated ${t}`);
-      seen.set(t, i);
-      return t;
-    });
-  },
-  topP: (c: Checker, v, p) => {
-    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > 1) {
-      c.fail(p, `expected a number above 0 and at most 1, got ${describe(v)}`, 'set topP to a number in (0, 1], such as 1.0 (disabled)');
-    }
-    return v;
-  },
-  topK: (c: Checker, v, p) => {
-    if (typeof v !== 'number' || !Number.isInteger(v) || (v !== -1 && v < 1)) {
-      c.fail(p, `expected -1 (disabled) or an integer >= 1, got ${describe(v)}`, 'set topK to -1 to disable top-k sampling, or to a whole number such as 50');
-    }
-    return v;
-  },
-  maxNewTokens: (c, v, p) => c.int(v, p, 1, 128),
-  ignoreEos: (c: Checker, v, p) => {
-    if (typeof v !== 'boolean') c.fail(p, `expected true or false, got ${describe(v)}`, 'set ignoreEos to true or false (unquoted)');
-    return v;
-  },
-  batchSize: (c, v, p) => c.int(v, p, 1, 1),
-  prompts: (c, v, p) => (v === null ? null : c.int(v, p, 1, 20)),
-  seed: (c, v, p) => c.int(v, p, 0, 1234),
-  warmup: (c, v, p) => c.int(v, p, 0, 2),
-  trials: (c, v, p) => c.int(v, p, 1, 3),
-  maxTrials: (c, v, p) => c.int(v, p, 1, 10),
-  engineLifetime: (c: Checker, v, p) => {
-    if (v !== 'round' && v !== 'run') c.fail(p, `expected round or run, got ${describe(v)}`, 'set engineLifetime to round (relaunch every engine each round) or run (start each engine once)');
-    return v;
-  },
-};
-
-/** Parses the explicit keys of a settings-like mapping (settings: or quick:). */
-function parseSettingsKeys(c: Checker, obj: Obj, path: string): Partial<Settings> {
-  const out: Record<string, unknown> = {};
-  for (const k of SETTINGS_KEYS) if (k in obj) out[k] = SETTING_PARSERS[k](c, obj[k], at(path, k));
-  return out as Partial<Settings>;
 }
 
 /** Merges defaults < settings < quick and checks the cross-field rules, blaming the right key. */
@@ -190,100 +405,21 @@ function mergeSettings(c: Checker, base: Partial<Settings>, quick?: Partial<Sett
   return merged;
 }
 
-// ---------------------------------------------------------------------------------------------
-// engines, drafts, datasets
-
-function parseEngines(c: Checker, v: unknown): Engine[] {
-  const xs = c.list(v, 'engines', 'engines', '`- name: reference`');
-  const seen = new Map<string, number>();
-  return xs.map((x, i) => {
-    const p = at('engines', i);
-    const obj = c.mapping(x, p, '{name: reference}');
-    c.keys(obj, ENGINE_KEYS, p, 'in an engine');
-    if (!('name' in obj)) c.fail(at(p, 'name'), 'missing engine name', `add name: one of ${list(ENGINE_ADAPTERS)}`);
-    const name: EngineAdapter = c.oneOf(obj.name, at(p, 'name'), ENGINE_ADAPTERS, 'engine adapter');
-    const engine: Engine = { name, options: {} };
-    if ('label' in obj) engine.label = c.string(obj.label, at(p, 'label'), `${name}-a`);
-    if ('options' in obj) engine.options = c.mapping(obj.options, at(p, 'options'), '{model: models/target}');
-    const shown = engine.label ?? name;
-    const first = seen.get(shown);
-    if (first !== undefined) {
-      c.fail(p, `duplicate engine ${JSON.stringify(shown)} (same as engines[${first}])`, 'give one of them a distinct label, or remove the repeat');
-    }
-    seen.set(shown, i);
-    return engine;
-  });
-}
-
-const ALL_DRAFT_FIELDS = [...new Set(Object.values(DRAFT_METHOD_FIELDS).flat())];
-
-function parseDraft(c: Checker, x: unknown, p: string): Draft {
-  const obj = c.mapping(x, p, '{name: ngram, method: ngram}');
-  if (!('method' in obj)) c.fail(at(p, 'method'), 'missing draft method', `add method: one of ${list(DRAFT_METHODS)}`);
-  const method: DraftMethod = c.oneOf(obj.method, at(p, 'method'), DRAFT_METHODS, 'draft method');
-  const fields = DRAFT_METHOD_FIELDS[method];
-  const allowed = ['name', 'method', ...fields];
-  for (const k of Object.keys(obj)) {
-    if (allowed.includes(k)) continue;
-    if (ALL_DRAFT_FIELDS.includes(k)) {
-      const users = DRAFT_METHODS.filter((m) => DRAFT_METHOD_FIELDS[m].includes(k));
-      c.fail(at(p, k), `not allowed for method ${method}`,
-        `remove ${k} (it applies only to method${users.length > 1 ? 's' : ''} ${list(users)})`);
-    }
-    c.keys({ [k]: obj[k] }, allowed, p, `for method ${method}`);
-  }
-  const name = 'name' in obj ? c.safeName(obj.name, at(p, 'name'), method) : method;
-  if (method === 'vanilla') return { name, method };
-  if (method === 'ngram') {
-    const draftTokens = 'draftTokens' in obj ? c.int(obj.draftTokens, at(p, 'draftTokens'), 1, 6) : NGRAM_DEFAULTS.draftTokens;
-    const ngramMin = 'ngramMin' in obj ? c.int(obj.ngramMin, at(p, 'ngramMin'), 1, 1) : NGRAM_DEFAULTS.ngramMin;
-    if ('ngramMax' in obj) {
-      c.int(obj.ngramMax, at(p, 'ngramMax'), ngramMin, Math.max(4, ngramMin), `ngramMin (${ngramMin})`);
-    } else if (ngramMin > NGRAM_DEFAULTS.ngramMax) {
-      c.fail(at(p, 'ngramMin'), `expected an integer <= ngramMax (${NGRAM_DEFAULTS.ngramMax}, the default), got ${ngramMin}`,
-        `set ngramMin to a whole number such as 1, or also set ngramMax`);
-    }
-    const ngramMax = 'ngramMax' in obj ? (obj.ngramMax as number) : NGRAM_DEFAULTS.ngramMax;
-    return { name, method, draftTokens, ngramMin, ngramMax };
-  }
-  const d: LearnedDraft = { name, method };
-  if ('model' in obj) d.model = c.string(obj.model, at(p, 'model'), `models/${method}-draft`);
-  if ('steps' in obj) d.steps = c.int(obj.steps, at(p, 'steps'), 1, 5);
-  if ('topK' in obj) d.topK = c.int(obj.topK, at(p, 'topK'), 1, 8);
-  if ('draftTokens' in obj) d.draftTokens = c.int(obj.draftTokens, at(p, 'draftTokens'), 1, 16);
-  if ('modules' in obj) d.modules = c.int(obj.modules, at(p, 'modules'), 1, 2);
-  if ('stepMap' in obj) {
-    const xs = c.list(obj.stepMap, at(p, 'stepMap'), 'module indices', '[0, 1]');
-    if (xs.length === 0) c.fail(at(p, 'stepMap'), 'empty list', 'give the module for each draft step, e.g. [0, 1] (the last repeats)');
-    d.stepMap = xs.map((x, i) => c.int(x, at(at(p, 'stepMap'), i), 0, 0));
-  }
-  return d;
-}
-
-function parseDrafts(c: Checker, v: unknown): Draft[] {
-  const xs = c.list(v, 'drafts', 'drafts', '`- {name: vanilla, method: vanilla}`');
-  const seen = new Map<string, number>();
-  return xs.map((x, i) => {
-    const p = at('drafts', i);
-    const d = parseDraft(c, x, p);
-    const first = seen.get(d.name);
-    if (first !== undefined) {
-      const explicit = isObj(x) && 'name' in x;
-      c.fail(explicit ? at(p, 'name') : p, `duplicate draft name ${JSON.stringify(d.name)} (same as drafts[${first}])`,
-        `give this draft a distinct name, such as name: ${d.name}-${i + 1}`);
-    }
-    seen.set(d.name, i);
-    return d;
+function checkTemperatures(c: Checker, ts: number[] | undefined, path: string): void {
+  const seen = new Map<number, number>();
+  ts?.forEach((t, i) => {
+    const first = seen.get(t);
+    if (first !== undefined) c.fail(`${path}[${i}]`, `duplicate temperature ${t} (same as ${path}[${first}])`, `remove the repeated ${t}`);
+    seen.set(t, i);
   });
 }
 
 const BUILTIN_HINT = `the built-in sets are ${list(BUILTIN_DATASETS)}`;
 
-function parseDatasets(c: Checker, v: unknown, path: string, known: DatasetRef[] = []): DatasetRef[] {
-  const xs = c.list(v, path, 'datasets', '[chat, code]');
+function resolveDatasets(c: Checker, xs: DatasetDocument[], path: string, known: DatasetRef[] = []): DatasetRef[] {
   const seen = new Map<string, number>();
   return xs.map((x, i) => {
-    const p = at(path, i);
+    const p = `${path}[${i}]`;
     let ref: DatasetRef;
     if (typeof x === 'string') {
       const k = known.find((r) => r.name === x);
@@ -294,27 +430,20 @@ function parseDatasets(c: Checker, v: unknown, path: string, known: DatasetRef[]
         c.fail(p, `unknown dataset ${describe(x)}`,
           `${guess ? `did you mean ${guess}? ` : ''}${BUILTIN_HINT}${known.length ? `, the suite's datasets are ${list(known.map((r) => r.name))}` : ''}; for a file write {name: ${x}, path: path/to/question.jsonl}`);
       }
+    } else if (x.path !== undefined) {
+      checkDatasetFile(c, `${p}.path`, x.path);
+      ref = { name: x.name, path: x.path };
     } else {
-      const obj = c.mapping(x, p, '{name: mt_bench, path: path/to/question.jsonl}');
-      c.keys(obj, DATASET_KEYS, p, 'in a dataset');
-      if (!('name' in obj)) c.fail(at(p, 'name'), 'missing dataset name', 'add name:, such as name: mt_bench');
-      const name = c.safeName(obj.name, at(p, 'name'), 'mt_bench');
-      if ('path' in obj) {
-        const rel = c.string(obj.path, at(p, 'path'), 'path/to/question.jsonl');
-        checkDatasetFile(c, at(p, 'path'), rel);
-        ref = { name, path: rel };
-      } else {
-        const k = known.find((r) => r.name === name);
-        if (k) ref = { ...k };
-        else if ((BUILTIN_DATASETS as readonly string[]).includes(name)) ref = { name };
-        else {
-          c.fail(at(p, 'name'), `unknown built-in dataset ${JSON.stringify(name)} and no path given`,
-            `add path: to its question.jsonl (relative to the suite file), or use a built-in name; ${BUILTIN_HINT}`);
-        }
+      const k = known.find((r) => r.name === x.name);
+      if (k) ref = { ...k };
+      else if ((BUILTIN_DATASETS as readonly string[]).includes(x.name)) ref = { name: x.name };
+      else {
+        c.fail(`${p}.name`, `unknown built-in dataset ${JSON.stringify(x.name)} and no path given`,
+          `add path: to its question.jsonl (relative to the suite file), or use a built-in name; ${BUILTIN_HINT}`);
       }
     }
     const first = seen.get(ref.name);
-    if (first !== undefined) c.fail(p, `duplicate dataset ${JSON.stringify(ref.name)} (same as ${at(path, first)})`, 'remove the repeat, or give the other file a distinct name');
+    if (first !== undefined) c.fail(p, `duplicate dataset ${JSON.stringify(ref.name)} (same as ${path}[${first}])`, 'remove the repeat, or give the other file a distinct name');
     seen.set(ref.name, i);
     return ref;
   });
@@ -331,11 +460,47 @@ function checkDatasetFile(c: Checker, path: string, rel: string): void {
   }
 }
 
-// ---------------------------------------------------------------------------------------------
+function resolveDrafts(c: Checker, docDrafts: SuiteDocument['drafts']): Draft[] {
+  const seen = new Map<string, number>();
+  return docDrafts.map((x, i) => {
+    const p = `drafts[${i}]`;
+    const name = x.name ?? x.method;
+    let d: Draft;
+    if (x.method === 'vanilla') d = { name, method: 'vanilla' };
+    else if (x.method === 'ngram') {
+      const ngramMin = x.ngramMin ?? NGRAM_DEFAULTS.ngramMin;
+      if (x.ngramMax !== undefined && x.ngramMax < ngramMin) {
+        c.fail(`${p}.ngramMax`, `expected an integer >= ngramMin (${ngramMin}), got ${x.ngramMax}`, `set ngramMax to a whole number such as ${Math.max(4, ngramMin)}`);
+      }
+      if (x.ngramMax === undefined && ngramMin > NGRAM_DEFAULTS.ngramMax) {
+        c.fail(`${p}.ngramMin`, `expected an integer <= ngramMax (${NGRAM_DEFAULTS.ngramMax}, the default), got ${ngramMin}`, 'set ngramMin to a whole number such as 1, or also set ngramMax');
+      }
+      d = { name, method: 'ngram', draftTokens: x.draftTokens ?? NGRAM_DEFAULTS.draftTokens, ngramMin, ngramMax: x.ngramMax ?? NGRAM_DEFAULTS.ngramMax } satisfies NgramDraft;
+    } else {
+      const { name: _n, ...rest } = x;
+      d = { name, ...rest } as LearnedDraft;
+    }
+    const first = seen.get(d.name);
+    if (first !== undefined) {
+      c.fail(x.name !== undefined ? `${p}.name` : p, `duplicate draft name ${JSON.stringify(d.name)} (same as drafts[${first}])`,
+        `give this draft a distinct name, such as name: ${d.name}-${i + 1}`);
+    }
+    seen.set(d.name, i);
+    return d;
+  });
+}
 
-export interface ValidateOptions {
-  /** apply the quick block */
-  quick?: boolean;
+function resolveEngines(c: Checker, docEngines: SuiteDocument['engines']): Engine[] {
+  const seen = new Map<string, number>();
+  return docEngines.map((x, i) => {
+    const engine: Engine = { name: x.name, options: x.options ?? {} };
+    if (x.label !== undefined) engine.label = x.label;
+    const shown = engine.label ?? engine.name;
+    const first = seen.get(shown);
+    if (first !== undefined) c.fail(`engines[${i}]`, `duplicate engine ${JSON.stringify(shown)} (same as engines[${first}])`, 'give one of them a distinct label, or remove the repeat');
+    seen.set(shown, i);
+    return engine;
+  });
 }
 
 /** Validates a parsed suite document and fills in defaults. Throws SuiteError on the first mistake. */
@@ -347,39 +512,26 @@ export function validateSuite(doc: unknown, src: SuiteSource, opts: ValidateOpti
   if (!isObj(doc)) {
     c.fail('(document)', `expected a mapping at the top level, got ${describe(doc)}`, 'write the suite as keys such as engines:, drafts:, datasets:, settings: (see docs/suite-format.md)');
   }
-  c.keys(doc, TOP_LEVEL_KEYS, '', 'at the top level');
-
-  if ('version' in doc && doc.version !== SUITE_VERSION) {
-    c.fail('version', `unsupported suite format version ${describe(doc.version)}`, `set version: ${SUITE_VERSION} (the only version this prism-bench understands)`);
+  const parsed = SUITE_SCHEMA.safeParse(doc);
+  if (!parsed.success) {
+    const p = firstProblem(SUITE_SCHEMA, parsed.error, doc);
+    c.fail(p.path, p.problem, p.fix);
   }
+  const s = parsed.data as unknown as SuiteDocument;
   const fallbackName = basename(src.file, extname(src.file)).replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'suite';
-  const name = 'name' in doc ? c.safeName(doc.name, 'name', 'default') : fallbackName;
-  let description = '';
-  if ('description' in doc) {
-    if (typeof doc.description !== 'string') c.fail('description', `expected text, got ${describe(doc.description)}`, 'set description to some text (quote it if it contains a colon)');
-    description = doc.description;
-  }
-
-  if (!('engines' in doc)) c.fail('engines', 'missing', 'add engines: with at least one entry, such as `- name: reference`');
-  const engines = parseEngines(c, doc.engines);
-  if (!('drafts' in doc)) c.fail('drafts', 'missing', 'add drafts: with at least one entry, such as `- {name: vanilla, method: vanilla}`');
-  const drafts = parseDrafts(c, doc.drafts);
-  const datasets = 'datasets' in doc ? parseDatasets(c, doc.datasets, 'datasets') : BUILTIN_DATASETS.map((n) => ({ name: n }));
-
-  let base: Partial<Settings> = {};
-  if ('settings' in doc) {
-    const obj = c.mapping(doc.settings, 'settings', '{temperatures: [0], maxNewTokens: 128}');
-    c.keys(obj, SETTINGS_KEYS, 'settings');
-    base = parseSettingsKeys(c, obj, 'settings');
-  }
+  const engines = resolveEngines(c, s.engines);
+  const drafts = resolveDrafts(c, s.drafts);
+  const datasets = s.datasets ? resolveDatasets(c, s.datasets, 'datasets') : BUILTIN_DATASETS.map((n) => ({ name: n }));
+  const base: Partial<Settings> = { ...s.settings };
+  checkTemperatures(c, base.temperatures, 'settings.temperatures');
   const settings = mergeSettings(c, base);
 
   let quick: QuickOverrides = { ...DEFAULT_QUICK };
-  if ('quick' in doc) {
-    const obj = c.mapping(doc.quick, 'quick', '{prompts: 3, maxNewTokens: 32}');
-    c.keys(obj, QUICK_KEYS, 'quick');
-    quick = parseSettingsKeys(c, obj, 'quick');
-    if ('datasets' in obj) quick.datasets = parseDatasets(c, obj.datasets, 'quick.datasets', datasets);
+  if (s.quick) {
+    const { datasets: qd, ...qs } = s.quick;
+    checkTemperatures(c, qs.temperatures, 'quick.temperatures');
+    quick = { ...qs };
+    if (qd) quick.datasets = resolveDatasets(c, qd, 'quick.datasets', datasets);
   }
   const { datasets: quickDatasets, ...quickSettings } = quick;
   const quickMerged = mergeSettings(c, base, quickSettings); // checked even when quick is not applied
@@ -387,8 +539,8 @@ export function validateSuite(doc: unknown, src: SuiteSource, opts: ValidateOpti
   const apply = opts.quick === true;
   return {
     version: SUITE_VERSION,
-    name,
-    description,
+    name: s.name ?? fallbackName,
+    description: s.description ?? '',
     engines,
     drafts,
     datasets: apply && quickDatasets ? quickDatasets : datasets,

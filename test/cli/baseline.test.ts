@@ -47,8 +47,11 @@ test('baseline save refuses failed cells, bad names and unreadable results (exit
 test('a saved baseline works as either side of compare', (t) => {
   const dir = tempDir(t);
   const run = writeRun(dir, 'run-a', makeResult());
+  const other = writeRun(dir, 'run-b', makeResult({ runId: 'run-b' }));
   assert.equal(runCli(['baseline', 'save', run, '--name', 'main', '--dir', dir]).code, 0);
-  const r = runCli(['compare', join(dir, 'main.json'), run]);
+  // (against run-a itself it would be the same run: compare says so and exits 2)
+  assert.equal(runCli(['compare', join(dir, 'main.json'), run]).code, 2);
+  const r = runCli(['compare', join(dir, 'main.json'), other]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /base: .*main\.json \(baseline 'main' from run run-a\)/);
   assert.ok(readFileSync(join(dir, 'main.json'), 'utf8').includes('"kind": "prism-bench-baseline"'));

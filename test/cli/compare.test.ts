@@ -64,3 +64,15 @@ test('compare --help shows examples and exit codes', () => {
   assert.match(r.stdout, /Exit codes: 0 /);
   assert.match(r.stdout, /--max-regression <pct>/);
 });
+
+test('compare X X says both sides are the same run and exits 2 (also for a copy, or a baseline made from it)', (t) => {
+  const dir = tempDir(t);
+  const a = writeRun(dir, 'a', makeResult());
+  const copy = writeRun(dir, 'copy', makeResult());
+  for (const [x, y] of [[a, a], [a, join(a, 'result.json')], [a, copy]]) {
+    const r = runCli(['compare', x as string, y as string]);
+    assert.equal(r.code, 2, r.stdout);
+    assert.match(r.stderr, /are the same run \(runId [^)]+\), so every ratio is 1 by construction -- compare two different runs, or the engines of one run with --pair/);
+    assert.equal(r.stdout, '');
+  }
+});

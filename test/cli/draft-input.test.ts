@@ -1,5 +1,5 @@
 // Draft mistakes are caught before anything launches: exit 2 and one line naming the file and
-// field, both from `prism-bench run` (the adapter's check) and from `prism-bench serve`.
+// field, both from `prism-bench run` (the adapters' declared checks) and from `prism-bench serve`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -13,12 +13,12 @@ function suite(dir: string, drafts: string, options = '{}'): string {
 }
 
 const cases: [string, string, string, RegExp][] = [
-  ['a step map naming a module that does not exist', '  - {name: prism, method: prism, stepMap: [0, 2]}', '{}', /suite\.yaml: engine reference: drafts 'prism': stepMap\[1\]: module 2 does not exist \(this prism draft has modules 0\.\.1\)/],
-  ['a draft method the reference engine does not offer', '  - {name: med, method: medusa}', '{}', /drafts 'med'\.method: 'medusa' is not offered by the reference engine; use one of vanilla, ngram, eagle, eagle3, hass2, prism/],
-  ['a tree setting on a chain engine', '  - {name: e3, method: eagle3, topK: 4}', '{}', /drafts 'e3'\.topK: 4, but the reference engine drafts chains/],
-  ['more modules than the weights have', '  - {name: p, method: prism, modules: 2, stepMap: [0, 1]}\n  - {name: p3, method: prism, modules: 1, stepMap: [0, 1]}', '{}', /drafts 'p3': stepMap\[1\]: module 1 does not exist/],
+  ['a step map naming a module that does not exist', '  - {name: prism, method: prism, stepMap: [0, 2]}', '{}', /suite\.yaml: drafts\[0\]\.stepMap\[1\]: module 2 does not exist \(this prism draft has modules 0\.\.1\) -- /],
+  ['a draft method the reference engine does not offer', '  - {name: med, method: medusa}', '{}', /suite\.yaml: drafts\[0\]\.method: method medusa is not offered by the reference engine -- use one of vanilla, ngram, eagle, eagle3, hass2, prism/],
+  ['a tree setting on a chain engine', '  - {name: e3, method: eagle3, topK: 4}', '{}', /suite\.yaml: drafts\[0\]\.topK: 4, but the reference engine drafts chains -- set topK: 1 or leave it out/],
+  ['more modules than the weights have', '  - {name: p, method: prism, modules: 2, stepMap: [0, 1]}\n  - {name: p3, method: prism, modules: 1, stepMap: [0, 1]}', '{}', /suite\.yaml: drafts\[1\]\.stepMap\[1\]: module 1 does not exist/],
   ['a drafts folder without the weights', '  - {name: e, method: eagle}', '{drafts: /nonexistent/drafts}', /\/nonexistent\/drafts\/eagle\/manifest\.json: missing/],
-  ['an unknown draft precision', '  - {name: e, method: eagle}', '{draftPrecision: int4}', /options\.draftPrecision must be int8 or fp32/],
+  ['an unknown draft precision', '  - {name: e, method: eagle}', '{draftPrecision: int4}', /suite\.yaml: engines\[0\]\.options\.draftPrecision: unknown draft precision "int4" \(a string\) -- did you mean int8\? set draftPrecision to one of: int8, q8, q4, fp32/],
 ];
 
 for (const [what, drafts, options, re] of cases) {

@@ -128,8 +128,8 @@ ${SMALL_SETTINGS}`);
     const again = full.cells.find((c) => c.id === f.id)!;
     assert.deepEqual(again.trials.map((t) => t.attempt), f.trials.map((t) => t.attempt), `${f.id} was rerun`);
   }
-  // every kept trial's requests are in requests.jsonl
-  const lines = readFileSync(join(out, 'requests.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { cell: string; attempt: string });
+  // every kept trial's requests are in requests.jsonl (beside the journal's run, engine and trial lines)
+  const lines = readFileSync(join(out, 'requests.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind?: string; cell: string; attempt: string }).filter((l) => l.kind === undefined);
   for (const c of full.cells) for (const t of c.trials) assert.equal(lines.filter((l) => l.cell === c.id && l.attempt === t.attempt).length, t.requests);
 });
 

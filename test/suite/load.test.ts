@@ -348,3 +348,24 @@ describe('suiteAsRun and suiteSettingsDiff', () => {
     assert.deepEqual(suiteSettingsDiff(a, b), ['temperatures: [0,1] vs [0]', 'prompts: 20 vs null']);
   });
 });
+
+describe('loadSuite: bounds and nested mistakes (zod schema)', () => {
+  it('rejects absurd counts, naming the bound', () => {
+    expectError(MINIMAL + 'settings:\n  trials: 1000000000\n', 'settings.trials', /whole number such as 3/, /expected an integer <= 1000 \(the most trials a run may have\), got 1000000000/);
+    expectError(MINIMAL + 'settings:\n  maxTrials: 5000\n', 'settings.maxTrials', /whole number/, /<= 1000/);
+    expectError(MINIMAL + 'settings:\n  warmup: 100000\n', 'settings.warmup', /whole number such as 2/, /<= 1000/);
+    expectError(MINIMAL + 'quick:\n  batchSize: 5000\n', 'quick.batchSize', /whole number/, /<= 1024/);
+    expectError(MINIMAL + 'settings:\n  maxNewTokens: 1e400\n', 'settings.maxNewTokens', /whole number such as 128/, /got Infinity \(not a finite number\)/);
+  });
+  it('names a misspelt key inside a dataset mapping rather than the key it hides', () => {
+    expectError(MINIMAL + 'quick:\n  datasets: [{nam: x}]\n', 'quick.datasets[0].nam', /did you mean name\? allowed keys in a dataset are: name, path/, /unknown key/);
+  });
+  it('rejects a draft or an engine written as a plain word', () => {
+    expectError('engines: [{name: reference}]\ndrafts: [vanilla]\n', 'drafts[0]', /write drafts\[0\] as a mapping, such as \{name: ngram, method: ngram\}/, /expected a mapping, got "vanilla"/);
+    expectError('engines: [reference]\ndrafts: [{method: vanilla}]\n', 'engines[0]', /write engines\[0\] as a mapping, such as \{name: reference\}/);
+  });
+  it('names the element of a list that is wrong', () => {
+    expectError('engines: [{name: reference}]\ndrafts: [{method: prism, stepMap: [0, a]}]\n', 'drafts[0].stepMap[1]', /whole number such as 0/, /got "a"/);
+    expectError(MINIMAL + 'settings:\n  temperatures: [0, hot]\n', 'settings.temperatures[1]', /a number >= 0/, /got "hot"/);
+  });
+});

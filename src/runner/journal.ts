@@ -1,0 +1,90 @@
+// requests.jsonl is the run's journal: appended line by line as the run goes, never rewritten.
+// Besides one line per request (a RequestRecord), it holds one `run` line when the run starts
+// (what result.json needs that the suite file does not say), an `engine` line each time an
+// engine describes itself, and a `trial` line when a trial completes (its wall time and the
+// attempt whose requests it counts). result.json is a summary rebuilt after every cell; when
+// it is damaged or missing, `run --resume` rebuilds it from the journal and the suite.
+import { existsSync, readFileSync } from 'node:fs';
+import type { RequestRecord } from '../metrics/records.ts';
+import type { Cell, ResultFile, TrialRecord } from '../result/schema.ts';
+
+export interface RunLine {
+  kind: 'run';
+  runId: string;
+  createdAt: string;
+  tool: ResultFile['tool'];
+  suiteFile: string;
+  /** the suite as run (suiteAsRun), to refuse a resume after the suite file changed */
+  suite?: Record<string, unknown>;
+  options: ResultFile['options'];
+  fingerprint: Record<string, unknown>;
+}
+
+export interface EngineLine {
+  kind: 'engine';
+  key: string;
+  version: string;
+  info?: unknown;
+  measures?: Record<string, boolean>;
+}
+
+export interface TrialLine extends TrialRecord {
+  kind: 'trial';
+  cell: string;
+  /** engine log of the trial, relative to the run directory */
+  log?: string;
+  gpuBusy?: string[];
+}
+
+export type JournalLine = RunLine | EngineLine | TrialLine;
+
+export interface Journal {
+  run?: RunLine;
+  engines: EngineLine[];
+  trials: TrialLine[];
+  records: RequestRecord[];
+  /** lines that did not parse (a line cut by a crash: the trial it belongs to was not recorded) */
+  damaged: number;
+}
+
+export function readJournal(file: string): Journal {
+  const j: Journal = { engines: [], trials: [], records: [], damaged: 0 };
+  if (!existsSync(file)) return j;
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    let v: (Partial<JournalLine> & Record<string, unknown>) | null;
+    try { v = JSON.parse(line) as typeof v; } catch { j.damaged++; continue; }
+    if (!v || typeof v !== 'object') { j.damaged++; continue; }
+    if (v.kind === 'run') j.run ??= v as RunLine;
+    else if (v.kind === 'engine') j.engines.push(v as EngineLine);
+    else if (v.kind === 'trial') j.trials.push(v as TrialLine);
+    else if (v.kind === undefined && typeof v.cell === 'string') j.records.push(v as unknown as RequestRecord);
+    else j.damaged++;
+  }
+  return j;
+}
+
+/**
+ * Puts the journal's finished trials and engine descriptions into a fresh result (its cells
+ * planned from the suite). Trials of cells the suite no longer has are skipped. Returns how
+ * many trial lines were applied.
+ */
+export function restoreFromJournal(result: ResultFile, journal: Journal, trialsPerCell: number): number {
+  const cells = new Map<string, Cell>(result.cells.map((c) => [c.id, c]));
+  let restored = 0;
+  for (const t of journal.trials) {
+    const cell = cells.get(t.cell);
+    if (!cell) continue;
+    const { kind: _k, cell: _c, log, gpuBusy, ...trial } = t;
+    // a later attempt at the same trial (a failed cell run again on resume) replaces the earlier
+    cell.trials = cell.trials.filter((x) => x.trial !== t.trial);
+    cell.trials.push(trial);
+    cell.trials.sort((a, b) => a.trial - b.trial);
+    cell.status = cell.trials.length >= trialsPerCell ? 'ok' : 'pending';
+    if (log) cell.log = log;
+    if (gpuBusy) cell.gpuBusy = gpuBusy;
+    restored++;
+  }
+  for (const e of journal.engines) result.engines[e.key] = { version: e.version, info: e.info, ...(e.measures ? { measures: e.measures } : {}) };
+  return restored;
+}

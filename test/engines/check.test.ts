@@ -1,0 +1,85 @@
+// What a suite asks of its engines is checked before anything launches, by one piece of code
+// reading what each adapter declares: suite errors naming the file, the field and the fix.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { loadSuite } from '../../src/suite/index.ts';
+import { checkSuiteEngines, suiteEngineProblems } from '../../src/engines/check.ts';
+import { ADAPTERS } from '../../src/engines/index.ts';
+import { referenceArgs } from '../../src/engines/reference.ts';
+import { assertSuiteError, tempDir, writeTemp } from '../suite/helpers.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+function expectEngineError(text: string, path: string, fix: RegExp, problem?: RegExp) {
+  const file = writeTemp(text);
+  return assertSuiteError(() => checkSuiteEngines(loadSuite(file)), file, path, fix, problem);
+}
+
+describe('checkSuiteEngines: the reference engine', () => {
+  it('rejects a draft method it does not offer', () => {
+    expectEngineError('engines: [{name: reference}]\ndrafts: [{method: medusa}]\n', 'drafts[0].method',
+      /use one of vanilla, ngram, eagle, eagle3, hass2, prism, or run this draft on another engine \(engine reference\)/, /method medusa is not offered by the reference engine/);
+  });
+  it('rejects an unknown option, listing the ones it has', () => {
+    const e = expectEngineError('engines: [{name: reference, options: {port: 30000}}]\ndrafts: [{method: vanilla}]\n', 'engines[0].options.port',
+      /allowed keys for the reference engine are: bin, model, threads, draftPrecision, drafts, faultVerifyDelayMs/);
+    assert.equal(e.problem, 'unknown key');
+    expectEngineError('engines: [{name: reference, options: {thread: 2}}]\ndrafts: [{method: vanilla}]\n', 'engines[0].options.thread', /did you mean threads\?/);
+  });
+  it('rejects options of the wrong type or out of range', () => {
+    expectEngineError('engines: [{name: reference, options: {threads: 0}}]\ndrafts: [{method: vanilla}]\n', 'engines[0].options.threads', /set threads to a whole number/, /expected an integer >= 1, got 0/);
+    expectEngineError('engines: [{name: reference, options: {draftPrecision: fp16}}]\ndrafts: [{method: vanilla}]\n', 'engines[0].options.draftPrecision', /set draftPrecision to one of: int8, q8, q4, fp32/);
+    expectEngineError('engines: [{name: reference, options: {bin: nowhere.js}}]\ndrafts: [{method: vanilla}]\n', 'engines[0].options.bin', /another checkout's bin\/prism-bench.js/, /"nowhere.js" is not a file/);
+    expectEngineError('engines: [{name: reference, options: {faultSlowdownPct: 5000}}]\ndrafts: [{method: vanilla}]\n', 'engines[0].options.faultSlowdownPct', /such as 3/, /percentage from 0 to 1000/);
+  });
+  it('rejects maxNewTokens beyond the model\'s context, in settings and in quick', () => {
+    expectEngineError('engines: [{name: reference}]\ndrafts: [{method: vanilla}]\nsettings: {maxNewTokens: 1024}\n', 'settings.maxNewTokens',
+      /set settings.maxNewTokens well below 1024/, /1024 tokens do not fit the reference engine's context of 1024 tokens/);
+    expectEngineError('engines: [{name: reference}]\ndrafts: [{method: vanilla}]\nquick: {maxNewTokens: 5000}\n', 'quick.maxNewTokens', /well below 1024/);
+    assert.deepEqual(suiteEngineProblems(loadSuite(writeTemp('engines: [{name: reference}]\ndrafts: [{method: vanilla}]\nsettings: {maxNewTokens: 1000}\n'))), []);
+  });
+  it('rejects tree settings and a model on a chain draft, and a step map naming a missing module', () => {
+    expectEngineError('engines: [{name: reference}]\ndrafts: [{method: eagle3, topK: 4}]\n', 'drafts[0].topK', /set topK: 1 or leave it out/);
+    expectEngineError('engines: [{name: reference}]\ndrafts: [{method: eagle3, model: x}]\n', 'drafts[0].model', /remove model/);
+    expectEngineError('engines: [{name: reference}]\ndrafts: [{method: prism, stepMap: [0, 7]}]\n', 'drafts[0].stepMap[1]', /name modules 0..1/, /module 7 does not exist/);
+  });
+  it('launch runs the same check', () => {
+    assert.throws(() => referenceArgs({ draft: { name: 'm', method: 'medusa' }, settings: loadSuite(writeTemp('engines: [{name: reference}]\ndrafts: [{method: vanilla}]\n')).settings, host: '127.0.0.1', port: 1, logFile: join(tempDir(), 'x.log'), options: {} }),
+      /draft 'm'.method: method medusa is not offered by the reference engine/);
+  });
+});
+
+describe('checkSuiteEngines: sglang and engines without an adapter', () => {
+  it('requires modelPath and a draft model for learned drafts', () => {
+    expectEngineError('engines: [{name: sglang}]\ndrafts: [{method: vanilla}]\n', 'engines[0].options.modelPath', /add modelPath:/, /missing/);
+    expectEngineError('engines: [{name: sglang, options: {modelPath: m}}]\ndrafts: [{method: eagle3}]\n', 'drafts[0]', /set model: on the draft, or the engine's options.draftModelPath \(engine sglang\)/);
+    expectEngineError('engines: [{name: sglang, options: {modelPath: m, draftModelPath: d}}]\ndrafts: [{method: eagle3, steps: 3}]\n', 'drafts[0]', /set all three/);
+    expectEngineError('engines: [{name: sglang, options: {modelPath: m, launcher: []}}]\ndrafts: [{method: vanilla}]\n', 'engines[0].options.launcher', /give the command/);
+  });
+  it('rejects an engine that has no adapter yet', () => {
+    expectEngineError('engines: [{name: vllm}]\ndrafts: [{method: vanilla}]\n', 'engines[0].name', /use one of reference, sglang/, /the vllm engine has no adapter yet/);
+  });
+});
+
+describe('the docs show only options the engines accept', () => {
+  it('every engine in the YAML examples of docs/suite-format.md and the README passes its adapter\'s options schema', () => {
+    let checked = 0;
+    for (const doc of ['docs/suite-format.md', 'README.md']) {
+      for (const m of readFileSync(join(ROOT, doc), 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)) {
+        const y = parse(m[1]!) as { engines?: { name: string; options?: Record<string, unknown> }[] } | null;
+        for (const e of y?.engines ?? []) {
+          const adapter = ADAPTERS[e.name];
+          assert.ok(adapter, `${doc}: engine ${e.name} has an adapter`);
+          const r = adapter.accepts.options.safeParse(e.options ?? {});
+          assert.ok(r.success, `${doc}: options of ${e.name}: ${r.success ? '' : r.error.message}`);
+          checked++;
+        }
+      }
+    }
+    assert.ok(checked >= 3, `checked ${checked} engines`);
+  });
+});
