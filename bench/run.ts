@@ -5,7 +5,7 @@
 //       after a target pass, as a fraction of a target step;
 //   (c) vanilla, prompt lookup (ngram) and the learned drafts (eagle, eagle3, hass2, prism) decoding
 //       the built-in prompts, measured side by side, with the draft cost inside real decoding.
-// Usage: npm run bench [-- --reps N] [-- --threads N] [-- --steps N] [-- --draft-precision int8|q8|q4|fp32] [-- --draft-threads N]   (plain `node --import tsx bench/run.ts` works too)
+// Usage: npm run bench [-- --reps N] [-- --threads N] [-- --steps N] [-- --draft-precision int8|q8|q4|fp32] [-- --tree K,S,N] [-- --draft-threads N]   (plain `node --import tsx bench/run.ts` works too)
 import { DEFAULT_TARGET_THREADS } from '../src/reference/server/main.ts';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { readFileSync } from 'node:fs';
@@ -41,6 +41,10 @@ const DRAFT_TOKENS = 6;
 const argSteps = process.argv.indexOf('--steps');
 /** chain length of the learned drafts */
 const LEARNED_STEPS = argSteps > 0 ? Number(process.argv[argSteps + 1]) : 4;
+const argTree = process.argv.indexOf('--tree');
+/** `--tree K,S,N`: each learned draft also drafts EAGLE-2 trees (top-K expansion, S steps, N nodes), rows named <draft>@tree */
+const TREE = argTree > 0 ? (() => { const [topK, steps, nodes] = process.argv[argTree + 1].split(',').map(Number); return { topK, steps, nodes }; })() : undefined;
+if (TREE && !(TREE.topK >= 2 && TREE.steps >= 1 && TREE.nodes >= 1)) throw new Error('usage: --tree K,S,N with K >= 2 (e.g. --tree 4,4,8)');
 const argPrecision = process.argv.indexOf('--draft-precision');
 const PRECISION = (argPrecision > 0 ? process.argv[argPrecision + 1] : 'int8') as DraftPrecision;
 const argDraftThreads = process.argv.indexOf('--draft-threads');
@@ -128,7 +132,7 @@ await draft.release();
 const prompts = BUILTIN_DATASETS.flatMap((name) => loadDataset(name, PROMPTS_DIR, { limit: PROMPTS_PER_SET }).prompts);
 const greedy = { temperature: 0, topP: 1, topK: -1 };
 const featureTarget = await OnnxDecoder.fromWeights(cfg, tensors, { threads: THREADS, hiddenAfterLayers: draftFeatureLayers(cfg) });
-interface Method { name: string; drafter: Drafter | null; draftTokens: number; params?: DraftParameterCounts }
+interface Method { name: string; drafter: Drafter | null; draftTokens: number; params?: DraftParameterCounts; tree?: { topK: number; steps: number } }
 const methods: Method[] = [
   { name: 'vanilla', drafter: null, draftTokens: 0 },
   { name: 'ngram', drafter: new NgramDrafter({ ngramMin: 1, ngramMax: 4 }), draftTokens: DRAFT_TOKENS },
@@ -137,6 +141,7 @@ for (const name of LEARNED_DRAFTS) {
   try {
     const d = (await createDrafter({ draft: name, ngramMin: 1, ngramMax: 4, threads: DRAFT_THREADS, weightPrecision: PRECISION }, cfg, tensors)) as LearnedDrafter;
     methods.push({ name, drafter: d, draftTokens: LEARNED_STEPS, params: d.parameters });
+    if (TREE) methods.push({ name: `${name}@tree`, drafter: d, draftTokens: TREE.nodes, params: d.parameters, tree: { topK: TREE.topK, steps: TREE.steps } });
   } catch (e) {
     console.log(`(${name} skipped: ${(e as Error).message})`);
   }
@@ -145,7 +150,7 @@ interface Run { tokens: number[]; stats: GenerateStats; seconds: number }
 async function timed(m: Method, ids: number[]): Promise<Run> {
   const start = performance.now();
   const r = await generate(featureTarget, m.drafter, ids, {
-    maxNewTokens: MAX_NEW, sampling: greedy, ignoreEos: true, eosId: tok.eosId, seed: 0, draftTokens: m.draftTokens,
+    maxNewTokens: MAX_NEW, sampling: greedy, ignoreEos: true, eosId: tok.eosId, seed: 0, draftTokens: m.draftTokens, tree: m.tree,
   });
   return { ...r, seconds: (performance.now() - start) / 1000 };
 }
@@ -193,7 +198,7 @@ const base = results[0].s;
 const fmt = (x: number, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : '-');
 const millions = (x?: number) => (x === undefined ? '-' : (x / 1e6).toFixed(2) + 'M');
 console.log(`\n(c) decoding on the built-in prompts: first ${PROMPTS_PER_SET} of each set (${prompts.length} prompts), ${MAX_NEW} new tokens (EOS ignored), greedy (T = 0), batch 1;`);
-console.log(`    ngram: prompt lookup, ${DRAFT_TOKENS} drafted tokens per cycle, n-gram 1..4; learned drafts: chains of ${LEARNED_STEPS} draft steps, ${PRECISION} weights, ${DRAFT_THREADS} draft thread(s);`);
+console.log(`    ngram: prompt lookup, ${DRAFT_TOKENS} drafted tokens per cycle, n-gram 1..4; learned drafts: chains of ${LEARNED_STEPS} draft steps${TREE ? ` (@tree: top-${TREE.topK} trees of ${TREE.steps} steps, ${TREE.nodes} nodes)` : ''}, ${PRECISION} weights, ${DRAFT_THREADS} draft thread(s);`);
 console.log('    every method per prompt back to back (order rotated); wall time includes prefill; speedup = pooled tok/s over vanilla\'s');
 console.log(table(
   ['method', 'tok/s', 'speedup', 'tau pooled', 'tau mean/req', 'accept', 'draft ms/step', 'verify ms/cycle', 'params total', 'per step'],

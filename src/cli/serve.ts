@@ -18,7 +18,9 @@ export function registerServe(program: Command): void {
     .option('--port <port>', 'port to listen on (0 = any free port)', '30000')
     .option('--model <dir>', 'model directory with manifest.json and model.safetensors (default: the shipped target)')
     .option('--threads <n>', 'onnxruntime intra-op threads of the target (default 1: as fast as two on 2 cores, and steadier from launch to launch)')
-    .option('--draft-tokens <n>', 'tokens drafted per cycle (ngram; learned drafts: chain steps)', '6')
+    .option('--draft-tokens <n>', 'tokens drafted per cycle, the root not counted (ngram; learned drafts: a chain\'s steps, a tree\'s nodes; default 6)')
+    .option('--topk <k>', 'learned drafts: branches expanded per step (EAGLE-2 dynamic tree; 1 = chain, the default)')
+    .option('--steps <n>', 'learned drafts: draft steps per cycle (the tree\'s depth; a chain: same as --draft-tokens)')
     .option('--modules <m>', 'learned drafts: parameter sets to use (PRISM\'s M; default: all in the weight file)')
     .option('--step-map <list>', 'learned drafts: module per draft step, comma-separated, step 0 = extend pass; the last repeats (PRISM default 0,1)')
     .option('--draft-precision <p>', `learned drafts' weights: ${DRAFT_PRECISIONS.join(', ')} (int8: per-column int8, fusion layers fp32; q8/q4: block-quantized, every layer)`, 'int8')
@@ -31,8 +33,8 @@ export function registerServe(program: Command): void {
     .option('--model-path <dir>', 'SGLang-compatible alias of --model')
     .option('--speculative-algorithm <name>', 'SGLang-compatible: NGRAM, EAGLE, EAGLE3 or LD (PRISM) select the draft')
     .option('--speculative-draft-model-path <dir>', 'SGLang-compatible: a learned draft\'s directory (its manifest names the method)')
-    .option('--speculative-num-steps <n>', 'SGLang-compatible alias of --draft-tokens for chain drafts')
-    .option('--speculative-eagle-topk <k>', 'SGLang-compatible: 1 (chain drafting) is what this engine offers')
+    .option('--speculative-num-steps <n>', 'SGLang-compatible alias of --steps')
+    .option('--speculative-eagle-topk <k>', 'SGLang-compatible alias of --topk')
     .option('--speculative-num-draft-tokens <n>', 'SGLang-compatible: tokens verified per cycle including the root (= --draft-tokens + 1)')
     .option('--speculative-ngram-min-match-window-size <n>', 'SGLang-compatible alias of --ngram-min')
     .option('--speculative-ngram-max-match-window-size <n>', 'SGLang-compatible alias of --ngram-max')
@@ -86,7 +88,7 @@ so a run can carry it without any change to its suite (as a real engine regressi
         port: intOption('--port', o.port, 0, 65535),
         modelDir: o.model as string | undefined,
         threads: o.threads === undefined ? undefined : intOption('--threads', o.threads, 1, 256),
-        draftTokens: intOption('--draft-tokens', o.draftTokens, 1, 64),
+        ...draftShape(o),
         ngramMin: intOption('--ngram-min', o.ngramMin, 1, 64),
         ngramMax: intOption('--ngram-max', o.ngramMax, 1, 64),
         draftThreads: o.draftThreads === undefined ? undefined : intOption('--draft-threads', o.draftThreads, 1, 256),
@@ -122,11 +124,35 @@ function applySglangAliases(o: Record<string, string | boolean | undefined>): vo
     o.draftsDir = dirname(dir);
     if (basename(dir) !== o.draft) throw new UsageError(`--speculative-draft-model-path: ${dir} holds a ${String(o.draft)} draft; drafts live in <dir>/<method>, so rename the folder to ${String(o.draft)}`);
   }
-  if (o.speculativeEagleTopk !== undefined && intOption('--speculative-eagle-topk', o.speculativeEagleTopk, 1, 64) !== 1) {
-    throw new UsageError('--speculative-eagle-topk: the reference engine drafts chains (top-k 1); tree drafting is not offered yet');
-  }
-  if (o.speculativeNumSteps !== undefined) o.draftTokens = o.speculativeNumSteps;
+  if (o.speculativeEagleTopk !== undefined) o.topk = o.speculativeEagleTopk;
+  if (o.speculativeNumSteps !== undefined) o.steps = o.speculativeNumSteps;
   if (o.speculativeNumDraftTokens !== undefined) o.draftTokens = String(intOption('--speculative-num-draft-tokens', o.speculativeNumDraftTokens, 2, 65) - 1);
   if (o.speculativeNgramMinMatchWindowSize !== undefined) o.ngramMin = o.speculativeNgramMinMatchWindowSize;
   if (o.speculativeNgramMaxMatchWindowSize !== undefined) o.ngramMax = o.speculativeNgramMaxMatchWindowSize;
+}
+
+/**
+ * Tokens drafted per cycle and, for learned drafts, the tree: with --topk 1 (a chain) --steps and
+ * --draft-tokens name the same number, so either will do; a tree needs both (its depth and its
+ * node count, as SGLang's num_steps and num_draft_tokens - 1).
+ */
+function draftShape(o: Record<string, string | boolean | undefined>): { draftTokens: number; topK?: number; steps?: number } {
+  const given = (flag: string, v: string | boolean | undefined, max: number) => (v === undefined ? undefined : intOption(flag, v, 1, max));
+  const draftTokens = given('--draft-tokens', o.draftTokens, 64);
+  const topK = given('--topk', o.topk, 16) ?? 1;
+  const steps = given('--steps', o.steps, 16);
+  if (!isLearnedDraft(String(o.draft))) {
+    // SGLang's launchers may pass num_steps for any algorithm: only a tree is refused
+    if (topK !== 1) throw new UsageError(`--topk ${topK}: trees are drafted by learned drafts (${LEARNED_DRAFTS.join(', ')}), not by --draft ${String(o.draft)}`);
+    return { draftTokens: draftTokens ?? 6 };
+  }
+  if (topK === 1) {
+    if (steps !== undefined && draftTokens !== undefined && steps !== draftTokens) throw new UsageError(`--steps ${steps} and --draft-tokens ${draftTokens} differ, but a chain drafts one token per step; give one of them`);
+    const n = steps ?? draftTokens ?? 6;
+    return { draftTokens: n, topK: 1, steps: n };
+  }
+  if (steps === undefined || draftTokens === undefined) throw new UsageError(`--topk ${topK}: a tree needs --steps (its depth) and --draft-tokens (its nodes, the root not counted)`);
+  const most = topK + (steps - 1) * topK * topK;
+  if (draftTokens > most) throw new UsageError(`--draft-tokens ${draftTokens}: a tree of ${steps} steps expanding ${topK} nodes each has at most ${most} nodes; lower it or raise --steps`);
+  return { draftTokens, topK, steps };
 }

@@ -60,9 +60,30 @@ export const REFERENCE_OPTIONS = z.strictObject({
   faultCrashAfterRequests: intField(0, 0, 1_000_000).optional().meta({ description: 'planted fault: exit when a request arrives after n completed ones' }),
 }, { error: mappingError('{threads: 1}') });
 
-/** Chain drafting: the learned draft's steps per cycle (draftTokens, or SGLang's steps with topK 1). */
+/** A learned draft's chain length when the suite gives neither steps nor draftTokens. */
 export const DEFAULT_CHAIN_STEPS = 6;
-const chainSteps = (d: LearnedDraft): number => d.draftTokens ?? d.steps ?? DEFAULT_CHAIN_STEPS;
+
+/**
+ * A learned draft's shape on the reference engine, in SGLang's terms so one suite means the same
+ * on both engines: `steps` draft steps, `topK` nodes expanded per step (1 = a chain) and
+ * `draftTokens` tokens verified per cycle, the root included (a chain of s steps verifies s + 1).
+ * Returns the nodes drafted per cycle (the root not counted), or what is wrong.
+ */
+export function learnedDraftShape(d: Pick<LearnedDraft, 'steps' | 'topK' | 'draftTokens'>): { steps: number; topK: number; nodes: number } | InputProblem {
+  const topK = d.topK ?? 1;
+  if (topK === 1) {
+    const steps = d.steps ?? (d.draftTokens !== undefined ? d.draftTokens - 1 : DEFAULT_CHAIN_STEPS);
+    if (steps < 1) return { at: 'draft.draftTokens', problem: `${d.draftTokens} leaves no draft token (it counts the root, as SGLang does)`, fix: 'set draftTokens to 2 or more, or set steps' };
+    if (d.draftTokens !== undefined && d.draftTokens !== steps + 1) {
+      return { at: 'draft.draftTokens', problem: `${d.draftTokens}, but a chain of ${steps} steps verifies ${steps + 1} tokens (the root included, as SGLang counts)`, fix: `set draftTokens: ${steps + 1}, or leave it out` };
+    }
+    return { steps, topK, nodes: steps };
+  }
+  if (d.steps === undefined || d.draftTokens === undefined) return { at: 'draft', problem: `topK ${topK} drafts a tree, which needs its depth and size`, fix: 'set steps (draft steps per cycle) and draftTokens (tokens verified per cycle, the root included)' };
+  const most = topK + (d.steps - 1) * topK * topK;
+  if (d.draftTokens < 2 || d.draftTokens - 1 > most) return { at: 'draft.draftTokens', problem: `${d.draftTokens}, but a tree of ${d.steps} steps expanding ${topK} nodes each drafts 1 to ${most} tokens besides the root`, fix: `set draftTokens between 2 and ${most + 1}` };
+  return { steps: d.steps, topK, nodes: d.draftTokens - 1 };
+}
 
 /** The target's context length, from the manifest of the model folder the options name. */
 function referenceContext(options: Record<string, unknown>): number | undefined {
@@ -79,10 +100,8 @@ function referenceDraftProblem(d: Draft, options: Record<string, unknown>): Inpu
   if (!isLearnedDraft(d.method)) return undefined;
   const ld = d as LearnedDraft;
   if (ld.model !== undefined) return { at: 'draft.model', problem: `the reference engine loads its shipped ${d.method} draft`, fix: "remove model, or set the engine's options.drafts to another drafts folder" };
-  if (ld.topK !== undefined && ld.topK !== 1) return { at: 'draft.topK', problem: `${ld.topK}, but the reference engine drafts chains`, fix: 'set topK: 1 or leave it out' };
-  if (ld.steps !== undefined && ld.draftTokens !== undefined && ld.steps !== ld.draftTokens) {
-    return { at: 'draft.steps', problem: `steps ${ld.steps} and draftTokens ${ld.draftTokens} differ, but a chain drafts one token per step`, fix: 'set one of them' };
-  }
+  const shape = learnedDraftShape(ld);
+  if ('at' in shape) return shape;
   try {
     checkLearnedDraft(d.method, { draftsDir: options.drafts as string | undefined, stepMap: ld.stepMap, modules: ld.modules });
   } catch (e) {
@@ -110,7 +129,9 @@ export function referenceArgs(spec: LaunchSpec): string[] {
   if (d.method === 'ngram') args.push('--draft-tokens', String(d.draftTokens), '--ngram-min', String(d.ngramMin), '--ngram-max', String(d.ngramMax));
   if (isLearnedDraft(d.method)) {
     const ld = d as LearnedDraft;
-    args.push('--draft-tokens', String(chainSteps(ld)));
+    const shape = learnedDraftShape(ld);
+    if ('at' in shape) throw new Error(`reference engine: draft '${d.name}': ${shape.problem}`); // checked before launch
+    args.push('--steps', String(shape.steps), '--topk', String(shape.topK), '--draft-tokens', String(shape.nodes));
     if (ld.modules !== undefined) args.push('--modules', String(ld.modules));
     if (ld.stepMap !== undefined) args.push('--step-map', ld.stepMap.join(','));
     if (o.draftPrecision) args.push('--draft-precision', o.draftPrecision);

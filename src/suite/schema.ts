@@ -171,7 +171,7 @@ const draftFields = {
   model: textField('models/my-draft').optional().meta({ description: 'draft model (path or id); the reference engine loads its shipped drafts' }),
   steps: intField(1, 5).optional().meta({ description: 'draft steps (tree depth) per cycle' }),
   topK: intField(1, 8).optional().meta({ description: 'branches kept per step of the draft tree' }),
-  draftTokens: intField(1, 16).optional().meta({ description: 'tokens verified per cycle; on the reference engine, the chain\'s steps per cycle' }),
+  draftTokens: intField(1, 16).optional().meta({ description: 'tokens verified per cycle, the root included (SGLang\'s num_draft_tokens): a chain of s steps verifies s + 1' }),
 };
 const methodLiteral = (m: string) => z.literal(m).meta({ description: 'draft method' });
 const draftObject = (shape: z.ZodRawShape) => z.strictObject(shape, { error: mappingError('{name: ngram, method: ngram}') });

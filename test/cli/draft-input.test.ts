@@ -15,7 +15,8 @@ function suite(dir: string, drafts: string, options = '{}'): string {
 const cases: [string, string, string, RegExp][] = [
   ['a step map naming a module that does not exist', '  - {name: prism, method: prism, stepMap: [0, 2]}', '{}', /suite\.yaml: drafts\[0\]\.stepMap\[1\]: module 2 does not exist \(this prism draft has modules 0\.\.1\) -- /],
   ['a draft method the reference engine does not offer', '  - {name: med, method: medusa}', '{}', /suite\.yaml: drafts\[0\]\.method: method medusa is not offered by the reference engine -- use one of vanilla, ngram, eagle, eagle3, hass2, prism/],
-  ['a tree setting on a chain engine', '  - {name: e3, method: eagle3, topK: 4}', '{}', /suite\.yaml: drafts\[0\]\.topK: 4, but the reference engine drafts chains -- set topK: 1 or leave it out/],
+  ['a tree without its depth and size', '  - {name: e3, method: eagle3, topK: 4}', '{}', /suite\.yaml: drafts\[0\]: topK 4 drafts a tree, which needs its depth and size -- set steps .* and draftTokens/],
+  ['a chain whose draftTokens disagree with its steps', '  - {name: e3, method: eagle3, steps: 3, draftTokens: 3}', '{}', /suite\.yaml: drafts\[0\]\.draftTokens: 3, but a chain of 3 steps verifies 4 tokens \(the root included, as SGLang counts\) -- set draftTokens: 4, or leave it out/],
   ['more modules than the weights have', '  - {name: p, method: prism, modules: 2, stepMap: [0, 1]}\n  - {name: p3, method: prism, modules: 1, stepMap: [0, 1]}', '{}', /suite\.yaml: drafts\[1\]\.stepMap\[1\]: module 1 does not exist/],
   ['a drafts folder without the weights', '  - {name: e, method: eagle}', '{drafts: /nonexistent/drafts}', /\/nonexistent\/drafts\/eagle\/manifest\.json: missing/],
   ['an unknown draft precision', '  - {name: e, method: eagle}', '{draftPrecision: int4}', /suite\.yaml: engines\[0\]\.options\.draftPrecision: unknown draft precision "int4" \(a string\) -- did you mean int8\? set draftPrecision to one of: int8, q8, q4, fp32/],
@@ -46,4 +47,18 @@ test('serve: unknown draft, bad step map and bad modules exit 2 with the field n
   const notLearned = runCli(['serve', '--draft', 'ngram', '--step-map', '0,1', '--port', '0']);
   assert.equal(notLearned.code, 2);
   assert.match(notLearned.stderr, /--step-map and --modules apply to learned drafts/);
+});
+
+test('serve: tree flags are checked before anything loads', () => {
+  const cases: [string[], RegExp][] = [
+    [['--draft', 'prism', '--topk', '4'], /--topk 4: a tree needs --steps \(its depth\) and --draft-tokens/],
+    [['--draft', 'prism', '--topk', '2', '--steps', '2', '--draft-tokens', '7'], /--draft-tokens 7: a tree of 2 steps expanding 2 nodes each has at most 6 nodes/],
+    [['--draft', 'eagle3', '--steps', '3', '--draft-tokens', '4'], /--steps 3 and --draft-tokens 4 differ, but a chain drafts one token per step/],
+    [['--draft', 'ngram', '--topk', '2'], /--topk 2: trees are drafted by learned drafts/],
+  ];
+  for (const [args, re] of cases) {
+    const r = runCli(['serve', ...args, '--port', '0']);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, re);
+  }
 });

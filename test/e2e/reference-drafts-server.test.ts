@@ -86,3 +86,22 @@ test('SGLang launch flags select a learned draft: --speculative-algorithm EAGLE3
     assert.equal(info.prism_draft_layers_per_module, 2);
   });
 });
+
+test('tree drafting served: --topk/--steps/--draft-tokens (and SGLang\'s flags) give a dynamic tree whose greedy output is vanilla\'s', async () => {
+  const body = { text: 'Question: Why is the sky blue?\nAnswer:', sampling_params: { max_new_tokens: 32, temperature: 0, ignore_eos: true } };
+  let vanilla: number[] = [];
+  await withServer(['--draft', 'vanilla'], async (base) => { vanilla = (await generate(base, body)).output_ids; });
+  for (const args of [['--draft', 'prism', '--topk', '4', '--steps', '4', '--draft-tokens', '8'],
+    ['--speculative-algorithm', 'LD', '--speculative-num-steps', '4', '--speculative-eagle-topk', '4', '--speculative-num-draft-tokens', '9']]) {
+    await withServer(args, async (base) => {
+      const info = await (await fetch(`${base}/server_info`)).json() as Record<string, any>;
+      assert.equal(info.speculative_eagle_topk, 4);
+      assert.equal(info.speculative_num_steps, 4);
+      assert.equal(info.speculative_num_draft_tokens, 9, 'SGLang counts the root');
+      const r = await generate(base, body);
+      assert.deepEqual(r.output_ids, vanilla);
+      assert.ok(r.meta_info.spec_num_proposed_drafts > 4 * r.meta_info.spec_verify_ct, 'more nodes per cycle than a 4-step chain drafts');
+      assert.ok(r.meta_info.prism_draft_steps <= 4 * r.meta_info.spec_verify_ct, 'at most 4 draft steps per cycle');
+    });
+  }
+});

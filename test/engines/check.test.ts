@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 import { loadSuite } from '../../src/suite/index.ts';
 import { checkSuiteEngines, suiteEngineProblems } from '../../src/engines/check.ts';
 import { ADAPTERS } from '../../src/engines/index.ts';
-import { referenceArgs } from '../../src/engines/reference.ts';
+import { learnedDraftShape, referenceArgs } from '../../src/engines/reference.ts';
 import { assertSuiteError, tempDir, writeTemp } from '../suite/helpers.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -42,8 +42,15 @@ describe('checkSuiteEngines: the reference engine', () => {
     expectEngineError('engines: [{name: reference}]\ndrafts: [{method: vanilla}]\nquick: {maxNewTokens: 5000}\n', 'quick.maxNewTokens', /well below 1024/);
     assert.deepEqual(suiteEngineProblems(loadSuite(writeTemp('engines: [{name: reference}]\ndrafts: [{method: vanilla}]\nsettings: {maxNewTokens: 1000}\n'))), []);
   });
-  it('rejects tree settings and a model on a chain draft, and a step map naming a missing module', () => {
-    expectEngineError('engines: [{name: reference}]\ndrafts: [{method: eagle3, topK: 4}]\n', 'drafts[0].topK', /set topK: 1 or leave it out/);
+  it('takes SGLang\'s steps, topK and draftTokens (the root counted); rejects a tree without its size, a model, and a step map naming a missing module', () => {
+    expectEngineError('engines: [{name: reference}]\ndrafts: [{method: eagle3, topK: 4}]\n', 'drafts[0]', /set steps \(draft steps per cycle\) and draftTokens/);
+    expectEngineError('engines: [{name: reference}]\ndrafts: [{method: eagle3, topK: 2, steps: 2, draftTokens: 9}]\n', 'drafts[0].draftTokens', /set draftTokens between 2 and 7/);
+    expectEngineError('engines: [{name: reference}]\ndrafts: [{method: eagle3, steps: 4, draftTokens: 4}]\n', 'drafts[0].draftTokens', /set draftTokens: 5, or leave it out/);
+    assert.deepEqual(learnedDraftShape({ steps: 4 }), { steps: 4, topK: 1, nodes: 4 });
+    assert.deepEqual(learnedDraftShape({ draftTokens: 5 }), { steps: 4, topK: 1, nodes: 4 });
+    assert.deepEqual(learnedDraftShape({ steps: 6, topK: 4, draftTokens: 16 }), { steps: 6, topK: 4, nodes: 15 });
+    const args = referenceArgs({ draft: { name: 't', method: 'prism', steps: 6, topK: 4, draftTokens: 16 } as never, settings: loadSuite(writeTemp('engines: [{name: reference}]\ndrafts: [{method: vanilla}]\n')).settings, host: '127.0.0.1', port: 1, logFile: join(tempDir(), 'x.log'), options: {} });
+    assert.deepEqual(args.slice(args.indexOf('--steps'), args.indexOf('--steps') + 6), ['--steps', '6', '--topk', '4', '--draft-tokens', '15']);
     expectEngineError('engines: [{name: reference}]\ndrafts: [{method: eagle3, model: x}]\n', 'drafts[0].model', /remove model/);
     expectEngineError('engines: [{name: reference}]\ndrafts: [{method: prism, stepMap: [0, 7]}]\n', 'drafts[0].stepMap[1]', /name modules 0..1/, /module 7 does not exist/);
   });

@@ -282,8 +282,8 @@ describe('suites/default.yaml', () => {
     assert.deepEqual(s.drafts, [
       { name: 'vanilla', method: 'vanilla' },
       { name: 'ngram', method: 'ngram', draftTokens: 6, ngramMin: 1, ngramMax: 4 },
-      { name: 'eagle3', method: 'eagle3', draftTokens: 4 },
-      { name: 'prism', method: 'prism', draftTokens: 4, stepMap: [0, 1] },
+      { name: 'eagle3', method: 'eagle3', steps: 4 },
+      { name: 'prism', method: 'prism', steps: 4, stepMap: [0, 1] },
     ]);
     assert.deepEqual(s.datasets.map((d) => d.name), ['chat', 'code', 'math', 'summarization', 'qa']);
     assert.deepEqual(s.settings, {

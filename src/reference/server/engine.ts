@@ -16,6 +16,8 @@ export const DRAFT_METHODS: readonly DraftMethod[] = REFERENCE_DRAFT_METHODS;
 export interface EngineSettings {
   /** drafted tokens proposed per cycle (the root token is not counted); chain drafts take this many steps */
   draftTokens: number;
+  /** learned drafts with topK > 1: a dynamic tree of draftTokens nodes over `steps` draft steps */
+  tree?: { topK: number; steps: number };
   faults: EngineFaults;
 }
 
@@ -91,7 +93,7 @@ export class ReferenceEngine {
       const outputLogprobs: TokenLogprob[] | undefined = lp ? [] : undefined;
       const { tokens, stats } = await generate(this.model, this.drafter, req.prompt, {
         maxNewTokens: req.maxNewTokens, sampling: req.sampling, ignoreEos: req.ignoreEos, eosId: this.tokenizer.eosId,
-        stopTokenIds: req.stopTokenIds, seed: req.seed, draftTokens: this.drafter ? this.settings.draftTokens : 0,
+        stopTokenIds: req.stopTokenIds, seed: req.seed, draftTokens: this.drafter ? this.settings.draftTokens : 0, tree: this.settings.tree,
         faults: this.settings.faults, processing: req.processing,
         onPrefillLogits: lp && lp.inputFrom >= 0 ? (logits) => {
           inputLogprobs = [];

@@ -22,7 +22,11 @@ export interface ServeOptions {
   port: number;
   modelDir?: string;
   threads?: number;
+  /** tokens drafted per cycle, the root not counted: ngram's lookup length, a chain's steps, a tree's nodes */
   draftTokens: number;
+  /** learned drafts: tree branching (SGLang's speculative_eagle_topk; 1 = chain) and draft steps per cycle */
+  topK?: number;
+  steps?: number;
   ngramMin: number;
   ngramMax: number;
   /** learned drafts: PRISM's M (modules used) and step map; weight precision; where the drafts live */
@@ -94,7 +98,7 @@ export async function serve(opts: ServeOptions): Promise<{ url: string; stop: ()
   if (drafter instanceof LearnedDrafter) {
     Object.assign(serverArgs, {
       speculative_algorithm: opts.draft === 'prism' ? 'LD' : opts.draft === 'eagle3' ? 'EAGLE3' : 'EAGLE',
-      speculative_num_steps: opts.draftTokens, speculative_eagle_topk: 1, speculative_num_draft_tokens: opts.draftTokens + 1,
+      speculative_num_steps: opts.steps ?? opts.draftTokens, speculative_eagle_topk: opts.topK ?? 1, speculative_num_draft_tokens: opts.draftTokens + 1,
       speculative_draft_model_path: join(opts.draftsDir ?? 'models/drafts', opts.draft),
       prism_draft_architecture: drafter.arch.summary,
       prism_draft_modules: drafter.modulesUsed, prism_draft_step_map: drafter.stepMap,
@@ -108,7 +112,8 @@ export async function serve(opts: ServeOptions): Promise<{ url: string; stop: ()
     });
   }
   const tokenizer = Tokenizer.load(TOKENIZER_PATH);
-  const engine = new ReferenceEngine(model, tokenizer, drafter, { draftTokens: opts.draftTokens, faults: opts.faults });
+  const tree = drafter instanceof LearnedDrafter && (opts.topK ?? 1) > 1 ? { topK: opts.topK!, steps: opts.steps ?? opts.draftTokens } : undefined;
+  const engine = new ReferenceEngine(model, tokenizer, drafter, { draftTokens: opts.draftTokens, tree, faults: opts.faults });
   serverArgs.max_total_tokens = model.maxContext;
   serverArgs.context_length = model.maxContext;
   // scheduler figures SGLang adds to server_info: one request at a time, so one context's worth
