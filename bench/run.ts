@@ -225,7 +225,7 @@ const perSet = BUILTIN_DATASETS.map((name) => {
 });
 console.log('\nper set: speedup over vanilla (tau pooled):');
 console.log(table(['set', ...results.slice(1).map(({ m }) => m.name)], perSet));
-for (const { m } of results) if (m.drafter instanceof LearnedDrafter) await m.drafter.release();
+for (const d of new Set(results.map(({ m }) => m.drafter))) if (d instanceof LearnedDrafter) await d.release(); // @tree rows share their draft
 await featureTarget.release();
 await target.release();
 console.log(`\nload average at end ${loadavg().map((x) => x.toFixed(2)).join(' ')}; total bench time ${((performance.now() - t0) / 1000).toFixed(1)} s`);
