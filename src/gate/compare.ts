@@ -10,7 +10,7 @@ import { fingerprintDifferences } from '../hardware/compare.ts';
 import type { HardwareFingerprint } from '../hardware/types.ts';
 import { suiteSettingsDiff } from '../suite/load.ts';
 import type { Settings } from '../suite/types.ts';
-import { metricDefinition } from '../metrics/definitions.ts';
+import { LATENCY_METRICS, metricDefinition } from '../metrics/definitions.ts';
 import type { Comparable, ComparableCell, ComparableMetric } from './comparable.ts';
 
 /** Default threshold, in percent of the base value, a change must exceed to count. */
@@ -229,7 +229,7 @@ function oneLine(s: string, max = 160): string {
 
 function metricOrder(id: string): number {
   const order = ['throughput', 'speedup', 'request_throughput', 'accept_length_pooled', 'accept_length_mean', 'draft_accept_rate',
-    'draft_ms_per_step', 'verify_ms_per_cycle', 'ttft_ms', 'e2e_ms', 'tpot_ms'];
+    'draft_ms_per_step', 'verify_ms_per_cycle', 'ttft_ms', 'e2e_ms', 'tpot_ms', ...LATENCY_METRICS.map((m) => m.id)];
   const i = order.indexOf(id);
   return i < 0 ? order.length : i;
 }

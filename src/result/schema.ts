@@ -1,7 +1,12 @@
 // The result file (result.json): the only thing `report`, `compare`, `gate` and future
 // importers read. Versioned; documented in docs/result-schema.md; validated on load.
 
-export const RESULT_SCHEMA_VERSION = 1;
+/**
+ * 2 adds the latency percentile metrics (ttft/tpot/itl_token/itl_chunk _p50/_p90/_p99_ms) and
+ * Cell.latency; version 1 files lack both and still load (readers treat them as absent).
+ */
+export const RESULT_SCHEMA_VERSION = 2;
+export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2];
 
 export type Direction = 'higher' | 'lower' | 'none';
 
@@ -47,6 +52,13 @@ export interface PositionAcceptance {
   cycles: number;
 }
 
+export interface LatencyDistribution {
+  /** samples pooled (see src/metrics/latency.ts for what one sample is) */
+  count: number;
+  /** quantiles[q] = q-th percentile in ms, q = 0..100 (numpy linear interpolation) */
+  quantiles: number[];
+}
+
 export interface TrialRecord {
   trial: number;
   /** id of the attempt whose requests (in requests.jsonl) this trial's figures come from */
@@ -73,6 +85,8 @@ export interface Cell {
   trials: TrialRecord[];
   metrics: Record<string, MetricValue>;
   positionAcceptance?: PositionAcceptance;
+  /** latency distributions pooled over all the cell's requests, keyed by kind (ttft, tpot, itl_token, itl_chunk); schema 2 */
+  latency?: Record<string, LatencyDistribution>;
   /** engine log file, relative to the result directory */
   log?: string;
   /** comparisons of this cell against its reference (vanilla of the same engine, dataset, temperature) */
@@ -142,8 +156,8 @@ export function validateResult(data: unknown, file = 'result.json'): ResultFile 
   need(file, '(top level)', isObj(data), 'a JSON object');
   const r = data as Record<string, unknown>;
   need(file, 'schemaVersion', isNum(r.schemaVersion), 'a number');
-  if (r.schemaVersion !== RESULT_SCHEMA_VERSION) {
-    throw new ResultError(`${file}: schemaVersion: ${String(r.schemaVersion)} is not supported (this prism-bench reads ${RESULT_SCHEMA_VERSION}) -- use the prism-bench version that wrote it, or rerun the suite`);
+  if (!READABLE_SCHEMA_VERSIONS.includes(r.schemaVersion as number)) {
+    throw new ResultError(`${file}: schemaVersion: ${String(r.schemaVersion)} is not supported (this prism-bench reads ${READABLE_SCHEMA_VERSIONS.join(' and ')}) -- use the prism-bench version that wrote it, or rerun the suite`);
   }
   need(file, 'runId', isStr(r.runId), 'a string');
   need(file, 'suite', isObj(r.suite), 'an object');
