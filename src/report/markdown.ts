@@ -274,6 +274,8 @@ function headerSection(result: ResultFile): string[] {
     `- Run: ${mdEscape(result.runId)} (${mdEscape(result.status ?? MISSING)})`,
     `- Created: ${mdEscape(result.createdAt ?? MISSING)}; updated: ${mdEscape(result.updatedAt ?? MISSING)}`,
     `- Tool: ${mdEscape(`${result.tool?.name ?? 'prism-bench'} ${result.tool?.version ?? ''}`.trim())}`,
+    // Markdown renderers cannot run the plots' JavaScript, so the page is linked, not embedded
+    `- Plots: [report.html](report.html) in the run directory, a self-contained page that opens offline (or \`prism-bench report RUN --format html\`)`,
     '',
   ];
 }
