@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { writeFileAtomic } from '../result/store.ts';
+import { renderCompareHtml } from '../report/compare-html.ts';
 import { loadComparable } from '../gate/comparable.ts';
 import { compareRuns, DEFAULT_ALPHA, DEFAULT_MAX_REGRESSION } from '../gate/compare.ts';
 import { renderCompareText } from '../gate/render.ts';
@@ -17,6 +19,7 @@ export function registerCompare(program: Command): void {
     .option('--max-regression <pct>', 'percent a change must exceed to count as a regression or improvement', String(DEFAULT_MAX_REGRESSION))
     .option('--alpha <p>', 'significance level for the Holm-adjusted Welch p', String(DEFAULT_ALPHA))
     .option('--metrics <ids>', 'comma-separated metric ids to compare (default: every metric with a direction)')
+    .option('--html <file>', 'also write the comparison as a self-contained HTML page (ratio with interval per cell, suite verdict)')
     .addHelpText('after', `
 A change is a regression (improvement) only when it is beyond --max-regression in the metric's
 worse (better) direction AND significant (Holm-adjusted Welch p < --alpha), as in asv. Higher
@@ -31,13 +34,14 @@ Examples:
 Exit codes: 0 compared (whatever the verdicts; use gate to fail on regressions);
 2 an input cannot be loaded, or the runs are not comparable (different hardware or settings,
 missing or failed cells), which the output lists.`)
-    .action((a: string, b: string | undefined, o: { json?: boolean; maxRegression: string; alpha: string; metrics?: string; pair?: string }) => {
+    .action((a: string, b: string | undefined, o: { json?: boolean; maxRegression: string; alpha: string; metrics?: string; pair?: string; html?: string }) => {
       const maxRegression = numberOption('--max-regression', o.maxRegression, 0, 1000);
       const alpha = numberOption('--alpha', o.alpha, Number.MIN_VALUE, 0.5);
       if ((b === undefined) === (o.pair === undefined)) throw new UsageError('compare: give two runs A B, or one run A with --pair BASE:HEAD');
       const { base, head, paired } = o.pair !== undefined ? comparisonSides(a, { pair: o.pair }, 'compare') : { base: loadComparable(a), head: loadComparable(b as string), paired: false };
       const metrics = o.metrics === undefined ? undefined : parseMetricList(o.metrics, [base, head]);
       const report = compareRuns(base, head, { maxRegression, alpha, metrics, paired });
+      if (o.html) { writeFileAtomic(o.html, renderCompareHtml(report)); console.error(`wrote ${o.html}`); }
       process.stdout.write(o.json ? JSON.stringify(report, null, 2) + '\n' : renderCompareText(report, { color: useColor() }));
       process.exitCode = report.comparable ? EXIT.ok : EXIT.usage;
     });

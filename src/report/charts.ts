@@ -28,10 +28,12 @@ export function speedupChart(result: ResultFile): Chart | null {
     return [{ method: methodLabel(c), dataset: c.dataset, temperature: temperatureLabel(c.temperature), speedup: m.mean, low: iv?.low ?? m.mean, high: iv?.high ?? m.mean, significant: c.comparisons?.speedup?.significant ?? false }];
   });
   if (rows.length === 0) return null;
+  // a few trials give very wide intervals; cap the axis so the bars stay readable (whiskers are clipped, the tooltip has the numbers)
+  const top = Math.min(Math.max(...rows.map((r) => r.high)), 2 * Math.max(1, ...rows.map((r) => r.speedup)));
   return {
     id: 'chart-speedup',
     title: 'Speedup over vanilla',
-    caption: 'Throughput of each method over vanilla decoding of the same engine, dataset and temperature (paired by round: geometric mean of per-round ratios); whiskers: 95% interval; the rule marks 1x.',
+    caption: 'Throughput of each method over vanilla decoding of the same engine, dataset and temperature (paired by round: geometric mean of per-round ratios); whiskers: 95% interval, clipped at twice the largest speedup; the rule marks 1x.',
     expectedMarks: rows.length,
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -45,12 +47,13 @@ export function speedupChart(result: ResultFile): Chart | null {
             encoding: {
               x: { field: 'dataset', type: 'nominal', title: 'dataset' },
               xOffset: { field: 'method', type: 'nominal' },
-              y: { field: 'speedup', type: 'quantitative', title: 'speedup (x)', scale: { zero: true } },
+              y: { field: 'speedup', type: 'quantitative', title: 'speedup (x)', scale: { domain: [0, top] } },
               color: { field: 'method', type: 'nominal' },
             },
           },
           {
-            mark: { type: 'errorbar', ticks: true },
+            // whiskers without tick caps: caps are drawn as rects too, and bars are counted by their rects
+            mark: { type: 'errorbar', thickness: 1.5, clip: true },
             encoding: {
               x: { field: 'dataset', type: 'nominal' },
               xOffset: { field: 'method', type: 'nominal' },
@@ -88,7 +91,7 @@ export function capacityCostChart(result: ResultFile): Chart | null {
         y: { field: 'tau', type: 'quantitative', title: 'τ pooled (tok/cycle)', scale: { zero: false } },
         color: { field: 'method', type: 'nominal' },
         shape: { field: 'dataset', type: 'nominal' },
-        opacity: { field: 'temperature', type: 'nominal', scale: { range: [1, 0.55] } },
+        opacity: { field: 'temperature', type: 'ordinal', scale: { range: [1, 0.55] } },
       },
     },
   };
