@@ -45,7 +45,7 @@ export function speedupChart(result: ResultFile): Chart | null {
           {
             mark: { type: 'bar', tooltip: true },
             encoding: {
-              x: { field: 'dataset', type: 'nominal', title: 'dataset' },
+              x: { field: 'dataset', type: 'nominal', title: 'dataset', axis: { labelAngle: 0 } },
               xOffset: { field: 'method', type: 'nominal' },
               y: { field: 'speedup', type: 'quantitative', title: 'speedup (x)', scale: { domain: [0, top] } },
               color: { field: 'method', type: 'nominal' },
@@ -57,7 +57,7 @@ export function speedupChart(result: ResultFile): Chart | null {
             encoding: {
               x: { field: 'dataset', type: 'nominal' },
               xOffset: { field: 'method', type: 'nominal' },
-              y: { field: 'low', type: 'quantitative' },
+              y: { field: 'low', type: 'quantitative', title: 'speedup (x)' },
               y2: { field: 'high' },
             },
           },
@@ -117,7 +117,7 @@ export function positionChart(result: ResultFile): Chart | null {
         width: 220, height: 200,
         mark: { type: 'line', point: true, tooltip: true },
         encoding: {
-          x: { field: 'position', type: 'ordinal', title: 'draft position' },
+          x: { field: 'position', type: 'ordinal', title: 'draft position', axis: { labelAngle: 0 } },
           y: { field: 'rate', type: 'quantitative', title: 'conditional acceptance', scale: { domain: [0, 1] } },
           color: { field: 'method', type: 'nominal' },
           strokeDash: { field: 'temperature', type: 'nominal' },

@@ -21,7 +21,9 @@ export function ratioChart(report: CompareReport): Chart | null {
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
       data: { values: rows },
-      facet: { column: { field: 'metric', type: 'nominal', title: null } },
+      // wrapped, three metrics a row: compare's default is every metric (twenty and more with the percentiles)
+      facet: { field: 'metric', type: 'nominal', title: null },
+      columns: 3,
       resolve: { scale: { x: 'independent' } },
       spec: {
         width: 260,

@@ -1,7 +1,8 @@
 // The HTML report in a real browser: a small real suite on the reference engine (vanilla, ngram,
 // eagle3; two datasets; T = 0 and 1), then Debian's chromium, driven by playwright-core with
 // every network request blocked, opens the run's report.html and must find every chart drawn
-// with the expected marks, no console errors and no request leaving the page. Skips with a
+// with the expected marks, no console errors and no request leaving the page; then the same for
+// the page `compare --html` writes. Skips with a
 // message where chromium is not installed (.ci/run installs it).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,7 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import type { ResultFile } from '../../src/result/schema.ts';
 import { runCharts } from '../../src/report/charts.ts';
 
@@ -59,23 +60,7 @@ test('report.html of a real run renders every chart offline in chromium', { skip
 
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   try {
-    const context = await browser.newContext({ offline: true });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    const requests: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-    page.on('pageerror', (e) => errors.push(e.message));
-    // block and record everything but the report file itself
-    await context.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url === pathToFileURL(html).href) return route.continue();
-      requests.push(url);
-      return route.abort();
-    });
-    await page.goto(pathToFileURL(html).href);
-    await page.waitForSelector('body[data-charts="ready"], body[data-charts="failed"]', { timeout: 60_000 });
-    assert.equal(await page.getAttribute('body', 'data-charts'), 'ready', `charts failed: ${errors.join('; ')}`);
-
+    const { page, errors, requests } = await openOffline(browser, html);
     const count = (id: string, selector: string) => page.locator(`#${id} svg ${selector}`).count();
     assert.equal(await count('chart-speedup', 'g.mark-rect.role-mark path'), byId['chart-speedup'], 'speedup bars');
     assert.equal(await count('chart-capacity-cost', 'g.mark-symbol.role-mark path'), byId['chart-capacity-cost'], 'capacity-cost points');
@@ -83,12 +68,44 @@ test('report.html of a real run renders every chart offline in chromium', { skip
     assert.equal(await count('chart-latency', 'g.mark-line.role-mark path'), byId['chart-latency'], 'latency lines');
     for (const s of ['#latency-percentiles', '#audit', '#settings', '#hardware']) assert.equal(await page.locator(s).count(), 1, s);
     assert.match(await page.locator('#hardware').innerText(), /CPU/);
-
     mkdirSync(OUT, { recursive: true });
     await page.screenshot({ path: join(OUT, 'report.png'), fullPage: true });
     assert.deepEqual(errors, [], 'no console errors');
     assert.deepEqual(requests, [], 'no network requests');
+
+    // the comparison page, from the same run compared with itself: one point per cell and metric
+    const comparePage = join(dir, 'compare.html');
+    const cmp = spawnSync(process.execPath, [BIN, 'compare', join(dir, 'run'), join(dir, 'run'), '--html', comparePage], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    assert.equal(cmp.status, 0, cmp.stderr);
+    const c = await openOffline(browser, comparePage);
+    const expected = Number(await c.page.getAttribute('#chart-ratio', 'data-expected-marks'));
+    assert.ok(expected > 0);
+    assert.equal(await c.page.locator('#chart-ratio svg g.mark-symbol.role-mark path').count(), expected, 'ratio points');
+    assert.match(await c.page.locator('#suite-verdict').innerText(), /suite throughput: 1\.000x/);
+    await c.page.screenshot({ path: join(OUT, 'compare.png'), fullPage: true });
+    assert.deepEqual(c.errors, [], 'no console errors on the comparison page');
+    assert.deepEqual(c.requests, [], 'no network requests from the comparison page');
   } finally {
     await browser.close();
   }
 });
+
+/** Opens a local page with the network blocked; collects console errors and every request other than the page itself. */
+async function openOffline(browser: Browser, file: string): Promise<{ page: Page; errors: string[]; requests: string[] }> {
+  const context = await browser.newContext({ offline: true });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  const requests: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(e.message));
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url === pathToFileURL(file).href) return route.continue();
+    requests.push(url);
+    return route.abort();
+  });
+  await page.goto(pathToFileURL(file).href);
+  await page.waitForSelector('body[data-charts="ready"], body[data-charts="failed"]', { timeout: 60_000 });
+  assert.equal(await page.getAttribute('body', 'data-charts'), 'ready', `charts failed in ${file}: ${errors.join('; ')}`);
+  return { page, errors, requests };
+}
