@@ -48,6 +48,20 @@ test('report.html of a real run renders every chart offline in chromium', { skip
   const result = JSON.parse(readFileSync(join(dir, 'run', 'result.json'), 'utf8')) as ResultFile;
   const html = join(dir, 'run', 'report.html');
 
+  // the client recorded every streamed chunk: the tokens they carried add up to the completion
+  const records = readFileSync(join(dir, 'run', 'requests.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { completionTokens: number; chunkSeconds: number[]; chunkTokens: number[] });
+  assert.ok(records.length > 0);
+  for (const r of records) {
+    assert.equal(r.chunkTokens.reduce((a, b) => a + b, 0), r.completionTokens);
+    assert.equal(r.chunkSeconds.length, r.chunkTokens.length);
+    assert.ok(r.chunkSeconds.every((t, i) => i === 0 || t >= r.chunkSeconds[i - 1]), 'arrivals in order');
+  }
+  assert.ok(records.some((r) => r.chunkTokens.some((k) => k > 1)), 'speculation streams several tokens in one chunk');
+  for (const c of result.cells) {
+    for (const id of ['ttft_p50_ms', 'ttft_p99_ms', 'tpot_p90_ms', 'itl_token_p50_ms', 'itl_chunk_p99_ms']) assert.ok(c.metrics[id], `${c.id} ${id}`);
+  }
+  assert.equal(result.schemaVersion, 2);
+
   // what the page must show, from the result alone
   const charts = runCharts(result);
   const byId = Object.fromEntries(charts.map((c) => [c.id, c.expectedMarks]));
