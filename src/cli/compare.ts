@@ -18,7 +18,7 @@ export function registerCompare(program: Command): void {
     .option('--json', 'print the comparison as JSON instead of a table')
     .option('--max-regression <pct>', 'percent a change must exceed to count as a regression or improvement', String(DEFAULT_MAX_REGRESSION))
     .option('--alpha <p>', 'significance level for the Holm-adjusted Welch p', String(DEFAULT_ALPHA))
-    .option('--metrics <ids>', 'comma-separated metric ids to compare (default: every metric with a direction)')
+    .option('--metrics <ids>', 'comma-separated metric ids to compare (default: every metric with a direction but the latency percentiles, which are opt-in)')
     .option('--html <file>', 'also write the comparison as a self-contained HTML page (ratio with interval per cell, suite verdict)')
     .addHelpText('after', `
 A change is a regression (improvement) only when it is beyond --max-regression in the metric's
