@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { writeFileAtomic } from '../result/store.ts';
+import { renderCompareHtml } from '../report/compare-html.ts';
 import { loadComparable } from '../gate/comparable.ts';
 import { compareRuns, DEFAULT_ALPHA, DEFAULT_MAX_REGRESSION } from '../gate/compare.ts';
 import { renderCompareText } from '../gate/render.ts';
@@ -16,7 +18,8 @@ export function registerCompare(program: Command): void {
     .option('--json', 'print the comparison as JSON instead of a table')
     .option('--max-regression <pct>', 'percent a change must exceed to count as a regression or improvement', String(DEFAULT_MAX_REGRESSION))
     .option('--alpha <p>', 'significance level for the Holm-adjusted Welch p', String(DEFAULT_ALPHA))
-    .option('--metrics <ids>', 'comma-separated metric ids to compare (default: every metric with a direction)')
+    .option('--metrics <ids>', 'comma-separated metric ids to compare (default: every metric with a direction but the latency percentiles, which are opt-in)')
+    .option('--html <file>', 'also write the comparison as a self-contained HTML page (ratio with interval per cell, suite verdict)')
     .addHelpText('after', `
 A change is a regression (improvement) only when it is beyond --max-regression in the metric's
 worse (better) direction AND significant (Holm-adjusted Welch p < --alpha), as in asv. Higher
@@ -31,7 +34,7 @@ Examples:
 Exit codes: 0 compared (whatever the verdicts; use gate to fail on regressions);
 2 an input cannot be loaded, A and B are the same run, or the runs are not comparable (different
 hardware or settings, missing or failed cells), which the output lists.`)
-    .action((a: string, b: string | undefined, o: { json?: boolean; maxRegression: string; alpha: string; metrics?: string; pair?: string }) => {
+    .action((a: string, b: string | undefined, o: { json?: boolean; maxRegression: string; alpha: string; metrics?: string; pair?: string; html?: string }) => {
       const maxRegression = numberOption('--max-regression', o.maxRegression, 0, 1000);
       const alpha = numberOption('--alpha', o.alpha, Number.MIN_VALUE, 0.5);
       if ((b === undefined) === (o.pair === undefined)) throw new UsageError('compare: give two runs A B, or one run A with --pair BASE:HEAD');
@@ -42,6 +45,7 @@ hardware or settings, missing or failed cells), which the output lists.`)
       }
       const metrics = o.metrics === undefined ? undefined : parseMetricList(o.metrics, [base, head]);
       const report = compareRuns(base, head, { maxRegression, alpha, metrics, paired });
+      if (o.html) { writeFileAtomic(o.html, renderCompareHtml(report)); console.error(`wrote ${o.html}`); }
       process.stdout.write(o.json ? JSON.stringify(report, null, 2) + '\n' : renderCompareText(report, { color: useColor() }));
       process.exitCode = report.comparable ? EXIT.ok : EXIT.usage;
     });

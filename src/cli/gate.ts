@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { writeFileAtomic } from '../result/store.ts';
+import { renderCompareHtml } from '../report/compare-html.ts';
 import { loadComparable, pairedSides, type Comparable } from '../gate/comparable.ts';
 import { DEFAULT_ALPHA, DEFAULT_MAX_REGRESSION } from '../gate/compare.ts';
 import { DEFAULT_GATE_METRICS, gateText, publishSummary, runGate } from '../gate/gate.ts';
@@ -48,6 +50,7 @@ export function registerGate(program: Command): void {
     .option('--metrics <ids>', `comma-separated metric ids to gate (default: ${DEFAULT_GATE_METRICS.join(',')})`)
     .option('--alpha <p>', 'significance level for the Holm-adjusted Welch p', String(DEFAULT_ALPHA))
     .option('--bencher <file>', "also write the result in Bencher Metric Format (upload: bencher run --adapter json --file FILE)")
+    .option('--html <file>', 'also write the comparison as a self-contained HTML page (ratio with interval per cell, suite verdict, gate outcome)')
     .option('--github-benchmark <file>', 'also write github-action-benchmark JSON: FILE.bigger.json (tool: customBiggerIsBetter) and FILE.smaller.json (tool: customSmallerIsBetter)')
     .addHelpText('after', `
 A metric regresses when it is more than --max-regression percent worse (lower throughput or
@@ -73,13 +76,14 @@ Examples:
 
 Exit codes: 0 no regression; 1 a cell regressed (named with its numbers); 2 not comparable
 (different hardware or settings, missing or failed cells; each is listed) or an input cannot be loaded.`)
-    .action((input: string, o: { baseline?: string; pair?: string; maxRegression: string; metrics?: string; alpha: string; bencher?: string; githubBenchmark?: string }) => {
+    .action((input: string, o: { baseline?: string; pair?: string; maxRegression: string; metrics?: string; alpha: string; bencher?: string; githubBenchmark?: string; html?: string }) => {
       const maxRegression = numberOption('--max-regression', o.maxRegression, 0, 1000);
       const alpha = numberOption('--alpha', o.alpha, Number.MIN_VALUE, 0.5);
       const { base: baseline, head: result, paired } = comparisonSides(input, o, 'gate');
       const metrics = o.metrics === undefined ? undefined : parseMetricList(o.metrics, [baseline, result]);
       const outcome = runGate(baseline, result, { maxRegression, alpha, metrics, paired });
 
+      if (o.html) { writeFileAtomic(o.html, renderCompareHtml(outcome.report, outcome.headline)); console.error(`wrote ${o.html}`); }
       const exported = paired ? loadComparable(input) : result;
       if (o.bencher) console.error(`wrote ${writeBencherBmf(o.bencher, exported)} (Bencher Metric Format)`);
       if (o.githubBenchmark) {

@@ -69,9 +69,10 @@ Exit codes: 0 every cell ok; 1 some cells failed; 2 usage or input error; 130 in
         const { result, dir } = outcome;
         writeFileAtomic(join(dir, 'report.md'), renderReport(result, 'md'));
         writeFileAtomic(join(dir, 'report.csv'), renderReport(result, 'csv'));
+        writeFileAtomic(join(dir, 'report.html'), renderReport(result, 'html'));
         if (o.json) process.stdout.write(renderReport(result, 'json'));
         else process.stdout.write(renderReport(result, 'table', { color: useColor() }));
-        process.stderr.write(`results in ${dir} (result.json, requests.jsonl, report.md, report.csv, logs/)\n`);
+        process.stderr.write(`results in ${dir} (result.json, requests.jsonl, report.md, report.csv, report.html, logs/)\n`);
         if (outcome.interrupted) {
           process.stderr.write(`interrupted: continue with  prism-bench run --resume ${dir}\n`);
           process.exitCode = EXIT.interrupted;

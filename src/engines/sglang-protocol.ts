@@ -2,7 +2,7 @@
 // embedded reference engine and SGLang itself). Field names changed across SGLang releases,
 // so meta_info is read under each name a release used.
 import { logTail, type EngineProcess } from './process.ts';
-import { EngineError, type EngineHandle, type GenerateOutcome, type GenerateRequest } from './types.ts';
+import { EngineError, type EngineHandle, type GenerateOutcome, type GenerateRequest, type StreamChunk } from './types.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -12,7 +12,7 @@ const pick = (m: Record<string, unknown>, ...names: string[]): number | null => 
 };
 
 /** Reads one request's figures from a final meta_info, whichever SGLang release wrote it. */
-export function readMetaInfo(meta: Record<string, unknown>): Omit<GenerateOutcome, 'text' | 'outputIds' | 'ttftSeconds' | 'e2eSeconds'> {
+export function readMetaInfo(meta: Record<string, unknown>): Omit<GenerateOutcome, 'text' | 'outputIds' | 'ttftSeconds' | 'e2eSeconds' | 'streamChunks'> {
   const hist = meta.spec_correct_drafts_histogram ?? meta.spec_accept_histogram;
   const finish = meta.finish_reason as { type?: string } | string | null | undefined;
   return {
@@ -28,6 +28,23 @@ export function readMetaInfo(meta: Record<string, unknown>): Omit<GenerateOutcom
     draftSteps: pick(meta, 'prism_draft_steps'),
     engineE2eSeconds: pick(meta, 'e2e_latency'),
   };
+}
+
+/**
+ * The token-bearing chunks of one stream: arrival (seconds after sending) and the number of new
+ * tokens each carried. Cumulative streams (older SGLang, the reference engine) resend all ids, so
+ * new tokens are the growth; incremental ones (newer SGLang) send only the new ids. Chunks with no
+ * new token (the reference engine's closing meta_info chunk) are dropped.
+ */
+export function tokenChunks(chunks: number[][], arrivals: number[], cumulative: boolean): StreamChunk[] {
+  const out: StreamChunk[] = [];
+  let seen = 0;
+  chunks.forEach((ids, i) => {
+    const fresh = cumulative ? ids.length - seen : ids.length;
+    if (cumulative) seen = Math.max(seen, ids.length);
+    if (fresh > 0) out.push({ at: arrivals[i], tokens: fresh });
+  });
+  return out;
 }
 
 export class SglangClient {
@@ -88,6 +105,8 @@ export class SglangClient {
     let last: Record<string, unknown> | null = null;
     let buffered = '';
     const chunks: number[][] = [];
+    // arrival of every data chunk, seconds after the request was sent (ITL is read from these)
+    const arrivals: number[] = [];
     const decoder = new TextDecoder();
     try {
       for await (const part of res.body as unknown as AsyncIterable<Uint8Array>) {
@@ -105,6 +124,7 @@ export class SglangClient {
             const ids = Array.isArray(obj.output_ids) ? (obj.output_ids as number[]) : [];
             if (ttft === null && (ids.length > 0 || (typeof obj.text === 'string' && obj.text.length > 0))) ttft = (performance.now() - started) / 1000;
             chunks.push(ids);
+            arrivals.push((performance.now() - started) / 1000);
             last = obj;
           }
         }
@@ -120,8 +140,12 @@ export class SglangClient {
     // newer SGLang streams incremental output_ids, older and the reference engine cumulative ones
     const final = chunks[chunks.length - 1] ?? [];
     const concatenated = chunks.flat();
-    const outputIds = final.length === figures.completionTokens || concatenated.length !== figures.completionTokens ? final : concatenated;
-    return { ...figures, text: typeof last.text === 'string' ? last.text : '', outputIds, ttftSeconds: ttft, e2eSeconds: e2e };
+    const cumulative = final.length === figures.completionTokens || concatenated.length !== figures.completionTokens;
+    const outputIds = cumulative ? final : concatenated;
+    return {
+      ...figures, text: typeof last.text === 'string' ? last.text : '', outputIds, ttftSeconds: ttft, e2eSeconds: e2e,
+      streamChunks: tokenChunks(chunks, arrivals, cumulative),
+    };
   }
 }
 

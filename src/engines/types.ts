@@ -47,6 +47,14 @@ export interface GenerateOutcome {
   e2eSeconds: number;
   /** the engine's own e2e_latency, if it reports one */
   engineE2eSeconds: number | null;
+  /** client-measured: every streamed chunk that carried new tokens, in arrival order; null when not streamed */
+  streamChunks?: StreamChunk[] | null;
+}
+
+/** One streamed chunk: when it arrived (seconds after the request was sent) and how many new tokens it carried. */
+export interface StreamChunk {
+  at: number;
+  tokens: number;
 }
 
 export interface EngineMeasures {

@@ -10,7 +10,7 @@ import { fingerprintDifferences } from '../hardware/compare.ts';
 import type { HardwareFingerprint } from '../hardware/types.ts';
 import { suiteSettingsDiff } from '../suite/load.ts';
 import type { Settings } from '../suite/types.ts';
-import { metricDefinition } from '../metrics/definitions.ts';
+import { LATENCY_METRICS, metricDefinition } from '../metrics/definitions.ts';
 import type { Comparable, ComparableCell, ComparableMetric } from './comparable.ts';
 
 /** Default threshold, in percent of the base value, a change must exceed to count. */
@@ -227,9 +227,12 @@ function oneLine(s: string, max = 160): string {
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }
 
+/** Compared only when named (--metrics): the latency percentiles are noisy, and each metric widens the Holm family. */
+const OPT_IN_METRICS: ReadonlySet<string> = new Set(LATENCY_METRICS.map((m) => m.id));
+
 function metricOrder(id: string): number {
   const order = ['throughput', 'speedup', 'request_throughput', 'accept_length_pooled', 'accept_length_mean', 'draft_accept_rate',
-    'draft_ms_per_step', 'verify_ms_per_cycle', 'ttft_ms', 'e2e_ms', 'tpot_ms'];
+    'draft_ms_per_step', 'verify_ms_per_cycle', 'ttft_ms', 'e2e_ms', 'tpot_ms', ...LATENCY_METRICS.map((m) => m.id)];
   const i = order.indexOf(id);
   return i < 0 ? order.length : i;
 }
@@ -359,7 +362,7 @@ export function compareRuns(base: Comparable, head: Comparable, opts: CompareOpt
     const h = headById.get(b.id);
     if (!h || b.status !== 'ok' || h.status !== 'ok') continue;
     const ids = [...new Set([...Object.keys(b.metrics), ...Object.keys(h.metrics)])]
-      .filter((id) => !only || only.has(id))
+      .filter((id) => (only ? only.has(id) : !OPT_IN_METRICS.has(id)))
       .sort((x, y) => metricOrder(x) - metricOrder(y) || x.localeCompare(y));
     for (const id of ids) {
       const bm = b.metrics[id];

@@ -2,6 +2,7 @@
 // the comments here say only how the pooling is done.
 import type { RequestRecord } from './records.ts';
 import type { PositionAcceptance } from '../result/schema.ts';
+import { latencyPercentiles } from './latency.ts';
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const mean = (xs: number[]) => (xs.length ? sum(xs) / xs.length : NaN);
@@ -39,7 +40,7 @@ export function trialMetrics(records: RequestRecord[], wallSeconds: number): Rec
   const draftS = all(records, (r) => r.draftSeconds);
   const steps = all(records, (r) => r.draftSteps);
   if (draftS && steps && sum(steps) > 0) m.draft_ms_per_step = (sum(draftS) / sum(steps)) * 1000;
-  return m;
+  return { ...m, ...latencyPercentiles(records) };
 }
 
 /** Per-position acceptance from the accepted-drafts histograms, pooled over requests. */

@@ -1,6 +1,7 @@
 // Every metric prism-bench reports, with what exactly it counts. Reports print these
 // definitions; the README's metric table is written from the same text.
 import type { Direction } from '../result/schema.ts';
+import { LATENCY_KINDS, PERCENTILES, percentileId, type LatencyKind } from './latency.ts';
 
 export interface MetricDefinition {
   id: string;
@@ -37,7 +38,23 @@ export const METRICS = {
     'Mean over requests of (E2E - TTFT) / (completion tokens - 1); with speculation several tokens arrive per chunk, so this is per token, not per chunk.'),
 } as const satisfies Record<string, MetricDefinition>;
 
-export const METRIC_LIST: MetricDefinition[] = Object.values(METRICS);
+const LATENCY_LABEL: Record<LatencyKind, string> = { ttft: 'TTFT', tpot: 'TPOT', itl_token: 'ITL per token', itl_chunk: 'ITL per chunk' };
+
+/** What one sample of each latency kind is; every kind is pooled over the trial's requests. */
+export const LATENCY_SAMPLE: Record<LatencyKind, string> = {
+  ttft: 'one sample per streamed request: time from sending it to the first chunk carrying a token',
+  tpot: 'one sample per request with more than one token: (E2E - TTFT) / (completion tokens - 1)',
+  itl_token: 'one sample per token after the first: the gap between the arrival of the chunk that carried it and the previous token-bearing chunk, divided by the tokens that chunk carried (with speculation one chunk carries a whole verify cycle\'s tokens; SGLang bench_serving counts ITL this way)',
+  itl_chunk: 'one sample per streamed chunk after the first: the gap between consecutive token-bearing chunks (with speculation one chunk per verify cycle, so this is time per cycle, not per token; vLLM bench serve counts ITL this way)',
+};
+
+/** p50/p90/p99 of TTFT, TPOT and ITL (per token and per chunk): opt-in for the gate. */
+export const LATENCY_METRICS: MetricDefinition[] = LATENCY_KINDS.flatMap((kind) => PERCENTILES.map((p) => def(
+  percentileId(kind, p), `${LATENCY_LABEL[kind]} p${p}`, 'ms', 'lower',
+  `${p}th percentile (numpy linear interpolation) of ${LATENCY_LABEL[kind]} over the trial's requests pooled, ${LATENCY_SAMPLE[kind]}; one value per trial${p === 99 ? ' (below about 100 samples p99 is close to the maximum)' : ''}.`,
+)));
+
+export const METRIC_LIST: MetricDefinition[] = [...Object.values(METRICS), ...LATENCY_METRICS];
 
 export function metricDefinition(id: string): MetricDefinition | undefined {
   return METRIC_LIST.find((m) => m.id === id);

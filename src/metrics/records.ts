@@ -20,6 +20,13 @@ export interface RequestRecord {
   verifySeconds: number | null;
   ttftSeconds: number | null;
   e2eSeconds: number;
+  /**
+   * Arrival of each streamed chunk that carried new tokens, seconds after the request was sent
+   * (microsecond resolution), and how many tokens each carried; absent in older records and
+   * null when the response was not streamed. ITL is computed from these.
+   */
+  chunkSeconds?: number[] | null;
+  chunkTokens?: number[] | null;
   finishReason: string;
   /** sha256 of the output token ids joined by commas (lossless checks compare these) */
   outputHash: string;

@@ -5,6 +5,7 @@ import { tableExporter } from './table.ts';
 import { markdownExporter } from './markdown.ts';
 import { csvExporter } from './csv.ts';
 import { jsonExporter } from './json.ts';
+import { htmlExporter } from './html.ts';
 
 export { REPORT_FORMATS, type Exporter, type RenderOptions, type ReportFormat } from './types.ts';
 
@@ -13,6 +14,7 @@ export const exporters: Record<ReportFormat, Exporter> = {
   md: markdownExporter,
   csv: csvExporter,
   json: jsonExporter,
+  html: htmlExporter,
 };
 
 export function isReportFormat(format: string): format is ReportFormat {

@@ -8,6 +8,8 @@ import {
   noiseReasons, num, obj, plain, significanceMark, str, usedMetricDefinitions,
 } from './format.ts';
 import type { Exporter } from './types.ts';
+import { LATENCY_HEADS, PERCENTILE_NOTE, cellsWithPercentiles, percentileTriple } from './latency.ts';
+import { LATENCY_KINDS } from '../metrics/latency.ts';
 
 /** Escapes text for Markdown (table cells included): `\`, `|`, `*`, `<` and backticks; newlines become spaces. */
 export function mdEscape(text: string): string {
@@ -123,6 +125,23 @@ function detailedSection(result: ResultFile): string[] {
     out.push('Noisy cells (!):', '', ...noisy.map((c) => `- ${mdEscape(c.id)}: ${mdEscape(noiseReasons(c).join('; '))}`), '');
   }
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Latency percentiles
+
+function latencySection(result: ResultFile): string[] {
+  const cells = cellsWithPercentiles(result);
+  if (cells.length === 0) return [];
+  const rows = cells.map((c) => [mdEscape(methodLabel(c)), mdEscape(c.dataset), formatTemperature(c.temperature), ...LATENCY_KINDS.map((k) => percentileTriple(c, k))]);
+  return [
+    '## Latency percentiles',
+    '',
+    mdTable(['Method', 'Dataset', 'T', ...LATENCY_KINDS.map((k) => `${LATENCY_HEADS[k]} (ms)`)], rows, ['left', 'left', 'right', ...LATENCY_KINDS.map(() => 'right' as const)]),
+    '',
+    mdEscape(PERCENTILE_NOTE),
+    '',
+  ];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -255,6 +274,8 @@ function headerSection(result: ResultFile): string[] {
     `- Run: ${mdEscape(result.runId)} (${mdEscape(result.status ?? MISSING)})`,
     `- Created: ${mdEscape(result.createdAt ?? MISSING)}; updated: ${mdEscape(result.updatedAt ?? MISSING)}`,
     `- Tool: ${mdEscape(`${result.tool?.name ?? 'prism-bench'} ${result.tool?.version ?? ''}`.trim())}`,
+    // Markdown renderers cannot run the plots' JavaScript, so the page is linked, not embedded
+    `- Plots: [report.html](report.html) in the run directory, a self-contained page that opens offline (or \`prism-bench report RUN --format html\`)`,
     '',
   ];
 }
@@ -264,6 +285,7 @@ export function renderMarkdown(result: ResultFile): string {
     ...headerSection(result),
     ...summarySection(result),
     ...detailedSection(result),
+    ...latencySection(result),
     ...positionSection(result),
     ...settingsSection(result),
     ...hardwareSection(result),

@@ -7,6 +7,8 @@ import {
   noiseMark, noiseReasons, paint, significanceMark, truncate, usedMetricDefinitions,
 } from './format.ts';
 import type { Exporter, RenderOptions } from './types.ts';
+import { LATENCY_HEADS, PERCENTILE_NOTE, cellsWithPercentiles, percentileTriple } from './latency.ts';
+import { LATENCY_KINDS } from '../metrics/latency.ts';
 
 /** Longest error text shown in a failed cell's row. */
 export const ERROR_WIDTH = 100;
@@ -62,6 +64,17 @@ export function renderTable(result: ResultFile, opts: RenderOptions = {}): strin
   for (const cell of result.cells) table.push(row(cell, color));
 
   const lines: string[] = [table.toString()];
+
+  const withLatency = cellsWithPercentiles(result);
+  if (withLatency.length > 0) {
+    const lat = new Table({
+      head: ['Engine', 'Draft', 'Dataset', 'T', ...LATENCY_KINDS.map((k) => `${LATENCY_HEADS[k]} ms`)].map((h) => paint(h, 'bold', color)),
+      colAligns: ['left', 'left', 'left', 'left', ...LATENCY_KINDS.map(() => 'right' as const)],
+      style: color ? { head: [], border: ['grey'], compact: true } : { head: [], border: [], compact: true },
+    });
+    for (const c of withLatency) lat.push([c.engine, c.draft, c.dataset, formatTemperature(c.temperature), ...LATENCY_KINDS.map((k) => percentileTriple(c, k))]);
+    lines.push('', 'Latency percentiles (p50 / p90 / p99):', lat.toString(), `  ${PERCENTILE_NOTE}`);
+  }
 
   const findings = (result.audit ?? []).filter((f) => f.severity === 'warning' || f.severity === 'error');
   if (findings.length > 0) {

@@ -1,7 +1,7 @@
 // The exporter interface every report format implements (hyperfine's shape: one exporter per format).
 import type { ResultFile } from '../result/schema.ts';
 
-export const REPORT_FORMATS = ['table', 'md', 'csv', 'json'] as const;
+export const REPORT_FORMATS = ['table', 'md', 'csv', 'json', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export interface RenderOptions {

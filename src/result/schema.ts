@@ -3,7 +3,12 @@
 
 import { z } from 'zod';
 
-export const RESULT_SCHEMA_VERSION = 1;
+/**
+ * 2 adds the latency percentile metrics (ttft/tpot/itl_token/itl_chunk _p50/_p90/_p99_ms) and
+ * Cell.latency; version 1 files lack both and still load (readers treat them as absent).
+ */
+export const RESULT_SCHEMA_VERSION = 2;
+export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2];
 
 export type Direction = 'higher' | 'lower' | 'none';
 
@@ -49,6 +54,13 @@ export interface PositionAcceptance {
   cycles: number;
 }
 
+export interface LatencyDistribution {
+  /** samples pooled (see src/metrics/latency.ts for what one sample is) */
+  count: number;
+  /** quantiles[q] = q-th percentile in ms, q = 0..100 (numpy linear interpolation) */
+  quantiles: number[];
+}
+
 export interface TrialRecord {
   trial: number;
   /** id of the attempt whose requests (in requests.jsonl) this trial's figures come from */
@@ -75,6 +87,8 @@ export interface Cell {
   trials: TrialRecord[];
   metrics: Record<string, MetricValue>;
   positionAcceptance?: PositionAcceptance;
+  /** latency distributions pooled over all the cell's requests, keyed by kind (ttft, tpot, itl_token, itl_chunk); schema 2 */
+  latency?: Record<string, LatencyDistribution>;
   /** engine log file, relative to the result directory */
   log?: string;
   /** comparisons of this cell against its reference (vanilla of the same engine, dataset, temperature) */
@@ -183,7 +197,7 @@ const cellSchema = z.looseObject({
 
 /** The result file's schema (open objects: fields may be added without a version bump). */
 export const RESULT_SCHEMA = z.looseObject({
-  schemaVersion: z.literal(RESULT_SCHEMA_VERSION, want(`${RESULT_SCHEMA_VERSION}`)).meta({ description: 'result schema version' }),
+  schemaVersion: z.union(READABLE_SCHEMA_VERSIONS.map((v) => z.literal(v)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>], want(READABLE_SCHEMA_VERSIONS.join(' or '))).meta({ description: 'result schema version (1 or 2; this prism-bench writes the latest)' }),
   tool: z.looseObject({ name: z.literal('prism-bench'), version: z.string() }, want('an object')).optional(),
   runId: str('UUID of the run'),
   createdAt: str('ISO time').optional(),
@@ -209,8 +223,8 @@ const pathText = (segs: readonly PropertyKey[]) =>
 /** Validates the parsed JSON of a result file; throws a one-line ResultError naming file and field. */
 export function validateResult(data: unknown, file = 'result.json'): ResultFile {
   const version = (data as { schemaVersion?: unknown } | null)?.schemaVersion;
-  if (typeof version === 'number' && version !== RESULT_SCHEMA_VERSION) {
-    throw new ResultError(`${file}: schemaVersion: ${String(version)} is not supported (this prism-bench reads ${RESULT_SCHEMA_VERSION}) -- use the prism-bench version that wrote it, or rerun the suite`);
+  if (typeof version === 'number' && !READABLE_SCHEMA_VERSIONS.includes(version)) {
+    throw new ResultError(`${file}: schemaVersion: ${String(version)} is not supported (this prism-bench reads ${READABLE_SCHEMA_VERSIONS.join(' and ')}) -- use the prism-bench version that wrote it, or rerun the suite`);
   }
   const r = RESULT_SCHEMA.safeParse(data);
   if (!r.success) {

@@ -43,6 +43,8 @@ async function runConversation(p: Prompt, input: TrialInput): Promise<RequestRec
       acceptedHistogram: out.acceptedHistogram, proposedDrafts: out.proposedDrafts, acceptedDrafts: out.acceptedDrafts,
       draftSteps: out.draftSteps, draftSeconds: out.draftSeconds, verifySeconds: out.verifySeconds,
       ttftSeconds: out.ttftSeconds, e2eSeconds: out.e2eSeconds, finishReason: out.finishReason,
+      chunkSeconds: out.streamChunks ? out.streamChunks.map((c) => Math.round(c.at * 1e6) / 1e6) : null,
+      chunkTokens: out.streamChunks ? out.streamChunks.map((c) => c.tokens) : null,
       outputHash: outputHash(out.outputIds), outputPreview: out.text.slice(0, 80), startedAt,
     };
     input.onRecord(record);

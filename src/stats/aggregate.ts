@@ -5,6 +5,7 @@ import type { Cell, Comparison as StoredComparison, Interval, MetricValue, Resul
 import type { RequestRecord } from '../metrics/records.ts';
 import { METRICS, metricDefinition } from '../metrics/definitions.ts';
 import { positionAcceptance } from '../metrics/compute.ts';
+import { latencyDistributions } from '../metrics/latency.ts';
 import { summarize } from './descriptive.ts';
 import { bootstrapInterval, bootstrapRatioOfSums } from './intervals.ts';
 import { compareSamples, pairedLogRatio } from './compare.ts';
@@ -51,6 +52,8 @@ export function summarizeCell(cell: Cell, records: RequestRecord[]): void {
   cell.metrics = metrics;
   const pa = positionAcceptance(records);
   if (pa) cell.positionAcceptance = pa; else delete cell.positionAcceptance;
+  const latency = latencyDistributions(records);
+  if (Object.keys(latency).length > 0) cell.latency = latency; else delete cell.latency;
 }
 
 /** The vanilla cell a draft cell is compared with: same engine, dataset and temperature. */

@@ -84,3 +84,11 @@ test('bad options are rejected', () => {
   assert.throws(() => compareRuns(comparable(), comparable(), { maxRegression: -1 }), RangeError);
   assert.throws(() => compareRuns(comparable(), comparable(), { alpha: 0 }), RangeError);
 });
+
+test('latency percentiles are compared only when named', () => {
+  const cell = () => makeCell({ metrics: { throughput: trials(80, 0.01), ttft_p99_ms: trials(40, 0.02) } });
+  const base = comparable({ cells: [cell()] });
+  const head = comparable({ runId: 'run-b', cells: [cell()] });
+  assert.deepEqual(compareRuns(base, head).comparisons.map((c) => c.metric), ['throughput']);
+  assert.deepEqual(compareRuns(base, head, { metrics: ['throughput', 'ttft_p99_ms'] }).comparisons.map((c) => c.metric), ['throughput', 'ttft_p99_ms']);
+});

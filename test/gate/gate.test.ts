@@ -158,3 +158,13 @@ test('gating metrics no cell has is not a silent pass (exit 2)', () => {
   assert.equal(out.exitCode, 2);
   assert.match(out.problems[0]!.message, /none of the gated metrics \(ttft_ms\) could be compared/);
 });
+
+test('latency percentiles are opt-in: not gated by default, gated when named (p99 ITL up 30% is a regression)', () => {
+  const cell = (itl: number) => makeCell({ metrics: { throughput: trials(80, 0.01), itl_token_p99_ms: trials(itl, 0.01) } });
+  const base = comparable({ cells: [vanilla(), cell(20)] });
+  const head = comparable({ runId: 'run-b', cells: [vanilla(), cell(26)] });
+  assert.equal(runGate(base, head).exitCode, 0);
+  const out = runGate(base, head, { metrics: ['throughput', 'itl_token_p99_ms'] });
+  assert.equal(out.exitCode, 1);
+  assert.equal(out.regressions[0]?.metric, 'itl_token_p99_ms');
+});

@@ -28,8 +28,9 @@ test('json is the result, pretty-printed with 2 spaces and a trailing newline', 
 
 test('unknown formats are refused with the list of formats', () => {
   assert.equal(isReportFormat('md'), true);
-  assert.equal(isReportFormat('html'), false);
-  assert.throws(() => renderReport(smallResult(), 'html' as ReportFormat), /unknown report format "html" -- use one of table, md, csv, json/);
+  assert.equal(isReportFormat('html'), true);
+  assert.equal(isReportFormat('pdf'), false);
+  assert.throws(() => renderReport(smallResult(), 'pdf' as ReportFormat), /unknown report format "pdf" -- use one of table, md, csv, json, html/);
 });
 
 test('a result with no cells renders in every format', () => {
