@@ -4,38 +4,17 @@
 // in meta_info.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DRAFTS_DIR } from '../../src/reference/model/draft-config.ts';
-
-const BIN = fileURLToPath(new URL('../../bin/prism-bench.js', import.meta.url));
+import { startServe } from '../reference/server/serve.ts';
 
 async function withServer(args: string[], fn: (base: string) => Promise<void>): Promise<void> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stderr.on('data', (d: Buffer) => { output += d.toString(); });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const server = await startServe(args);
   try {
-    const base = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`not listening within 60 s:\n${output}`)), 60_000);
-      child.stdout.on('data', (d: Buffer) => {
-        output += d.toString();
-        const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-        if (m) { clearTimeout(timer); resolve(m[1]); }
-      });
-      child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`exited with ${code}:\n${output}`)); });
-    });
-    const deadline = Date.now() + 120_000;
-    while ((await fetch(`${base}/health`).then((r) => r.status, () => 0)) !== 200) {
-      if (Date.now() > deadline) throw new Error(`never healthy:\n${output}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    await fn(base);
+    await fn(server.base);
   } finally {
-    child.kill('SIGTERM');
-    assert.equal(await exited, 0, output);
+    assert.equal(await server.stop(), 0, server.output());
   }
 }
 

@@ -114,18 +114,21 @@ describe('learned drafting at run time', () => {
   });
   after(async () => { await target?.release(); rmSync(tmp, { recursive: true, force: true }); });
 
+  /** a draft request that has seen the target's features of `ctx` */
+  async function primed(d: LearnedDrafter, ctx: number[]) {
+    const s = target.newSession();
+    await s.forward(ctx, ctx.map((_, i) => i), causalMask(0, ctx.length));
+    const req = d.begin();
+    req.observe!(0, ctx.length, s.features!(d.featureLayers));
+    s.release();
+    return req;
+  }
+
   /** proposals of a drafter on every context: tokens, q and the module trace */
   async function proposals(d: LearnedDrafter, steps: number, sampling: SamplingParams) {
     const out = [];
-    for (const ctx of contexts) {
-      const s = target.newSession();
-      await s.forward(ctx, ctx.map((_, i) => i), causalMask(0, ctx.length));
-      const req = d.begin();
-      req.observe!(0, ctx.length, s.features!(d.featureLayers));
-      s.release();
-      // the known next token: the target's greedy choice is not needed, any token will do for the comparison
-      out.push(await req.propose({ tokens: [...ctx, 13], sampling, rand: seededRandom(7) }, steps));
-    }
+    // the known next token: the target's greedy choice is not needed, any token will do for the comparison
+    for (const ctx of contexts) out.push(await (await primed(d, ctx)).propose({ tokens: [...ctx, 13], sampling, rand: seededRandom(7) }, steps));
     return out;
   }
 
@@ -183,12 +186,7 @@ describe('learned drafting at run time', () => {
     try {
       for (const sampling of [{ temperature: 0, topP: 1, topK: -1 }, { temperature: 1, topP: 1, topK: -1 }]) {
         for (const ctx of contexts) {
-          const s = target.newSession();
-          await s.forward(ctx, ctx.map((_, i) => i), causalMask(0, ctx.length));
-          const req = d.begin();
-          req.observe!(0, ctx.length, s.features!(d.featureLayers));
-          s.release();
-          const p = await req.propose({ tokens: [...ctx, 13], sampling, rand: seededRandom(7), tree: { topK: 3, steps: 4 } }, 10);
+          const p = await (await primed(d, ctx)).propose({ tokens: [...ctx, 13], sampling, rand: seededRandom(7), tree: { topK: 3, steps: 4 } }, 10);
           assert.equal(p.tokens.length, 10);
           assert.equal(p.steps, 4);
           assert.deepEqual(p.modules, [0, 1, 1, 1], 'the step map holds in a tree');
@@ -215,12 +213,7 @@ describe('learned drafting at run time', () => {
         const chains = await proposals(exact, 5, { temperature: 0, topP: 1, topK: -1 });
         let deepest = 0;
         for (const [c, ctx] of contexts.entries()) {
-          const s = target.newSession();
-          await s.forward(ctx, ctx.map((_, i) => i), causalMask(0, ctx.length));
-          const req = exact.begin();
-          req.observe!(0, ctx.length, s.features!(exact.featureLayers));
-          s.release();
-          const p = await req.propose({ tokens: [...ctx, 13], sampling: { temperature: 0, topP: 1, topK: -1 }, rand: seededRandom(7), tree: { topK: 3, steps: 5 } }, 16);
+          const p = await (await primed(exact, ctx)).propose({ tokens: [...ctx, 13], sampling: { temperature: 0, topP: 1, topK: -1 }, rand: seededRandom(7), tree: { topK: 3, steps: 5 } }, 16);
           const walked: number[] = [];
           for (let node = p.parents.indexOf(-1); node >= 0; node = p.parents.indexOf(node)) walked.push(p.tokens[node]);
           assert.deepEqual(walked, chains[c].tokens.slice(0, walked.length), `context ${c}`);
