@@ -3,6 +3,7 @@ import { serve } from '../reference/server/main.ts';
 import { DRAFT_METHODS, type DraftMethod } from '../reference/server/engine.ts';
 import { UsageError } from './errors.ts';
 import { LEARNED_DRAFTS, checkLearnedDraft, isLearnedDraft } from '../reference/drafts/index.ts';
+import { maxTreeNodes } from '../reference/drafts/types.ts';
 import { DRAFT_PRECISIONS, DraftConfigError, type DraftPrecision } from '../reference/drafts/learned.ts';
 import type { LearnedDraftMethod } from '../reference/model/draft-config.ts';
 import { existsSync, readFileSync } from 'node:fs';
@@ -152,7 +153,7 @@ function draftShape(o: Record<string, string | boolean | undefined>): { draftTok
     return { draftTokens: n, topK: 1, steps: n };
   }
   if (steps === undefined || draftTokens === undefined) throw new UsageError(`--topk ${topK}: a tree needs --steps (its depth) and --draft-tokens (its nodes, the root not counted)`);
-  const most = topK + (steps - 1) * topK * topK;
+  const most = maxTreeNodes(topK, steps);
   if (draftTokens > most) throw new UsageError(`--draft-tokens ${draftTokens}: a tree of ${steps} steps expanding ${topK} nodes each has at most ${most} nodes; lower it or raise --steps`);
   return { draftTokens, topK, steps };
 }

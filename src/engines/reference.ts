@@ -10,6 +10,7 @@ import { startProcess } from './process.ts';
 import { questionAnswerPrompt } from './prompt.ts';
 import type { EngineAdapter, InputProblem, LaunchSpec } from './types.ts';
 import { REFERENCE_DRAFT_METHODS, checkLearnedDraft, isLearnedDraft } from '../reference/drafts/index.ts';
+import { maxTreeNodes } from '../reference/drafts/types.ts';
 import { DRAFT_PRECISIONS, DraftConfigError, type DraftPrecision } from '../reference/drafts/learned.ts';
 import { TARGET_DIR } from '../reference/model/config.ts';
 import { describe } from '../suite/errors.ts';
@@ -80,7 +81,7 @@ export function learnedDraftShape(d: Pick<LearnedDraft, 'steps' | 'topK' | 'draf
     return { steps, topK, nodes: steps };
   }
   if (d.steps === undefined || d.draftTokens === undefined) return { at: 'draft', problem: `topK ${topK} drafts a tree, which needs its depth and size`, fix: 'set steps (draft steps per cycle) and draftTokens (tokens verified per cycle, the root included)' };
-  const most = topK + (d.steps - 1) * topK * topK;
+  const most = maxTreeNodes(topK, d.steps);
   if (d.draftTokens < 2 || d.draftTokens - 1 > most) return { at: 'draft.draftTokens', problem: `${d.draftTokens}, but a tree of ${d.steps} steps expanding ${topK} nodes each drafts 1 to ${most} tokens besides the root`, fix: `set draftTokens between 2 and ${most + 1}` };
   return { steps: d.steps, topK, nodes: d.draftTokens - 1 };
 }

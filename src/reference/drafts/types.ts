@@ -52,3 +52,8 @@ export interface Drafter {
 export function chainParents(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i - 1);
 }
+
+/** Nodes a dynamic tree can hold: topK children of the root, then topK expanded nodes x topK children per later step. */
+export function maxTreeNodes(topK: number, steps: number): number {
+  return topK + (steps - 1) * topK * topK;
+}
