@@ -19,14 +19,14 @@ export interface DecoderConfig {
 }
 
 export const TARGET_CONFIG: DecoderConfig = {
-  hidden: 384,
-  heads: 6,
-  layers: 6,
-  ffn: 1024,
+  hidden: 256,
+  heads: 4,
+  layers: 16,
+  ffn: 640,
   vocab: 4096,
   normEps: 1e-5,
   ropeTheta: 10000,
-  maxContext: 1024,
+  maxContext: 4096,
   tieWordEmbeddings: true,
 };
 
@@ -48,8 +48,8 @@ export interface TargetTraining {
 export const TARGET_TRAINING: TargetTraining = {
   seed: 20261126,
   steps: 700,
-  batch: 16,
-  seqLen: 256,
+  batch: 8,
+  seqLen: 512,
   lr: 2e-3,
   minLr: 2e-4,
   warmupSteps: 50,

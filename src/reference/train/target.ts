@@ -12,7 +12,7 @@ export type TrainEvent =
   | { event: 'step'; step: number; steps: number; loss: number; lr: number; grad_norm: number; tokens_per_s: number }
   | { event: 'eval'; step: number; val_loss: number }
   | { event: 'resume'; step: number }
-  | { event: 'done'; step: number; val_loss: number; history: { step: number; train_loss: number; val_loss: number }[] };
+  | { event: 'done'; step: number; val_loss: number; val_loss_256: number; history: { step: number; train_loss: number; val_loss: number }[] };
 
 export interface TrainTargetOptions {
   outDir?: string;
@@ -75,6 +75,8 @@ export async function trainTarget(opts: TrainTargetOptions = {}): Promise<{ mani
     corpus: { recipe, trainTokens, validationTokens },
     training: { ...training, optimizer: 'AdamW (beta1 0.9, beta2 0.95, eps 1e-8), cosine decay after linear warmup', trainer: 'src/reference/train/train_target.py (numpy)' },
     finalValidationLoss: done.val_loss,
+    /** on 256-token windows, 16 per batch: comparable across targets trained on other sequence lengths */
+    validationLossAt256Tokens: done.val_loss_256,
     history: done.history,
   };
   const manifestPath = join(outDir, 'manifest.json');

@@ -310,8 +310,11 @@ def main():
         if step % tcfg["checkpoint_every"] == 0 or step == total:
             save_checkpoint(ckpt, p, m, v, step, rng, history)
     final_val = history[-1]["val_loss"] if history else evaluate(p, tcfg, val, tcfg["eval_batches"])
+    # also on 256-token windows, 16 per batch: the validation set every earlier target was scored on,
+    # so targets trained on other sequence lengths compare on the same windows
+    val_256 = evaluate(p, {**tcfg, "batch": 16, "seq_len": 256}, val, tcfg["eval_batches"])
     write_safetensors(out, hf_names(p, cfg["layers"]), {"format": "pt", "producer": "prism-bench"})
-    emit({"event": "done", "step": step, "val_loss": final_val, "history": history})
+    emit({"event": "done", "step": step, "val_loss": final_val, "val_loss_256": val_256, "history": history})
 
 
 if __name__ == "__main__":
