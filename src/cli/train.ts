@@ -11,6 +11,11 @@ import { TOKENIZER_PATH, TARGET_CONFIG, TARGET_DIR } from '../reference/model/co
 import { UsageError } from './errors.ts';
 import { intOption } from './options.ts';
 
+function trainDevice(command: string, value: string): 'cpu' | 'cuda' {
+  if (value !== 'cpu' && value !== 'cuda') throw new UsageError(`${command}: --device must be cpu or cuda, got '${value}'`);
+  return value;
+}
+
 export function registerTrain(program: Command): void {
   const train = program.command('train').description('reproduce the reference engine\'s shipped files from a fresh clone');
   train
@@ -31,16 +36,18 @@ export function registerTrain(program: Command): void {
     .option('--out <dir>', 'model directory to write', TARGET_DIR)
     .option('--steps <n>', 'override the number of training steps (the shipped model uses the default)')
     .option('--fresh', 'ignore an existing checkpoint and start over')
+    .option('--device <device>', 'cpu (numpy) or cuda (the same trainer on CuPy, for a machine with an NVIDIA GPU)', 'cpu')
     .addHelpText('after', `
 Interrupt it at any time: rerunning the same command resumes from .cache/train/target/checkpoint.npz.
-Needs python3 with numpy (present on the project's machines).`)
-    .action(async (o: { out: string; steps?: string; fresh?: boolean }) => {
+Needs python3 with numpy (present on the project's machines); --device cuda needs CuPy.`)
+    .action(async (o: { out: string; steps?: string; fresh?: boolean; device: string }) => {
+      const device = trainDevice('train target', o.device);
       const steps = o.steps === undefined ? undefined : intOption('--steps', o.steps, 1, 1_000_000);
       let bar: Progress | undefined;
       let lastVal = NaN;
       try {
         const r = await trainTarget({
-          outDir: o.out, fresh: o.fresh, training: steps ? { steps } : undefined,
+          outDir: o.out, fresh: o.fresh, training: steps ? { steps } : undefined, device,
           onEvent: (e) => {
             if (e.event === 'resume') console.error(`resuming from step ${e.step}`);
             if (e.event === 'eval') { lastVal = e.val_loss; bar?.log(`step ${e.step}: validation loss ${e.val_loss.toFixed(4)}`); }
@@ -67,6 +74,7 @@ Needs python3 with numpy (present on the project's machines).`)
     .option('--steps <n>', `override the optimizer steps at data fraction 1 (default ${DRAFT_TRAINING.steps})`)
     .option('--python <path>', 'python with torch (default /usr/bin/python3, where Debian installs python3-torch)')
     .option('--fresh', 'ignore existing checkpoints and start over')
+    .option('--device <device>', 'cpu, or cuda for a machine with an NVIDIA GPU and a CUDA build of PyTorch', 'cpu')
     .addHelpText('after', `
 Needs Debian's python3-torch and libopenblas0-pthread (apt-get install python3-torch libopenblas0-pthread;
 without OpenBLAS torch falls back to the reference BLAS and runs about 15x slower).
@@ -75,7 +83,8 @@ Interrupt it at any time: rerunning the same command resumes from the checkpoint
 Examples:
   prism-bench train drafts                       # all four, the shipped recipe
   prism-bench train drafts eagle3 prism --data-fraction 0.25 --out /tmp/drafts-25`)
-    .action(async (names: string[], o: { out: string; dataFraction: string; steps?: string; python?: string; fresh?: boolean }) => {
+    .action(async (names: string[], o: { out: string; dataFraction: string; steps?: string; python?: string; fresh?: boolean; device: string }) => {
+      const device = trainDevice('train drafts', o.device);
       for (const n of names) if (!(LEARNED_DRAFTS as string[]).includes(n)) throw new UsageError(`train drafts: unknown draft '${n}'; choose from ${LEARNED_DRAFTS.join(', ')}`);
       const fraction = Number(o.dataFraction);
       if (!(fraction > 0 && fraction <= 1)) throw new UsageError(`train drafts: --data-fraction must be in (0, 1], got '${o.dataFraction}'`);
@@ -85,7 +94,7 @@ Examples:
       let current = '';
       try {
         const r = await trainDrafts({
-          drafts, outDir: o.out, dataFraction: fraction, fresh: o.fresh, python: o.python, training: steps ? { steps } : undefined,
+          drafts, outDir: o.out, dataFraction: fraction, fresh: o.fresh, python: o.python, training: steps ? { steps } : undefined, device,
           onEvent: (e) => {
             if (e.event === 'resume') console.error(`${e.draft}: resuming from step ${e.step}`);
             if (e.event === 'generate') {

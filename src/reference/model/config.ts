@@ -47,9 +47,9 @@ export interface TargetTraining {
 
 export const TARGET_TRAINING: TargetTraining = {
   seed: 20261126,
-  steps: 700,
-  batch: 8,
-  seqLen: 512,
+  steps: 1300,
+  batch: 16,
+  seqLen: 256,
   lr: 2e-3,
   minLr: 2e-4,
   warmupSteps: 50,

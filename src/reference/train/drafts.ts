@@ -32,7 +32,40 @@ export interface TrainDraftsOptions {
   training?: Partial<DraftTraining>;
   fresh?: boolean;
   python?: string;
+  /** cpu here; cuda runs the same job with PyTorch on an NVIDIA GPU */
+  device?: 'cpu' | 'cuda';
   onEvent?: (e: DraftTrainEvent) => void;
+}
+
+/** A written job file and what the manifests need once the trainer has run it. */
+export interface PreparedDraftJob {
+  jobPath: string;
+  outDir: string;
+  workDir: string;
+  drafts: LearnedDraftMethod[];
+  dataFraction: number;
+  training: DraftTraining;
+  cfg: DecoderConfig;
+  vocabulary: number[];
+  targetWeights: string;
+}
+
+/** What the trainer reported for each draft: its final event and its loss curve. */
+export interface DraftTrainerResults {
+  done: Map<string, Extract<DraftTrainEvent, { event: 'done' }>>;
+  history: Map<string, { step: number; loss: number }[]>;
+}
+
+/** Collects a trainer's events (from its stdout, here or replayed from a log written elsewhere). */
+export function draftResultsCollector(): { results: DraftTrainerResults; take: (e: DraftTrainEvent) => void } {
+  const results: DraftTrainerResults = { done: new Map(), history: new Map() };
+  return {
+    results,
+    take: (e) => {
+      if (e.event === 'done') results.done.set(e.draft, e);
+      if (e.event === 'step') { const h = results.history.get(e.draft) ?? []; h.push({ step: e.step, loss: Number(e.loss.toFixed(4)) }); results.history.set(e.draft, h); }
+    },
+  };
 }
 
 /** Debian's python3-torch installs for /usr/bin/python3; a python3 earlier on PATH may lack it. */
@@ -48,7 +81,7 @@ export function draftVocabulary(trainStream: Uint16Array, vocab: number): number
   return Array.from({ length: vocab }, (_, i) => i).sort((a, b) => counts[b] - counts[a] || a - b).slice(0, DRAFT_VOCAB_SIZE);
 }
 
-export async function trainDrafts(opts: TrainDraftsOptions): Promise<{ manifests: string[] }> {
+export function prepareDraftJob(opts: TrainDraftsOptions): PreparedDraftJob {
   const outDir = opts.outDir ?? DRAFTS_DIR;
   const dataFraction = opts.dataFraction ?? 1;
   const workDir = opts.workDir ?? join(PACKAGE_ROOT, '.cache', 'train', `drafts-${dataFraction}`);
@@ -80,29 +113,37 @@ export async function trainDrafts(opts: TrainDraftsOptions): Promise<{ manifests
   };
   const jobPath = join(workDir, 'job.json');
   writeFileSync(jobPath, JSON.stringify(job));
+  return { jobPath, outDir, workDir, drafts: opts.drafts, dataFraction, training, cfg, vocabulary, targetWeights };
+}
 
+async function runDraftTrainer(prepared: PreparedDraftJob, opts: TrainDraftsOptions): Promise<DraftTrainerResults> {
   const script = fileURLToPath(new URL('./train_drafts.py', import.meta.url));
-  const child = spawn(opts.python ?? defaultTorchPython(), [script, jobPath], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const done = new Map<string, Extract<DraftTrainEvent, { event: 'done' }>>();
-  const history = new Map<string, { step: number; loss: number }[]>();
+  const env = { ...process.env, PRISM_TRAIN_DEVICE: opts.device ?? 'cpu' };
+  const child = spawn(opts.python ?? defaultTorchPython(), [script, prepared.jobPath], { stdio: ['ignore', 'pipe', 'inherit'], env });
+  const { results, take } = draftResultsCollector();
   const lines = createInterface({ input: child.stdout });
   lines.on('line', (line) => {
     let e: DraftTrainEvent;
     try { e = JSON.parse(line) as DraftTrainEvent; } catch { return; }
-    if (e.event === 'done') done.set(e.draft, e);
-    if (e.event === 'step') { const h = history.get(e.draft) ?? []; h.push({ step: e.step, loss: Number(e.loss.toFixed(4)) }); history.set(e.draft, h); }
+    take(e);
     opts.onEvent?.(e);
   });
   const code: number = await new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (c) => resolve(c ?? 1));
   });
-  if (code !== 0) throw new Error(`train drafts: the trainer exited with code ${code}; rerun the same command to resume from the checkpoints in ${workDir}`);
+  if (code !== 0) throw new Error(`train drafts: the trainer exited with code ${code}; rerun the same command to resume from the checkpoints in ${prepared.workDir}`);
+  return results;
+}
 
+/** Moves each trained draft's weights from the job's work directory to its model directory and writes its manifest. */
+export function writeDraftManifests(prepared: PreparedDraftJob, results: DraftTrainerResults, device: 'cpu' | 'cuda', where?: string): string[] {
+  const { training, dataFraction, cfg, vocabulary, targetWeights, workDir, outDir } = prepared;
   const manifests: string[] = [];
   const tokensPerDraft = Math.round(training.steps * dataFraction) * training.batch * training.seqLen;
-  for (const name of opts.drafts) {
-    const result = done.get(name);
+  const trainer = device === 'cuda' ? `src/reference/train/train_drafts.py (PyTorch, CUDA${where ? `, ${where}` : ''})` : 'src/reference/train/train_drafts.py (PyTorch, CPU)';
+  for (const name of prepared.drafts) {
+    const result = results.done.get(name);
     if (!result) throw new Error(`train drafts: the trainer finished without training ${name}`);
     const a = DRAFT_ARCHITECTURES[name];
     const dir = join(outDir, name);
@@ -118,15 +159,21 @@ export async function trainDrafts(opts: TrainDraftsOptions): Promise<{ manifests
       parameters: draftParameterCounts(cfg, a, vocabulary.length),
       dataBudget: { steps: Math.round(training.steps * dataFraction), batch: training.batch, seqLen: training.seqLen, tokens: tokensPerDraft, dataFraction, sequences: Math.round(training.steps * dataFraction) * training.batch, data: `the target's own outputs: ${training.promptLen}-token windows of its training corpus continued by the target to ${training.seqLen} tokens, alternately greedy and sampled at T = 1 (self-distillation, as EAGLE-3, HASS and PRISM regenerate their data with the target)` },
       objective: a.objective,
-      training: { ...training, optimizer: 'AdamW (beta1 0.9, beta2 0.95, no weight decay), linear warmup then cosine decay', trainer: 'src/reference/train/train_drafts.py (PyTorch, CPU)', seconds: Math.round(result.seconds) },
+      training: { ...training, optimizer: 'AdamW (beta1 0.9, beta2 0.95, no weight decay), linear warmup then cosine decay', trainer, seconds: Math.round(result.seconds) },
       validation: { top1PerPosition: result.top1, definition: 'share of validation positions where the draft\'s argmax (mapped to target ids) equals the target\'s argmax, per draft step, unrolled on the draft\'s own features with the data\'s tokens' },
       draftVocabulary: vocabulary,
-      history: history.get(name) ?? [],
+      history: results.history.get(name) ?? [],
     };
     const manifestPath = join(dir, 'manifest.json');
     writeFileSync(manifestPath + '.tmp', JSON.stringify(manifest, null, 2) + '\n');
     renameSync(manifestPath + '.tmp', manifestPath);
     manifests.push(manifestPath);
   }
-  return { manifests };
+  return manifests;
+}
+
+export async function trainDrafts(opts: TrainDraftsOptions): Promise<{ manifests: string[] }> {
+  const prepared = prepareDraftJob(opts);
+  const results = await runDraftTrainer(prepared, opts);
+  return { manifests: writeDraftManifests(prepared, results, opts.device ?? 'cpu') };
 }

@@ -14,6 +14,9 @@ export type TrainEvent =
   | { event: 'resume'; step: number }
   | { event: 'done'; step: number; val_loss: number; val_loss_256: number; history: { step: number; train_loss: number; val_loss: number }[] };
 
+/** where the trainer's array math runs: numpy on this machine's CPU, or CuPy on an NVIDIA GPU */
+export type TrainDevice = 'cpu' | 'cuda';
+
 export interface TrainTargetOptions {
   outDir?: string;
   workDir?: string;
@@ -22,9 +25,22 @@ export interface TrainTargetOptions {
   fresh?: boolean;
   onEvent?: (e: TrainEvent) => void;
   python?: string;
+  device?: TrainDevice;
 }
 
-export async function trainTarget(opts: TrainTargetOptions = {}): Promise<{ manifestPath: string; valLoss: number }> {
+/** A written job file and what the manifest needs once the trainer has run it. */
+export interface PreparedTargetJob {
+  jobPath: string;
+  checkpoint: string;
+  outDir: string;
+  training: TargetTraining;
+  tokenizer: { vocabSize: number; eosId: number };
+  recipe: unknown;
+  trainTokens: number;
+  validationTokens: number;
+}
+
+export function prepareTargetJob(opts: TrainTargetOptions = {}): PreparedTargetJob {
   const outDir = opts.outDir ?? TARGET_DIR;
   const workDir = opts.workDir ?? join(PACKAGE_ROOT, '.cache', 'train', 'target');
   const training = { ...TARGET_TRAINING, ...opts.training };
@@ -49,9 +65,14 @@ export async function trainTarget(opts: TrainTargetOptions = {}): Promise<{ mani
   };
   const jobPath = join(workDir, 'job.json');
   writeFileSync(jobPath, JSON.stringify(job, null, 2));
+  return { jobPath, checkpoint, outDir, training, tokenizer: { vocabSize: tokenizer.vocabSize, eosId: tokenizer.eosId }, recipe, trainTokens, validationTokens };
+}
 
+/** Runs the trainer on a prepared job and returns its final event. */
+async function runTargetTrainer(prepared: PreparedTargetJob, opts: TrainTargetOptions): Promise<Extract<TrainEvent, { event: 'done' }>> {
   const script = fileURLToPath(new URL('./train_target.py', import.meta.url));
-  const child = spawn(opts.python ?? 'python3', [script, jobPath], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const env = { ...process.env, PRISM_TRAIN_ARRAYS: opts.device === 'cuda' ? 'cupy' : 'numpy' };
+  const child = spawn(opts.python ?? 'python3', [script, prepared.jobPath], { stdio: ['ignore', 'pipe', 'inherit'], env });
   let done: Extract<TrainEvent, { event: 'done' }> | undefined;
   const lines = createInterface({ input: child.stdout });
   lines.on('line', (line) => {
@@ -64,23 +85,37 @@ export async function trainTarget(opts: TrainTargetOptions = {}): Promise<{ mani
     child.on('error', reject);
     child.on('close', (c) => resolve(c ?? 1));
   });
-  if (code !== 0 || !done) throw new Error(`train target: the trainer exited with code ${code}; rerun the same command to resume from ${checkpoint}`);
+  if (code !== 0 || !done) throw new Error(`train target: the trainer exited with code ${code}; rerun the same command to resume from ${prepared.checkpoint}`);
+  return done;
+}
 
+/** Writes the manifest beside the weights the trainer wrote for a prepared job. */
+export function writeTargetManifest(prepared: PreparedTargetJob, done: Extract<TrainEvent, { event: 'done' }>, device: TrainDevice, where?: string): string {
+  const c = TARGET_CONFIG;
+  const trainer = device === 'cuda'
+    ? `src/reference/train/train_target.py with its array math on CuPy (PRISM_TRAIN_ARRAYS=cupy)${where ? `, ${where}` : ''}`
+    : 'src/reference/train/train_target.py (numpy)';
   const manifest = {
     name: 'reference-target',
     architecture: 'llama-style decoder: RMSNorm, rotary positions (rotate-half), SwiGLU MLP, multi-head causal attention, tied embeddings',
     config: c,
     weights: { file: 'model.safetensors', dtype: 'float16', layout: 'Hugging Face Llama names, linear weights [out, in]' },
-    tokenizer: { file: '../tokenizer.json', vocabSize: tokenizer.vocabSize, eosId: tokenizer.eosId },
-    corpus: { recipe, trainTokens, validationTokens },
-    training: { ...training, optimizer: 'AdamW (beta1 0.9, beta2 0.95, eps 1e-8), cosine decay after linear warmup', trainer: 'src/reference/train/train_target.py (numpy)' },
+    tokenizer: { file: '../tokenizer.json', vocabSize: prepared.tokenizer.vocabSize, eosId: prepared.tokenizer.eosId },
+    corpus: { recipe: prepared.recipe, trainTokens: prepared.trainTokens, validationTokens: prepared.validationTokens },
+    training: { ...prepared.training, optimizer: 'AdamW (beta1 0.9, beta2 0.95, eps 1e-8), cosine decay after linear warmup', trainer },
     finalValidationLoss: done.val_loss,
     /** on 256-token windows, 16 per batch: comparable across targets trained on other sequence lengths */
     validationLossAt256Tokens: done.val_loss_256,
     history: done.history,
   };
-  const manifestPath = join(outDir, 'manifest.json');
+  const manifestPath = join(prepared.outDir, 'manifest.json');
   writeFileSync(manifestPath + '.tmp', JSON.stringify(manifest, null, 2) + '\n');
   renameSync(manifestPath + '.tmp', manifestPath);
-  return { manifestPath, valLoss: done.val_loss };
+  return manifestPath;
+}
+
+export async function trainTarget(opts: TrainTargetOptions = {}): Promise<{ manifestPath: string; valLoss: number }> {
+  const prepared = prepareTargetJob(opts);
+  const done = await runTargetTrainer(prepared, opts);
+  return { manifestPath: writeTargetManifest(prepared, done, opts.device ?? 'cpu'), valLoss: done.val_loss };
 }

@@ -31,6 +31,10 @@ import torch
 import torch.nn.functional as F
 
 torch.set_num_threads(int(os.environ.get("PRISM_TRAIN_THREADS", "2")))
+# CPU here; PRISM_TRAIN_DEVICE=cuda runs the same job on an NVIDIA GPU where one is at hand.
+DEVICE = torch.device(os.environ.get("PRISM_TRAIN_DEVICE", "cpu"))
+if DEVICE.type != "cpu":
+    torch.set_default_device(DEVICE)  # factories (zeros, full, arange, randn) follow it
 
 
 def emit(**e):
@@ -51,7 +55,7 @@ def read_safetensors(path):
             continue
         a, b = info["data_offsets"]
         dt = {"F16": np.float16, "F32": np.float32}[info["dtype"]]
-        out[name] = torch.from_numpy(np.frombuffer(blob[a:b], dtype=dt).astype(np.float32).reshape(info["shape"]).copy())
+        out[name] = torch.from_numpy(np.frombuffer(blob[a:b], dtype=dt).astype(np.float32).reshape(info["shape"]).copy()).to(DEVICE)
     return out
 
 
@@ -174,7 +178,7 @@ def target_generate(tw, cfg, prompts, new_tokens, greedy_rows, seed):
     total = P + new_tokens
     cos_all, sin_all = rope_tables(total, dh, cfg["ropeTheta"])
     caches = [(torch.zeros(B, heads, total, dh), torch.zeros(B, heads, total, dh)) for _ in range(L)]
-    gen = torch.Generator().manual_seed(seed)
+    gen = torch.Generator(device=DEVICE).manual_seed(seed)
     out = torch.zeros(B, total, dtype=torch.long)
     out[:, :P] = prompts
     pos, feed = 0, prompts
@@ -208,9 +212,9 @@ def distillation_corpus(tw, cfg, stream, count, seq_len, prompt_len, seed, path,
     batch, t0 = 256, time.time()
     for b in range(0, count, batch):
         rows = range(b, min(count, b + batch))
-        prompts = torch.from_numpy(np.stack([stream[starts[r]:starts[r] + prompt_len] for r in rows]))
+        prompts = torch.from_numpy(np.stack([stream[starts[r]:starts[r] + prompt_len] for r in rows])).to(DEVICE)
         greedy_rows = torch.tensor([r % 2 == 0 for r in rows])
-        out[b:b + len(rows)] = target_generate(tw, cfg, prompts, seq_len - prompt_len, greedy_rows, seed + b).numpy()
+        out[b:b + len(rows)] = target_generate(tw, cfg, prompts, seq_len - prompt_len, greedy_rows, seed + b).cpu().numpy()
         emit(event="generate", split=label, done=min(count, b + batch), total=count, tokens_per_s=(min(count, b + batch)) * (seq_len - prompt_len) / max(1e-9, time.time() - t0))
     np.save(path + ".tmp.npy", out)
     os.replace(path + ".tmp.npy", path)
@@ -349,7 +353,7 @@ def main():
         ckpt = os.path.join(job["workDir"], f"{name}.ckpt.pt")
         start = 0
         if os.path.exists(ckpt):
-            st = torch.load(ckpt)
+            st = torch.load(ckpt, map_location=DEVICE)
             draft.load_state_dict(st["model"])
             opt.load_state_dict(st["opt"])
             start = st["step"]
@@ -369,7 +373,7 @@ def main():
             lr = tr["minLr"] + (lr - tr["minLr"]) * 0.5 * (1 + math.cos(math.pi * step / steps_total)) if step >= tr["warmupSteps"] else lr
             for gp in opt.param_groups:
                 gp["lr"] = lr
-            tokens = torch.from_numpy(train_seqs[order[step * B:(step + 1) * B]])
+            tokens = torch.from_numpy(train_seqs[order[step * B:(step + 1) * B]]).to(DEVICE)
             fs, tlogits, _ = features(tokens)
             feat_in = torch.cat([fs[low], fs[mid], fs[high]], -1) if spec["features"] == "eagle3" else fs[last]
             loss, parts = loss_fn(draft, spec, tokens, feat_in, fs[last], tlogits, depth)
@@ -427,7 +431,7 @@ def evaluate(draft, spec, val_seqs, B, features, vocab_ids, low, mid, high, last
     hits, counts = np.zeros(depth), np.zeros(depth)
     with torch.no_grad():
         for b in range(0, len(val_seqs), B):
-            tokens = torch.from_numpy(val_seqs[b:b + B])
+            tokens = torch.from_numpy(val_seqs[b:b + B]).to(DEVICE)
             T = tokens.shape[1]
             fs, _, full_argmax = features(tokens)
             feat_in = torch.cat([fs[low], fs[mid], fs[high]], -1) if spec["features"] == "eagle3" else fs[last]

@@ -19,6 +19,26 @@ import time
 
 import numpy as np
 
+# The array module the model's math runs on: numpy here; CuPy, the same code on an NVIDIA GPU,
+# where one is at hand (PRISM_TRAIN_ARRAYS=cupy). Sampling and checkpoints stay on the host.
+if os.environ.get("PRISM_TRAIN_ARRAYS", "numpy") == "cupy":
+    import cupy as xp
+    import cupyx
+
+    def to_host(a):
+        return xp.asnumpy(a)
+
+    def scatter_add(target, rows, values):
+        cupyx.scatter_add(target, rows, values)
+else:
+    xp = np
+
+    def to_host(a):
+        return a
+
+    def scatter_add(target, rows, values):
+        np.add.at(target, rows, values)
+
 F32 = np.float32
 
 
@@ -37,30 +57,30 @@ def init_params(cfg, rng):
         p[f"l{i}.w1"] = rng.normal(0, std, (d, f)).astype(F32)
         p[f"l{i}.w3"] = rng.normal(0, std, (d, f)).astype(F32)
         p[f"l{i}.w2"] = rng.normal(0, out_std, (f, d)).astype(F32)
-    return p
+    return {k: xp.asarray(a) for k, a in p.items()}
 
 
 def rope_tables(T, dh, theta):
-    inv = 1.0 / (theta ** (np.arange(0, dh, 2, dtype=np.float64) / dh))
-    ang = np.arange(T, dtype=np.float64)[:, None] * inv[None, :]
-    cos = np.concatenate([np.cos(ang), np.cos(ang)], axis=1).astype(F32)
-    sin = np.concatenate([np.sin(ang), np.sin(ang)], axis=1).astype(F32)
+    inv = 1.0 / (theta ** (xp.arange(0, dh, 2, dtype=xp.float64) / dh))
+    ang = xp.arange(T, dtype=xp.float64)[:, None] * inv[None, :]
+    cos = xp.concatenate([xp.cos(ang), xp.cos(ang)], axis=1).astype(F32)
+    sin = xp.concatenate([xp.sin(ang), xp.sin(ang)], axis=1).astype(F32)
     return cos, sin  # [T, dh], rotate-half convention
 
 
 def rotate_half(x):
     h = x.shape[-1] // 2
-    return np.concatenate([-x[..., h:], x[..., :h]], axis=-1)
+    return xp.concatenate([-x[..., h:], x[..., :h]], axis=-1)
 
 
 def rotate_half_t(y):
     # transpose of rotate_half: the map is orthogonal, its transpose is its inverse
     h = y.shape[-1] // 2
-    return np.concatenate([y[..., h:], -y[..., :h]], axis=-1)
+    return xp.concatenate([y[..., h:], -y[..., :h]], axis=-1)
 
 
 def rmsnorm(x, g, eps):
-    r = 1.0 / np.sqrt((x * x).mean(-1, keepdims=True) + eps)
+    r = 1.0 / xp.sqrt((x * x).mean(-1, keepdims=True) + eps)
     xh = x * r
     return xh * g, (xh, r)
 
@@ -78,7 +98,7 @@ def forward(p, cfg, tokens, targets, want_cache=True):
     d, H, L, eps = cfg["hidden"], cfg["heads"], cfg["layers"], cfg["norm_eps"]
     dh = d // H
     cos, sin = rope_tables(T, dh, cfg["rope_theta"])
-    mask = np.triu(np.full((T, T), -1e9, F32), 1)
+    mask = xp.triu(xp.full((T, T), -1e9, F32), 1)
     x = p["embed"][tokens]
     caches = []
     scale = F32(1.0 / math.sqrt(dh))
@@ -91,14 +111,14 @@ def forward(p, cfg, tokens, targets, want_cache=True):
         kr = k * cos + rotate_half(k) * sin
         s = (qr @ kr.transpose(0, 1, 3, 2)) * scale + mask
         s -= s.max(-1, keepdims=True)
-        pr = np.exp(s)
+        pr = xp.exp(s)
         pr /= pr.sum(-1, keepdims=True)
         o = (pr @ v).transpose(0, 2, 1, 3).reshape(B, T, d)
         x = x + o @ p[f"l{i}.wo"]
         h2, n2 = rmsnorm(x, p[f"l{i}.mlp_norm"], eps)
         a = h2 @ p[f"l{i}.w1"]
         b = h2 @ p[f"l{i}.w3"]
-        sg = 1.0 / (1.0 + np.exp(-a))
+        sg = 1.0 / (1.0 + xp.exp(-a))
         m = a * sg * b
         x = x + m @ p[f"l{i}.w2"]
         if want_cache:
@@ -106,10 +126,10 @@ def forward(p, cfg, tokens, targets, want_cache=True):
     hf, nf = rmsnorm(x, p["norm_f"], eps)
     logits = hf.reshape(B * T, d) @ p["embed"].T
     logits -= logits.max(-1, keepdims=True)
-    lse = np.log(np.exp(logits).sum(-1, keepdims=True))
+    lse = xp.log(xp.exp(logits).sum(-1, keepdims=True))
     logp = logits - lse
     tgt = targets.reshape(-1)
-    loss = float(-logp[np.arange(B * T), tgt].mean())
+    loss = float(-logp[xp.arange(B * T), tgt].mean())
     return loss, (tokens, tgt, logp, hf, nf, caches, cos, sin, scale)
 
 
@@ -120,8 +140,8 @@ def backward(p, cfg, cache):
     dh = d // H
     N = B * T
     g = {k: None for k in p}
-    dlogits = np.exp(logp)
-    dlogits[np.arange(N), tgt] -= 1.0
+    dlogits = xp.exp(logp)
+    dlogits[xp.arange(N), tgt] -= 1.0
     dlogits /= N
     g["embed"] = dlogits.T @ hf.reshape(N, d)
     dhf = (dlogits @ p["embed"]).reshape(B, T, d)
@@ -159,7 +179,7 @@ def backward(p, cfg, cache):
         dhh = dq @ p[f"l{i}.wq"].T + dk @ p[f"l{i}.wk"].T + dv @ p[f"l{i}.wv"].T
         dxn, g[f"l{i}.attn_norm"] = rmsnorm_back(dhh.reshape(B, T, d), p[f"l{i}.attn_norm"], n1)
         dx = dx + dxn
-    np.add.at(g["embed"], tokens.reshape(-1), dx.reshape(N, d))
+    scatter_add(g["embed"], tokens.reshape(-1), dx.reshape(N, d))
     return g
 
 
@@ -174,7 +194,7 @@ def lr_at(step, cfg):
 def sample_batch(stream, rng, B, T):
     starts = rng.integers(0, len(stream) - T - 1, size=B)
     idx = starts[:, None] + np.arange(T + 1)[None, :]
-    w = stream[idx].astype(np.int64)
+    w = xp.asarray(stream[idx].astype(np.int64))
     return w[:, :-1], w[:, 1:]
 
 
@@ -186,7 +206,7 @@ def evaluate(p, cfg, val, batches):
     losses = []
     for j in range(batches):
         idx = starts[j * B:(j + 1) * B, None] + np.arange(T + 1)[None, :]
-        w = val[idx].astype(np.int64)
+        w = xp.asarray(val[idx].astype(np.int64))
         loss, _ = forward(p, cfg, w[:, :-1], w[:, 1:], want_cache=False)
         losses.append(loss)
     return float(np.mean(losses))
@@ -199,9 +219,9 @@ def emit(obj):
 
 def save_checkpoint(path, p, m, v, step, rng, history):
     tmp = path + ".tmp.npz"
-    arrays = {f"p:{k}": a for k, a in p.items()}
-    arrays.update({f"m:{k}": a for k, a in m.items()})
-    arrays.update({f"v:{k}": a for k, a in v.items()})
+    arrays = {f"p:{k}": to_host(a) for k, a in p.items()}
+    arrays.update({f"m:{k}": to_host(a) for k, a in m.items()})
+    arrays.update({f"v:{k}": to_host(a) for k, a in v.items()})
     meta = json.dumps({"step": step, "rng": rng.bit_generator.state, "history": history})
     np.savez(tmp, __meta__=np.frombuffer(meta.encode(), dtype=np.uint8), **arrays)
     os.replace(tmp, path)
@@ -213,11 +233,11 @@ def load_checkpoint(path):
     p, m, v = {}, {}, {}
     for k in z.files:
         if k.startswith("p:"):
-            p[k[2:]] = z[k]
+            p[k[2:]] = xp.asarray(z[k])
         elif k.startswith("m:"):
-            m[k[2:]] = z[k]
+            m[k[2:]] = xp.asarray(z[k])
         elif k.startswith("v:"):
-            v[k[2:]] = z[k]
+            v[k[2:]] = xp.asarray(z[k])
     return p, m, v, meta
 
 
@@ -226,7 +246,7 @@ def write_safetensors(path, tensors, metadata):
     offset = 0
     blobs = []
     for name in sorted(tensors):
-        a = np.ascontiguousarray(tensors[name].astype(np.float16))
+        a = np.ascontiguousarray(to_host(tensors[name]).astype(np.float16))
         b = a.tobytes()
         header[name] = {"dtype": "F16", "shape": list(a.shape), "data_offsets": [offset, offset + len(b)]}
         offset += len(b)
@@ -274,8 +294,8 @@ def main():
         emit({"event": "resume", "step": step})
     else:
         p = init_params(cfg, rng)
-        m = {k: np.zeros_like(a) for k, a in p.items()}
-        v = {k: np.zeros_like(a) for k, a in p.items()}
+        m = {k: xp.zeros_like(a) for k, a in p.items()}
+        v = {k: xp.zeros_like(a) for k, a in p.items()}
         step = 0
     b1, b2, wd, clip = 0.9, 0.95, tcfg["weight_decay"], tcfg["grad_clip"]
     B, T, total = tcfg["batch"], tcfg["seq_len"], tcfg["steps"]
@@ -294,7 +314,7 @@ def main():
             gk = g[k] * sc
             m[k] = b1 * m[k] + (1 - b1) * gk
             v[k] = b2 * v[k] + (1 - b2) * gk * gk
-            upd = (m[k] / (1 - b1 ** t)) / (np.sqrt(v[k] / (1 - b2 ** t)) + 1e-8)
+            upd = (m[k] / (1 - b1 ** t)) / (xp.sqrt(v[k] / (1 - b2 ** t)) + 1e-8)
             if p[k].ndim == 2:
                 upd = upd + wd * p[k]
             p[k] = (p[k] - lr * upd).astype(F32)
