@@ -5,10 +5,10 @@
 //       after a target pass, as a fraction of a target step;
 //   (c) vanilla, prompt lookup (ngram) and the learned drafts (eagle, eagle3, hass2, prism) decoding
 //       the built-in prompts, measured side by side, with the draft cost inside real decoding.
-// Usage: npm run bench [-- --reps N] [-- --threads N] [-- --steps N] [-- --draft-precision int8|q8|q4|fp32] [-- --tree K,S,N] [-- --draft-threads N]   (plain `node --import tsx bench/run.ts` works too)
+// Usage: npm run bench [-- --scaling DIR,DIR] [-- --reps N] [-- --threads N] [-- --steps N] [-- --draft-precision int8|q8|q4|fp32] [-- --tree K,S,N] [-- --draft-threads N]   (plain `node --import tsx bench/run.ts` works too)
 import { DEFAULT_TARGET_THREADS } from '../src/reference/server/main.ts';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { OnnxDecoder } from '../src/reference/model/target.ts';
@@ -20,7 +20,7 @@ import { generate, type GenerateStats } from '../src/reference/decoding/generate
 import { NgramDrafter } from '../src/reference/drafts/ngram.ts';
 import { LEARNED_DRAFTS, createDrafter } from '../src/reference/drafts/index.ts';
 import { LearnedDrafter, type DraftPrecision } from '../src/reference/drafts/learned.ts';
-import { draftFeatureLayers } from '../src/reference/model/draft-config.ts';
+import { DRAFTS_DIR, draftFeatureLayers, type LearnedDraftMethod } from '../src/reference/model/draft-config.ts';
 import type { DraftParameterCounts } from '../src/reference/model/draft-params.ts';
 import type { Drafter } from '../src/reference/drafts/types.ts';
 import { BUILTIN_DATASETS, PROMPTS_DIR, loadDataset } from '../src/suite/datasets.ts';
@@ -45,6 +45,9 @@ const argTree = process.argv.indexOf('--tree');
 /** `--tree K,S,N`: each learned draft also drafts EAGLE-2 trees (top-K expansion, S steps, N nodes), rows named <draft>@tree */
 const TREE = argTree > 0 ? (() => { const [topK, steps, nodes] = process.argv[argTree + 1].split(',').map(Number); return { topK, steps, nodes }; })() : undefined;
 if (TREE && !(TREE.topK >= 2 && TREE.steps >= 1 && TREE.nodes >= 1)) throw new Error('usage: --tree K,S,N with K >= 2 (e.g. --tree 4,4,8)');
+const argScaling = process.argv.indexOf('--scaling');
+/** `--scaling DIR[,DIR...]`: drafts directories written by `train drafts --data-fraction F --out DIR`; their eagle3 and prism decode beside the shipped (100%) ones, rows named <draft>@<F as %> */
+const SCALING_DIRS = argScaling > 0 ? process.argv[argScaling + 1].split(',').filter(Boolean) : [];
 const argPrecision = process.argv.indexOf('--draft-precision');
 const PRECISION = (argPrecision > 0 ? process.argv[argPrecision + 1] : 'int8') as DraftPrecision;
 const argDraftThreads = process.argv.indexOf('--draft-threads');
@@ -132,7 +135,13 @@ await draft.release();
 const prompts = BUILTIN_DATASETS.flatMap((name) => loadDataset(name, PROMPTS_DIR, { limit: PROMPTS_PER_SET }).prompts);
 const greedy = { temperature: 0, topP: 1, topK: -1 };
 const featureTarget = await OnnxDecoder.fromWeights(cfg, tensors, { threads: THREADS, hiddenAfterLayers: draftFeatureLayers(cfg) });
-interface Method { name: string; drafter: Drafter | null; draftTokens: number; params?: DraftParameterCounts; tree?: { topK: number; steps: number } }
+interface Method { name: string; drafter: Drafter | null; draftTokens: number; params?: DraftParameterCounts; tree?: { topK: number; steps: number }; scaling?: ScalingPoint }
+/** one draft trained on a share of the data budget, read from its manifest */
+interface ScalingPoint { draft: LearnedDraftMethod; fraction: number; tokens: number; top1: number[] }
+function scalingPoint(dir: string, draft: LearnedDraftMethod): ScalingPoint {
+  const m = JSON.parse(readFileSync(join(dir, draft, 'manifest.json'), 'utf8')) as { dataBudget: { dataFraction: number; tokens: number }; validation: { top1PerPosition: number[] } };
+  return { draft, fraction: m.dataBudget.dataFraction, tokens: m.dataBudget.tokens, top1: m.validation.top1PerPosition };
+}
 const methods: Method[] = [
   { name: 'vanilla', drafter: null, draftTokens: 0 },
   { name: 'ngram', drafter: new NgramDrafter({ ngramMin: 1, ngramMax: 4 }), draftTokens: DRAFT_TOKENS },
@@ -144,6 +153,14 @@ for (const name of LEARNED_DRAFTS) {
     if (TREE) methods.push({ name: `${name}@tree`, drafter: d, draftTokens: TREE.nodes, params: d.parameters, tree: { topK: TREE.topK, steps: TREE.steps } });
   } catch (e) {
     console.log(`(${name} skipped: ${(e as Error).message})`);
+  }
+}
+for (const dir of SCALING_DIRS) {
+  for (const name of ['eagle3', 'prism'] as const) {
+    if (!existsSync(join(dir, name, 'manifest.json'))) { console.log(`(${dir}/${name} skipped: no manifest; train it with \`prism-bench train drafts ${name} --data-fraction F --out ${dir}\`)`); continue; }
+    const point = scalingPoint(dir, name);
+    const d = (await createDrafter({ draft: name, draftsDir: dir, ngramMin: 1, ngramMax: 4, threads: DRAFT_THREADS, weightPrecision: PRECISION }, cfg, tensors)) as LearnedDrafter;
+    methods.push({ name: `${name}@${Math.round(point.fraction * 100)}%`, drafter: d, draftTokens: LEARNED_STEPS, params: d.parameters, scaling: point });
   }
 }
 interface Run { tokens: number[]; stats: GenerateStats; seconds: number }
@@ -225,6 +242,15 @@ const perSet = BUILTIN_DATASETS.map((name) => {
 });
 console.log('\nper set: speedup over vanilla (tau pooled):');
 console.log(table(['set', ...results.slice(1).map(({ m }) => m.name)], perSet));
+if (SCALING_DIRS.length) {
+  // the shipped drafts are the 100% points
+  const points = results.filter(({ m }) => m.scaling || (m.params && !m.tree && (m.name === 'eagle3' || m.name === 'prism')))
+    .map(({ m, s }) => ({ m, s, p: m.scaling ?? scalingPoint(DRAFTS_DIR, m.name as LearnedDraftMethod) }))
+    .sort((x, y) => x.p.draft.localeCompare(y.p.draft) || x.p.fraction - y.p.fraction);
+  console.log('\ndata scaling: acceptance against training tokens (same prompts, same run; validation top-1 from each manifest):');
+  console.log(table(['draft', 'data', 'training tokens', 'val top-1 pos 1', 'tau pooled', 'tau mean/req', 'speedup'],
+    points.map(({ s, p }) => [p.draft, `${Math.round(p.fraction * 100)}%`, p.tokens, fmt(p.top1[0]), s.tauPooled.toFixed(3), s.tauPerRequest.toFixed(3), (s.pooledTps / base.pooledTps).toFixed(2) + 'x'])));
+}
 for (const d of new Set(results.map(({ m }) => m.drafter))) if (d instanceof LearnedDrafter) await d.release(); // @tree rows share their draft
 await featureTarget.release();
 await target.release();

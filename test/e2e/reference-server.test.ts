@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Tokenizer } from '../../src/reference/model/tokenizer.ts';
-import { TOKENIZER_PATH } from '../../src/reference/model/config.ts';
+import { TARGET_CONFIG, TOKENIZER_PATH } from '../../src/reference/model/config.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/prism-bench.js', import.meta.url));
 const MAX_BODY = 65536;
@@ -138,7 +138,7 @@ describe('reference server (SGLang protocol)', () => {
       assert.equal(r.status, 200);
       assert.equal(r.json.speculative_algorithm, 'NGRAM');
       assert.equal(r.json.speculative_num_draft_tokens, 7);
-      assert.equal(r.json.max_total_tokens, 1024);
+      assert.equal(r.json.max_total_tokens, TARGET_CONFIG.maxContext);
       assert.ok(Array.isArray(r.json.internal_states));
       assert.equal(typeof r.json.internal_states[0].avg_spec_accept_length, 'number');
     }
@@ -255,7 +255,7 @@ describe('reference server (SGLang protocol)', () => {
       ['wrong type: input_ids', { input_ids: 'hello' }, false, /input_ids: expected a list of token ids/],
       ['wrong type: stream', { text: 'hi', stream: 1 }, false, /stream: expected true or false/],
       ['oversized body', JSON.stringify({ text: 'x'.repeat(MAX_BODY + 10) }), true, new RegExp(`body: larger than the limit of ${MAX_BODY} bytes`)],
-      ['max_new_tokens beyond the context', { text: 'hi', sampling_params: { max_new_tokens: 1024 } }, false, /max_new_tokens: prompt \(\d+ tokens\) \+ max_new_tokens \(1024\) exceeds the context of 1024 tokens/],
+      ['max_new_tokens beyond the context', { text: 'hi', sampling_params: { max_new_tokens: TARGET_CONFIG.maxContext } }, false, new RegExp(`max_new_tokens: prompt \\(\\d+ tokens\\) \\+ max_new_tokens \\(${TARGET_CONFIG.maxContext}\\) exceeds the context of ${TARGET_CONFIG.maxContext} tokens`)],
       ['empty prompt (text)', { text: '' }, false, /text: the prompt is empty/],
       ['empty prompt (input_ids)', { input_ids: [] }, false, /input_ids: the prompt is empty/],
       ['token id out of vocab', { input_ids: [5, 4096] }, false, /input_ids\[1\]: token id 4096 is outside the vocabulary 0\.\.4095/],

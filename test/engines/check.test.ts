@@ -10,6 +10,7 @@ import { loadSuite } from '../../src/suite/index.ts';
 import { checkSuiteEngines, suiteEngineProblems } from '../../src/engines/check.ts';
 import { ADAPTERS } from '../../src/engines/index.ts';
 import { learnedDraftShape, referenceArgs } from '../../src/engines/reference.ts';
+import { TARGET_CONFIG } from '../../src/reference/model/config.ts';
 import { assertSuiteError, tempDir, writeTemp } from '../suite/helpers.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -37,10 +38,11 @@ describe('checkSuiteEngines: the reference engine', () => {
     expectEngineError('engines: [{name: reference, options: {faultSlowdownPct: 5000}}]\ndrafts: [{method: vanilla}]\n', 'engines[0].options.faultSlowdownPct', /such as 3/, /percentage from 0 to 1000/);
   });
   it('rejects maxNewTokens beyond the model\'s context, in settings and in quick', () => {
-    expectEngineError('engines: [{name: reference}]\ndrafts: [{method: vanilla}]\nsettings: {maxNewTokens: 1024}\n', 'settings.maxNewTokens',
-      /set settings.maxNewTokens well below 1024/, /1024 tokens do not fit the reference engine's context of 1024 tokens/);
-    expectEngineError('engines: [{name: reference}]\ndrafts: [{method: vanilla}]\nquick: {maxNewTokens: 5000}\n', 'quick.maxNewTokens', /well below 1024/);
-    assert.deepEqual(suiteEngineProblems(loadSuite(writeTemp('engines: [{name: reference}]\ndrafts: [{method: vanilla}]\nsettings: {maxNewTokens: 1000}\n'))), []);
+    const ctx = TARGET_CONFIG.maxContext;
+    expectEngineError(`engines: [{name: reference}]\ndrafts: [{method: vanilla}]\nsettings: {maxNewTokens: ${ctx}}\n`, 'settings.maxNewTokens',
+      new RegExp(`set settings.maxNewTokens well below ${ctx}`), new RegExp(`${ctx} tokens do not fit the reference engine's context of ${ctx} tokens`));
+    expectEngineError(`engines: [{name: reference}]\ndrafts: [{method: vanilla}]\nquick: {maxNewTokens: ${ctx + 1000}}\n`, 'quick.maxNewTokens', new RegExp(`well below ${ctx}`));
+    assert.deepEqual(suiteEngineProblems(loadSuite(writeTemp(`engines: [{name: reference}]\ndrafts: [{method: vanilla}]\nsettings: {maxNewTokens: ${ctx - 24}}\n`))), []);
   });
   it('takes SGLang\'s steps, topK and draftTokens (the root counted); rejects a tree without its size, a model, and a step map naming a missing module', () => {
     expectEngineError('engines: [{name: reference}]\ndrafts: [{method: eagle3, topK: 4}]\n', 'drafts[0]', /set steps \(draft steps per cycle\) and draftTokens/);

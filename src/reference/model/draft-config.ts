@@ -40,7 +40,7 @@ export interface DraftArchitecture {
 export const DRAFT_VOCAB_SIZE = 1024;
 /**
  * Target layers (0-based, residual stream after the layer) fused as EAGLE-3's low, middle and
- * high features: the second layer, the middle one and the last ([1, 3, 5] for 6 layers).
+ * high features: the second layer, the middle one and the last ([1, 8, 15] for the shipped 16 layers).
  */
 export function eagle3FeatureLayers(target: { layers: number }): number[] {
   return [1, Math.floor(target.layers / 2), target.layers - 1];
