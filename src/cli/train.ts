@@ -68,7 +68,7 @@ Needs python3 with numpy (present on the project's machines); --device cuda need
   train
     .command('drafts')
     .argument('[names...]', `drafts to train (${LEARNED_DRAFTS.join(', ')}); all when omitted`)
-    .description('train the learned drafts against the shipped target, one data budget for all (PyTorch via python3; about 75 minutes on 2 cores, minutes on a GPU with --device cuda; resumable)')
+    .description('train the learned drafts against the shipped target, one data budget for all (PyTorch via python3; about 80 minutes on 2 cores, minutes on a GPU with --device cuda; resumable)')
     .option('--out <dir>', 'drafts directory to write', DRAFTS_DIR)
     .option('--data-fraction <f>', 'train on this share of the data budget (data-scaling runs; shipped weights use 1)', '1')
     .option('--steps <n>', `override the optimizer steps at data fraction 1 (default ${DRAFT_TRAINING.steps})`)
