@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { Progress } from './progress.ts';
 import { trainTarget } from '../reference/train/target.ts';
 import { trainDrafts } from '../reference/train/drafts.ts';
+import type { TrainDevice } from '../reference/train/trainer-process.ts';
 import { DRAFT_TRAINING, DRAFTS_DIR, type LearnedDraftMethod } from '../reference/model/draft-config.ts';
 import { LEARNED_DRAFTS } from '../reference/drafts/index.ts';
 import { trainTokenizer } from '../reference/train/tokenizer.ts';
@@ -11,7 +12,7 @@ import { TOKENIZER_PATH, TARGET_CONFIG, TARGET_DIR } from '../reference/model/co
 import { UsageError } from './errors.ts';
 import { intOption } from './options.ts';
 
-function trainDevice(command: string, value: string): 'cpu' | 'cuda' {
+function trainDevice(command: string, value: string): TrainDevice {
   if (value !== 'cpu' && value !== 'cuda') throw new UsageError(`${command}: --device must be cpu or cuda, got '${value}'`);
   return value;
 }

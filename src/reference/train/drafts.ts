@@ -1,12 +1,11 @@
 // `prism-bench train drafts [NAME...]`: trains the learned drafts against the frozen shipped
-// target with train_drafts.py (PyTorch, CPU), all on one data budget, and writes each draft's
+// target with train_drafts.py (PyTorch, on the CPU or with --device cuda a GPU), all on one data budget, and writes each draft's
 // safetensors and manifest under models/drafts/<name>/.
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeTokenStreams } from './streams.ts';
+import { runTrainer, type TrainDevice } from './trainer-process.ts';
 import { sha256File } from '../model/safetensors.ts';
 import { PACKAGE_ROOT, TARGET_DIR, type DecoderConfig } from '../model/config.ts';
 import { DRAFT_TRAINING, DRAFT_VOCAB_SIZE, DRAFTS_DIR, eagle3FeatureLayers, architectureFeatureLayers, type DraftTraining, type LearnedDraftMethod } from '../model/draft-config.ts';
@@ -33,7 +32,7 @@ export interface TrainDraftsOptions {
   fresh?: boolean;
   python?: string;
   /** cpu here; cuda runs the same job with PyTorch on an NVIDIA GPU */
-  device?: 'cpu' | 'cuda';
+  device?: TrainDevice;
   onEvent?: (e: DraftTrainEvent) => void;
 }
 
@@ -118,26 +117,17 @@ export function prepareDraftJob(opts: TrainDraftsOptions): PreparedDraftJob {
 
 async function runDraftTrainer(prepared: PreparedDraftJob, opts: TrainDraftsOptions): Promise<DraftTrainerResults> {
   const script = fileURLToPath(new URL('./train_drafts.py', import.meta.url));
-  const env = { ...process.env, PRISM_TRAIN_DEVICE: opts.device ?? 'cpu' };
-  const child = spawn(opts.python ?? defaultTorchPython(), [script, prepared.jobPath], { stdio: ['ignore', 'pipe', 'inherit'], env });
   const { results, take } = draftResultsCollector();
-  const lines = createInterface({ input: child.stdout });
-  lines.on('line', (line) => {
-    let e: DraftTrainEvent;
-    try { e = JSON.parse(line) as DraftTrainEvent; } catch { return; }
+  const code = await runTrainer<DraftTrainEvent>(opts.python ?? defaultTorchPython(), script, prepared.jobPath, { PRISM_TRAIN_DEVICE: opts.device ?? 'cpu' }, (e) => {
     take(e);
     opts.onEvent?.(e);
-  });
-  const code: number = await new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (c) => resolve(c ?? 1));
   });
   if (code !== 0) throw new Error(`train drafts: the trainer exited with code ${code}; rerun the same command to resume from the checkpoints in ${prepared.workDir}`);
   return results;
 }
 
 /** Moves each trained draft's weights from the job's work directory to its model directory and writes its manifest. */
-export function writeDraftManifests(prepared: PreparedDraftJob, results: DraftTrainerResults, device: 'cpu' | 'cuda', where?: string): string[] {
+export function writeDraftManifests(prepared: PreparedDraftJob, results: DraftTrainerResults, device: TrainDevice, where?: string): string[] {
   const { training, dataFraction, cfg, vocabulary, targetWeights, workDir, outDir } = prepared;
   const manifests: string[] = [];
   const tokensPerDraft = Math.round(training.steps * dataFraction) * training.batch * training.seqLen;

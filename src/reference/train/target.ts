@@ -1,11 +1,10 @@
 // `prism-bench train target`: tokenizes the corpus with the committed tokenizer and hands the
 // token stream to the numpy trainer (train_target.py), which checkpoints and resumes.
 import { mkdirSync, writeFileSync, renameSync, existsSync, rmSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeTokenStreams } from './streams.ts';
+import { runTrainer, type TrainDevice } from './trainer-process.ts';
 import { TARGET_CONFIG, TARGET_TRAINING, TARGET_DIR, PACKAGE_ROOT, type TargetTraining } from '../model/config.ts';
 
 export type TrainEvent =
@@ -13,9 +12,6 @@ export type TrainEvent =
   | { event: 'eval'; step: number; val_loss: number }
   | { event: 'resume'; step: number }
   | { event: 'done'; step: number; val_loss: number; val_loss_256: number; history: { step: number; train_loss: number; val_loss: number }[] };
-
-/** where the trainer's array math runs: numpy on this machine's CPU, or CuPy on an NVIDIA GPU */
-export type TrainDevice = 'cpu' | 'cuda';
 
 export interface TrainTargetOptions {
   outDir?: string;
@@ -71,19 +67,11 @@ export function prepareTargetJob(opts: TrainTargetOptions = {}): PreparedTargetJ
 /** Runs the trainer on a prepared job and returns its final event. */
 async function runTargetTrainer(prepared: PreparedTargetJob, opts: TrainTargetOptions): Promise<Extract<TrainEvent, { event: 'done' }>> {
   const script = fileURLToPath(new URL('./train_target.py', import.meta.url));
-  const env = { ...process.env, PRISM_TRAIN_ARRAYS: opts.device === 'cuda' ? 'cupy' : 'numpy' };
-  const child = spawn(opts.python ?? 'python3', [script, prepared.jobPath], { stdio: ['ignore', 'pipe', 'inherit'], env });
   let done: Extract<TrainEvent, { event: 'done' }> | undefined;
-  const lines = createInterface({ input: child.stdout });
-  lines.on('line', (line) => {
-    let e: TrainEvent;
-    try { e = JSON.parse(line) as TrainEvent; } catch { return; }
+  // numpy on the CPU; the same code on CuPy on an NVIDIA GPU
+  const code = await runTrainer<TrainEvent>(opts.python ?? 'python3', script, prepared.jobPath, { PRISM_TRAIN_ARRAYS: opts.device === 'cuda' ? 'cupy' : 'numpy' }, (e) => {
     if (e.event === 'done') done = e;
     opts.onEvent?.(e);
-  });
-  const code: number = await new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (c) => resolve(c ?? 1));
   });
   if (code !== 0 || !done) throw new Error(`train target: the trainer exited with code ${code}; rerun the same command to resume from ${prepared.checkpoint}`);
   return done;
