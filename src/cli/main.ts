@@ -11,6 +11,7 @@ import { registerRun } from './run.ts';
 import { registerHw } from './hw.ts';
 import { registerReport } from './report.ts';
 import { registerSchema } from './schema.ts';
+import { registerImport } from './import.ts';
 import { packageVersion } from '../version.ts';
 import { watchParent } from './parent.ts';
 import { SuiteError } from '../suite/errors.ts';
@@ -29,6 +30,7 @@ Exit codes: 0 ok; 1 some cells failed or the gate found a regression; 2 usage or
 Environment: NO_COLOR disables colour; output to a non-TTY is plain text.`);
   registerRun(program);
   registerReport(program);
+  registerImport(program);
   registerHw(program);
   registerCompare(program);
   registerBaseline(program);

@@ -122,7 +122,10 @@ export function usedMetricDefinitions(result: ResultFile, only?: readonly string
     for (const [id, m] of orderedMetrics(cell)) {
       if (only && !only.includes(id)) continue;
       if (seen.has(id)) continue;
-      seen.set(id, metricDefinition(id) ?? { id, label: m.label ?? id, unit: m.unit ?? '', direction: m.direction, definition: m.definition ?? '' });
+      const known = metricDefinition(id);
+      // an imported metric carries its own definition (what the other tool counted), which wins
+      const imported = m.source !== undefined && typeof m.definition === 'string';
+      seen.set(id, known && !imported ? known : { id, label: m.label ?? known?.label ?? id, unit: m.unit ?? known?.unit ?? '', direction: m.direction, definition: m.definition ?? known?.definition ?? '' });
     }
   }
   const order = (id: string) => {

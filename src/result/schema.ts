@@ -44,6 +44,8 @@ export interface MetricValue {
   interval?: Interval | null;
   /** indices into values flagged by the modified Z-score; flagged, never dropped */
   outliers?: number[];
+  /** imported results only: 'tool' = the other tool wrote this figure, 'derived' = prism-bench computed it from the tool's fields */
+  source?: 'tool' | 'derived';
 }
 
 export interface PositionAcceptance {
@@ -170,6 +172,7 @@ const metricSchema = z.looseObject({
   min: num('').optional(), max: num('').optional(),
   interval: intervalSchema.optional(),
   outliers: z.array(z.int()).optional().meta({ description: 'indices into values flagged by the modified Z-score; flagged, never dropped' }),
+  source: z.enum(['tool', 'derived'], want('one of tool, derived')).optional().meta({ description: "imported results only: 'tool' = the other tool wrote this figure, 'derived' = prism-bench computed it from the tool's fields" }),
 }, want('an object'));
 
 const trialSchema = z.looseObject({
