@@ -8,6 +8,7 @@ import {
   noiseReasons, num, obj, plain, significanceMark, str, usedMetricDefinitions,
 } from './format.ts';
 import type { Exporter } from './types.ts';
+import { importInfo, importLines } from './imported.ts';
 import { LATENCY_HEADS, PERCENTILE_NOTE, cellsWithPercentiles, percentileTriple } from './latency.ts';
 import { LATENCY_KINDS } from '../metrics/latency.ts';
 
@@ -280,6 +281,11 @@ function headerSection(result: ResultFile): string[] {
   ];
 }
 
+function importSection(result: ResultFile): string[] {
+  const info = importInfo(result);
+  return info ? importLines(info, mdEscape) : [];
+}
+
 export function renderMarkdown(result: ResultFile): string {
   const parts = [
     ...headerSection(result),
@@ -287,6 +293,7 @@ export function renderMarkdown(result: ResultFile): string {
     ...detailedSection(result),
     ...latencySection(result),
     ...positionSection(result),
+    ...importSection(result),
     ...settingsSection(result),
     ...hardwareSection(result),
     ...auditSection(result),

@@ -7,6 +7,7 @@ import {
   noiseMark, noiseReasons, paint, significanceMark, truncate, usedMetricDefinitions,
 } from './format.ts';
 import type { Exporter, RenderOptions } from './types.ts';
+import { importInfo, importLine } from './imported.ts';
 import { LATENCY_HEADS, PERCENTILE_NOTE, cellsWithPercentiles, percentileTriple } from './latency.ts';
 import { LATENCY_KINDS } from '../metrics/latency.ts';
 
@@ -90,6 +91,9 @@ export function renderTable(result: ResultFile, opts: RenderOptions = {}): strin
     lines.push('', 'Noisy cells:');
     for (const c of noisy) lines.push(`  ! ${c.id}: ${noiseReasons(c).join('; ')}`);
   }
+
+  const imported = importInfo(result);
+  if (imported) lines.push('', importLine(imported));
 
   lines.push('', 'Legend:', ...legendLines(result).map((l) => `  ${l}`));
 
