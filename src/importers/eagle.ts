@@ -7,7 +7,7 @@
 // (PRISM's scripts) holds the accepted drafts of every cycle, turns concatenated.
 import { z } from 'zod';
 import { readJsonLines, temperatureFromName } from './jsonl.ts';
-import { checkTurns, datasetFromPath, draftName, questionRecord, resolveTemperature } from './questions.ts';
+import { checkBaseline, checkTurns, datasetFromPath, draftName, questionRecord, resolveTemperature } from './questions.ts';
 import type { ImportCapabilities, ImportContext, ImportedTrial, Importer, ImportInput } from './types.ts';
 
 const FIX = 'expected an answer file of EAGLE\'s gen_ea_answer_*.py or gen_baseline_answer_*.py (one JSON line per question with choices[0].turns, idxs, new_tokens, wall_time)';
@@ -40,6 +40,7 @@ function read(input: ImportInput, text: string, ctx: ImportContext): ImportedTri
       acceptedPerCycle: c.accept_length ?? null,
     };
     checkTurns(`${input.path}:${line}`, q, { tokens: 'new_tokens', cycles: 'idxs', list: 'accept_length' }, FIX);
+    if (ctx.role === 'baseline') checkBaseline(`${input.path}:${line}`, q, 'idxs', 'EAGLE\'s gen_baseline_answer_*.py writes it');
     return questionRecord(q);
   });
   const draft = draftName(ctx, modelId, input.path);
@@ -86,7 +87,7 @@ function capabilities(trials: readonly ImportedTrial[]): ImportCapabilities {
 export const eagleImporter: Importer = {
   format: 'eagle',
   tool: 'EAGLE',
-  formatSource: 'SafeAILab/EAGLE eagle/evaluation/gen_ea_answer_llama3chat.py (choices, lines 141-145 and 292-304), eagle/model/ea_model.py eagenerate (idx, new_token); Akemiiii/prism-mlsys-ae PRISM/evaluation/gen_ea_answer_llama3chat.py (accept_length, lines 310-311)',
+  formatSource: 'SafeAILab/EAGLE eagle/evaluation/gen_ea_answer_llama3chat.py (per-turn lists at lines 283-286, the line at 292-304), eagle/model/ea_model.py eagenerate (idx, new_token); Akemiiii/prism-mlsys-ae PRISM/evaluation/gen_ea_answer_llama3chat.py (accept_length, lines 310-311)',
   engine: 'eagle',
   read,
   capabilities,

@@ -23,6 +23,8 @@ function selected(input: ImportInput, line: number): boolean {
 export function readJsonLines<S extends z.ZodType>(input: ImportInput, text: string, schema: S, fix: string): Array<JsonLine<z.infer<S>>> {
   const out: Array<JsonLine<z.infer<S>>> = [];
   const lines = text.split(/\r?\n/);
+  // a final newline ends the last line; it does not start another
+  const count = lines.at(-1) === '' ? lines.length - 1 : lines.length;
   lines.forEach((raw, i) => {
     const line = i + 1;
     if (raw.trim() === '' || !selected(input, line)) return;
@@ -40,12 +42,12 @@ export function readJsonLines<S extends z.ZodType>(input: ImportInput, text: str
     out.push({ line, value: r.data });
   });
   if (out.length === 0) {
-    const which = input.lines ? `no non-blank line in the selected lines ${input.lines.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(',')} (the file has ${lines.length} lines)` : 'the file has no data lines';
+    const which = input.lines ? `no non-blank line in the selected lines ${input.lines.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(',')} (the file has ${count} lines)` : 'the file has no data lines';
     throw new ImportError(`${input.path}: ${which} -- ${fix}`);
   }
   const last = Math.max(...(input.lines ?? []).map(([, b]) => b));
-  if (input.lines && last > lines.length) {
-    throw new ImportError(`${input.path}: line selection goes to line ${last} but the file has ${lines.length} lines -- select lines that exist`);
+  if (input.lines && last > count) {
+    throw new ImportError(`${input.path}: line selection goes to line ${last} but the file has ${count} lines -- select lines that exist`);
   }
   return out;
 }

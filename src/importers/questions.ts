@@ -40,6 +40,15 @@ export function checkTurns(where: string, q: QuestionTotals, names: { tokens: st
   }
 }
 
+/** A baseline (no speculation) emits one token per cycle; anything else was decoded with a draft. */
+export function checkBaseline(where: string, q: QuestionTotals, cyclesField: string, fix: string): void {
+  const tokens = q.tokens.reduce((a, b) => a + b, 0);
+  const cycles = q.cycles.reduce((a, b) => a + b, 0);
+  if (tokens !== cycles) {
+    throw new ImportError(`${where}: choices[0].${cyclesField}: ${tokens} tokens in ${cycles} cycles, so this question was decoded with speculation and the file is not a run without speculation -- give --baseline the vanilla run's file (${fix})`);
+  }
+}
+
 /** One request record for one question (all turns); cell and trial are filled in by build.ts. */
 export function questionRecord(q: QuestionTotals): RequestRecord {
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);

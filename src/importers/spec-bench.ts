@@ -7,7 +7,7 @@
 // groups the eight MT-bench categories as "mt_bench".
 import { z } from 'zod';
 import { readJsonLines, temperatureFromName } from './jsonl.ts';
-import { checkTurns, draftName, questionRecord, resolveTemperature } from './questions.ts';
+import { checkBaseline, checkTurns, draftName, questionRecord, resolveTemperature } from './questions.ts';
 import type { ImportCapabilities, ImportContext, ImportedTrial, Importer, ImportInput } from './types.ts';
 import type { RequestRecord } from '../metrics/records.ts';
 
@@ -51,6 +51,7 @@ function read(input: ImportInput, text: string, ctx: ImportContext): ImportedTri
       acceptedPerCycle: c.accept_lengths ? c.accept_lengths.map((n) => n - 1) : null,
     };
     checkTurns(where, q, { tokens: 'new_tokens', cycles: 'decoding_steps' }, FIX);
+    if (ctx.role === 'baseline') checkBaseline(where, q, 'decoding_steps', 'Spec-Bench\'s evaluation/inference_baseline.py writes it');
     const dataset = ctx.dataset ?? subtask(value.category);
     const g = groups.get(dataset) ?? { records: [], lines: [] };
     g.records.push(questionRecord(q));
