@@ -41,7 +41,7 @@ test('prism-ae: bad lines and selections fail with one line and the fix', (t) =>
   const path = tempFile(t, 'r.jsonl', '{"temperature": 0, "question_file": "data/qa/question.jsonl", "throughput": "fast", "accept_length": 2.0}\n');
   assert.throws(() => runImport('prism-ae', [path]), (e: Error) => e instanceof ImportError && e.message === `${path}:1: throughput: expected output tokens per second (a number) -- expected a results file of the PRISM artifact's evaluation/client/bench_mt.py (one JSON line per run: temperature, question_file, throughput, accept_length)`);
   assert.throws(() => runImport('prism-ae', [`${LOG}:3-5`], [`${LOG}:1-3`]), /results_temp_0\.0\.jsonl:3: accept_length: 4\.301 is not 1, so this line is not a run without speculation -- give --baseline only the vanilla runs' lines \(FILE:FIRST-LAST\)$/);
-  assert.throws(() => runImport('prism-ae', [`${LOG}:9-12`]), /no non-blank line in the selected lines 9-12 \(the file has 6 lines\)/);
+  assert.throws(() => runImport('prism-ae', [`${LOG}:9-12`]), /no non-blank line in the selected lines 9-12 \(the file has 5 lines\)/);
   assert.throws(() => runImport('prism-ae', [`${LOG}:4-2`]), /line selection '4-2' is not a range/);
   assert.throws(() => runImport('prism-ae', [`${LOG}:4-9`]), /line selection goes to line 9 but the file has 5 lines -- select lines that exist$/);
   assert.throws(() => runImport('prism-ae', ['/nonexistent/log.jsonl']), (e: Error) => e.message === '/nonexistent/log.jsonl: cannot read (ENOENT) -- pass the output file the tool wrote');
