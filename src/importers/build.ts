@@ -106,8 +106,20 @@ export function buildResult({ importer, trials, files }: BuildInput): { result: 
   const groups = groupCells(importer, trials);
   const records: RequestRecord[] = [];
   const byCell = new Map<string, RequestRecord[]>();
-  for (const { cell, trials: ts } of groups) {
+  const skipped: AuditFinding[] = [];
+  for (const { cell, trials: all } of groups) {
     const mine: RequestRecord[] = [];
+    const failed = all.filter((t) => t.error !== undefined);
+    const ts = all.filter((t) => t.error === undefined);
+    const where = (t: ImportedTrial) => `${t.origin.file}:${t.origin.lines.join(',')}`;
+    if (ts.length === 0) {
+      // every run of the cell failed in the tool: a failed cell, as a run records one
+      cell.status = 'failed';
+      cell.error = `${importer.tool} recorded ${failed.length === 1 ? 'the run' : `all ${failed.length} runs`} as failed: ${failed.map((t) => `${where(t)}: ${t.error}`).join('; ')}`;
+    }
+    if (ts.length > 0) {
+      for (const t of failed) skipped.push({ check: 'failed', severity: 'warning', cell: cell.id, message: `${where(t)}: ${importer.tool} recorded this run as failed (${t.error}); left out, the cell's figures come from its other ${ts.length} run${ts.length === 1 ? '' : 's'}` });
+    }
     ts.forEach((t, i) => {
       const trial = i + 1;
       const attempt = `import-${trial}`;
@@ -171,6 +183,7 @@ export function buildResult({ importer, trials, files }: BuildInput): { result: 
   const findings: AuditFinding[] = [
     { check: 'settings', severity: 'info', message: `imported from ${importer.tool} (${files.map((f) => f.path).join(', ')}); measured by the tool: ${ids(caps.metrics, 'tool')}; derived by prism-bench from the tool's fields: ${ids(result.import.metrics, 'derived')}; not available: ${Object.keys(caps.unavailable).join(', ') || 'none'}` },
     ...importFindings(importer, cells),
+    ...skipped,
     ...auditResult(result, records),
   ];
   result.audit = sortFindings(findings);

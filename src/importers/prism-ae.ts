@@ -4,9 +4,12 @@
 // throughput = completion tokens of the whole batch / its wall time; accept_length = completion
 // tokens / spec_verify_ct summed over the batch (1.0 when the server reports no spec_verify_ct);
 // both rounded to 3 decimals. No drafter name and no per-request data are written.
+// The table4 scripts (evaluation/table4/e2e_llama3_wo_standalone.py) gather the same figures
+// into a CSV with an algorithm column (NONE = no speculation) and a status and error per row.
 import { basename, dirname } from 'node:path';
 import { z } from 'zod';
 import { readJsonLines } from './jsonl.ts';
+import { parseCsv } from './csv.ts';
 import { ImportError, type ImportCapabilities, type ImportContext, type ImportedTrial, type Importer, type ImportInput } from './types.ts';
 
 const FIX = 'expected a results file of the PRISM artifact\'s evaluation/client/bench_mt.py (one JSON line per run: temperature, question_file, throughput, accept_length)';
@@ -24,7 +27,58 @@ export function datasetOfQuestionFile(file: string): string {
   return dir === '' || dir === '.' ? basename(file).replace(/\.jsonl?$/i, '') : dir;
 }
 
+const CSV_FIX = 'expected a CSV of the PRISM artifact\'s evaluation/table4 scripts (columns algorithm, dataset, question_file, temperature, status, throughput, accept_length, error)';
+const CSV_COLUMNS = ['algorithm', 'temperature', 'status', 'throughput', 'accept_length'] as const;
+
+function isCsv(input: ImportInput, text: string): boolean {
+  return /\.csv$/i.test(input.path) || /^\s*algorithm,/.test(text);
+}
+
+/** The table4 CSV: one row per (algorithm, dataset, temperature); the draft is the algorithm column, NONE the baseline. */
+function readCsv(input: ImportInput, text: string, ctx: ImportContext): ImportedTrial[] {
+  let records;
+  try {
+    records = parseCsv(text);
+  } catch (e) {
+    throw new ImportError(`${input.path}: ${(e as Error).message} -- ${CSV_FIX}`);
+  }
+  const header = records.shift();
+  const col = new Map((header?.fields ?? []).map((name, i) => [name.trim(), i]));
+  const missing = CSV_COLUMNS.filter((c) => !col.has(c));
+  if (!header || missing.length > 0 || !(col.has('dataset') || col.has('question_file'))) {
+    throw new ImportError(`${input.path}:1: header: missing column${missing.length === 1 ? '' : 's'} ${[...missing, ...(col.has('dataset') || col.has('question_file') ? [] : ['dataset'])].join(', ')} -- ${CSV_FIX}`);
+  }
+  const selected = records.filter((r) => !input.lines || input.lines.some(([a, b]) => r.line >= a && r.line <= b));
+  if (selected.length === 0) throw new ImportError(`${input.path}: no data rows${input.lines ? ' in the selected lines' : ''} -- ${CSV_FIX}`);
+  return selected.map(({ line, fields }): ImportedTrial => {
+    const get = (name: string) => (col.has(name) ? (fields[col.get(name)!] ?? '').trim() : '');
+    const where = `${input.path}:${line}`;
+    const algorithm = get('algorithm').toUpperCase();
+    if (algorithm === '') throw new ImportError(`${where}: algorithm: empty -- ${CSV_FIX}`);
+    const vanilla = algorithm === 'NONE';
+    if (ctx.role === 'baseline' && !vanilla) {
+      throw new ImportError(`${where}: algorithm: ${algorithm} is not NONE, so this row is not a run without speculation -- give --baseline only the NONE rows (FILE:FIRST-LAST), or pass the CSV once: its NONE rows are the baseline`);
+    }
+    const temperature = Number(get('temperature'));
+    if (get('temperature') === '' || !Number.isFinite(temperature) || temperature < 0) throw new ImportError(`${where}: temperature: '${get('temperature')}' is not a temperature -- ${CSV_FIX}`);
+    const dataset = ctx.dataset ?? (get('dataset') || datasetOfQuestionFile(get('question_file')));
+    const draft = vanilla ? 'vanilla' : algorithm.toLowerCase().replaceAll('/', '_');
+    const base: Omit<ImportedTrial, 'figures'> = { draft, method: draft, dataset, temperature: ctx.temperature ?? temperature, origin: { file: input.path, lines: [line] }, records: null, wallSeconds: null, requests: null };
+    const status = get('status').toLowerCase();
+    // one line: the artifact stores tracebacks with their newlines
+    const error = get('error').replace(/\s+/g, ' ');
+    if (status !== 'ok') return { ...base, figures: {}, error: `${status || 'no status'}${error ? `: ${error}` : ''}` };
+    const figure = (name: 'throughput' | 'accept_length', min: number): number => {
+      const v = Number(get(name));
+      if (get(name) === '' || !Number.isFinite(v) || v < min) throw new ImportError(`${where}: ${name}: '${get(name)}' is not a number of at least ${min} in a row with status ok -- ${CSV_FIX}`);
+      return v;
+    };
+    return { ...base, figures: { throughput: figure('throughput', Number.MIN_VALUE), accept_length_pooled: figure('accept_length', 1) } };
+  });
+}
+
 function read(input: ImportInput, text: string, ctx: ImportContext): ImportedTrial[] {
+  if (isCsv(input, text)) return readCsv(input, text, ctx);
   const lines = readJsonLines(input, text, LINE, FIX);
   const draft = ctx.role === 'baseline' ? 'vanilla' : (ctx.draft ?? basename(input.path).replace(/\.jsonl?$/i, '')).replaceAll('/', '_');
   return lines.map(({ line, value }) => {

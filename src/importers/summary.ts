@@ -13,6 +13,10 @@ export function importSummary(result: ResultFile, path: string): string {
   const files = prov?.files.length ?? 0;
   lines.push(`Imported ${result.cells.length} cell${result.cells.length === 1 ? '' : 's'} from ${files} ${prov?.tool ?? ''} file${files === 1 ? '' : 's'} into ${path}`);
   for (const cell of result.cells) {
+    if (cell.status === 'failed') {
+      lines.push(`  ${cell.id}: FAILED (${cell.error ?? 'no error recorded'})`);
+      continue;
+    }
     const ids = Object.keys(cell.metrics).sort((a, b) => rank(a) - rank(b));
     const n = cell.trials.length;
     const figures = ids.map((id) => {

@@ -55,6 +55,8 @@ export interface ImportedTrial {
   requests: number | null;
   /** figures the tool wrote itself, keyed by prism-bench metric id (aggregate-only tools) */
   figures: Record<string, number>;
+  /** the tool recorded this run as failed (with its error); it yields no figures */
+  error?: string;
 }
 
 /** What an importer can and cannot give, per prism-bench metric id. */

@@ -98,3 +98,29 @@ test('prism-ae: a whole real log imports as trials, each trial equal to its line
   assert.ok(close(mt.metrics.speedup!.mean, 153.145 / ((95.696 + 85.392) / 2)));
   assert.ok((r.audit ?? []).some((f) => f.cell === mt.id && f.check === 'temperature' && f.severity === 'warning'));
 });
+
+const CSV = fixture('prism-ae/e2e_llama3.csv');
+
+test('prism-ae CSV (table4): drafts from the algorithm column, NONE as the baseline, a failed row as a failed cell', () => {
+  const r = runImport('prism-ae', [CSV]);
+  assert.deepEqual(r.cells.map((c) => `${c.id} ${c.status}`), [
+    'prism-ae/vanilla/mt_bench/T0 ok', 'prism-ae/vanilla/gsm8k/T0 ok',
+    'prism-ae/eagle/mt_bench/T0 ok', 'prism-ae/eagle/gsm8k/T0 failed',
+    'prism-ae/prism/mt_bench/T0 ok', 'prism-ae/prism/gsm8k/T0 ok',
+  ]);
+  assert.equal(cell(r, 'prism-ae/prism/gsm8k/T0').metrics.throughput!.mean, 237.406);
+  assert.equal(cell(r, 'prism-ae/prism/gsm8k/T0').metrics.accept_length_pooled!.mean, 5.11);
+  assert.ok(close(cell(r, 'prism-ae/prism/mt_bench/T0').metrics.speedup!.mean, 201.5 / 98.5));
+  assert.ok(close(cell(r, 'prism-ae/eagle/mt_bench/T0').metrics.speedup!.mean, 180.25 / 98.5));
+  const failed = cell(r, 'prism-ae/eagle/gsm8k/T0');
+  assert.equal(failed.error, `PRISM artifact SGLang client recorded the run as failed: ${CSV}:5: failed: Traceback: ConnectionError("refused"), retry next line`);
+  assert.deepEqual(failed.metrics, {});
+});
+
+test('prism-ae CSV: a missing column or a non-NONE baseline row fails naming file, line and field', (t) => {
+  const noHeader = tempFile(t, 'a.csv', 'algorithm,dataset,temperature,status,throughput\nNONE,qa,0,ok,90\n');
+  assert.throws(() => runImport('prism-ae', [noHeader]), (e: Error) => e.message.startsWith(`${noHeader}:1: header: missing column accept_length -- expected a CSV of the PRISM artifact's evaluation/table4 scripts`));
+  assert.throws(() => runImport('prism-ae', [CSV], [CSV]), /e2e_llama3\.csv:4: algorithm: EAGLE is not NONE, so this row is not a run without speculation/);
+  const badFigure = tempFile(t, 'b.csv', 'algorithm,dataset,temperature,status,throughput,accept_length\nLD,qa,0,ok,fast,2\n');
+  assert.throws(() => runImport('prism-ae', [badFigure]), /b\.csv:2: throughput: 'fast' is not a number of at least/);
+});
