@@ -52,11 +52,6 @@ export function readJsonLines<S extends z.ZodType>(input: ImportInput, text: str
   return out;
 }
 
-/** Number of the file's first selected line (for naming a trial's origin). */
-export function lineNumbers<T>(lines: ReadonlyArray<JsonLine<T>>): number[] {
-  return lines.map((l) => l.line);
-}
-
 /** A temperature written into a file or model id the way EAGLE and Spec-Bench name them ("...-temperature-0.0", "...-temp-0.0"). */
 export function temperatureFromName(name: string): number | undefined {
   const all = [...name.matchAll(/temp(?:erature)?[-_]?(\d+(?:\.\d+)?)/gi)];
