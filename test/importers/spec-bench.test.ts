@@ -63,3 +63,21 @@ test('Spec-Bench: a line without its category fails naming file, line and field'
   assert.throws(() => runImport('spec-bench', [p2]), /:1: choices\[0\]\.wall_time\[0\]: 0 is not a positive time/);
   assert.throws(() => runImport('spec-bench', [EAGLE], [EAGLE]), /:1: choices\[0\]\.decoding_steps: 34 tokens in 12 cycles, so this question was decoded with speculation/);
 });
+
+test('every imported metric says who measured it and what it counts; the result validates', async () => {
+  const { validateResult } = await import('../../src/result/schema.ts');
+  for (const r of [runImport('spec-bench', [EAGLE], [VANILLA]), runImport('eagle', [fixture('eagle/mt_bench/llama3-8b-ea-temperature-0.0.jsonl')], [fixture('eagle/mt_bench/llama3-8b-base-temperature-0.0.jsonl')]), runImport('prism-ae', [fixture('prism-ae/e2e_llama3.csv')])]) {
+    const imp = (r as unknown as { import: { metrics: Record<string, { source: string; definition: string }> } }).import;
+    validateResult(JSON.parse(JSON.stringify(r)));
+    for (const c of r.cells) {
+      for (const [id, m] of Object.entries(c.metrics)) {
+        assert.ok(imp.metrics[id], `${c.id} ${id} is listed in import.metrics`);
+        assert.equal(m.source, imp.metrics[id]!.source, `${c.id} ${id}`);
+        assert.equal(m.definition, imp.metrics[id]!.definition, `${c.id} ${id}`);
+        assert.match(m.definition!, /\w+ \w+/);
+      }
+    }
+    // acceptance lengths say whether the bonus token is counted
+    assert.match(imp.metrics.accept_length_pooled!.definition, /bonus token included/);
+  }
+});
