@@ -84,6 +84,14 @@ function importFindings(importer: Importer, cells: Cell[]): AuditFinding[] {
       }
     }
   }
+  // without outputs to compare (aggregate logs), equal acceptance at T>0 and T=0 is the tell
+  for (const hot of cells.filter((c) => c.temperature > 0 && c.status === 'ok')) {
+    const cold = cells.find((c) => c.temperature === 0 && c.status === 'ok' && c.draft === hot.draft && c.dataset === hot.dataset);
+    const a = hot.metrics.accept_length_pooled?.mean, b = cold?.metrics.accept_length_pooled?.mean;
+    if (cold && hot.method !== 'vanilla' && a !== undefined && b !== undefined && Math.abs(a - b) <= 0.005 * b) {
+      out.push({ check: 'temperature', severity: 'warning', cell: hot.id, message: `acceptance length at T=${hot.temperature} (${a.toFixed(3)}) is within 0.5% of T=0's (${b.toFixed(3)}, ${cold.id}): sampling usually lowers it, so the temperature was probably not applied` });
+    }
+  }
   for (const c of cells) {
     const v = c.metrics.throughput?.values ?? [];
     if (v.length >= 2 && Math.max(...v) > 2 * Math.min(...v)) {

@@ -124,3 +124,15 @@ test('prism-ae CSV: a missing column or a non-NONE baseline row fails naming fil
   const badFigure = tempFile(t, 'b.csv', 'algorithm,dataset,temperature,status,throughput,accept_length\nLD,qa,0,ok,fast,2\n');
   assert.throws(() => runImport('prism-ae', [badFigure]), /b\.csv:2: throughput: 'fast' is not a number of at least/);
 });
+
+test('prism-ae: a T>0 run whose acceptance length equals the T=0 run is flagged', (t) => {
+  const path = tempFile(t, 'r.jsonl', [
+    '{"temperature": 0.0, "question_file": "data/humaneval/question.jsonl", "throughput": 250.0, "accept_length": 4.0}',
+    '{"temperature": 1.0, "question_file": "data/humaneval/question.jsonl", "throughput": 249.0, "accept_length": 4.012}',
+    '{"temperature": 0.0, "question_file": "data/qa/question.jsonl", "throughput": 190.0, "accept_length": 3.5}',
+    '{"temperature": 1.0, "question_file": "data/qa/question.jsonl", "throughput": 160.0, "accept_length": 3.1}',
+  ].join('\n') + '\n');
+  const r = runImport('prism-ae', [path], [], { draft: 'd' });
+  const warned = (r.audit ?? []).filter((f) => f.check === 'temperature' && f.severity === 'warning').map((f) => f.cell);
+  assert.deepEqual(warned, ['prism-ae/d/humaneval/T1']);
+});
