@@ -130,7 +130,7 @@ export interface ResultFile {
   suiteFile: string;
   /** the suite after defaults and --quick overrides, exactly as run */
   suite: Record<string, unknown>;
-  options: { quick: boolean; targetCi?: number | null; targetMde?: number | null; pair?: string | null };
+  options: { quick: boolean; targetCi?: number | null; targetMde?: number | null; pair?: string | null; shard?: ShardOption | null };
   fingerprint: Record<string, unknown>;
   /** per engine/draft: version, the engine's info endpoints, and which figures the engine reports itself (the rest are client-measured) */
   engines: Record<string, { version: string; info?: unknown; measures?: Record<string, boolean> }>;
@@ -140,6 +140,16 @@ export interface ResultFile {
   targetCiUnmet?: string[];
   /** with --target-mde: the suite-level throughput MDE reached (fraction, 80% power, no threshold), the target, and the rounds run */
   mde?: { throughput: number | null; target: number; design: 'paired' | 'unpaired'; rounds: number };
+}
+
+/** `run --shard i/n`: which shard of a sweep this result holds (src/runner/shard.ts). */
+export interface ShardOption {
+  index: number;
+  count: number;
+  /** the engine/dataset groups the shard ran, e.g. ["reference/chat"] */
+  units: string[];
+  /** the Slurm job it ran in (array job id _ task id), when it ran under Slurm */
+  slurmJob?: string;
 }
 
 export class ResultError extends Error {}
@@ -205,7 +215,11 @@ export const RESULT_SCHEMA = z.looseObject({
   status: z.enum(['running', 'complete', 'interrupted'], want('one of running, complete, interrupted')).optional(),
   suiteFile: str('the suite file (used by --resume)').optional(),
   suite: z.record(z.string(), z.unknown(), want('an object')).meta({ description: 'the suite as run: defaults and --quick overrides applied' }),
-  options: z.looseObject({ quick: z.boolean(), targetCi: z.number().nullable().optional(), targetMde: z.number().nullable().optional(), pair: z.string().nullable().optional() }, want('an object')).optional(),
+  options: z.looseObject({
+    quick: z.boolean(), targetCi: z.number().nullable().optional(), targetMde: z.number().nullable().optional(), pair: z.string().nullable().optional(),
+    shard: z.looseObject({ index: z.int().min(1), count: z.int().min(1), units: z.array(z.string()), slurmJob: z.string().optional() }, want('an object')).nullable().optional()
+      .meta({ description: 'run --shard i/n: the shard of a sweep this result holds' }),
+  }, want('an object')).optional(),
   fingerprint: z.record(z.string(), z.unknown(), want('an object')).meta({ description: 'hardware fingerprint' }),
   engines: z.record(z.string(), z.unknown(), want('an object')).meta({ description: 'per engine/draft: version, info endpoints, measures' }),
   cells: z.array(cellSchema, want('an array')).meta({ description: 'one per engine x draft x dataset x temperature' }),
