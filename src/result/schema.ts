@@ -95,6 +95,10 @@ export interface Cell {
   comparisons?: Record<string, Comparison>;
   /** GPU processes other than the engine seen before the cell ran */
   gpuBusy?: string[];
+  /** merged sweeps: the shard that measured the cell (ResultFile.sweep.shards) */
+  shard?: number;
+  /** merged sweeps: the hardware fingerprint of the shard that measured the cell */
+  fingerprint?: Record<string, unknown>;
 }
 
 export interface Comparison {
@@ -140,6 +144,26 @@ export interface ResultFile {
   targetCiUnmet?: string[];
   /** with --target-mde: the suite-level throughput MDE reached (fraction, 80% power, no threshold), the target, and the rounds run */
   mde?: { throughput: number | null; target: number; design: 'paired' | 'unpaired'; rounds: number };
+  /** a result merged from a sweep's shards (prism-bench merge): the sweep and what each shard held */
+  sweep?: SweepInfo;
+}
+
+/** ResultFile.sweep: a merged result's shards (src/sweep/merge.ts). */
+export interface SweepInfo {
+  sweepId: string;
+  /** the sweep directory, relative to the merged result's directory */
+  dir: string;
+  shards: {
+    index: number;
+    units: string[];
+    /** what the shard's files said when merged: complete, interrupted, unfinished, missing or damaged */
+    state: string;
+    dir: string;
+    runId: string | null;
+    slurmJob: string | null;
+    hostname: string | null;
+    cells: { ok: number; failed: number; pending: number };
+  }[];
 }
 
 /** `run --shard i/n`: which shard of a sweep this result holds (src/runner/shard.ts). */
@@ -203,6 +227,8 @@ const cellSchema = z.looseObject({
   log: str('engine log, relative to the run directory').optional(),
   comparisons: z.record(z.string(), z.looseObject({ metric: z.string(), reference: z.string(), ratio: z.number(), interval: intervalSchema })).optional(),
   gpuBusy: z.array(z.string()).optional(),
+  shard: z.int().min(1).optional().meta({ description: 'merged sweeps: the shard that measured the cell' }),
+  fingerprint: z.record(z.string(), z.unknown()).optional().meta({ description: "merged sweeps: the hardware fingerprint of the cell's shard" }),
 }, want('an object'));
 
 /** The result file's schema (open objects: fields may be added without a version bump). */
@@ -226,6 +252,14 @@ export const RESULT_SCHEMA = z.looseObject({
   audit: z.array(z.looseObject({ check: z.string(), severity: z.enum(['info', 'warning', 'error']), cell: z.string().optional(), message: z.string() })).optional(),
   targetCiUnmet: z.array(z.string()).optional(),
   mde: z.looseObject({ throughput: z.number().nullable(), target: z.number(), design: z.enum(['paired', 'unpaired']), rounds: z.number() }).optional(),
+  sweep: z.looseObject({
+    sweepId: z.string(), dir: z.string(),
+    shards: z.array(z.looseObject({
+      index: z.int().min(1), units: z.array(z.string()), state: z.string(), dir: z.string(),
+      runId: z.string().nullable(), slurmJob: z.string().nullable(), hostname: z.string().nullable(),
+      cells: z.looseObject({ ok: z.number(), failed: z.number(), pending: z.number() }),
+    })),
+  }, want('an object')).optional().meta({ description: 'a result merged from a sweep (prism-bench merge): the sweep and each shard' }),
 }, want('a JSON object')).meta({
   title: 'prism-bench result',
   description: 'result.json of a prism-bench run (docs/result-schema.md)',

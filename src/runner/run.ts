@@ -165,6 +165,7 @@ export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
       if (!(e instanceof ResultError)) throw e;
       ({ result, suite } = rebuildResult(dir, journal, e.message, emit));
     }
+    if (loaded?.sweep) throw new RunInputError(`--resume ${opts.resumeDir}: this is a sweep merged from shards, not a run -- continue the sweep with prism-bench slurm submit --resume SWEEP_DIR, then merge it again`);
     if (loaded) {
       result = loaded;
       suite = loadSuite(result.suiteFile, { quick: result.options.quick });
