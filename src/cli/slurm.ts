@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import Table from 'cli-table3';
 import { submitSweep } from '../slurm/submit.ts';
 import { sweepStatus } from '../slurm/status.ts';
+import { arraySpec } from '../slurm/script.ts';
 import { intOption } from './options.ts';
 import { UsageError } from './errors.ts';
 
@@ -61,7 +62,7 @@ Exit codes: 0 submitted (or nothing left to resubmit); 1 a Slurm command failed;
         process.stderr.write(`wrote ${sweepDir}/sweep.json and the scripts above (nothing submitted); submit them with\n  jid=$(sbatch --parsable ${sweepDir}/${submission.arrayScript}) && sbatch --dependency=afterany:$jid ${sweepDir}/${submission.mergeScript}\n`);
         return;
       }
-      process.stderr.write(`submitted array job ${submission.arrayJobId} (shards ${submission.shards.join(',')} of ${n}) and merge job ${submission.mergeJobId} (runs when the array ends, writes ${sweepDir}/merged)\nfollow it with  prism-bench slurm status ${sweepDir}\n`);
+      process.stderr.write(`submitted array job ${submission.arrayJobId} (shards ${arraySpec(submission.shards)} of ${n}) and merge job ${submission.mergeJobId} (runs when the array ends, writes ${sweepDir}/merged)\nfollow it with  prism-bench slurm status ${sweepDir}\n`);
       process.stdout.write(`${submission.arrayJobId} ${submission.mergeJobId}\n`);
     });
 

@@ -152,7 +152,13 @@ async function submit(sweepDir: string, manifest: SweepManifest, shards: number[
   manifest.submissions.push(submission);
   writeManifest(sweepDir, manifest);
   if (print) return { sweepDir, manifest, submission, ...texts, skipped };
-  submission.arrayJobId = await sbatch(arrayFile);
+  try {
+    submission.arrayJobId = await sbatch(arrayFile);
+  } catch (e) {
+    manifest.submissions.pop(); // nothing was submitted: the sweep stays as it was
+    writeManifest(sweepDir, manifest);
+    throw e;
+  }
   writeManifest(sweepDir, manifest); // recorded at once: the array runs even if the merge submission fails
   submission.mergeJobId = await sbatch(mergeFile, [`--dependency=afterany:${submission.arrayJobId}`]);
   writeManifest(sweepDir, manifest);
