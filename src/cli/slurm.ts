@@ -4,6 +4,7 @@ import Table from 'cli-table3';
 import { submitSweep } from '../slurm/submit.ts';
 import { sweepStatus } from '../slurm/status.ts';
 import { arraySpec } from '../slurm/script.ts';
+import { LIVE_STATES } from '../slurm/jobs.ts';
 import { intOption } from './options.ts';
 import { UsageError } from './errors.ts';
 
@@ -82,7 +83,9 @@ Exit codes: 0 shown; 1 a Slurm command failed; 2 usage or input error.`)
       if (o.json) { process.stdout.write(JSON.stringify(st, null, 2) + '\n'); return; }
       const table = new Table({ head: ['Shard', 'Groups', 'Slurm job', 'Slurm state', 'Node / reason', 'Result', 'Cells ok/failed/pending'], style: { head: [], border: [] } });
       for (const s of st.shards) {
-        table.push([String(s.index), s.units.join(', '), s.job ?? '-', s.slurmState, s.slurmDetail ?? '', s.files, `${s.cells.ok}/${s.cells.failed}/${s.cells.pending}`]);
+        // result.json says "running" both for a live task and for one killed outright; Slurm tells which
+        const files = s.files === 'unfinished' && LIVE_STATES.has(s.slurmState) ? 'running' : s.files;
+        table.push([String(s.index), s.units.join(', '), s.job ?? '-', s.slurmState, s.slurmDetail ?? '', files, `${s.cells.ok}/${s.cells.failed}/${s.cells.pending}`]);
       }
       process.stdout.write(`sweep ${st.sweepDir} (suite ${st.suiteFile})\n${table.toString()}\n`);
       process.stdout.write(`merge job: ${st.merge.job ?? '-'} ${st.merge.slurmState}; merged result: ${st.merge.merged ? 'written' : 'not yet'}\n`);
