@@ -13,6 +13,7 @@ import { mergeSweep } from '../../src/sweep/merge.ts';
 import { SweepError, readManifest, shardDir, writeManifest, type SweepManifest } from '../../src/sweep/manifest.ts';
 import { compareCells } from '../../src/stats/aggregate.ts';
 import { holm } from '../../src/stats/tests.ts';
+import { renderReport } from '../../src/report/index.ts';
 import { makeCell, makeFingerprint, makeRecords, makeResult, metric } from '../audit/helpers.ts';
 import { writeTemp } from '../suite/helpers.ts';
 
@@ -100,6 +101,10 @@ test('cells keep their figures, shard and fingerprint; a missing shard fails its
   assert.match(hw[0]!.message, /^shard 3 ran on different hardware than shard 1: cpu\.brand: 'EPYC 7B13' vs 'Xeon 8480'/);
   assert.ok(result.audit!.some((f) => f.check === 'failed' && !f.cell && /^shard 2\/3 \(reference\/code\) has no result/.test(f.message)));
   assert.equal(result.audit!.filter((f) => f.check === 'failed' && f.cell).length, 2, 'one finding per failed cell too');
+  const md = renderReport(result, 'md');
+  assert.match(md, /Merged from 3 shards/);
+  assert.match(md, /- shard 2 \(reference\/code\): missing, host unknown, cells ok\/failed\/pending 0\/0\/2/);
+  assert.match(md, /- shard 3 \(reference\/math\): complete, host bench-a, Slurm job 7_3/);
 });
 
 test('a shard directory holding another shard, or other settings, is refused with the file and the fix', () => {
