@@ -10,6 +10,7 @@ import { checkSettings, checkHardware } from './settings.ts';
 import { checkGpu } from './gpu.ts';
 import { checkNoise, DEFAULT_CV_THRESHOLD } from './noise.ts';
 import { checkFailed } from './failed.ts';
+import { checkShardHardware } from './shards.ts';
 
 export interface AuditOptions {
   /** throughput coefficient of variation above which a cell is flagged noisy (default 0.10) */
@@ -24,6 +25,7 @@ export function auditResult(result: ResultFile, records: RequestRecord[], opts: 
     ...checkTemperature(result, records),
     ...checkGpu(result),
     ...checkNoise(result, opts.cvThreshold ?? DEFAULT_CV_THRESHOLD),
+    ...checkShardHardware(result),
   ]);
 }
 
@@ -33,4 +35,4 @@ export function auditPair(a: ResultFile, b: ResultFile): AuditFinding[] {
 }
 
 export { sortFindings, GREEDY_EPSILON, CHECK_ORDER, type CheckId } from './common.ts';
-export { checkLossless, checkTemperature, checkSettings, checkHardware, checkGpu, checkNoise, checkFailed, DEFAULT_CV_THRESHOLD };
+export { checkLossless, checkTemperature, checkSettings, checkHardware, checkGpu, checkNoise, checkFailed, checkShardHardware, DEFAULT_CV_THRESHOLD };

@@ -12,6 +12,8 @@ import { registerHw } from './hw.ts';
 import { registerReport } from './report.ts';
 import { registerSchema } from './schema.ts';
 import { registerImport } from './import.ts';
+import { registerMerge } from './merge.ts';
+import { registerSlurm } from './slurm.ts';
 import { packageVersion } from '../version.ts';
 import { watchParent } from './parent.ts';
 import { SuiteError } from '../suite/errors.ts';
@@ -29,6 +31,8 @@ export function buildProgram(): Command {
 Exit codes: 0 ok; 1 some cells failed or the gate found a regression; 2 usage or input error.
 Environment: NO_COLOR disables colour; output to a non-TTY is plain text.`);
   registerRun(program);
+  registerSlurm(program);
+  registerMerge(program);
   registerReport(program);
   registerImport(program);
   registerHw(program);

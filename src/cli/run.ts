@@ -8,6 +8,7 @@ import { EXIT, UsageError } from './errors.ts';
 import { parsePair } from './gate.ts';
 import { numberOption, intOption, useColor } from './options.ts';
 import { Progress } from './progress.ts';
+import { parseShardSpec } from '../runner/shard.ts';
 
 export const DEFAULT_SUITE = join(PACKAGE_ROOT, 'suites', 'default.yaml');
 
@@ -22,6 +23,7 @@ export function registerRun(program: Command): void {
     .option('--target-ci <pct>', 'repeat trials until every cell\'s throughput 95% interval is within PCT% of its mean (up to maxTrials)')
     .option('--target-mde <pct>', 'add whole rounds (up to maxTrials) until the gate could see a PCT% throughput regression of the suite with 80% power')
     .option('--pair <base:head>', 'with --target-mde: the two engine labels the gate will pair (gate --pair); without it, the MDE is for a gate against a baseline like this run')
+    .option('--shard <i/n>', 'run only shard i of n: every draft of one engine x dataset group with its vanilla cells (a sweep\'s array task; see slurm submit)')
     .option('--ready-timeout <seconds>', 'how long an engine may take to become ready', '120')
     .option('--json', 'print the result JSON on stdout instead of the table')
     .addHelpText('after', `
@@ -30,14 +32,18 @@ Examples:
   prism-bench run --quick                 # the same, shrunk to about a minute
   prism-bench run --suite suites/my.yaml --out results/my-run
   prism-bench run --resume results/my-run # after an interruption
+  prism-bench run --shard 2/5 --out sweep/shards/2   # the second of five engine x dataset shards
   prism-bench run --target-ci 2           # trials until every throughput CI is within +-2%
   prism-bench run --suite suites/gate.yaml --target-mde 3 --pair base:head   # rounds until the paired gate sees 3%
 
 Exit codes: 0 every cell ok; 1 some cells failed; 2 usage or input error; 130 interrupted (resume it).`)
-    .action(async (o: { suite: string; out?: string; quick?: boolean; resume?: string; targetCi?: string; targetMde?: string; pair?: string; readyTimeout: string; json?: boolean }) => {
+    .action(async (o: { suite: string; out?: string; quick?: boolean; resume?: string; targetCi?: string; targetMde?: string; pair?: string; shard?: string; readyTimeout: string; json?: boolean }) => {
       if (o.pair !== undefined && o.targetMde === undefined) throw new UsageError('--pair: applies to --target-mde (gate --pair does the pairing); add --target-mde PCT or remove --pair');
       const targetMde = o.targetMde === undefined ? undefined : numberOption('--target-mde', o.targetMde, 0.01, 100);
       const pair = o.pair === undefined ? undefined : parsePair(o.pair);
+      if (o.shard !== undefined && o.resume !== undefined) throw new UsageError(`--shard: a resumed run keeps the shard it started with (in its result.json) -- remove --shard`);
+      const shard = o.shard === undefined ? undefined : parseShardSpec(o.shard) ?? undefined;
+      if (o.shard !== undefined && !shard) throw new UsageError(`--shard ${o.shard}: expected i/n with whole numbers 1 <= i <= n, such as 2/5`);
       const controller = new AbortController();
       let bar: Progress | undefined;
       const onSigint = () => {
@@ -61,7 +67,7 @@ Exit codes: 0 every cell ok; 1 some cells failed; 2 usage or input error; 130 in
         const outcome = await runSuite({
           suiteFile: o.suite, outDir: o.out, resumeDir: o.resume, quick: o.quick,
           targetCi: o.targetCi === undefined ? undefined : numberOption('--target-ci', o.targetCi, 0.01, 100),
-          targetMde, pair,
+          targetMde, pair, shard,
           readyTimeoutMs: intOption('--ready-timeout', o.readyTimeout, 1, 3600) * 1000,
           signal: controller.signal, onEvent,
         });

@@ -239,6 +239,19 @@ function hardwareSection(result: ResultFile): string[] {
     '',
     ...(lines.length > 0 ? lines.map(([k, val]) => `- ${k}: ${mdEscape(val)}`) : ['No hardware fingerprint recorded.']),
     '',
+    ...sweepLines(result),
+  ];
+}
+
+/** A merged sweep: the machine above is the first shard's; say where each shard ran (cells carry their own fingerprint). */
+function sweepLines(result: ResultFile): string[] {
+  const shards = result.sweep?.shards;
+  if (!shards?.length) return [];
+  return [
+    `Merged from ${shards.length} shards (prism-bench merge); the machine above is the first shard's, each cell keeps its own shard's fingerprint in result.json:`,
+    '',
+    ...shards.map((s) => `- shard ${s.index} (${mdEscape(s.units.join(', '))}): ${s.state}, host ${mdEscape(s.hostname ?? 'unknown')}${s.slurmJob ? `, Slurm job ${s.slurmJob}` : ''}, cells ok/failed/pending ${s.cells.ok}/${s.cells.failed}/${s.cells.pending}`),
+    '',
   ];
 }
 

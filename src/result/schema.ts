@@ -97,6 +97,10 @@ export interface Cell {
   comparisons?: Record<string, Comparison>;
   /** GPU processes other than the engine seen before the cell ran */
   gpuBusy?: string[];
+  /** merged sweeps: the shard that measured the cell (ResultFile.sweep.shards) */
+  shard?: number;
+  /** merged sweeps: the hardware fingerprint of the shard that measured the cell */
+  fingerprint?: Record<string, unknown>;
 }
 
 export interface Comparison {
@@ -132,7 +136,7 @@ export interface ResultFile {
   suiteFile: string;
   /** the suite after defaults and --quick overrides, exactly as run */
   suite: Record<string, unknown>;
-  options: { quick: boolean; targetCi?: number | null; targetMde?: number | null; pair?: string | null };
+  options: { quick: boolean; targetCi?: number | null; targetMde?: number | null; pair?: string | null; shard?: ShardOption | null };
   fingerprint: Record<string, unknown>;
   /** per engine/draft: version, the engine's info endpoints, and which figures the engine reports itself (the rest are client-measured) */
   engines: Record<string, { version: string; info?: unknown; measures?: Record<string, boolean> }>;
@@ -142,6 +146,36 @@ export interface ResultFile {
   targetCiUnmet?: string[];
   /** with --target-mde: the suite-level throughput MDE reached (fraction, 80% power, no threshold), the target, and the rounds run */
   mde?: { throughput: number | null; target: number; design: 'paired' | 'unpaired'; rounds: number };
+  /** a result merged from a sweep's shards (prism-bench merge): the sweep and what each shard held */
+  sweep?: SweepInfo;
+}
+
+/** ResultFile.sweep: a merged result's shards (src/sweep/merge.ts). */
+export interface SweepInfo {
+  sweepId: string;
+  /** the sweep directory, relative to the merged result's directory */
+  dir: string;
+  shards: {
+    index: number;
+    units: string[];
+    /** what the shard's files said when merged: complete, interrupted, unfinished, missing or damaged */
+    state: string;
+    dir: string;
+    runId: string | null;
+    slurmJob: string | null;
+    hostname: string | null;
+    cells: { ok: number; failed: number; pending: number };
+  }[];
+}
+
+/** `run --shard i/n`: which shard of a sweep this result holds (src/runner/shard.ts). */
+export interface ShardOption {
+  index: number;
+  count: number;
+  /** the engine/dataset groups the shard ran, e.g. ["reference/chat"] */
+  units: string[];
+  /** the Slurm job it ran in (array job id _ task id), when it ran under Slurm */
+  slurmJob?: string;
 }
 
 export class ResultError extends Error {}
@@ -196,6 +230,8 @@ const cellSchema = z.looseObject({
   log: str('engine log, relative to the run directory').optional(),
   comparisons: z.record(z.string(), z.looseObject({ metric: z.string(), reference: z.string(), ratio: z.number(), interval: intervalSchema })).optional(),
   gpuBusy: z.array(z.string()).optional(),
+  shard: z.int().min(1).optional().meta({ description: 'merged sweeps: the shard that measured the cell' }),
+  fingerprint: z.record(z.string(), z.unknown()).optional().meta({ description: "merged sweeps: the hardware fingerprint of the cell's shard" }),
 }, want('an object'));
 
 /** The result file's schema (open objects: fields may be added without a version bump). */
@@ -208,13 +244,25 @@ export const RESULT_SCHEMA = z.looseObject({
   status: z.enum(['running', 'complete', 'interrupted'], want('one of running, complete, interrupted')).optional(),
   suiteFile: str('the suite file (used by --resume)').optional(),
   suite: z.record(z.string(), z.unknown(), want('an object')).meta({ description: 'the suite as run: defaults and --quick overrides applied' }),
-  options: z.looseObject({ quick: z.boolean(), targetCi: z.number().nullable().optional(), targetMde: z.number().nullable().optional(), pair: z.string().nullable().optional() }, want('an object')).optional(),
+  options: z.looseObject({
+    quick: z.boolean(), targetCi: z.number().nullable().optional(), targetMde: z.number().nullable().optional(), pair: z.string().nullable().optional(),
+    shard: z.looseObject({ index: z.int().min(1), count: z.int().min(1), units: z.array(z.string()), slurmJob: z.string().optional() }, want('an object')).nullable().optional()
+      .meta({ description: 'run --shard i/n: the shard of a sweep this result holds' }),
+  }, want('an object')).optional(),
   fingerprint: z.record(z.string(), z.unknown(), want('an object')).meta({ description: 'hardware fingerprint' }),
   engines: z.record(z.string(), z.unknown(), want('an object')).meta({ description: 'per engine/draft: version, info endpoints, measures' }),
   cells: z.array(cellSchema, want('an array')).meta({ description: 'one per engine x draft x dataset x temperature' }),
   audit: z.array(z.looseObject({ check: z.string(), severity: z.enum(['info', 'warning', 'error']), cell: z.string().optional(), message: z.string() })).optional(),
   targetCiUnmet: z.array(z.string()).optional(),
   mde: z.looseObject({ throughput: z.number().nullable(), target: z.number(), design: z.enum(['paired', 'unpaired']), rounds: z.number() }).optional(),
+  sweep: z.looseObject({
+    sweepId: z.string(), dir: z.string(),
+    shards: z.array(z.looseObject({
+      index: z.int().min(1), units: z.array(z.string()), state: z.string(), dir: z.string(),
+      runId: z.string().nullable(), slurmJob: z.string().nullable(), hostname: z.string().nullable(),
+      cells: z.looseObject({ ok: z.number(), failed: z.number(), pending: z.number() }),
+    })),
+  }, want('an object')).optional().meta({ description: 'a result merged from a sweep (prism-bench merge): the sweep and each shard' }),
 }, want('a JSON object')).meta({
   title: 'prism-bench result',
   description: 'result.json of a prism-bench run (docs/result-schema.md)',

@@ -20,7 +20,8 @@ import { freePort, logTail } from '../engines/process.ts';
 import type { EngineHandle } from '../engines/types.ts';
 import { checkSuiteEngines } from '../engines/check.ts';
 import { readJournal, restoreFromJournal, type Journal, type RunLine, type TrialLine } from './journal.ts';
-import { planCells, roundOrder, shuffled, type CellGroup, type PlannedCell } from './plan.ts';
+import { roundOrder, shuffled, type CellGroup, type PlannedCell } from './plan.ts';
+import { planShard, shardSpecProblem, shardUnits, unitsOfShard, type ShardSpec } from './shard.ts';
 import { runTrial, warmup } from './trial.ts';
 import { comparableFromResult, pairedSides } from '../gate/comparable.ts';
 import { compareRuns } from '../gate/compare.ts';
@@ -37,6 +38,8 @@ export interface RunOptions {
   targetMde?: number;
   /** with targetMde: the two engine labels a paired gate will compare (else: against a baseline like this run) */
   pair?: { base: string; head: string };
+  /** run only this shard's engine x dataset groups (a sweep's array task); a resume keeps the shard it started with */
+  shard?: ShardSpec;
   readyTimeoutMs?: number;
   signal?: AbortSignal;
   onEvent?: (e: RunEvent) => void;
@@ -94,7 +97,7 @@ function rebuildResult(dir: string, journal: Journal, why: string, emit: (e: Run
     throw new RunInputError(`${why.replace(/ -- .*$/, '')}; its journal ${join(dir, 'requests.jsonl')} ${existsSync(join(dir, 'requests.jsonl')) ? 'has no run line (written by an older prism-bench)' : 'is missing too'}, so there is nothing to rebuild it from -- start a new run with another --out`);
   }
   const suite = loadSuite(run.suiteFile, { quick: run.options.quick });
-  const result = newResult(suite, run.options, run.fingerprint, planCells(suite), run);
+  const result = newResult(suite, run.options, run.fingerprint, planShard(suite, run.options.shard), run);
   if (run.suite) result.suite = run.suite; // so a suite changed since is refused, as with an intact result
   const restored = restoreFromJournal(result, journal, suite.settings.trials);
   const file = join(dir, 'result.json');
@@ -106,6 +109,13 @@ function rebuildResult(dir: string, journal: Journal, why: string, emit: (e: Run
     emit({ type: 'note', message: `result.json was missing; rebuilt from requests.jsonl: ${restored} finished trial(s), ${journal.records.length} request record(s)` });
   }
   return { result, suite };
+}
+
+/** The Slurm job an array task runs in, from the environment Slurm sets (absent outside Slurm). */
+function slurmJob(): { slurmJob?: string } {
+  const { SLURM_ARRAY_JOB_ID: array, SLURM_ARRAY_TASK_ID: task, SLURM_JOB_ID: job } = process.env;
+  if (array && task) return { slurmJob: `${array}_${task}` };
+  return job ? { slurmJob: job } : {};
 }
 
 /** Records of the attempts that made it into the result (abandoned attempts are ignored). */
@@ -155,6 +165,7 @@ export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
       if (!(e instanceof ResultError)) throw e;
       ({ result, suite } = rebuildResult(dir, journal, e.message, emit));
     }
+    if (loaded?.sweep) throw new RunInputError(`--resume ${opts.resumeDir}: this is a sweep merged from shards, not a run -- continue the sweep with prism-bench slurm submit --resume SWEEP_DIR, then merge it again`);
     if (loaded) {
       result = loaded;
       suite = loadSuite(result.suiteFile, { quick: result.options.quick });
@@ -172,6 +183,12 @@ export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
     }
   } else {
     suite = loadSuite(opts.suiteFile, { quick: opts.quick });
+    if (opts.shard) {
+      const units = shardUnits(suite).length;
+      const problem = shardSpecProblem(opts.shard, units);
+      if (problem) throw new RunInputError(`${suite.file}: --shard ${opts.shard.index}/${opts.shard.count}: ${problem} -- use --shard i/n with n from 1 to ${units}`);
+      if (opts.pair) throw new RunInputError(`--pair: a shard holds one engine's cells, so the two engines of a pair run in different shards -- run the paired suite without --shard`);
+    }
     dir = resolve(opts.outDir ?? join('results', `${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}-${suite.name}`));
     if (existsSync(join(dir, 'result.json'))) throw new RunInputError(`${dir}: already holds a result.json -- choose another --out, or continue it with --resume ${dir}`);
     if (existsSync(join(dir, 'requests.jsonl'))) throw new RunInputError(`${dir}: already holds a run's journal (requests.jsonl) -- continue that run with --resume ${dir} (it rebuilds result.json), or choose another --out`);
@@ -192,14 +209,15 @@ export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
   if (fresh) {
     const fingerprint = await collectFingerprint() as unknown as Record<string, unknown>;
     const options: ResultFile['options'] = { quick: Boolean(opts.quick), targetCi: opts.targetCi ?? null, targetMde: opts.targetMde ?? null, pair: opts.pair ? `${opts.pair.base}:${opts.pair.head}` : null };
-    result = newResult(suite, options, fingerprint, planCells(suite));
+    if (opts.shard) options.shard = { ...opts.shard, units: unitsOfShard(shardUnits(suite), opts.shard).map((u) => u.key), ...slurmJob() };
+    result = newResult(suite, options, fingerprint, planShard(suite, opts.shard));
     mkdirSync(dir, { recursive: true });
     const header: RunLine = { kind: 'run', runId: result.runId, createdAt: result.createdAt, tool: result.tool, suiteFile: result.suiteFile, suite: result.suite, options, fingerprint };
     appendJsonLine(requestsFile, header);
   }
   mkdirSync(join(dir, 'logs'), { recursive: true });
   const records = journal.records;
-  const groups = planCells(suite);
+  const groups = planShard(suite, result.options.shard);
   const cellById = new Map(result.cells.map((c) => [c.id, c]));
   const s = suite.settings;
   const hasGpu = Array.isArray((result.fingerprint as { gpus?: unknown[] }).gpus) && ((result.fingerprint as { gpus: unknown[] }).gpus.length > 0);

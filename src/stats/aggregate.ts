@@ -98,8 +98,27 @@ export function compareCells(result: ResultFile): void {
     cell.comparisons = { speedup: stored };
     all.push(stored);
   }
+  holmAdjust(all);
+}
+
+/** Holm-adjusts the given comparisons together (each keeps its own p) and sets their verdicts. */
+function holmAdjust(all: StoredComparison[]): void {
   const adjusted = holm(all.map((c) => c.p as number));
   all.forEach((c, i) => { c.adjustedP = adjusted[i]; c.significant = adjusted[i] < 0.05; });
+}
+
+/**
+ * Holm adjustment over every comparison already stored in the result, without recomputing any
+ * of them: for a result whose cells were measured elsewhere (a merged sweep), so each ratio,
+ * interval and p stays what its shard recorded while the family is the whole result.
+ */
+export function readjustComparisons(result: ResultFile): void {
+  const all: StoredComparison[] = [];
+  for (const c of result.cells) {
+    if (c.status !== 'ok') { delete c.comparisons; delete c.metrics.speedup; continue; }
+    for (const cmp of Object.values(c.comparisons ?? {})) if (typeof cmp.p === 'number') all.push(cmp);
+  }
+  holmAdjust(all);
 }
 
 /** [draft throughput, vanilla throughput] for every round both cells measured. */
