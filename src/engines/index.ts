@@ -1,11 +1,13 @@
 // Engine registry: a new engine is a new file plus one line here.
 import { referenceEngine } from './reference.ts';
 import { sglangEngine } from './sglang.ts';
+import { vllmEngine } from './vllm.ts';
 import { EngineError, type EngineAdapter } from './types.ts';
 
 export const ADAPTERS: Readonly<Record<string, EngineAdapter>> = {
   reference: referenceEngine,
   sglang: sglangEngine,
+  vllm: vllmEngine,
 };
 
 export function engineAdapter(name: string): EngineAdapter {

@@ -17,6 +17,7 @@ import { summarizeCell, compareCells } from '../stats/aggregate.ts';
 import { auditResult } from '../audit/index.ts';
 import { engineAdapter } from '../engines/index.ts';
 import { freePort, logTail } from '../engines/process.ts';
+import { counterDelta, counterMetrics } from '../engines/prometheus.ts';
 import type { EngineHandle } from '../engines/types.ts';
 import { checkSuiteEngines } from '../engines/check.ts';
 import { readJournal, restoreFromJournal, type Journal, type RunLine, type TrialLine } from './journal.ts';
@@ -282,8 +283,8 @@ export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
       try {
         await h.waitReady(opts.readyTimeoutMs ?? READY_TIMEOUT_MS, opts.signal);
         const d = await h.describe();
-        result.engines[group.key] = { version: d.version, info: d.info, measures: { ...adapter.measures } };
-        appendJsonLine(requestsFile, { kind: 'engine', key: group.key, version: d.version, info: d.info, measures: { ...adapter.measures } });
+        result.engines[group.key] = { version: d.version, info: d.info, measures: { ...adapter.measures }, sources: { ...adapter.sources } };
+        appendJsonLine(requestsFile, { kind: 'engine', key: group.key, version: d.version, info: d.info, measures: { ...adapter.measures }, sources: { ...adapter.sources } });
         const first = cells[0];
         await warmup({ dataset: datasets.get(first.dataset) as Dataset, temperature: first.temperature, settings: s, adapter, engine: h, signal: opts.signal }, s.warmup);
       } catch (e) {
@@ -331,12 +332,22 @@ export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
         const attempt = randomUUID().slice(0, 8);
         const startedAt = new Date().toISOString();
         try {
+          // server-wide counters (vLLM's /metrics) read just outside the timed window
+          const before = await engine.counters?.() ?? null;
           const trial = await runTrial({
             cellId: cell.id, trial: round, attempt, dataset: datasets.get(pc.dataset) as Dataset, temperature: pc.temperature, settings: s,
             adapter, engine, signal: opts.signal,
             onRecord: (r) => { appendJsonLine(requestsFile, r); records.push(r); },
           });
-          const record = { trial: round, attempt, startedAt, wallSeconds: trial.wallSeconds, requests: trial.records.length, metrics: trialMetrics(trial.records, trial.wallSeconds) };
+          const after = before ? await engine.counters?.() ?? null : null;
+          const delta = before && after ? counterDelta(before, after) : null;
+          const fromRecords = trialMetrics(trial.records, trial.wallSeconds);
+          // per-request figures, where the engine gives them, win over the server-wide counters
+          const record = {
+            trial: round, attempt, startedAt, wallSeconds: trial.wallSeconds, requests: trial.records.length,
+            metrics: delta ? { ...counterMetrics(delta), ...fromRecords } : fromRecords,
+            ...(delta ? { engineCounters: delta } : {}),
+          };
           cell.trials.push(record);
           cell.status = cell.trials.length >= s.trials ? 'ok' : 'pending';
           cell.log = logName;

@@ -35,6 +35,7 @@ async function runConversation(p: Prompt, input: TrialInput): Promise<RequestRec
     const out: GenerateOutcome = await input.engine.generate({
       text, maxNewTokens: s.maxNewTokens, temperature: input.temperature, topP: s.topP, topK: s.topK, ignoreEos: s.ignoreEos,
       seed: requestSeed(s.seed, input.dataset.name, input.temperature, p.id, turn, input.trial),
+      conversation: { turns: p.turns.slice(0, turn + 1), answers: answers.slice() },
     }, input.signal);
     answers.push(out.text);
     const record: RequestRecord = {
@@ -82,6 +83,7 @@ export async function warmup(input: Omit<TrialInput, 'onRecord' | 'trial' | 'att
     await input.engine.generate({
       text: input.adapter.formatPrompt([p.turns[0]], []), maxNewTokens: input.settings.maxNewTokens, temperature: input.temperature,
       topP: input.settings.topP, topK: input.settings.topK, ignoreEos: input.settings.ignoreEos, seed: i,
+      conversation: { turns: [p.turns[0]], answers: [] },
     }, input.signal);
   }
 }
