@@ -24,6 +24,12 @@ export function outputHash(ids: number[]): string {
   return createHash('sha256').update(ids.join(',')).digest('hex').slice(0, 32);
 }
 
+/** The hash lossless checks compare: of the token ids, or of the text when the engine sent no ids (an OpenAI stream without return_token_ids). */
+export function outcomeHash(out: Pick<GenerateOutcome, 'outputIds' | 'text' | 'completionTokens'>): string {
+  if (out.outputIds.length > 0 || out.completionTokens === 0) return outputHash(out.outputIds);
+  return createHash('sha256').update(`text:${out.text}`).digest('hex').slice(0, 32);
+}
+
 /** Sends one conversation, turn by turn; later turns include the engine's earlier answers. */
 async function runConversation(p: Prompt, input: TrialInput): Promise<RequestRecord[]> {
   const answers: string[] = [];
@@ -46,7 +52,7 @@ async function runConversation(p: Prompt, input: TrialInput): Promise<RequestRec
       ttftSeconds: out.ttftSeconds, e2eSeconds: out.e2eSeconds, finishReason: out.finishReason,
       chunkSeconds: out.streamChunks ? out.streamChunks.map((c) => Math.round(c.at * 1e6) / 1e6) : null,
       chunkTokens: out.streamChunks ? out.streamChunks.map((c) => c.tokens) : null,
-      outputHash: outputHash(out.outputIds), outputPreview: out.text.slice(0, 80), startedAt,
+      outputHash: outcomeHash(out), outputPreview: out.text.slice(0, 80), startedAt,
     };
     input.onRecord(record);
     records.push(record);
