@@ -4,10 +4,12 @@ import { sglangEngine } from './sglang.ts';
 import { vllmEngine } from './vllm.ts';
 import { EngineError, type EngineAdapter } from './types.ts';
 
+// getters: adapters import check.ts, which imports this registry, so an adapter module loaded
+// first must not have its binding read before it is initialised
 export const ADAPTERS: Readonly<Record<string, EngineAdapter>> = {
-  reference: referenceEngine,
-  sglang: sglangEngine,
-  vllm: vllmEngine,
+  get reference() { return referenceEngine; },
+  get sglang() { return sglangEngine; },
+  get vllm() { return vllmEngine; },
 };
 
 export function engineAdapter(name: string): EngineAdapter {
