@@ -50,7 +50,7 @@ describe('vllm launch arguments', () => {
     assert.deepEqual(Object.keys(VLLM_METHOD).sort(), ['eagle', 'eagle3', 'hass', 'medusa', 'mtp', 'ngram', 'standalone']);
   });
   it("uses the engine's draftModel when the draft names none, and --per-request-spec-decode-metrics only when speculating", () => {
-    const o = { model: 'm', draftModel: 'd', perRequestMetrics: 'summary' };
+    const o = { model: 'm', draftModel: 'd', perRequestMetrics: 'summary' as const };
     const args = vllmArgs(spec({ name: 'e3', method: 'eagle3' }, o));
     assert.deepEqual(configOf(args), { method: 'eagle3', model: 'd' });
     assert.deepEqual(args.slice(-2), ['--per-request-spec-decode-metrics', 'summary']);
