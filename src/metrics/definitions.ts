@@ -27,7 +27,7 @@ export const METRICS = {
   acceptanceEngine: def('accept_length_engine', 'Accept length (engine counters)', 'tok/cycle', 'higher',
     '1 + accepted draft tokens / draft-verify steps, from the engine\'s own server-wide counters read before and after the trial (vLLM\'s mean acceptance length, from vllm:spec_decode_num_accepted_tokens and _num_drafts): bonus token included, prefill excluded, steps that proposed no draft not counted. Older vLLM (V0) has no drafts counter: steps are its draft tokens / num_speculative_tokens.'),
   draftAcceptanceRate: def('draft_accept_rate', 'Draft acceptance rate', 'ratio', 'higher',
-    'Accepted draft tokens / proposed draft tokens, pooled over the trial\'s requests (engines with server-wide counters only, such as vLLM without per-request metrics: over the counters\' deltas around the trial).'),
+    'Accepted draft tokens / proposed draft tokens, pooled over the trial\'s requests.'),
   draftMsPerStep: def('draft_ms_per_step', 'Draft latency per step', 'ms', 'lower',
     'Engine-reported wall time spent drafting divided by the number of draft steps (one drafted token position per step for chain drafts), pooled over the trial; only engines that report draft time.'),
   verifyMsPerCycle: def('verify_ms_per_cycle', 'Verify latency per cycle', 'ms', 'lower',
