@@ -18,6 +18,7 @@ import { auditResult } from '../audit/index.ts';
 import { engineAdapter } from '../engines/index.ts';
 import { freePort, logTail } from '../engines/process.ts';
 import { counterDelta, counterMetrics } from '../engines/prometheus.ts';
+import { groupPidsOnGpu, waitGpuReleased } from '../engines/gpu-release.ts';
 import type { EngineHandle } from '../engines/types.ts';
 import { checkSuiteEngines } from '../engines/check.ts';
 import { readJournal, restoreFromJournal, type Journal, type RunLine, type TrialLine } from './journal.ts';
@@ -39,6 +40,8 @@ export interface RunOptions {
   /** with targetMde: the two engine labels a paired gate will compare (else: against a baseline like this run) */
   pair?: { base: string; head: string };
   readyTimeoutMs?: number;
+  /** on a GPU machine: how long to wait for a stopped engine's GPU memory to be released (default 60 s) */
+  gpuReleaseTimeoutMs?: number;
   signal?: AbortSignal;
   onEvent?: (e: RunEvent) => void;
 }
@@ -58,6 +61,7 @@ export interface RunOutcome {
 }
 
 const READY_TIMEOUT_MS = 120_000;
+const GPU_RELEASE_TIMEOUT_MS = 60_000;
 
 /** A run that cannot start as asked (exit code 2). */
 export class RunInputError extends Error {
@@ -234,6 +238,18 @@ export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
   let interrupted = false;
   let mde: number | null = null;
 
+  /**
+   * Stops an engine; on a GPU machine, then waits until the GPU processes of its process group
+   * have let go of the GPU (with a timeout and a note), so the next launch gets the memory.
+   */
+  const stopEngine = async (h: EngineHandle, label: string): Promise<void> => {
+    const onGpu = hasGpu && h.pid !== undefined ? await groupPidsOnGpu(h.pid) : [];
+    await h.stop();
+    if (onGpu.length === 0) return;
+    const r = await waitGpuReleased(onGpu, { timeoutMs: opts.gpuReleaseTimeoutMs ?? GPU_RELEASE_TIMEOUT_MS, label: `engine ${label}` });
+    if (!r.released) emit({ type: 'note', message: r.message });
+  };
+
   // engineLifetime 'run': engines started in an earlier round, by group key
   const running = new Map<string, { engine: EngineHandle; log: string }>();
   try {
@@ -252,7 +268,7 @@ export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
       }
     }
   } finally {
-    await Promise.all([...running.values()].map((r) => r.engine.stop()));
+    await Promise.all([...running.entries()].map(([key, r]) => stopEngine(r.engine, key)));
   }
   if (opts.targetCi !== undefined) {
     const short = result.cells.filter((c) => c.status === 'ok' && !throughputPrecisionMet(c, opts.targetCi as number));
@@ -288,7 +304,7 @@ export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
         const first = cells[0];
         await warmup({ dataset: datasets.get(first.dataset) as Dataset, temperature: first.temperature, settings: s, adapter, engine: h, signal: opts.signal }, s.warmup);
       } catch (e) {
-        await h.stop();
+        await stopEngine(h, group.key);
         throw e;
       }
       return h;
@@ -302,7 +318,7 @@ export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
         } catch {
           if (opts.signal?.aborted) return true;
           running.delete(group.key);
-          await engine.stop();
+          await stopEngine(engine, group.key);
           engine = null; // relaunched below
         }
       }
@@ -371,7 +387,7 @@ export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
       return false;
     } finally {
       if (engine && keep && !opts.signal?.aborted) running.set(group.key, { engine, log: logName });
-      else if (engine) { running.delete(group.key); await engine.stop(); }
+      else if (engine) { running.delete(group.key); await stopEngine(engine, group.key); }
     }
   }
 }
