@@ -94,6 +94,20 @@ describe('vllm adapter against the reference engine (ngram, per-request metrics 
     await assert.rejects(other.generate(request(['Hi'])), /HTTP 404.*does not exist/);
   });
 
+  it('a whole (not streamed) completion carries usage, token ids and metrics.speculative_decoding', async () => {
+    const r = await fetch(`${engine.url}/v1/completions`, { method: 'POST', body: JSON.stringify({ model: MODEL, prompt: 'Question: Hi\nAnswer:', max_tokens: 8, temperature: 0, ignore_eos: true, return_token_ids: true }) });
+    assert.equal(r.status, 200);
+    const body = await r.json() as { object: string; choices: { text: string; token_ids: number[]; finish_reason: string }[]; usage: { completion_tokens: number; total_tokens: number; prompt_tokens: number }; metrics: { speculative_decoding: { num_spec_steps: number; acceptance_histogram: number[]; num_spec_tokens: number } } };
+    assert.equal(body.object, 'text_completion');
+    assert.equal(body.choices[0]!.token_ids.length, 8);
+    assert.equal(body.choices[0]!.finish_reason, 'length');
+    assert.equal(body.usage.total_tokens, body.usage.prompt_tokens + 8);
+    const sd = body.metrics.speculative_decoding;
+    assert.equal(sd.num_spec_tokens, 4);
+    assert.equal(sd.acceptance_histogram.length, 5);
+    assert.equal(sd.acceptance_histogram.reduce((a, b) => a + b, 0), sd.num_spec_steps);
+  });
+
   it('bad fields are a 400 naming the field', async () => {
     const r = await fetch(`${engine.url}/v1/completions`, { method: 'POST', body: JSON.stringify({ model: MODEL, prompt: 'Hi', max_tokens: 0 }) });
     assert.equal(r.status, 400);
