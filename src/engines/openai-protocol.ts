@@ -186,7 +186,7 @@ export class OpenAiClient {
 }
 
 /** Handle over a process that speaks vLLM's OpenAI-compatible API. */
-export function openAiHandle(url: string, proc: EngineProcess, logFile: string, options: OpenAiOptions, k?: number): EngineHandle {
+export function openAiHandle(url: string, proc: EngineProcess, logFile: string, options: OpenAiOptions, k?: number, extraInfo: Record<string, unknown> = {}): EngineHandle {
   const client = new OpenAiClient(url, options);
   let exitReason: string | null = null;
   proc.exited.then((r) => { exitReason = r; });
@@ -206,7 +206,8 @@ export function openAiHandle(url: string, proc: EngineProcess, logFile: string, 
     async describe() {
       const version = await client.getText('/version').then((t) => String((JSON.parse(t) as { version?: unknown }).version ?? 'unknown')).catch(() => 'unknown');
       const models = await client.getText('/v1/models').then((t) => JSON.parse(t) as unknown).catch(() => null);
-      return { version, info: { models } };
+      // extraInfo (the prompt format) goes into result.json, so a result says how prompts were sent
+      return { version, info: { ...extraInfo, api: options.api, models } };
     },
     stop: (graceMs) => proc.stop(graceMs),
   };

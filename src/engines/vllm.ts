@@ -26,8 +26,12 @@ export interface VllmOptions {
   extraArgs?: string[];
   /** environment for the server process (e.g. CUDA_VISIBLE_DEVICES) */
   env?: Record<string, string>;
-  /** completions (default: the adapter's prompt text) or chat (the server applies the model's chat template) */
-  api?: OpenAiApi;
+  /**
+   * chat (default): /v1/chat/completions, the server applies the target's chat template, later
+   * turns carry the model's own earlier answers (as EAGLE, Spec-Bench and the PRISM artifact send
+   * prompts); raw: /v1/completions with the harness's plain Question/Answer transcript
+   */
+  prompt?: 'chat' | 'raw';
   /** send each request's seed (default true) */
   sendSeed?: boolean;
   /** --per-request-spec-decode-metrics: per-request acceptance on each response (recent builds only) */
@@ -54,7 +58,7 @@ export const VLLM_OPTIONS = z.strictObject({
   extraArgs: stringList('["--dtype", "bfloat16"]').optional().meta({ description: 'extra launch arguments appended verbatim' }),
   env: z.record(z.string(), z.string({ error: (iss) => say(`expected a string, got ${describe(iss.input)}`, 'quote the value, such as "0"') }), { error: mappingError('{CUDA_VISIBLE_DEVICES: "0"}') }).optional()
     .meta({ description: 'environment for the server process' }),
-  api: wordField(['completions', 'chat'], 'API').optional().meta({ description: 'completions (default; the harness formats the prompt) or chat (/v1/chat/completions: the server applies the chat template)' }),
+  prompt: wordField(['chat', 'raw'], 'prompt format').optional().meta({ description: "chat (default): /v1/chat/completions, the server applies the target's chat template, turn by turn with the model's own answers; raw: /v1/completions with the harness's Question/Answer transcript" }),
   sendSeed: z.boolean({ error: (iss) => say(`expected true or false, got ${describe(iss.input)}`, 'set sendSeed to true or false') }).optional()
     .meta({ description: 'send each request\'s seed (default true)' }),
   perRequestMetrics: wordField(['summary', 'detailed'], 'level').optional()
@@ -117,7 +121,8 @@ export function vllmPlan(spec: LaunchSpec): LaunchPlan {
   return { command: [...launcher, ...vllmArgs(spec)], env: { ...(o.env ?? {}) }, ready: `GET http://${spec.host}:${spec.port}/health until 200 (connections are refused while the model loads)` };
 }
 
-const clientOptions = (o: VllmOptions): OpenAiOptions => ({ model: o.model ?? '', api: o.api ?? 'completions', sendSeed: o.sendSeed !== false });
+const API: Record<'chat' | 'raw', OpenAiApi> = { chat: 'chat', raw: 'completions' };
+const clientOptions = (o: VllmOptions): OpenAiOptions => ({ model: o.model ?? '', api: API[o.prompt ?? 'chat'], sendSeed: o.sendSeed !== false });
 
 /**
  * Figures and where they come from: acceptance from the server-wide counters around each trial,
@@ -144,6 +149,6 @@ export const vllmEngine: EngineAdapter = {
     const proc = startProcess(p.command[0] as string, p.command.slice(1), { logFile: spec.logFile, env: o.env });
     const sc = speculativeConfig(spec.draft, o);
     const k = typeof sc?.num_speculative_tokens === 'number' ? sc.num_speculative_tokens : undefined;
-    return openAiHandle(`http://${spec.host}:${spec.port}`, proc, spec.logFile, clientOptions(o), k);
+    return openAiHandle(`http://${spec.host}:${spec.port}`, proc, spec.logFile, clientOptions(o), k, { prompt: o.prompt ?? 'chat' });
   },
 };

@@ -37,6 +37,9 @@ engines:
     options: {modelPath: meta-llama/Llama-3.1-8B-Instruct, draftModelPath: yuhuili/EAGLE3-LLaMA3.1-Instruct-8B, extraArgs: [--dtype, bfloat16], env: {CUDA_VISIBLE_DEVICES: "0"}}
   - name: vllm
     options: {model: meta-llama/Llama-3.1-8B-Instruct, draftModel: yuhuili/EAGLE3-LLaMA3.1-Instruct-8B, perRequestMetrics: summary, extraArgs: [--dtype, bfloat16], env: {CUDA_VISIBLE_DEVICES: "0"}}
+  - name: vllm
+    label: vllm-raw
+    options: {model: meta-llama/Llama-3.1-8B-Instruct, draftModel: yuhuili/EAGLE3-LLaMA3.1-Instruct-8B, prompt: raw}
 drafts:
   - {name: vanilla, method: vanilla}
   - {name: ngram, method: ngram, draftTokens: 4, ngramMin: 1, ngramMax: 3}
@@ -63,7 +66,7 @@ describe('run --dry-run', () => {
   it('exits 0, launches nothing and writes nothing (no run directory)', () => {
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(readdirSync(r.cwd), []);
-    assert.equal(plan.groups.length, 9);
+    assert.equal(plan.groups.length, 12);
     assert.ok(plan.groups.every((g) => g.cells.length === 4));
   });
 
@@ -104,14 +107,20 @@ describe('run --dry-run', () => {
     }
   });
 
-  it('every engine is sent the same prompt and sampling settings in a cell', () => {
+  it('every engine is sent the same prompt and sampling settings in a cell; vllm as chat (its default) or raw', () => {
     for (const d of ['vanilla', 'ngram', 'eagle3']) {
       for (let i = 0; i < 4; i++) {
-        const sg = group(`sglang/${d}`).cells[i]!.firstRequest, vl = group(`vllm/${d}`).cells[i]!.firstRequest;
+        const sg = group(`sglang/${d}`).cells[i]!.firstRequest, vl = group(`vllm-raw/${d}`).cells[i]!.firstRequest, chat = group(`vllm/${d}`).cells[i]!.firstRequest;
         const sp = sg.body.sampling_params as Record<string, unknown>;
         assert.equal(sg.path, '/generate');
         assert.equal(vl.path, '/v1/completions');
         assert.equal(vl.body.prompt, sg.body.text);
+        assert.equal(chat.path, '/v1/chat/completions');
+        const messages = chat.body.messages as { role: string; content: string }[];
+        assert.equal(messages.length, 1);
+        assert.equal(messages[0]!.role, 'user');
+        assert.equal(sg.body.text, `Question: ${messages[0]!.content.trim()}\nAnswer:`);
+        for (const k of ['max_tokens', 'temperature', 'top_p', 'seed', 'stream_options']) assert.deepEqual(chat.body[k], vl.body[k], k);
         assert.equal(vl.body.max_tokens, sp.max_new_tokens);
         assert.equal(vl.body.temperature, sp.temperature);
         assert.equal(vl.body.top_p, sp.top_p);
@@ -124,7 +133,8 @@ describe('run --dry-run', () => {
     const t = dryRun(SUITE);
     assert.equal(t.status, 0, t.stderr);
     assert.match(t.stdout, /^launch: CUDA_VISIBLE_DEVICES=0 vllm serve meta-llama\/Llama-3.1-8B-Instruct --host 127.0.0.1 --port 8000 --speculative-config '\{"method":"eagle3","model":"yuhuili\/EAGLE3-LLaMA3.1-Instruct-8B","num_speculative_tokens":3\}' --per-request-spec-decode-metrics summary --dtype bfloat16$/m);
-    assert.match(t.stdout, /^cell vllm\/ngram\/code\/T1: 2 prompt\(s\); first request: POST \/v1\/completions \{"model":"meta-llama\/Llama-3.1-8B-Instruct","prompt":"Question: /m);
+    assert.match(t.stdout, /^cell vllm\/ngram\/code\/T1: 2 prompt\(s\); first request: POST \/v1\/chat\/completions \{"model":"meta-llama\/Llama-3.1-8B-Instruct","messages":\[\{"role":"user","content":"/m);
+    assert.match(t.stdout, /^cell vllm-raw\/ngram\/code\/T1: 2 prompt\(s\); first request: POST \/v1\/completions \{"model":"meta-llama\/Llama-3.1-8B-Instruct","prompt":"Question: /m);
     assert.match(t.stdout, /nothing was launched/);
   });
 

@@ -73,18 +73,19 @@ describe('vllm adapter against the reference engine (ngram, per-request metrics 
     assert.equal(out.completionTokens, 1 + out.verifyCycles! + out.acceptedDrafts!);
   });
 
-  it('chat completions see the same conversation (the reference target\'s template is the Q/A transcript) and answer alike at T = 0', async () => {
+  it('chat (the default) and raw completions see the same conversation (the reference target\'s template is the Q/A transcript) and answer alike at T = 0', async () => {
     const turns = ['Name three colours of the rainbow.', 'And two more?'];
     const first = await engine.generate(request([turns[0]!], [], 12));
-    const chat = new OpenAiClient(engine.url, { model: MODEL, api: 'chat', sendSeed: true });
-    const viaChat = await chat.generate(request(turns, [first.text], 12));
-    const viaCompletions = await engine.generate(request(turns, [first.text], 12));
+    const raw = new OpenAiClient(engine.url, { model: MODEL, api: 'completions', sendSeed: true });
+    const viaChat = await engine.generate(request(turns, [first.text], 12));
+    const viaCompletions = await raw.generate(request(turns, [first.text], 12));
     assert.equal(viaChat.text, viaCompletions.text);
     assert.deepEqual(viaChat.outputIds, viaCompletions.outputIds);
   });
 
-  it('describe() reads /version and /v1/models', async () => {
+  it('describe() reads /version and /v1/models, and says how prompts are sent', async () => {
     const d = await engine.describe();
+    assert.equal((d.info as { prompt: string }).prompt, 'chat');
     assert.match(d.version, /^\d+\.\d+\.\d+/);
     assert.equal((d.info as { models: { data: { id: string }[] } }).models.data[0]!.id, MODEL);
   });
@@ -149,6 +150,7 @@ settings: {temperatures: [0], maxNewTokens: 24, ignoreEos: true, prompts: 2, tri
     assert.equal(vanilla.trials[0]!.engineCounters, undefined, 'no speculation, no spec-decode counters');
     assert.equal(result.engines['vllm/ngram']!.sources!.accept_length_engine, 'engine-counters');
     assert.equal(result.engines['vllm/ngram']!.sources!.throughput, 'client');
+    assert.equal((result.engines['vllm/ngram']!.info as { prompt: string; api: string }).prompt, 'chat');
     // a lossless engine: ngram's greedy outputs equal vanilla's, compared by token ids
     const lossless = (result.audit ?? []).filter((f) => f.check === 'lossless' && f.severity === 'error');
     assert.deepEqual(lossless, []);

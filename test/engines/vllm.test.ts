@@ -77,8 +77,8 @@ describe('vllm input checks: one line naming file, field and fix', () => {
     expectError('engines: [{name: vllm}]\ndrafts: [{method: vanilla}]\n', 'engines[0].options.model', /add model: the target model vLLM should serve/);
     expectError('engines: [{name: vllm, options: {mdel: m}}]\ndrafts: [{method: vanilla}]\n', 'engines[0].options.mdel', /did you mean model\?/);
   });
-  it('an unknown api or per-request level', () => {
-    expectError('engines: [{name: vllm, options: {model: m, api: chats}}]\ndrafts: [{method: vanilla}]\n', 'engines[0].options.api', /did you mean chat\?/);
+  it('an unknown prompt format or per-request level', () => {
+    expectError('engines: [{name: vllm, options: {model: m, prompt: chats}}]\ndrafts: [{method: vanilla}]\n', 'engines[0].options.prompt', /did you mean chat\? set prompt to one of: chat, raw/);
     expectError('engines: [{name: vllm, options: {model: m, perRequestMetrics: full}}]\ndrafts: [{method: vanilla}]\n', 'engines[0].options.perRequestMetrics', /summary, detailed/);
   });
   it('a learned draft without weights, a tree, and draftTokens that disagree with steps', () => {
