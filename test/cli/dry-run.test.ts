@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeTemp } from '../suite/helpers.ts';
 import type { DryRun } from '../../src/runner/dry-run.ts';
-import { VLLM_METHODS, VLLM_SPECULATIVE_KEYS } from '../engines/vllm.test.ts';
+import { VLLM_METHODS, VLLM_SPECULATIVE_KEYS } from '../engines/documented-flags.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin', 'prism-bench.js');

@@ -9,15 +9,8 @@ import { checkSuiteEngines } from '../../src/engines/check.ts';
 import { VLLM_METHOD, speculativeConfig, vllmArgs, vllmEngine } from '../../src/engines/vllm.ts';
 import type { Draft } from '../../src/suite/types.ts';
 import { assertSuiteError, tempDir, writeTemp } from '../suite/helpers.ts';
+import { VLLM_METHODS, VLLM_SPECULATIVE_KEYS } from './documented-flags.ts';
 
-/**
- * SpeculativeConfig's fields this adapter writes, and the methods it names, as vllm/config/speculative.py
- * declares them (vllm-project/vllm: `SpeculativeMethod` = ngram, medusa, mlp_speculator, draft_model,
- * suffix, eagle, eagle3, mtp and other MTP model types; fields method, model, num_speculative_tokens,
- * prompt_lookup_max, prompt_lookup_min).
- */
-export const VLLM_SPECULATIVE_KEYS = ['method', 'model', 'num_speculative_tokens', 'prompt_lookup_max', 'prompt_lookup_min'];
-export const VLLM_METHODS = ['ngram', 'medusa', 'mlp_speculator', 'draft_model', 'suffix', 'eagle', 'eagle3', 'mtp'];
 
 const settings = loadSuite(writeTemp('engines: [{name: vllm, options: {model: m}}]\ndrafts: [{method: vanilla}]\n')).settings;
 const spec = (draft: Draft, options: Record<string, unknown> = { model: 'meta-llama/Llama-3.1-8B-Instruct' }) =>
