@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../result/store.ts';
 import { runSuite, type RunEvent } from '../runner/run.ts';
+import { dryRun, renderDryRun } from '../runner/dry-run.ts';
+import { loadSuite } from '../suite/load.ts';
 import { renderReport } from '../report/index.ts';
 import { PACKAGE_ROOT } from '../reference/model/config.ts';
 import { EXIT, UsageError } from './errors.ts';
@@ -25,7 +27,8 @@ export function registerRun(program: Command): void {
     .option('--pair <base:head>', 'with --target-mde: the two engine labels the gate will pair (gate --pair); without it, the MDE is for a gate against a baseline like this run')
     .option('--shard <i/n>', 'run only shard i of n: every draft of one engine x dataset group with its vanilla cells (a sweep\'s array task; see slurm submit)')
     .option('--ready-timeout <seconds>', 'how long an engine may take to become ready', '120')
-    .option('--json', 'print the result JSON on stdout instead of the table')
+    .option('--json', 'print the result JSON on stdout instead of the table (with --dry-run: the plan as JSON)')
+    .option('--dry-run', 'print every launch command, environment and request shape per cell, and launch nothing')
     .addHelpText('after', `
 Examples:
   prism-bench run                         # default suite on the embedded reference engine
@@ -33,11 +36,19 @@ Examples:
   prism-bench run --suite suites/my.yaml --out results/my-run
   prism-bench run --resume results/my-run # after an interruption
   prism-bench run --shard 2/5 --out sweep/shards/2   # the second of five engine x dataset shards
+  prism-bench run --suite suites/my.yaml --dry-run   # the exact commands and requests, nothing launched
   prism-bench run --target-ci 2           # trials until every throughput CI is within +-2%
   prism-bench run --suite suites/gate.yaml --target-mde 3 --pair base:head   # rounds until the paired gate sees 3%
 
 Exit codes: 0 every cell ok; 1 some cells failed; 2 usage or input error; 130 interrupted (resume it).`)
-    .action(async (o: { suite: string; out?: string; quick?: boolean; resume?: string; targetCi?: string; targetMde?: string; pair?: string; shard?: string; readyTimeout: string; json?: boolean }) => {
+    .action(async (o: { suite: string; out?: string; quick?: boolean; resume?: string; targetCi?: string; targetMde?: string; pair?: string; shard?: string; readyTimeout: string; json?: boolean; dryRun?: boolean }) => {
+      if (o.dryRun) {
+        if (o.resume !== undefined) throw new UsageError('--dry-run: plans a new run from --suite; remove --resume');
+        const plan = dryRun(loadSuite(o.suite, { quick: o.quick }));
+        process.stdout.write(o.json ? `${JSON.stringify(plan, null, 2)}\n` : renderDryRun(plan));
+        process.exitCode = EXIT.ok;
+        return;
+      }
       if (o.pair !== undefined && o.targetMde === undefined) throw new UsageError('--pair: applies to --target-mde (gate --pair does the pairing); add --target-mde PCT or remove --pair');
       const targetMde = o.targetMde === undefined ? undefined : numberOption('--target-mde', o.targetMde, 0.01, 100);
       const pair = o.pair === undefined ? undefined : parsePair(o.pair);

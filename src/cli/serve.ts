@@ -13,7 +13,8 @@ import { intOption, numberOption } from './options.ts';
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('start the embedded reference engine: an HTTP server speaking SGLang\'s native protocol')
+    .description('start the embedded reference engine: an HTTP server speaking SGLang\'s native protocol and vLLM\'s OpenAI-compatible API')
+    .argument('[model]', 'vLLM-compatible (vllm serve MODEL): the target model directory, as --model; also the name OpenAI requests give as model')
     .option('--draft <method>', `decoding mode: ${DRAFT_METHODS.join(' | ')}`, 'vanilla')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 = any free port)', '30000')
@@ -39,6 +40,10 @@ export function registerServe(program: Command): void {
     .option('--speculative-num-draft-tokens <n>', 'SGLang-compatible: tokens verified per cycle including the root (= --draft-tokens + 1)')
     .option('--speculative-ngram-min-match-window-size <n>', 'SGLang-compatible alias of --ngram-min')
     .option('--speculative-ngram-max-match-window-size <n>', 'SGLang-compatible alias of --ngram-max')
+    // vLLM's own launch flags, so the vllm adapter (launcher: [node, bin/prism-bench.js, serve]) can start this engine
+    .option('--speculative-config <json>', 'vLLM-compatible: {"method": ngram|eagle|eagle3, "num_speculative_tokens": k, "prompt_lookup_min"/"prompt_lookup_max", "model": a learned draft\'s directory}')
+    .option('--served-model-name <name>', 'vLLM-compatible: the model name OpenAI requests give (default: the model argument, else prism-bench-reference)')
+    .option('--per-request-spec-decode-metrics <level>', 'vLLM-compatible: none, summary or detailed; summary adds metrics.speculative_decoding to each OpenAI response', 'none')
     .option('--fault-verify-delay-ms <ms>', 'planted fault for gate tests: sleep this long in every verify cycle (default: $PRISM_FAULT_VERIFY_DELAY_MS or 0)', process.env.PRISM_FAULT_VERIFY_DELAY_MS ?? '0')
     .option('--fault-slowdown-pct <pct>', 'planted fault for gate power: busy-wait this percentage of each cycle\'s own draft + verify time (and of the prefill\'s) (default: $PRISM_FAULT_SLOWDOWN_PCT or 0)', process.env.PRISM_FAULT_SLOWDOWN_PCT ?? '0')
     .option('--fault-accept-wrong-token', 'planted fault for audit tests: verification accepts one wrong token per request')
@@ -54,8 +59,11 @@ Examples:
 The faults are off by default and exist only to prove that gate and audit catch them.
 PRISM_FAULT_VERIFY_DELAY_MS and PRISM_FAULT_SLOWDOWN_PCT plant the slowdown through the environment,
 so a run can carry it without any change to its suite (as a real engine regression would).`)
-    .action(async (o: Record<string, string | boolean | undefined>) => {
+    .action(async (model: string | undefined, o: Record<string, string | boolean | undefined>) => {
+      if (model !== undefined) { o.model ??= model; o.servedModelName ??= model; }
+      applyVllmConfig(o);
       applySglangAliases(o);
+      if (!['none', 'summary', 'detailed'].includes(String(o.perRequestSpecDecodeMetrics))) throw new UsageError(`--per-request-spec-decode-metrics: expected none, summary or detailed, got '${String(o.perRequestSpecDecodeMetrics)}'`);
       if (!DRAFT_METHODS.includes(o.draft as DraftMethod)) throw new UsageError(`--draft: unknown method '${String(o.draft)}'; use one of ${DRAFT_METHODS.join(', ')}`);
       if (!(DRAFT_PRECISIONS as readonly unknown[]).includes(o.draftPrecision)) throw new UsageError(`--draft-precision: expected one of ${DRAFT_PRECISIONS.join(', ')}, got '${String(o.draftPrecision)}'`);
       const stepMap = o.stepMap === undefined ? undefined : String(o.stepMap).split(',').map((x, i) => intOption(`--step-map (entry ${i})`, x.trim(), 0, 64));
@@ -95,6 +103,8 @@ so a run can carry it without any change to its suite (as a real engine regressi
         draftThreads: o.draftThreads === undefined ? undefined : intOption('--draft-threads', o.draftThreads, 1, 256),
         modules, stepMap, draftPrecision: o.draftPrecision as DraftPrecision, draftsDir: o.draftsDir as string | undefined,
         maxBodyBytes: intOption('--max-body-bytes', o.maxBodyBytes, 1024, 1 << 30),
+        servedModelName: o.servedModelName as string | undefined,
+        perRequestSpecMetrics: o.perRequestSpecDecodeMetrics as 'none' | 'summary' | 'detailed',
         faults: {
           verifyDelayMs: intOption('--fault-verify-delay-ms', o.faultVerifyDelayMs, 0, 60_000),
           slowdownPct: numberOption('--fault-slowdown-pct', String(o.faultSlowdownPct), 0, 1000),
@@ -105,6 +115,35 @@ so a run can carry it without any change to its suite (as a real engine regressi
       });
       await stopped;
     });
+}
+
+/** Maps vLLM's --speculative-config (its SpeculativeConfig keys) onto this engine's own flags. */
+export function applyVllmConfig(o: Record<string, string | boolean | undefined>): void {
+  if (o.speculativeConfig === undefined) return;
+  let c: unknown;
+  try { c = JSON.parse(String(o.speculativeConfig)); } catch (e) { throw new UsageError(`--speculative-config: not valid JSON (${(e as Error).message}); give an object such as '{"method": "ngram", "num_speculative_tokens": 4, "prompt_lookup_max": 4}'`); }
+  if (typeof c !== 'object' || c === null || Array.isArray(c)) throw new UsageError('--speculative-config: expected a JSON object such as \'{"method": "ngram", "num_speculative_tokens": 4, "prompt_lookup_max": 4}\'');
+  const { method, model, num_speculative_tokens: k, prompt_lookup_min: min, prompt_lookup_max: max, ...rest } = c as Record<string, unknown>;
+  const unknown = Object.keys(rest);
+  if (unknown.length) throw new UsageError(`--speculative-config: the reference engine does not implement ${unknown.join(', ')}; it takes method, model, num_speculative_tokens, prompt_lookup_min and prompt_lookup_max`);
+  const int = (key: string, v: unknown) => {
+    if (v === undefined) return undefined;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new UsageError(`--speculative-config: ${key}: expected an integer >= 1, got ${JSON.stringify(v)}`);
+    return String(v);
+  };
+  if (method === 'ngram') {
+    o.draft = 'ngram';
+    // vLLM requires prompt_lookup_max for ngram and defaults prompt_lookup_min to 1
+    if (max === undefined) throw new UsageError('--speculative-config: ngram needs prompt_lookup_max (the longest n-gram matched), as vLLM does');
+    o.ngramMax = int('prompt_lookup_max', max);
+    o.ngramMin = int('prompt_lookup_min', min) ?? '1';
+  } else if (method === 'eagle' || method === 'eagle3') {
+    if (typeof model !== 'string') throw new UsageError(`--speculative-config: ${method} needs model, a learned draft's directory such as models/drafts/${method}`);
+    o.speculativeDraftModelPath = model;
+  } else {
+    throw new UsageError(`--speculative-config: method ${JSON.stringify(method)} is not offered by the reference engine; use ngram, eagle or eagle3`);
+  }
+  o.draftTokens = int('num_speculative_tokens', k) ?? o.draftTokens;
 }
 
 /** Maps SGLang's launch flags onto this engine's own. */

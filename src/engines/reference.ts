@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { assertLaunchable } from './check.ts';
-import { sglangHandle } from './sglang-protocol.ts';
+import { generateBody, sglangHandle } from './sglang-protocol.ts';
 import { startProcess } from './process.ts';
 import { questionAnswerPrompt } from './prompt.ts';
-import type { EngineAdapter, InputProblem, LaunchSpec } from './types.ts';
+import type { EngineAdapter, InputProblem, LaunchPlan, LaunchSpec, MetricSource } from './types.ts';
 import { REFERENCE_DRAFT_METHODS, checkLearnedDraft, isLearnedDraft } from '../reference/drafts/index.ts';
 import { maxTreeNodes } from '../reference/drafts/types.ts';
 import { DRAFT_PRECISIONS, DraftConfigError, type DraftPrecision } from '../reference/drafts/learned.ts';
@@ -148,14 +148,28 @@ export function referenceArgs(spec: LaunchSpec): string[] {
   return args;
 }
 
+/** The reference engine reports every speculative figure per request (meta_info); latencies are client-side. */
+export const REFERENCE_SOURCES: Readonly<Record<string, MetricSource>> = {
+  throughput: 'client', request_throughput: 'client', e2e_ms: 'client', ttft_ms: 'client', tpot_ms: 'derived',
+  accept_length_pooled: 'derived', accept_length_mean: 'derived', draft_accept_rate: 'derived',
+  draft_ms_per_step: 'engine', verify_ms_per_cycle: 'engine',
+};
+
+export function referencePlan(spec: LaunchSpec): LaunchPlan {
+  return { command: [process.execPath, (spec.options as ReferenceOptions).bin ?? BIN, ...referenceArgs(spec)], env: {}, ready: `GET http://${spec.host}:${spec.port}/health until 200` };
+}
+
 export const referenceEngine: EngineAdapter = {
   name: 'reference',
   measures: { verifyCycles: true, acceptedHistogram: true, draftTime: true, verifyTime: true },
+  sources: REFERENCE_SOURCES,
   accepts: { methods: REFERENCE_DRAFT_METHODS, options: REFERENCE_OPTIONS, contextTokens: referenceContext, checkDraft: referenceDraftProblem },
   formatPrompt: questionAnswerPrompt,
+  plan: referencePlan,
+  requestShape: (req) => ({ method: 'POST', path: '/generate', body: generateBody(req, true) }),
   async launch(spec) {
-    const args = referenceArgs(spec);
-    const proc = startProcess(process.execPath, [(spec.options as ReferenceOptions).bin ?? BIN, ...args], { logFile: spec.logFile });
+    const p = referencePlan(spec);
+    const proc = startProcess(p.command[0] as string, p.command.slice(1), { logFile: spec.logFile });
     return sglangHandle(`http://${spec.host}:${spec.port}`, proc, spec.logFile, true);
   },
 };

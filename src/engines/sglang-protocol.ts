@@ -47,6 +47,15 @@ export function tokenChunks(chunks: number[][], arrivals: number[], cumulative: 
   return out;
 }
 
+/** The body of one streamed POST /generate, as sent (and as --dry-run prints it). */
+export function generateBody(req: GenerateRequest, sendSeed: boolean): Record<string, unknown> {
+  const sampling: Record<string, unknown> = {
+    max_new_tokens: req.maxNewTokens, temperature: req.temperature, top_p: req.topP, top_k: req.topK, ignore_eos: req.ignoreEos,
+  };
+  if (sendSeed) sampling.sampling_seed = req.seed;
+  return { text: req.text, sampling_params: sampling, stream: true };
+}
+
 export class SglangClient {
   constructor(readonly baseUrl: string) {}
 
@@ -83,16 +92,12 @@ export class SglangClient {
 
   /** One streamed /generate request; TTFT and E2E are measured here, on the client. */
   async generate(req: GenerateRequest, opts: { sendSeed: boolean; signal?: AbortSignal }): Promise<GenerateOutcome> {
-    const sampling: Record<string, unknown> = {
-      max_new_tokens: req.maxNewTokens, temperature: req.temperature, top_p: req.topP, top_k: req.topK, ignore_eos: req.ignoreEos,
-    };
-    if (opts.sendSeed) sampling.sampling_seed = req.seed;
     const started = performance.now();
     let res: Response;
     try {
       res = await fetch(`${this.baseUrl}/generate`, {
         method: 'POST', headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ text: req.text, sampling_params: sampling, stream: true }), signal: opts.signal,
+        body: JSON.stringify(generateBody(req, opts.sendSeed)), signal: opts.signal,
       });
     } catch (e) {
       throw new EngineError(`request failed: ${(e as Error).message}${(e as { cause?: Error }).cause ? ` (${(e as { cause: Error }).cause.message})` : ''}`);

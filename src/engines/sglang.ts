@@ -1,11 +1,11 @@
 // SGLang, launched as `python -m sglang.launch_server` with its own speculative flags (see
 // ../shared/notes/field-facts.md). The same protocol client as the reference engine reads it.
 import { startProcess } from './process.ts';
-import { sglangHandle } from './sglang-protocol.ts';
+import { generateBody, sglangHandle } from './sglang-protocol.ts';
 import { questionAnswerPrompt } from './prompt.ts';
 import { z } from 'zod';
 import { assertLaunchable } from './check.ts';
-import { EngineError, type EngineAdapter, type InputProblem, type LaunchSpec } from './types.ts';
+import { EngineError, type EngineAdapter, type InputProblem, type LaunchPlan, type LaunchSpec, type MetricSource } from './types.ts';
 import { describe } from '../suite/errors.ts';
 import { mappingError, say, textField } from '../suite/schema.ts';
 import { DRAFT_METHODS, type Draft, type LearnedDraft } from '../suite/types.ts';
@@ -93,16 +93,31 @@ export function sglangArgs(spec: LaunchSpec): string[] {
   return args;
 }
 
+/** Which figures SGLang reports per request (meta_info) and which the harness measures or derives. */
+export const SGLANG_SOURCES: Readonly<Record<string, MetricSource>> = {
+  throughput: 'client', request_throughput: 'client', e2e_ms: 'client', ttft_ms: 'client', tpot_ms: 'derived',
+  accept_length_pooled: 'derived', accept_length_mean: 'derived', draft_accept_rate: 'derived',
+};
+
+export function sglangPlan(spec: LaunchSpec): LaunchPlan {
+  const o = spec.options as SglangOptions;
+  const launcher = o.launcher ?? ['python3', '-m', 'sglang.launch_server'];
+  return { command: [...launcher, ...sglangArgs(spec)], env: { ...(o.env ?? {}) }, ready: `GET http://${spec.host}:${spec.port}/health until 200` };
+}
+
 export const sglangEngine: EngineAdapter = {
   name: 'sglang',
   // per-request histograms exist in newer builds only; draft/verify time never
   measures: { verifyCycles: true, acceptedHistogram: false, draftTime: false, verifyTime: false },
+  sources: SGLANG_SOURCES,
   accepts: { methods: DRAFT_METHODS.filter((m) => m === 'vanilla' || ALGORITHM[m] !== undefined), options: SGLANG_OPTIONS, checkDraft: sglangDraftProblem },
   formatPrompt: questionAnswerPrompt,
+  plan: sglangPlan,
+  requestShape: (req, options) => ({ method: 'POST', path: '/generate', body: generateBody(req, (options as SglangOptions).sendSeed === true) }),
   async launch(spec) {
     const o = spec.options as SglangOptions;
-    const launcher = o.launcher ?? ['python3', '-m', 'sglang.launch_server'];
-    const proc = startProcess(launcher[0] as string, [...launcher.slice(1), ...sglangArgs(spec)], { logFile: spec.logFile, env: o.env });
+    const p = sglangPlan(spec);
+    const proc = startProcess(p.command[0] as string, p.command.slice(1), { logFile: spec.logFile, env: o.env });
     return sglangHandle(`http://${spec.host}:${spec.port}`, proc, spec.logFile, o.sendSeed === true);
   },
 };

@@ -24,6 +24,8 @@ export interface GenerateRequest {
   topK: number;
   ignoreEos: boolean;
   seed: number;
+  /** the conversation `text` was formatted from (user turns, the engine's earlier answers), for chat endpoints */
+  conversation?: { turns: string[]; answers: string[] };
 }
 
 /** What one request produced, engine-neutral. null = the engine does not report it. */
@@ -65,6 +67,41 @@ export interface EngineMeasures {
   verifyTime: boolean;
 }
 
+/**
+ * Where a figure comes from: `engine` = the engine reports it per request; `engine-counters` = the
+ * engine's server-wide counters, read before and after each trial; `client` = the harness measures
+ * it from the client side; `derived` = the harness computes it from other figures.
+ */
+export type MetricSource = 'engine' | 'engine-counters' | 'client' | 'derived';
+
+/** Server-wide speculative-decoding counters at one moment (vLLM's /metrics); deltas around a trial are the trial's. */
+export interface SpecCounters {
+  /** draft-verify steps (vLLM V1: num_drafts; V0 has no such counter: draft tokens / k, marked derived) */
+  drafts: number | null;
+  draftTokens: number;
+  acceptedTokens: number;
+  /** acceptedPerPosition[i] = steps whose draft token i was accepted (so all before it were) */
+  acceptedPerPosition: number[] | null;
+  /** which naming generation the figures were read under */
+  generation: string;
+}
+
+/** One process the harness would start, exactly: what --dry-run prints. */
+export interface LaunchPlan {
+  command: string[];
+  /** environment set on top of the harness's own */
+  env: Record<string, string>;
+  /** readiness probe the harness polls */
+  ready: string;
+}
+
+/** One request as sent on the wire: what --dry-run prints. */
+export interface RequestShape {
+  method: 'POST';
+  path: string;
+  body: Record<string, unknown>;
+}
+
 export interface EngineHandle {
   readonly url: string;
   readonly pid: number | undefined;
@@ -75,6 +112,8 @@ export interface EngineHandle {
   describe(): Promise<{ version: string; info: unknown }>;
   /** resolves with a reason when the process exits */
   readonly exited: Promise<string>;
+  /** the engine's server-wide speculative-decoding counters now, for engines that keep them (read around each trial) */
+  counters?(): Promise<SpecCounters | null>;
   /** SIGTERM, then SIGKILL of the whole process group after graceMs */
   stop(graceMs?: number): Promise<void>;
 }
@@ -106,9 +145,15 @@ export interface EngineAccepts {
 export interface EngineAdapter {
   readonly name: string;
   readonly measures: EngineMeasures;
+  /** per metric id: whether the engine measures it or the harness derives it (reports carry this label) */
+  readonly sources: Readonly<Record<string, MetricSource>>;
   readonly accepts: EngineAccepts;
   /** turns a conversation so far into the prompt text this engine's target expects */
   formatPrompt(turns: string[], answers: string[]): string;
+  /** the exact process launch() would start (checked like launch; starts nothing) */
+  plan(spec: LaunchSpec): LaunchPlan;
+  /** the exact body generate() would send for this request */
+  requestShape(req: GenerateRequest, options: Record<string, unknown>): RequestShape;
   launch(spec: LaunchSpec): Promise<EngineHandle>;
 }
 

@@ -269,6 +269,22 @@ function auditSection(result: ResultFile): string[] {
   return out;
 }
 
+/** Per engine and draft, which figures the engine measured and which the harness measured or derived (the adapter's declaration). */
+function sourcesSection(result: ResultFile): string[] {
+  const entries = Object.entries(result.engines ?? {}).filter(([, e]) => e.sources && Object.keys(e.sources).length > 0);
+  if (entries.length === 0) return [];
+  const kinds = [['engine', 'Engine, per request'], ['engine-counters', 'Engine counters, per trial'], ['client', 'Client-measured'], ['derived', 'Derived by the harness']] as const;
+  const rows = entries.map(([key, e]) => [mdEscape(key), ...kinds.map(([k]) => mdEscape(Object.entries(e.sources!).filter(([, v]) => v === k).map(([id]) => id).join(', ') || '-'))]);
+  return [
+    '## Where each figure comes from',
+    '',
+    mdTable(['Engine/draft', ...kinds.map(([, label]) => label)], rows, ['left', 'left', 'left', 'left', 'left']),
+    '',
+    'Engine counters are server-wide (vLLM\'s /metrics), read before and after each trial; derived figures are computed from the engine\'s per-request fields.',
+    '',
+  ];
+}
+
 function definitionsSection(result: ResultFile): string[] {
   const defs = usedMetricDefinitions(result);
   if (defs.length === 0) return [];
@@ -310,6 +326,7 @@ export function renderMarkdown(result: ResultFile): string {
     ...settingsSection(result),
     ...hardwareSection(result),
     ...auditSection(result),
+    ...sourcesSection(result),
     ...definitionsSection(result),
   ];
   while (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();

@@ -72,6 +72,8 @@ export interface TrialRecord {
   requests: number;
   /** this trial's value of each metric, keyed by metric id */
   metrics: Record<string, number>;
+  /** the engine's server-wide spec-decode counters over the trial (after - before), for engines that keep them (vLLM) */
+  engineCounters?: { drafts: number | null; draftTokens: number; acceptedTokens: number; acceptedPerPosition: number[] | null; generation: string };
 }
 
 export type CellStatus = 'pending' | 'ok' | 'failed';
@@ -138,8 +140,8 @@ export interface ResultFile {
   suite: Record<string, unknown>;
   options: { quick: boolean; targetCi?: number | null; targetMde?: number | null; pair?: string | null; shard?: ShardOption | null };
   fingerprint: Record<string, unknown>;
-  /** per engine/draft: version, the engine's info endpoints, and which figures the engine reports itself (the rest are client-measured) */
-  engines: Record<string, { version: string; info?: unknown; measures?: Record<string, boolean> }>;
+  /** per engine/draft: version, the engine's info endpoints, which figures the engine reports itself, and per metric id where it comes from (engine, engine-counters, client, derived) */
+  engines: Record<string, { version: string; info?: unknown; measures?: Record<string, boolean>; sources?: Record<string, string> }>;
   cells: Cell[];
   audit?: AuditFinding[];
   /** cells whose throughput interval stayed wider than --target-ci after maxTrials */

@@ -26,6 +26,8 @@ export interface EngineLine {
   version: string;
   info?: unknown;
   measures?: Record<string, boolean>;
+  /** per metric id: engine, engine-counters, client or derived (the adapter's declaration) */
+  sources?: Record<string, string>;
 }
 
 export interface TrialLine extends TrialRecord {
@@ -85,6 +87,6 @@ export function restoreFromJournal(result: ResultFile, journal: Journal, trialsP
     if (gpuBusy) cell.gpuBusy = gpuBusy;
     restored++;
   }
-  for (const e of journal.engines) result.engines[e.key] = { version: e.version, info: e.info, ...(e.measures ? { measures: e.measures } : {}) };
+  for (const e of journal.engines) result.engines[e.key] = { version: e.version, info: e.info, ...(e.measures ? { measures: e.measures } : {}), ...(e.sources ? { sources: e.sources } : {}) };
   return restored;
 }

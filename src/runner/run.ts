@@ -17,6 +17,8 @@ import { summarizeCell, compareCells } from '../stats/aggregate.ts';
 import { auditResult } from '../audit/index.ts';
 import { engineAdapter } from '../engines/index.ts';
 import { freePort, logTail } from '../engines/process.ts';
+import { counterDelta, counterMetrics } from '../engines/prometheus.ts';
+import { groupPidsOnGpu, waitGpuReleased } from '../engines/gpu-release.ts';
 import type { EngineHandle } from '../engines/types.ts';
 import { checkSuiteEngines } from '../engines/check.ts';
 import { readJournal, restoreFromJournal, type Journal, type RunLine, type TrialLine } from './journal.ts';
@@ -41,6 +43,8 @@ export interface RunOptions {
   /** run only this shard's engine x dataset groups (a sweep's array task); a resume keeps the shard it started with */
   shard?: ShardSpec;
   readyTimeoutMs?: number;
+  /** on a GPU machine: how long to wait for a stopped engine's GPU memory to be released (default 60 s) */
+  gpuReleaseTimeoutMs?: number;
   signal?: AbortSignal;
   onEvent?: (e: RunEvent) => void;
 }
@@ -60,6 +64,7 @@ export interface RunOutcome {
 }
 
 const READY_TIMEOUT_MS = 120_000;
+const GPU_RELEASE_TIMEOUT_MS = 60_000;
 
 /** A run that cannot start as asked (exit code 2). */
 export class RunInputError extends Error {
@@ -251,6 +256,18 @@ export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
   let interrupted = false;
   let mde: number | null = null;
 
+  /**
+   * Stops an engine; on a GPU machine, then waits until the GPU processes of its process group
+   * have let go of the GPU (with a timeout and a note), so the next launch gets the memory.
+   */
+  const stopEngine = async (h: EngineHandle, label: string): Promise<void> => {
+    const onGpu = hasGpu && h.pid !== undefined ? await groupPidsOnGpu(h.pid) : [];
+    await h.stop();
+    if (onGpu.length === 0) return;
+    const r = await waitGpuReleased(onGpu, { timeoutMs: opts.gpuReleaseTimeoutMs ?? GPU_RELEASE_TIMEOUT_MS, label: `engine ${label}` });
+    if (!r.released) emit({ type: 'note', message: r.message });
+  };
+
   // engineLifetime 'run': engines started in an earlier round, by group key
   const running = new Map<string, { engine: EngineHandle; log: string }>();
   try {
@@ -269,7 +286,7 @@ export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
       }
     }
   } finally {
-    await Promise.all([...running.values()].map((r) => r.engine.stop()));
+    await Promise.all([...running.entries()].map(([key, r]) => stopEngine(r.engine, key)));
   }
   if (opts.targetCi !== undefined) {
     const short = result.cells.filter((c) => c.status === 'ok' && !throughputPrecisionMet(c, opts.targetCi as number));
@@ -300,12 +317,12 @@ export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
       try {
         await h.waitReady(opts.readyTimeoutMs ?? READY_TIMEOUT_MS, opts.signal);
         const d = await h.describe();
-        result.engines[group.key] = { version: d.version, info: d.info, measures: { ...adapter.measures } };
-        appendJsonLine(requestsFile, { kind: 'engine', key: group.key, version: d.version, info: d.info, measures: { ...adapter.measures } });
+        result.engines[group.key] = { version: d.version, info: d.info, measures: { ...adapter.measures }, sources: { ...adapter.sources } };
+        appendJsonLine(requestsFile, { kind: 'engine', key: group.key, version: d.version, info: d.info, measures: { ...adapter.measures }, sources: { ...adapter.sources } });
         const first = cells[0];
         await warmup({ dataset: datasets.get(first.dataset) as Dataset, temperature: first.temperature, settings: s, adapter, engine: h, signal: opts.signal }, s.warmup);
       } catch (e) {
-        await h.stop();
+        await stopEngine(h, group.key);
         throw e;
       }
       return h;
@@ -319,7 +336,7 @@ export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
         } catch {
           if (opts.signal?.aborted) return true;
           running.delete(group.key);
-          await engine.stop();
+          await stopEngine(engine, group.key);
           engine = null; // relaunched below
         }
       }
@@ -349,12 +366,22 @@ export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
         const attempt = randomUUID().slice(0, 8);
         const startedAt = new Date().toISOString();
         try {
+          // server-wide counters (vLLM's /metrics) read just outside the timed window
+          const before = await engine.counters?.() ?? null;
           const trial = await runTrial({
             cellId: cell.id, trial: round, attempt, dataset: datasets.get(pc.dataset) as Dataset, temperature: pc.temperature, settings: s,
             adapter, engine, signal: opts.signal,
             onRecord: (r) => { appendJsonLine(requestsFile, r); records.push(r); },
           });
-          const record = { trial: round, attempt, startedAt, wallSeconds: trial.wallSeconds, requests: trial.records.length, metrics: trialMetrics(trial.records, trial.wallSeconds) };
+          const after = before ? await engine.counters?.() ?? null : null;
+          const delta = before && after ? counterDelta(before, after) : null;
+          const fromRecords = trialMetrics(trial.records, trial.wallSeconds);
+          // per-request figures, where the engine gives them, win over the server-wide counters
+          const record = {
+            trial: round, attempt, startedAt, wallSeconds: trial.wallSeconds, requests: trial.records.length,
+            metrics: delta ? { ...counterMetrics(delta), ...fromRecords } : fromRecords,
+            ...(delta ? { engineCounters: delta } : {}),
+          };
           cell.trials.push(record);
           cell.status = cell.trials.length >= s.trials ? 'ok' : 'pending';
           cell.log = logName;
@@ -378,7 +405,7 @@ export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
       return false;
     } finally {
       if (engine && keep && !opts.signal?.aborted) running.set(group.key, { engine, log: logName });
-      else if (engine) { running.delete(group.key); await engine.stop(); }
+      else if (engine) { running.delete(group.key); await stopEngine(engine, group.key); }
     }
   }
 }

@@ -24,6 +24,12 @@ export function outputHash(ids: number[]): string {
   return createHash('sha256').update(ids.join(',')).digest('hex').slice(0, 32);
 }
 
+/** The hash lossless checks compare: of the token ids, or of the text when the engine sent no ids (an OpenAI stream without return_token_ids). */
+export function outcomeHash(out: Pick<GenerateOutcome, 'outputIds' | 'text' | 'completionTokens'>): string {
+  if (out.outputIds.length > 0 || out.completionTokens === 0) return outputHash(out.outputIds);
+  return createHash('sha256').update(`text:${out.text}`).digest('hex').slice(0, 32);
+}
+
 /** Sends one conversation, turn by turn; later turns include the engine's earlier answers. */
 async function runConversation(p: Prompt, input: TrialInput): Promise<RequestRecord[]> {
   const answers: string[] = [];
@@ -35,6 +41,7 @@ async function runConversation(p: Prompt, input: TrialInput): Promise<RequestRec
     const out: GenerateOutcome = await input.engine.generate({
       text, maxNewTokens: s.maxNewTokens, temperature: input.temperature, topP: s.topP, topK: s.topK, ignoreEos: s.ignoreEos,
       seed: requestSeed(s.seed, input.dataset.name, input.temperature, p.id, turn, input.trial),
+      conversation: { turns: p.turns.slice(0, turn + 1), answers: answers.slice() },
     }, input.signal);
     answers.push(out.text);
     const record: RequestRecord = {
@@ -45,7 +52,7 @@ async function runConversation(p: Prompt, input: TrialInput): Promise<RequestRec
       ttftSeconds: out.ttftSeconds, e2eSeconds: out.e2eSeconds, finishReason: out.finishReason,
       chunkSeconds: out.streamChunks ? out.streamChunks.map((c) => Math.round(c.at * 1e6) / 1e6) : null,
       chunkTokens: out.streamChunks ? out.streamChunks.map((c) => c.tokens) : null,
-      outputHash: outputHash(out.outputIds), outputPreview: out.text.slice(0, 80), startedAt,
+      outputHash: outcomeHash(out), outputPreview: out.text.slice(0, 80), startedAt,
     };
     input.onRecord(record);
     records.push(record);
@@ -82,6 +89,7 @@ export async function warmup(input: Omit<TrialInput, 'onRecord' | 'trial' | 'att
     await input.engine.generate({
       text: input.adapter.formatPrompt([p.turns[0]], []), maxNewTokens: input.settings.maxNewTokens, temperature: input.temperature,
       topP: input.settings.topP, topK: input.settings.topK, ignoreEos: input.settings.ignoreEos, seed: i,
+      conversation: { turns: [p.turns[0]], answers: [] },
     }, input.signal);
   }
 }

@@ -1,7 +1,7 @@
 // Per-trial figures -> the cell statistics stored in result.json: summary, 95% interval,
 // outlier flags, and the speedup of every draft over its vanilla cell with significance
 // (Holm-adjusted over every comparison the result makes).
-import type { Cell, Comparison as StoredComparison, Interval, MetricValue, ResultFile } from '../result/schema.ts';
+import type { Cell, Comparison as StoredComparison, Interval, MetricValue, PositionAcceptance, ResultFile } from '../result/schema.ts';
 import type { RequestRecord } from '../metrics/records.ts';
 import { METRICS, metricDefinition } from '../metrics/definitions.ts';
 import { positionAcceptance } from '../metrics/compute.ts';
@@ -33,6 +33,25 @@ function requestBootstrap(id: string, records: RequestRecord[]): Interval | null
   return { low: b.low, high: b.high, halfWidth: (b.high - b.low) / 2, level: LEVEL, method: 'bootstrap' };
 }
 
+/**
+ * Per-position acceptance from engine counters pooled over the cell's trials (vLLM): accepted at
+ * position i counts steps that accepted more than i drafts, so both rates follow exactly.
+ */
+export function counterPositionAcceptance(cell: Cell): PositionAcceptance | null {
+  const ds = cell.trials.map((t) => t.engineCounters).filter((d) => d && d.drafts !== null && d.acceptedPerPosition);
+  if (ds.length === 0) return null;
+  const cycles = ds.reduce((a, d) => a + (d!.drafts as number), 0);
+  const k = Math.max(...ds.map((d) => d!.acceptedPerPosition!.length));
+  if (cycles <= 0 || k < 1) return null;
+  const atLeast = [cycles, ...Array.from({ length: k }, (_, i) => ds.reduce((a, d) => a + (d!.acceptedPerPosition![i] ?? 0), 0))];
+  const conditional: number[] = [], unconditional: number[] = [];
+  for (let i = 1; i <= k; i++) {
+    conditional.push(atLeast[i - 1]! > 0 ? atLeast[i]! / atLeast[i - 1]! : 0);
+    unconditional.push(atLeast[i]! / cycles);
+  }
+  return { conditional, unconditional, cycles };
+}
+
 /** Recomputes a cell's metrics from its trials (and its requests, for bootstrap intervals). */
 export function summarizeCell(cell: Cell, records: RequestRecord[]): void {
   const ids = new Set<string>();
@@ -50,7 +69,7 @@ export function summarizeCell(cell: Cell, records: RequestRecord[]): void {
     };
   }
   cell.metrics = metrics;
-  const pa = positionAcceptance(records);
+  const pa = positionAcceptance(records) ?? counterPositionAcceptance(cell);
   if (pa) cell.positionAcceptance = pa; else delete cell.positionAcceptance;
   const latency = latencyDistributions(records);
   if (Object.keys(latency).length > 0) cell.latency = latency; else delete cell.latency;

@@ -11,7 +11,7 @@ export const ENGINE_ADAPTERS = ['reference', 'sglang', 'vllm', 'trtllm'] as cons
 export type EngineAdapter = (typeof ENGINE_ADAPTERS)[number];
 
 /** Draft methods a suite may name (vanilla = plain autoregressive decoding, no drafting). */
-export const DRAFT_METHODS = ['vanilla', 'ngram', 'standalone', 'medusa', 'eagle', 'eagle3', 'hass', 'hass2', 'prism'] as const;
+export const DRAFT_METHODS = ['vanilla', 'ngram', 'standalone', 'medusa', 'eagle', 'eagle3', 'hass', 'hass2', 'prism', 'mtp'] as const;
 export type DraftMethod = (typeof DRAFT_METHODS)[number];
 export type LearnedDraftMethod = Exclude<DraftMethod, 'vanilla' | 'ngram'>;
 
@@ -26,6 +26,8 @@ export const DRAFT_METHOD_FIELDS: { readonly [M in DraftMethod]: readonly string
   hass: ['model', 'steps', 'topK', 'draftTokens'],
   hass2: ['model', 'steps', 'topK', 'draftTokens'],
   prism: ['model', 'steps', 'topK', 'draftTokens', 'modules', 'stepMap'],
+  /** the target's own multi-token-prediction layers (vLLM's mtp); model is optional */
+  mtp: ['model', 'steps', 'topK', 'draftTokens'],
 };
 
 /** Prompt sets shipped in suites/prompts/<name>.jsonl. */

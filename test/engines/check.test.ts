@@ -70,7 +70,7 @@ describe('checkSuiteEngines: sglang and engines without an adapter', () => {
     expectEngineError('engines: [{name: sglang, options: {modelPath: m, launcher: []}}]\ndrafts: [{method: vanilla}]\n', 'engines[0].options.launcher', /give the command/);
   });
   it('rejects an engine that has no adapter yet', () => {
-    expectEngineError('engines: [{name: vllm}]\ndrafts: [{method: vanilla}]\n', 'engines[0].name', /use one of reference, sglang/, /the vllm engine has no adapter yet/);
+    expectEngineError('engines: [{name: trtllm}]\ndrafts: [{method: vanilla}]\n', 'engines[0].name', /use one of reference, sglang, vllm/, /the trtllm engine has no adapter yet/);
   });
 });
 

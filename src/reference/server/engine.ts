@@ -55,6 +55,8 @@ export interface EngineResult {
 export class ReferenceEngine {
   private queue: Promise<unknown> = Promise.resolve();
   private lifetime = { completionTokens: 0, verifyCycles: 0, requests: 0, outputTokensPerSecond: 0 };
+  /** called with every finished request's figures (the server's Prometheus counters) */
+  onFinished?: (stats: GenerateStats) => void;
   constructor(readonly model: TargetModel, readonly tokenizer: Tokenizer, readonly drafter: Drafter | null, readonly settings: EngineSettings) {}
 
   /** Lifetime pooled acceptance length, as SGLang's internal_states reports it (coarse; clients should use per-request fields). */
@@ -126,6 +128,7 @@ export class ReferenceEngine {
       this.lifetime.completionTokens += stats.completionTokens;
       this.lifetime.verifyCycles += stats.verifyCycles;
       this.lifetime.outputTokensPerSecond = seconds > 0 ? stats.completionTokens / seconds : 0;
+      this.onFinished?.(stats);
       return { tokens, text, stats, matchedStop, inputLogprobs, outputLogprobs };
     };
     const result = this.queue.then(run, run);

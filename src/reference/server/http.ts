@@ -6,6 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { BadRequest, parseGenerateBody, type GenerateItem } from './validate.ts';
 import { logprobMeta } from './logprobs-meta.ts';
 import type { EngineResult, ReferenceEngine } from './engine.ts';
+import { handleOpenAi, parseOpenAiBody, type OpenAiServerOptions } from './openai.ts';
+import { engineCounters } from './prometheus.ts';
 
 export const ENGINE_NAME = 'prism-bench-reference';
 
@@ -19,6 +21,8 @@ export interface ServerOptions {
   maxBodyBytes: number;
   /** what server_info reports as the launch arguments */
   serverArgs: Record<string, unknown>;
+  /** the OpenAI-compatible front end (vLLM's shape) and its /metrics counters */
+  openai: OpenAiServerOptions;
 }
 
 export interface ReferenceServer {
@@ -42,7 +46,7 @@ function sendText(res: ServerResponse, status: number, text: string): void {
 
 const sendError = (res: ServerResponse, status: number, message: string) => sendJson(res, status, { error: { message, code: status } });
 
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
+export function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -154,13 +158,26 @@ export function startServer(opts: ServerOptions): Promise<ReferenceServer> {
     if (!closed) res.end('data: [DONE]\n\n');
   };
 
+  const counters = engineCounters(opts.openai.servedModelName, opts.openai.numSpecTokens > 0, opts.openai.numSpecTokens);
+  const handleOpenAiRoute = async (engine: ReferenceEngine, chat: boolean, req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const text = await readBody(req, opts.maxBodyBytes);
+    let raw: unknown;
+    try { raw = JSON.parse(text); } catch (e) { throw new BadRequest(`body: not valid JSON (${(e as Error).message})`); }
+    const parsed = parseOpenAiBody(raw, chat, engine, opts.openai, () => (Date.now() + seedCounter++) >>> 0);
+    await handleOpenAi(engine, parsed, opts.openai, res, req);
+  };
+
   const server = createServer((req, res) => {
     const url = (req.url ?? '/').split('?')[0];
     const route = `${req.method} ${url}`;
     const fail = (e: unknown) => {
       if (res.headersSent) { res.end(); return; }
-      if (e instanceof BadRequest) sendError(res, 400, e.message);
-      else sendError(res, 500, `internal error: ${(e as Error).message}`);
+      // the OpenAI routes answer errors as vLLM does: {object: "error", message, type, code}
+      const openai = url.startsWith('/v1/');
+      if (e instanceof BadRequest) {
+        if (openai) sendJson(res, e.message.startsWith('model: ') ? 404 : 400, { object: 'error', message: e.message, type: e.message.startsWith('model: ') ? 'NotFoundError' : 'BadRequestError', param: null, code: e.message.startsWith('model: ') ? 404 : 400 });
+        else sendError(res, 400, e.message);
+      } else sendError(res, 500, `internal error: ${(e as Error).message}`);
     };
     try {
       switch (route) {
@@ -183,13 +200,28 @@ export function startServer(opts: ServerOptions): Promise<ReferenceServer> {
         case 'POST /concate_and_append_request':
           req.resume();
           return sendError(res, 501, 'concate_and_append_request: the reference engine keeps no KV cache between requests, so forked requests cannot be joined by cache; join forks as text instead');
+        case 'GET /metrics':
+          counters.registry.metrics().then((t) => {
+            res.writeHead(200, { 'content-type': counters.registry.contentType });
+            res.end(t);
+          }, fail);
+          return;
+        case 'GET /version':
+          return sendJson(res, 200, { version: opts.version, engine: ENGINE_NAME });
+        case 'GET /v1/models':
+          return sendJson(res, 200, { object: 'list', data: [{ id: opts.openai.servedModelName, object: 'model', created: Math.floor(Date.now() / 1000), owned_by: ENGINE_NAME, root: opts.modelPath, parent: null, max_model_len: engine?.model.maxContext ?? null }] });
+        case 'POST /v1/completions': case 'POST /v1/chat/completions':
+          // vLLM refuses connections until ready; this server answers 503, which the same client polls past
+          if (!ready || !engine) return sendError(res, 503, 'model loading or warming up; poll /health');
+          handleOpenAiRoute(engine, url === '/v1/chat/completions', req, res).catch(fail);
+          return;
         case 'POST /generate':
           if (!ready || !engine) return sendError(res, 503, 'model loading or warming up; poll /health');
           handleGenerate(engine, req, res).catch(fail);
           return;
         default:
-          if (['/generate', '/health', '/model_info', '/server_info', '/get_model_info', '/get_server_info', '/flush_cache'].includes(url)) return sendError(res, 405, `${req.method} is not allowed on ${url}`);
-          return sendError(res, 404, `no route ${url}; routes: GET /health, /health_generate, /model_info, /server_info, /get_model_info, /get_server_info; POST /generate, /flush_cache`);
+          if (['/generate', '/health', '/model_info', '/server_info', '/get_model_info', '/get_server_info', '/flush_cache', '/metrics', '/version', '/v1/models', '/v1/completions', '/v1/chat/completions'].includes(url)) return sendError(res, 405, `${req.method} is not allowed on ${url}`);
+          return sendError(res, 404, `no route ${url}; routes: GET /health, /health_generate, /model_info, /server_info, /get_model_info, /get_server_info, /metrics, /version, /v1/models; POST /generate, /flush_cache, /v1/completions, /v1/chat/completions`);
       }
     } catch (e) {
       fail(e);
@@ -204,7 +236,7 @@ export function startServer(opts: ServerOptions): Promise<ReferenceServer> {
     server.listen(opts.port, opts.host, () => {
       resolve({
         server,
-        setEngine: (e) => { engine = e; },
+        setEngine: (e) => { engine = e; e.onFinished = (s) => counters.observe(s); },
         setReady: (r) => { ready = r && engine !== undefined; },
         close: () => new Promise<void>((done) => { server.close(() => done()); server.closeAllConnections(); }),
       });

@@ -13,7 +13,7 @@ import { draftFeatureLayers } from '../model/draft-config.ts';
 import type { DecoderConfig } from '../model/config.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer } from './http.ts';
+import { ENGINE_NAME, startServer } from './http.ts';
 import type { EngineFaults } from '../decoding/generate.ts';
 
 export interface ServeOptions {
@@ -37,6 +37,10 @@ export interface ServeOptions {
   /** intra-op threads of the learned draft's sessions (default 1: its small products gain nothing from a second thread) */
   draftThreads?: number;
   maxBodyBytes: number;
+  /** the `model` name of the OpenAI-compatible front end (default: prism-bench-reference) */
+  servedModelName?: string;
+  /** vLLM's --per-request-spec-decode-metrics on the OpenAI front end (default none) */
+  perRequestSpecMetrics?: 'none' | 'summary' | 'detailed';
   faults: EngineFaults;
   log?: (line: string) => void;
 }
@@ -71,7 +75,8 @@ export async function serve(opts: ServeOptions): Promise<{ url: string; stop: ()
       speculative_ngram_max_match_window_size: opts.ngramMax,
     });
   }
-  const srv = await startServer({ modelPath: modelDir, tokenizerPath: TOKENIZER_PATH, version, host: opts.host, port: opts.port, maxBodyBytes: opts.maxBodyBytes, serverArgs });
+  const srv = await startServer({ modelPath: modelDir, tokenizerPath: TOKENIZER_PATH, version, host: opts.host, port: opts.port, maxBodyBytes: opts.maxBodyBytes, serverArgs,
+    openai: { servedModelName: opts.servedModelName ?? ENGINE_NAME, perRequestSpecMetrics: opts.perRequestSpecMetrics ?? 'none', numSpecTokens: opts.draft === 'vanilla' ? 0 : opts.draftTokens } });
   const addr = srv.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : opts.port;
   serverArgs.port = port;

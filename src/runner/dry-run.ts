@@ -1,0 +1,90 @@
+// `run --dry-run`: what a run would do, exactly, without doing any of it. Every engine x draft
+// group's launch command, environment and readiness probe, and for every cell the body of its
+// first request, each from the adapter's own plan() and requestShape() (the same functions
+// launch() and generate() use), so identical settings across engines can be checked by eye.
+import type { Dataset, Suite } from '../suite/types.ts';
+import { loadSuiteDatasets } from '../suite/datasets.ts';
+import { checkSuiteEngines } from '../engines/check.ts';
+import { engineAdapter } from '../engines/index.ts';
+import type { LaunchPlan, RequestShape } from '../engines/types.ts';
+import { engineDisplayName, planCells } from './plan.ts';
+import { requestSeed } from './plan.ts';
+
+/** The port shown in dry-run commands; a real run picks a free port at launch. */
+export const DRY_RUN_PORT = 8000;
+export const DRY_RUN_HOST = '127.0.0.1';
+
+export interface DryRunCell {
+  id: string;
+  dataset: string;
+  temperature: number;
+  prompts: number;
+  /** the cell's first request (first prompt, first turn, trial 1) as sent */
+  firstRequest: RequestShape;
+}
+
+export interface DryRunGroup {
+  key: string;
+  engine: string;
+  draft: string;
+  method: string;
+  launch: LaunchPlan;
+  cells: DryRunCell[];
+}
+
+export interface DryRun {
+  suite: string;
+  quick: boolean;
+  note: string;
+  groups: DryRunGroup[];
+}
+
+/** Plans every launch and request of a suite. Throws SuiteError (exit 2) on bad input, before anything else. */
+export function dryRun(suite: Suite): DryRun {
+  checkSuiteEngines(suite);
+  const datasets = new Map<string, Dataset>(loadSuiteDatasets(suite).map((d) => [d.name, d]));
+  const s = suite.settings;
+  const groups = planCells(suite).map((g): DryRunGroup => {
+    const adapter = engineAdapter(g.engine.name);
+    const logFile = `logs/${g.key.replace(/[^\w.-]+/g, '_')}-r1.log`;
+    const launch = adapter.plan({ draft: g.draft, settings: s, host: DRY_RUN_HOST, port: DRY_RUN_PORT, logFile, options: g.engine.options });
+    const cells = g.cells.map((c): DryRunCell => {
+      const ds = datasets.get(c.dataset) as Dataset;
+      const p = ds.prompts[0];
+      const turns = p ? [p.turns[0] as string] : [''];
+      const req = {
+        text: adapter.formatPrompt(turns, []), maxNewTokens: s.maxNewTokens, temperature: c.temperature, topP: s.topP, topK: s.topK,
+        ignoreEos: s.ignoreEos, seed: requestSeed(s.seed, c.dataset, c.temperature, p?.id ?? '', 0, 1), conversation: { turns, answers: [] },
+      };
+      return { id: c.id, dataset: c.dataset, temperature: c.temperature, prompts: ds.prompts.length, firstRequest: adapter.requestShape(req, g.engine.options) };
+    });
+    return { key: g.key, engine: engineDisplayName(g.engine), draft: g.draft.name, method: g.draft.method, launch, cells };
+  });
+  return {
+    suite: suite.file, quick: suite.quickApplied,
+    note: `nothing was launched; --port is a free port chosen at each launch (shown as ${DRY_RUN_PORT}); each engine's log goes to the run directory's logs/`,
+    groups,
+  };
+}
+
+/** A word as a POSIX shell would need it quoted. */
+export function shellQuote(w: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The dry run as text: one block per launch, then one line per cell with its first request's body. */
+export function renderDryRun(d: DryRun): string {
+  const lines = [`# dry run of ${d.suite}${d.quick ? ' (--quick)' : ''}: ${d.groups.length} launch(es), ${d.groups.reduce((a, g) => a + g.cells.length, 0)} cell(s)`, `# ${d.note}`, ''];
+  for (const g of d.groups) {
+    lines.push(`## ${g.key} (method ${g.method})`);
+    const env = Object.entries(g.launch.env).map(([k, v]) => `${k}=${shellQuote(v)}`);
+    lines.push(`launch: ${[...env, ...g.launch.command.map(shellQuote)].join(' ')}`);
+    lines.push(`env: ${env.length ? env.join(' ') : '(none beyond the harness\'s own)'}`);
+    lines.push(`ready: ${g.launch.ready}`);
+    for (const c of g.cells) {
+      lines.push(`cell ${c.id}: ${c.prompts} prompt(s); first request: ${c.firstRequest.method} ${c.firstRequest.path} ${JSON.stringify(c.firstRequest.body)}`);
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,149 @@
+// `prism-bench run --dry-run`: every launch command, environment and request shape, nothing
+// launched, nothing written. The commands are checked against each engine's documented flags, so
+// a reader can trust what the dry run shows is what the engine accepts.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeTemp } from '../suite/helpers.ts';
+import type { DryRun } from '../../src/runner/dry-run.ts';
+import { VLLM_METHODS, VLLM_SPECULATIVE_KEYS } from '../engines/documented-flags.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BIN = join(ROOT, 'bin', 'prism-bench.js');
+
+/**
+ * SGLang's launch flags as `ServerArgs.add_cli_args` declares them (sgl-project/sglang,
+ * python/sglang/srt/server_args.py; the speculative ones also in docs/advanced_features/
+ * speculative_decoding), and the --speculative-algorithm values it accepts.
+ */
+const SGLANG_FLAGS = ['--model-path', '--host', '--port', '--speculative-algorithm', '--speculative-draft-model-path', '--speculative-num-steps',
+  '--speculative-eagle-topk', '--speculative-num-draft-tokens', '--speculative-ngram-min-match-window-size', '--speculative-ngram-max-match-window-size', '--dtype'];
+const SGLANG_ALGORITHMS = ['EAGLE', 'EAGLE3', 'NEXTN', 'STANDALONE', 'NGRAM'];
+/**
+ * vLLM's: `vllm serve MODEL` (model positional), --host and --port (vllm/entrypoints/openai/cli_args.py),
+ * --speculative-config (EngineArgs, vllm/engine/arg_utils.py), --per-request-spec-decode-metrics
+ * (docs/features/speculative_decoding/acceptance_metrics.md), --dtype.
+ */
+const VLLM_FLAGS = ['--host', '--port', '--speculative-config', '--per-request-spec-decode-metrics', '--dtype'];
+
+const SUITE = `
+engines:
+  - name: reference
+  - name: sglang
+    options: {modelPath: meta-llama/Llama-3.1-8B-Instruct, draftModelPath: yuhuili/EAGLE3-LLaMA3.1-Instruct-8B, extraArgs: [--dtype, bfloat16], env: {CUDA_VISIBLE_DEVICES: "0"}}
+  - name: vllm
+    options: {model: meta-llama/Llama-3.1-8B-Instruct, draftModel: yuhuili/EAGLE3-LLaMA3.1-Instruct-8B, perRequestMetrics: summary, extraArgs: [--dtype, bfloat16], env: {CUDA_VISIBLE_DEVICES: "0"}}
+  - name: vllm
+    label: vllm-raw
+    options: {model: meta-llama/Llama-3.1-8B-Instruct, draftModel: yuhuili/EAGLE3-LLaMA3.1-Instruct-8B, prompt: raw}
+drafts:
+  - {name: vanilla, method: vanilla}
+  - {name: ngram, method: ngram, draftTokens: 4, ngramMin: 1, ngramMax: 3}
+  - {name: eagle3, method: eagle3, steps: 3, topK: 1, draftTokens: 4}
+datasets: [chat, code]
+settings: {temperatures: [0, 1], maxNewTokens: 64, prompts: 2}
+`;
+
+/** Flags (words starting --) of a command, after the launcher. */
+const flags = (cmd: string[]) => cmd.filter((w) => w.startsWith('--'));
+
+function dryRun(suiteText: string, ...extra: string[]) {
+  const cwd = mkdtempSync(join(tmpdir(), 'prism-dry-run-')); // empty: whatever the run writes shows
+  const file = writeTemp(suiteText);
+  const r = spawnSync(process.execPath, [BIN, 'run', '--suite', file, '--dry-run', ...extra], { encoding: 'utf8', cwd });
+  return { ...r, cwd, file };
+}
+
+describe('run --dry-run', () => {
+  const r = dryRun(SUITE, '--json');
+  const plan = JSON.parse(r.stdout) as DryRun;
+  const group = (key: string) => plan.groups.find((g) => g.key === key)!;
+
+  it('exits 0, launches nothing and writes nothing (no run directory)', () => {
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(readdirSync(r.cwd), []);
+    assert.equal(plan.groups.length, 12);
+    assert.ok(plan.groups.every((g) => g.cells.length === 4));
+  });
+
+  it('sglang commands use only SGLang\'s documented flags and algorithms', () => {
+    for (const d of ['vanilla', 'ngram', 'eagle3']) {
+      const cmd = group(`sglang/${d}`).launch.command;
+      assert.deepEqual(cmd.slice(0, 3), ['python3', '-m', 'sglang.launch_server']);
+      for (const f of flags(cmd)) assert.ok(SGLANG_FLAGS.includes(f), `${f} is a documented SGLang flag`);
+      const algo = cmd[cmd.indexOf('--speculative-algorithm') + 1];
+      if (d !== 'vanilla') assert.ok(SGLANG_ALGORITHMS.includes(algo as string), `${algo} is an SGLang algorithm`);
+      assert.deepEqual(group(`sglang/${d}`).launch.env, { CUDA_VISIBLE_DEVICES: '0' });
+    }
+    assert.deepEqual(group('sglang/eagle3').launch.command.slice(-12), ['--speculative-algorithm', 'EAGLE3', '--speculative-draft-model-path', 'yuhuili/EAGLE3-LLaMA3.1-Instruct-8B',
+      '--speculative-num-steps', '3', '--speculative-eagle-topk', '1', '--speculative-num-draft-tokens', '4', '--dtype', 'bfloat16']);
+  });
+
+  it('vllm commands are `vllm serve MODEL` with documented flags and a --speculative-config of SpeculativeConfig keys', () => {
+    for (const d of ['vanilla', 'ngram', 'eagle3']) {
+      const cmd = group(`vllm/${d}`).launch.command;
+      assert.deepEqual(cmd.slice(0, 3), ['vllm', 'serve', 'meta-llama/Llama-3.1-8B-Instruct']);
+      for (const f of flags(cmd)) assert.ok(VLLM_FLAGS.includes(f), `${f} is a documented vLLM flag`);
+      assert.ok(!cmd.includes('--disable-log-stats'));
+      if (d === 'vanilla') { assert.ok(!cmd.includes('--speculative-config')); continue; }
+      const c = JSON.parse(cmd[cmd.indexOf('--speculative-config') + 1] as string) as Record<string, unknown>;
+      for (const k of Object.keys(c)) assert.ok(VLLM_SPECULATIVE_KEYS.includes(k), `${k} is a SpeculativeConfig field`);
+      assert.ok(VLLM_METHODS.includes(c.method as string));
+    }
+    const ng = group('vllm/ngram').launch.command;
+    assert.deepEqual(JSON.parse(ng[ng.indexOf('--speculative-config') + 1] as string), { method: 'ngram', num_speculative_tokens: 4, prompt_lookup_max: 3, prompt_lookup_min: 1 });
+  });
+
+  it('reference commands use only flags `prism-bench serve` has', () => {
+    const help = spawnSync(process.execPath, [BIN, 'serve', '--help'], { encoding: 'utf8' }).stdout;
+    for (const d of ['vanilla', 'ngram', 'eagle3']) {
+      const cmd = group(`reference/${d}`).launch.command;
+      assert.equal(cmd[2], 'serve');
+      for (const f of flags(cmd)) assert.ok(help.includes(`${f} `) || help.includes(`${f}\n`), `${f} is a serve flag`);
+    }
+  });
+
+  it('every engine is sent the same prompt and sampling settings in a cell; vllm as chat (its default) or raw', () => {
+    for (const d of ['vanilla', 'ngram', 'eagle3']) {
+      for (let i = 0; i < 4; i++) {
+        const sg = group(`sglang/${d}`).cells[i]!.firstRequest, vl = group(`vllm-raw/${d}`).cells[i]!.firstRequest, chat = group(`vllm/${d}`).cells[i]!.firstRequest;
+        const sp = sg.body.sampling_params as Record<string, unknown>;
+        assert.equal(sg.path, '/generate');
+        assert.equal(vl.path, '/v1/completions');
+        assert.equal(vl.body.prompt, sg.body.text);
+        assert.equal(chat.path, '/v1/chat/completions');
+        const messages = chat.body.messages as { role: string; content: string }[];
+        assert.equal(messages.length, 1);
+        assert.equal(messages[0]!.role, 'user');
+        assert.equal(sg.body.text, `Question: ${messages[0]!.content.trim()}\nAnswer:`);
+        for (const k of ['max_tokens', 'temperature', 'top_p', 'seed', 'stream_options']) assert.deepEqual(chat.body[k], vl.body[k], k);
+        assert.equal(vl.body.max_tokens, sp.max_new_tokens);
+        assert.equal(vl.body.temperature, sp.temperature);
+        assert.equal(vl.body.top_p, sp.top_p);
+        assert.deepEqual(vl.body.stream_options, { include_usage: true });
+      }
+    }
+  });
+
+  it('prints the commands as shell words a reader can paste', () => {
+    const t = dryRun(SUITE);
+    assert.equal(t.status, 0, t.stderr);
+    assert.match(t.stdout, /^launch: CUDA_VISIBLE_DEVICES=0 vllm serve meta-llama\/Llama-3.1-8B-Instruct --host 127.0.0.1 --port 8000 --speculative-config '\{"method":"eagle3","model":"yuhuili\/EAGLE3-LLaMA3.1-Instruct-8B","num_speculative_tokens":3\}' --per-request-spec-decode-metrics summary --dtype bfloat16$/m);
+    assert.match(t.stdout, /^cell vllm\/ngram\/code\/T1: 2 prompt\(s\); first request: POST \/v1\/chat\/completions \{"model":"meta-llama\/Llama-3.1-8B-Instruct","messages":\[\{"role":"user","content":"/m);
+    assert.match(t.stdout, /^cell vllm-raw\/ngram\/code\/T1: 2 prompt\(s\); first request: POST \/v1\/completions \{"model":"meta-llama\/Llama-3.1-8B-Instruct","prompt":"Question: /m);
+    assert.match(t.stdout, /nothing was launched/);
+  });
+
+  it('bad input: one line naming file, field and fix, exit 2, nothing printed on stdout', () => {
+    const b = dryRun('engines: [{name: vllm, options: {draftModel: d}}]\ndrafts: [{method: vanilla}]\n');
+    assert.equal(b.status, 2);
+    assert.equal(b.stdout, '');
+    const lines = b.stderr.trim().split('\n');
+    assert.equal(lines.length, 1);
+    assert.match(lines[0]!, /\.yaml: engines\[0\]\.options\.model: missing -- add model: the target model vLLM should serve/);
+  });
+});
