@@ -3,7 +3,7 @@
 //       context (median of many interleaved repetitions);
 //   (b) cold: a one-layer step (the target graph built with layers: 1, fp32, full head) timed right
 //       after a target pass, as a fraction of a target step;
-//   (c) vanilla, prompt lookup (ngram) and the learned drafts (eagle, eagle3, hass2, prism) decoding
+//   (c) vanilla, prompt lookup (ngram) and the learned drafts (eagle, eagle3, hass2, prism, medusa, standalone) decoding
 //       the built-in prompts, measured side by side, with the draft cost inside real decoding.
 // Usage: npm run bench [-- --scaling DIR,DIR] [-- --reps N] [-- --threads N] [-- --steps N] [-- --draft-precision int8|q8|q4|fp32] [-- --tree K,S,N] [-- --draft-threads N]   (plain `node --import tsx bench/run.ts` works too)
 import { DEFAULT_TARGET_THREADS } from '../src/reference/server/main.ts';
@@ -20,7 +20,7 @@ import { generate, type GenerateStats } from '../src/reference/decoding/generate
 import { NgramDrafter } from '../src/reference/drafts/ngram.ts';
 import { LEARNED_DRAFTS, createDrafter } from '../src/reference/drafts/index.ts';
 import { LearnedDrafter, type DraftPrecision } from '../src/reference/drafts/learned.ts';
-import { DRAFTS_DIR, draftFeatureLayers, type LearnedDraftMethod } from '../src/reference/model/draft-config.ts';
+import { DRAFTS_DIR, DRAFT_TRAINING, draftFeatureLayers, type LearnedDraftMethod } from '../src/reference/model/draft-config.ts';
 import type { DraftParameterCounts } from '../src/reference/model/draft-params.ts';
 import type { Drafter } from '../src/reference/drafts/types.ts';
 import { BUILTIN_DATASETS, PROMPTS_DIR, loadDataset } from '../src/suite/datasets.ts';
@@ -135,12 +135,13 @@ await draft.release();
 const prompts = BUILTIN_DATASETS.flatMap((name) => loadDataset(name, PROMPTS_DIR, { limit: PROMPTS_PER_SET }).prompts);
 const greedy = { temperature: 0, topP: 1, topK: -1 };
 const featureTarget = await OnnxDecoder.fromWeights(cfg, tensors, { threads: THREADS, hiddenAfterLayers: draftFeatureLayers(cfg) });
-interface Method { name: string; drafter: Drafter | null; draftTokens: number; params?: DraftParameterCounts; tree?: { topK: number; steps: number }; scaling?: ScalingPoint }
+interface Method { name: string; drafter: Drafter | null; draftTokens: number; params?: { total: number; activatedPerStep: number }; tree?: { topK: number; steps: number }; scaling?: ScalingPoint }
 /** one draft trained on a share of the data budget, read from its manifest */
 interface ScalingPoint { draft: LearnedDraftMethod; fraction: number; tokens: number; top1: number[] }
 function scalingPoint(dir: string, draft: LearnedDraftMethod): ScalingPoint {
   const m = JSON.parse(readFileSync(join(dir, draft, 'manifest.json'), 'utf8')) as { dataBudget: { dataFraction: number; tokens: number }; validation: { top1PerPosition: number[] } };
-  return { draft, fraction: m.dataBudget.dataFraction, tokens: m.dataBudget.tokens, top1: m.validation.top1PerPosition };
+  // relative to the shipped budget: budgets beyond it are trained with more steps at data fraction 1
+  return { draft, fraction: m.dataBudget.tokens / (DRAFT_TRAINING.steps * DRAFT_TRAINING.batch * DRAFT_TRAINING.seqLen), tokens: m.dataBudget.tokens, top1: m.validation.top1PerPosition };
 }
 const methods: Method[] = [
   { name: 'vanilla', drafter: null, draftTokens: 0 },
@@ -148,7 +149,7 @@ const methods: Method[] = [
 ];
 for (const name of LEARNED_DRAFTS) {
   try {
-    const d = (await createDrafter({ draft: name, ngramMin: 1, ngramMax: 4, threads: DRAFT_THREADS, weightPrecision: PRECISION }, cfg, tensors)) as LearnedDrafter;
+    const d = (await createDrafter({ draft: name, ngramMin: 1, ngramMax: 4, threads: DRAFT_THREADS, weightPrecision: PRECISION }, cfg, tensors))!;
     methods.push({ name, drafter: d, draftTokens: LEARNED_STEPS, params: d.parameters });
     if (TREE) methods.push({ name: `${name}@tree`, drafter: d, draftTokens: TREE.nodes, params: d.parameters, tree: { topK: TREE.topK, steps: TREE.steps } });
   } catch (e) {
@@ -251,7 +252,7 @@ if (SCALING_DIRS.length) {
   console.log(table(['draft', 'data', 'training tokens', 'val top-1 pos 1', 'tau pooled', 'tau mean/req', 'speedup'],
     points.map(({ s, p }) => [p.draft, `${Math.round(p.fraction * 100)}%`, p.tokens, fmt(p.top1[0]), s.tauPooled.toFixed(3), s.tauPerRequest.toFixed(3), (s.pooledTps / base.pooledTps).toFixed(2) + 'x'])));
 }
-for (const d of new Set(results.map(({ m }) => m.drafter))) if (d instanceof LearnedDrafter) await d.release(); // @tree rows share their draft
+for (const d of new Set(results.map(({ m }) => m.drafter))) await d?.release?.(); // @tree rows share their draft
 await featureTarget.release();
 await target.release();
 console.log(`\nload average at end ${loadavg().map((x) => x.toFixed(2)).join(' ')}; total bench time ${((performance.now() - t0) / 1000).toFixed(1)} s`);

@@ -82,7 +82,7 @@ without OpenBLAS torch falls back to the reference BLAS and runs about 15x slowe
 Interrupt it at any time: rerunning the same command resumes from the checkpoints in .cache/train/.
 
 Examples:
-  prism-bench train drafts                       # all four, the shipped recipe
+  prism-bench train drafts                       # all six, the shipped recipe
   prism-bench train drafts eagle3 prism --data-fraction 0.25 --out /tmp/drafts-25`)
     .action(async (names: string[], o: { out: string; dataFraction: string; steps?: string; python?: string; fresh?: boolean; device: string }) => {
       const device = trainDevice('train drafts', o.device);

@@ -26,8 +26,9 @@ export interface SglangOptions {
   env?: Record<string, string>;
 }
 
+// SGLang has no Medusa: its SpeculativeAlgorithm names EAGLE, EAGLE3, STANDALONE and NGRAM
 const ALGORITHM: Record<string, string> = {
-  ngram: 'NGRAM', standalone: 'STANDALONE', eagle: 'EAGLE', hass: 'EAGLE', hass2: 'EAGLE', eagle3: 'EAGLE3', medusa: 'MEDUSA',
+  ngram: 'NGRAM', standalone: 'STANDALONE', eagle: 'EAGLE', hass: 'EAGLE', hass2: 'EAGLE', eagle3: 'EAGLE3',
   // the PRISM artifact's SGLang fork registers PRISM as LD
   prism: 'LD',
 };

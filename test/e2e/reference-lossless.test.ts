@@ -75,7 +75,7 @@ describe('greedy drafting is token-identical to greedy vanilla on all built-in p
           if (s.acceptedDrafts > 0) withAccepts++;
         }
       } finally {
-        if (drafter instanceof LearnedDrafter) await drafter.release();
+        await drafter?.release?.();
       }
       t.diagnostic(`${method}: ${accepted} of ${proposed} drafted tokens accepted over ${cycles} verify cycles on ${prompts.length} prompts; ` +
         `${withAccepts} prompts had accepted drafts; pooled acceptance length ${(tokens / cycles).toFixed(3)} (tokens incl. the prefill token / cycles)`);

@@ -2,7 +2,7 @@
 // reading what each adapter declares: suite errors naming the file, the field and the fix.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -11,6 +11,8 @@ import { checkSuiteEngines, suiteEngineProblems } from '../../src/engines/check.
 import { ADAPTERS } from '../../src/engines/index.ts';
 import { learnedDraftShape, referenceArgs } from '../../src/engines/reference.ts';
 import { TARGET_CONFIG } from '../../src/reference/model/config.ts';
+import { REFERENCE_DRAFT_METHODS } from '../../src/reference/drafts/index.ts';
+import type { LearnedDraft } from '../../src/suite/types.ts';
 import { assertSuiteError, tempDir, writeTemp } from '../suite/helpers.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -22,8 +24,11 @@ function expectEngineError(text: string, path: string, fix: RegExp, problem?: Re
 
 describe('checkSuiteEngines: the reference engine', () => {
   it('rejects a draft method it does not offer', () => {
-    expectEngineError('engines: [{name: reference}]\ndrafts: [{method: medusa}]\n', 'drafts[0].method',
-      /use one of vanilla, ngram, eagle, eagle3, hass2, prism, or run this draft on another engine \(engine reference\)/, /method medusa is not offered by the reference engine/);
+    expectEngineError('engines: [{name: reference}]\ndrafts: [{method: hass}]\n', 'drafts[0].method',
+      /use one of vanilla, ngram, eagle, eagle3, hass2, prism, medusa, standalone, or run this draft on another engine \(engine reference\)/, /method hass is not offered by the reference engine/);
+    // SGLang has no Medusa algorithm (its SpeculativeAlgorithm: EAGLE, EAGLE3, STANDALONE, NGRAM)
+    expectEngineError('engines: [{name: sglang, options: {modelPath: m}}]\ndrafts: [{method: medusa, model: x}]\n', 'drafts[0].method',
+      /run this draft on another engine \(engine sglang\)/, /method medusa is not offered by the sglang engine/);
   });
   it('rejects an unknown option, listing the ones it has', () => {
     const e = expectEngineError('engines: [{name: reference, options: {port: 30000}}]\ndrafts: [{method: vanilla}]\n', 'engines[0].options.port',
@@ -57,8 +62,8 @@ describe('checkSuiteEngines: the reference engine', () => {
     expectEngineError('engines: [{name: reference}]\ndrafts: [{method: prism, stepMap: [0, 7]}]\n', 'drafts[0].stepMap[1]', /name modules 0..1/, /module 7 does not exist/);
   });
   it('launch runs the same check', () => {
-    assert.throws(() => referenceArgs({ draft: { name: 'm', method: 'medusa' }, settings: loadSuite(writeTemp('engines: [{name: reference}]\ndrafts: [{method: vanilla}]\n')).settings, host: '127.0.0.1', port: 1, logFile: join(tempDir(), 'x.log'), options: {} }),
-      /draft 'm'.method: method medusa is not offered by the reference engine/);
+    assert.throws(() => referenceArgs({ draft: { name: 'm', method: 'hass' }, settings: loadSuite(writeTemp('engines: [{name: reference}]\ndrafts: [{method: vanilla}]\n')).settings, host: '127.0.0.1', port: 1, logFile: join(tempDir(), 'x.log'), options: {} }),
+      /draft 'm'.method: method hass is not offered by the reference engine/);
   });
 });
 
@@ -90,5 +95,22 @@ describe('the docs show only options the engines accept', () => {
       }
     }
     assert.ok(checked >= 3, `checked ${checked} engines`);
+  });
+});
+
+describe('the shipped suites', () => {
+  const dir = fileURLToPath(new URL('../../suites/', import.meta.url));
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
+    it(`${file} loads and every draft passes its engine's launch checks (the draft files included)`, () => {
+      for (const quick of [false, true]) assert.deepEqual(suiteEngineProblems(loadSuite(join(dir, file), { quick })), [], `${file}${quick ? ' --quick' : ''}`);
+    });
+  }
+  it('paper.yaml names every draft method the reference engine has, trees where the method drafts one', () => {
+    const suite = loadSuite(join(dir, 'paper.yaml'));
+    assert.deepEqual(suite.drafts.map((d) => d.method).sort(), [...REFERENCE_DRAFT_METHODS].sort());
+    for (const d of suite.drafts) {
+      if (d.method === 'vanilla' || d.method === 'ngram') continue;
+      assert.deepEqual({ steps: (d as LearnedDraft).steps, topK: (d as LearnedDraft).topK, draftTokens: (d as LearnedDraft).draftTokens }, { steps: 6, topK: 4, draftTokens: 16 }, d.name);
+    }
   });
 });

@@ -4,19 +4,28 @@ import { eagle } from './eagle.ts';
 import { eagle3 } from './eagle3.ts';
 import { hass2 } from './hass2.ts';
 import { prism } from './prism.ts';
+import { medusa, MedusaDrafter, checkMedusa } from './medusa.ts';
+import { standalone, StandaloneDrafter, checkStandalone } from './standalone.ts';
 import { NgramDrafter } from './ngram.ts';
 import { LearnedDrafter, checkDraft, type LearnedDraftOptions } from './learned.ts';
-import { DRAFTS_DIR, type DraftArchitecture, type LearnedDraftMethod } from '../model/draft-config.ts';
+import { DraftConfigError } from './draft-files.ts';
+import { DRAFTS_DIR, type DraftArchitecture, type FeatureDraftMethod, type LearnedDraftMethod, type MedusaArchitecture, type StandaloneArchitecture } from '../model/draft-config.ts';
 import type { DecoderConfig } from '../model/config.ts';
 import type { Weights } from '../model/target.ts';
 import type { Drafter } from './types.ts';
 
-export const DRAFT_ARCHITECTURES: Record<LearnedDraftMethod, DraftArchitecture> = { eagle, eagle3, hass2, prism };
-export const LEARNED_DRAFTS = Object.keys(DRAFT_ARCHITECTURES) as LearnedDraftMethod[];
+/** Draft decoders fed the target's features (the EAGLE family and PRISM), one shared runtime. */
+export const DRAFT_ARCHITECTURES: Record<FeatureDraftMethod, DraftArchitecture> = { eagle, eagle3, hass2, prism };
+export const FEATURE_DRAFTS = Object.keys(DRAFT_ARCHITECTURES) as FeatureDraftMethod[];
+/** Drafts with a runtime of their own. */
+export const OTHER_ARCHITECTURES: { medusa: MedusaArchitecture; standalone: StandaloneArchitecture } = { medusa, standalone };
+/** Every draft the engine trains (`prism-bench train drafts`). */
+export const LEARNED_DRAFTS: LearnedDraftMethod[] = [...FEATURE_DRAFTS, 'medusa', 'standalone'];
 export const REFERENCE_DRAFT_METHODS = ['vanilla', 'ngram', ...LEARNED_DRAFTS] as const;
 export type ReferenceDraftMethod = (typeof REFERENCE_DRAFT_METHODS)[number];
 
 export const isLearnedDraft = (m: string): m is LearnedDraftMethod => (LEARNED_DRAFTS as string[]).includes(m);
+export const isFeatureDraft = (m: string): m is FeatureDraftMethod => (FEATURE_DRAFTS as string[]).includes(m);
 
 export interface DrafterSettings extends LearnedDraftOptions {
   draft: ReferenceDraftMethod;
@@ -27,12 +36,19 @@ export interface DrafterSettings extends LearnedDraftOptions {
 }
 
 /** Checks a learned draft's files and options without loading it (for validation before launch). */
-export function checkLearnedDraft(method: LearnedDraftMethod, opts: Pick<DrafterSettings, 'draftsDir' | 'stepMap' | 'modules'> = {}) {
-  return checkDraft(join(opts.draftsDir ?? DRAFTS_DIR, method), DRAFT_ARCHITECTURES[method], opts);
+export function checkLearnedDraft(method: LearnedDraftMethod, opts: Pick<DrafterSettings, 'draftsDir' | 'stepMap' | 'modules'> = {}): void {
+  const dir = join(opts.draftsDir ?? DRAFTS_DIR, method);
+  if (isFeatureDraft(method)) { checkDraft(dir, DRAFT_ARCHITECTURES[method], opts); return; }
+  if (opts.stepMap !== undefined || opts.modules !== undefined) throw new DraftConfigError(`stepMap and modules apply to PRISM-style drafts with parameter sets per step (${FEATURE_DRAFTS.join(', ')}), not to ${method}`);
+  if (method === 'medusa') checkMedusa(dir);
+  else checkStandalone(dir);
 }
 
 export async function createDrafter(s: DrafterSettings, target: DecoderConfig, targetWeights: Weights): Promise<Drafter | null> {
   if (s.draft === 'vanilla') return null;
   if (s.draft === 'ngram') return new NgramDrafter({ ngramMin: s.ngramMin, ngramMax: s.ngramMax });
-  return LearnedDrafter.load(join(s.draftsDir ?? DRAFTS_DIR, s.draft), DRAFT_ARCHITECTURES[s.draft], target, targetWeights, s);
+  const dir = join(s.draftsDir ?? DRAFTS_DIR, s.draft);
+  if (s.draft === 'medusa') return MedusaDrafter.load(dir, target, targetWeights, s);
+  if (s.draft === 'standalone') return StandaloneDrafter.load(dir, target, s);
+  return LearnedDrafter.load(dir, DRAFT_ARCHITECTURES[s.draft], target, targetWeights, s);
 }

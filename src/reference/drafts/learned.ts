@@ -19,6 +19,8 @@ import { RowBuffer } from '../model/row-buffer.ts';
 import type { DecoderConfig } from '../model/config.ts';
 import { architectureFeatureLayers, type DraftArchitecture } from '../model/draft-config.ts';
 import { draftParameterCounts, type DraftParameterCounts } from '../model/draft-params.ts';
+import { growDynamicTree, treeMaskRow } from './dynamic-tree.ts';
+import { DraftConfigError, checkDraftVocabulary, readDraftFiles } from './draft-files.ts';
 import { chainParents, type DraftContext, type DraftProposal, type DraftRequest, type Drafter } from './types.ts';
 
 export interface DraftManifest {
@@ -51,27 +53,16 @@ export interface LearnedDraftOptions {
   graphCache?: { cache: GraphCache | undefined; targetWeightsId: string };
 }
 
-/** A mistake in the draft's files or options, reported with the file and field (exit 2 before launch). */
-export class DraftConfigError extends Error {}
+export { DraftConfigError };
 
 /** Reads and checks a draft's manifest against its architecture and options, without building anything. */
 export function checkDraft(dir: string, arch: DraftArchitecture, opts: Pick<LearnedDraftOptions, 'stepMap' | 'modules'> = {}): DraftManifest {
-  const manifestPath = join(dir, 'manifest.json');
-  if (!existsSync(manifestPath)) throw new DraftConfigError(`${manifestPath}: missing; the ${arch.method} draft's weights are not installed (run prism-bench train drafts ${arch.method}, or restore models/drafts from git)`);
-  let m: DraftManifest;
-  try { m = JSON.parse(readFileSync(manifestPath, 'utf8')) as DraftManifest; } catch (e) { throw new DraftConfigError(`${manifestPath}: not valid JSON (${(e as Error).message})`); }
-  if (m.method !== arch.method) throw new DraftConfigError(`${manifestPath}: field method is '${m.method}', expected '${arch.method}'; point the draft at the ${arch.method} weights`);
+  const { manifest: m, manifestPath } = readDraftFiles<DraftManifest>(dir, arch.method);
   const c = m.config;
   if (!c || c.layersPerModule !== arch.layersPerModule || c.features !== arch.features) {
     throw new DraftConfigError(`${manifestPath}: field config does not describe a ${arch.method} draft (layersPerModule ${c?.layersPerModule}, features ${c?.features}); retrain with prism-bench train drafts ${arch.method}`);
   }
-  if (!Array.isArray(m.draftVocabulary) || m.draftVocabulary.length !== c.draftVocabularySize) throw new DraftConfigError(`${manifestPath}: field draftVocabulary has ${m.draftVocabulary?.length} entries, config.draftVocabularySize says ${c.draftVocabularySize}`);
-  const weights = join(dir, m.weights?.file ?? 'model.safetensors');
-  if (!existsSync(weights)) throw new DraftConfigError(`${weights}: missing (named by ${manifestPath} field weights.file); restore it or retrain`);
-  const digest = sha256File(weights);
-  if (digest !== m.weights.sha256) {
-    throw new DraftConfigError(`${weights}: does not match ${manifestPath} field weights.sha256 (${String(m.weights.sha256).slice(0, 12)}..., file ${digest.slice(0, 12)}...); restore the pair from git or retrain`);
-  }
+  checkDraftVocabulary(manifestPath, m.draftVocabulary, c.draftVocabularySize);
   const modules = opts.modules ?? c.modules;
   if (!Number.isInteger(modules) || modules < 1 || modules > c.modules) throw new DraftConfigError(`modules: ${opts.modules} asked for, but ${manifestPath} has ${c.modules} module(s); use 1..${c.modules}`);
   const map = opts.stepMap ?? c.stepMap;
@@ -266,96 +257,47 @@ class LearnedDraftRequest implements DraftRequest {
   }
 
   /**
-   * EAGLE-2's dynamic tree. Every node of depth 1 is a top-k child of the extend pass; at each
-   * later step the k nodes of the newest depth with the highest path score (sum of the draft's
-   * log-probabilities along the path) run in one draft call, each attending to the committed
-   * context, its ancestors and itself, and each adds its k most likely children. The best
-   * maxTokens nodes by path score are proposed (a child never scores above its parent, so they
-   * form a tree). The nodes are a deterministic function of the context, so verification treats
-   * them as one-hot proposals: sampled verification then tries siblings in turn against the
-   * residual target distribution, which samples exactly from the target.
+   * EAGLE-2's dynamic tree (dynamic-tree.ts): each expanded node runs at the next position
+   * after its parent, fed its parent's output hidden (the root's children: the extend pass's),
+   * attending to the committed context, its ancestors' draft-cache rows and itself.
    */
   private async proposeTree(ctx: DraftContext, end: number, maxTokens: number, topK: number, steps: number): Promise<DraftProposal> {
-    const D = this.cfg.hidden, vocab = this.drafter.vocabulary;
-    const greedy = isGreedy(ctx.sampling);
+    const D = this.cfg.hidden, N = this.drafter.vocabulary.length, vocab = this.drafter.vocabulary;
     const modules: number[] = [], stepMs: number[] = [];
-    interface Node { token: number; parent: number; score: number; depth: number; cacheRow?: number; hidden?: Float32Array }
-    const nodes: Node[] = [];
-    // the draft's log-probabilities over its vocabulary: under the request's sampling when it samples
-    const logProbs = (logits: Float32Array): Float64Array => {
-      if (!greedy) return distribution(logits, ctx.sampling).map(Math.log);
-      let max = -Infinity;
-      for (const x of logits) max = Math.max(max, x);
-      let sum = 0;
-      for (const x of logits) sum += Math.exp(x - max);
-      const lse = max + Math.log(sum);
-      return Float64Array.from(logits, (x) => x - lse);
-    };
-    const addChildren = (parent: number, logits: Float32Array) => {
-      const lp = logProbs(logits);
-      const order = topIndices(lp, topK);
-      const base = parent < 0 ? 0 : nodes[parent].score;
-      const depth = parent < 0 ? 1 : nodes[parent].depth + 1;
-      return order.map((j) => nodes.push({ token: vocab[j], parent, score: base + lp[j], depth }) - 1);
-    };
+    const cacheRow = new Map<number, number>();
+    const hidden = new Map<number, Float32Array>();
     let t = performance.now();
     const first = await this.extend(ctx, end);
     modules.push(first.module);
     const rootHidden = Float32Array.from(first.out.lastHidden);
-    let frontier = addChildren(-1, first.out.logits);
     stepMs.push(performance.now() - t);
     let past = end;
-    for (let s = 1; s < steps && frontier.length; s++) {
-      const expand = [...frontier].sort((a, b) => nodes[b].score - nodes[a].score).slice(0, topK);
-      const k = expand.length;
-      if (past + k > this.cfg.maxContext) break;
-      t = performance.now();
-      const m = this.drafter.moduleForStep(s);
-      const feats = new Float32Array(k * D);
-      const mask = new Float32Array(k * (past + k)).fill(-Infinity);
-      expand.forEach((ni, r) => {
-        const node = nodes[ni];
-        feats.set(node.parent < 0 ? rootHidden : nodes[node.parent].hidden!, r * D);
-        const row = r * (past + k);
-        mask.fill(0, row, row + end);
-        for (let a = node.parent; a >= 0; a = nodes[a].parent) mask[row + nodes[a].cacheRow!] = 0;
-        mask[row + past + r] = 0;
-      });
-      const out = await this.run(this.graphs[m].step, expand.map((ni) => nodes[ni].token), feats, expand.map((ni) => end - 1 + nodes[ni].depth), mask, past, true);
-      const N = vocab.length;
-      frontier = [];
-      expand.forEach((ni, r) => {
-        nodes[ni].cacheRow = past + r;
-        nodes[ni].hidden = Float32Array.from(out.hidden.subarray(r * D, (r + 1) * D));
-        frontier.push(...addChildren(ni, out.logits.subarray(r * N, (r + 1) * N)));
-      });
-      past += k;
-      modules.push(m);
-      stepMs.push(performance.now() - t);
-    }
-    // the best maxTokens nodes; on a tie the earlier node (a parent before its child) wins
-    const kept = Array.from(nodes.keys()).sort((a, b) => nodes[b].score - nodes[a].score || a - b).slice(0, maxTokens).sort((a, b) => a - b);
-    const index = new Map(kept.map((ni, i) => [ni, i]));
-    return {
-      tokens: kept.map((ni) => nodes[ni].token),
-      parents: kept.map((ni) => (nodes[ni].parent < 0 ? -1 : index.get(nodes[ni].parent)!)),
-      steps: modules.length,
-      modules,
-      stepMs,
-    };
+    const tree = await growDynamicTree({
+      rootLogits: first.out.logits, topK, steps, maxTokens, sampling: ctx.sampling, tokenOf: (j) => vocab[j],
+      expand: async (expand, nodes) => {
+        const k = expand.length;
+        if (past + k > this.cfg.maxContext) return undefined;
+        t = performance.now();
+        const m = this.drafter.moduleForStep(nodes[expand[0]].depth);
+        const feats = new Float32Array(k * D);
+        const mask = new Float32Array(k * (past + k));
+        expand.forEach((ni, r) => {
+          const node = nodes[ni];
+          feats.set(node.parent < 0 ? rootHidden : hidden.get(node.parent)!, r * D);
+          const ancestors: number[] = [];
+          for (let a = node.parent; a >= 0; a = nodes[a].parent) ancestors.push(cacheRow.get(a)!);
+          treeMaskRow(mask.subarray(r * (past + k), (r + 1) * (past + k)), end, ancestors, past + r);
+        });
+        const out = await this.run(this.graphs[m].step, expand.map((ni) => nodes[ni].token), feats, expand.map((ni) => end - 1 + nodes[ni].depth), mask, past, true);
+        expand.forEach((ni, r) => { cacheRow.set(ni, past + r); hidden.set(ni, Float32Array.from(out.hidden.subarray(r * D, (r + 1) * D))); });
+        past += k;
+        modules.push(m);
+        stepMs.push(performance.now() - t);
+        return expand.map((_, r) => out.logits.subarray(r * N, (r + 1) * N));
+      },
+    });
+    return { tokens: tree.tokens, parents: tree.parents, steps: tree.steps, modules, stepMs };
   }
 }
 
-/** Indices of the k largest finite entries, largest first (one pass; k is small). */
-export function topIndices(xs: ArrayLike<number>, k: number): number[] {
-  const top: number[] = [];
-  for (let j = 0; j < xs.length; j++) {
-    const x = xs[j];
-    if (!(x > -Infinity) || (top.length === k && x <= xs[top[k - 1]])) continue;
-    let i = Math.min(top.length, k - 1);
-    if (top.length < k) top.push(j);
-    while (i > 0 && xs[top[i - 1]] < x) { top[i] = top[i - 1]; i--; }
-    top[i] = j;
-  }
-  return top;
-}
+export { topIndices } from './dynamic-tree.ts';

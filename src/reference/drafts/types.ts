@@ -47,6 +47,10 @@ export interface Drafter {
   /** target layers whose hidden states (residual stream after the layer) the drafter reads; empty for model-free drafts */
   readonly featureLayers: readonly number[];
   begin(): DraftRequest;
+  /** parameters read: in all, and by one draft step (learned drafts) */
+  readonly parameters?: { total: number; activatedPerStep: number };
+  /** frees the draft's model (onnxruntime sessions); model-free drafts have none */
+  release?(): Promise<void>;
 }
 
 export function chainParents(n: number): number[] {

@@ -4,7 +4,10 @@
 import { join } from 'node:path';
 import { MODELS_DIR } from './config.ts';
 
-export type LearnedDraftMethod = 'eagle' | 'eagle3' | 'hass2' | 'prism';
+/** Drafts that are decoder layers fed the target's features (the EAGLE family and PRISM). */
+export type FeatureDraftMethod = 'eagle' | 'eagle3' | 'hass2' | 'prism';
+/** Every draft the reference engine trains: the feature drafts, Medusa's heads and a standalone small model. */
+export type LearnedDraftMethod = FeatureDraftMethod | 'medusa' | 'standalone';
 
 export interface DraftTrainingObjective {
   /** unrolled draft steps per training position (1 = no multi-step alignment) */
@@ -23,7 +26,7 @@ export interface DraftTrainingObjective {
 }
 
 export interface DraftArchitecture {
-  method: LearnedDraftMethod;
+  method: FeatureDraftMethod;
   summary: string;
   /** parameter sets; exactly one runs per draft step */
   modules: number;
@@ -34,6 +37,25 @@ export interface DraftArchitecture {
   /** stepMap[s] = module for draft step s (step 0 = the extend pass over accepted tokens); the last entry repeats */
   stepMap: number[];
   objective: DraftTrainingObjective;
+}
+
+/** Medusa-1: heads on the target's last hidden state, each predicting one position further on. */
+export interface MedusaArchitecture {
+  method: 'medusa';
+  summary: string;
+  /** heads = the deepest position a cycle can draft */
+  heads: number;
+  /** head k's loss weight is depthDecay^k (normalized), as Medusa weights its heads */
+  objective: { depthDecay: number; ceWeight: number };
+}
+
+/** A separate small language model with the target's tokenizer (SGLang's STANDALONE draft). */
+export interface StandaloneArchitecture {
+  method: 'standalone';
+  summary: string;
+  /** decoder layers of the small model (the target's width, heads and layer definition) */
+  layers: number;
+  objective: { ceWeight: number };
 }
 
 /** EAGLE-3-style reduced draft vocabulary: the most frequent training tokens (a quarter of 4096, as EAGLE-3 keeps 32k of 128k). */

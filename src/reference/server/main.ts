@@ -5,8 +5,10 @@ import { Tokenizer } from '../model/tokenizer.ts';
 import { PACKAGE_ROOT, TARGET_DIR, TOKENIZER_PATH } from '../model/config.ts';
 import { packageVersion } from '../../version.ts';
 import { ReferenceEngine, type DraftMethod } from './engine.ts';
-import { createDrafter } from '../drafts/index.ts';
+import { OTHER_ARCHITECTURES, createDrafter, isLearnedDraft } from '../drafts/index.ts';
 import { LearnedDrafter, type DraftPrecision } from '../drafts/learned.ts';
+import { MedusaDrafter } from '../drafts/medusa.ts';
+import { StandaloneDrafter } from '../drafts/standalone.ts';
 import { readSafetensors, sha256File } from '../model/safetensors.ts';
 import { graphCache } from '../kernels/onnx/graph-cache.ts';
 import { draftFeatureLayers } from '../model/draft-config.ts';
@@ -116,8 +118,20 @@ export async function serve(opts: ServeOptions): Promise<{ url: string; stop: ()
       prism_draft_params_extend_step: drafter.parameters.activatedExtendStep,
     });
   }
+  if (drafter instanceof MedusaDrafter || drafter instanceof StandaloneDrafter) {
+    Object.assign(serverArgs, {
+      // SGLang's name for a separate draft model; Medusa's heads have no SGLang algorithm, so vLLM's name
+      speculative_algorithm: drafter instanceof MedusaDrafter ? 'MEDUSA' : 'STANDALONE',
+      speculative_num_steps: opts.steps ?? opts.draftTokens, speculative_eagle_topk: opts.topK ?? 1, speculative_num_draft_tokens: opts.draftTokens + 1,
+      speculative_draft_model_path: join(opts.draftsDir ?? 'models/drafts', opts.draft),
+      prism_draft_architecture: OTHER_ARCHITECTURES[drafter.method].summary,
+      prism_draft_threads: opts.draftThreads ?? 1,
+    });
+    if (drafter instanceof MedusaDrafter) Object.assign(serverArgs, { prism_draft_heads: drafter.heads, prism_draft_vocabulary: drafter.vocabulary.length });
+    else Object.assign(serverArgs, { prism_draft_layers: drafter.config.layers });
+  }
   const tokenizer = Tokenizer.load(TOKENIZER_PATH);
-  const tree = drafter instanceof LearnedDrafter && (opts.topK ?? 1) > 1 ? { topK: opts.topK!, steps: opts.steps ?? opts.draftTokens } : undefined;
+  const tree = drafter && isLearnedDraft(drafter.method) && (opts.topK ?? 1) > 1 ? { topK: opts.topK!, steps: opts.steps ?? opts.draftTokens } : undefined;
   const engine = new ReferenceEngine(model, tokenizer, drafter, { draftTokens: opts.draftTokens, tree, faults: opts.faults });
   serverArgs.max_total_tokens = model.maxContext;
   serverArgs.context_length = model.maxContext;
@@ -131,6 +145,6 @@ export async function serve(opts: ServeOptions): Promise<{ url: string; stop: ()
   log(`ready in ${((performance.now() - t0) / 1000).toFixed(1)} s (graph cache: ${cache ? cache.dir : "off, PRISM_GRAPH_CACHE=off"})`);
   return {
     url,
-    stop: async () => { await srv.close(); await model.release(); if (drafter instanceof LearnedDrafter) await drafter.release(); },
+    stop: async () => { await srv.close(); await model.release(); await drafter?.release?.(); },
   };
 }

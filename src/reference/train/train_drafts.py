@@ -1,5 +1,6 @@
-"""Trains the reference engine's draft models (eagle, eagle3, hass2, prism) against the frozen
-target, as the literature trains them, on one shared data budget.
+"""Trains the reference engine's draft models (eagle, eagle3, hass2, prism; medusa's heads; the
+standalone small model) against the frozen target, as the literature trains them, on one
+shared data budget.
 
 Why PyTorch here when the target trainer is numpy: multi-step (training-time test) unrolling
 feeds each draft its own features and attends across unrolled steps; autograd keeps those
@@ -310,6 +311,78 @@ class Draft(torch.nn.Module):
         return rmsnorm(x, mod.norm, self.cfg["normEps"]) @ self.head.T
 
 
+class Medusa(torch.nn.Module):
+    """Medusa-1's heads on the frozen target's last hidden state (after its final norm): head k
+    is a residual block h + SiLU(W_k h + b_k) and its own output layer over the draft
+    vocabulary, and predicts the token k + 2 places after the hidden state's position (the
+    target's own head predicts the next one). As Medusa initializes them: the residual block at
+    zero (each head starts as the target's head) and the output layer from the target's head."""
+
+    def __init__(self, heads, d, head_rows, final_norm, eps):
+        super().__init__()
+        self.w = torch.nn.ParameterList([torch.nn.Parameter(torch.zeros(d, d)) for _ in range(heads)])
+        self.b = torch.nn.ParameterList([torch.nn.Parameter(torch.zeros(d)) for _ in range(heads)])
+        self.out = torch.nn.ParameterList([torch.nn.Parameter(head_rows.clone()) for _ in range(heads)])
+        self.final_norm, self.eps = final_norm, eps  # frozen, the target's
+
+    def names(self):
+        out = {}
+        for k in range(len(self.w)):
+            out[f"heads.{k}.proj.weight"], out[f"heads.{k}.proj.bias"], out[f"heads.{k}.out.weight"] = self.w[k], self.b[k], self.out[k]
+        return out
+
+    def head_logits(self, f_last):
+        """[B, T, N] logits of every head from the target's last-layer residual stream [B, T, d]."""
+        n = rmsnorm(f_last, self.final_norm, self.eps)
+        return [(n + F.silu(n @ w.T + b)) @ o.T for w, b, o in zip(self.w, self.b, self.out)]
+
+
+class Standalone(torch.nn.Module):
+    """A separate small language model with the target's tokenizer and layer definition (SGLang's
+    STANDALONE draft), distilled from the target. Initialized from the teacher as DistilBERT
+    initializes its student: the embedding (tied head) and final norm, and `layers` of the
+    teacher's layers spread over its depth from the first to the last."""
+
+    def __init__(self, cfg, tw, layers):
+        super().__init__()
+        L = cfg["layers"]
+        self.cfg, self.init_layers = cfg, [round(i * (L - 1) / max(1, layers - 1)) for i in range(layers)]
+        self.embed = torch.nn.Parameter(tw["model.embed_tokens.weight"].clone())
+        self.norm = torch.nn.Parameter(tw["model.norm.weight"].clone())
+        self.layers = torch.nn.ModuleList([Layer(cfg["hidden"], cfg["ffn"]) for _ in range(layers)])
+        with torch.no_grad():
+            for layer, src in zip(self.layers, self.init_layers):
+                for name, param in layer.names("").items():
+                    param.copy_(tw[f"model.layers.{src}.{name}"])
+
+    def names(self):
+        out = {"model.embed_tokens.weight": self.embed, "model.norm.weight": self.norm}
+        for i, layer in enumerate(self.layers):
+            out.update(layer.names(f"model.layers.{i}."))
+        return out
+
+    def forward(self, tokens):
+        cfg = self.cfg
+        B, T = tokens.shape
+        cos, sin = rope_tables(T, cfg["hidden"] // cfg["heads"], cfg["ropeTheta"])
+        causal = torch.full((T, T), float("-inf")).triu(1)
+        dh = cfg["hidden"] // cfg["heads"]
+        x = self.embed[tokens]
+        for layer in self.layers:
+            q, k, v = layer.qkv(x, cfg["normEps"], cfg["heads"], cos, sin)
+            x = layer.finish(x, torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(dh) + causal, -1) @ v, cfg["normEps"])
+        return rmsnorm(x, self.norm, cfg["normEps"]) @ self.embed.T
+
+
+def build_draft(spec, cfg, tw, embed, head_rows):
+    kind = spec.get("kind", "feature")
+    if kind == "medusa":
+        return Medusa(spec["heads"], cfg["hidden"], head_rows, tw["model.norm.weight"], cfg["normEps"])
+    if kind == "standalone":
+        return Standalone(cfg, tw, spec["layers"])
+    return Draft(spec, cfg, embed, head_rows)
+
+
 # ---------------------------------------------------------------------------------------------
 
 def main():
@@ -329,16 +402,19 @@ def main():
     steps_total = int(round(tr["steps"] * tr.get("dataFraction", 1.0)))
     # one set of training sequences shared by every draft: the same data budget, the same data
     full_steps = tr["steps"]
-    train_seqs = distillation_corpus(tw, cfg, train_tokens, full_steps * B, T, tr["promptLen"], tr["seed"], os.path.join(job["dataDir"], f"train-{full_steps * B}x{T}.npy"), "train")
-    val_seqs = distillation_corpus(tw, cfg, val_tokens, tr["evalBatches"] * B, T, tr["promptLen"], tr["seed"] + 1, os.path.join(job["dataDir"], f"val-{tr['evalBatches'] * B}x{T}.npy"), "validation")
+    # the cache names the target it was generated with: data from another target is never reused
+    tag = f"-{job['targetWeightsSha256'][:12]}" if job.get("targetWeightsSha256") else ""
+    train_seqs = distillation_corpus(tw, cfg, train_tokens, full_steps * B, T, tr["promptLen"], tr["seed"], os.path.join(job["dataDir"], f"train-{full_steps * B}x{T}{tag}.npy"), "train")
+    val_seqs = distillation_corpus(tw, cfg, val_tokens, tr["evalBatches"] * B, T, tr["promptLen"], tr["seed"] + 1, os.path.join(job["dataDir"], f"val-{tr['evalBatches'] * B}x{T}{tag}.npy"), "validation")
     order = np.random.default_rng(tr["seed"]).permutation(len(train_seqs))
 
     def features(tokens):
         with torch.no_grad():
             fs = target_forward(tw, cfg, tokens, {low, mid, high, last})
-            target_logits = rmsnorm(fs[last], final_norm, cfg["normEps"]) @ head_rows.T  # restricted to the draft vocabulary
-            full_argmax = (rmsnorm(fs[last], final_norm, cfg["normEps"]) @ embed.T).argmax(-1)
-        return fs, target_logits, full_argmax
+            normed = rmsnorm(fs[last], final_norm, cfg["normEps"])
+            target_logits = normed @ head_rows.T  # restricted to the draft vocabulary
+            full_logits = normed @ embed.T
+        return fs, target_logits, full_logits
 
     for name in job["drafts"]:
         spec = job["specs"][name]
@@ -347,18 +423,19 @@ def main():
         if os.path.exists(out_path) and os.path.exists(done_path):
             emit(**json.load(open(done_path)))  # finished in an earlier, interrupted run
             continue
-        draft = Draft(spec, cfg, embed, head_rows)
+        draft = build_draft(spec, cfg, tw, embed, head_rows)
         params = [p for p in draft.parameters()]
         opt = torch.optim.AdamW(params, lr=tr["lr"], betas=(0.9, 0.95), weight_decay=0.0)
         ckpt = os.path.join(job["workDir"], f"{name}.ckpt.pt")
-        start = 0
+        start, history = 0, []
         if os.path.exists(ckpt):
             st = torch.load(ckpt, map_location=DEVICE)
             draft.load_state_dict(st["model"])
             opt.load_state_dict(st["opt"])
-            start = st["step"]
+            start, history = st["step"], st.get("history", [])
             emit(event="resume", draft=name, step=start)
-        depth = spec["trainDepth"]
+            emit(event="history", draft=name, points=history)  # the loss curve so far, for the manifest
+        depth = spec.get("trainDepth", 1)
         # PRISM's two phases: a single-module HASS-style draft first, copied into every module,
         # then multi-step fine-tuning that switches module per step
         warm = int(round(steps_total * spec.get("singleModuleFraction", 0.0)))
@@ -368,31 +445,44 @@ def main():
                 for m in draft.mods[1:]:
                     m.load_state_dict(draft.mods[0].state_dict())
             phase_single = bool(warm) and step < warm
-            draft.single_module = phase_single
+            if isinstance(draft, Draft):
+                draft.single_module = phase_single
             lr = tr["lr"] * min(1.0, (step + 1) / tr["warmupSteps"])
             lr = tr["minLr"] + (lr - tr["minLr"]) * 0.5 * (1 + math.cos(math.pi * step / steps_total)) if step >= tr["warmupSteps"] else lr
             for gp in opt.param_groups:
                 gp["lr"] = lr
             tokens = torch.from_numpy(train_seqs[order[step * B:(step + 1) * B]]).to(DEVICE)
-            fs, tlogits, _ = features(tokens)
-            feat_in = torch.cat([fs[low], fs[mid], fs[high]], -1) if spec["features"] == "eagle3" else fs[last]
-            loss, parts = loss_fn(draft, spec, tokens, feat_in, fs[last], tlogits, depth)
+            fs, tlogits, full_logits = features(tokens)
+            if isinstance(draft, Medusa):
+                loss, parts = medusa_loss(draft, spec, fs[last], tlogits)
+            elif isinstance(draft, Standalone):
+                loss, parts = standalone_loss(draft, tokens, full_logits)
+            else:
+                feat_in = torch.cat([fs[low], fs[mid], fs[high]], -1) if spec["features"] == "eagle3" else fs[last]
+                loss, parts = loss_fn(draft, spec, tokens, feat_in, fs[last], tlogits, depth)
             opt.zero_grad()
             loss.backward()
             gn = torch.nn.utils.clip_grad_norm_(params, tr["gradClip"])
             opt.step()
             if (step + 1) % tr["logEvery"] == 0 or step == steps_total - 1:
+                history.append({"step": step + 1, "loss": round(float(loss), 4)})
                 emit(event="step", draft=name, step=step + 1, steps=steps_total, loss=float(loss), lr=lr, grad_norm=float(gn),
                      tokens_per_s=(step + 1 - start) * B * T / max(1e-9, time.time() - t0), **parts)
             if (step + 1) % tr["checkpointEvery"] == 0 and step + 1 < steps_total:
-                torch.save({"model": draft.state_dict(), "opt": opt.state_dict(), "step": step + 1}, ckpt + ".tmp")
+                torch.save({"model": draft.state_dict(), "opt": opt.state_dict(), "step": step + 1, "history": history}, ckpt + ".tmp")
                 os.replace(ckpt + ".tmp", ckpt)
-        acc = evaluate(draft, spec, val_seqs, B, features, vocab_ids, low, mid, high, last, job["evalDepth"])
-        emit(event="eval", draft=name, top1=acc)
+        extra = {}
+        if isinstance(draft, Medusa):
+            acc, extra["rankAccuracy"] = evaluate_medusa(draft, val_seqs, B, features, vocab_ids, last)
+        elif isinstance(draft, Standalone):
+            acc = evaluate_standalone(draft, val_seqs, B, features)
+        else:
+            acc = evaluate(draft, spec, val_seqs, B, features, vocab_ids, low, mid, high, last, job["evalDepth"])
+        emit(event="eval", draft=name, top1=acc, **extra)
         os.makedirs(os.path.dirname(out_path), exist_ok=True)
         tensors = {k: v for k, v in draft.names().items()}
         write_safetensors(out_path, tensors, {"draft": name})
-        done = dict(event="done", draft=name, steps=steps_total, top1=acc, seconds=time.time() - t0)
+        done = dict(event="done", draft=name, steps=steps_total, top1=acc, seconds=time.time() - t0, **extra)
         json.dump(done, open(done_path, "w"))
         emit(**done)
         if os.path.exists(ckpt):
@@ -425,6 +515,66 @@ def loss_fn(draft, spec, tokens, feat_in, f_last, tlogits, depth):
     return total, parts
 
 
+def medusa_loss(draft, spec, f_last, tlogits):
+    """Soft cross-entropy of head k against the target's distribution for the token k + 2 places
+    on (Medusa-2's self-distillation; the data is the target's own output), weighted decay^k."""
+    T = f_last.shape[1]
+    total, parts = 0.0, {}
+    weights = [spec["depthDecay"] ** k for k in range(spec["heads"])]
+    for k, logits in enumerate(draft.head_logits(f_last)):
+        valid = T - 2 - k  # hidden i predicts token i + 2 + k, whose target distribution is row i + 1 + k
+        p = torch.softmax(tlogits[:, 1 + k:1 + k + valid], -1)
+        ce = -(p * torch.log_softmax(logits[:, :valid], -1)).sum(-1).mean()
+        parts[f"ce{k}"] = round(float(ce), 4)
+        total = total + weights[k] / sum(weights) * ce
+    return total, parts
+
+
+def standalone_loss(draft, tokens, full_logits):
+    """Soft cross-entropy against the target's full next-token distribution at every position."""
+    logq = torch.log_softmax(draft(tokens), -1)
+    ce = -(torch.softmax(full_logits, -1) * logq).sum(-1).mean()
+    return ce, {"ce0": round(float(ce), 4)}
+
+
+MEDUSA_RANKS = 10
+
+
+def evaluate_medusa(draft, val_seqs, B, features, vocab_ids, last):
+    """Per head: top-1 agreement with the target's argmax for its position, and the share of
+    positions where that argmax is the head's r-th choice, r = 1..MEDUSA_RANKS (what Medusa's
+    static tree is built from)."""
+    heads = len(draft.w)
+    ranks, counts = np.zeros((heads, MEDUSA_RANKS)), np.zeros(heads)
+    with torch.no_grad():
+        for b in range(0, len(val_seqs), B):
+            tokens = torch.from_numpy(val_seqs[b:b + B]).to(DEVICE)
+            T = tokens.shape[1]
+            fs, _, full_logits = features(tokens)
+            want = full_logits.argmax(-1)
+            for k, logits in enumerate(draft.head_logits(fs[last])):
+                valid = T - 2 - k
+                top = vocab_ids[logits[:, :valid].topk(MEDUSA_RANKS, -1).indices]  # [B, valid, R] target ids
+                hit = top == want[:, 1 + k:1 + k + valid, None]
+                ranks[k] += hit.sum((0, 1)).cpu().numpy()
+                counts[k] += valid * tokens.shape[0]
+    rank_acc = [[round(float(x), 4) for x in ranks[k] / counts[k]] for k in range(heads)]
+    return [r[0] for r in rank_acc], rank_acc
+
+
+def evaluate_standalone(draft, val_seqs, B, features):
+    """Top-1 agreement of the student's argmax with the target's at every position (the student
+    conditions on the data's tokens, so one figure covers every draft step)."""
+    hits = count = 0
+    with torch.no_grad():
+        for b in range(0, len(val_seqs), B):
+            tokens = torch.from_numpy(val_seqs[b:b + B]).to(DEVICE)
+            _, _, full_logits = features(tokens)
+            hits += float((draft(tokens).argmax(-1) == full_logits.argmax(-1)).sum())
+            count += tokens.numel()
+    return [round(hits / count, 4)]
+
+
 def evaluate(draft, spec, val_seqs, B, features, vocab_ids, low, mid, high, last, depth):
     """Top-1 agreement of the draft's argmax (mapped to target ids) with the target's argmax at
     each draft position, unrolled on the draft's own features with teacher-forced tokens."""
@@ -433,7 +583,8 @@ def evaluate(draft, spec, val_seqs, B, features, vocab_ids, low, mid, high, last
         for b in range(0, len(val_seqs), B):
             tokens = torch.from_numpy(val_seqs[b:b + B]).to(DEVICE)
             T = tokens.shape[1]
-            fs, _, full_argmax = features(tokens)
+            fs, _, full_logits = features(tokens)
+            full_argmax = full_logits.argmax(-1)
             feat_in = torch.cat([fs[low], fs[mid], fs[high]], -1) if spec["features"] == "eagle3" else fs[last]
             outs = draft.unroll(tokens, feat_in, depth)
             for j, (x, mod) in enumerate(outs):

@@ -1,0 +1,104 @@
+// EAGLE-2's dynamic draft tree, shared by every draft that drafts one token per forward row
+// (the feature drafts and the standalone model): the nodes of depth 1 are the top-k children of
+// the root; at each later step the k nodes of the newest depth with the highest path score
+// (sum of the draft's log-probabilities along the path) run in one draft call and each adds its
+// k most likely children. The best maxTokens nodes by path score are proposed; a child never
+// scores above its parent, so they form a tree. The nodes are a deterministic function of the
+// context, so verification treats them as one-hot proposals (sibling by sibling against the
+// residual target distribution, which samples exactly from the target).
+import { distribution, isGreedy, type SamplingParams } from '../decoding/sampling.ts';
+
+export interface TreeNode {
+  /** target token id */
+  token: number;
+  /** index of the parent node, -1 for a child of the root (the last context token) */
+  parent: number;
+  /** sum of the draft's log-probabilities along the path */
+  score: number;
+  /** 1 for children of the root */
+  depth: number;
+}
+
+export interface DynamicTreeOptions {
+  /** the draft's logits for the first drafted position */
+  rootLogits: Float32Array;
+  topK: number;
+  /** draft forward steps, the root's included */
+  steps: number;
+  maxTokens: number;
+  sampling: SamplingParams;
+  /** target token id of logit index j (drafts with a reduced vocabulary map it back) */
+  tokenOf: (j: number) => number;
+  /**
+   * Runs the draft once on `expand` (node indices, all of the newest depth) and returns each
+   * one's logits, or undefined where it cannot (context full): the tree then stops growing.
+   */
+  expand: (expand: number[], nodes: readonly TreeNode[]) => Promise<Float32Array[] | undefined>;
+}
+
+export interface DynamicTree {
+  tokens: number[];
+  parents: number[];
+  /** draft forward calls made, the root's included */
+  steps: number;
+}
+
+/** The draft's log-probabilities over its vocabulary: under the request's sampling when it samples. */
+export function draftLogProbs(logits: Float32Array, sampling: SamplingParams): Float64Array {
+  if (!isGreedy(sampling)) return distribution(logits, sampling).map(Math.log);
+  let max = -Infinity;
+  for (const x of logits) max = Math.max(max, x);
+  let sum = 0;
+  for (const x of logits) sum += Math.exp(x - max);
+  const lse = max + Math.log(sum);
+  return Float64Array.from(logits, (x) => x - lse);
+}
+
+export async function growDynamicTree(o: DynamicTreeOptions): Promise<DynamicTree> {
+  const nodes: TreeNode[] = [];
+  const addChildren = (parent: number, logits: Float32Array) => {
+    const lp = draftLogProbs(logits, o.sampling);
+    const base = parent < 0 ? 0 : nodes[parent].score;
+    const depth = parent < 0 ? 1 : nodes[parent].depth + 1;
+    return topIndices(lp, o.topK).map((j) => nodes.push({ token: o.tokenOf(j), parent, score: base + lp[j], depth }) - 1);
+  };
+  let frontier = addChildren(-1, o.rootLogits);
+  let steps = 1;
+  for (let s = 1; s < o.steps && frontier.length; s++) {
+    const expand = [...frontier].sort((a, b) => nodes[b].score - nodes[a].score).slice(0, o.topK);
+    const logits = await o.expand(expand, nodes);
+    if (!logits) break;
+    steps++;
+    frontier = expand.flatMap((ni, r) => addChildren(ni, logits[r]));
+  }
+  // the best maxTokens nodes; on a tie the earlier node (a parent before its child) wins
+  const kept = Array.from(nodes.keys()).sort((a, b) => nodes[b].score - nodes[a].score || a - b).slice(0, o.maxTokens).sort((a, b) => a - b);
+  const index = new Map(kept.map((ni, i) => [ni, i]));
+  return {
+    tokens: kept.map((ni) => nodes[ni].token),
+    parents: kept.map((ni) => (nodes[ni].parent < 0 ? -1 : index.get(nodes[ni].parent)!)),
+    steps,
+  };
+}
+
+/** The additive mask row of a tree node: the committed context, its ancestors' cache rows and its own row. */
+export function treeMaskRow(row: Float32Array, committed: number, ancestorRows: Iterable<number>, ownRow: number): void {
+  row.fill(-Infinity);
+  row.fill(0, 0, committed);
+  for (const r of ancestorRows) row[r] = 0;
+  row[ownRow] = 0;
+}
+
+/** Indices of the k largest finite entries, largest first (one pass; k is small). */
+export function topIndices(xs: ArrayLike<number>, k: number): number[] {
+  const top: number[] = [];
+  for (let j = 0; j < xs.length; j++) {
+    const x = xs[j];
+    if (!(x > -Infinity) || (top.length === k && x <= xs[top[k - 1]])) continue;
+    let i = Math.min(top.length, k - 1);
+    if (top.length < k) top.push(j);
+    while (i > 0 && xs[top[i - 1]] < x) { top[i] = top[i - 1]; i--; }
+    top[i] = j;
+  }
+  return top;
+}
