@@ -154,13 +154,13 @@ class MedusaRequest implements DraftRequest {
       const choices = new Map<number, number[]>();
       const choice = (k: number) => { let c = choices.get(k); if (!c) { c = topIndices(head(k), ctx.tree!.topK); choices.set(k, c); } return c; };
       const tokens = tree.ranks.map((path) => vocab[choice(path.length - 1)[path[path.length - 1]]]);
-      return { tokens, parents: [...tree.parents], steps: 1, stepMs: [performance.now() - t] };
+      return { tokens, parents: [...tree.parents], steps: 1, modules: [0], stepMs: [performance.now() - t] };
     }
     const depth = Math.min(maxTokens, this.drafter.heads);
     const tokens: number[] = [];
     if (isGreedy(ctx.sampling)) {
       for (let k = 0; k < depth; k++) tokens.push(vocab[argmax(head(k))]);
-      return { tokens, parents: chainParents(depth), steps: 1, stepMs: [performance.now() - t] };
+      return { tokens, parents: chainParents(depth), steps: 1, modules: [0], stepMs: [performance.now() - t] };
     }
     // sampled: each head's token drawn from that head's own q, which is what verification divides by
     const probs: Float64Array[] = [];
@@ -171,6 +171,6 @@ class MedusaRequest implements DraftRequest {
       tokens.push(vocab[sampleFrom(q, ctx.rand)]);
       probs.push(full);
     }
-    return { tokens, parents: chainParents(depth), probs, steps: 1, stepMs: [performance.now() - t] };
+    return { tokens, parents: chainParents(depth), probs, steps: 1, modules: [0], stepMs: [performance.now() - t] };
   }
 }

@@ -119,7 +119,7 @@ class StandaloneRequest implements DraftRequest {
             return expand.map((_, r) => out.subarray(r * V, (r + 1) * V));
           },
         });
-        return { tokens: tree.tokens, parents: tree.parents, steps: tree.steps, stepMs };
+        return { tokens: tree.tokens, parents: tree.parents, steps: tree.steps, modules: new Array<number>(tree.steps).fill(0), stepMs };
       }
       const greedy = isGreedy(ctx.sampling);
       const tokens: number[] = [], probs: Float64Array[] = [];
@@ -134,7 +134,7 @@ class StandaloneRequest implements DraftRequest {
         tokens.push(sampleFrom(q, ctx.rand));
         probs.push(q);
       }
-      return { tokens, parents: chainParents(tokens.length), probs: greedy ? undefined : probs, steps: tokens.length, stepMs };
+      return { tokens, parents: chainParents(tokens.length), probs: greedy ? undefined : probs, steps: tokens.length, modules: new Array<number>(tokens.length).fill(0), stepMs };
     } finally {
       this.kv.truncate(L); // drafted rows go; the committed context stays cached
     }
