@@ -176,6 +176,12 @@ export function sglangHandle(url: string, proc: EngineProcess, logFile: string, 
       const model = await client.getFirst('/model_info', '/get_model_info').catch(() => null);
       return { version: String(info.version ?? 'unknown'), info: { server: info, model } };
     },
+    async flushCache() {
+      // SGLang answers 200, or 400 "Cache not flushed because there are running requests"
+      const r = await fetch(`${url}/flush_cache`, { method: 'POST', signal: AbortSignal.timeout(10_000) });
+      const text = await r.text();
+      if (!r.ok) throw new EngineError(`POST ${url}/flush_cache: HTTP ${r.status} ${text.trim().slice(0, 200)}`);
+    },
     stop: (graceMs) => proc.stop(graceMs),
   };
 }

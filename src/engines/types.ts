@@ -112,6 +112,8 @@ export interface EngineHandle {
   describe(): Promise<{ version: string; info: unknown }>;
   /** resolves with a reason when the process exits */
   readonly exited: Promise<string>;
+  /** empties the engine's prefix cache (SGLang's POST /flush_cache) before each trial, so no trial reuses another's cached prompts */
+  flushCache?(): Promise<void>;
   /** the engine's server-wide speculative-decoding counters now, for engines that keep them (read around each trial) */
   counters?(): Promise<SpecCounters | null>;
   /** SIGTERM, then SIGKILL of the whole process group after graceMs */

@@ -366,7 +366,9 @@ export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
         const attempt = randomUUID().slice(0, 8);
         const startedAt = new Date().toISOString();
         try {
-          // server-wide counters (vLLM's /metrics) read just outside the timed window
+          // outside the timed window: an empty prefix cache (each trial pays its own prefills), then
+          // the server-wide counters (vLLM's /metrics)
+          await engine.flushCache?.();
           const before = await engine.counters?.() ?? null;
           const trial = await runTrial({
             cellId: cell.id, trial: round, attempt, dataset: datasets.get(pc.dataset) as Dataset, temperature: pc.temperature, settings: s,

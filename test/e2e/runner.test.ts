@@ -1,6 +1,7 @@
 // The harness end to end with real engine processes: an engine that never becomes ready, one
 // that dies mid-cell, a run interrupted by SIGINT and resumed, and the sglang adapter driving
-// a real server that speaks SGLang's protocol (the reference engine, launched with SGLang's flags).
+// a real server that speaks SGLang's protocol (the reference engine, launched with SGLang's flags),
+// flushing its prefix cache before every trial.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -157,6 +158,10 @@ ${SMALL_SETTINGS}`);
   assert.ok(ngram.metrics.speedup, 'speedup against the vanilla cell');
   const lossless = result.audit?.find((f) => f.check === 'lossless' && f.cell === ngram.id);
   assert.equal(lossless?.severity, 'info', JSON.stringify(result.audit));
+  // the prefix cache was flushed (POST /flush_cache) before every trial, as the engine's logs show
+  const logs = readdirSync(join(dir, 'run', 'logs')).map((f) => readFileSync(join(dir, 'run', 'logs', f), 'utf8')).join('\n');
+  const trials = result.cells.reduce((n, c) => n + c.trials.length, 0);
+  assert.equal([...logs.matchAll(/flush_cache: cache flushed/g)].length, trials, 'one flush per trial');
 });
 
 test('--target-ci adds trials up to maxTrials and reports the cells that stayed too wide', () => {

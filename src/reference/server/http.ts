@@ -23,6 +23,8 @@ export interface ServerOptions {
   serverArgs: Record<string, unknown>;
   /** the OpenAI-compatible front end (vLLM's shape) and its /metrics counters */
   openai: OpenAiServerOptions;
+  /** a line for the engine's log (cache flushes are logged, so a run's logs show them) */
+  log?: (line: string) => void;
 }
 
 export interface ReferenceServer {
@@ -195,7 +197,7 @@ export function startServer(opts: ServerOptions): Promise<ReferenceServer> {
         case 'POST /flush_cache': case 'GET /flush_cache':
           // nothing is cached between requests; drain the body ({"empty_cache": true}) and say so
           req.resume();
-          req.on('end', () => sendText(res, 200, 'Cache flushed (the reference engine keeps no prefix cache between requests).\n'));
+          req.on('end', () => { opts.log?.('flush_cache: cache flushed'); sendText(res, 200, 'Cache flushed (the reference engine keeps no prefix cache between requests).\n'); });
           return;
         case 'POST /concate_and_append_request':
           req.resume();

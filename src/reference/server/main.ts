@@ -77,7 +77,7 @@ export async function serve(opts: ServeOptions): Promise<{ url: string; stop: ()
       speculative_ngram_max_match_window_size: opts.ngramMax,
     });
   }
-  const srv = await startServer({ modelPath: modelDir, tokenizerPath: TOKENIZER_PATH, version, host: opts.host, port: opts.port, maxBodyBytes: opts.maxBodyBytes, serverArgs,
+  const srv = await startServer({ modelPath: modelDir, tokenizerPath: TOKENIZER_PATH, version, host: opts.host, port: opts.port, maxBodyBytes: opts.maxBodyBytes, serverArgs, log,
     openai: { servedModelName: opts.servedModelName ?? ENGINE_NAME, perRequestSpecMetrics: opts.perRequestSpecMetrics ?? 'none', numSpecTokens: opts.draft === 'vanilla' ? 0 : opts.draftTokens } });
   const addr = srv.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : opts.port;
