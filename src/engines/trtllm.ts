@@ -17,7 +17,6 @@ import { startProcess } from './process.ts';
 import { questionAnswerPrompt } from './prompt.ts';
 import { IterationTotals, readIterationStats } from './trtllm-stats.ts';
 import { EngineError, type EngineAdapter, type EngineHandle, type InputProblem, type LaunchPlan, type LaunchSpec, type MetricSource, type SpecCounters } from './types.ts';
-import { VLLM_SOURCES } from './vllm.ts';
 import { describe } from '../suite/errors.ts';
 import { mappingError, say, textField, wordField } from '../suite/schema.ts';
 import type { Draft, DraftMethod, LearnedDraft } from '../suite/types.ts';
@@ -161,8 +160,12 @@ async function settle(client: OpenAiClient, totals: IterationTotals): Promise<Sp
   return totals.counters();
 }
 
-/** Engine-measured vs derived: as vLLM's, the acceptance figures being the iteration statistics' sums. */
-export const TRTLLM_SOURCES: Readonly<Record<string, MetricSource>> = { ...VLLM_SOURCES };
+/** Engine-measured vs derived: acceptance from the iteration statistics' sums around each trial, latencies from the client. */
+export const TRTLLM_SOURCES: Readonly<Record<string, MetricSource>> = {
+  throughput: 'client', request_throughput: 'client', e2e_ms: 'client', ttft_ms: 'client', tpot_ms: 'derived',
+  accept_length_engine: 'engine-counters', draft_accept_rate: 'engine-counters',
+  accept_length_pooled: 'derived', accept_length_mean: 'derived',
+};
 
 export const trtllmEngine: EngineAdapter = {
   name: 'trtllm',
