@@ -4,7 +4,7 @@
 //   amd-smi static --json   [{gpu, asic: {market_name, target_graphics_version, ...}, bus: {bdf},
 //                            driver: {name, version}, vram: {size: {value, unit: "MB"}},
 //                            limit: {max_power: {value, unit: "W"}}, ...}, ...]
-//   amd-smi list --json     [{gpu, bdf, uuid}, ...]
+//   amd-smi list --json     [{gpu, bdf, uuid, kfd_id, node_id, partition_id} (some paths: gpu_bdf, gpu_uuid), ...]
 //   amd-smi process --json  [{gpu, process_list: [{process_info: {name, pid, mem_usage,
 //                            memory_usage: {gtt_mem, cpu_mem, vram_mem}, ...} | "No running
 //                            processes detected"}]}, ...], memory as {value, unit: "B"}
@@ -57,7 +57,7 @@ function amount(v: unknown, want: 'MiB' | 'W'): number | null {
 /** `amd-smi static --json` (and optionally `amd-smi list --json` for UUIDs) as GpuInfo. */
 export function parseAmdSmiStatic(staticOut: string, listOut?: string): GpuInfo[] {
   const uuids = new Map<number, string | null>();
-  if (listOut !== undefined) for (const g of gpuList(json(listOut, 'amd-smi list'), 'amd-smi list')) uuids.set(Number(g.gpu), text(g.uuid));
+  if (listOut !== undefined) for (const g of gpuList(json(listOut, 'amd-smi list'), 'amd-smi list')) uuids.set(Number(g.gpu), text(g.uuid ?? g.gpu_uuid));
   return gpuList(json(staticOut, 'amd-smi static'), 'amd-smi static').map((g) => {
     const index = Number(g.gpu);
     if (!Number.isInteger(index)) throw new AmdSmiParseError('amd-smi static: a GPU object has no integer "gpu" index');
