@@ -59,7 +59,7 @@ function applySpeculative(file: string, sc: unknown, o: Flags): void {
   o.draftTokens = int('max_draft_len', k);
   if (type === 'NGram') {
     o.draft = 'ngram';
-    // TensorRT-LLM's default max_matching_ngram_size is 2 (NGramDecodingConfig); matches are tried from there down to 1
+    // TensorRT-LLM's default max_matching_ngram_size is 2 (NGramDecodingConfig); its pool tries sizes from there down to 1 (_torch/speculative/ngram.py)
     o.ngramMax = ngram === undefined ? '2' : int('max_matching_ngram_size', ngram);
     o.ngramMin = '1';
     if (dir !== undefined || model !== undefined) throw new UsageError(`${file}: speculative_config: NGram drafts from the prompt; remove speculative_model_dir`);

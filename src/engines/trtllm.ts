@@ -88,7 +88,8 @@ function trtllmDraftProblem(d: Draft, options: Record<string, unknown>): InputPr
   // supports_backend() of each decoding config in llm_args.py
   if (d.method === 'ngram') {
     if (backend !== 'pytorch') return { at: 'draft.method', problem: 'NGram runs on the pytorch backend only', fix: 'remove options.backend (pytorch is the default), or use another engine' };
-    if (d.ngramMin !== 1) return { at: 'draft.ngramMin', problem: `${d.ngramMin}: TensorRT-LLM has no shortest-match setting (only max_matching_ngram_size)`, fix: 'set ngramMin: 1 or leave it out' };
+    // its n-gram pool tries every size from max_matching_ngram_size down to 1 (tensorrt_llm/_torch/speculative/ngram.py)
+    if (d.ngramMin !== 1) return { at: 'draft.ngramMin', problem: `${d.ngramMin}: TensorRT-LLM has no shortest-match setting (it tries sizes down to 1)`, fix: 'set ngramMin: 1 or leave it out' };
     return undefined;
   }
   if (d.method === 'medusa' && backend !== 'tensorrt') return { at: 'draft.method', problem: 'Medusa runs on the tensorrt backend only, not pytorch', fix: 'set the engine\'s options.backend: tensorrt, or drop this draft' };
@@ -153,7 +154,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 async function settle(client: OpenAiClient, totals: IterationTotals): Promise<SpecCounters | null> {
   for (let i = 0; i < 20; i++) {
-    const body = JSON.parse(await client.getText('/metrics')) as unknown;
+    const text = await client.getText('/metrics');
+    let body: unknown;
+    try { body = JSON.parse(text); } catch { throw new EngineError(`/metrics: not JSON (${text.slice(0, 80)}); is the server trtllm-serve with enable_iter_perf_stats?`); }
     if (totals.add(readIterationStats(body)) === 0 && i > 0) break;
     await sleep(100);
   }
