@@ -9,12 +9,13 @@ import type { LearnedDraftMethod } from '../reference/model/draft-config.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { intOption, numberOption } from './options.ts';
+import { applyTrtllmConfig } from './serve-trtllm.ts';
 
 export function registerServe(program: Command): void {
   program
     .command('serve')
     .description('start the embedded reference engine: an HTTP server speaking SGLang\'s native protocol and vLLM\'s OpenAI-compatible API')
-    .argument('[model]', 'vLLM-compatible (vllm serve MODEL): the target model directory, as --model; also the name OpenAI requests give as model')
+    .argument('[model]', 'vLLM- and TensorRT-LLM-compatible (vllm serve MODEL, trtllm-serve MODEL): the target model directory, as --model; also the name OpenAI requests give as model')
     .option('--draft <method>', `decoding mode: ${DRAFT_METHODS.join(' | ')}`, 'vanilla')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 = any free port)', '30000')
@@ -44,6 +45,10 @@ export function registerServe(program: Command): void {
     .option('--speculative-config <json>', 'vLLM-compatible: {"method": ngram|eagle|eagle3, "num_speculative_tokens": k, "prompt_lookup_min"/"prompt_lookup_max", "model": a learned draft\'s directory}')
     .option('--served-model-name <name>', 'vLLM-compatible: the model name OpenAI requests give (default: the model argument, else prism-bench-reference)')
     .option('--per-request-spec-decode-metrics <level>', 'vLLM-compatible: none, summary or detailed; summary adds metrics.speculative_decoding to each OpenAI response', 'none')
+    // trtllm-serve's own launch flags, so the trtllm adapter can start this engine
+    .option('--backend <name>', 'TensorRT-LLM-compatible: pytorch (the only backend offered); makes GET /metrics answer TensorRT-LLM iteration statistics')
+    .option('--extra_llm_api_options <file>', 'TensorRT-LLM-compatible: YAML with speculative_config {decoding_type NGram|Eagle|Eagle3, max_draft_len, max_matching_ngram_size, speculative_model_dir} and enable_iter_perf_stats')
+    .option('--config <file>', 'TensorRT-LLM-compatible alias of --extra_llm_api_options (newer trtllm-serve builds)')
     .option('--fault-verify-delay-ms <ms>', 'planted fault for gate tests: sleep this long in every verify cycle (default: $PRISM_FAULT_VERIFY_DELAY_MS or 0)', process.env.PRISM_FAULT_VERIFY_DELAY_MS ?? '0')
     .option('--fault-slowdown-pct <pct>', 'planted fault for gate power: busy-wait this percentage of each cycle\'s own draft + verify time (and of the prefill\'s) (default: $PRISM_FAULT_SLOWDOWN_PCT or 0)', process.env.PRISM_FAULT_SLOWDOWN_PCT ?? '0')
     .option('--fault-accept-wrong-token', 'planted fault for audit tests: verification accepts one wrong token per request')
@@ -62,6 +67,7 @@ so a run can carry it without any change to its suite (as a real engine regressi
     .action(async (model: string | undefined, o: Record<string, string | boolean | undefined>) => {
       if (model !== undefined) { o.model ??= model; o.servedModelName ??= model; }
       applyVllmConfig(o);
+      const trtllmMetrics = applyTrtllmConfig(o);
       applySglangAliases(o);
       if (!['none', 'summary', 'detailed'].includes(String(o.perRequestSpecDecodeMetrics))) throw new UsageError(`--per-request-spec-decode-metrics: expected none, summary or detailed, got '${String(o.perRequestSpecDecodeMetrics)}'`);
       if (!DRAFT_METHODS.includes(o.draft as DraftMethod)) throw new UsageError(`--draft: unknown method '${String(o.draft)}'; use one of ${DRAFT_METHODS.join(', ')}`);
@@ -105,6 +111,7 @@ so a run can carry it without any change to its suite (as a real engine regressi
         maxBodyBytes: intOption('--max-body-bytes', o.maxBodyBytes, 1024, 1 << 30),
         servedModelName: o.servedModelName as string | undefined,
         perRequestSpecMetrics: o.perRequestSpecDecodeMetrics as 'none' | 'summary' | 'detailed',
+        metrics: trtllmMetrics,
         faults: {
           verifyDelayMs: intOption('--fault-verify-delay-ms', o.faultVerifyDelayMs, 0, 60_000),
           slowdownPct: numberOption('--fault-slowdown-pct', String(o.faultSlowdownPct), 0, 1000),

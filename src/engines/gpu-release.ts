@@ -1,9 +1,11 @@
 // Teardown on a GPU: a stopped engine's processes can keep their CUDA contexts (and memory) for
 // a while after the harness sees them exit, and the next engine launched into that memory fails
 // or runs slower. So before stopping an engine the harness notes which GPU processes belong to
-// its process group, and after stopping it polls nvidia-smi until none of them holds the GPU.
+// its process group, and after stopping it polls nvidia-smi (and amd-smi or rocm-smi) until none of them holds the GPU.
 import { readFileSync } from 'node:fs';
-import { gpuProcesses, type NvidiaSmiOptions } from '../hardware/nvidia.ts';
+import { allGpuProcesses } from '../hardware/gpu-processes.ts';
+import type { AmdSmiOptions } from '../hardware/amd.ts';
+import type { NvidiaSmiOptions } from '../hardware/nvidia.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -21,8 +23,8 @@ export function processGroup(pid: number): number | null {
 }
 
 /** PIDs nvidia-smi lists as GPU compute processes that belong to process group `group` (an engine's). */
-export async function groupPidsOnGpu(group: number, smi: NvidiaSmiOptions = {}): Promise<number[]> {
-  const { processes } = await gpuProcesses(smi);
+export async function groupPidsOnGpu(group: number, smi: NvidiaSmiOptions = {}, amd: AmdSmiOptions = {}): Promise<number[]> {
+  const { processes } = await allGpuProcesses(smi, amd);
   return processes.filter((p) => p.pid === group || processGroup(p.pid) === group).map((p) => p.pid);
 }
 
@@ -36,12 +38,12 @@ export interface ReleaseOutcome {
 }
 
 /** Waits until none of `pids` is listed by nvidia-smi as a GPU compute process, or the timeout passes. */
-export async function waitGpuReleased(pids: readonly number[], opts: { timeoutMs: number; pollMs?: number; smi?: NvidiaSmiOptions; label?: string }): Promise<ReleaseOutcome> {
+export async function waitGpuReleased(pids: readonly number[], opts: { timeoutMs: number; pollMs?: number; smi?: NvidiaSmiOptions; amd?: AmdSmiOptions; label?: string }): Promise<ReleaseOutcome> {
   const started = Date.now();
   const label = opts.label ?? 'the engine';
   const watched = new Set(pids);
   for (;;) {
-    const { processes } = await gpuProcesses(opts.smi);
+    const { processes } = await allGpuProcesses(opts.smi, opts.amd);
     const left = processes.filter((p) => watched.has(p.pid));
     const waitedMs = Date.now() - started;
     if (left.length === 0) {
@@ -51,7 +53,7 @@ export async function waitGpuReleased(pids: readonly number[], opts: { timeoutMs
       const what = left.map((p) => `pid ${p.pid} (${p.usedMemoryMiB ?? '?'} MiB)`).join(', ');
       return {
         released: false, waitedMs, remaining: left.map((p) => ({ pid: p.pid, usedMemoryMiB: p.usedMemoryMiB })),
-        message: `GPU memory of ${label} not released ${(opts.timeoutMs / 1000).toFixed(0)} s after it stopped: ${what} still on the GPU; the next launch may fail or run slower -- check nvidia-smi and end those processes`,
+        message: `GPU memory of ${label} not released ${(opts.timeoutMs / 1000).toFixed(0)} s after it stopped: ${what} still on the GPU; the next launch may fail or run slower -- check nvidia-smi (or amd-smi process) and end those processes`,
       };
     }
     await sleep(opts.pollMs ?? 500);

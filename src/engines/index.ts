@@ -1,6 +1,7 @@
 // Engine registry: a new engine is a new file plus one line here.
 import { referenceEngine } from './reference.ts';
 import { sglangEngine } from './sglang.ts';
+import { trtllmEngine } from './trtllm.ts';
 import { vllmEngine } from './vllm.ts';
 import { EngineError, type EngineAdapter } from './types.ts';
 
@@ -10,6 +11,7 @@ export const ADAPTERS: Readonly<Record<string, EngineAdapter>> = {
   get reference() { return referenceEngine; },
   get sglang() { return sglangEngine; },
   get vllm() { return vllmEngine; },
+  get trtllm() { return trtllmEngine; },
 };
 
 export function engineAdapter(name: string): EngineAdapter {

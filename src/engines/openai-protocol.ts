@@ -15,6 +15,8 @@ export interface OpenAiOptions {
   model: string;
   api: OpenAiApi;
   sendSeed: boolean;
+  /** ask for token ids per chunk (vLLM's return_token_ids; default true). trtllm-serve forbids the field */
+  returnTokenIds?: boolean;
 }
 
 /** The chat messages of a conversation: each user turn, followed by the engine's own earlier answer. */
@@ -37,7 +39,7 @@ export function openAiRequest(req: GenerateRequest, o: OpenAiOptions): RequestSh
     ...(req.topK > 0 ? { top_k: req.topK } : {}),
     ignore_eos: req.ignoreEos,
     ...(o.sendSeed ? { seed: req.seed } : {}),
-    return_token_ids: true,
+    ...(o.returnTokenIds !== false ? { return_token_ids: true } : {}),
     stream: true,
     stream_options: { include_usage: true },
   });

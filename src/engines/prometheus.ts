@@ -64,11 +64,13 @@ export function readSpecCounters(text: string, k?: number): SpecCounters | null 
   };
 }
 
-/** after - before; null when a counter went backwards (the server restarted between the two reads). */
+/** after - before; null when a counter went backwards (the server restarted between the two reads) or iterations were lost in between. */
 export function counterDelta(before: SpecCounters, after: SpecCounters): SpecCounters | null {
   const d = (a: number, b: number) => a - b;
   if (after.draftTokens < before.draftTokens || after.acceptedTokens < before.acceptedTokens) return null;
   if (after.drafts !== null && before.drafts !== null && after.drafts < before.drafts) return null;
+  // figures read from a drained queue that overflowed in between undercount the trial
+  if ((after.lostIterations ?? 0) > (before.lostIterations ?? 0)) return null;
   let perPos: number[] | null = null;
   if (after.acceptedPerPosition && before.acceptedPerPosition) {
     perPos = after.acceptedPerPosition.map((v, i) => d(v, before.acceptedPerPosition![i] ?? 0));

@@ -84,6 +84,8 @@ export interface SpecCounters {
   acceptedPerPosition: number[] | null;
   /** which naming generation the figures were read under */
   generation: string;
+  /** iterations the engine dropped before they were read (TensorRT-LLM's bounded stats queue); a delta across a drop is unknown */
+  lostIterations?: number;
 }
 
 /** One process the harness would start, exactly: what --dry-run prints. */
@@ -93,6 +95,8 @@ export interface LaunchPlan {
   env: Record<string, string>;
   /** readiness probe the harness polls */
   ready: string;
+  /** files the harness writes before starting the process (a config the command names), with their exact text */
+  files?: { path: string; text: string }[];
 }
 
 /** One request as sent on the wire: what --dry-run prints. */

@@ -1,15 +1,18 @@
 // Collects the hardware fingerprint stored with every result. CPU, memory and OS come from
-// systeminformation; GPUs come from nvidia-smi directly, because si.graphics() finds NVIDIA
+// systeminformation; GPUs come from nvidia-smi (and amd-smi or rocm-smi) directly, because si.graphics() finds NVIDIA
 // GPUs through lspci, which minimal containers lack, and misses driver/clock/power details.
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import si from 'systeminformation';
 import { queryGpus, type NvidiaSmiOptions } from './nvidia.ts';
+import { queryAmdGpus, type AmdSmiOptions } from './amd.ts';
 import type { HardwareFingerprint } from './types.ts';
 
 export type CollectFingerprintOptions = {
   /** passed to the nvidia-smi queries (command, timeout) */
   nvidiaSmi?: NvidiaSmiOptions;
+  /** amd-smi / rocm-smi commands and timeout */
+  amdSmi?: AmdSmiOptions;
 };
 
 /** "0-3,6" -> [0, 1, 2, 3, 6] */
@@ -35,7 +38,8 @@ function placement(): NonNullable<HardwareFingerprint['placement']> {
 
 export async function collectFingerprint(options: CollectFingerprintOptions = {}): Promise<HardwareFingerprint> {
   // only cheap si calls (each reads /proc or runs a trivial command); all in parallel
-  const [cpu, mem, osInfo, gpuResult] = await Promise.all([si.cpu(), si.mem(), si.osInfo(), queryGpus(options.nvidiaSmi)]);
+  const [cpu, mem, osInfo, nvidia, amd] = await Promise.all([si.cpu(), si.mem(), si.osInfo(), queryGpus(options.nvidiaSmi), queryAmdGpus(options.amdSmi)]);
+  const gpuResult = { gpus: [...nvidia.gpus, ...amd.gpus], warnings: [...nvidia.warnings, ...amd.warnings] };
   const fp: HardwareFingerprint = {
     cpu: {
       manufacturer: cpu.manufacturer,

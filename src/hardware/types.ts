@@ -2,8 +2,10 @@
 // machines are never compared silently. Declared as `type` aliases (not interfaces) so a
 // fingerprint is assignable to the result file's `Record<string, unknown>` field.
 
-/** One NVIDIA GPU as nvidia-smi reports it; null where nvidia-smi says [N/A] / [Not Supported]. */
+/** One GPU as nvidia-smi (or amd-smi / rocm-smi) reports it; null where the tool says [N/A] / [Not Supported] / N/A. */
 export type GpuInfo = {
+  /** absent: NVIDIA (nvidia-smi); amd: read through amd-smi or rocm-smi */
+  vendor?: 'amd';
   /** nvidia-smi enumeration index (PCI bus order unless CUDA_DEVICE_ORDER says otherwise) */
   index: number;
   uuid: string | null;
@@ -16,11 +18,11 @@ export type GpuInfo = {
   /** enforced board power limit in watts */
   powerLimitW: number | null;
   persistenceMode: boolean | null;
-  /** e.g. "9.0"; null when the driver is too old to report it */
+  /** e.g. "9.0"; AMD: the gfx target, e.g. "gfx942"; null when the driver is too old to report it */
   computeCapability: string | null;
 };
 
-/** A process holding a CUDA context, from `nvidia-smi --query-compute-apps`. */
+/** A process holding a CUDA context (`nvidia-smi --query-compute-apps`) or AMD GPU memory (`amd-smi process`, `rocm-smi --showpids`). */
 export type GpuProcess = {
   gpuUuid: string;
   pid: number;

@@ -25,7 +25,7 @@ export const METRICS = {
   acceptanceMean: def('accept_length_mean', 'Accept length (per-request mean)', 'tok/cycle', 'higher',
     'Mean over requests of (accepted drafts per verify cycle + 1): bonus token included, prefill token excluded (the PRISM and EAGLE scripts report this). Vanilla scores exactly 1.'),
   acceptanceEngine: def('accept_length_engine', 'Accept length (engine counters)', 'tok/cycle', 'higher',
-    '1 + accepted draft tokens / draft-verify steps, from the engine\'s own server-wide counters read before and after the trial (vLLM\'s mean acceptance length, from vllm:spec_decode_num_accepted_tokens and _num_drafts): bonus token included, prefill excluded, steps that proposed no draft not counted. Older vLLM (V0) has no drafts counter: steps are its draft tokens / num_speculative_tokens.'),
+    '1 + accepted draft tokens / draft-verify steps, from the engine\'s own server-wide counters read before and after the trial (vLLM\'s mean acceptance length, from vllm:spec_decode_num_accepted_tokens and _num_drafts; TensorRT-LLM: specDecodingStats numAcceptedTokens and numRequestsWithDraftTokens summed over its iteration statistics): bonus token included, prefill excluded, steps that proposed no draft not counted. Older vLLM (V0) has no drafts counter: steps are its draft tokens / num_speculative_tokens.'),
   draftAcceptanceRate: def('draft_accept_rate', 'Draft acceptance rate', 'ratio', 'higher',
     'Accepted draft tokens / proposed draft tokens, pooled over the trial\'s requests.'),
   draftMsPerStep: def('draft_ms_per_step', 'Draft latency per step', 'ms', 'lower',

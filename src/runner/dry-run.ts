@@ -81,6 +81,10 @@ export function renderDryRun(d: DryRun): string {
     lines.push(`launch: ${[...env, ...g.launch.command.map(shellQuote)].join(' ')}`);
     lines.push(`env: ${env.length ? env.join(' ') : '(none beyond the harness\'s own)'}`);
     lines.push(`ready: ${g.launch.ready}`);
+    for (const f of g.launch.files ?? []) {
+      lines.push(`file ${f.path} (written before launch):`);
+      for (const l of f.text.trimEnd().split('\n')) lines.push(`  | ${l}`);
+    }
     for (const c of g.cells) {
       lines.push(`cell ${c.id}: ${c.prompts} prompt(s); first request: ${c.firstRequest.method} ${c.firstRequest.path} ${JSON.stringify(c.firstRequest.body)}`);
     }

@@ -8,7 +8,7 @@ import type { Dataset, Suite } from '../suite/types.ts';
 import { loadSuite, suiteAsRun, suiteSettingsDiff } from '../suite/load.ts';
 import { loadSuiteDatasets } from '../suite/datasets.ts';
 import { collectFingerprint } from '../hardware/fingerprint.ts';
-import { gpuProcesses } from '../hardware/nvidia.ts';
+import { allGpuProcesses } from '../hardware/gpu-processes.ts';
 import { RESULT_SCHEMA_VERSION, ResultError, type Cell, type ResultFile } from '../result/schema.ts';
 import { appendJsonLine, loadResult, saveResult } from '../result/store.ts';
 import type { RequestRecord } from '../metrics/records.ts';
@@ -358,7 +358,7 @@ export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
           return false;
         }
         if (hasGpu) {
-          const busy = await gpuProcesses();
+          const busy = await allGpuProcesses();
           const others = busy.processes.filter((p) => p.pid !== engine?.pid);
           if (others.length) cell.gpuBusy = others.map((p) => `pid ${p.pid} ${p.processName} (${p.usedMemoryMiB ?? '?'} MiB)`);
         }

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeTemp } from '../suite/helpers.ts';
 import type { DryRun } from '../../src/runner/dry-run.ts';
-import { VLLM_METHODS, VLLM_SPECULATIVE_KEYS } from '../engines/documented-flags.ts';
+import { TRTLLM_DECODING_TYPES, TRTLLM_LLM_API_KEYS, TRTLLM_SERVE_FLAGS, TRTLLM_SPECULATIVE_KEYS, VLLM_METHODS, VLLM_SPECULATIVE_KEYS } from '../engines/documented-flags.ts';
+import { parse } from 'yaml';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin', 'prism-bench.js');
@@ -145,5 +146,62 @@ describe('run --dry-run', () => {
     const lines = b.stderr.trim().split('\n');
     assert.equal(lines.length, 1);
     assert.match(lines[0]!, /\.yaml: engines\[0\]\.options\.model: missing -- add model: the target model vLLM should serve/);
+  });
+});
+
+describe('run --dry-run with trtllm', () => {
+  const TRT = `
+engines:
+  - name: trtllm
+    options: {model: meta-llama/Llama-3.1-8B-Instruct, draftModel: yuhuili/EAGLE3-LLaMA3.1-Instruct-8B, extraArgs: [--max_batch_size, "1"], env: {CUDA_VISIBLE_DEVICES: "0"}}
+  - name: vllm
+    options: {model: meta-llama/Llama-3.1-8B-Instruct, draftModel: yuhuili/EAGLE3-LLaMA3.1-Instruct-8B}
+drafts:
+  - {name: vanilla, method: vanilla}
+  - {name: ngram, method: ngram, draftTokens: 4, ngramMin: 1, ngramMax: 3}
+  - {name: eagle3, method: eagle3, steps: 3, topK: 1, draftTokens: 4}
+datasets: [chat]
+settings: {temperatures: [0], maxNewTokens: 64, prompts: 2}
+`;
+  const r = dryRun(TRT, '--json');
+  const plan = JSON.parse(r.stdout) as DryRun;
+  const group = (key: string) => plan.groups.find((g) => g.key === key)!;
+
+  it('trtllm commands are `trtllm-serve MODEL` with documented flags, naming a YAML of LLM API options shown in full', () => {
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(readdirSync(r.cwd), [], 'the YAML is shown, not written');
+    for (const d of ['vanilla', 'ngram', 'eagle3']) {
+      const l = group(`trtllm/${d}`).launch;
+      assert.deepEqual(l.command.slice(0, 2), ['trtllm-serve', 'meta-llama/Llama-3.1-8B-Instruct']);
+      for (const f of flags(l.command)) assert.ok(TRTLLM_SERVE_FLAGS.includes(f), `${f} is a trtllm-serve flag`);
+      const file = l.command[l.command.indexOf('--extra_llm_api_options') + 1];
+      assert.equal(l.files!.length, 1);
+      assert.equal(l.files![0]!.path, file);
+      const y = parse(l.files![0]!.text) as Record<string, unknown>;
+      for (const k of Object.keys(y)) assert.ok(TRTLLM_LLM_API_KEYS.includes(k), k);
+      assert.equal(y.enable_iter_perf_stats, true);
+      const sc = y.speculative_config as Record<string, unknown> | undefined;
+      if (d === 'vanilla') { assert.equal(sc, undefined); continue; }
+      for (const k of Object.keys(sc!)) assert.ok(TRTLLM_SPECULATIVE_KEYS.includes(k), `${k} is a decoding config field`);
+      assert.ok(TRTLLM_DECODING_TYPES.includes(sc!.decoding_type as string));
+    }
+    assert.deepEqual(parse(group('trtllm/eagle3').launch.files![0]!.text), { speculative_config: { decoding_type: 'Eagle3', max_draft_len: 3, speculative_model_dir: 'yuhuili/EAGLE3-LLaMA3.1-Instruct-8B' }, enable_iter_perf_stats: true });
+    assert.deepEqual(group('trtllm/eagle3').launch.env, { CUDA_VISIBLE_DEVICES: '0' });
+  });
+
+  it('trtllm and vllm are sent the same chat request, less vLLM\'s return_token_ids', () => {
+    for (const d of ['vanilla', 'ngram', 'eagle3']) {
+      const t = group(`trtllm/${d}`).cells[0]!.firstRequest, v = group(`vllm/${d}`).cells[0]!.firstRequest;
+      assert.equal(t.path, '/v1/chat/completions');
+      const { return_token_ids: _, ...rest } = v.body;
+      assert.deepEqual(t.body, rest);
+    }
+  });
+
+  it('the text form prints the command and the YAML under it', () => {
+    const t = dryRun(TRT);
+    assert.equal(t.status, 0, t.stderr);
+    assert.match(t.stdout, /^launch: CUDA_VISIBLE_DEVICES=0 trtllm-serve meta-llama\/Llama-3.1-8B-Instruct --host 127.0.0.1 --port 8000 --backend pytorch --extra_llm_api_options logs\/trtllm_ngram-r1.llm-api-options.yaml --max_batch_size 1$/m);
+    assert.match(t.stdout, /^file logs\/trtllm_ngram-r1.llm-api-options.yaml \(written before launch\):\n  \| speculative_config:\n  \|   decoding_type: NGram\n  \|   max_draft_len: 4\n  \|   max_matching_ngram_size: 3\n  \| enable_iter_perf_stats: true$/m);
   });
 });

@@ -40,6 +40,8 @@ export interface GenerateOptions {
    * count n to keep only the first n of them and stop (a stop string ended inside the cycle)
    */
   onTokens?: (tokens: number[]) => boolean | number | void;
+  /** called after the prefill (prefill: true) and once per verify cycle, before its tokens are emitted: draft tokens proposed, accepted, wall time (ms) */
+  onCycle?: (c: { prefill: boolean; drafted: number; accepted: number; ms: number; draftMs: number }) => void;
   /** penalties, logit_bias and min_new_tokens: applied to every target row before sampling or verifying */
   processing?: LogitProcessing;
   /** receives the prefill's logits [prompt, vocab] (input-token logprobs) */
@@ -135,6 +137,7 @@ export async function generate(model: TargetModel, drafter: Drafter | null, prom
     observe(0, prompt.map((_, i) => i));
     if (faults.slowdownPct) spinFor((now() - t0) * faults.slowdownPct / 100);
     stats.prefillMs = now() - t0;
+    opts.onCycle?.({ prefill: true, drafted: 0, accepted: 0, ms: stats.prefillMs, draftMs: 0 });
     let faultAvailable = faults.acceptWrongToken === true;
     let done = opts.maxNewTokens <= 0 || emit([first], [last]);
     while (!done) {
@@ -173,6 +176,7 @@ export async function generate(model: TargetModel, drafter: Drafter | null, prom
       stats.proposedDrafts += proposal.tokens.length;
       stats.acceptedDrafts += path.length;
       stats.acceptedHistogram[path.length]++;
+      opts.onCycle?.({ prefill: false, drafted: proposal.tokens.length, accepted: path.length, ms: now() - td, draftMs: tv - td });
       const rowOf = (fed: number) => rows.subarray(fed * model.vocab, (fed + 1) * model.vocab);
       // token path[i] was predicted by its parent's row (the root's for i = 0); the bonus by the last accepted node's
       const predictors = [0, ...path.map((d) => d + 1)].map(rowOf);

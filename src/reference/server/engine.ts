@@ -52,11 +52,24 @@ export interface EngineResult {
   outputLogprobs?: TokenLogprob[];
 }
 
+/** One engine iteration: the prefill of a request, or one of its verify cycles. */
+export interface EngineIteration {
+  phase: 'context' | 'generation';
+  /** tokens fed to the target (the prompt for a prefill) */
+  tokens: number;
+  drafted: number;
+  accepted: number;
+  ms: number;
+  draftMs: number;
+}
+
 export class ReferenceEngine {
   private queue: Promise<unknown> = Promise.resolve();
   private lifetime = { completionTokens: 0, verifyCycles: 0, requests: 0, outputTokensPerSecond: 0 };
   /** called with every finished request's figures (the server's Prometheus counters) */
   onFinished?: (stats: GenerateStats) => void;
+  /** called with the prefill and every verify cycle as they happen (TensorRT-LLM-style iteration statistics) */
+  onIteration?: (it: EngineIteration) => void;
   constructor(readonly model: TargetModel, readonly tokenizer: Tokenizer, readonly drafter: Drafter | null, readonly settings: EngineSettings) {}
 
   /** Lifetime pooled acceptance length, as SGLang's internal_states reports it (coarse; clients should use per-request fields). */
@@ -97,6 +110,10 @@ export class ReferenceEngine {
         maxNewTokens: req.maxNewTokens, sampling: req.sampling, ignoreEos: req.ignoreEos, eosId: this.tokenizer.eosId,
         stopTokenIds: req.stopTokenIds, seed: req.seed, draftTokens: this.drafter ? this.settings.draftTokens : 0, tree: this.settings.tree,
         faults: this.settings.faults, processing: req.processing,
+        onCycle: this.onIteration ? (c) => this.onIteration!({
+          phase: c.prefill ? 'context' : 'generation', tokens: c.prefill ? req.prompt.length : c.drafted + 1,
+          drafted: c.drafted, accepted: c.accepted, ms: c.ms, draftMs: c.draftMs,
+        }) : undefined,
         onPrefillLogits: lp && lp.inputFrom >= 0 ? (logits) => {
           inputLogprobs = [];
           for (let j = Math.min(lp.inputFrom, req.prompt.length); j < req.prompt.length; j++) {

@@ -8,6 +8,7 @@ import { logprobMeta } from './logprobs-meta.ts';
 import type { EngineResult, ReferenceEngine } from './engine.ts';
 import { handleOpenAi, parseOpenAiBody, type OpenAiServerOptions } from './openai.ts';
 import { engineCounters } from './prometheus.ts';
+import { iterationStatsQueue } from './trtllm-stats.ts';
 
 export const ENGINE_NAME = 'prism-bench-reference';
 
@@ -25,6 +26,12 @@ export interface ServerOptions {
   openai: OpenAiServerOptions;
   /** a line for the engine's log (cache flushes are logged, so a run's logs show them) */
   log?: (line: string) => void;
+  /**
+   * what GET /metrics speaks: vLLM's Prometheus counters (default), or TensorRT-LLM's iteration
+   * statistics (a JSON list drained on each read; `enabled` false answers [] as trtllm-serve does
+   * without enable_iter_perf_stats)
+   */
+  metrics?: { format: 'prometheus' } | { format: 'trtllm'; enabled: boolean };
 }
 
 export interface ReferenceServer {
@@ -161,10 +168,14 @@ export function startServer(opts: ServerOptions): Promise<ReferenceServer> {
   };
 
   const counters = engineCounters(opts.openai.servedModelName, opts.openai.numSpecTokens > 0, opts.openai.numSpecTokens);
+  const trtllm = opts.metrics?.format === 'trtllm' ? opts.metrics : null;
+  const iterations = trtllm?.enabled ? iterationStatsQueue(opts.openai.numSpecTokens > 0) : null;
   const handleOpenAiRoute = async (engine: ReferenceEngine, chat: boolean, req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const text = await readBody(req, opts.maxBodyBytes);
     let raw: unknown;
     try { raw = JSON.parse(text); } catch (e) { throw new BadRequest(`body: not valid JSON (${(e as Error).message})`); }
+    // trtllm-serve's request models forbid extra fields (OpenAIBaseModel: extra="forbid"); vLLM's return_token_ids is one
+    if (trtllm && typeof raw === 'object' && raw !== null && 'return_token_ids' in raw) throw new BadRequest('return_token_ids: Extra inputs are not permitted (trtllm-serve has no such request field)');
     const parsed = parseOpenAiBody(raw, chat, engine, opts.openai, () => (Date.now() + seedCounter++) >>> 0);
     await handleOpenAi(engine, parsed, opts.openai, res, req);
   };
@@ -203,6 +214,7 @@ export function startServer(opts: ServerOptions): Promise<ReferenceServer> {
           req.resume();
           return sendError(res, 501, 'concate_and_append_request: the reference engine keeps no KV cache between requests, so forked requests cannot be joined by cache; join forks as text instead');
         case 'GET /metrics':
+          if (trtllm) return sendJson(res, 200, iterations?.drain() ?? []);
           counters.registry.metrics().then((t) => {
             res.writeHead(200, { 'content-type': counters.registry.contentType });
             res.end(t);
@@ -238,7 +250,11 @@ export function startServer(opts: ServerOptions): Promise<ReferenceServer> {
     server.listen(opts.port, opts.host, () => {
       resolve({
         server,
-        setEngine: (e) => { engine = e; e.onFinished = (s) => counters.observe(s); },
+        setEngine: (e) => {
+          engine = e;
+          e.onFinished = (s) => counters.observe(s);
+          if (iterations) e.onIteration = (it) => iterations.record(it);
+        },
         setReady: (r) => { ready = r && engine !== undefined; },
         close: () => new Promise<void>((done) => { server.close(() => done()); server.closeAllConnections(); }),
       });

@@ -43,6 +43,8 @@ export interface ServeOptions {
   servedModelName?: string;
   /** vLLM's --per-request-spec-decode-metrics on the OpenAI front end (default none) */
   perRequestSpecMetrics?: 'none' | 'summary' | 'detailed';
+  /** GET /metrics as vLLM's Prometheus counters (default) or TensorRT-LLM's iteration statistics */
+  metrics?: { format: 'prometheus' } | { format: 'trtllm'; enabled: boolean };
   faults: EngineFaults;
   log?: (line: string) => void;
 }
@@ -78,7 +80,7 @@ export async function serve(opts: ServeOptions): Promise<{ url: string; stop: ()
     });
   }
   const srv = await startServer({ modelPath: modelDir, tokenizerPath: TOKENIZER_PATH, version, host: opts.host, port: opts.port, maxBodyBytes: opts.maxBodyBytes, serverArgs, log,
-    openai: { servedModelName: opts.servedModelName ?? ENGINE_NAME, perRequestSpecMetrics: opts.perRequestSpecMetrics ?? 'none', numSpecTokens: opts.draft === 'vanilla' ? 0 : opts.draftTokens } });
+    openai: { servedModelName: opts.servedModelName ?? ENGINE_NAME, perRequestSpecMetrics: opts.perRequestSpecMetrics ?? 'none', numSpecTokens: opts.draft === 'vanilla' ? 0 : opts.draftTokens }, metrics: opts.metrics });
   const addr = srv.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : opts.port;
   serverArgs.port = port;
