@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { assertLaunchable } from './check.ts';
 import { EngineError, type EngineAdapter, type InputProblem, type LaunchPlan, type LaunchSpec, type MetricSource } from './types.ts';
 import { describe } from '../suite/errors.ts';
-import { mappingError, say, textField } from '../suite/schema.ts';
+import { mappingError, say, textField, wordField } from '../suite/schema.ts';
 import { DRAFT_METHODS, type Draft, type LearnedDraft } from '../suite/types.ts';
 
 /** Suite `options` for the sglang engine. */
@@ -20,6 +20,8 @@ export interface SglangOptions {
   launcher?: string[];
   /** extra launch arguments appended verbatim (e.g. ["--dtype", "bfloat16"]) */
   extraArgs?: string[];
+  /** launch as a known harness launches SGLang: `prism-ae`, the PRISM artifact's end-to-end table */
+  preset?: 'prism-ae';
   /** send sampling_seed with each request (SGLang needs --enable-deterministic-inference or a recent build) */
   sendSeed?: boolean;
   /** environment for the server process (e.g. CUDA_VISIBLE_DEVICES) */
@@ -46,6 +48,7 @@ export const SGLANG_OPTIONS = z.strictObject({
   launcher: stringList('["python3", "-m", "sglang.launch_server"]').min(1, { error: () => say('expected at least one string, got an empty list', 'give the command, such as ["python3", "-m", "sglang.launch_server"], or remove launcher') }).optional()
     .meta({ description: 'command that starts the server, SGLang\'s flags appended (default python3 -m sglang.launch_server). It runs as given: a suite is trusted input' }),
   extraArgs: stringList('["--dtype", "bfloat16"]').optional().meta({ description: 'extra launch arguments appended verbatim' }),
+  preset: wordField(['prism-ae'], 'launch preset').optional().meta({ description: "launch as a known harness launches SGLang: prism-ae adds the PRISM artifact's end-to-end flags (--dtype bfloat16 --cuda-graph-max-bs 1 --max-running-requests 1) to every cell, vanilla included" }),
   sendSeed: z.boolean({ error: (iss) => say(`expected true or false, got ${describe(iss.input)}`, 'set sendSeed to true or false') }).optional()
     .meta({ description: 'send sampling_seed with each request (needs --enable-deterministic-inference or a recent build)' }),
   env: z.record(z.string(), z.string({ error: (iss) => say(`expected a string, got ${describe(iss.input)}`, 'quote the value, such as "0"') }), { error: mappingError('{CUDA_VISIBLE_DEVICES: "0"}') }).optional()
@@ -90,9 +93,18 @@ export function sglangArgs(spec: LaunchSpec): string[] {
       }
     }
   }
-  args.push(...(o.extraArgs ?? []));
+  args.push(...(o.preset ? PRESET_ARGS[o.preset] : []), ...(o.extraArgs ?? []));
   return args;
 }
+
+/**
+ * How the PRISM artifact launched its SGLang fork for its end-to-end table (field-facts): the same
+ * command for every method, vanilla being it without the speculative flags; with the suite's tree
+ * settings (steps 6, topK 4, draftTokens 16) and method prism (LD) the line is the artifact's.
+ */
+const PRESET_ARGS: Record<NonNullable<SglangOptions['preset']>, string[]> = {
+  'prism-ae': ['--dtype', 'bfloat16', '--cuda-graph-max-bs', '1', '--max-running-requests', '1'],
+};
 
 /** Which figures SGLang reports per request (meta_info) and which the harness measures or derives. */
 export const SGLANG_SOURCES: Readonly<Record<string, MetricSource>> = {

@@ -10,6 +10,7 @@ import { loadSuite } from '../../src/suite/index.ts';
 import { checkSuiteEngines, suiteEngineProblems } from '../../src/engines/check.ts';
 import { ADAPTERS } from '../../src/engines/index.ts';
 import { learnedDraftShape, referenceArgs } from '../../src/engines/reference.ts';
+import { sglangArgs } from '../../src/engines/sglang.ts';
 import { TARGET_CONFIG } from '../../src/reference/model/config.ts';
 import { REFERENCE_DRAFT_METHODS } from '../../src/reference/drafts/index.ts';
 import type { LearnedDraft } from '../../src/suite/types.ts';
@@ -113,5 +114,21 @@ describe('the shipped suites', () => {
       if (d.method === 'vanilla' || d.method === 'ngram') continue;
       assert.deepEqual({ steps: (d as LearnedDraft).steps, topK: (d as LearnedDraft).topK, draftTokens: (d as LearnedDraft).draftTokens }, { steps: 6, topK: 4, draftTokens: 16 }, d.name);
     }
+  });
+});
+
+describe('sglang preset prism-ae', () => {
+  it('launches every cell as the PRISM artifact launched its end-to-end table; vanilla without the speculative flags', () => {
+    const suite = loadSuite(writeTemp(`engines: [{name: sglang, options: {modelPath: meta-llama/Meta-Llama-3-8B-Instruct, preset: prism-ae}}]
+drafts:
+  - {name: vanilla, method: vanilla}
+  - {name: prism, method: prism, model: /models/prism, steps: 6, topK: 4, draftTokens: 16}
+`));
+    const args = (d: number) => sglangArgs({ draft: suite.drafts[d], settings: suite.settings, host: '127.0.0.1', port: 30000, logFile: join(tempDir(), 'x.log'), options: suite.engines[0].options });
+    const common = ['--dtype', 'bfloat16', '--cuda-graph-max-bs', '1', '--max-running-requests', '1'];
+    assert.deepEqual(args(0), ['--model-path', 'meta-llama/Meta-Llama-3-8B-Instruct', '--host', '127.0.0.1', '--port', '30000', ...common]);
+    assert.deepEqual(args(1), ['--model-path', 'meta-llama/Meta-Llama-3-8B-Instruct', '--host', '127.0.0.1', '--port', '30000',
+      '--speculative-algorithm', 'LD', '--speculative-draft-model-path', '/models/prism', '--speculative-num-steps', '6', '--speculative-eagle-topk', '4', '--speculative-num-draft-tokens', '16', ...common]);
+    expectEngineError('engines: [{name: sglang, options: {modelPath: m, preset: eagle}}]\ndrafts: [{method: vanilla}]\n', 'engines[0].options.preset', /prism-ae/);
   });
 });
