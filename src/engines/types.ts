@@ -140,6 +140,8 @@ export interface EngineAccepts {
   options: z.ZodType;
   /** tokens of context (prompt + generated) the engine holds with these options, when known before launch */
   contextTokens?(options: Record<string, unknown>): number | undefined;
+  /** what the schema cannot say about the options alone (files they name, such as a chat template), before any draft */
+  checkOptions?(options: Record<string, unknown>): InputProblem | undefined;
   /** what the schema cannot say about one draft on this engine with these options */
   checkDraft?(draft: Draft, options: Record<string, unknown>): InputProblem | undefined;
 }
