@@ -16,7 +16,7 @@ export interface LaunchSpec {
 }
 
 export interface GenerateRequest {
-  /** full prompt text, already formatted by the adapter's prompt template */
+  /** full prompt text, as the adapter's formatPrompt wrote it (adapters sending chat prompts render `conversation` instead) */
   text: string;
   maxNewTokens: number;
   temperature: number;
@@ -152,7 +152,7 @@ export interface EngineAdapter {
   /** per metric id: whether the engine measures it or the harness derives it (reports carry this label) */
   readonly sources: Readonly<Record<string, MetricSource>>;
   readonly accepts: EngineAccepts;
-  /** turns a conversation so far into the prompt text this engine's target expects */
+  /** turns a conversation so far into the plain prompt text (raw prompts; chat prompts are built from the request's conversation on the way out) */
   formatPrompt(turns: string[], answers: string[]): string;
   /** the exact process launch() would start (checked like launch; starts nothing) */
   plan(spec: LaunchSpec): LaunchPlan;
