@@ -38,6 +38,8 @@ export function hubCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 const isDir = (p: string) => existsSync(p) && statSync(p).isDirectory();
+/** org/name, as the hub names models */
+const isHubId = (p: string) => /^[\w.-]+\/[\w.-]+$/.test(p);
 
 /**
  * The local folder holding a model's files: modelPath itself when it is a folder here, else the
@@ -45,7 +47,7 @@ const isDir = (p: string) => existsSync(p) && statSync(p).isDirectory();
  */
 export function localModelDir(modelPath: string, env: NodeJS.ProcessEnv = process.env): string | null {
   if (isDir(resolve(modelPath))) return resolve(modelPath);
-  if (!/^[\w.-]+\/[\w.-]+$/.test(modelPath)) return null;
+  if (!isHubId(modelPath)) return null;
   const repo = join(hubCacheDir(env), `models--${modelPath.replace('/', '--')}`);
   const ref = join(repo, 'refs', 'main');
   if (!existsSync(ref)) return null;
@@ -117,7 +119,8 @@ export function loadChatTemplate(src: TemplateSource, env: NodeJS.ProcessEnv = p
   }
   if (!src.modelPath) throw new ChatTemplateError('modelPath', 'no model to read a chat template from', FIX);
   if (!dir) {
-    throw new ChatTemplateError('modelPath', `${src.modelPath}: no local files (not a folder here, nor in the Hugging Face cache ${hubCacheDir(env)}), so the harness cannot read its chat template`, FIX);
+    const where = isHubId(src.modelPath) ? `no local files (not a folder here, nor in the Hugging Face cache ${hubCacheDir(env)})` : `no such folder (${resolve(src.modelPath)})`;
+    throw new ChatTemplateError('modelPath', `${src.modelPath}: ${where}, so the harness cannot read its chat template`, FIX);
   }
   const jinja = join(dir, 'chat_template.jinja');
   if (existsSync(jinja)) return { source: jinja, template: parse(readFileSync(jinja, 'utf8'), jinja, 'modelPath'), tokens, addsBos };
