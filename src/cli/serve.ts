@@ -41,6 +41,7 @@ export function registerServe(program: Command): void {
     .option('--speculative-num-draft-tokens <n>', 'SGLang-compatible: tokens verified per cycle including the root (= --draft-tokens + 1)')
     .option('--speculative-ngram-min-match-window-size <n>', 'SGLang-compatible alias of --ngram-min')
     .option('--speculative-ngram-max-match-window-size <n>', 'SGLang-compatible alias of --ngram-max')
+    .option('--log-requests', 'SGLang-compatible: log each /generate request (its text, as received) and its output, one JSON line each')
     // vLLM's own launch flags, so the vllm adapter (launcher: [node, bin/prism-bench.js, serve]) can start this engine
     .option('--speculative-config <json>', 'vLLM-compatible: {"method": ngram|eagle|eagle3, "num_speculative_tokens": k, "prompt_lookup_min"/"prompt_lookup_max", "model": a learned draft\'s directory}')
     .option('--served-model-name <name>', 'vLLM-compatible: the model name OpenAI requests give (default: the model argument, else prism-bench-reference)')
@@ -112,6 +113,7 @@ so a run can carry it without any change to its suite (as a real engine regressi
         servedModelName: o.servedModelName as string | undefined,
         perRequestSpecMetrics: o.perRequestSpecDecodeMetrics as 'none' | 'summary' | 'detailed',
         metrics: trtllmMetrics,
+        logRequests: o.logRequests === true,
         faults: {
           verifyDelayMs: intOption('--fault-verify-delay-ms', o.faultVerifyDelayMs, 0, 60_000),
           slowdownPct: numberOption('--fault-slowdown-pct', String(o.faultSlowdownPct), 0, 1000),

@@ -18,6 +18,8 @@ export function engineProblem(adapter: EngineAdapter, options: Record<string, un
     const p = firstProblem(a.options, parsed.error, options, 'options', `for the ${adapter.name} engine`);
     return { at: p.path, problem: p.problem, fix: p.fix };
   }
+  const o = a.checkOptions?.(options);
+  if (o) return o;
   if (!a.methods.includes(draft.method)) {
     return { at: 'draft.method', problem: `method ${draft.method} is not offered by the ${adapter.name} engine`, fix: `use one of ${a.methods.join(', ')}, or run this draft on another engine` };
   }

@@ -154,8 +154,16 @@ export class SglangClient {
   }
 }
 
+/** What an adapter adds to the plain protocol handle. */
+export interface SglangHandleExtras {
+  /** turns each request into the one sent (the sglang adapter renders chat prompts here) */
+  prepare?: (req: GenerateRequest) => GenerateRequest;
+  /** recorded with the engine's info in result.json (the prompt format) */
+  info?: Record<string, unknown>;
+}
+
 /** Handle over any process that speaks SGLang's protocol. */
-export function sglangHandle(url: string, proc: EngineProcess, logFile: string, sendSeed: boolean): EngineHandle {
+export function sglangHandle(url: string, proc: EngineProcess, logFile: string, sendSeed: boolean, extras: SglangHandleExtras = {}): EngineHandle {
   const client = new SglangClient(url);
   let exitReason: string | null = null;
   proc.exited.then((r) => { exitReason = r; });
@@ -170,11 +178,11 @@ export function sglangHandle(url: string, proc: EngineProcess, logFile: string, 
         throw new EngineError(`${(e as Error).message} (${timeoutMs / 1000}s limit); last lines of ${logFile}:\n${logTail(logFile)}`);
       }
     },
-    generate: (req, signal) => client.generate(req, { sendSeed, signal }),
+    generate: async (req, signal) => client.generate(extras.prepare ? extras.prepare(req) : req, { sendSeed, signal }),
     async describe() {
       const info = await client.getFirst('/server_info', '/get_server_info') as Record<string, unknown>;
       const model = await client.getFirst('/model_info', '/get_model_info').catch(() => null);
-      return { version: String(info.version ?? 'unknown'), info: { server: info, model } };
+      return { version: String(info.version ?? 'unknown'), info: { ...extras.info, server: info, model } };
     },
     async flushCache() {
       // SGLang answers 200, or 400 "Cache not flushed because there are running requests"

@@ -5,9 +5,10 @@ import { generateBody, sglangHandle } from './sglang-protocol.ts';
 import { questionAnswerPrompt } from './prompt.ts';
 import { z } from 'zod';
 import { assertLaunchable } from './check.ts';
-import { EngineError, type EngineAdapter, type InputProblem, type LaunchPlan, type LaunchSpec, type MetricSource } from './types.ts';
+import { EngineError, type EngineAdapter, type GenerateRequest, type InputProblem, type LaunchPlan, type LaunchSpec, type MetricSource } from './types.ts';
 import { describe } from '../suite/errors.ts';
 import { mappingError, say, textField, wordField } from '../suite/schema.ts';
+import { ChatTemplateError, loadChatTemplate, renderChat, type ChatTemplate } from './chat-template.ts';
 import { DRAFT_METHODS, type Draft, type LearnedDraft } from '../suite/types.ts';
 
 /** Suite `options` for the sglang engine. */
@@ -26,6 +27,14 @@ export interface SglangOptions {
   sendSeed?: boolean;
   /** environment for the server process (e.g. CUDA_VISIBLE_DEVICES) */
   env?: Record<string, string>;
+  /**
+   * chat (default): the harness renders the target's chat template (from the model's tokenizer
+   * config, or chatTemplate) over the conversation, turn by turn with the model's own answers, and
+   * sends the text; raw: the harness's plain Question/Answer transcript
+   */
+  prompt?: 'chat' | 'raw';
+  /** the chat template file (.jinja, or a JSON file with chat_template), for models with no local tokenizer config */
+  chatTemplate?: string;
 }
 
 // SGLang has no Medusa: its SpeculativeAlgorithm names EAGLE, EAGLE3, STANDALONE and NGRAM
@@ -53,7 +62,46 @@ export const SGLANG_OPTIONS = z.strictObject({
     .meta({ description: 'send sampling_seed with each request (needs --enable-deterministic-inference or a recent build)' }),
   env: z.record(z.string(), z.string({ error: (iss) => say(`expected a string, got ${describe(iss.input)}`, 'quote the value, such as "0"') }), { error: mappingError('{CUDA_VISIBLE_DEVICES: "0"}') }).optional()
     .meta({ description: 'environment for the server process' }),
+  prompt: wordField(['chat', 'raw'], 'prompt format').optional().meta({ description: "chat (default): the harness renders the target's chat template (the model's tokenizer_config.json or chat_template.jinja, or chatTemplate) over the conversation, turn by turn with the model's own answers; raw: the harness's Question/Answer transcript" }),
+  chatTemplate: textField('templates/llama3.jinja').optional().meta({ description: 'chat template file (.jinja, or a JSON file with chat_template), relative to the working directory; needed when modelPath is a hub id with no local files' }),
 }, { error: mappingError('{modelPath: meta-llama/Meta-Llama-3-8B-Instruct}') });
+
+const chatMode = (o: SglangOptions) => (o.prompt ?? 'chat') === 'chat';
+
+// requestShape runs per cell in a dry run: read each template once
+const templates = new Map<string, ChatTemplate>();
+function chatTemplateOf(o: SglangOptions): ChatTemplate {
+  const key = JSON.stringify([o.modelPath, o.chatTemplate]);
+  let t = templates.get(key);
+  if (!t) templates.set(key, (t = loadChatTemplate(o)));
+  return t;
+}
+
+/** A template that cannot be found, read or rendered, as a problem naming the option and the fix (before anything launches). */
+function sglangOptionsProblem(options: Record<string, unknown>): InputProblem | undefined {
+  const o = options as SglangOptions;
+  if (!chatMode(o)) return undefined;
+  let t: ChatTemplate;
+  try { t = loadChatTemplate(o); } catch (e) {
+    if (e instanceof ChatTemplateError) return { at: `options.${e.at}`, problem: e.problem, fix: e.fix };
+    throw e;
+  }
+  // a two-turn conversation: templates that reject a role order or a field say so now, not mid-run
+  try { renderChat(t, ['Hello?', 'And then?'], ['Hi.']); } catch (e) {
+    return { at: `options.${o.chatTemplate ? 'chatTemplate' : 'modelPath'}`, problem: `${t.source}: the template fails on a two-turn conversation (${(e as Error).message.split('\n')[0]})`, fix: 'fix the template, or set options.prompt: raw' };
+  }
+  return undefined;
+}
+
+/** The text /generate gets: the rendered chat template, or the harness's transcript for raw prompts. */
+export function sglangPromptText(req: GenerateRequest, o: SglangOptions): string {
+  if (!chatMode(o)) return req.text;
+  if (!req.conversation) throw new EngineError('engine sglang: a chat prompt needs the request\'s conversation (turns and earlier answers)');
+  const t = chatTemplateOf(o);
+  try { return renderChat(t, req.conversation.turns, req.conversation.answers); } catch (e) {
+    throw new EngineError(`engine sglang: ${t.source}: rendering the chat template failed (${(e as Error).message.split('\n')[0]}) -- fix the template, or set options.prompt: raw`);
+  }
+}
 
 function sglangDraftProblem(d: Draft, options: Record<string, unknown>): InputProblem | undefined {
   if (d.method === 'vanilla' || d.method === 'ngram') return undefined;
@@ -123,14 +171,23 @@ export const sglangEngine: EngineAdapter = {
   // per-request histograms exist in newer builds only; draft/verify time never
   measures: { verifyCycles: true, acceptedHistogram: false, draftTime: false, verifyTime: false },
   sources: SGLANG_SOURCES,
-  accepts: { methods: DRAFT_METHODS.filter((m) => m === 'vanilla' || ALGORITHM[m] !== undefined), options: SGLANG_OPTIONS, checkDraft: sglangDraftProblem },
+  accepts: {
+    methods: DRAFT_METHODS.filter((m) => m === 'vanilla' || ALGORITHM[m] !== undefined), options: SGLANG_OPTIONS,
+    checkOptions: sglangOptionsProblem, checkDraft: sglangDraftProblem,
+  },
+  // the raw transcript; chat prompts are rendered from the request's conversation on the way out
   formatPrompt: questionAnswerPrompt,
   plan: sglangPlan,
-  requestShape: (req, options) => ({ method: 'POST', path: '/generate', body: generateBody(req, (options as SglangOptions).sendSeed === true) }),
+  requestShape: (req, options) => {
+    const o = options as SglangOptions;
+    return { method: 'POST', path: '/generate', body: generateBody({ ...req, text: sglangPromptText(req, o) }, o.sendSeed === true) };
+  },
   async launch(spec) {
     const o = spec.options as SglangOptions;
-    const p = sglangPlan(spec);
+    const p = sglangPlan(spec); // checks the options, the template included, before the process starts
+    const prompt = o.prompt ?? 'chat';
+    const info = { prompt, ...(prompt === 'chat' ? { chatTemplate: chatTemplateOf(o).source } : {}) };
     const proc = startProcess(p.command[0] as string, p.command.slice(1), { logFile: spec.logFile, env: o.env });
-    return sglangHandle(`http://${spec.host}:${spec.port}`, proc, spec.logFile, o.sendSeed === true);
+    return sglangHandle(`http://${spec.host}:${spec.port}`, proc, spec.logFile, o.sendSeed === true, { prepare: (req) => ({ ...req, text: sglangPromptText(req, o) }), info });
   },
 };

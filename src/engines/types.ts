@@ -16,7 +16,7 @@ export interface LaunchSpec {
 }
 
 export interface GenerateRequest {
-  /** full prompt text, already formatted by the adapter's prompt template */
+  /** full prompt text, as the adapter's formatPrompt wrote it (adapters sending chat prompts render `conversation` instead) */
   text: string;
   maxNewTokens: number;
   temperature: number;
@@ -144,6 +144,8 @@ export interface EngineAccepts {
   options: z.ZodType;
   /** tokens of context (prompt + generated) the engine holds with these options, when known before launch */
   contextTokens?(options: Record<string, unknown>): number | undefined;
+  /** what the schema cannot say about the options alone (files they name, such as a chat template), before any draft */
+  checkOptions?(options: Record<string, unknown>): InputProblem | undefined;
   /** what the schema cannot say about one draft on this engine with these options */
   checkDraft?(draft: Draft, options: Record<string, unknown>): InputProblem | undefined;
 }
@@ -154,7 +156,7 @@ export interface EngineAdapter {
   /** per metric id: whether the engine measures it or the harness derives it (reports carry this label) */
   readonly sources: Readonly<Record<string, MetricSource>>;
   readonly accepts: EngineAccepts;
-  /** turns a conversation so far into the prompt text this engine's target expects */
+  /** turns a conversation so far into the plain prompt text (raw prompts; chat prompts are built from the request's conversation on the way out) */
   formatPrompt(turns: string[], answers: string[]): string;
   /** the exact process launch() would start (checked like launch; starts nothing) */
   plan(spec: LaunchSpec): LaunchPlan;

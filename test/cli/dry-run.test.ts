@@ -4,7 +4,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,7 @@ import { writeTemp } from '../suite/helpers.ts';
 import type { DryRun } from '../../src/runner/dry-run.ts';
 import { TRTLLM_DECODING_TYPES, TRTLLM_LLM_API_KEYS, TRTLLM_SERVE_FLAGS, TRTLLM_SPECULATIVE_KEYS, VLLM_METHODS, VLLM_SPECULATIVE_KEYS } from '../engines/documented-flags.ts';
 import { parse } from 'yaml';
+import { LLAMA3_CONFIG } from '../engines/fixtures/chat-templates.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin', 'prism-bench.js');
@@ -35,7 +36,7 @@ const SUITE = `
 engines:
   - name: reference
   - name: sglang
-    options: {modelPath: meta-llama/Llama-3.1-8B-Instruct, draftModelPath: yuhuili/EAGLE3-LLaMA3.1-Instruct-8B, extraArgs: [--dtype, bfloat16], env: {CUDA_VISIBLE_DEVICES: "0"}}
+    options: {modelPath: meta-llama/Llama-3.1-8B-Instruct, prompt: raw, draftModelPath: yuhuili/EAGLE3-LLaMA3.1-Instruct-8B, extraArgs: [--dtype, bfloat16], env: {CUDA_VISIBLE_DEVICES: "0"}}
   - name: vllm
     options: {model: meta-llama/Llama-3.1-8B-Instruct, draftModel: yuhuili/EAGLE3-LLaMA3.1-Instruct-8B, perRequestMetrics: summary, extraArgs: [--dtype, bfloat16], env: {CUDA_VISIBLE_DEVICES: "0"}}
   - name: vllm
@@ -203,5 +204,46 @@ settings: {temperatures: [0], maxNewTokens: 64, prompts: 2}
     assert.equal(t.status, 0, t.stderr);
     assert.match(t.stdout, /^launch: CUDA_VISIBLE_DEVICES=0 trtllm-serve meta-llama\/Llama-3.1-8B-Instruct --host 127.0.0.1 --port 8000 --backend pytorch --extra_llm_api_options logs\/trtllm_ngram-r1.llm-api-options.yaml --max_batch_size 1$/m);
     assert.match(t.stdout, /^file logs\/trtllm_ngram-r1.llm-api-options.yaml \(written before launch\):\n  \| speculative_config:\n  \|   decoding_type: NGram\n  \|   max_draft_len: 4\n  \|   max_matching_ngram_size: 3\n  \| enable_iter_perf_stats: true$/m);
+  });
+});
+
+describe('run --dry-run: sglang chat prompts (the default) rendered by the harness', () => {
+  // a model folder as Hugging Face publishes one: a tokenizer config with a Llama-3-style chat template
+  const model = mkdtempSync(join(tmpdir(), 'prism-chat-model-'));
+  writeFileSync(join(model, 'tokenizer_config.json'), JSON.stringify(LLAMA3_CONFIG));
+  const suite = `
+engines:
+  - name: sglang
+    options: {modelPath: ${model}}
+  - name: sglang
+    label: sglang-raw
+    options: {modelPath: ${model}, prompt: raw}
+drafts: [{name: vanilla, method: vanilla}]
+datasets: [chat]
+settings: {maxNewTokens: 16, prompts: 1}
+`;
+
+  it('the first request carries the rendered template; raw carries the transcript', () => {
+    const r = dryRun(suite, '--json');
+    assert.equal(r.status, 0, r.stderr);
+    const plan = JSON.parse(r.stdout) as DryRun;
+    const first = (key: string) => plan.groups.find((g) => g.key === key)!.cells[0]!.firstRequest.body.text as string;
+    const question = 'Write a short letter to a neighbor thanking him for helping you repair the fence after the storm last week.';
+    assert.equal(first('sglang/vanilla'), `<|start_header_id|>user<|end_header_id|>\n\n${question}<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n`);
+    assert.equal(first('sglang-raw/vanilla'), `Question: ${question}\nAnswer:`);
+    const text = dryRun(suite);
+    assert.match(text.stdout, /^cell sglang\/vanilla\/chat\/T0: 1 prompt\(s\); first request: POST \/generate \{"text":"<\|start_header_id\|>user<\|end_header_id\|>\\n\\nWrite a short letter/m);
+  });
+
+  it('a hub id with no local files and no chatTemplate: one line naming the option and the fix, exit 2, nothing launched', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'prism-dry-run-'));
+    const file = writeTemp('engines: [{name: sglang, options: {modelPath: meta-llama/Meta-Llama-3-8B-Instruct}}]\ndrafts: [{method: vanilla}]\n');
+    const b = spawnSync(process.execPath, [BIN, 'run', '--suite', file, '--dry-run'], { encoding: 'utf8', cwd, env: { ...process.env, HF_HUB_CACHE: cwd } });
+    assert.equal(b.status, 2);
+    assert.equal(b.stdout, '');
+    const lines = b.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, b.stderr);
+    assert.match(lines[0]!, /\.yaml: engines\[0\]\.options\.modelPath: meta-llama\/Meta-Llama-3-8B-Instruct: no local files .* -- set options\.chatTemplate to the chat template file .*, or set options\.prompt: raw/);
+    assert.deepEqual(readdirSync(cwd), []);
   });
 });

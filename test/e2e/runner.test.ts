@@ -53,7 +53,7 @@ test('an engine that never becomes ready fails its cells with the log tail; the 
 name: never-ready
 engines:
   - name: sglang
-    options: { modelPath: none, launcher: ["${process.execPath}", "-e", "${stuck.replace(/"/g, '\\"')}", "--"] }
+    options: { modelPath: none, prompt: raw, launcher: ["${process.execPath}", "-e", "${stuck.replace(/"/g, '\\"')}", "--"] }
 drafts: [{ name: vanilla, method: vanilla }]
 datasets: [chat]
 ${SMALL_SETTINGS}`);
@@ -140,7 +140,7 @@ test('the sglang adapter drives a real SGLang-protocol server launched with SGLa
 name: sglang-protocol
 engines:
   - name: sglang
-    options: { modelPath: "${join(ROOT, 'models', 'target')}", launcher: ["${process.execPath}", "${BIN}", "serve"], sendSeed: true }
+    options: { modelPath: "${join(ROOT, 'models', 'target')}", prompt: raw, launcher: ["${process.execPath}", "${BIN}", "serve"], sendSeed: true }
 drafts: [{ name: vanilla, method: vanilla }, { name: ngram, method: ngram, draftTokens: 4, ngramMin: 1, ngramMax: 3 }]
 datasets: [code]
 ${SMALL_SETTINGS}`);

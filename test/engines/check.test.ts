@@ -2,7 +2,7 @@
 // reading what each adapter declares: suite errors naming the file, the field and the fix.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -29,7 +29,7 @@ describe('checkSuiteEngines: the reference engine', () => {
     expectEngineError('engines: [{name: reference}]\ndrafts: [{method: hass}]\n', 'drafts[0].method',
       /use one of vanilla, ngram, eagle, eagle3, hass2, prism, medusa, standalone, or run this draft on another engine \(engine reference\)/, /method hass is not offered by the reference engine/);
     // SGLang has no Medusa algorithm (its SpeculativeAlgorithm: EAGLE, EAGLE3, STANDALONE, NGRAM)
-    expectEngineError('engines: [{name: sglang, options: {modelPath: m}}]\ndrafts: [{method: medusa, model: x}]\n', 'drafts[0].method',
+    expectEngineError('engines: [{name: sglang, options: {modelPath: m, prompt: raw}}]\ndrafts: [{method: medusa, model: x}]\n', 'drafts[0].method',
       /run this draft on another engine \(engine sglang\)/, /method medusa is not offered by the sglang engine/);
   });
   it('rejects an unknown option, listing the ones it has', () => {
@@ -72,12 +72,37 @@ describe('checkSuiteEngines: the reference engine', () => {
 describe('checkSuiteEngines: sglang, and every engine has an adapter', () => {
   it('requires modelPath and a draft model for learned drafts', () => {
     expectEngineError('engines: [{name: sglang}]\ndrafts: [{method: vanilla}]\n', 'engines[0].options.modelPath', /add modelPath:/, /missing/);
-    expectEngineError('engines: [{name: sglang, options: {modelPath: m}}]\ndrafts: [{method: eagle3}]\n', 'drafts[0]', /set model: on the draft, or the engine's options.draftModelPath \(engine sglang\)/);
-    expectEngineError('engines: [{name: sglang, options: {modelPath: m, draftModelPath: d}}]\ndrafts: [{method: eagle3, steps: 3}]\n', 'drafts[0]', /set all three/);
+    expectEngineError('engines: [{name: sglang, options: {modelPath: m, prompt: raw}}]\ndrafts: [{method: eagle3}]\n', 'drafts[0]', /set model: on the draft, or the engine's options.draftModelPath \(engine sglang\)/);
+    expectEngineError('engines: [{name: sglang, options: {modelPath: m, prompt: raw, draftModelPath: d}}]\ndrafts: [{method: eagle3, steps: 3}]\n', 'drafts[0]', /set all three/);
     expectEngineError('engines: [{name: sglang, options: {modelPath: m, launcher: []}}]\ndrafts: [{method: vanilla}]\n', 'engines[0].options.launcher', /give the command/);
   });
   it('every engine name a suite may give has an adapter (trtllm was the last without one)', () => {
     assert.deepEqual(Object.keys(ADAPTERS).sort(), [...ENGINE_ADAPTERS].sort());
+  });
+
+  it('chat prompts (the default) need a chat template the harness can read: the option, the file and field, the fix', () => {
+    const hub = process.env.HF_HUB_CACHE;
+    process.env.HF_HUB_CACHE = tempDir(); // no downloaded models: the test does not depend on this machine's cache
+    try {
+      expectEngineError('engines: [{name: sglang, options: {modelPath: meta-llama/Meta-Llama-3-8B-Instruct}}]\ndrafts: [{method: vanilla}]\n', 'engines[0].options.modelPath',
+        /set options\.chatTemplate to the chat template file .*, or set options\.prompt: raw/, /meta-llama\/Meta-Llama-3-8B-Instruct: no local files/);
+      expectEngineError('engines: [{name: sglang, options: {modelPath: m, chatTemplate: /nonexistent/llama3.jinja}}]\ndrafts: [{method: vanilla}]\n', 'engines[0].options.chatTemplate',
+        /give the path of a chat template file/, /no such file \/nonexistent\/llama3\.jinja/);
+      const noField = join(tempDir(), 'no-template');
+      mkdirSync(noField, { recursive: true });
+      writeFileSync(join(noField, 'tokenizer_config.json'), '{"bos_token": "<s>"}');
+      expectEngineError(`engines: [{name: sglang, options: {modelPath: ${noField}}}]\ndrafts: [{method: vanilla}]\n`, 'engines[0].options.modelPath',
+        /options\.prompt: raw/, /no-template\/tokenizer_config\.json: field chat_template: missing/);
+      // a template that rejects every conversation is caught before launch, not mid-run
+      const strict = writeTemp('{{ raise_exception("a system message is required") }}', 'jinja');
+      expectEngineError(`engines: [{name: sglang, options: {modelPath: m, chatTemplate: ${strict}}}]\ndrafts: [{method: vanilla}]\n`, 'engines[0].options.chatTemplate',
+        /fix the template, or set options\.prompt: raw/, /the template fails on a two-turn conversation \(a system message is required\)/);
+      expectEngineError('engines: [{name: sglang, options: {modelPath: m, prompt: chatml}}]\ndrafts: [{method: vanilla}]\n', 'engines[0].options.prompt', /set prompt to one of: chat, raw/);
+      // raw prompts read no template
+      assert.deepEqual(suiteEngineProblems(loadSuite(writeTemp('engines: [{name: sglang, options: {modelPath: meta-llama/Meta-Llama-3-8B-Instruct, prompt: raw}}]\ndrafts: [{method: vanilla}]\n'))), []);
+    } finally {
+      if (hub === undefined) delete process.env.HF_HUB_CACHE; else process.env.HF_HUB_CACHE = hub;
+    }
   });
 });
 
@@ -119,7 +144,7 @@ describe('the shipped suites', () => {
 
 describe('sglang preset prism-ae', () => {
   it('launches every cell as the PRISM artifact launched its end-to-end table; vanilla without the speculative flags', () => {
-    const suite = loadSuite(writeTemp(`engines: [{name: sglang, options: {modelPath: meta-llama/Meta-Llama-3-8B-Instruct, preset: prism-ae}}]
+    const suite = loadSuite(writeTemp(`engines: [{name: sglang, options: {modelPath: meta-llama/Meta-Llama-3-8B-Instruct, preset: prism-ae, prompt: raw}}]
 drafts:
   - {name: vanilla, method: vanilla}
   - {name: prism, method: prism, model: /models/prism, steps: 6, topK: 4, draftTokens: 16}

@@ -32,6 +32,8 @@ export interface ServerOptions {
    * without enable_iter_perf_stats)
    */
   metrics?: { format: 'prometheus' } | { format: 'trtllm'; enabled: boolean };
+  /** SGLang's --log-requests: log each /generate body's text as received and each output (tests read what a client sent) */
+  logRequests?: boolean;
 }
 
 export interface ReferenceServer {
@@ -131,10 +133,15 @@ export function startServer(opts: ServerOptions): Promise<ReferenceServer> {
     });
     let closed = false;
     res.on('close', () => { if (!res.writableFinished) closed = true; });
-    const answer = (item: GenerateItem, id: string, r: EngineResult, started: number) => ({
-      text: r.text, output_ids: r.tokens,
-      meta_info: { ...metaInfo(id, item.request.prompt.length, r, (performance.now() - started) / 1000), ...logprobMeta(item, r, (ids) => tokenizer.decode(ids)) },
-    });
+    const logged = opts.logRequests ? opts.log : undefined;
+    logged?.(`Receive: ${JSON.stringify({ text: (raw as { text?: unknown }).text ?? null, input_ids: (raw as { input_ids?: unknown }).input_ids ?? null, sampling_params: (raw as { sampling_params?: unknown }).sampling_params ?? null })}`);
+    const answer = (item: GenerateItem, id: string, r: EngineResult, started: number) => {
+      logged?.(`Finish: ${JSON.stringify({ id, text: r.text, completion_tokens: r.tokens.length })}`);
+      return {
+        text: r.text, output_ids: r.tokens,
+        meta_info: { ...metaInfo(id, item.request.prompt.length, r, (performance.now() - started) / 1000), ...logprobMeta(item, r, (ids) => tokenizer.decode(ids)) },
+      };
+    };
     if (!body.stream) {
       const answers: unknown[] = [];
       for (const item of body.items) {

@@ -46,6 +46,8 @@ export interface ServeOptions {
   /** GET /metrics as vLLM's Prometheus counters (default) or TensorRT-LLM's iteration statistics */
   metrics?: { format: 'prometheus' } | { format: 'trtllm'; enabled: boolean };
   faults: EngineFaults;
+  /** SGLang's --log-requests: each /generate request's text and output go to the log */
+  logRequests?: boolean;
   log?: (line: string) => void;
 }
 
@@ -68,7 +70,7 @@ export async function serve(opts: ServeOptions): Promise<{ url: string; stop: ()
     speculative_algorithm: null, speculative_draft_model_path: null, speculative_num_steps: null,
     speculative_eagle_topk: null, speculative_num_draft_tokens: null,
     prism_draft: opts.draft, prism_draft_tokens: opts.draft === 'vanilla' ? 0 : opts.draftTokens,
-    prism_threads: opts.threads ?? DEFAULT_TARGET_THREADS, prism_faults: opts.faults,
+    prism_threads: opts.threads ?? DEFAULT_TARGET_THREADS, prism_faults: opts.faults, log_requests: opts.logRequests === true,
   };
   if (opts.draft === 'ngram') {
     Object.assign(serverArgs, {
@@ -79,7 +81,7 @@ export async function serve(opts: ServeOptions): Promise<{ url: string; stop: ()
       speculative_ngram_max_match_window_size: opts.ngramMax,
     });
   }
-  const srv = await startServer({ modelPath: modelDir, tokenizerPath: TOKENIZER_PATH, version, host: opts.host, port: opts.port, maxBodyBytes: opts.maxBodyBytes, serverArgs, log,
+  const srv = await startServer({ modelPath: modelDir, tokenizerPath: TOKENIZER_PATH, version, host: opts.host, port: opts.port, maxBodyBytes: opts.maxBodyBytes, serverArgs, log, logRequests: opts.logRequests,
     openai: { servedModelName: opts.servedModelName ?? ENGINE_NAME, perRequestSpecMetrics: opts.perRequestSpecMetrics ?? 'none', numSpecTokens: opts.draft === 'vanilla' ? 0 : opts.draftTokens }, metrics: opts.metrics });
   const addr = srv.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : opts.port;

@@ -1,0 +1,148 @@
+// The target's chat template, found and rendered as Hugging Face tokenizers do, for engines whose
+// native endpoint takes plain text (SGLang's /generate): the harness renders the conversation and
+// sends the result. Templates are Jinja; @huggingface/jinja runs the dialect transformers uses.
+import { Template } from '@huggingface/jinja';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { extname, join, resolve } from 'node:path';
+import { describe } from '../suite/errors.ts';
+
+/** Where the template should come from: the target model and an explicit template file, as the suite gives them. */
+export interface TemplateSource {
+  modelPath?: string;
+  chatTemplate?: string;
+}
+
+export interface ChatTemplate {
+  /** the file (and field) the template text came from */
+  source: string;
+  template: Template;
+  /** special tokens of the tokenizer config (bos_token, eos_token, ...), for templates that use them */
+  tokens: Record<string, string>;
+  /** the tokenizer puts its own BOS in front of encoded text (SGLang encodes /generate text with special tokens) */
+  addsBos: boolean;
+}
+
+/** A template that cannot be found or read; `at` is the suite option to name. */
+export class ChatTemplateError extends Error {
+  constructor(readonly at: 'modelPath' | 'chatTemplate', readonly problem: string, readonly fix: string) {
+    super(`${problem} -- ${fix}`);
+  }
+}
+
+const FIX = 'set options.chatTemplate to the chat template file (a .jinja, or a tokenizer_config.json), or set options.prompt: raw to send the plain Question/Answer transcript';
+
+/** The Hugging Face hub cache as huggingface_hub finds it. */
+export function hubCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.HF_HUB_CACHE ?? join(env.HF_HOME ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'huggingface'), 'hub');
+}
+
+const isDir = (p: string) => existsSync(p) && statSync(p).isDirectory();
+/** org/name, as the hub names models */
+const isHubId = (p: string) => /^[\w.-]+\/[\w.-]+$/.test(p);
+
+/**
+ * The local folder holding a model's files: modelPath itself when it is a folder here, else the
+ * hub cache's snapshot of a hub id (org/name) that SGLang downloaded earlier, else null.
+ */
+export function localModelDir(modelPath: string, env: NodeJS.ProcessEnv = process.env): string | null {
+  if (isDir(resolve(modelPath))) return resolve(modelPath);
+  if (!isHubId(modelPath)) return null;
+  const repo = join(hubCacheDir(env), `models--${modelPath.replace('/', '--')}`);
+  const ref = join(repo, 'refs', 'main');
+  if (!existsSync(ref)) return null;
+  const snapshot = join(repo, 'snapshots', readFileSync(ref, 'utf8').trim());
+  return isDir(snapshot) ? snapshot : null;
+}
+
+function readJson(file: string, at: ChatTemplateError['at']): Record<string, unknown> {
+  let v: unknown;
+  try { v = JSON.parse(readFileSync(file, 'utf8')); } catch (e) {
+    throw new ChatTemplateError(at, `${file}: not valid JSON (${(e as Error).message.split('\n')[0]})`, `fix the file, or ${FIX}`);
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ChatTemplateError(at, `${file}: expected a JSON object, got ${describe(v)}`, `fix the file, or ${FIX}`);
+  return v as Record<string, unknown>;
+}
+
+/** The template text of a config's chat_template: a string, or the named-template list (its "default" entry, as transformers picks). */
+function templateField(config: Record<string, unknown>, file: string, at: ChatTemplateError['at']): string | null {
+  const t = config.chat_template;
+  if (t === undefined || t === null) return null;
+  if (typeof t === 'string') return t;
+  const named = Array.isArray(t) && t.every((e) => typeof e === 'object' && e !== null && typeof (e as { name?: unknown }).name === 'string' && typeof (e as { template?: unknown }).template === 'string');
+  if (!named) throw new ChatTemplateError(at, `${file}: field chat_template: expected a string or a list of {name, template}, got ${describe(t)}`, `fix the field, or ${FIX}`);
+  const list = t as { name: string; template: string }[];
+  const def = list.find((e) => e.name === 'default');
+  if (!def) throw new ChatTemplateError(at, `${file}: field chat_template: no template named "default" among ${list.map((e) => JSON.stringify(e.name)).join(', ')}`, FIX);
+  return def.template;
+}
+
+/** Special tokens as a tokenizer config writes them: a string or an AddedToken object with `content`. */
+function specialTokens(config: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(config)) {
+    if (!k.endsWith('_token')) continue;
+    if (typeof v === 'string') out[k] = v;
+    else if (typeof v === 'object' && v !== null && typeof (v as { content?: unknown }).content === 'string') out[k] = (v as { content: string }).content;
+  }
+  return out;
+}
+
+function parse(text: string, source: string, at: ChatTemplateError['at']): Template {
+  try { return new Template(text); } catch (e) {
+    throw new ChatTemplateError(at, `${source}: not a Jinja template this harness can read (${(e as Error).message.split('\n')[0]})`, `fix the template, or ${FIX}`);
+  }
+}
+
+/**
+ * Finds the chat template: options.chatTemplate (a .jinja file, or a JSON file with chat_template),
+ * else <model>/chat_template.jinja (where newer transformers save it), else <model>/tokenizer_config.json's
+ * chat_template. Special tokens come from the model's tokenizer_config.json when it is local.
+ */
+export function loadChatTemplate(src: TemplateSource, env: NodeJS.ProcessEnv = process.env): ChatTemplate {
+  const dir = src.modelPath ? localModelDir(src.modelPath, env) : null;
+  const configFile = dir ? join(dir, 'tokenizer_config.json') : null;
+  const config = configFile && existsSync(configFile) ? readJson(configFile, src.chatTemplate ? 'chatTemplate' : 'modelPath') : {};
+  const tokens = specialTokens(config);
+  const addsBos = config.add_bos_token !== false;
+  if (src.chatTemplate) {
+    const file = resolve(src.chatTemplate);
+    if (!existsSync(file) || !statSync(file).isFile()) throw new ChatTemplateError('chatTemplate', `no such file ${file}`, 'give the path of a chat template file (a .jinja, or a tokenizer_config.json), relative to the working directory');
+    if (extname(file).toLowerCase() === '.json') {
+      const own = readJson(file, 'chatTemplate');
+      const text = templateField(own, file, 'chatTemplate');
+      if (text === null) throw new ChatTemplateError('chatTemplate', `${file}: field chat_template: missing`, 'name a file that has a chat_template field, or a .jinja template file');
+      // a tokenizer config given as the template brings its own special tokens
+      return { source: `${file} (chat_template)`, template: parse(text, file, 'chatTemplate'), tokens: { ...tokens, ...specialTokens(own) }, addsBos: own.add_bos_token === undefined ? addsBos : own.add_bos_token !== false };
+    }
+    return { source: file, template: parse(readFileSync(file, 'utf8'), file, 'chatTemplate'), tokens, addsBos };
+  }
+  if (!src.modelPath) throw new ChatTemplateError('modelPath', 'no model to read a chat template from', FIX);
+  if (!dir) {
+    const where = isHubId(src.modelPath) ? `no local files (not a folder here, nor in the Hugging Face cache ${hubCacheDir(env)})` : `no such folder (${resolve(src.modelPath)})`;
+    throw new ChatTemplateError('modelPath', `${src.modelPath}: ${where}, so the harness cannot read its chat template`, FIX);
+  }
+  const jinja = join(dir, 'chat_template.jinja');
+  if (existsSync(jinja)) return { source: jinja, template: parse(readFileSync(jinja, 'utf8'), jinja, 'modelPath'), tokens, addsBos };
+  if (!configFile || !existsSync(configFile)) throw new ChatTemplateError('modelPath', `${dir}: no tokenizer_config.json or chat_template.jinja`, FIX);
+  const text = templateField(config, configFile, 'modelPath');
+  if (text === null) throw new ChatTemplateError('modelPath', `${configFile}: field chat_template: missing (the tokenizer has no chat template)`, FIX);
+  return { source: `${configFile} (chat_template)`, template: parse(text, configFile, 'modelPath'), tokens, addsBos };
+}
+
+/** The conversation as chat messages: user turns, each answered by the model's own earlier answer. */
+export function chatMessages(turns: string[], answers: string[]): { role: 'user' | 'assistant'; content: string }[] {
+  return turns.flatMap((t, i) => (i < answers.length ? [{ role: 'user' as const, content: t }, { role: 'assistant' as const, content: answers[i] as string }] : [{ role: 'user' as const, content: t }]));
+}
+
+/**
+ * Renders a conversation with the generation prompt added, as apply_chat_template(tokenize=False,
+ * add_generation_prompt=True) does. A leading BOS the template writes is dropped when the tokenizer
+ * adds its own: SGLang encodes /generate text with special tokens, and two BOS would change the
+ * target's input from what its chat endpoint (and EAGLE's scripts, add_special_tokens=False) feed it.
+ */
+export function renderChat(t: ChatTemplate, turns: string[], answers: string[]): string {
+  const text = t.template.render({ messages: chatMessages(turns, answers), add_generation_prompt: true, ...t.tokens });
+  const bos = t.tokens.bos_token;
+  return t.addsBos && bos && text.startsWith(bos) ? text.slice(bos.length) : text;
+}
