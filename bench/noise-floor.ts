@@ -5,11 +5,12 @@
 // onnxruntime intra-op threads 1 or 2), each variant run twice in alternation: median and maximum
 // per-cell throughput CV and the median throughput. Run it on an idle machine.
 // Part 1 also launches with address-space randomization off (setarch -R), to see whether a
-// process's speed offset comes from where its memory lands; the settings alternate launch by launch.
+// process's speed offset comes from where its memory lands, and pinned to one CPU (taskset), to
+// see whether it comes from where the scheduler puts it; the settings alternate launch by launch.
 //   node --import tsx bench/noise-floor.ts [--launches 6] [--requests 12] [--trials 6] [--repeats 2] [--parts 1,2]
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ResultFile } from '../src/result/schema.ts';
@@ -30,13 +31,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const meanOf = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const cvOf = (xs: number[]) => { const m = meanOf(xs); return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1)) / m; };
 
-interface LaunchSetting { name: string; threads: number; fixedLayout: boolean }
+interface LaunchSetting { name: string; threads: number; fixedLayout: boolean; pinned?: boolean }
 const launchSettings: LaunchSetting[] = [
   { name: 'threads 1', threads: 1, fixedLayout: false },
   { name: 'threads 2', threads: 2, fixedLayout: false },
   { name: 'threads 1, ASLR off', threads: 1, fixedLayout: true },
+  // the engine on the last CPU alone (taskset), the client and everything else free to use the rest
+  { name: 'threads 1, pinned', threads: 1, fixedLayout: false, pinned: true },
 ];
 const canFixLayout = spawnSync('setarch', [process.arch === 'x64' ? 'x86_64' : process.arch, '-R', 'true']).status === 0;
+const canPin = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+const lastCpu = String(cpus().length - 1);
 
 /** Part 1: one fresh engine with the given setting; its mean decode speed and within-process CV. */
 async function oneLaunch(s: LaunchSetting, l: number): Promise<{ mean: number; within: number }> {
@@ -44,7 +49,8 @@ async function oneLaunch(s: LaunchSetting, l: number): Promise<{ mean: number; w
   const argv = [BIN, 'serve', '--draft', 'vanilla', '--port', String(port), '--threads', String(s.threads)];
   const p = s.fixedLayout
     ? spawn('setarch', [process.arch === 'x64' ? 'x86_64' : process.arch, '-R', process.execPath, ...argv], { stdio: 'ignore' })
-    : spawn(process.execPath, argv, { stdio: 'ignore' });
+    : s.pinned ? spawn('taskset', ['-c', lastCpu, process.execPath, ...argv], { stdio: 'ignore' })
+      : spawn(process.execPath, argv, { stdio: 'ignore' });
   try {
     for (;;) {
       try { if ((await fetch(`http://127.0.0.1:${port}/health`)).status === 200) break; } catch { /* not up yet */ }
@@ -66,8 +72,9 @@ async function oneLaunch(s: LaunchSetting, l: number): Promise<{ mean: number; w
 }
 
 if (parts.includes('1')) {
-  const settings = launchSettings.filter((s) => !s.fixedLayout || canFixLayout);
+  const settings = launchSettings.filter((s) => (!s.fixedLayout || canFixLayout) && (!s.pinned || canPin));
   if (!canFixLayout) console.log('(setarch -R is not available here: the ASLR-off setting is left out)');
+  if (!canPin) console.log('(taskset is not available here: the pinned setting is left out)');
   console.log(`launch to launch: ${launches} engine processes per setting, settings alternating, ${requests} requests of 64 tokens each`);
   const got = new Map(settings.map((s) => [s.name, [] as { mean: number; within: number }[]]));
   for (let l = 0; l < launches; l++) for (const s of settings) got.get(s.name)!.push(await oneLaunch(s, l));
