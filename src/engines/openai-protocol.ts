@@ -2,7 +2,7 @@
 // /v1/chat/completions with stream_options.include_usage, vLLM's extensions (top_k, ignore_eos,
 // seed, return_token_ids), readiness by refused connections then GET /health, and the spec-decode
 // counters of GET /metrics. Field names are vLLM's (vllm/entrypoints/openai/protocol.py).
-import { logTail, type EngineProcess } from './process.ts';
+import { processHandle, type EngineProcess } from './process.ts';
 import { readSpecCounters } from './prometheus.ts';
 import { EngineError, type EngineHandle, type GenerateOutcome, type GenerateRequest, type RequestShape, type SpecCounters, type StreamChunk } from './types.ts';
 
@@ -190,19 +190,8 @@ export class OpenAiClient {
 /** Handle over a process that speaks vLLM's OpenAI-compatible API. */
 export function openAiHandle(url: string, proc: EngineProcess, logFile: string, options: OpenAiOptions, k?: number, extraInfo: Record<string, unknown> = {}): EngineHandle {
   const client = new OpenAiClient(url, options);
-  let exitReason: string | null = null;
-  proc.exited.then((r) => { exitReason = r; });
   return {
-    url,
-    pid: proc.pid,
-    exited: proc.exited,
-    async waitReady(timeoutMs, signal) {
-      try {
-        await client.waitHealthy(Date.now() + timeoutMs, () => exitReason, signal);
-      } catch (e) {
-        throw new EngineError(`${(e as Error).message} (${timeoutMs / 1000}s limit); last lines of ${logFile}:\n${logTail(logFile)}`);
-      }
-    },
+    ...processHandle(url, proc, logFile, (deadline, isDead, signal) => client.waitHealthy(deadline, isDead, signal)),
     generate: (req, signal) => client.generate(req, signal),
     counters: () => client.counters(k),
     async describe() {
@@ -211,6 +200,5 @@ export function openAiHandle(url: string, proc: EngineProcess, logFile: string, 
       // extraInfo (the prompt format) goes into result.json, so a result says how prompts were sent
       return { version, info: { ...extraInfo, api: options.api, models } };
     },
-    stop: (graceMs) => proc.stop(graceMs),
   };
 }

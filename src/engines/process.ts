@@ -7,6 +7,7 @@ import { execa, type ResultPromise } from 'execa';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync, readFileSync, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { EngineError, type EngineHandle } from './types.ts';
 
 export interface EngineProcess {
   readonly pid: number | undefined;
@@ -98,4 +99,24 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
+}
+
+/** The part of an engine handle every protocol shares: the process, its readiness probe (failing with the log tail) and its stop. */
+export function processHandle(url: string, proc: EngineProcess, logFile: string, waitHealthy: (deadline: number, isDead: () => string | null, signal?: AbortSignal) => Promise<void>):
+  Pick<EngineHandle, 'url' | 'pid' | 'exited' | 'waitReady' | 'stop'> {
+  let exitReason: string | null = null;
+  proc.exited.then((r) => { exitReason = r; });
+  return {
+    url,
+    pid: proc.pid,
+    exited: proc.exited,
+    async waitReady(timeoutMs, signal) {
+      try {
+        await waitHealthy(Date.now() + timeoutMs, () => exitReason, signal);
+      } catch (e) {
+        throw new EngineError(`${(e as Error).message} (${timeoutMs / 1000}s limit); last lines of ${logFile}:\n${logTail(logFile)}`);
+      }
+    },
+    stop: (graceMs) => proc.stop(graceMs),
+  };
 }

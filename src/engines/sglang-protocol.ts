@@ -1,7 +1,7 @@
 // Client side of SGLang's native HTTP protocol, shared by every engine that speaks it (the
 // embedded reference engine and SGLang itself). Field names changed across SGLang releases,
 // so meta_info is read under each name a release used.
-import { logTail, type EngineProcess } from './process.ts';
+import { processHandle, type EngineProcess } from './process.ts';
 import { EngineError, type EngineHandle, type GenerateOutcome, type GenerateRequest, type StreamChunk } from './types.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -165,19 +165,8 @@ export interface SglangHandleExtras {
 /** Handle over any process that speaks SGLang's protocol. */
 export function sglangHandle(url: string, proc: EngineProcess, logFile: string, sendSeed: boolean, extras: SglangHandleExtras = {}): EngineHandle {
   const client = new SglangClient(url);
-  let exitReason: string | null = null;
-  proc.exited.then((r) => { exitReason = r; });
   return {
-    url,
-    pid: proc.pid,
-    exited: proc.exited,
-    async waitReady(timeoutMs, signal) {
-      try {
-        await client.waitHealthy(Date.now() + timeoutMs, () => exitReason, signal);
-      } catch (e) {
-        throw new EngineError(`${(e as Error).message} (${timeoutMs / 1000}s limit); last lines of ${logFile}:\n${logTail(logFile)}`);
-      }
-    },
+    ...processHandle(url, proc, logFile, (deadline, isDead, signal) => client.waitHealthy(deadline, isDead, signal)),
     generate: async (req, signal) => client.generate(extras.prepare ? extras.prepare(req) : req, { sendSeed, signal }),
     async describe() {
       const info = await client.getFirst('/server_info', '/get_server_info') as Record<string, unknown>;
@@ -190,6 +179,5 @@ export function sglangHandle(url: string, proc: EngineProcess, logFile: string, 
       const text = await r.text();
       if (!r.ok) throw new EngineError(`POST ${url}/flush_cache: HTTP ${r.status} ${text.trim().slice(0, 200)}`);
     },
-    stop: (graceMs) => proc.stop(graceMs),
   };
 }
