@@ -7,7 +7,7 @@
 // (PRISM's scripts) holds the accepted drafts of every cycle, turns concatenated.
 import { z } from 'zod';
 import { readJsonLines, temperatureFromName } from './jsonl.ts';
-import { checkBaseline, checkTurns, datasetFromPath, draftName, questionRecord, resolveTemperature } from './questions.ts';
+import { checkBaseline, checkTurns, datasetFromPath, draftName, questionRecord, resolveTemperature, UNTIMED_BY_QUESTION_FILES } from './questions.ts';
 import type { ImportCapabilities, ImportContext, ImportedTrial, Importer, ImportInput } from './types.ts';
 
 const FIX = 'expected an answer file of EAGLE\'s gen_ea_answer_*.py or gen_baseline_answer_*.py (one JSON line per question with choices[0].turns, idxs, new_tokens, wall_time)';
@@ -62,13 +62,7 @@ const hasPerCycle = (trials: readonly ImportedTrial[]) =>
 
 function capabilities(trials: readonly ImportedTrial[]): ImportCapabilities {
   const perCycle = hasPerCycle(trials);
-  const unavailable: Record<string, string> = {
-    draft_accept_rate: 'the files do not record how many draft tokens were proposed',
-    ttft_ms: 'the scripts do not stream: only each turn\'s total generation time is written',
-    tpot_ms: 'no time to first token is written',
-    draft_ms_per_step: 'drafting and verification are not timed apart',
-    verify_ms_per_cycle: 'drafting and verification are not timed apart',
-  };
+  const unavailable: Record<string, string> = { ...UNTIMED_BY_QUESTION_FILES };
   if (!perCycle) unavailable.position_acceptance = 'EAGLE\'s gen_ea_answer scripts write per-turn totals only; per-position rates need the per-cycle "accept_length" list that the PRISM artifact\'s copies of the scripts add';
   return {
     metrics: {

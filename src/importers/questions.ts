@@ -118,3 +118,12 @@ export function draftName(ctx: ImportContext, modelId: string | undefined, path:
   const base = (modelId ?? basename(path).replace(/\.jsonl?$/i, '')).replaceAll('/', '_');
   return base.replace(/[-_]temp(?:erature)?[-_]?\d+(?:\.\d+)?$/i, '') || base;
 }
+
+/** What files of per-question totals (EAGLE's and Spec-Bench's scripts) cannot give, and why. */
+export const UNTIMED_BY_QUESTION_FILES: Readonly<Record<string, string>> = {
+  draft_accept_rate: 'the files do not record how many draft tokens were proposed',
+  ttft_ms: 'the scripts do not stream: only each turn\'s total generation time is written',
+  tpot_ms: 'no time to first token is written',
+  draft_ms_per_step: 'drafting and verification are not timed apart',
+  verify_ms_per_cycle: 'drafting and verification are not timed apart',
+};

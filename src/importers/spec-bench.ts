@@ -7,7 +7,7 @@
 // groups the eight MT-bench categories as "mt_bench".
 import { z } from 'zod';
 import { readJsonLines, temperatureFromName } from './jsonl.ts';
-import { checkBaseline, checkTurns, draftName, questionRecord, resolveTemperature } from './questions.ts';
+import { checkBaseline, checkTurns, draftName, questionRecord, resolveTemperature, UNTIMED_BY_QUESTION_FILES } from './questions.ts';
 import type { ImportCapabilities, ImportContext, ImportedTrial, Importer, ImportInput } from './types.ts';
 import type { RequestRecord } from '../metrics/records.ts';
 
@@ -75,13 +75,7 @@ function read(input: ImportInput, text: string, ctx: ImportContext): ImportedTri
 
 function capabilities(trials: readonly ImportedTrial[]): ImportCapabilities {
   const perCycle = trials.length > 0 && trials.every((t) => t.records?.every((r) => r.acceptedHistogram !== null));
-  const unavailable: Record<string, string> = {
-    draft_accept_rate: 'the files do not record how many draft tokens were proposed',
-    ttft_ms: 'the scripts do not stream: only each turn\'s total generation time is written',
-    tpot_ms: 'no time to first token is written',
-    draft_ms_per_step: 'drafting and verification are not timed apart',
-    verify_ms_per_cycle: 'drafting and verification are not timed apart',
-  };
+  const unavailable: Record<string, string> = { ...UNTIMED_BY_QUESTION_FILES };
   if (!perCycle) unavailable.position_acceptance = 'some lines have no accept_lengths list, which per-position rates need';
   return {
     metrics: {
