@@ -6,13 +6,12 @@
 // runs over every base position whose target feature is new, (token x[i+1], feature f[i]) at
 // position i, and its last row proposes draft token 1; each later step s feeds (its own
 // token, its own previous output hidden) at the next position. Mirrors train_drafts.py.
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSession, tensorF32, tensorI64, type OnnxSession } from '../kernels/onnx/session.ts';
 import { cachedSession, type GraphCache } from '../kernels/onnx/graph-cache.ts';
 import { loadWeights, type Weights } from '../model/target.ts';
 import { buildDraftGraph, buildFeatureFusionGraph } from '../model/draft-graph.ts';
-import { readSafetensors, sha256File, type SafeTensor } from '../model/safetensors.ts';
+import { readSafetensors, type SafeTensor } from '../model/safetensors.ts';
 import { argmax, distribution, isGreedy, sampleFrom } from '../decoding/sampling.ts';
 import { causalMask } from '../decoding/verify.ts';
 import { RowBuffer } from '../model/row-buffer.ts';
@@ -116,7 +115,6 @@ export class LearnedDrafter implements Drafter {
     const precision = opts.weightPrecision ?? 'int8';
     const int8Weights = precision === 'int8';
     const blockBits: 4 | 8 | undefined = precision === 'q8' ? 8 : precision === 'q4' ? 4 : undefined;
-    const D = target.hidden;
     const graphs: ModuleGraphs[] = [];
     for (let m = 0; m < modules; m++) {
       const prefix = `modules.${m}.`;
@@ -219,7 +217,7 @@ class LearnedDraftRequest implements DraftRequest {
   }
 
   async propose(ctx: DraftContext, maxTokens: number): Promise<DraftProposal> {
-    const D = this.cfg.hidden, vocab = this.drafter.vocabulary;
+    const vocab = this.drafter.vocabulary;
     // bases with a known feature and a known next token: i < known, i + 1 < ctx.tokens.length
     const end = Math.min(this.known, ctx.tokens.length - 1);
     if (maxTokens <= 0 || end <= this.committed) return { tokens: [], parents: [], steps: 0 };

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OnnxDecoder } from '../../../src/reference/model/target.ts';
-import { readSafetensors, sha256File, type SafeTensor } from '../../../src/reference/model/safetensors.ts';
+import { readSafetensors, sha256File } from '../../../src/reference/model/safetensors.ts';
 import { Tokenizer } from '../../../src/reference/model/tokenizer.ts';
 import { TARGET_DIR, TOKENIZER_PATH, type DecoderConfig } from '../../../src/reference/model/config.ts';
 import { DRAFTS_DIR } from '../../../src/reference/model/draft-config.ts';
