@@ -43,26 +43,34 @@ function speedupText(cell: Cell, color: boolean): string {
   return paint(`${text}${mark}`, m.mean >= 1 ? 'green' : 'red', color);
 }
 
-function row(cell: Cell, color: boolean): Table.HorizontalTableRow {
+/** Engines that report acceptance only as server-wide counters (vLLM, TensorRT-LLM) get their own τ column. */
+function numericColumns(result: ResultFile): Array<{ id: string; head: string }> {
+  if (!result.cells.some((c) => c.metrics?.accept_length_engine)) return NUMERIC;
+  const at = NUMERIC.findIndex((c) => c.id === 'accept_length_mean') + 1;
+  return [...NUMERIC.slice(0, at), { id: 'accept_length_engine', head: 'τ engine' }, ...NUMERIC.slice(at)];
+}
+
+function row(cell: Cell, color: boolean, columns: Array<{ id: string; head: string }>): Table.HorizontalTableRow {
   const head = [cell.engine, cell.draft, cell.dataset, formatTemperature(cell.temperature), statusText(cell, color)];
   if (cell.status !== 'ok' && Object.keys(cell.metrics ?? {}).length === 0) {
     const text = cell.status === 'failed' ? truncate(cell.error ?? 'failed (no error recorded)', ERROR_WIDTH) : cell.status;
-    return [...head, { content: paint(text, cell.status === 'failed' ? 'red' : 'yellow', color), colSpan: NUMERIC.length, hAlign: 'left' }];
+    return [...head, { content: paint(text, cell.status === 'failed' ? 'red' : 'yellow', color), colSpan: columns.length, hAlign: 'left' }];
   }
   return [
     ...head,
-    ...NUMERIC.map(({ id }) => (id === 'speedup' ? speedupText(cell, color) : formatWithInterval(cell.metrics[id]))),
+    ...columns.map(({ id }) => (id === 'speedup' ? speedupText(cell, color) : formatWithInterval(cell.metrics[id]))),
   ];
 }
 
 export function renderTable(result: ResultFile, opts: RenderOptions = {}): string {
   const color = opts.color === true;
+  const columns = numericColumns(result);
   const table = new Table({
-    head: [...TEXT_HEADS, ...NUMERIC.map((c) => c.head)].map((h) => paint(h, 'bold', color)),
-    colAligns: [...TEXT_HEADS.map(() => 'left' as const), ...NUMERIC.map(() => 'right' as const)],
+    head: [...TEXT_HEADS, ...columns.map((c) => c.head)].map((h) => paint(h, 'bold', color)),
+    colAligns: [...TEXT_HEADS.map(() => 'left' as const), ...columns.map(() => 'right' as const)],
     style: color ? { head: [], border: ['grey'], compact: true } : { head: [], border: [], compact: true },
   });
-  for (const cell of result.cells) table.push(row(cell, color));
+  for (const cell of result.cells) table.push(row(cell, color, columns));
 
   const lines: string[] = [table.toString()];
 
@@ -97,11 +105,11 @@ export function renderTable(result: ResultFile, opts: RenderOptions = {}): strin
 
   lines.push('', 'Legend:', ...legendLines(result).map((l) => `  ${l}`));
 
-  const defs = usedMetricDefinitions(result, NUMERIC.map((c) => c.id));
+  const defs = usedMetricDefinitions(result, columns.map((c) => c.id));
   if (defs.length > 0) {
     lines.push('', 'Metrics:');
     for (const d of defs) {
-      const head = NUMERIC.find((c) => c.id === d.id)?.head ?? d.label;
+      const head = columns.find((c) => c.id === d.id)?.head ?? d.label;
       const name = head.startsWith('τ') ? `${head} = ${d.label}` : d.label;
       lines.push(`  ${name} (${d.unit}, ${directionText(d.direction)}): ${shortDefinition(d.definition)}`);
     }

@@ -46,3 +46,17 @@ test('below the table: audit warnings and errors only, legend, metric lines', ()
   assert.doesNotMatch(below, /TPOT/, 'only metrics shown in the table are defined');
   assert.ok(out.endsWith('\n'));
 });
+
+test('acceptance from engine counters (vLLM, TensorRT-LLM) gets its own τ column, only where some cell has it', () => {
+  const r = smallResult();
+  assert.doesNotMatch(renderTable(r), /τ engine/);
+  const cell = r.cells.find((c) => c.status === 'ok' && c.draft === 'ngram')!;
+  cell.metrics.accept_length_engine = { ...cell.metrics.accept_length_pooled!, id: 'accept_length_engine', label: 'Accept length (engine counters)', mean: 2.345, ci95: null };
+  delete (cell.metrics as Record<string, unknown>).accept_length_pooled;
+  const out = renderTable(r, { color: false });
+  const head = out.split('\n').find((l) => l.includes('τ pooled'))!;
+  assert.ok(head.indexOf('τ mean') < head.indexOf('τ engine') && head.indexOf('τ engine') < head.indexOf('Draft ms'), head);
+  const line = out.split('\n').find((l) => l.includes(`│ ${cell.draft}`) && l.includes(`│ ${cell.dataset}`) && l.includes('2.35'))!;
+  assert.ok(line, 'the counters figure is shown in the row');
+  assert.match(out, /^ {2}τ engine = Accept length \(engine counters\)/m);
+});
