@@ -13,10 +13,10 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 describe('prism-bench run with an engine mistake', () => {
   it('exits 2 with one line naming file, field and fix, and creates nothing', () => {
     const out = join(tempDir(), 'never');
-    const file = writeTemp('engines: [{name: reference}]\ndrafts: [{method: medusa}]\ndatasets: [chat]\n');
+    const file = writeTemp('engines: [{name: reference}]\ndrafts: [{method: hass}]\ndatasets: [chat]\n');
     const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'prism-bench.js'), 'run', '--suite', file, '--out', out], { encoding: 'utf8' });
     assert.equal(r.status, 2, r.stderr);
-    assert.match(r.stderr, /^prism-bench: .*suite-\d+\.yaml: drafts\[0\]\.method: method medusa is not offered by the reference engine -- use one of/);
+    assert.match(r.stderr, /^prism-bench: .*suite-\d+\.yaml: drafts\[0\]\.method: method hass is not offered by the reference engine -- use one of/);
     assert.equal(r.stderr.trim().split('\n').length, 1);
     assert.equal(existsSync(out), false);
   });

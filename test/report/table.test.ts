@@ -51,7 +51,7 @@ test('acceptance from engine counters (vLLM, TensorRT-LLM) gets its own τ colum
   const r = smallResult();
   assert.doesNotMatch(renderTable(r), /τ engine/);
   const cell = r.cells.find((c) => c.status === 'ok' && c.draft === 'ngram')!;
-  cell.metrics.accept_length_engine = { ...cell.metrics.accept_length_pooled!, id: 'accept_length_engine', label: 'Accept length (engine counters)', mean: 2.345, ci95: null };
+  cell.metrics.accept_length_engine = { ...cell.metrics.accept_length_pooled!, id: 'accept_length_engine', label: 'Accept length (engine counters)', mean: 2.345 };
   delete (cell.metrics as Record<string, unknown>).accept_length_pooled;
   const out = renderTable(r, { color: false });
   const head = out.split('\n').find((l) => l.includes('τ pooled'))!;
