@@ -89,7 +89,7 @@ describe('greedy drafting is token-identical to greedy vanilla on all built-in p
   }
 });
 
-describe('greedy tree drafting (6 steps, top-4, 16 drafted nodes: the PRISM artifact\'s settings, its 16 counting the root) is token-identical to greedy vanilla on all built-in prompts', () => {
+describe('greedy tree drafting (6 steps, top-4, 16 drafted nodes, one more than the PRISM artifact\'s 16 draft tokens, which count the root) is token-identical to greedy vanilla on all built-in prompts', () => {
   for (const method of LEARNED_DRAFTS) {
     it(method, async (t) => {
       const drafter = await createDrafter({ draft: method, ngramMin: 1, ngramMax: 4 }, cfg, weights);
