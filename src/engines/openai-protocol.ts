@@ -3,6 +3,7 @@
 // seed, return_token_ids), readiness by refused connections then GET /health, and the spec-decode
 // counters of GET /metrics. Field names are vLLM's (vllm/entrypoints/openai/protocol.py).
 import { processHandle, type EngineProcess } from './process.ts';
+import { STREAM_DONE, serverSentData, waitForHealth } from './http-stream.ts';
 import { readSpecCounters } from './prometheus.ts';
 import { EngineError, type EngineHandle, type GenerateOutcome, type GenerateRequest, type RequestShape, type SpecCounters, type StreamChunk } from './types.ts';
 
@@ -103,19 +104,8 @@ export class OpenAiClient {
   constructor(readonly baseUrl: string, readonly options: OpenAiOptions) {}
 
   /** vLLM refuses connections while it loads, then answers GET /health 200 (503 if the engine died). */
-  async waitHealthy(deadline: number, isDead: () => string | null, signal?: AbortSignal): Promise<void> {
-    for (;;) {
-      const dead = isDead();
-      if (dead) throw new EngineError(`engine ${dead} before becoming ready`);
-      if (signal?.aborted) throw new EngineError('interrupted while waiting for the engine');
-      try {
-        const r = await fetch(`${this.baseUrl}/health`, { signal: AbortSignal.timeout(2000) });
-        await r.arrayBuffer();
-        if (r.status === 200) return;
-      } catch { /* connection refused: still loading */ }
-      if (Date.now() > deadline) throw new EngineError('engine did not become ready before the timeout');
-      await sleep(250);
-    }
+  waitHealthy(deadline: number, isDead: () => string | null, signal?: AbortSignal): Promise<void> {
+    return waitForHealth(this.baseUrl, deadline, isDead, signal, 250);
   }
 
   async getText(path: string): Promise<string> {
@@ -141,30 +131,11 @@ export class OpenAiClient {
     }
     const events: Record<string, unknown>[] = [];
     const arrivals: number[] = [];
-    const decoder = new TextDecoder();
-    let buffered = '';
     let done = false;
-    try {
-      for await (const part of res.body as unknown as AsyncIterable<Uint8Array>) {
-        buffered += decoder.decode(part, { stream: true });
-        let cut: number;
-        while ((cut = buffered.indexOf('\n\n')) >= 0) {
-          const event = buffered.slice(0, cut);
-          buffered = buffered.slice(cut + 2);
-          for (const line of event.split('\n')) {
-            if (!line.startsWith('data:')) continue;
-            const data = line.slice(5).trim();
-            if (data === '[DONE]') { done = true; continue; }
-            const obj = JSON.parse(data) as Record<string, unknown>;
-            if (obj.error) throw new EngineError(`engine error: ${JSON.stringify(obj.error).slice(0, 300)}`);
-            events.push(obj);
-            arrivals.push((performance.now() - started) / 1000);
-          }
-        }
-      }
-    } catch (e) {
-      if (e instanceof EngineError) throw e;
-      throw new EngineError(`stream broke off: ${(e as Error).message}`);
+    for await (const obj of serverSentData(res.body)) {
+      if (obj === STREAM_DONE) { done = true; continue; }
+      events.push(obj);
+      arrivals.push((performance.now() - started) / 1000);
     }
     const e2e = (performance.now() - started) / 1000;
     if (!done) throw new EngineError(`${shape.path}: the stream ended without data: [DONE]`);

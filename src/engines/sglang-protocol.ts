@@ -2,9 +2,9 @@
 // embedded reference engine and SGLang itself). Field names changed across SGLang releases,
 // so meta_info is read under each name a release used.
 import { processHandle, type EngineProcess } from './process.ts';
+import { STREAM_DONE, serverSentData, waitForHealth } from './http-stream.ts';
 import { EngineError, type EngineHandle, type GenerateOutcome, type GenerateRequest, type StreamChunk } from './types.ts';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const pick = (m: Record<string, unknown>, ...names: string[]): number | null => {
   for (const n of names) if (typeof m[n] === 'number') return m[n] as number;
@@ -60,19 +60,8 @@ export class SglangClient {
   constructor(readonly baseUrl: string) {}
 
   /** Polls /health until 200 (newer SGLang: 503 while loading; older: 200 once HTTP is up). */
-  async waitHealthy(deadline: number, isDead: () => string | null, signal?: AbortSignal): Promise<void> {
-    for (;;) {
-      const dead = isDead();
-      if (dead) throw new EngineError(`engine ${dead} before becoming ready`);
-      if (signal?.aborted) throw new EngineError('interrupted while waiting for the engine');
-      try {
-        const r = await fetch(`${this.baseUrl}/health`, { signal: AbortSignal.timeout(2000) });
-        await r.arrayBuffer();
-        if (r.status === 200) return;
-      } catch { /* not listening yet */ }
-      if (Date.now() > deadline) throw new EngineError('engine did not become ready before the timeout');
-      await sleep(200);
-    }
+  waitHealthy(deadline: number, isDead: () => string | null, signal?: AbortSignal): Promise<void> {
+    return waitForHealth(this.baseUrl, deadline, isDead, signal, 200);
   }
 
   async getJson(path: string): Promise<unknown> {
@@ -108,35 +97,16 @@ export class SglangClient {
     }
     let ttft: number | null = null;
     let last: Record<string, unknown> | null = null;
-    let buffered = '';
     const chunks: number[][] = [];
     // arrival of every data chunk, seconds after the request was sent (ITL is read from these)
     const arrivals: number[] = [];
-    const decoder = new TextDecoder();
-    try {
-      for await (const part of res.body as unknown as AsyncIterable<Uint8Array>) {
-        buffered += decoder.decode(part, { stream: true });
-        let cut: number;
-        while ((cut = buffered.indexOf('\n\n')) >= 0) {
-          const event = buffered.slice(0, cut);
-          buffered = buffered.slice(cut + 2);
-          for (const line of event.split('\n')) {
-            if (!line.startsWith('data:')) continue;
-            const data = line.slice(5).trim();
-            if (data === '[DONE]') continue;
-            const obj = JSON.parse(data) as Record<string, unknown>;
-            if (obj.error) throw new EngineError(`engine error: ${JSON.stringify(obj.error).slice(0, 300)}`);
-            const ids = Array.isArray(obj.output_ids) ? (obj.output_ids as number[]) : [];
-            if (ttft === null && (ids.length > 0 || (typeof obj.text === 'string' && obj.text.length > 0))) ttft = (performance.now() - started) / 1000;
-            chunks.push(ids);
-            arrivals.push((performance.now() - started) / 1000);
-            last = obj;
-          }
-        }
-      }
-    } catch (e) {
-      if (e instanceof EngineError) throw e;
-      throw new EngineError(`stream broke off: ${(e as Error).message}`);
+    for await (const obj of serverSentData(res.body)) {
+      if (obj === STREAM_DONE) continue;
+      const ids = Array.isArray(obj.output_ids) ? (obj.output_ids as number[]) : [];
+      if (ttft === null && (ids.length > 0 || (typeof obj.text === 'string' && obj.text.length > 0))) ttft = (performance.now() - started) / 1000;
+      chunks.push(ids);
+      arrivals.push((performance.now() - started) / 1000);
+      last = obj;
     }
     const e2e = (performance.now() - started) / 1000;
     if (!last) throw new EngineError('stream ended without any data chunk');

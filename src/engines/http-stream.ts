@@ -1,0 +1,57 @@
+// What every HTTP engine client does the same way: wait for GET /health to answer 200, and read a
+// streamed response as server-sent events (`data: {json}` blocks, `data: [DONE]` at the end).
+import { EngineError } from './types.ts';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Polls `${baseUrl}/health` until 200; refused connections and other statuses mean still loading.
+ * Fails when the process died (isDead names how), on abort, or past the deadline.
+ */
+export async function waitForHealth(baseUrl: string, deadline: number, isDead: () => string | null, signal: AbortSignal | undefined, pollMs: number): Promise<void> {
+  for (;;) {
+    const dead = isDead();
+    if (dead) throw new EngineError(`engine ${dead} before becoming ready`);
+    if (signal?.aborted) throw new EngineError('interrupted while waiting for the engine');
+    try {
+      const r = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(2000) });
+      await r.arrayBuffer();
+      if (r.status === 200) return;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) throw new EngineError('engine did not become ready before the timeout');
+    await sleep(pollMs);
+  }
+}
+
+/** The end of a stream: `data: [DONE]`. */
+export const STREAM_DONE = Symbol('data: [DONE]');
+
+/**
+ * Each `data:` payload of a server-sent-event stream, parsed, as it arrives; STREAM_DONE for
+ * `[DONE]`. An `error` payload, a broken connection or unparsable data end it with an EngineError.
+ */
+export async function* serverSentData(body: unknown): AsyncGenerator<Record<string, unknown> | typeof STREAM_DONE> {
+  const decoder = new TextDecoder();
+  let buffered = '';
+  try {
+    for await (const part of body as AsyncIterable<Uint8Array>) {
+      buffered += decoder.decode(part, { stream: true });
+      let cut: number;
+      while ((cut = buffered.indexOf('\n\n')) >= 0) {
+        const event = buffered.slice(0, cut);
+        buffered = buffered.slice(cut + 2);
+        for (const line of event.split('\n')) {
+          if (!line.startsWith('data:')) continue;
+          const data = line.slice(5).trim();
+          if (data === '[DONE]') { yield STREAM_DONE; continue; }
+          const obj = JSON.parse(data) as Record<string, unknown>;
+          if (obj.error) throw new EngineError(`engine error: ${JSON.stringify(obj.error).slice(0, 300)}`);
+          yield obj;
+        }
+      }
+    }
+  } catch (e) {
+    if (e instanceof EngineError) throw e;
+    throw new EngineError(`stream broke off: ${(e as Error).message}`);
+  }
+}
