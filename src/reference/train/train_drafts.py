@@ -537,61 +537,63 @@ def standalone_loss(draft, tokens, full_logits):
     return ce, {"ce0": round(float(ce), 4)}
 
 
+def validation_batches(val_seqs, B, features):
+    """The validation sequences B at a time, with the frozen target's features and full logits."""
+    for b in range(0, len(val_seqs), B):
+        tokens = torch.from_numpy(val_seqs[b:b + B]).to(DEVICE)
+        fs, _, full_logits = features(tokens)
+        yield tokens, fs, full_logits
+
+
 MEDUSA_RANKS = 10
 
 
+@torch.no_grad()
 def evaluate_medusa(draft, val_seqs, B, features, vocab_ids, last):
     """Per head: top-1 agreement with the target's argmax for its position, and the share of
     positions where that argmax is the head's r-th choice, r = 1..MEDUSA_RANKS (what Medusa's
     static tree is built from)."""
     heads = len(draft.w)
     ranks, counts = np.zeros((heads, MEDUSA_RANKS)), np.zeros(heads)
-    with torch.no_grad():
-        for b in range(0, len(val_seqs), B):
-            tokens = torch.from_numpy(val_seqs[b:b + B]).to(DEVICE)
-            T = tokens.shape[1]
-            fs, _, full_logits = features(tokens)
-            want = full_logits.argmax(-1)
-            for k, logits in enumerate(draft.head_logits(fs[last])):
-                valid = T - 2 - k
-                top = vocab_ids[logits[:, :valid].topk(MEDUSA_RANKS, -1).indices]  # [B, valid, R] target ids
-                hit = top == want[:, 1 + k:1 + k + valid, None]
-                ranks[k] += hit.sum((0, 1)).cpu().numpy()
-                counts[k] += valid * tokens.shape[0]
+    for tokens, fs, full_logits in validation_batches(val_seqs, B, features):
+        T = tokens.shape[1]
+        want = full_logits.argmax(-1)
+        for k, logits in enumerate(draft.head_logits(fs[last])):
+            valid = T - 2 - k
+            top = vocab_ids[logits[:, :valid].topk(MEDUSA_RANKS, -1).indices]  # [B, valid, R] target ids
+            hit = top == want[:, 1 + k:1 + k + valid, None]
+            ranks[k] += hit.sum((0, 1)).cpu().numpy()
+            counts[k] += valid * tokens.shape[0]
     rank_acc = [[round(float(x), 4) for x in ranks[k] / counts[k]] for k in range(heads)]
     return [r[0] for r in rank_acc], rank_acc
 
 
+@torch.no_grad()
 def evaluate_standalone(draft, val_seqs, B, features):
     """Top-1 agreement of the student's argmax with the target's at every position (the student
     conditions on the data's tokens, so one figure covers every draft step)."""
     hits = count = 0
-    with torch.no_grad():
-        for b in range(0, len(val_seqs), B):
-            tokens = torch.from_numpy(val_seqs[b:b + B]).to(DEVICE)
-            _, _, full_logits = features(tokens)
-            hits += float((draft(tokens).argmax(-1) == full_logits.argmax(-1)).sum())
-            count += tokens.numel()
+    for tokens, _, full_logits in validation_batches(val_seqs, B, features):
+        hits += float((draft(tokens).argmax(-1) == full_logits.argmax(-1)).sum())
+        count += tokens.numel()
     return [round(hits / count, 4)]
 
 
+@torch.no_grad()
 def evaluate(draft, spec, val_seqs, B, features, vocab_ids, low, mid, high, last, depth):
     """Top-1 agreement of the draft's argmax (mapped to target ids) with the target's argmax at
     each draft position, unrolled on the draft's own features with teacher-forced tokens."""
     hits, counts = np.zeros(depth), np.zeros(depth)
-    with torch.no_grad():
-        for b in range(0, len(val_seqs), B):
-            tokens = torch.from_numpy(val_seqs[b:b + B]).to(DEVICE)
-            T = tokens.shape[1]
-            fs, _, full_logits = features(tokens)
-            full_argmax = full_logits.argmax(-1)
-            feat_in = torch.cat([fs[low], fs[mid], fs[high]], -1) if spec["features"] == "eagle3" else fs[last]
-            outs = draft.unroll(tokens, feat_in, depth)
-            for j, (x, mod) in enumerate(outs):
-                valid = T - 2 - j
-                pred = vocab_ids[draft.logits(x[:, :valid], mod).argmax(-1)]
-                hits[j] += float((pred == full_argmax[:, 1 + j:1 + j + valid]).sum())
-                counts[j] += pred.numel()
+    for tokens, fs, full_logits in validation_batches(val_seqs, B, features):
+        T = tokens.shape[1]
+        full_argmax = full_logits.argmax(-1)
+        feat_in = torch.cat([fs[low], fs[mid], fs[high]], -1) if spec["features"] == "eagle3" else fs[last]
+        outs = draft.unroll(tokens, feat_in, depth)
+        for j, (x, mod) in enumerate(outs):
+            valid = T - 2 - j
+            pred = vocab_ids[draft.logits(x[:, :valid], mod).argmax(-1)]
+            hits[j] += float((pred == full_argmax[:, 1 + j:1 + j + valid]).sum())
+            counts[j] += pred.numel()
     return [round(h / c, 4) for h, c in zip(hits, counts)]
 
 
