@@ -5,6 +5,7 @@ import { SuiteError, displayPath } from '../suite/errors.ts';
 import { firstProblem } from '../suite/schema.ts';
 import type { Draft, Settings, Suite } from '../suite/types.ts';
 import { ADAPTERS } from './index.ts';
+import { placementProblem } from './placement.ts';
 import { EngineError, type EngineAdapter, type InputProblem } from './types.ts';
 
 /** A problem with the path it has in the suite file. */
@@ -41,6 +42,8 @@ function contextProblem(adapter: EngineAdapter, options: Record<string, unknown>
 export function suiteEngineProblems(suite: Suite): SuiteProblem[] {
   const out: SuiteProblem[] = [];
   const names = Object.keys(ADAPTERS);
+  const placement = placementProblem(suite.settings.engineCpus);
+  if (placement) out.push({ path: suite.quickApplied && suite.quick.engineCpus !== undefined ? 'quick.engineCpus' : 'settings.engineCpus', ...placement });
   suite.engines.forEach((engine, i) => {
     const adapter = ADAPTERS[engine.name];
     if (!adapter) {

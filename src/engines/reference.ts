@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { assertLaunchable } from './check.ts';
 import { generateBody, sglangHandle } from './sglang-protocol.ts';
+import { placed } from './placement.ts';
 import { startProcess } from './process.ts';
 import { questionAnswerPrompt } from './prompt.ts';
 import type { EngineAdapter, InputProblem, LaunchPlan, LaunchSpec, MetricSource } from './types.ts';
@@ -156,7 +157,7 @@ export const REFERENCE_SOURCES: Readonly<Record<string, MetricSource>> = {
 };
 
 export function referencePlan(spec: LaunchSpec): LaunchPlan {
-  return { command: [process.execPath, (spec.options as ReferenceOptions).bin ?? BIN, ...referenceArgs(spec)], env: {}, ready: `GET http://${spec.host}:${spec.port}/health until 200` };
+  return placed({ command: [process.execPath, (spec.options as ReferenceOptions).bin ?? BIN, ...referenceArgs(spec)], env: {}, ready: `GET http://${spec.host}:${spec.port}/health until 200` }, spec.settings);
 }
 
 export const referenceEngine: EngineAdapter = {

@@ -1,5 +1,6 @@
 // SGLang, launched as `python -m sglang.launch_server` with its own speculative flags (see
 // ../shared/notes/field-facts.md). The same protocol client as the reference engine reads it.
+import { placed } from './placement.ts';
 import { startProcess } from './process.ts';
 import { generateBody, sglangHandle } from './sglang-protocol.ts';
 import { questionAnswerPrompt } from './prompt.ts';
@@ -163,7 +164,7 @@ export const SGLANG_SOURCES: Readonly<Record<string, MetricSource>> = {
 export function sglangPlan(spec: LaunchSpec): LaunchPlan {
   const o = spec.options as SglangOptions;
   const launcher = o.launcher ?? ['python3', '-m', 'sglang.launch_server'];
-  return { command: [...launcher, ...sglangArgs(spec)], env: { ...(o.env ?? {}) }, ready: `GET http://${spec.host}:${spec.port}/health until 200` };
+  return placed({ command: [...launcher, ...sglangArgs(spec)], env: { ...(o.env ?? {}) }, ready: `GET http://${spec.host}:${spec.port}/health until 200` }, spec.settings);
 }
 
 export const sglangEngine: EngineAdapter = {

@@ -13,6 +13,7 @@ import { stringify } from 'yaml';
 import { z } from 'zod';
 import { assertLaunchable } from './check.ts';
 import { OpenAiClient, openAiHandle, openAiRequest, type OpenAiApi, type OpenAiOptions } from './openai-protocol.ts';
+import { placed } from './placement.ts';
 import { startProcess } from './process.ts';
 import { questionAnswerPrompt } from './prompt.ts';
 import { IterationTotals, readIterationStats } from './trtllm-stats.ts';
@@ -135,11 +136,11 @@ export function trtllmArgs(spec: LaunchSpec): string[] {
 export function trtllmPlan(spec: LaunchSpec): LaunchPlan {
   const o = spec.options as TrtllmOptions;
   const command = [...(o.launcher ?? ['trtllm-serve']), ...trtllmArgs(spec)];
-  return {
+  return placed({
     command, env: { ...(o.env ?? {}) },
     ready: `GET http://${spec.host}:${spec.port}/health until 200 (connections are refused while the model loads)`,
     files: [{ path: configPath(spec.logFile), text: trtllmConfigYaml(spec.draft, o) }],
-  };
+  }, spec.settings);
 }
 
 const API: Record<'chat' | 'raw', OpenAiApi> = { chat: 'chat', raw: 'completions' };

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { assertLaunchable } from './check.ts';
 import { openAiHandle, openAiRequest, type OpenAiApi, type OpenAiOptions } from './openai-protocol.ts';
+import { placed } from './placement.ts';
 import { startProcess } from './process.ts';
 import { questionAnswerPrompt } from './prompt.ts';
 import { EngineError, type EngineAdapter, type InputProblem, type LaunchPlan, type LaunchSpec, type MetricSource } from './types.ts';
@@ -118,7 +119,7 @@ export function vllmArgs(spec: LaunchSpec): string[] {
 export function vllmPlan(spec: LaunchSpec): LaunchPlan {
   const o = spec.options as VllmOptions;
   const launcher = o.launcher ?? ['vllm', 'serve'];
-  return { command: [...launcher, ...vllmArgs(spec)], env: { ...(o.env ?? {}) }, ready: `GET http://${spec.host}:${spec.port}/health until 200 (connections are refused while the model loads)` };
+  return placed({ command: [...launcher, ...vllmArgs(spec)], env: { ...(o.env ?? {}) }, ready: `GET http://${spec.host}:${spec.port}/health until 200 (connections are refused while the model loads)` }, spec.settings);
 }
 
 const API: Record<'chat' | 'raw', OpenAiApi> = { chat: 'chat', raw: 'completions' };

@@ -13,6 +13,8 @@ export type CollectFingerprintOptions = {
   nvidiaSmi?: NvidiaSmiOptions;
   /** amd-smi / rocm-smi commands and timeout */
   amdSmi?: AmdSmiOptions;
+  /** the CPUs a run confines its engines to (recorded under placement) */
+  engineCpus?: number[] | null;
 };
 
 /** "0-3,6" -> [0, 1, 2, 3, 6] */
@@ -27,13 +29,22 @@ export function parseCpuList(text: string): number[] {
   return out;
 }
 
-function placement(): NonNullable<HardwareFingerprint['placement']> {
+/** The CPUs this process may run on (its affinity), or null where the OS does not say. */
+export function processCpus(): number[] | null {
   let cpuAffinity: number[] | null = null;
   try {
     const line = /^Cpus_allowed_list:\s*(.+)$/m.exec(readFileSync('/proc/self/status', 'utf8'));
     if (line) cpuAffinity = parseCpuList(line[1] as string);
   } catch { /* not Linux */ }
-  return { cpuAffinity, pinned: cpuAffinity !== null && cpuAffinity.length < os.cpus().length, loadAverage: os.loadavg().map((x) => Number(x.toFixed(2))) };
+  return cpuAffinity;
+}
+
+function placement(engineCpus?: number[] | null): NonNullable<HardwareFingerprint['placement']> {
+  const cpuAffinity = processCpus();
+  return {
+    cpuAffinity, pinned: cpuAffinity !== null && cpuAffinity.length < os.cpus().length, loadAverage: os.loadavg().map((x) => Number(x.toFixed(2))),
+    ...(engineCpus !== undefined ? { engineCpus } : {}),
+  };
 }
 
 export async function collectFingerprint(options: CollectFingerprintOptions = {}): Promise<HardwareFingerprint> {
@@ -60,7 +71,7 @@ export async function collectFingerprint(options: CollectFingerprintOptions = {}
     },
     node: { version: process.version },
     gpus: gpuResult.gpus,
-    placement: placement(),
+    placement: placement(options.engineCpus),
     collectedAt: new Date().toISOString(),
     hostname: os.hostname(),
   };

@@ -41,7 +41,8 @@ export function renderFingerprint(fp: HardwareFingerprint): string {
   ];
   if (fp.placement) {
     const cpus = fp.placement.cpuAffinity === null ? 'CPUs not reported' : `CPUs ${fp.placement.cpuAffinity.join(',')}${fp.placement.pinned ? ' (pinned)' : ' (all, not pinned)'}`;
-    lines.push(`Placement: ${cpus}; load average ${fp.placement.loadAverage.join(' ')} at collection`);
+    const engines = fp.placement.engineCpus ? `; engines pinned to CPU ${fp.placement.engineCpus.join(',')}` : '';
+    lines.push(`Placement: ${cpus}${engines}; load average ${fp.placement.loadAverage.join(' ')} at collection`);
   }
   if (fp.gpus.length === 0) lines.push('GPUs:   none detected');
   for (const g of fp.gpus) lines.push(`GPU ${g.index}:${' '.repeat(Math.max(1, 3 - String(g.index).length))}${gpuLine(g)}`);

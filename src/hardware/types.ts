@@ -52,7 +52,11 @@ export type HardwareFingerprint = {
    * than all of them (pinned), and the load averages. Engine threads are per engine, in the
    * suite's engine options and each engine's /server_info (result.engines).
    */
-  placement?: { cpuAffinity: number[] | null; pinned: boolean; loadAverage: number[] };
+  /**
+   * the harness's CPUs, and the CPUs the engines were confined to (a suite's engineCpus; null or
+   * absent: wherever the OS put them)
+   */
+  placement?: { cpuAffinity: number[] | null; pinned: boolean; loadAverage: number[]; engineCpus?: number[] | null };
   /** filled in by the caller, which knows which engine it drives */
   engine?: { name: string; version: string };
   /** ISO 8601 time of collection */

@@ -19,12 +19,13 @@ import { engineAdapter } from '../engines/index.ts';
 import { freePort, logTail } from '../engines/process.ts';
 import { counterDelta, counterMetrics } from '../engines/prometheus.ts';
 import { groupPidsOnGpu, waitGpuReleased } from '../engines/gpu-release.ts';
-import type { EngineHandle } from '../engines/types.ts';
+import type { EngineHandle, SpecCounters } from '../engines/types.ts';
 import { checkSuiteEngines } from '../engines/check.ts';
+import { resolveEngineCpus } from '../engines/placement.ts';
 import { readJournal, restoreFromJournal, type Journal, type RunLine, type TrialLine } from './journal.ts';
 import { roundOrder, shuffled, type CellGroup, type PlannedCell } from './plan.ts';
 import { planShard, shardSpecProblem, shardUnits, unitsOfShard, type ShardSpec } from './shard.ts';
-import { runTrial, warmup } from './trial.ts';
+import { runTrial, runTrialsInterleaved, warmup, type InterleavedOutcome } from './trial.ts';
 import { comparableFromResult, pairedSides } from '../gate/comparable.ts';
 import { compareRuns } from '../gate/compare.ts';
 import { packageVersion } from '../version.ts';
@@ -212,7 +213,7 @@ export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
   const datasets = new Map<string, Dataset>(loadSuiteDatasets(suite).map((d) => [d.name, d]));
   const requestsFile = join(dir, 'requests.jsonl');
   if (fresh) {
-    const fingerprint = await collectFingerprint() as unknown as Record<string, unknown>;
+    const fingerprint = await collectFingerprint({ engineCpus: resolveEngineCpus(suite.settings.engineCpus) }) as unknown as Record<string, unknown>;
     const options: ResultFile['options'] = { quick: Boolean(opts.quick), targetCi: opts.targetCi ?? null, targetMde: opts.targetMde ?? null, pair: opts.pair ? `${opts.pair.base}:${opts.pair.head}` : null };
     if (opts.shard) options.shard = { ...opts.shard, units: unitsOfShard(shardUnits(suite), opts.shard).map((u) => u.key), ...slurmJob() };
     result = newResult(suite, options, fingerprint, planShard(suite, opts.shard));
@@ -277,12 +278,25 @@ export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
         mdeShort = mde === null || mde * 100 > opts.targetMde;
       }
       if (!result.cells.some((c) => wantsTrial(c, round))) continue;
-      for (const group of roundOrder(groups, s.seed, round)) {
-        const todo = shuffled(group.cells, s.seed, round * 31 + 1).filter((pc) => wantsTrial(cellById.get(pc.id) as Cell, round));
-        if (todo.length === 0) continue;
-        interrupted = await runGroup(group, todo, round);
-        save();
-        if (interrupted) break;
+      const order = roundOrder(groups, s.seed, round);
+      // every engine's cells in one shuffled order per draft, so interleaved engines take the same slots in turn
+      const todoOf = (group: CellGroup) => shuffled(group.cells, s.seed, round * 31 + 1).filter((pc) => wantsTrial(cellById.get(pc.id) as Cell, round));
+      if (s.interleave === 'request') {
+        for (const draft of [...new Set(order.map((g) => g.draft.name))]) {
+          const together = order.filter((g) => g.draft.name === draft).map((group) => ({ group, cells: todoOf(group) })).filter((g) => g.cells.length > 0);
+          if (together.length === 0) continue;
+          interrupted = await runDraftTogether(together, round);
+          save();
+          if (interrupted) break;
+        }
+      } else {
+        for (const group of order) {
+          const todo = todoOf(group);
+          if (todo.length === 0) continue;
+          interrupted = await runGroup(group, todo, round);
+          save();
+          if (interrupted) break;
+        }
       }
     }
   } finally {
@@ -302,112 +316,209 @@ export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
   save();
   return { dir, result, interrupted };
 
-  /** One engine process for one engine/draft, running one trial of each listed cell. Returns true if interrupted. */
-  async function runGroup(group: CellGroup, cells: PlannedCell[], round: number): Promise<boolean> {
-    const adapter = engineAdapter(group.engine.name);
-    const keep = s.engineLifetime === 'run';
-    const kept = keep ? running.get(group.key) : undefined;
-    let engine: EngineHandle | null = kept?.engine ?? null;
-    let logName = kept?.log ?? '';
-    const launch = async () => {
-      logName = `logs/${group.key.replace(/[^\w.-]+/g, '_')}-r${round}-${Date.now().toString(36)}.log`;
-      emit({ type: 'launch', group: group.key, trial: round, log: logName });
+  /**
+   * An engine process for one engine/draft this round: the one kept from an earlier round
+   * (engineLifetime: run) or, launched on first use, a fresh one.
+   */
+  interface Lease { group: CellGroup; engine: EngineHandle | null; logName: string }
+
+  /** Takes the group's kept engine, warmed up as a fresh one is; null when interrupted. */
+  async function openLease(group: CellGroup, first: PlannedCell): Promise<Lease | null> {
+    const kept = s.engineLifetime === 'run' ? running.get(group.key) : undefined;
+    const lease: Lease = { group, engine: kept?.engine ?? null, logName: kept?.log ?? '' };
+    if (lease.engine) {
+      // a kept engine warms up each round as a fresh one does, so both lifetimes measure warm engines
+      try {
+        await warmup({ dataset: datasets.get(first.dataset) as Dataset, temperature: first.temperature, settings: s, adapter: engineAdapter(group.engine.name), engine: lease.engine, signal: opts.signal }, s.warmup);
+      } catch {
+        if (opts.signal?.aborted) return null;
+        running.delete(group.key);
+        await stopEngine(lease.engine, group.key);
+        lease.engine = null; // relaunched on first use
+      }
+    }
+    return lease;
+  }
+
+  /** Keeps the lease's engine for the next round (engineLifetime: run) or stops it. */
+  async function closeLease(lease: Lease): Promise<void> {
+    if (lease.engine && s.engineLifetime === 'run' && !opts.signal?.aborted) running.set(lease.group.key, { engine: lease.engine, log: lease.logName });
+    else if (lease.engine) { running.delete(lease.group.key); await stopEngine(lease.engine, lease.group.key); }
+  }
+
+  /**
+   * The lease's engine, launched and warmed up if it has none. An engine that cannot start
+   * fails every cell it was to run this round (`rest`), without retrying each: 'failed'.
+   */
+  async function ensureEngine(lease: Lease, rest: PlannedCell[], round: number): Promise<EngineHandle | 'failed' | 'interrupted'> {
+    if (lease.engine) return lease.engine;
+    const group = lease.group, adapter = engineAdapter(group.engine.name);
+    try {
+      lease.logName = `logs/${group.key.replace(/[^\w.-]+/g, '_')}-r${round}-${Date.now().toString(36)}.log`;
+      emit({ type: 'launch', group: group.key, trial: round, log: lease.logName });
       const port = await freePort();
-      const h = await adapter.launch({ draft: group.draft, settings: s, host: '127.0.0.1', port, logFile: join(dir, logName), options: group.engine.options });
+      const h = await adapter.launch({ draft: group.draft, settings: s, host: '127.0.0.1', port, logFile: join(dir, lease.logName), options: group.engine.options });
       try {
         await h.waitReady(opts.readyTimeoutMs ?? READY_TIMEOUT_MS, opts.signal);
         const d = await h.describe();
         result.engines[group.key] = { version: d.version, info: d.info, measures: { ...adapter.measures }, sources: { ...adapter.sources } };
         appendJsonLine(requestsFile, { kind: 'engine', key: group.key, version: d.version, info: d.info, measures: { ...adapter.measures }, sources: { ...adapter.sources } });
-        const first = cells[0];
+        const first = rest[0] as PlannedCell;
         await warmup({ dataset: datasets.get(first.dataset) as Dataset, temperature: first.temperature, settings: s, adapter, engine: h, signal: opts.signal }, s.warmup);
       } catch (e) {
         await stopEngine(h, group.key);
         throw e;
       }
+      lease.engine = h;
       return h;
-    };
-    try {
-      if (engine) {
-        // a kept engine warms up each round as a fresh one does, so both lifetimes measure warm engines
-        const first = cells[0] as PlannedCell;
-        try {
-          await warmup({ dataset: datasets.get(first.dataset) as Dataset, temperature: first.temperature, settings: s, adapter, engine, signal: opts.signal }, s.warmup);
-        } catch {
-          if (opts.signal?.aborted) return true;
-          running.delete(group.key);
-          await stopEngine(engine, group.key);
-          engine = null; // relaunched below
-        }
+    } catch (e) {
+      if (opts.signal?.aborted) return 'interrupted';
+      for (const pc of rest) {
+        const c = cellById.get(pc.id) as Cell;
+        c.status = 'failed';
+        c.error = `engine failed to start: ${(e as Error).message}`;
+        c.log = lease.logName;
+        emit({ type: 'cell-failed', cell: c.id, error: c.error });
       }
-      for (const pc of cells) {
+      return 'failed';
+    }
+  }
+
+  /** What a trial needs read before it starts, outside its timed window. */
+  interface TrialStart { attempt: string; startedAt: string; before: SpecCounters | null }
+
+  async function startTrial(lease: Lease, engine: EngineHandle, cell: Cell, round: number): Promise<TrialStart> {
+    if (hasGpu) {
+      const busy = await allGpuProcesses();
+      const others = busy.processes.filter((p) => p.pid !== engine.pid);
+      if (others.length) cell.gpuBusy = others.map((p) => `pid ${p.pid} ${p.processName} (${p.usedMemoryMiB ?? '?'} MiB)`);
+    }
+    emit({ type: 'cell-start', cell: cell.id, trial: round, done, total: totalTrials });
+    const attempt = randomUUID().slice(0, 8);
+    const startedAt = new Date().toISOString();
+    // an empty prefix cache (each trial pays its own prefills), then the server-wide counters (vLLM's /metrics)
+    await engine.flushCache?.();
+    return { attempt, startedAt, before: await engine.counters?.() ?? null };
+  }
+
+  async function finishTrial(lease: Lease, engine: EngineHandle, cell: Cell, round: number, start: TrialStart, trial: { records: RequestRecord[]; wallSeconds: number }): Promise<void> {
+    const after = start.before ? await engine.counters?.() ?? null : null;
+    const delta = start.before && after ? counterDelta(start.before, after) : null;
+    const fromRecords = trialMetrics(trial.records, trial.wallSeconds);
+    // per-request figures, where the engine gives them, win over the server-wide counters
+    const record = {
+      trial: round, attempt: start.attempt, startedAt: start.startedAt, wallSeconds: trial.wallSeconds, requests: trial.records.length,
+      metrics: delta ? { ...counterMetrics(delta), ...fromRecords } : fromRecords,
+      ...(delta ? { engineCounters: delta } : {}),
+    };
+    cell.trials.push(record);
+    cell.status = cell.trials.length >= s.trials ? 'ok' : 'pending';
+    cell.log = lease.logName;
+    // the journal's word that this trial finished: what rebuilds result.json if it is lost
+    const line: TrialLine = { kind: 'trial', cell: cell.id, ...record, log: lease.logName, ...(cell.gpuBusy ? { gpuBusy: cell.gpuBusy } : {}) };
+    appendJsonLine(requestsFile, line);
+    done++;
+    emit({ type: 'cell-done', cell: cell.id, trial: round, done, total: totalTrials, throughput: cell.trials[cell.trials.length - 1].metrics.throughput });
+  }
+
+  /** A trial that failed: says whether the engine died under it, with its log; a dead engine is dropped (the next trial starts a fresh one). */
+  async function failTrial(lease: Lease, engine: EngineHandle, cell: Cell, e: unknown): Promise<void> {
+    const died = await Promise.race([engine.exited, new Promise<null>((r) => setTimeout(() => r(null), 500))]);
+    cell.status = 'failed';
+    cell.error = died ? `engine ${died} during the cell; last log lines: ${logTail(join(dir, lease.logName), 5).replace(/\n/g, ' | ')}` : (e as Error).message;
+    cell.log = lease.logName;
+    emit({ type: 'cell-failed', cell: cell.id, error: cell.error });
+    if (died) { lease.engine = null; running.delete(lease.group.key); }
+  }
+
+  function recorder(r: RequestRecord): void { appendJsonLine(requestsFile, r); records.push(r); }
+
+  /** One engine process for one engine/draft, running one trial of each listed cell. Returns true if interrupted. */
+  async function runGroup(group: CellGroup, cells: PlannedCell[], round: number): Promise<boolean> {
+    const lease = await openLease(group, cells[0] as PlannedCell);
+    if (!lease) return true;
+    try {
+      for (const [i, pc] of cells.entries()) {
         const cell = cellById.get(pc.id) as Cell;
         if (opts.signal?.aborted) return true;
+        const engine = await ensureEngine(lease, cells.slice(i), round);
+        if (engine === 'interrupted') return true;
+        if (engine === 'failed') return false;
         try {
-          engine ??= await launch();
-        } catch (e) {
-          if (opts.signal?.aborted) return true;
-          // an engine that cannot start fails every cell it was to run this round, without retrying each
-          for (const rest of cells.slice(cells.indexOf(pc))) {
-            const c = cellById.get(rest.id) as Cell;
-            c.status = 'failed';
-            c.error = `engine failed to start: ${(e as Error).message}`;
-            c.log = logName;
-            emit({ type: 'cell-failed', cell: c.id, error: c.error });
-          }
-          return false;
-        }
-        if (hasGpu) {
-          const busy = await allGpuProcesses();
-          const others = busy.processes.filter((p) => p.pid !== engine?.pid);
-          if (others.length) cell.gpuBusy = others.map((p) => `pid ${p.pid} ${p.processName} (${p.usedMemoryMiB ?? '?'} MiB)`);
-        }
-        emit({ type: 'cell-start', cell: cell.id, trial: round, done, total: totalTrials });
-        const attempt = randomUUID().slice(0, 8);
-        const startedAt = new Date().toISOString();
-        try {
-          // outside the timed window: an empty prefix cache (each trial pays its own prefills), then
-          // the server-wide counters (vLLM's /metrics)
-          await engine.flushCache?.();
-          const before = await engine.counters?.() ?? null;
+          const start = await startTrial(lease, engine, cell, round);
           const trial = await runTrial({
-            cellId: cell.id, trial: round, attempt, dataset: datasets.get(pc.dataset) as Dataset, temperature: pc.temperature, settings: s,
-            adapter, engine, signal: opts.signal,
-            onRecord: (r) => { appendJsonLine(requestsFile, r); records.push(r); },
+            cellId: cell.id, trial: round, attempt: start.attempt, dataset: datasets.get(pc.dataset) as Dataset, temperature: pc.temperature, settings: s,
+            adapter: engineAdapter(group.engine.name), engine, signal: opts.signal, onRecord: recorder,
           });
-          const after = before ? await engine.counters?.() ?? null : null;
-          const delta = before && after ? counterDelta(before, after) : null;
-          const fromRecords = trialMetrics(trial.records, trial.wallSeconds);
-          // per-request figures, where the engine gives them, win over the server-wide counters
-          const record = {
-            trial: round, attempt, startedAt, wallSeconds: trial.wallSeconds, requests: trial.records.length,
-            metrics: delta ? { ...counterMetrics(delta), ...fromRecords } : fromRecords,
-            ...(delta ? { engineCounters: delta } : {}),
-          };
-          cell.trials.push(record);
-          cell.status = cell.trials.length >= s.trials ? 'ok' : 'pending';
-          cell.log = logName;
-          // the journal's word that this trial finished: what rebuilds result.json if it is lost
-          const line: TrialLine = { kind: 'trial', cell: cell.id, ...record, log: logName, ...(cell.gpuBusy ? { gpuBusy: cell.gpuBusy } : {}) };
-          appendJsonLine(requestsFile, line);
-          done++;
-          emit({ type: 'cell-done', cell: cell.id, trial: round, done, total: totalTrials, throughput: cell.trials[cell.trials.length - 1].metrics.throughput });
+          await finishTrial(lease, engine, cell, round, start, trial);
         } catch (e) {
           if (opts.signal?.aborted) return true;
-          // find out whether the engine died under us, and say so with its log
-          const died = await Promise.race([engine.exited, new Promise<null>((r) => setTimeout(() => r(null), 500))]);
-          cell.status = 'failed';
-          cell.error = died ? `engine ${died} during the cell; last log lines: ${logTail(join(dir, logName), 5).replace(/\n/g, ' | ')}` : (e as Error).message;
-          cell.log = logName;
-          emit({ type: 'cell-failed', cell: cell.id, error: cell.error });
-          if (died) { engine = null; running.delete(group.key); } // the next cell starts a fresh engine
+          await failTrial(lease, engine, cell, e);
         }
         save();
       }
       return false;
     } finally {
-      if (engine && keep && !opts.signal?.aborted) running.set(group.key, { engine, log: logName });
-      else if (engine) { running.delete(group.key); await stopEngine(engine, group.key); }
+      await closeLease(lease);
+    }
+  }
+
+  /**
+   * interleave: request. The engines of one draft (`groups`), up together, run each cell's trial
+   * at once, taking its prompts in turn (A B B A ...), so whatever the machine does within a
+   * trial lands on every engine. Returns true if interrupted.
+   */
+  async function runDraftTogether(groups: { group: CellGroup; cells: PlannedCell[] }[], round: number): Promise<boolean> {
+    const leases: Lease[] = [];
+    try {
+      for (const g of groups) {
+        const lease = await openLease(g.group, g.cells[0] as PlannedCell);
+        if (!lease) return true;
+        leases.push(lease);
+      }
+      const gaveUp = new Set<Lease>(); // engines that could not start this round
+      // the slots (dataset, temperature) in the first engine's shuffled order, then any others
+      const slotOf = (pc: PlannedCell) => `${pc.dataset}|${pc.temperature}`;
+      const slots = [...new Set(groups.flatMap((g) => g.cells.map(slotOf)))];
+      for (const slot of slots) {
+        if (opts.signal?.aborted) return true;
+        const runs: { lease: Lease; engine: EngineHandle; cell: Cell; pc: PlannedCell; start: TrialStart }[] = [];
+        for (const [k, g] of groups.entries()) {
+          const lease = leases[k] as Lease;
+          const at = g.cells.findIndex((pc) => slotOf(pc) === slot);
+          if (at < 0 || gaveUp.has(lease)) continue;
+          const pc = g.cells[at] as PlannedCell;
+          const engine = await ensureEngine(lease, g.cells.slice(at), round);
+          if (engine === 'interrupted') return true;
+          if (engine === 'failed') { gaveUp.add(lease); continue; }
+          runs.push({ lease, engine, cell: cellById.get(pc.id) as Cell, pc, start: undefined as unknown as TrialStart });
+        }
+        const started: typeof runs = [];
+        for (const r of runs) {
+          try { r.start = await startTrial(r.lease, r.engine, r.cell, round); started.push(r); } catch (e) {
+            if (opts.signal?.aborted) return true;
+            await failTrial(r.lease, r.engine, r.cell, e);
+          }
+        }
+        const outcomes = await runTrialsInterleaved(started.map((r) => ({
+          cellId: r.cell.id, trial: round, attempt: r.start.attempt, dataset: datasets.get(r.pc.dataset) as Dataset, temperature: r.pc.temperature, settings: s,
+          adapter: engineAdapter(r.lease.group.engine.name), engine: r.engine, signal: opts.signal, onRecord: recorder,
+        })));
+        if (opts.signal?.aborted) return true;
+        for (const [k, r] of started.entries()) {
+          const o = outcomes[k] as InterleavedOutcome;
+          try {
+            if ('error' in o) throw o.error;
+            await finishTrial(r.lease, r.engine, r.cell, round, r.start, o);
+          } catch (e) {
+            await failTrial(r.lease, r.engine, r.cell, e);
+          }
+        }
+        save();
+      }
+      return false;
+    } finally {
+      for (const lease of leases) await closeLease(lease);
     }
   }
 }

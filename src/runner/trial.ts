@@ -93,3 +93,37 @@ export async function warmup(input: Omit<TrialInput, 'onRecord' | 'trial' | 'att
     }, input.signal);
   }
 }
+
+export type InterleavedOutcome = { records: RequestRecord[]; wallSeconds: number } | { error: unknown };
+
+/**
+ * One trial on each of several engines at once (interleave: request): the same dataset's prompts,
+ * each taken by every engine in turn, the order reversed from one prompt to the next (A B, B A,
+ * A B, ...), so a drift of the machine within the trial lands on all of them alike. Each
+ * engine's wall time is the time its own conversations took (batchSize is 1 here, so the
+ * engine was busy exactly then). An engine whose request fails drops out of the rest of the
+ * trial; the others go on.
+ */
+export async function runTrialsInterleaved(inputs: TrialInput[]): Promise<InterleavedOutcome[]> {
+  const records: RequestRecord[][] = inputs.map(() => []);
+  const busy = inputs.map(() => 0);
+  const errors: unknown[] = inputs.map(() => undefined);
+  const prompts = inputs[0]?.dataset.prompts ?? [];
+  for (const [i, p] of prompts.entries()) {
+    const order = inputs.map((_, k) => k);
+    if (i % 2 === 1) order.reverse();
+    for (const k of order) {
+      if (errors[k] !== undefined) continue;
+      const input = inputs[k] as TrialInput;
+      const t0 = performance.now();
+      try {
+        records[k]!.push(...(await runConversation(p, input)));
+      } catch (e) {
+        errors[k] = e ?? new Error('request failed');
+        if (input.signal?.aborted) return inputs.map(() => ({ error: e }));
+      }
+      busy[k]! += performance.now() - t0;
+    }
+  }
+  return inputs.map((_, k) => (errors[k] !== undefined ? { error: errors[k] } : { records: records[k]!, wallSeconds: busy[k]! / 1000 }));
+}

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { parseDocument, type YAMLError } from 'yaml';
 import { SuiteError, displayPath } from './errors.ts';
-import { SETTINGS_KEYS, validateSuite } from './schema.ts';
+import { DEFAULT_SETTINGS, SETTINGS_KEYS, validateSuite } from './schema.ts';
 import type { Settings, Suite, SuiteAsRun } from './types.ts';
 
 export { SuiteError } from './errors.ts';
@@ -125,7 +125,7 @@ export function suiteSettingsDiff(a: { settings: Partial<Settings> }, b: { setti
   const out: string[] = [];
   for (const k of keys) {
     // results written before a setting existed ran with its default
-    const fill = (v: unknown) => (v === undefined && k === 'engineLifetime' ? 'round' : v);
+    const fill = (v: unknown) => (v === undefined && ['engineLifetime', 'engineCpus', 'interleave'].includes(k) ? DEFAULT_SETTINGS[k as 'engineLifetime' | 'engineCpus' | 'interleave'] : v);
     const x = fill((a.settings as Record<string, unknown>)?.[k]), y = fill((b.settings as Record<string, unknown>)?.[k]);
     if (JSON.stringify(canonical(x)) !== JSON.stringify(canonical(y))) out.push(`${k}: ${show(x)} vs ${show(y)}`);
   }

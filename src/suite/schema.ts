@@ -29,6 +29,8 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   trials: 3,
   maxTrials: 10,
   engineLifetime: 'round',
+  engineCpus: null,
+  interleave: 'trial',
 });
 
 /** The quick block used when the suite file has none. */
@@ -119,6 +121,8 @@ function listField<T extends z.ZodType>(item: T, what: string, example: string, 
 
 const topKError: ErrorFn = (iss) => say(`expected -1 (disabled) or an integer >= 1, got ${describe(iss.input)}`, 'set topK to -1 to disable top-k sampling, or to a whole number such as 50');
 
+const engineCpusError: ErrorFn = (iss) => say(`expected 'last', a list of CPU numbers or null, got ${describe(iss.input)}`, "set engineCpus to last (the machine's last CPU), a list such as [1], or null (no pinning)");
+
 const SETTING_SCHEMAS = {
   target: textField('reference-target').meta({ description: 'target model id the engines serve', default: DEFAULT_SETTINGS.target }),
   temperatures: listField(
@@ -143,6 +147,14 @@ const SETTING_SCHEMAS = {
   engineLifetime: z.enum(['round', 'run'], {
     error: (iss) => say(`expected round or run, got ${describe(iss.input)}`, 'set engineLifetime to round (relaunch every engine each round) or run (start each engine once)'),
   }).meta({ description: 'round: every round launches each engine afresh; run: each engine starts once and serves every round', default: DEFAULT_SETTINGS.engineLifetime }),
+  engineCpus: z.union([
+    z.literal('last', { error: engineCpusError }),
+    listField(z.int({ error: engineCpusError }).min(0, { error: engineCpusError }), 'CPU numbers', '[1]'),
+  ], { error: engineCpusError }).nullable()
+    .meta({ description: "CPUs every engine process is confined to (taskset), the same for all: a list of CPU numbers, 'last' (the machine's last CPU) or null (no pinning)", default: null }),
+  interleave: z.enum(['trial', 'request'], {
+    error: (iss) => say(`expected trial or request, got ${describe(iss.input)}`, 'set interleave to trial (each engine runs its trial in one go) or request (the engines of a draft take the prompts in turn)'),
+  }).meta({ description: "trial: the engines of a draft run each cell's trial back to back; request: they are up together and take the trial's prompts in turn (A B B A ...); request needs batchSize 1", default: DEFAULT_SETTINGS.interleave }),
 } satisfies { [K in keyof Settings]: z.ZodType };
 
 const settingsShape = Object.fromEntries(Object.entries(SETTING_SCHEMAS).map(([k, s]) => [k, s.optional()])) as {
@@ -401,6 +413,11 @@ function mergeSettings(c: Checker, base: Partial<Settings>, quick?: Partial<Sett
     }
     c.fail(`${maxFrom}.maxTrials`, `expected an integer >= trials (${merged.trials}), got ${merged.maxTrials}`,
       `set maxTrials to a whole number such as ${Math.max(10, merged.trials)}`);
+  }
+  if (merged.interleave === 'request' && merged.batchSize !== 1) {
+    const from = quick?.batchSize !== undefined ? 'quick.batchSize' : 'settings.batchSize';
+    c.fail(from, `interleave: request takes the prompts one at a time, engine by engine, but batchSize is ${merged.batchSize}`,
+      'set batchSize to 1, or interleave to trial');
   }
   return merged;
 }

@@ -108,6 +108,18 @@ export interface Settings {
    * (no relaunch cost; for suites of many short rounds such as the paired gate suite)
    */
   engineLifetime: 'round' | 'run';
+  /**
+   * CPUs every engine process is confined to (taskset), the same for all engines so that no two
+   * are compared on different CPUs: a list of CPU numbers, 'last' (the machine's last CPU), or
+   * null (wherever the OS puts them)
+   */
+  engineCpus: 'last' | number[] | null;
+  /**
+   * 'trial': each engine runs a cell's trial in one go, the engines of a draft back to back;
+   * 'request': the engines of a draft are up together and take the trial's prompts in turn
+   * (A B B A ...), so a machine that speeds up or slows down within seconds lands on both
+   */
+  interleave: 'trial' | 'request';
 }
 
 /** What `quick:` may override: any subset of settings, plus the dataset list. */

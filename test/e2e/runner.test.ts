@@ -206,3 +206,46 @@ settings: { temperatures: [0], prompts: 1, maxNewTokens: 8, trials: 2, maxTrials
   assert.match(r.stderr, /--target-mde 0.01%: the suite-level throughput MDE is still [0-9.]+% after 4 rounds/);
   assert.equal(readdirSync(join(dir, 'run', 'logs')).length, 2, 'one engine process per engine for the whole run');
 });
+
+test('interleave request: the engines of a draft take each trial\'s prompts in turn (A B, B A, ...), all pinned to one CPU', { skip: spawnSync('taskset', ['--version']).status !== 0 && 'taskset is not installed' }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'prism-e2e-'));
+  const suite = suiteFile(dir, `version: 1
+name: interleave
+engines: [{ name: reference, label: base }, { name: reference, label: head }]
+drafts: [{ name: vanilla, method: vanilla }, { name: ngram, method: ngram }]
+datasets: [code]
+settings: { temperatures: [0], prompts: 4, maxNewTokens: 8, trials: 2, warmup: 0, interleave: request, engineCpus: last }
+`);
+  const r = runCli(['run', '--suite', suite, '--out', join(dir, 'run')]);
+  assert.equal(r.status, 0, r.stderr);
+  const result = readResult(join(dir, 'run'));
+  const lines = readFileSync(join(dir, 'run', 'requests.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const requests = lines.filter((l) => l.kind === undefined && typeof l.cell === 'string') as unknown as { cell: string; trial: number; promptId: string; e2eSeconds: number }[];
+  for (const draft of ['vanilla', 'ngram']) {
+    for (const trial of [1, 2]) {
+      // the journal holds requests in the order they ran (one at a time)
+      const seq = requests.filter((q) => q.trial === trial && q.cell.split('/')[1] === draft);
+      const engines = seq.map((q) => q.cell.split('/')[0]);
+      assert.equal(engines.length, 8);
+      const [a, b] = engines as [string, string];
+      assert.notEqual(a, b);
+      assert.deepEqual(engines, [a, b, b, a, a, b, b, a], `${draft} trial ${trial}`);
+      // both engines got each prompt back to back
+      for (let i = 0; i < 8; i += 2) assert.equal(seq[i]!.promptId, seq[i + 1]!.promptId);
+    }
+  }
+  // each engine's trial time is its own requests' time, not the span of the shared trial
+  for (const c of result.cells) {
+    for (const t of c.trials) {
+      const own = requests.filter((q) => q.cell === c.id && q.trial === t.trial).reduce((x, q) => x + q.e2eSeconds, 0);
+      assert.ok(t.wallSeconds >= own && t.wallSeconds < own * 1.5 + 0.05, `${c.id} trial ${t.trial}: ${t.wallSeconds} s against ${own} s of requests`);
+    }
+  }
+  const last = spawnSync('sh', ['-c', "grep Cpus_allowed_list /proc/self/status"], { encoding: 'utf8' }).stdout.trim().split(/[\s,-]+/).at(-1);
+  const placement = (result.fingerprint as { placement?: { engineCpus?: number[] } }).placement;
+  assert.deepEqual(placement?.engineCpus, [Number(last)]);
+  for (const key of ['base/vanilla', 'head/vanilla', 'base/ngram', 'head/ngram']) {
+    const info = result.engines[key]?.info as { server?: { prism_cpus?: number[] } } | undefined;
+    assert.deepEqual(info?.server?.prism_cpus, [Number(last)], `${key} ran on CPU ${last} alone`);
+  }
+});

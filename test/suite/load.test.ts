@@ -17,6 +17,25 @@ function expectError(text: string, path: string, fix: RegExp, problem?: RegExp, 
   return assertSuiteError(() => loadSuite(file, { quick: opts?.quick }), file, path, fix, problem);
 }
 
+describe('loadSuite: engine placement and interleaving', () => {
+  it('accepts engineCpus last or a list, and interleave request', () => {
+    const s = loadSuite(writeTemp(MINIMAL + 'settings:\n  engineCpus: last\n  interleave: request\n', 'yaml'));
+    assert.equal(s.settings.engineCpus, 'last');
+    assert.equal(s.settings.interleave, 'request');
+    assert.deepEqual(loadSuite(writeTemp(MINIMAL + 'settings:\n  engineCpus: [0]\n', 'yaml')).settings.engineCpus, [0]);
+  });
+  it('rejects engineCpus that are neither last nor a list of CPU numbers', () => {
+    expectError(MINIMAL + 'settings:\n  engineCpus: first\n', 'settings.engineCpus', /set engineCpus to last .*a list such as \[1\]/, /expected 'last', a list of CPU numbers or null, got "first"/);
+    expectError(MINIMAL + 'settings:\n  engineCpus: [-1]\n', 'settings.engineCpus[0]', /set engineCpus to last/);
+    expectError(MINIMAL + 'settings:\n  engineCpus: []\n', 'settings.engineCpus', /add an entry, such as \[1\]/);
+  });
+  it('rejects an unknown interleave, and interleave request with batchSize above 1', () => {
+    expectError(MINIMAL + 'settings:\n  interleave: token\n', 'settings.interleave', /set interleave to trial .* or request/);
+    expectError(MINIMAL + 'settings:\n  interleave: request\n  batchSize: 2\n', 'settings.batchSize', /set batchSize to 1, or interleave to trial/, /interleave: request takes the prompts one at a time/);
+    expectError(MINIMAL + 'settings:\n  interleave: request\nquick:\n  batchSize: 4\n', 'quick.batchSize', /set batchSize to 1/, undefined, { quick: true });
+  });
+});
+
 describe('loadSuite: unknown keys', () => {
   it('rejects an unknown top-level key, listing the allowed ones', () => {
     const e = expectError(MINIMAL + 'engins: []\n', 'engins', /did you mean engines\?.*allowed keys at the top level are: version, name, description, engines, drafts, datasets, settings, quick/, /unknown key/);
@@ -32,7 +51,7 @@ describe('loadSuite: unknown keys', () => {
     expectError(MINIMAL + 'datasets:\n  - {name: chat, file: x.jsonl}\n', 'datasets[0].file', /allowed keys in a dataset are: name, path/);
   });
   it('rejects an unknown key in quick', () => {
-    expectError(MINIMAL + 'quick:\n  prompt: 2\n', 'quick.prompt', /did you mean prompts\?.*allowed keys in quick are: .*maxTrials, engineLifetime, datasets/);
+    expectError(MINIMAL + 'quick:\n  prompt: 2\n', 'quick.prompt', /did you mean prompts\?.*allowed keys in quick are: .*maxTrials, engineLifetime, engineCpus, interleave, datasets/);
   });
   it('rejects an unknown key on a draft, listing the keys for its method', () => {
     expectError('engines: [{name: reference}]\ndrafts:\n  - {method: ngram, lookahead: 3}\n', 'drafts[0].lookahead', /allowed keys for method ngram are: name, method, draftTokens, ngramMin, ngramMax/);
@@ -289,6 +308,7 @@ describe('suites/default.yaml', () => {
     assert.deepEqual(s.settings, {
       target: 'reference-target', temperatures: [0, 1], topP: 1, topK: -1, maxNewTokens: 96, ignoreEos: false,
       batchSize: 1, prompts: 20, seed: 1234, warmup: 2, trials: 3, maxTrials: 10, engineLifetime: 'round',
+      engineCpus: null, interleave: 'trial',
     });
     const ds = loadSuiteDatasets(s);
     assert.deepEqual(ds.map((d) => d.prompts.length), [20, 20, 20, 20, 20]);
@@ -346,6 +366,18 @@ describe('suiteAsRun and suiteSettingsDiff', () => {
     b.settings.temperatures = [0];
     b.settings.prompts = null;
     assert.deepEqual(suiteSettingsDiff(a, b), ['temperatures: [0,1] vs [0]', 'prompts: 20 vs null']);
+  });
+  it('reads a result written before engine placement and interleaving existed as run with their defaults', () => {
+    const now = suiteAsRun(loadSuite(DEFAULT_SUITE));
+    const old = structuredClone(now) as { settings: Partial<typeof now.settings> };
+    delete old.settings.engineCpus;
+    delete old.settings.interleave;
+    delete old.settings.engineLifetime;
+    assert.deepEqual(suiteSettingsDiff(old, now), []);
+    const pinned = structuredClone(now);
+    pinned.settings.engineCpus = 'last';
+    pinned.settings.interleave = 'request';
+    assert.deepEqual(suiteSettingsDiff(old, pinned), ['engineCpus: null vs "last"', 'interleave: "trial" vs "request"']);
   });
 });
 

@@ -14,6 +14,7 @@ import { graphCache } from '../kernels/onnx/graph-cache.ts';
 import { draftFeatureLayers } from '../model/draft-config.ts';
 import type { DecoderConfig } from '../model/config.ts';
 import { readFileSync } from 'node:fs';
+import { processCpus } from '../../hardware/fingerprint.ts';
 import { join } from 'node:path';
 import { ENGINE_NAME, startServer } from './http.ts';
 import type { EngineFaults } from '../decoding/generate.ts';
@@ -70,7 +71,7 @@ export async function serve(opts: ServeOptions): Promise<{ url: string; stop: ()
     speculative_algorithm: null, speculative_draft_model_path: null, speculative_num_steps: null,
     speculative_eagle_topk: null, speculative_num_draft_tokens: null,
     prism_draft: opts.draft, prism_draft_tokens: opts.draft === 'vanilla' ? 0 : opts.draftTokens,
-    prism_threads: opts.threads ?? DEFAULT_TARGET_THREADS, prism_faults: opts.faults, log_requests: opts.logRequests === true,
+    prism_threads: opts.threads ?? DEFAULT_TARGET_THREADS, prism_cpus: processCpus(), prism_faults: opts.faults, log_requests: opts.logRequests === true,
   };
   if (opts.draft === 'ngram') {
     Object.assign(serverArgs, {

@@ -1,0 +1,13 @@
+// Entry of `prism-bench serve` alone: an engine process loads the serve command and the engine,
+// not every other command's modules (about a second less per launch, which a gate suite that
+// relaunches its engines every round pays dozens of times).
+import { Command } from 'commander';
+import { registerServe } from './serve.ts';
+import { runProgram } from './program.ts';
+import { packageVersion } from '../version.ts';
+
+export function main(argv: string[]): Promise<number> {
+  const program = new Command().name('prism-bench').version(packageVersion()).showHelpAfterError('(run with --help for usage)').exitOverride();
+  registerServe(program);
+  return runProgram(program, argv);
+}
