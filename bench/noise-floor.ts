@@ -4,10 +4,13 @@
 // suite run under each engine setting (engine relaunched every round or kept for the run;
 // onnxruntime intra-op threads 1 or 2), each variant run twice in alternation: median and maximum
 // per-cell throughput CV and the median throughput. Run it on an idle machine.
+// (3) Pairs: two fresh engines up together, taking identical requests in turn (A B, B A, ...) or
+// one after the other, unpinned or both on the last CPU (taskset): the spread over pairs of the
+// log ratio of their mean speeds, which is what a paired gate's per-round ratio inherits.
 // Part 1 also launches with address-space randomization off (setarch -R), to see whether a
 // process's speed offset comes from where its memory lands, and pinned to one CPU (taskset), to
 // see whether it comes from where the scheduler puts it; the settings alternate launch by launch.
-//   node --import tsx bench/noise-floor.ts [--launches 6] [--requests 12] [--trials 6] [--repeats 2] [--parts 1,2]
+//   node --import tsx bench/noise-floor.ts [--launches 6] [--requests 12] [--trials 6] [--repeats 2] [--pairs 8] [--parts 1,2,3]
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -24,7 +27,8 @@ const launches = Number(arg('launches', '6'));
 const requests = Number(arg('requests', '12'));
 const trials = Number(arg('trials', '6'));
 const repeats = Number(arg('repeats', '2'));
-const parts = arg('parts', '1,2').split(',');
+const parts = arg('parts', '1,2,3').split(',');
+const pairs = Number(arg('pairs', '8'));
 const dir = mkdtempSync(join(tmpdir(), 'prism-noise-'));
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -82,6 +86,47 @@ if (parts.includes('1')) {
   for (const s of settings) {
     const r = got.get(s.name)!;
     console.log(`${s.name.padEnd(20)}  ${(cvOf(r.map((x) => x.mean)) * 100).toFixed(1).padStart(17)}%  ${(meanOf(r.map((x) => x.within)) * 100).toFixed(1).padStart(16)}%  ${meanOf(r.map((x) => x.mean)).toFixed(1).padStart(10)}`);
+  }
+  console.log('');
+}
+if (parts.includes('3')) {
+  const sd = (xs: number[]) => { const m = meanOf(xs); return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1)); };
+  const body = JSON.stringify({ text: 'The history of the city begins', sampling_params: { max_new_tokens: 64, temperature: 0, ignore_eos: true } });
+  const up = async (port: number, pinned: boolean) => {
+    const argv = [BIN, 'serve', '--draft', 'vanilla', '--port', String(port), '--threads', '1'];
+    const p = pinned ? spawn('taskset', ['-c', lastCpu, process.execPath, ...argv], { stdio: 'ignore' }) : spawn(process.execPath, argv, { stdio: 'ignore' });
+    for (;;) {
+      try { if ((await fetch(`http://127.0.0.1:${port}/health`)).status === 200) break; } catch { /* not up yet */ }
+      await sleep(100);
+    }
+    await fetch(`http://127.0.0.1:${port}/generate`, { method: 'POST', body });
+    return p;
+  };
+  const timed = async (port: number) => { const t0 = performance.now(); await (await fetch(`http://127.0.0.1:${port}/generate`, { method: 'POST', body })).json(); return performance.now() - t0; };
+  const modes = canPin ? [false, true] : [false];
+  console.log(`pairs: ${pairs} pairs of fresh engines per placement, up together; ${requests} requests each in turn (A B, B A, ...), then 4 each one after the other`);
+  console.log('placement        spread of log(A/B) over pairs: in turn  one after the other');
+  for (const pinned of modes) {
+    const turn: number[] = [], after: number[] = [];
+    for (let k = 0; k < pairs; k++) {
+      const pa = 31500 + 2 * k + (pinned ? 100 : 0), pb = pa + 1;
+      const A = await up(pa, pinned), B = await up(pb, pinned);
+      try {
+        const a: number[] = [], b: number[] = [];
+        for (let i = 0; i < requests; i++) {
+          if (i % 2 === 0) { a.push(await timed(pa)); b.push(await timed(pb)); } else { b.push(await timed(pb)); a.push(await timed(pa)); }
+        }
+        turn.push(Math.log(meanOf(a) / meanOf(b)));
+        const a2: number[] = [], b2: number[] = [];
+        for (let i = 0; i < 4; i++) a2.push(await timed(pa));
+        for (let i = 0; i < 4; i++) b2.push(await timed(pb));
+        after.push(Math.log(meanOf(a2) / meanOf(b2)));
+      } finally {
+        A.kill('SIGTERM'); B.kill('SIGTERM');
+        await sleep(300);
+      }
+    }
+    console.log(`${(pinned ? `both on CPU ${lastCpu}` : 'unpinned').padEnd(16)} ${(sd(turn) * 100).toFixed(1).padStart(30)}%  ${(sd(after) * 100).toFixed(1).padStart(18)}%`);
   }
   console.log('');
 }

@@ -54,12 +54,27 @@ export function shuffled<T>(items: readonly T[], seed: number, round: number): T
 
 /**
  * The order a round visits the groups: drafts in a shuffled order and, for each draft, its
- * engines back to back in a shuffled order, so the cells a paired comparison of two engines
- * (gate --pair) sets against each other run seconds apart, not a whole round apart.
+ * engines back to back, so the cells a paired comparison of two engines (gate --pair) sets
+ * against each other run seconds apart, not a whole round apart. The engines' order is
+ * balanced, not drawn: one shuffled order, rotated one place every other round and reversed
+ * every second round (A B, B A, B A, A B, ... for two engines; all six orders of three in six
+ * rounds), so over the rounds each engine goes first, and before each other, equally often.
+ * Going first is not neutral (the first engine launched waits while the others start), and
+ * with a drawn order a fixed seed could hand one engine that place in most rounds of every run.
  */
 export function roundOrder(groups: readonly CellGroup[], seed: number, round: number): CellGroup[] {
-  const drafts = shuffled([...new Set(groups.map((g) => g.draft.name))], seed, round);
-  return drafts.flatMap((d, i) => shuffled(groups.filter((g) => g.draft.name === d), seed, round * 101 + i + 1));
+  const names = [...new Set(groups.map((g) => g.draft.name))];
+  const drafts = shuffled(names, seed, round);
+  return drafts.flatMap((d) => balancedOrder(shuffled(groups.filter((g) => g.draft.name === d), seed, names.indexOf(d) + 1), round));
+}
+
+/** `items` rotated by floor((round - 1) / 2) places, reversed on even rounds. */
+export function balancedOrder<T>(items: readonly T[], round: number): T[] {
+  const k = items.length;
+  if (k < 2) return items.slice();
+  const shift = Math.floor((round - 1) / 2) % k;
+  const rotated = [...items.slice(shift), ...items.slice(0, shift)];
+  return round % 2 === 0 ? rotated.reverse() : rotated;
 }
 
 /** A request's sampling seed: the same for every draft, so cells differ only in the method. */

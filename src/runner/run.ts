@@ -322,11 +322,11 @@ export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
    */
   interface Lease { group: CellGroup; engine: EngineHandle | null; logName: string }
 
-  /** Takes the group's kept engine, warmed up as a fresh one is; null when interrupted. */
-  async function openLease(group: CellGroup, first: PlannedCell): Promise<Lease | null> {
+  /** Takes the group's kept engine, warmed up as a fresh one is (unless `warm` is false); null when interrupted. */
+  async function openLease(group: CellGroup, first: PlannedCell, warm = true): Promise<Lease | null> {
     const kept = s.engineLifetime === 'run' ? running.get(group.key) : undefined;
     const lease: Lease = { group, engine: kept?.engine ?? null, logName: kept?.log ?? '' };
-    if (lease.engine) {
+    if (lease.engine && warm) {
       // a kept engine warms up each round as a fresh one does, so both lifetimes measure warm engines
       try {
         await warmup({ dataset: datasets.get(first.dataset) as Dataset, temperature: first.temperature, settings: s, adapter: engineAdapter(group.engine.name), engine: lease.engine, signal: opts.signal }, s.warmup);
@@ -350,7 +350,7 @@ export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
    * The lease's engine, launched and warmed up if it has none. An engine that cannot start
    * fails every cell it was to run this round (`rest`), without retrying each: 'failed'.
    */
-  async function ensureEngine(lease: Lease, rest: PlannedCell[], round: number): Promise<EngineHandle | 'failed' | 'interrupted'> {
+  async function ensureEngine(lease: Lease, rest: PlannedCell[], round: number, warm = true): Promise<EngineHandle | 'failed' | 'interrupted'> {
     if (lease.engine) return lease.engine;
     const group = lease.group, adapter = engineAdapter(group.engine.name);
     try {
@@ -364,7 +364,7 @@ export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
         result.engines[group.key] = { version: d.version, info: d.info, measures: { ...adapter.measures }, sources: { ...adapter.sources } };
         appendJsonLine(requestsFile, { kind: 'engine', key: group.key, version: d.version, info: d.info, measures: { ...adapter.measures }, sources: { ...adapter.sources } });
         const first = rest[0] as PlannedCell;
-        await warmup({ dataset: datasets.get(first.dataset) as Dataset, temperature: first.temperature, settings: s, adapter, engine: h, signal: opts.signal }, s.warmup);
+        if (warm) await warmup({ dataset: datasets.get(first.dataset) as Dataset, temperature: first.temperature, settings: s, adapter, engine: h, signal: opts.signal }, s.warmup);
       } catch (e) {
         await stopEngine(h, group.key);
         throw e;
@@ -472,11 +472,33 @@ export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
     const leases: Lease[] = [];
     try {
       for (const g of groups) {
-        const lease = await openLease(g.group, g.cells[0] as PlannedCell);
+        const lease = await openLease(g.group, g.cells[0] as PlannedCell, false);
         if (!lease) return true;
         leases.push(lease);
       }
       const gaveUp = new Set<Lease>(); // engines that could not start this round
+      // every engine up first, then all warmed up in turn just before the trials, so none has
+      // sat idle while the others started (the one launched first would otherwise run colder)
+      for (const [k, g] of groups.entries()) {
+        const engine = await ensureEngine(leases[k] as Lease, g.cells, round, false);
+        if (engine === 'interrupted') return true;
+        if (engine === 'failed') gaveUp.add(leases[k] as Lease);
+      }
+      for (let w = 0; w < s.warmup; w++) {
+        const turn = w % 2 === 0 ? leases.map((_, k) => k) : leases.map((_, k) => k).reverse();
+        for (const k of turn) {
+          const lease = leases[k] as Lease, first = (groups[k] as { cells: PlannedCell[] }).cells[0] as PlannedCell;
+          if (!lease.engine || gaveUp.has(lease)) continue;
+          try {
+            await warmup({ dataset: datasets.get(first.dataset) as Dataset, temperature: first.temperature, settings: s, adapter: engineAdapter(lease.group.engine.name), engine: lease.engine, signal: opts.signal }, 1, w);
+          } catch {
+            if (opts.signal?.aborted) return true;
+            running.delete(lease.group.key);
+            await stopEngine(lease.engine, lease.group.key);
+            lease.engine = null; // relaunched, and warmed up alone, when its first trial comes
+          }
+        }
+      }
       // the slots (dataset, temperature) in the first engine's shuffled order, then any others
       const slotOf = (pc: PlannedCell) => `${pc.dataset}|${pc.temperature}`;
       const slots = [...new Set(groups.flatMap((g) => g.cells.map(slotOf)))];

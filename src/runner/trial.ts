@@ -81,10 +81,10 @@ export async function runTrial(input: TrialInput): Promise<{ records: RequestRec
   return { records, wallSeconds: (performance.now() - started) / 1000 };
 }
 
-/** Warmup requests: same settings as the cell, results discarded. */
-export async function warmup(input: Omit<TrialInput, 'onRecord' | 'trial' | 'attempt' | 'cellId'>, count: number): Promise<void> {
+/** Warmup requests: same settings as the cell, results discarded; the i-th uses prompt `from + i`. */
+export async function warmup(input: Omit<TrialInput, 'onRecord' | 'trial' | 'attempt' | 'cellId'>, count: number, from = 0): Promise<void> {
   const prompts = input.dataset.prompts;
-  for (let i = 0; i < count && prompts.length; i++) {
+  for (let i = from; i < from + count && prompts.length; i++) {
     const p = prompts[i % prompts.length];
     await input.engine.generate({
       text: input.adapter.formatPrompt([p.turns[0]], []), maxNewTokens: input.settings.maxNewTokens, temperature: input.temperature,

@@ -1,5 +1,6 @@
 // The gate on real runs of the reference engine.
-// Paired (the CI design): one run of two engines, base and head, interleaved round by round;
+// Paired (the CI design): one run of two engines, base and head, interleaved round by round and
+// prompt by prompt, both on one CPU (as suites/gate.yaml runs them);
 // gate --pair passes when head is the same engine and fails, naming the suite-level throughput,
 // when head carries a planted proportional slowdown.
 // Against a baseline (two separate runs): a grossly slower engine (a fixed delay per verify
@@ -42,7 +43,7 @@ drafts:
   - { name: vanilla, method: vanilla }
   - { name: ngram, method: ngram, draftTokens: 6 }
 datasets: [code, chat]
-settings: { temperatures: [0], prompts: 2, maxNewTokens: 24, trials: 6, warmup: 1 }
+settings: { temperatures: [0], prompts: 2, maxNewTokens: 24, trials: 6, warmup: 1, engineCpus: last, interleave: request }
 `;
 
 test('gate --baseline: same suite passes a wide threshold, a grossly slower engine fails naming the cell, different suite is not comparable', () => {

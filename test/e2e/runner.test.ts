@@ -214,7 +214,7 @@ name: interleave
 engines: [{ name: reference, label: base }, { name: reference, label: head }]
 drafts: [{ name: vanilla, method: vanilla }, { name: ngram, method: ngram }]
 datasets: [code]
-settings: { temperatures: [0], prompts: 4, maxNewTokens: 8, trials: 2, warmup: 0, interleave: request, engineCpus: last }
+settings: { temperatures: [0], prompts: 4, maxNewTokens: 8, trials: 2, warmup: 2, interleave: request, engineCpus: last }
 `);
   const r = runCli(['run', '--suite', suite, '--out', join(dir, 'run')]);
   assert.equal(r.status, 0, r.stderr);
