@@ -332,12 +332,18 @@ export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
         await warmup({ dataset: datasets.get(first.dataset) as Dataset, temperature: first.temperature, settings: s, adapter: engineAdapter(group.engine.name), engine: lease.engine, signal: opts.signal }, s.warmup);
       } catch {
         if (opts.signal?.aborted) return null;
-        running.delete(group.key);
-        await stopEngine(lease.engine, group.key);
-        lease.engine = null; // relaunched on first use
+        await dropEngine(lease); // relaunched on first use
       }
     }
     return lease;
+  }
+
+  /** Stops an engine that failed its warm-up; the lease launches a fresh one when next used. */
+  async function dropEngine(lease: Lease): Promise<void> {
+    if (!lease.engine) return;
+    running.delete(lease.group.key);
+    await stopEngine(lease.engine, lease.group.key);
+    lease.engine = null;
   }
 
   /** Keeps the lease's engine for the next round (engineLifetime: run) or stops it. */
@@ -493,9 +499,7 @@ export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
             await warmup({ dataset: datasets.get(first.dataset) as Dataset, temperature: first.temperature, settings: s, adapter: engineAdapter(lease.group.engine.name), engine: lease.engine, signal: opts.signal }, 1, w);
           } catch {
             if (opts.signal?.aborted) return true;
-            running.delete(lease.group.key);
-            await stopEngine(lease.engine, lease.group.key);
-            lease.engine = null; // relaunched, and warmed up alone, when its first trial comes
+            await dropEngine(lease); // relaunched, and warmed up alone, when its first trial comes
           }
         }
       }
