@@ -508,7 +508,7 @@ export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
       const slots = [...new Set(groups.flatMap((g) => g.cells.map(slotOf)))];
       for (const slot of slots) {
         if (opts.signal?.aborted) return true;
-        const runs: { lease: Lease; engine: EngineHandle; cell: Cell; pc: PlannedCell; start: TrialStart }[] = [];
+        const started: { lease: Lease; engine: EngineHandle; cell: Cell; pc: PlannedCell; start: TrialStart }[] = [];
         for (const [k, g] of groups.entries()) {
           const lease = leases[k] as Lease;
           const at = g.cells.findIndex((pc) => slotOf(pc) === slot);
@@ -517,13 +517,12 @@ export async function runSuite(opts: RunOptions): Promise<RunOutcome> {
           const engine = await ensureEngine(lease, g.cells.slice(at), round);
           if (engine === 'interrupted') return true;
           if (engine === 'failed') { gaveUp.add(lease); continue; }
-          runs.push({ lease, engine, cell: cellById.get(pc.id) as Cell, pc, start: undefined as unknown as TrialStart });
-        }
-        const started: typeof runs = [];
-        for (const r of runs) {
-          try { r.start = await startTrial(r.lease, r.engine, r.cell, round); started.push(r); } catch (e) {
+          const cell = cellById.get(pc.id) as Cell;
+          try {
+            started.push({ lease, engine, cell, pc, start: await startTrial(lease, engine, cell, round) });
+          } catch (e) {
             if (opts.signal?.aborted) return true;
-            await failTrial(r.lease, r.engine, r.cell, e);
+            await failTrial(lease, engine, cell, e);
           }
         }
         const outcomes = await runTrialsInterleaved(started.map((r) => ({
