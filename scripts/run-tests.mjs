@@ -1,11 +1,26 @@
 #!/usr/bin/env node
-// Runs every test/**/*.test.ts with node's own test runner (Node 20 has no glob support in --test).
-// Slow end-to-end tests live in test/e2e and are included; `--fast` leaves them out.
-import { readdirSync, statSync } from 'node:fs';
+// Runs every test/**/*.test.ts, each file in its own node:test process, several files at once.
+// A pool of our own rather than `node --test --test-concurrency`: Node 20 reports no per-file
+// wall time, and the slowest files are what a developer needs to see to keep the suite fast.
+//   --fast       leave out test/e2e
+//   --jobs N     files at once (default: $PRISM_TEST_JOBS, else CPUs + 1: most e2e files wait on
+//                engine processes they spawned, so one more than the cores keeps both busy)
+//   FILE ...     only these files
+// Files listed in SOLO run alone, after the pool: their assertions are about speed ratios that
+// other work on the machine would disturb.
+import { readdirSync, statSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { tmpdir, availableParallelism } from 'node:os';
+import { spawn } from 'node:child_process';
 
-const fast = process.argv.includes('--fast');
+const SOLO = new Set(['test/e2e/gate.test.ts']);
+
+const args = process.argv.slice(2);
+const fast = args.includes('--fast');
+const jobsAt = args.indexOf('--jobs');
+const jobs = Math.max(1, Number(jobsAt >= 0 ? args[jobsAt + 1] : process.env.PRISM_TEST_JOBS ?? availableParallelism() + 1) || 1);
+const named = args.filter((a, i) => !a.startsWith('--') && !(jobsAt >= 0 && i === jobsAt + 1));
+
 function collect(dir) {
   const out = [];
   for (const name of readdirSync(dir).sort()) {
@@ -17,7 +32,73 @@ function collect(dir) {
   }
   return out;
 }
-const files = collect('test');
-const extra = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...(extra.length ? extra : files)], { stdio: 'inherit' });
-process.exit(r.status ?? 1);
+
+// Longest first keeps the pool's tail short: end-to-end files, then the CLI's (they spawn it).
+const weight = (f) => (f.startsWith('test/e2e/') ? 0 : f.startsWith('test/cli/') || f.startsWith('test/reference/') ? 1 : 2);
+const files = named.length ? named : collect('test').sort((a, b) => weight(a) - weight(b));
+const pooled = files.filter((f) => !SOLO.has(f) || named.length > 0);
+const solo = files.filter((f) => SOLO.has(f) && named.length === 0);
+
+const tapDir = mkdtempSync(join(tmpdir(), 'prism-tests-'));
+const totals = { pass: 0, fail: 0, skipped: 0, todo: 0, cancelled: 0 };
+const timings = [];
+const failedFiles = [];
+const started = Date.now();
+
+let runs = 0;
+function runFile(file) {
+  const tap = join(tapDir, `${runs++}.tap`);
+  const t0 = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [
+      '--import', 'tsx', '--test',
+      '--test-reporter=spec', '--test-reporter-destination=stdout',
+      '--test-reporter=tap', `--test-reporter-destination=${tap}`,
+      file,
+    ], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    let output = '';
+    child.stdout.on('data', (d) => { output += d; });
+    child.stderr.on('data', (d) => { output += d; });
+    child.on('close', (code, signal) => {
+      const seconds = (Date.now() - t0) / 1000;
+      let text = '';
+      try { text = readFileSync(tap, 'utf8'); } catch { /* the process died before writing it */ }
+      const count = (k) => Number(text.match(new RegExp(`^# ${k} (\\d+)$`, 'm'))?.[1] ?? 0);
+      const c = { pass: count('pass'), fail: count('fail'), skipped: count('skipped'), todo: count('todo'), cancelled: count('cancelled') };
+      const ok = code === 0 && c.fail === 0 && c.cancelled === 0;
+      if (!ok && c.fail === 0 && c.cancelled === 0) c.fail = 1; // a file that crashed counts as one failure
+      for (const k of Object.keys(totals)) totals[k] += c[k];
+      timings.push({ file, seconds });
+      const skips = [...text.matchAll(/^\s*ok \d+ - (.*) # SKIP ?(.*)$/gm)].map((m) => `    skipped: ${m[1]}${m[2] ? ` (${m[2]})` : ''}`);
+      if (ok) {
+        process.stdout.write(`✔ ${file} (${c.pass} passed${c.skipped ? `, ${c.skipped} skipped` : ''}, ${seconds.toFixed(1)} s)\n${skips.length ? `${skips.join('\n')}\n` : ''}`);
+      } else {
+        failedFiles.push(file);
+        process.stdout.write(`✖ ${file} (${c.fail} failed, ${seconds.toFixed(1)} s${signal ? `, killed by ${signal}` : `, exit ${code}`})\n${output}\n`);
+      }
+      resolve();
+    });
+  });
+}
+
+async function pool(list, width) {
+  let next = 0;
+  const worker = async () => {
+    while (next < list.length) {
+      await runFile(list[next++]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(width, list.length) }, worker));
+}
+
+process.stdout.write(`${files.length} test files, ${Math.min(jobs, pooled.length)} at a time${solo.length ? `, then ${solo.length} alone (${solo.join(', ')})` : ''}\n`);
+await pool(pooled, jobs);
+await pool(solo, 1);
+rmSync(tapDir, { recursive: true, force: true });
+
+const slowest = timings.sort((a, b) => b.seconds - a.seconds).slice(0, 10);
+process.stdout.write(`\nslowest test files:\n${slowest.map((t) => `  ${t.seconds.toFixed(1).padStart(6)} s  ${t.file}`).join('\n')}\n`);
+process.stdout.write(`whole run: ${((Date.now() - started) / 1000).toFixed(0)} s, ${jobs} files at a time\n`);
+if (failedFiles.length) process.stdout.write(`failed files:\n${failedFiles.map((f) => `  ${f}`).join('\n')}\n`);
+process.stdout.write(`\n${totals.pass} passed, ${totals.fail} failed, ${totals.skipped} skipped\n`);
+process.exit(totals.fail > 0 || totals.cancelled > 0 ? 1 : 0);

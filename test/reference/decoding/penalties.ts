@@ -1,3 +1,4 @@
+// Shared by the penalties-*.test.ts files (split so the test pool runs them side by side).
 // Penalties, logit_bias and min_new_tokens change the target's distribution, and speculative
 // verification must score each drafted position with the history along its own path. Greedy
 // decoding with them must therefore stay token-identical between vanilla and every draft (ngram,
@@ -44,17 +45,22 @@ const settings = (): Record<string, { ignoreEos: boolean; processing: LogitProce
   },
 });
 
-before(async () => {
-  cfg = (JSON.parse(readFileSync(join(TARGET_DIR, 'manifest.json'), 'utf8')) as { config: DecoderConfig }).config;
-  weights = readSafetensors(join(TARGET_DIR, 'model.safetensors')).tensors;
-  model = await OnnxDecoder.fromWeights(cfg, weights, { threads: 1, hiddenAfterLayers: draftFeatureLayers(cfg) });
-  tok = Tokenizer.load(TOKENIZER_PATH);
-  ids = prompts.map((p) => tok.encode(questionAnswerPrompt([p.turns[0]], [])));
-});
-after(async () => { await model?.release(); });
+function setup(): void {
+  before(async () => {
+    cfg = (JSON.parse(readFileSync(join(TARGET_DIR, 'manifest.json'), 'utf8')) as { config: DecoderConfig }).config;
+    weights = readSafetensors(join(TARGET_DIR, 'model.safetensors')).tensors;
+    model = await OnnxDecoder.fromWeights(cfg, weights, { threads: 1, hiddenAfterLayers: draftFeatureLayers(cfg) });
+    tok = Tokenizer.load(TOKENIZER_PATH);
+    ids = prompts.map((p) => tok.encode(questionAnswerPrompt([p.turns[0]], [])));
+  });
+  after(async () => { await model?.release(); });
+}
 
-describe('greedy with penalties: every draft is token-identical to vanilla', () => {
-  for (const [name, setting] of Object.entries({ a: 0, b: 1 })) {
+/** Greedy decoding under one of the two processing settings (a or b): every draft is token-identical to vanilla. */
+export function greedyWithPenalties(name: 'a' | 'b'): void {
+  setup();
+  const setting = { a: 0, b: 1 }[name];
+  describe('greedy with penalties: every draft is token-identical to vanilla', () => {
     it(`setting ${name}`, async (t) => {
       const [label, s] = Object.entries(settings())[setting];
       const base: Omit<GenerateOptions, 'draftTokens'> = { maxNewTokens: MAX_NEW, sampling: { temperature: 0, topP: 1, topK: -1 }, ignoreEos: s.ignoreEos, eosId: tok.eosId, seed: 0, processing: s.processing };
@@ -87,8 +93,8 @@ describe('greedy with penalties: every draft is token-identical to vanilla', () 
       }
       t.diagnostic(`${label}: penalties changed vanilla on ${changed}/${PROMPTS} prompts; ${lines.join('; ')}`);
     });
-  }
-});
+  });
+}
 
 /** two-sample chi-square test of homogeneity; categories with fewer than 10 joint counts are pooled */
 function homogeneity(a: number[], b: number[]): { p: number; categories: number } {
@@ -110,31 +116,35 @@ function homogeneity(a: number[], b: number[]): { p: number; categories: number 
   return { p: chiSquareSf(stat, cells.length - 1), categories: cells.length };
 }
 
-describe('sampled with penalties: a draft leaves the output distribution unchanged', () => {
-  // The third token is the first one whose row is scored with a drafted (pending) token counted:
-  // it sees two generated tokens, so min_new_tokens 2 lets EOS (biased up by logit_bias) through
-  // there, while a verifier that forgot the pending token would still mask it.
-  it('eagle3, T = 1, frequency 1 + repetition 1.5 + EOS bias 10 + min_new_tokens 2: third-token distribution matches vanilla (chi-square homogeneity)', async (t) => {
-    const N = 900;
-    const p = tok.encode(questionAnswerPrompt([prompts[0].turns[0]], []));
-    const processing: LogitProcessing = { frequencyPenalty: 1, presencePenalty: 0, repetitionPenalty: 1.5, minNewTokens: 2, stopTokenIds: [tok.eosId], logitBias: new Map([[tok.eosId, 10]]) };
-    const base = { maxNewTokens: 3, sampling: { temperature: 1, topP: 1, topK: -1 }, ignoreEos: true, eosId: tok.eosId, processing };
-    const vanilla: number[] = [], drafted: number[] = [];
-    for (let s = 0; s < N; s++) vanilla.push((await generate(model, null, p, { ...base, seed: s, draftTokens: 0 })).tokens[2]);
-    const drafter = await createDrafter({ draft: 'eagle3', ngramMin: 1, ngramMax: 4 }, cfg, weights);
-    let accepted = 0;
-    try {
-      for (let s = 0; s < N; s++) {
-        const r = await generate(model, drafter, p, { ...base, seed: N + s, draftTokens: 2 });
-        drafted.push(r.tokens[2]);
-        accepted += r.stats.acceptedDrafts;
+/** Sampled decoding with penalties: eagle3 leaves the third token's distribution unchanged. */
+export function sampledWithPenalties(): void {
+  setup();
+  describe('sampled with penalties: a draft leaves the output distribution unchanged', () => {
+    // The third token is the first one whose row is scored with a drafted (pending) token counted:
+    // it sees two generated tokens, so min_new_tokens 2 lets EOS (biased up by logit_bias) through
+    // there, while a verifier that forgot the pending token would still mask it.
+    it('eagle3, T = 1, frequency 1 + repetition 1.5 + EOS bias 10 + min_new_tokens 2: third-token distribution matches vanilla (chi-square homogeneity)', async (t) => {
+      const N = 900;
+      const p = tok.encode(questionAnswerPrompt([prompts[0].turns[0]], []));
+      const processing: LogitProcessing = { frequencyPenalty: 1, presencePenalty: 0, repetitionPenalty: 1.5, minNewTokens: 2, stopTokenIds: [tok.eosId], logitBias: new Map([[tok.eosId, 10]]) };
+      const base = { maxNewTokens: 3, sampling: { temperature: 1, topP: 1, topK: -1 }, ignoreEos: true, eosId: tok.eosId, processing };
+      const vanilla: number[] = [], drafted: number[] = [];
+      for (let s = 0; s < N; s++) vanilla.push((await generate(model, null, p, { ...base, seed: s, draftTokens: 0 })).tokens[2]);
+      const drafter = await createDrafter({ draft: 'eagle3', ngramMin: 1, ngramMax: 4 }, cfg, weights);
+      let accepted = 0;
+      try {
+        for (let s = 0; s < N; s++) {
+          const r = await generate(model, drafter, p, { ...base, seed: N + s, draftTokens: 2 });
+          drafted.push(r.tokens[2]);
+          accepted += r.stats.acceptedDrafts;
+        }
+      } finally {
+        await drafter?.release?.();
       }
-    } finally {
-      await drafter?.release?.();
-    }
-    const h = homogeneity(vanilla, drafted);
-    t.diagnostic(`${N} + ${N} samples, ${h.categories} categories, p = ${h.p.toFixed(4)}; eagle3 accepted ${accepted} drafts`);
-    assert.ok(accepted > N / 4, `only ${accepted} drafts accepted: the draft path would be barely exercised`);
-    assert.ok(h.p > 0.001, `third-token distributions differ (p = ${h.p})`);
+      const h = homogeneity(vanilla, drafted);
+      t.diagnostic(`${N} + ${N} samples, ${h.categories} categories, p = ${h.p.toFixed(4)}; eagle3 accepted ${accepted} drafts`);
+      assert.ok(accepted > N / 4, `only ${accepted} drafts accepted: the draft path would be barely exercised`);
+      assert.ok(h.p > 0.001, `third-token distributions differ (p = ${h.p})`);
+    });
   });
-});
+}
