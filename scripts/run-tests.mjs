@@ -6,14 +6,10 @@
 //   --jobs N     files at once (default: $PRISM_TEST_JOBS, else CPUs + 1: most e2e files wait on
 //                engine processes they spawned, so one more than the cores keeps both busy)
 //   FILE ...     only these files
-// Files listed in SOLO run alone, after the pool: their assertions are about speed ratios that
-// other work on the machine would disturb.
 import { readdirSync, statSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir, availableParallelism } from 'node:os';
 import { spawn } from 'node:child_process';
-
-const SOLO = new Set(['test/e2e/gate.test.ts']);
 
 const args = process.argv.slice(2);
 const fast = args.includes('--fast');
@@ -36,8 +32,6 @@ function collect(dir) {
 // Longest first keeps the pool's tail short: end-to-end files, then the CLI's (they spawn it).
 const weight = (f) => (f.startsWith('test/e2e/') ? 0 : f.startsWith('test/cli/') || f.startsWith('test/reference/') ? 1 : 2);
 const files = named.length ? named : collect('test').sort((a, b) => weight(a) - weight(b));
-const pooled = files.filter((f) => !SOLO.has(f) || named.length > 0);
-const solo = files.filter((f) => SOLO.has(f) && named.length === 0);
 
 const tapDir = mkdtempSync(join(tmpdir(), 'prism-tests-'));
 const totals = { pass: 0, fail: 0, skipped: 0, todo: 0, cancelled: 0 };
@@ -91,9 +85,8 @@ async function pool(list, width) {
   await Promise.all(Array.from({ length: Math.min(width, list.length) }, worker));
 }
 
-process.stdout.write(`${files.length} test files, ${Math.min(jobs, pooled.length)} at a time${solo.length ? `, then ${solo.length} alone (${solo.join(', ')})` : ''}\n`);
-await pool(pooled, jobs);
-await pool(solo, 1);
+process.stdout.write(`${files.length} test files, ${Math.min(jobs, files.length)} at a time\n`);
+await pool(files, jobs);
 rmSync(tapDir, { recursive: true, force: true });
 
 const slowest = timings.sort((a, b) => b.seconds - a.seconds).slice(0, 10);
