@@ -107,9 +107,10 @@ describe('checkSuiteEngines: sglang, and every engine has an adapter', () => {
 });
 
 describe('the docs show only options the engines accept', () => {
-  it('every engine in the YAML examples of docs/suite-format.md and the README passes its adapter\'s options schema', () => {
+  it('every engine in the YAML examples of the README and docs/*.md passes its adapter\'s options schema', () => {
     let checked = 0;
-    for (const doc of ['docs/suite-format.md', 'README.md']) {
+    const docs = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+    for (const doc of docs) {
       for (const m of readFileSync(join(ROOT, doc), 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)) {
         const y = parse(m[1]!) as { engines?: { name: string; options?: Record<string, unknown> }[] } | null;
         for (const e of y?.engines ?? []) {
