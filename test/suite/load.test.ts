@@ -10,6 +10,7 @@ import { MINIMAL, assertSuiteError, tempDir, writeTemp } from './helpers.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DEFAULT_SUITE = join(ROOT, 'suites', 'default.yaml');
+const FULL_SUITE = join(ROOT, 'suites', 'full.yaml');
 
 /** Writes a suite and asserts loading it fails at `path` with a fix matching `fix`. */
 function expectError(text: string, path: string, fix: RegExp, problem?: RegExp, opts?: { quick?: boolean; ext?: string }): SuiteError {
@@ -306,12 +307,26 @@ describe('suites/default.yaml', () => {
     ]);
     assert.deepEqual(s.datasets.map((d) => d.name), ['chat', 'code', 'math', 'summarization', 'qa']);
     assert.deepEqual(s.settings, {
+      target: 'reference-target', temperatures: [0, 1], topP: 1, topK: -1, maxNewTokens: 48, ignoreEos: false,
+      batchSize: 1, prompts: 4, seed: 1234, warmup: 1, trials: 5, maxTrials: 10, engineLifetime: 'round',
+      engineCpus: null, interleave: 'trial',
+    });
+    const ds = loadSuiteDatasets(s);
+    assert.deepEqual(ds.map((d) => d.prompts.length), [4, 4, 4, 4, 4]);
+  });
+  it('suites/full.yaml is the same comparison at the former default size (20 prompts x 96 tokens, 3 rounds)', () => {
+    const full = loadSuite(FULL_SUITE);
+    const s = loadSuite(DEFAULT_SUITE);
+    assert.equal(full.name, 'full');
+    assert.deepEqual(full.engines, s.engines);
+    assert.deepEqual(full.drafts, s.drafts);
+    assert.deepEqual(full.datasets, s.datasets);
+    assert.deepEqual(full.settings, {
       target: 'reference-target', temperatures: [0, 1], topP: 1, topK: -1, maxNewTokens: 96, ignoreEos: false,
       batchSize: 1, prompts: 20, seed: 1234, warmup: 2, trials: 3, maxTrials: 10, engineLifetime: 'round',
       engineCpus: null, interleave: 'trial',
     });
-    const ds = loadSuiteDatasets(s);
-    assert.deepEqual(ds.map((d) => d.prompts.length), [20, 20, 20, 20, 20]);
+    assert.deepEqual(loadSuiteDatasets(full).map((d) => d.prompts.length), [20, 20, 20, 20, 20]);
   });
   it('loads with --quick: all datasets and temperatures, fewer and shorter requests', () => {
     const s = loadSuite(DEFAULT_SUITE, { quick: true });
@@ -356,7 +371,7 @@ describe('suiteAsRun and suiteSettingsDiff', () => {
     const full = suiteAsRun(loadSuite(DEFAULT_SUITE));
     const quick = suiteAsRun(loadSuite(DEFAULT_SUITE, { quick: true }));
     assert.deepEqual(suiteSettingsDiff(full, full), []);
-    assert.deepEqual(suiteSettingsDiff(full, quick), ['maxNewTokens: 96 vs 48', 'prompts: 20 vs 3', 'warmup: 2 vs 1']);
+    assert.deepEqual(suiteSettingsDiff(full, quick), ['prompts: 4 vs 3', 'trials: 5 vs 3']);
   });
   it('treats temperature order as irrelevant and reports other list changes', () => {
     const a = suiteAsRun(loadSuite(DEFAULT_SUITE));
@@ -365,7 +380,7 @@ describe('suiteAsRun and suiteSettingsDiff', () => {
     assert.deepEqual(suiteSettingsDiff(a, b), []);
     b.settings.temperatures = [0];
     b.settings.prompts = null;
-    assert.deepEqual(suiteSettingsDiff(a, b), ['temperatures: [0,1] vs [0]', 'prompts: 20 vs null']);
+    assert.deepEqual(suiteSettingsDiff(a, b), ['temperatures: [0,1] vs [0]', 'prompts: 4 vs null']);
   });
   it('reads a result written before engine placement and interleaving existed as run with their defaults', () => {
     const now = suiteAsRun(loadSuite(DEFAULT_SUITE));
