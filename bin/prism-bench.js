@@ -24,7 +24,13 @@ if (existsSync(join(root, 'src', 'cli', 'main.ts'))) {
       process.stderr.write(`prism-bench: the compiled build in dist/build is missing or older than src/, and it cannot be rebuilt: ${e.message.split('\n')[0]} -- run npm ci (esbuild is a devDependency)\n`);
       process.exit(1);
     }
-    dir = await build.ensureBuild(root, stamp);
+    try {
+      dir = await build.ensureBuild(root, stamp);
+    } catch (e) {
+      // esbuild printed what is wrong in which file above
+      process.stderr.write(`prism-bench: compiling src/ into dist/build failed: ${e.message.split('\n')[0]}\n`);
+      process.exit(1);
+    }
   }
 } else {
   const { readFileSync } = await import('node:fs');
