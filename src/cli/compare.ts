@@ -1,12 +1,6 @@
 import type { Command } from 'commander';
-import { writeFileAtomic } from '../result/store.ts';
-import { renderCompareHtml } from '../report/compare-html.ts';
-import { loadComparable } from '../gate/comparable.ts';
-import { compareRuns, DEFAULT_ALPHA, DEFAULT_MAX_REGRESSION } from '../gate/compare.ts';
-import { renderCompareText } from '../gate/render.ts';
-import { EXIT, UsageError } from './errors.ts';
-import { numberOption, useColor } from './options.ts';
-import { comparisonSides, parseMetricList } from './gate.ts';
+import { DEFAULT_ALPHA, DEFAULT_MAX_REGRESSION } from '../gate/defaults.ts';
+import type { CompareFlags } from './actions/compare.ts';
 
 export function registerCompare(program: Command): void {
   program
@@ -34,19 +28,5 @@ Examples:
 Exit codes: 0 compared (whatever the verdicts; use gate to fail on regressions);
 2 an input cannot be loaded, A and B are the same run, or the runs are not comparable (different
 hardware or settings, missing or failed cells), which the output lists.`)
-    .action((a: string, b: string | undefined, o: { json?: boolean; maxRegression: string; alpha: string; metrics?: string; pair?: string; html?: string }) => {
-      const maxRegression = numberOption('--max-regression', o.maxRegression, 0, 1000);
-      const alpha = numberOption('--alpha', o.alpha, Number.MIN_VALUE, 0.5);
-      if ((b === undefined) === (o.pair === undefined)) throw new UsageError('compare: give two runs A B, or one run A with --pair BASE:HEAD');
-      const { base, head, paired } = o.pair !== undefined ? comparisonSides(a, { pair: o.pair }, 'compare') : { base: loadComparable(a), head: loadComparable(b as string), paired: false };
-      if (!paired && base.runId === head.runId) {
-        // a run against itself shows p = 1 and no change everywhere, by construction
-        throw new UsageError(`compare: ${a} and ${b} are the same run (runId ${base.runId}${base.path && base.path === head.path ? '' : ', from two copies'}), so every ratio is 1 by construction -- compare two different runs, or the engines of one run with --pair BASE:HEAD`);
-      }
-      const metrics = o.metrics === undefined ? undefined : parseMetricList(o.metrics, [base, head]);
-      const report = compareRuns(base, head, { maxRegression, alpha, metrics, paired });
-      if (o.html) { writeFileAtomic(o.html, renderCompareHtml(report)); console.error(`wrote ${o.html}`); }
-      process.stdout.write(o.json ? JSON.stringify(report, null, 2) + '\n' : renderCompareText(report, { color: useColor() }));
-      process.exitCode = report.comparable ? EXIT.ok : EXIT.usage;
-    });
+    .action(async (a: string, b: string | undefined, o: CompareFlags) => (await import('./actions/compare.ts')).compareAction(a, b, o));
 }

@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { collectFingerprint } from '../hardware/fingerprint.ts';
-import { renderFingerprint } from '../hardware/render.ts';
 
 export function registerHw(program: Command): void {
   program
@@ -11,8 +9,5 @@ export function registerHw(program: Command): void {
 Examples:
   prism-bench hw
   prism-bench hw --json > fingerprint.json`)
-    .action(async (o: { json?: boolean }) => {
-      const fp = await collectFingerprint();
-      process.stdout.write(o.json ? JSON.stringify(fp, null, 2) + '\n' : renderFingerprint(fp) + '\n');
-    });
+    .action(async (o: { json?: boolean }) => (await import('./actions/hw.ts')).hwAction(o));
 }

@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { IMPORT_FORMATS, importFiles, isImportFormat, parseInput, writeImport } from '../importers/index.ts';
-import { importSummary } from '../importers/summary.ts';
-import { UsageError } from './errors.ts';
-import { numberOption } from './options.ts';
+import { IMPORT_FORMATS } from '../importers/types.ts';
+import type { ImportFlags } from './actions/import.ts';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -31,18 +29,5 @@ Examples:
   prism-bench report results/prism-ae --format md
 
 Exit codes: 0 imported; 2 an input cannot be read or is not in the tool's format (the message names file, line and field).`)
-    .action((files: string[], o: { from: string; out: string; baseline?: string[]; draft?: string; dataset?: string; temperature?: string }) => {
-      if (!isImportFormat(o.from)) throw new UsageError(`--from: unknown tool '${o.from}'; use one of ${IMPORT_FORMATS.join(', ')}`);
-      const temperature = o.temperature === undefined ? undefined : numberOption('--temperature', o.temperature, 0, 100);
-      const { result, records } = importFiles({
-        format: o.from,
-        inputs: files.map(parseInput),
-        baselines: (o.baseline ?? []).map(parseInput),
-        draft: o.draft,
-        dataset: o.dataset,
-        temperature,
-      });
-      const path = writeImport(o.out, result, records);
-      process.stdout.write(importSummary(result, path));
-    });
+    .action(async (files: string[], o: ImportFlags) => (await import('./actions/import.ts')).importAction(files, o));
 }

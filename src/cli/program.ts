@@ -4,7 +4,7 @@ import { CommanderError, type Command } from 'commander';
 import { EXIT, UsageError } from './errors.ts';
 import { watchParent } from './parent.ts';
 import { SuiteError } from '../suite/errors.ts';
-import { ResultError } from '../result/schema.ts';
+import { ResultError } from '../result/errors.ts';
 
 export async function runProgram(program: Command, argv: string[]): Promise<number> {
   const unwatch = watchParent();

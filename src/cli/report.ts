@@ -1,8 +1,5 @@
 import type { Command } from 'commander';
-import { loadResult, writeFileAtomic } from '../result/store.ts';
-import { isReportFormat, renderReport, REPORT_FORMATS } from '../report/index.ts';
-import { UsageError } from './errors.ts';
-import { useColor } from './options.ts';
+import { REPORT_FORMATS } from '../report/types.ts';
 
 export function registerReport(program: Command): void {
   program
@@ -17,10 +14,5 @@ Examples:
   prism-bench report results/run/result.json --format md --out paper-table.md
   prism-bench report results/run --format csv > cells.csv
   prism-bench report results/run --format html --out report.html   (opens offline: plots inlined)`)
-    .action((path: string, o: { format: string; out?: string }) => {
-      if (!isReportFormat(o.format)) throw new UsageError(`--format: unknown format '${o.format}'; use one of ${REPORT_FORMATS.join(', ')}`);
-      const result = loadResult(path);
-      const text = renderReport(result, o.format, { color: !o.out && o.format === 'table' && useColor() });
-      if (o.out) writeFileAtomic(o.out, text); else process.stdout.write(text);
-    });
+    .action(async (path: string, o: { format: string; out?: string }) => (await import('./actions/report.ts')).reportAction(path, o));
 }

@@ -4,7 +4,7 @@
 // of a suite to one set, with taskset (the harness itself is not confined).
 import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
-import { processCpus } from '../hardware/fingerprint.ts';
+import { processCpus } from '../hardware/affinity.ts';
 import type { Settings } from '../suite/types.ts';
 import type { LaunchPlan } from './types.ts';
 

@@ -2,7 +2,7 @@
 // (`prism-bench serve`) speaking SGLang's protocol on a port of its own.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { entryScript } from '../assets.ts';
 import { z } from 'zod';
 import { assertLaunchable } from './check.ts';
 import { generateBody, sglangHandle } from './sglang-protocol.ts';
@@ -18,7 +18,8 @@ import { describe } from '../suite/errors.ts';
 import { intField, mappingError, say, textField, wordField } from '../suite/schema.ts';
 import type { Draft, LearnedDraft } from '../suite/types.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/prism-bench.js', import.meta.url));
+/** bin/prism-bench.js of this checkout or install (the bundle: the bundle itself) */
+const BIN = entryScript();
 
 /** Suite `options` the reference engine understands. */
 export interface ReferenceOptions {

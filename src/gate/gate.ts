@@ -9,12 +9,9 @@ import type { Comparable } from './comparable.ts';
 import { comparisonTableMarkdown, formatChange, formatMean, formatRatio, problemSummary, ruleText, suiteLine, suiteTableMarkdown } from './render.ts';
 import { formatP } from '../report/format.ts';
 
-/**
- * Metrics gated by default: the headline throughput, both acceptance-length definitions (a
- * drafting/verification bug shows there first) and client-side end-to-end latency. Every extra
- * metric widens the Holm correction, so the list is kept short; --metrics replaces it.
- */
-export const DEFAULT_GATE_METRICS: readonly string[] = ['throughput', 'accept_length_pooled', 'accept_length_mean', 'e2e_ms'];
+import { DEFAULT_GATE_METRICS } from './defaults.ts';
+
+export { DEFAULT_GATE_METRICS };
 
 export interface GateOptions {
   /** percent (default 5) */

@@ -1,12 +1,12 @@
 // Collects the hardware fingerprint stored with every result. CPU, memory and OS come from
 // systeminformation; GPUs come from nvidia-smi (and amd-smi or rocm-smi) directly, because si.graphics() finds NVIDIA
 // GPUs through lspci, which minimal containers lack, and misses driver/clock/power details.
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import si from 'systeminformation';
 import { queryGpus, type NvidiaSmiOptions } from './nvidia.ts';
 import { queryAmdGpus, type AmdSmiOptions } from './amd.ts';
 import type { HardwareFingerprint } from './types.ts';
+import { parseCpuList, processCpus } from './affinity.ts';
 
 export type CollectFingerprintOptions = {
   /** passed to the nvidia-smi queries (command, timeout) */
@@ -17,27 +17,7 @@ export type CollectFingerprintOptions = {
   engineCpus?: number[] | null;
 };
 
-/** "0-3,6" -> [0, 1, 2, 3, 6] */
-export function parseCpuList(text: string): number[] {
-  const out: number[] = [];
-  for (const part of text.trim().split(',')) {
-    const m = /^(\d+)(?:-(\d+))?$/.exec(part.trim());
-    if (!m) continue;
-    const a = Number(m[1]), b = m[2] === undefined ? a : Number(m[2]);
-    for (let i = a; i <= b; i++) out.push(i);
-  }
-  return out;
-}
-
-/** The CPUs this process may run on (its affinity), or null where the OS does not say. */
-export function processCpus(): number[] | null {
-  let cpuAffinity: number[] | null = null;
-  try {
-    const line = /^Cpus_allowed_list:\s*(.+)$/m.exec(readFileSync('/proc/self/status', 'utf8'));
-    if (line) cpuAffinity = parseCpuList(line[1] as string);
-  } catch { /* not Linux */ }
-  return cpuAffinity;
-}
+export { parseCpuList, processCpus }; // in affinity.ts, which an engine process loads without systeminformation
 
 function placement(engineCpus?: number[] | null): NonNullable<HardwareFingerprint['placement']> {
   const cpuAffinity = processCpus();

@@ -1,9 +1,9 @@
 // One self-contained HTML page: Vega, Vega-Lite and vega-embed inlined from node_modules, the
 // charts' specs and data inlined as JSON, no external URL anywhere, so the file opens offline
 // and can be mailed or attached to a CI run. Shared by the run, compare and gate reports.
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { packageDataDir } from '../assets.ts';
 import type { Chart } from './charts.ts';
 
 /** The three UMD bundles, in load order (vega-embed expects the globals vega and vegaLite). */
@@ -16,9 +16,8 @@ let cached: string | null = null;
 /** The bundles' text; their packages do not export build/, so node_modules is searched directly. */
 export function plottingLibraries(): string {
   if (cached !== null) return cached;
-  const dirs = createRequire(import.meta.url).resolve.paths('vega') ?? [];
   cached = BUNDLES.map(([pkg, file]) => {
-    const dir = dirs.map((d) => join(d, pkg)).find((d) => existsSync(join(d, file)));
+    const dir = packageDataDir(pkg, file);
     if (!dir) throw new Error(`${pkg}/${file} not found in node_modules -- run npm ci`);
     const version = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
     return `/* ${pkg} ${version} */\n${readFileSync(join(dir, file), 'utf8')}`;

@@ -2,6 +2,7 @@
 // importers read. Versioned; documented in docs/result-schema.md; validated on load.
 
 import { z } from 'zod';
+import { ResultError } from './errors.ts';
 
 /**
  * 2 adds the latency percentile metrics (ttft/tpot/itl_token/itl_chunk _p50/_p90/_p99_ms) and
@@ -180,7 +181,7 @@ export interface ShardOption {
   slurmJob?: string;
 }
 
-export class ResultError extends Error {}
+export { ResultError }; // in errors.ts, which the CLI's error handling loads without zod
 
 // The schema in zod: what the loader checks (the fields report, compare, gate and resume read)
 // and what `prism-bench schema result` publishes as JSON Schema (schemas/result.schema.json).

@@ -10,7 +10,7 @@ import { loadSuiteDatasets } from '../suite/datasets.ts';
 import { checkSuiteEngines } from '../engines/check.ts';
 import { shardUnits } from '../runner/shard.ts';
 import { writeFileAtomic } from '../result/store.ts';
-import { PACKAGE_ROOT } from '../reference/model/config.ts';
+import { entryScript } from '../assets.ts';
 import { planSweep } from '../sweep/plan.ts';
 import { SweepError, readManifest, slurmDir, writeManifest, type SlurmOptions, type SweepManifest, type SweepSubmission } from '../sweep/manifest.ts';
 import { readShards, shardFinished } from '../sweep/state.ts';
@@ -135,7 +135,7 @@ async function submit(sweepDir: string, manifest: SweepManifest, shards: number[
   const ctx: ScriptContext = {
     sweepId: manifest.sweepId, sweepDir, suiteFile: manifest.suiteFile, suiteName: String((manifest.suite as { name?: unknown }).name ?? 'suite'),
     quick: manifest.quick, shardCount: manifest.shards.length, shards, slurm: manifest.slurm,
-    node: process.execPath, bin: join(PACKAGE_ROOT, 'bin', 'prism-bench.js'), cwd: process.cwd(),
+    node: process.execPath, bin: entryScript(), cwd: process.cwd(),
   };
   const texts = { arrayScriptText: shards.length ? arrayScript(ctx) : '', mergeScriptText: mergeScript(ctx) };
   if (shards.length === 0) return { sweepDir, manifest, submission: null, ...texts, skipped };

@@ -2,14 +2,14 @@
 // question.jsonl files ({"question_id", "category", "turns": [...]} per line; other fields ignored).
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../assets.ts';
 import { SuiteError, describe, displayPath } from './errors.ts';
 import { BUILTIN_DATASETS, type Dataset, type DatasetRef, type DatasetRefInput, type Prompt, type Suite } from './types.ts';
 
 export { BUILTIN_DATASETS } from './types.ts';
 
-/** Package root, found from this module's location (not the cwd). */
-export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** Package root, found from this module's location (not the cwd); see assets.ts. */
+export const PACKAGE_ROOT = packageRoot();
 /** Folder of the built-in prompt sets. */
 export const PROMPTS_DIR = resolve(PACKAGE_ROOT, 'suites', 'prompts');
 

@@ -8,7 +8,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { SCHEMA_FILES, schemaText } from '../../src/cli/schema.ts';
+import { SCHEMA_FILES } from '../../src/cli/schema.ts';
+import { schemaText } from '../../src/cli/actions/schema.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 type Schema = Record<string, unknown>;

@@ -3,7 +3,7 @@
 // so a wrong or swapped file stops the launch with the file and field to fix.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sha256File } from '../model/safetensors.ts';
+import { sha256FileCached } from '../model/file-digest.ts';
 
 /** A mistake in the draft's files or options, reported with the file and field (exit 2 before launch). */
 export class DraftConfigError extends Error {}
@@ -23,7 +23,7 @@ export function readDraftFiles<M extends { method: string; weights: { file: stri
   if (m.method !== method) throw new DraftConfigError(`${manifestPath}: field method is '${m.method}', expected '${method}'; point the draft at the ${method} weights`);
   const weightsPath = join(dir, m.weights?.file ?? 'model.safetensors');
   if (!existsSync(weightsPath)) throw new DraftConfigError(`${weightsPath}: missing (named by ${manifestPath} field weights.file); restore it or retrain`);
-  const digest = sha256File(weightsPath);
+  const digest = sha256FileCached(weightsPath);
   if (digest !== m.weights.sha256) {
     throw new DraftConfigError(`${weightsPath}: does not match ${manifestPath} field weights.sha256 (${String(m.weights.sha256).slice(0, 12)}..., file ${digest.slice(0, 12)}...); restore the pair from git or retrain`);
   }

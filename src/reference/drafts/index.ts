@@ -13,16 +13,14 @@ import { DRAFTS_DIR, type DraftArchitecture, type FeatureDraftMethod, type Learn
 import type { DecoderConfig } from '../model/config.ts';
 import type { Weights } from '../model/target.ts';
 import type { Drafter } from './types.ts';
+import { FEATURE_DRAFTS, LEARNED_DRAFTS, REFERENCE_DRAFT_METHODS, type ReferenceDraftMethod } from './methods.ts';
+
+export { FEATURE_DRAFTS, LEARNED_DRAFTS, REFERENCE_DRAFT_METHODS, type ReferenceDraftMethod };
 
 /** Draft decoders fed the target's features (the EAGLE family and PRISM), one shared runtime. */
 export const DRAFT_ARCHITECTURES: Record<FeatureDraftMethod, DraftArchitecture> = { eagle, eagle3, hass2, prism };
-export const FEATURE_DRAFTS = Object.keys(DRAFT_ARCHITECTURES) as FeatureDraftMethod[];
 /** Drafts with a runtime of their own. */
 export const OTHER_ARCHITECTURES: { medusa: MedusaArchitecture; standalone: StandaloneArchitecture } = { medusa, standalone };
-/** Every draft the engine trains (`prism-bench train drafts`). */
-export const LEARNED_DRAFTS: LearnedDraftMethod[] = [...FEATURE_DRAFTS, 'medusa', 'standalone'];
-export const REFERENCE_DRAFT_METHODS = ['vanilla', 'ngram', ...LEARNED_DRAFTS] as const;
-export type ReferenceDraftMethod = (typeof REFERENCE_DRAFT_METHODS)[number];
 
 export const isLearnedDraft = (m: string): m is LearnedDraftMethod => (LEARNED_DRAFTS as string[]).includes(m);
 export const isFeatureDraft = (m: string): m is FeatureDraftMethod => (FEATURE_DRAFTS as string[]).includes(m);

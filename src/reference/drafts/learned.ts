@@ -21,6 +21,7 @@ import { draftParameterCounts, type DraftParameterCounts } from '../model/draft-
 import { growDynamicTree, treeMaskRow } from './dynamic-tree.ts';
 import { DraftConfigError, checkDraftVocabulary, readDraftFiles } from './draft-files.ts';
 import { chainParents, type DraftContext, type DraftProposal, type DraftRequest, type Drafter } from './types.ts';
+import { DRAFT_PRECISIONS, type DraftPrecision } from './methods.ts';
 
 export interface DraftManifest {
   name: string;
@@ -37,8 +38,7 @@ export interface DraftManifest {
  * (onnxruntime's MatMulNBits, one scale per 32 inputs, activations quantized per block) for
  * every projection, fusion layers included; `fp32` as trained (fp16 widened).
  */
-export const DRAFT_PRECISIONS = ['int8', 'q8', 'q4', 'fp32'] as const;
-export type DraftPrecision = (typeof DRAFT_PRECISIONS)[number];
+export { DRAFT_PRECISIONS, type DraftPrecision }; // listed in methods.ts, where the CLI reads them without loading this module
 
 export interface LearnedDraftOptions {
   /** step -> module; defaults to the architecture's published map */

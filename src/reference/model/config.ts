@@ -1,7 +1,7 @@
 // The reference target's architecture and where its files live. One place, read by training,
 // inference, the server and the benchmarks.
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { packageRoot } from '../../assets.ts';
 
 export interface DecoderConfig {
   /** model width */
@@ -60,7 +60,8 @@ export const TARGET_TRAINING: TargetTraining = {
   checkpointEvery: 25,
 };
 
-export const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+/** The package root (see assets.ts: the checkout, or the bundle's extracted files). */
+export const PACKAGE_ROOT = packageRoot();
 export const MODELS_DIR = join(PACKAGE_ROOT, 'models');
 export const TOKENIZER_PATH = join(MODELS_DIR, 'tokenizer.json');
 export const TARGET_DIR = join(MODELS_DIR, 'target');

@@ -9,12 +9,13 @@ import { OTHER_ARCHITECTURES, createDrafter, isLearnedDraft } from '../drafts/in
 import { LearnedDrafter, type DraftPrecision } from '../drafts/learned.ts';
 import { MedusaDrafter } from '../drafts/medusa.ts';
 import { StandaloneDrafter } from '../drafts/standalone.ts';
-import { readSafetensors, sha256File } from '../model/safetensors.ts';
+import { readSafetensors } from '../model/safetensors.ts';
+import { sha256FileCached } from '../model/file-digest.ts';
 import { graphCache } from '../kernels/onnx/graph-cache.ts';
 import { draftFeatureLayers } from '../model/draft-config.ts';
 import type { DecoderConfig } from '../model/config.ts';
 import { readFileSync } from 'node:fs';
-import { processCpus } from '../../hardware/fingerprint.ts';
+import { processCpus } from '../../hardware/affinity.ts';
 import { join } from 'node:path';
 import { ENGINE_NAME, startServer } from './http.ts';
 import type { EngineFaults } from '../decoding/generate.ts';
@@ -95,7 +96,7 @@ export async function serve(opts: ServeOptions): Promise<{ url: string; stop: ()
   let tensors: ReturnType<typeof readSafetensors>['tensors'] | undefined;
   const weights = () => (tensors ??= readSafetensors(weightsPath).tensors);
   const cache = graphCache(join(PACKAGE_ROOT, '.cache', 'graphs'));
-  const weightsId = sha256File(weightsPath);
+  const weightsId = sha256FileCached(weightsPath);
   // the target exposes the hidden states learned drafts read (EAGLE-3's three layers include the last)
   // one intra-op thread by default: on a 2-core machine a second one is no faster and makes each
   // process's speed depend on where its threads land (between-launch CV 12% with two, 5% with one)

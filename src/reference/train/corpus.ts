@@ -21,7 +21,13 @@ export interface CorpusRecipe {
 const require = createRequire(import.meta.url);
 
 function packageDir(name: string): { dir: string; version: string } {
-  const pkgJson = require.resolve(`${name}/package.json`);
+  let pkgJson: string;
+  try {
+    pkgJson = require.resolve(`${name}/package.json`);
+  } catch {
+    // typescript is a devDependency: installed by `npm ci` in a clone, absent from a published install or the bundle
+    throw new Error(`the training corpus reads the ${name} package, which is not installed here -- train from a clone of prism-bench after npm ci`);
+  }
   const version = JSON.parse(readFileSync(pkgJson, 'utf8')).version as string;
   return { dir: dirname(pkgJson), version };
 }

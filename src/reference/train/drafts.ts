@@ -3,7 +3,7 @@
 // safetensors and manifest under models/drafts/<name>/.
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { sourceFile } from '../../assets.ts';
 import { writeTokenStreams } from './streams.ts';
 import { runTrainer, type TrainDevice } from './trainer-process.ts';
 import { sha256File } from '../model/safetensors.ts';
@@ -127,7 +127,7 @@ export function prepareDraftJob(opts: TrainDraftsOptions): PreparedDraftJob {
 }
 
 async function runDraftTrainer(prepared: PreparedDraftJob, opts: TrainDraftsOptions): Promise<DraftTrainerResults> {
-  const script = fileURLToPath(new URL('./train_drafts.py', import.meta.url));
+  const script = sourceFile('reference/train/train_drafts.py');
   const { results, take } = draftResultsCollector();
   const code = await runTrainer<DraftTrainEvent>(opts.python ?? defaultTorchPython(), script, prepared.jobPath, { PRISM_TRAIN_DEVICE: opts.device ?? 'cpu' }, (e) => {
     take(e);

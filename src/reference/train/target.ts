@@ -2,7 +2,7 @@
 // token stream to the numpy trainer (train_target.py), which checkpoints and resumes.
 import { mkdirSync, writeFileSync, renameSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { sourceFile } from '../../assets.ts';
 import { writeTokenStreams } from './streams.ts';
 import { runTrainer, type TrainDevice } from './trainer-process.ts';
 import { TARGET_CONFIG, TARGET_TRAINING, TARGET_DIR, PACKAGE_ROOT, type TargetTraining } from '../model/config.ts';
@@ -66,7 +66,7 @@ export function prepareTargetJob(opts: TrainTargetOptions = {}): PreparedTargetJ
 
 /** Runs the trainer on a prepared job and returns its final event. */
 async function runTargetTrainer(prepared: PreparedTargetJob, opts: TrainTargetOptions): Promise<Extract<TrainEvent, { event: 'done' }>> {
-  const script = fileURLToPath(new URL('./train_target.py', import.meta.url));
+  const script = sourceFile('reference/train/train_target.py');
   let done: Extract<TrainEvent, { event: 'done' }> | undefined;
   // numpy on the CPU; the same code on CuPy on an NVIDIA GPU
   const code = await runTrainer<TrainEvent>(opts.python ?? 'python3', script, prepared.jobPath, { PRISM_TRAIN_ARRAYS: opts.device === 'cuda' ? 'cupy' : 'numpy' }, (e) => {

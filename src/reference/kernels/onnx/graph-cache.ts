@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { createSession, type CreateSessionOptions, type OnnxSession } from './session.ts';
+import { BUILD } from '../../../assets.ts';
 
 export interface GraphCache {
   dir: string;
@@ -19,19 +20,29 @@ export interface GraphCache {
   salt: string;
 }
 
-/** Source folders whose code decides what a built graph contains. */
-const BUILDER_SOURCES = ['../../model', '.'].map((d) => fileURLToPath(new URL(d, import.meta.url)));
+/** Source folders whose code decides what a built graph contains, under src/ (scripts/build.mjs hashes the same). */
+export const BUILDER_SOURCE_DIRS = ['reference/model', 'reference/kernels/onnx'] as const;
+
+/**
+ * sha256 over the builders' .ts files (each folder's, sorted by name: name, then content). A build
+ * computes it from the sources it compiles and embeds it, since a build's folder holds no .ts
+ * files; from the sources it is computed here, the same way, so both key the same entries.
+ */
+export function builderSourcesHash(): string {
+  if (BUILD) return BUILD.graphBuilders;
+  const h = createHash('sha256');
+  for (const d of BUILDER_SOURCE_DIRS) {
+    const dir = fileURLToPath(new URL(`../../../${d}/`, import.meta.url));
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('.ts')).sort()) h.update(f).update(readFileSync(join(dir, f)));
+  }
+  return h.digest('hex');
+}
 
 let saltMemo: string | undefined;
 function salt(): string {
   if (saltMemo) return saltMemo;
-  const h = createHash('sha256');
-  for (const dir of BUILDER_SOURCES) {
-    for (const f of readdirSync(dir).filter((n) => n.endsWith('.ts')).sort()) h.update(f).update(readFileSync(join(dir, f)));
-  }
-  const ort = (createRequire(import.meta.url)('onnxruntime-node/package.json') as { version: string }).version;
-  h.update(`onnxruntime-node ${ort}; ${cpus()[0]?.model ?? 'cpu'}; ${process.arch}`);
-  saltMemo = h.digest('hex');
+  const ort = BUILD?.ortVersion ?? (createRequire(import.meta.url)('onnxruntime-node/package.json') as { version: string }).version;
+  saltMemo = createHash('sha256').update(builderSourcesHash()).update(`onnxruntime-node ${ort}; ${cpus()[0]?.model ?? 'cpu'}; ${process.arch}`).digest('hex');
   return saltMemo;
 }
 

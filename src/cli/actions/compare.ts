@@ -1,0 +1,27 @@
+// `prism-bench compare`, loaded only when it runs (../compare.ts registers it).
+import { writeFileAtomic } from '../../result/store.ts';
+import { renderCompareHtml } from '../../report/compare-html.ts';
+import { loadComparable } from '../../gate/comparable.ts';
+import { compareRuns } from '../../gate/compare.ts';
+import { renderCompareText } from '../../gate/render.ts';
+import { EXIT, UsageError } from '../errors.ts';
+import { numberOption, useColor } from '../options.ts';
+import { comparisonSides, parseMetricList } from './gate.ts';
+
+export interface CompareFlags { json?: boolean; maxRegression: string; alpha: string; metrics?: string; pair?: string; html?: string }
+
+export function compareAction(a: string, b: string | undefined, o: CompareFlags): void {
+  const maxRegression = numberOption('--max-regression', o.maxRegression, 0, 1000);
+  const alpha = numberOption('--alpha', o.alpha, Number.MIN_VALUE, 0.5);
+  if ((b === undefined) === (o.pair === undefined)) throw new UsageError('compare: give two runs A B, or one run A with --pair BASE:HEAD');
+  const { base, head, paired } = o.pair !== undefined ? comparisonSides(a, { pair: o.pair }, 'compare') : { base: loadComparable(a), head: loadComparable(b as string), paired: false };
+  if (!paired && base.runId === head.runId) {
+    // a run against itself shows p = 1 and no change everywhere, by construction
+    throw new UsageError(`compare: ${a} and ${b} are the same run (runId ${base.runId}${base.path && base.path === head.path ? '' : ', from two copies'}), so every ratio is 1 by construction -- compare two different runs, or the engines of one run with --pair BASE:HEAD`);
+  }
+  const metrics = o.metrics === undefined ? undefined : parseMetricList(o.metrics, [base, head]);
+  const report = compareRuns(base, head, { maxRegression, alpha, metrics, paired });
+  if (o.html) { writeFileAtomic(o.html, renderCompareHtml(report)); console.error(`wrote ${o.html}`); }
+  process.stdout.write(o.json ? JSON.stringify(report, null, 2) + '\n' : renderCompareText(report, { color: useColor() }));
+  process.exitCode = report.comparable ? EXIT.ok : EXIT.usage;
+}

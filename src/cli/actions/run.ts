@@ -1,0 +1,75 @@
+// `prism-bench run`, loaded only when it runs (../run.ts registers it).
+import { join } from 'node:path';
+import { writeFileAtomic } from '../../result/store.ts';
+import { runSuite, type RunEvent } from '../../runner/run.ts';
+import { dryRun, renderDryRun } from '../../runner/dry-run.ts';
+import { loadSuite } from '../../suite/load.ts';
+import { renderReport } from '../../report/index.ts';
+import { EXIT, UsageError } from '../errors.ts';
+import { parsePair } from './gate.ts';
+import { numberOption, intOption, useColor } from '../options.ts';
+import { Progress } from '../progress.ts';
+import { parseShardSpec } from '../../runner/shard.ts';
+
+export interface RunFlags { suite: string; out?: string; quick?: boolean; resume?: string; targetCi?: string; targetMde?: string; pair?: string; shard?: string; readyTimeout: string; json?: boolean; dryRun?: boolean }
+
+export async function runAction(o: RunFlags): Promise<void> {
+  if (o.dryRun) {
+    if (o.resume !== undefined) throw new UsageError('--dry-run: plans a new run from --suite; remove --resume');
+    const plan = dryRun(loadSuite(o.suite, { quick: o.quick }));
+    process.stdout.write(o.json ? `${JSON.stringify(plan, null, 2)}\n` : renderDryRun(plan));
+    process.exitCode = EXIT.ok;
+    return;
+  }
+  if (o.pair !== undefined && o.targetMde === undefined) throw new UsageError('--pair: applies to --target-mde (gate --pair does the pairing); add --target-mde PCT or remove --pair');
+  const targetMde = o.targetMde === undefined ? undefined : numberOption('--target-mde', o.targetMde, 0.01, 100);
+  const pair = o.pair === undefined ? undefined : parsePair(o.pair);
+  if (o.shard !== undefined && o.resume !== undefined) throw new UsageError(`--shard: a resumed run keeps the shard it started with (in its result.json) -- remove --shard`);
+  const shard = o.shard === undefined ? undefined : parseShardSpec(o.shard) ?? undefined;
+  if (o.shard !== undefined && !shard) throw new UsageError(`--shard ${o.shard}: expected i/n with whole numbers 1 <= i <= n, such as 2/5`);
+  const controller = new AbortController();
+  let bar: Progress | undefined;
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(EXIT.interrupted);
+    process.stderr.write('\ninterrupted: stopping the engine and saving finished cells (Ctrl-C again to force)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  const onEvent = (e: RunEvent) => {
+    switch (e.type) {
+      case 'start': bar = new Progress('cells', e.cells * e.trials); bar.log(`run directory: ${e.dir}`); break;
+      case 'launch': bar?.log(`starting ${e.group} (trial ${e.trial}), log ${e.log}`); break;
+      case 'cell-start': bar?.update(e.done, e.cell); break;
+      case 'cell-done': bar?.update(e.done, `${e.cell} ${e.throughput?.toFixed(1) ?? '?'} tok/s`); break;
+      case 'cell-failed': bar?.log(`FAILED ${e.cell}: ${e.error.split('\n')[0]}`); break;
+      case 'note': if (bar) bar.log(e.message); else process.stderr.write(`${e.message}\n`); break;
+    }
+  };
+  try {
+    const outcome = await runSuite({
+      suiteFile: o.suite, outDir: o.out, resumeDir: o.resume, quick: o.quick,
+      targetCi: o.targetCi === undefined ? undefined : numberOption('--target-ci', o.targetCi, 0.01, 100),
+      targetMde, pair, shard,
+      readyTimeoutMs: intOption('--ready-timeout', o.readyTimeout, 1, 3600) * 1000,
+      signal: controller.signal, onEvent,
+    });
+    bar?.done();
+    const { result, dir } = outcome;
+    writeFileAtomic(join(dir, 'report.md'), renderReport(result, 'md'));
+    writeFileAtomic(join(dir, 'report.csv'), renderReport(result, 'csv'));
+    writeFileAtomic(join(dir, 'report.html'), renderReport(result, 'html'));
+    if (o.json) process.stdout.write(renderReport(result, 'json'));
+    else process.stdout.write(renderReport(result, 'table', { color: useColor() }));
+    process.stderr.write(`results in ${dir} (result.json, requests.jsonl, report.md, report.csv, report.html, logs/)\n`);
+    if (outcome.interrupted) {
+      process.stderr.write(`interrupted: continue with  prism-bench run --resume ${dir}\n`);
+      process.exitCode = EXIT.interrupted;
+    } else {
+      process.exitCode = result.cells.some((c) => c.status === 'failed') ? EXIT.failed : EXIT.ok;
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+}

@@ -1,0 +1,153 @@
+// `prism-bench serve`, loaded only when it runs (../serve.ts registers it), with the mapping of
+// SGLang's, vLLM's and trtllm-serve's launch flags onto the engine's own.
+import { serve } from '../../reference/server/main.ts';
+import { DRAFT_METHODS, type DraftMethod } from '../../reference/server/engine.ts';
+import { UsageError } from '../errors.ts';
+import { LEARNED_DRAFTS, checkLearnedDraft, isLearnedDraft } from '../../reference/drafts/index.ts';
+import { maxTreeNodes } from '../../reference/drafts/types.ts';
+import { DRAFT_PRECISIONS, DraftConfigError, type DraftPrecision } from '../../reference/drafts/learned.ts';
+import type { LearnedDraftMethod } from '../../reference/model/draft-config.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { intOption, numberOption } from '../options.ts';
+import { applyTrtllmConfig } from '../serve-trtllm.ts';
+
+export async function serveAction(model: string | undefined, o: Record<string, string | boolean | undefined>): Promise<void> {
+  if (model !== undefined) { o.model ??= model; o.servedModelName ??= model; }
+  applyVllmConfig(o);
+  const trtllmMetrics = await applyTrtllmConfig(o);
+  applySglangAliases(o);
+  if (!['none', 'summary', 'detailed'].includes(String(o.perRequestSpecDecodeMetrics))) throw new UsageError(`--per-request-spec-decode-metrics: expected none, summary or detailed, got '${String(o.perRequestSpecDecodeMetrics)}'`);
+  if (!DRAFT_METHODS.includes(o.draft as DraftMethod)) throw new UsageError(`--draft: unknown method '${String(o.draft)}'; use one of ${DRAFT_METHODS.join(', ')}`);
+  if (!(DRAFT_PRECISIONS as readonly unknown[]).includes(o.draftPrecision)) throw new UsageError(`--draft-precision: expected one of ${DRAFT_PRECISIONS.join(', ')}, got '${String(o.draftPrecision)}'`);
+  const stepMap = o.stepMap === undefined ? undefined : String(o.stepMap).split(',').map((x, i) => intOption(`--step-map (entry ${i})`, x.trim(), 0, 64));
+  const modules = o.modules === undefined ? undefined : intOption('--modules', o.modules, 1, 64);
+  if (isLearnedDraft(String(o.draft))) {
+    // wrong files or a step map naming a missing module: one line and exit 2, before anything loads
+    try { checkLearnedDraft(o.draft as LearnedDraftMethod, { draftsDir: o.draftsDir as string | undefined, stepMap, modules }); } catch (e) {
+      if (e instanceof DraftConfigError) throw new UsageError(`--draft ${String(o.draft)}: ${e.message}`);
+      throw e;
+    }
+  } else if (stepMap !== undefined || modules !== undefined) {
+    throw new UsageError(`--step-map and --modules apply to learned drafts (${LEARNED_DRAFTS.join(', ')}), not to --draft ${String(o.draft)}`);
+  }
+  // handlers go in first: a SIGTERM while the model loads still ends the process cleanly
+  let running: Awaited<ReturnType<typeof serve>> | undefined;
+  let stopping = false;
+  const stopped = new Promise<void>((resolve) => {
+    const shutdown = (sig: string) => {
+      if (stopping) return;
+      stopping = true;
+      console.log(`${sig}: shutting down`);
+      if (!running) process.exit(0);
+      running.stop().then(resolve, resolve);
+    };
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.once('SIGINT', () => shutdown('SIGINT'));
+  });
+  running = await serve({
+    draft: o.draft as DraftMethod,
+    host: o.host as string,
+    port: intOption('--port', o.port, 0, 65535),
+    modelDir: o.model as string | undefined,
+    threads: o.threads === undefined ? undefined : intOption('--threads', o.threads, 1, 256),
+    ...draftShape(o),
+    ngramMin: intOption('--ngram-min', o.ngramMin, 1, 64),
+    ngramMax: intOption('--ngram-max', o.ngramMax, 1, 64),
+    draftThreads: o.draftThreads === undefined ? undefined : intOption('--draft-threads', o.draftThreads, 1, 256),
+    modules, stepMap, draftPrecision: o.draftPrecision as DraftPrecision, draftsDir: o.draftsDir as string | undefined,
+    maxBodyBytes: intOption('--max-body-bytes', o.maxBodyBytes, 1024, 1 << 30),
+    servedModelName: o.servedModelName as string | undefined,
+    perRequestSpecMetrics: o.perRequestSpecDecodeMetrics as 'none' | 'summary' | 'detailed',
+    metrics: trtllmMetrics,
+    logRequests: o.logRequests === true,
+    faults: {
+      verifyDelayMs: intOption('--fault-verify-delay-ms', o.faultVerifyDelayMs, 0, 60_000),
+      slowdownPct: numberOption('--fault-slowdown-pct', String(o.faultSlowdownPct), 0, 1000),
+      acceptWrongToken: o.faultAcceptWrongToken === true,
+      ignoreTemperature: o.faultIgnoreTemperature === true,
+      crashAfterRequests: intOption('--fault-crash-after-requests', o.faultCrashAfterRequests, 0, 1_000_000),
+    },
+  });
+  await stopped;
+}
+
+/** Maps vLLM's --speculative-config (its SpeculativeConfig keys) onto this engine's own flags. */
+export function applyVllmConfig(o: Record<string, string | boolean | undefined>): void {
+  if (o.speculativeConfig === undefined) return;
+  let c: unknown;
+  try { c = JSON.parse(String(o.speculativeConfig)); } catch (e) { throw new UsageError(`--speculative-config: not valid JSON (${(e as Error).message}); give an object such as '{"method": "ngram", "num_speculative_tokens": 4, "prompt_lookup_max": 4}'`); }
+  if (typeof c !== 'object' || c === null || Array.isArray(c)) throw new UsageError('--speculative-config: expected a JSON object such as \'{"method": "ngram", "num_speculative_tokens": 4, "prompt_lookup_max": 4}\'');
+  const { method, model, num_speculative_tokens: k, prompt_lookup_min: min, prompt_lookup_max: max, ...rest } = c as Record<string, unknown>;
+  const unknown = Object.keys(rest);
+  if (unknown.length) throw new UsageError(`--speculative-config: the reference engine does not implement ${unknown.join(', ')}; it takes method, model, num_speculative_tokens, prompt_lookup_min and prompt_lookup_max`);
+  const int = (key: string, v: unknown) => {
+    if (v === undefined) return undefined;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new UsageError(`--speculative-config: ${key}: expected an integer >= 1, got ${JSON.stringify(v)}`);
+    return String(v);
+  };
+  if (method === 'ngram') {
+    o.draft = 'ngram';
+    // vLLM requires prompt_lookup_max for ngram and defaults prompt_lookup_min to 1
+    if (max === undefined) throw new UsageError('--speculative-config: ngram needs prompt_lookup_max (the longest n-gram matched), as vLLM does');
+    o.ngramMax = int('prompt_lookup_max', max);
+    o.ngramMin = int('prompt_lookup_min', min) ?? '1';
+  } else if (method === 'eagle' || method === 'eagle3') {
+    if (typeof model !== 'string') throw new UsageError(`--speculative-config: ${method} needs model, a learned draft's directory such as models/drafts/${method}`);
+    o.speculativeDraftModelPath = model;
+  } else {
+    throw new UsageError(`--speculative-config: method ${JSON.stringify(method)} is not offered by the reference engine; use ngram, eagle or eagle3`);
+  }
+  o.draftTokens = int('num_speculative_tokens', k) ?? o.draftTokens;
+}
+
+/** Maps SGLang's launch flags onto this engine's own. */
+function applySglangAliases(o: Record<string, string | boolean | undefined>): void {
+  if (o.modelPath !== undefined) o.model = o.modelPath;
+  if (o.speculativeAlgorithm !== undefined) {
+    const algo = String(o.speculativeAlgorithm).toUpperCase();
+    const byAlgo: Record<string, string> = { NGRAM: 'ngram', EAGLE: 'eagle', EAGLE3: 'eagle3', LD: 'prism', PRISM: 'prism' };
+    if (!byAlgo[algo]) throw new UsageError(`--speculative-algorithm: the reference engine offers NGRAM, EAGLE, EAGLE3 and LD (PRISM), or no flag for vanilla; got '${String(o.speculativeAlgorithm)}'`);
+    o.draft = byAlgo[algo];
+  }
+  if (o.speculativeDraftModelPath !== undefined) {
+    // EAGLE serves both eagle and hass2: the draft's own manifest says which
+    const dir = String(o.speculativeDraftModelPath);
+    const manifest = join(dir, 'manifest.json');
+    if (!existsSync(manifest)) throw new UsageError(`--speculative-draft-model-path: ${manifest} not found; point it at a draft directory such as models/drafts/eagle3`);
+    o.draft = (JSON.parse(readFileSync(manifest, 'utf8')) as { method: string }).method;
+    o.draftsDir = dirname(dir);
+    if (basename(dir) !== o.draft) throw new UsageError(`--speculative-draft-model-path: ${dir} holds a ${String(o.draft)} draft; drafts live in <dir>/<method>, so rename the folder to ${String(o.draft)}`);
+  }
+  if (o.speculativeEagleTopk !== undefined) o.topk = o.speculativeEagleTopk;
+  if (o.speculativeNumSteps !== undefined) o.steps = o.speculativeNumSteps;
+  if (o.speculativeNumDraftTokens !== undefined) o.draftTokens = String(intOption('--speculative-num-draft-tokens', o.speculativeNumDraftTokens, 2, 65) - 1);
+  if (o.speculativeNgramMinMatchWindowSize !== undefined) o.ngramMin = o.speculativeNgramMinMatchWindowSize;
+  if (o.speculativeNgramMaxMatchWindowSize !== undefined) o.ngramMax = o.speculativeNgramMaxMatchWindowSize;
+}
+
+/**
+ * Tokens drafted per cycle and, for learned drafts, the tree: with --topk 1 (a chain) --steps and
+ * --draft-tokens name the same number, so either will do; a tree needs both (its depth and its
+ * node count, as SGLang's num_steps and num_draft_tokens - 1).
+ */
+function draftShape(o: Record<string, string | boolean | undefined>): { draftTokens: number; topK?: number; steps?: number } {
+  const given = (flag: string, v: string | boolean | undefined, max: number) => (v === undefined ? undefined : intOption(flag, v, 1, max));
+  const draftTokens = given('--draft-tokens', o.draftTokens, 64);
+  const topK = given('--topk', o.topk, 16) ?? 1;
+  const steps = given('--steps', o.steps, 16);
+  if (!isLearnedDraft(String(o.draft))) {
+    // SGLang's launchers may pass num_steps for any algorithm: only a tree is refused
+    if (topK !== 1) throw new UsageError(`--topk ${topK}: trees are drafted by learned drafts (${LEARNED_DRAFTS.join(', ')}), not by --draft ${String(o.draft)}`);
+    return { draftTokens: draftTokens ?? 6 };
+  }
+  if (topK === 1) {
+    if (steps !== undefined && draftTokens !== undefined && steps !== draftTokens) throw new UsageError(`--steps ${steps} and --draft-tokens ${draftTokens} differ, but a chain drafts one token per step; give one of them`);
+    const n = steps ?? draftTokens ?? 6;
+    return { draftTokens: n, topK: 1, steps: n };
+  }
+  if (steps === undefined || draftTokens === undefined) throw new UsageError(`--topk ${topK}: a tree needs --steps (its depth) and --draft-tokens (its nodes, the root not counted)`);
+  const most = maxTreeNodes(topK, steps);
+  if (draftTokens > most) throw new UsageError(`--draft-tokens ${draftTokens}: a tree of ${steps} steps expanding ${topK} nodes each has at most ${most} nodes; lower it or raise --steps`);
+  return { draftTokens, topK, steps };
+}
