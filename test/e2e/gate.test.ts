@@ -43,7 +43,7 @@ drafts:
   - { name: vanilla, method: vanilla }
   - { name: ngram, method: ngram, draftTokens: 6 }
 datasets: [code, chat]
-settings: { temperatures: [0], prompts: 2, maxNewTokens: 24, trials: 6, warmup: 1, engineCpus: last, interleave: request }
+settings: { temperatures: [0], prompts: 2, maxNewTokens: 24, trials: 4, warmup: 1, engineCpus: last, interleave: request }
 `;
 
 test('gate --baseline: same suite passes a wide threshold, a grossly slower engine fails naming the cell, different suite is not comparable', () => {

@@ -1,4 +1,5 @@
-// The HTML report in a real browser: a real run of the quick suite on the reference engine, then
+// The HTML report in a real browser: a real run on the reference engine (the default suite's four
+// drafts on two prompt sets at both temperatures, sized to what the charts need), then
 // Debian's chromium, driven by playwright-core with every network request blocked, opens the
 // run's report.html and must find every chart drawn with the expected marks, no console errors
 // and no request leaving the page; then the same for the page `compare --pair --html` writes for
@@ -20,6 +21,24 @@ const CHROMIUM = process.env.PRISM_CHROMIUM ?? '/usr/bin/chromium';
 /** Screenshots land here, beside the other test output (ignored by git). */
 const OUT = join(ROOT, 'test-output', 'html-report');
 
+/** every chart's kind of mark: vanilla and three drafts (two learned), two datasets, both temperatures */
+const RUN_SUITE = `version: 1
+name: html-report
+engines: [{ name: reference }]
+drafts:
+  - { name: vanilla, method: vanilla }
+  - { name: ngram, method: ngram, draftTokens: 6, ngramMin: 1, ngramMax: 4 }
+  - { name: eagle3, method: eagle3, steps: 4 }
+  - { name: prism, method: prism, steps: 4, stepMap: [0, 1] }
+datasets: [chat, code]
+settings:
+  temperatures: [0, 1]
+  prompts: 2
+  maxNewTokens: 24
+  trials: 2
+  warmup: 0
+`;
+
 /** two labels of one engine, for the paired comparison page */
 const PAIR_SUITE = `version: 1
 name: html-compare
@@ -40,7 +59,8 @@ const skip = existsSync(CHROMIUM) ? false : `chromium not found at ${CHROMIUM} (
 
 test('report.html of a real run renders every chart offline in chromium', { skip, timeout: 600_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'prism-html-'));
-  const run = spawnSync(process.execPath, [BIN, 'run', '--quick', '--out', join(dir, 'run')],
+  writeFileSync(join(dir, 'run.yaml'), RUN_SUITE);
+  const run = spawnSync(process.execPath, [BIN, 'run', '--suite', join(dir, 'run.yaml'), '--out', join(dir, 'run')],
     { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 480_000 });
   assert.equal(run.status, 0, `run failed: ${run.stderr.slice(-2000)}`);
   const result = JSON.parse(readFileSync(join(dir, 'run', 'result.json'), 'utf8')) as ResultFile;
@@ -69,7 +89,7 @@ test('report.html of a real run renders every chart offline in chromium', { skip
   assert.deepEqual(Object.keys(byId).sort(), ['chart-capacity-cost', 'chart-latency', 'chart-position', 'chart-speedup']);
   const count = (key: (c: ResultFile['cells'][number]) => string | number, cells = result.cells) => new Set(cells.map(key)).size;
   const drafted = result.cells.filter((c) => c.method !== 'vanilla');
-  assert.ok(count((c) => c.draft, drafted) >= 2 && count((c) => c.dataset) >= 2 && count((c) => c.temperature) === 2, 'the quick suite has drafts, datasets and both temperatures');
+  assert.ok(count((c) => c.draft, drafted) >= 2 && count((c) => c.dataset) >= 2 && count((c) => c.temperature) === 2, 'the run has drafts, datasets and both temperatures');
   assert.equal(byId['chart-speedup'], count((c) => c.draft, drafted) * count((c) => c.dataset) * count((c) => c.temperature), 'one bar per method, dataset and temperature');
   // one point per draft, dataset and temperature, for drafts whose engine reports draft time (the learned ones)
   const withCost = drafted.filter((c) => c.metrics.draft_ms_per_step && c.metrics.accept_length_pooled).length;

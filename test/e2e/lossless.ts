@@ -42,7 +42,8 @@ function setup(): void {
   before(async () => {
     cfg = (JSON.parse(readFileSync(join(TARGET_DIR, 'manifest.json'), 'utf8')) as { config: DecoderConfig }).config;
     weights = readSafetensors(join(TARGET_DIR, 'model.safetensors')).tensors;
-    model = await OnnxDecoder.fromWeights(cfg, weights, { hiddenAfterLayers: draftFeatureLayers(cfg) });
+    // one intra-op thread, as the engine runs: a second would spin on the core other test files use
+    model = await OnnxDecoder.fromWeights(cfg, weights, { threads: 1, hiddenAfterLayers: draftFeatureLayers(cfg) });
     tok = Tokenizer.load(TOKENIZER_PATH);
     // ignore EOS so every prompt compares the full 48 tokens
     base = { maxNewTokens: MAX_NEW, sampling: { temperature: 0, topP: 1, topK: -1 }, ignoreEos: true, eosId: tok.eosId, seed: 0 };

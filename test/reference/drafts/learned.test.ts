@@ -108,7 +108,7 @@ describe('learned drafting at run time', () => {
   before(async () => {
     cfg = (JSON.parse(readFileSync(join(TARGET_DIR, 'manifest.json'), 'utf8')) as { config: DecoderConfig }).config;
     weights = readSafetensors(join(TARGET_DIR, 'model.safetensors')).tensors;
-    target = await OnnxDecoder.fromWeights(cfg, weights, { hiddenAfterLayers: eagle3FeatureLayers(cfg) });
+    target = await OnnxDecoder.fromWeights(cfg, weights, { threads: 1, hiddenAfterLayers: eagle3FeatureLayers(cfg) });
     const tok = Tokenizer.load(TOKENIZER_PATH);
     contexts = ['Question: What is the capital of France?\nAnswer:', 'The jury said it did find that the city', 'interface Array<T> {\n  length: number;'].map((t) => tok.encode(t));
     tmp = mkdtempSync(join(tmpdir(), 'prism-drafts-'));

@@ -32,11 +32,11 @@ describe('the shipped standalone draft model', () => {
   let tok: Tokenizer;
   before(async () => {
     cfg = (JSON.parse(readFileSync(join(TARGET_DIR, 'manifest.json'), 'utf8')) as { config: DecoderConfig }).config;
-    target = await OnnxDecoder.fromWeights(cfg, readSafetensors(join(TARGET_DIR, 'model.safetensors')).tensors);
+    target = await OnnxDecoder.fromWeights(cfg, readSafetensors(join(TARGET_DIR, 'model.safetensors')).tensors, { threads: 1 });
     draft = await StandaloneDrafter.load(STANDALONE_DIR, cfg);
     manifest = JSON.parse(readFileSync(join(STANDALONE_DIR, 'manifest.json'), 'utf8'));
     // the same weights in a model of its own, to decode branches alone
-    small = await OnnxDecoder.fromWeights(manifest.config, readSafetensors(join(STANDALONE_DIR, manifest.weights.file)).tensors);
+    small = await OnnxDecoder.fromWeights(manifest.config, readSafetensors(join(STANDALONE_DIR, manifest.weights.file)).tensors, { threads: 1 });
     tok = Tokenizer.load(TOKENIZER_PATH);
     contexts = ['Question: What is the capital of France?\nAnswer:', 'The jury said it did find that the city', 'def add(a, b):\n    return'].map((t) => tok.encode(t));
   });

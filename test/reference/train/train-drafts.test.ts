@@ -34,7 +34,7 @@ test('train drafts: a tiny run of every architecture writes loadable, lossless d
     assert.ok(events.includes('generate') && events.includes('step') && events.includes('done'));
     const cfg = (JSON.parse(readFileSync(join(TARGET_DIR, 'manifest.json'), 'utf8')) as { config: DecoderConfig }).config;
     const { tensors } = readSafetensors(join(TARGET_DIR, 'model.safetensors'));
-    const target = await OnnxDecoder.fromWeights(cfg, tensors, { hiddenAfterLayers: draftFeatureLayers(cfg) });
+    const target = await OnnxDecoder.fromWeights(cfg, tensors, { threads: 1, hiddenAfterLayers: draftFeatureLayers(cfg) });
     const tok = Tokenizer.load(TOKENIZER_PATH);
     const prompt = tok.encode('Question: Why is the sky blue?\nAnswer:');
     const opts = { maxNewTokens: 12, sampling: { temperature: 0, topP: 1, topK: -1 }, ignoreEos: true, eosId: tok.eosId, seed: 0 };
