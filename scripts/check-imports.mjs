@@ -155,7 +155,8 @@ function main() {
     process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
   } else {
     const lines = [`src/: ${r.modules} modules, ${r.edges} imports`];
-    lines.push(r.circles.length === 0 ? 'circles: none' : `circles: ${r.circles.length}`);
+    const known = r.knownCircles.length ? ` (and ${r.knownCircles.length} known exception${r.knownCircles.length === 1 ? '' : 's'})` : '';
+    lines.push(`${r.circles.length === 0 ? 'circles: none' : `circles: ${r.circles.length}`}${known}`);
     for (const c of r.circles) lines.push(`  circle: ${c.path.join(' -> ')}${c.members.length > c.path.length - 1 ? ` (component of ${c.members.length}: ${c.members.join(', ')})` : ''}`);
     for (const c of r.knownCircles) lines.push(`  known exception: ${c.path.join(' -> ')} (component: ${c.members.join(', ')}) -- ${c.label}`);
     lines.push('layer rules:');
