@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { loadComparable, pairedSides } from '../src/gate/comparable.ts';
-import { runGate } from '../src/gate/gate.ts';
+import { gateVerdict } from '../src/gate/gate.ts';
 
 const BIN = fileURLToPath(new URL('../bin/prism-bench.js', import.meta.url));
 const arg = (name: string, fallback: string) => {
@@ -48,7 +48,7 @@ for (let rep = 0; rep < reps; rep++) {
   const parts: string[] = [];
   for (const pct of levels) {
     const sides = pairedSides(run, 'base', `head${pct}`);
-    const g = runGate(sides.base, sides.head, { paired: true, maxRegression, metrics: ['throughput'] });
+    const g = gateVerdict(sides.base, sides.head, { paired: true, maxRegression, metrics: ['throughput'] });
     const row = rows.get(pct) as Row;
     const tp = g.report.suite.find((s) => s.metric === 'throughput');
     if (g.exitCode === 1) row.flagged++;

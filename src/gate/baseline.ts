@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Direction, Interval, ResultFile } from '../result/schema.ts';
 import { writeFileAtomic } from '../result/store.ts';
-import { compactCells, type ComparableCell, type ComparableMetric } from './comparable.ts';
+import { compactCells, type ComparableCell, type ComparableMetric } from './cells.ts';
 
 export const BASELINE_SCHEMA_VERSION = 1;
 export const BASELINE_KIND = 'prism-bench-baseline';

@@ -3,34 +3,12 @@
 // is kept: per cell its identity, status and, per metric, direction, mean and per-trial values.
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ResultError, validateResult, type Direction, type Interval, type ResultFile } from '../result/schema.ts';
+import { ResultError, validateResult, type ResultFile } from '../result/schema.ts';
+import { metricSample } from '../stats/aggregate.ts';
 import { BASELINE_KIND, validateBaseline, type Baseline } from './baseline.ts';
+import { compactCells, type ComparableCell, type ComparableMetric } from './cells.ts';
 
-export interface ComparableMetric {
-  id: string;
-  label?: string;
-  unit: string;
-  direction: Direction;
-  /** the mean as stored (for pooled metrics pooled over requests, so it may differ slightly from the mean of `values`) */
-  mean: number;
-  n: number;
-  /** one value per trial */
-  values: number[];
-  /** the round (trial number) of each value; results only (baselines keep values alone), needed to pair rounds */
-  rounds?: number[];
-  interval: Interval | null;
-}
-
-export interface ComparableCell {
-  id: string;
-  engine: string;
-  draft: string;
-  dataset: string;
-  temperature: number;
-  status: 'pending' | 'ok' | 'failed';
-  error?: string;
-  metrics: Record<string, ComparableMetric>;
-}
+export { compactCells, type ComparableCell, type ComparableMetric };
 
 export interface Comparable {
   kind: 'result' | 'baseline';
@@ -54,19 +32,6 @@ export class InputError extends Error {
   override name = 'InputError';
 }
 
-function metricOf(id: string, m: ResultFile['cells'][number]['metrics'][string]): ComparableMetric {
-  return {
-    id: m.id ?? id,
-    ...(m.label !== undefined ? { label: m.label } : {}),
-    unit: m.unit ?? '',
-    direction: m.direction,
-    mean: m.mean,
-    n: m.n,
-    values: [...m.values],
-    interval: m.interval ?? null,
-  };
-}
-
 /** A validated result as a Comparable. */
 export function comparableFromResult(result: ResultFile, path = ''): Comparable {
   return {
@@ -87,7 +52,7 @@ function withRounds(result: ResultFile, cells: ComparableCell[]): ComparableCell
   for (const cell of cells) {
     const trials = byId.get(cell.id)?.trials ?? [];
     for (const [id, m] of Object.entries(cell.metrics)) {
-      const rounds = trials.filter((t) => typeof t.metrics[id] === 'number' && Number.isFinite(t.metrics[id])).map((t) => t.trial);
+      const { rounds } = metricSample({ trials }, id);
       if (rounds.length === m.values.length) m.rounds = rounds;
     }
   }
@@ -110,20 +75,6 @@ export function pairedSides(run: Comparable, baseEngine: string, headEngine: str
     cells: run.cells.filter((c) => c.engine === engine).map((c) => ({ ...c, id: `${c.draft}/${c.dataset}/T${c.temperature}` })),
   });
   return { base: sideOf(baseEngine), head: sideOf(headEngine) };
-}
-
-/** A result's cells reduced to what comparisons need (also what a baseline stores). */
-export function compactCells(result: ResultFile): ComparableCell[] {
-  return result.cells.map((c) => ({
-    id: c.id,
-    engine: c.engine,
-    draft: c.draft,
-    dataset: c.dataset,
-    temperature: c.temperature,
-    status: c.status,
-    ...(c.error !== undefined ? { error: c.error } : {}),
-    metrics: Object.fromEntries(Object.entries(c.metrics ?? {}).map(([id, m]) => [id, metricOf(id, m)])),
-  }));
 }
 
 /** A validated baseline as a Comparable. */

@@ -3,34 +3,20 @@
 // p over every comparison made, and a verdict by asv's two-condition rule: a change counts only
 // when it is beyond the threshold AND significant. Also lists what makes the pair not comparable
 // (different hardware or settings, missing or failed cells); the caller decides what that means.
-import { mean } from 'simple-statistics';
-import { compareSamples, holm, pairedLogRatio, sampleSd, tQuantile, tSf } from '../stats/index.ts';
-import { minimumDetectableChange, satterthwaite } from './power.ts';
+import { holm } from '../stats/tests.ts';
+import { DEFAULT_ALPHA, combineCells, compare, detectableChange, type ComparedCell, type ComparisonTest, type Design, type Estimate, type SideSummary } from '../stats/comparison.ts';
 import { fingerprintDifferences } from '../hardware/compare.ts';
 import type { HardwareFingerprint } from '../hardware/types.ts';
 import { suiteSettingsDiff } from '../suite/load.ts';
 import type { Settings } from '../suite/types.ts';
 import { LATENCY_METRICS, metricDefinition } from '../metrics/definitions.ts';
 import type { Comparable, ComparableCell, ComparableMetric } from './comparable.ts';
-import { DEFAULT_ALPHA, DEFAULT_MAX_REGRESSION } from './defaults.ts';
+import { DEFAULT_MAX_REGRESSION } from './defaults.ts';
 
-export { DEFAULT_ALPHA, DEFAULT_MAX_REGRESSION } from './defaults.ts';
+export { DEFAULT_ALPHA, DEFAULT_MAX_REGRESSION };
 
 export type Verdict = 'regression' | 'improvement' | 'same';
-/**
- * How a metric was judged: 'welch' (independent per-trial samples, Welch's t on the values),
- * 'paired' (per-round ratios of cells run in the same rounds, one-sample t on their logs), or
- * 'exact' (constant on both sides: no test, any difference is a change in outputs).
- */
-export type ComparisonTest = 'welch' | 'paired' | 'exact';
-/** unpaired: two runs (or a baseline); paired: two engines of one run, round by round */
-export type Design = 'unpaired' | 'paired';
-
-export interface SideSummary {
-  mean: number;
-  n: number;
-  stddev: number;
-}
+export type { ComparisonTest, Design, SideSummary };
 
 export interface MetricComparison {
   cell: string;
@@ -95,6 +81,20 @@ export interface Problem {
   cell?: string;
   metric?: string;
   message: string;
+}
+
+const KIND_TITLE: Record<ProblemKind, string> = {
+  hardware: 'different hardware',
+  settings: 'different settings',
+  'missing-cell': 'missing cells',
+  'failed-cell': 'failed or unfinished cells',
+  'missing-metric': 'missing metrics',
+  direction: 'metric direction differs',
+};
+
+/** One line naming what kinds of problem there are, e.g. "different hardware, missing cells". */
+export function problemSummary(problems: readonly Problem[]): string {
+  return [...new Set(problems.map((p) => KIND_TITLE[p.kind]))].join(', ');
 }
 
 export interface SideInfo {
@@ -238,92 +238,6 @@ interface Pending {
   direction: 'higher' | 'lower';
 }
 
-/** Every value of the sample is exactly the first (by value: a computed variance can be a rounding residue). */
-const constant = (xs: readonly number[]) => xs.length >= 2 && xs.every((x) => x === xs[0]);
-
-/** One cell and metric reduced to what the decision needs, before Holm. */
-interface Estimate {
-  test: ComparisonTest;
-  ratio: number | null;
-  ratioInterval: { low: number; high: number; level: number } | null;
-  /** log change in the worse direction and its standard error, for the suite-level combination */
-  logChange: number | null;
-  se: number | null;
-  df: number | null;
-  p: number | null;
-  welchP: number | null;
-  mannWhitneyP: number | null;
-  base: SideSummary;
-  head: SideSummary;
-  pairs?: number;
-}
-
-const side = (xs: readonly number[]): SideSummary => ({ mean: mean(xs as number[]), n: xs.length, stddev: sampleSd(xs) });
-
-/** [head, base] of every round both sides measured, keyed by round. */
-function pairsByRound(p: Pending): Map<number, [number, number]> {
-  const baseByRound = new Map((p.base.rounds ?? []).map((r, i) => [r, p.base.values[i] as number]));
-  const out = new Map<number, [number, number]>();
-  (p.head.rounds ?? []).forEach((r, i) => {
-    const b = baseByRound.get(r);
-    if (b !== undefined) out.set(r, [p.head.values[i] as number, b]);
-  });
-  return out;
-}
-
-/** The worse direction's sign on the log scale: a drop is worse for 'higher' metrics. */
-const worseSign = (direction: 'higher' | 'lower') => (direction === 'higher' ? -1 : 1);
-
-function exactEstimate(p: Pending): Estimate {
-  const b = p.base.values[0] as number;
-  const h = p.head.values[0] as number;
-  const ratio = b === 0 ? null : h / b;
-  const logChange = b > 0 && h > 0 ? worseSign(p.direction) * Math.log(h / b) : null;
-  return {
-    test: 'exact', ratio, ratioInterval: ratio === null ? null : { low: ratio, high: ratio, level: 0.95 },
-    logChange, se: 0, df: null, p: null, welchP: null, mannWhitneyP: null, base: side(p.base.values), head: side(p.head.values),
-  };
-}
-
-/** Unpaired: two independent samples of per-trial values (result against baseline or another run). */
-function welchEstimate(p: Pending, alpha: number): Estimate {
-  const s = compareSamples(p.head.values, p.base.values, { direction: p.direction, alpha });
-  let logChange: number | null = null;
-  let se: number | null = null;
-  let df: number | null = null;
-  if (s.nA >= 2 && s.nB >= 2 && s.meanA > 0 && s.meanB > 0) {
-    const ga = (s.stddevA * s.stddevA) / (s.nA * s.meanA * s.meanA);
-    const gb = (s.stddevB * s.stddevB) / (s.nB * s.meanB * s.meanB);
-    logChange = worseSign(p.direction) * Math.log(s.meanA / s.meanB);
-    se = Math.sqrt(ga + gb);
-    df = satterthwaite([{ variance: ga, df: s.nA - 1 }, { variance: gb, df: s.nB - 1 }]);
-  }
-  return {
-    test: 'welch', ratio: s.ratio, ratioInterval: s.ratioCi ? { low: s.ratioCi.low, high: s.ratioCi.high, level: s.ratioCi.level } : null,
-    logChange, se, df, p: s.welch.p, welchP: s.welch.p, mannWhitneyP: s.mannWhitney.p,
-    base: { mean: s.meanB, n: s.nB, stddev: s.stddevB }, head: { mean: s.meanA, n: s.nA, stddev: s.stddevA },
-  };
-}
-
-/** Paired: per-round ratios head/base of cells measured in the same rounds of one run. */
-function pairedEstimate(p: Pending, notes: string[]): Estimate {
-  const pairs = [...pairsByRound(p).values()];
-  const b = pairs.map(([, x]) => x);
-  const h = pairs.map(([x]) => x);
-  const base = side(b.length ? b : p.base.values);
-  const head = side(h.length ? h : p.head.values);
-  if (pairs.length === 0 || pairs.some(([x, y]) => !(x > 0 && y > 0))) {
-    notes.push(`${p.cell} ${p.metric}: no rounds with positive values on both sides; not tested`);
-    return { test: 'paired', ratio: base.mean === 0 ? null : head.mean / base.mean, ratioInterval: null, logChange: null, se: null, df: null, p: null, welchP: null, mannWhitneyP: null, base, head, pairs: pairs.length };
-  }
-  const r = pairedLogRatio(h, b);
-  return {
-    test: 'paired', ratio: r.ratio, ratioInterval: r.low === null || r.high === null ? null : { low: r.low, high: r.high, level: 0.95 },
-    logChange: worseSign(p.direction) * Math.log(r.ratio), se: r.n >= 2 ? r.se : null, df: r.n >= 2 ? r.df : null,
-    p: r.p, welchP: null, mannWhitneyP: null, base, head, pairs: r.n,
-  };
-}
-
 /**
  * Compares head against base. Cells are matched by id; failed, pending and one-sided cells are
  * reported as problems and skipped. Per metric (those with direction 'higher' or 'lower'):
@@ -335,7 +249,8 @@ function pairedEstimate(p: Pending, notes: string[]): Estimate {
  * A metric that is exactly constant on both sides (acceptance length at T = 0 on a deterministic
  * engine) is not tested: any difference is a change in outputs, judged against the threshold
  * alone, and it stays out of the Holm family. Beside the cells, a suite-level verdict per metric
- * combines every tested cell (see suiteComparisons).
+ * combines every tested cell (see suiteComparisons). The numbers come from the comparison core,
+ * stats/comparison.ts.
  */
 export function compareRuns(base: Comparable, head: Comparable, opts: CompareOptions = {}): CompareReport {
   const maxRegression = opts.maxRegression ?? DEFAULT_MAX_REGRESSION;
@@ -348,9 +263,43 @@ export function compareRuns(base: Comparable, head: Comparable, opts: CompareOpt
 
   const problems = comparabilityProblems(base, head, names);
   const notes: string[] = [];
+  const pending = pendingComparisons(base, head, only, names, problems, notes);
+  const compared: ComparedCell[] = pending.map((p) => {
+    const samples = { head: p.head, base: p.base };
+    const estimate = compare(design, samples, { direction: p.direction, alpha, exact: true });
+    if (estimate.untested) notes.push(`${p.cell} ${p.metric}: ${estimate.untested}`);
+    return { ...samples, estimate };
+  });
+  const comparisons = judgeCells(pending, compared.map((c) => c.estimate), { alpha, maxRegression, mde: opts.mde !== false });
+  for (const c of comparisons) {
+    if (c.outputsChanged) notes.push(`outputs changed: ${c.cell} ${c.metric} was exactly ${formatExact(c.base.mean)} on every ${names.base} trial and is exactly ${formatExact(c.head.mean)} on every ${names.head} trial (a deterministic metric: the engine now decodes differently)`);
+  }
+  if (only) {
+    const seen = new Set(base.cells.concat(head.cells).flatMap((c) => Object.keys(c.metrics)));
+    for (const id of only) if (!seen.has(id)) notes.push(`metric ${id} appears in neither side; not compared`);
+  }
+
+  const suite = suiteComparisons(pending, compared, comparisons, { design, alpha, maxRegression, mde: opts.mde !== false }, notes);
+  const counts = { regression: 0, improvement: 0, same: 0 };
+  for (const c of comparisons) counts[c.verdict] += 1;
+  return {
+    base: sideInfo(base),
+    head: sideInfo(head),
+    design,
+    options: { maxRegression, alpha, metrics: opts.metrics ? [...opts.metrics] : null },
+    comparable: problems.length === 0,
+    problems,
+    notes: [...new Set(notes)],
+    comparisons,
+    suite,
+    counts,
+  };
+}
+
+/** Every cell and metric both sides can be compared on, in report order; what cannot be is a problem or a note. */
+function pendingComparisons(base: Comparable, head: Comparable, only: ReadonlySet<string> | null, names: { base: string; head: string }, problems: Problem[], notes: string[]): Pending[] {
   const headById = new Map<string, ComparableCell>(head.cells.map((c) => [c.id, c]));
   const pending: Pending[] = [];
-
   for (const b of base.cells) {
     const h = headById.get(b.id);
     if (!h || b.status !== 'ok' || h.status !== 'ok') continue;
@@ -360,6 +309,7 @@ export function compareRuns(base: Comparable, head: Comparable, opts: CompareOpt
     for (const id of ids) {
       const bm = b.metrics[id];
       const hm = h.metrics[id];
+      // ids come from the keys of one side or the other, so at least one holds the metric
       const direction = (bm ?? hm)!.direction;
       if (!bm || !hm) {
         if (direction === 'none') continue;
@@ -385,27 +335,22 @@ export function compareRuns(base: Comparable, head: Comparable, opts: CompareOpt
       pending.push({ cell: b.id, metric: id, base: bm, head: hm, direction });
     }
   }
+  return pending;
+}
 
-  const estimates = pending.map((p) => (constant(p.base.values) && constant(p.head.values) ? exactEstimate(p)
-    : design === 'paired' ? pairedEstimate(p, notes) : welchEstimate(p, alpha)));
-  const tested = estimates.map((e, i) => (e.test !== 'exact' && e.p !== null ? i : -1)).filter((i) => i >= 0);
-  const adjustedTested = holm(tested.map((i) => estimates[i]!.p as number));
-  const adjusted = new Map(tested.map((i, k) => [i, adjustedTested[k]!]));
+/** Per-cell verdicts: Holm over every tested comparison, then asv's two-condition rule. */
+function judgeCells(pending: readonly Pending[], estimates: readonly Estimate[], o: { alpha: number; maxRegression: number; mde: boolean }): MetricComparison[] {
+  const tested = estimates.flatMap((e, i) => (e.test !== 'exact' && e.p !== null ? [{ i, p: e.p }] : []));
+  const adjustedTested = holm(tested.map((t) => t.p));
+  const adjusted = new Map(tested.map((t, k) => [t.i, adjustedTested[k]!]));
   // the per-cell MDE is stated at the strictest Holm step (alpha / family size): what a cell alone is sure to show
-  const cellAlpha = alpha / Math.max(1, tested.length);
-  const limit = maxRegression / 100;
-
-  const comparisons: MetricComparison[] = pending.map((p, i) => {
+  const cellAlpha = o.alpha / Math.max(1, tested.length);
+  return pending.map((p, i) => {
     const e = estimates[i]!;
     const adjustedP = adjusted.get(i) ?? null;
     const change = e.ratio === null ? null : p.direction === 'higher' ? 1 - e.ratio : e.ratio - 1;
-    const decided = e.test === 'exact' || (adjustedP !== null && adjustedP < alpha);
-    const verdict: Verdict = change !== null && decided && change > limit ? 'regression'
-      : change !== null && decided && -change > limit ? 'improvement'
-      : 'same';
+    const decided = e.test === 'exact' || (adjustedP !== null && adjustedP < o.alpha);
     const def = metricDefinition(p.metric);
-    const mde = e.test === 'exact' ? maxRegression / 100
-      : e.se === null || e.df === null || opts.mde === false ? null : finiteOrNull(minimumDetectableChange(e.se, e.df, cellAlpha, maxRegression, p.direction));
     return {
       cell: p.cell,
       metric: p.metric,
@@ -423,140 +368,55 @@ export function compareRuns(base: Comparable, head: Comparable, opts: CompareOpt
       welchP: e.welchP,
       mannWhitneyP: e.mannWhitneyP,
       adjustedP,
-      mde,
+      mde: o.mde || e.test === 'exact' ? detectableChange(e, p.direction, cellAlpha, o.maxRegression) : null,
       ...(e.test === 'exact' ? { outputsChanged: p.base.values[0] !== p.head.values[0] } : {}),
-      verdict,
+      verdict: verdictOf(change, decided, o.maxRegression),
     };
   });
-  for (const c of comparisons) {
-    if (c.outputsChanged) notes.push(`outputs changed: ${c.cell} ${c.metric} was exactly ${formatExact(c.base.mean)} on every ${names.base} trial and is exactly ${formatExact(c.head.mean)} on every ${names.head} trial (a deterministic metric: the engine now decodes differently)`);
-  }
-  if (only) {
-    const seen = new Set(base.cells.concat(head.cells).flatMap((c) => Object.keys(c.metrics)));
-    for (const id of only) if (!seen.has(id)) notes.push(`metric ${id} appears in neither side; not compared`);
-  }
-
-  const suite = suiteComparisons(pending, estimates, comparisons, { design, alpha, maxRegression, mde: opts.mde !== false }, notes);
-  const counts = { regression: 0, improvement: 0, same: 0 };
-  for (const c of comparisons) counts[c.verdict] += 1;
-  return {
-    base: sideInfo(base),
-    head: sideInfo(head),
-    design,
-    options: { maxRegression, alpha, metrics: opts.metrics ? [...opts.metrics] : null },
-    comparable: problems.length === 0,
-    problems,
-    notes: [...new Set(notes)],
-    comparisons,
-    suite,
-    counts,
-  };
 }
 
-const finiteOrNull = (x: number) => (Number.isFinite(x) ? x : null);
+function verdictOf(change: number | null, decided: boolean, maxRegression: number): Verdict {
+  const limit = maxRegression / 100;
+  return change !== null && decided && change > limit ? 'regression' : change !== null && decided && -change > limit ? 'improvement' : 'same';
+}
+
 const formatExact = (x: number) => String(Number(x.toPrecision(6)));
 
 /**
- * Suite-level verdicts, one per metric: the geometric mean of the cells' ratios (the mean of their
- * log ratios), so a slowdown that every cell shows a little of is seen even where no single cell
- * is significant. Its interval:
- *  - unpaired: the cells are independent samples, so var(mean log ratio) = sum(se_i^2) / k^2 with
- *    Welch-Satterthwaite degrees of freedom over the cells' components;
- *  - paired: per round, the mean over cells of log(head/base); the rounds are the independent
- *    replicates (cells of one round share the machine's state, so they are not treated as
- *    independent), tested with a one-sample t over rounds.
- * Exactly constant metrics are combined without a test (change in outputs). The suite-level
- * verdicts form their own Holm family (one member per metric).
+ * Suite-level verdicts, one per metric, from the comparison core's combination of the metric's
+ * cells (stats/comparison.ts combineCells: the geometric mean of the cells' ratios, tested over
+ * the cells' standard errors, unpaired, or over the rounds, paired). The suite-level verdicts form
+ * their own Holm family (one member per metric).
  */
-function suiteComparisons(pending: Pending[], estimates: Estimate[], cells: MetricComparison[], o: { design: Design; alpha: number; maxRegression: number; mde: boolean }, notes: string[]): SuiteComparison[] {
+function suiteComparisons(pending: readonly Pending[], compared: readonly ComparedCell[], cells: readonly MetricComparison[], o: { design: Design; alpha: number; maxRegression: number; mde: boolean }, notes: string[]): SuiteComparison[] {
   const byMetric = new Map<string, number[]>();
   pending.forEach((p, i) => {
     const list = byMetric.get(p.metric) ?? [];
     list.push(i);
     byMetric.set(p.metric, list);
   });
-  const out: (SuiteComparison & { rawP: number | null; se: number | null; df: number | null })[] = [];
+  const out: (SuiteComparison & { se: number | null; df: number | null })[] = [];
   for (const [metric, idx] of byMetric) {
     const direction = pending[idx[0]!]!.direction;
-    const usable = idx.filter((i) => estimates[i]!.logChange !== null);
-    if (usable.length === 0) continue;
-    const exact = usable.every((i) => estimates[i]!.test === 'exact');
-    const withSe = usable.filter((i) => estimates[i]!.test !== 'exact' && estimates[i]!.se !== null);
-    let logChange: number;
-    let se: number | null = null;
-    let df: number | null = null;
-    let rawP: number | null = null;
-    let cellsUsed: number;
-    let method: string;
-    if (exact) {
-      cellsUsed = usable.length;
-      logChange = usable.reduce((a, i) => a + (estimates[i]!.logChange as number), 0) / cellsUsed;
-      method = 'geometric mean of exact per-cell ratios (no test: the metric is constant on both sides)';
-    } else if (o.design === 'unpaired') {
-      if (withSe.length === 0) continue;
-      cellsUsed = withSe.length;
-      const k = cellsUsed;
-      logChange = withSe.reduce((a, i) => a + (estimates[i]!.logChange as number), 0) / k;
-      const comps = withSe.map((i) => ({ variance: (estimates[i]!.se as number) ** 2 / (k * k), df: estimates[i]!.df as number }));
-      se = Math.sqrt(comps.reduce((a, c) => a + c.variance, 0));
-      df = satterthwaite(comps);
-      method = `geometric mean of ${k} cells' ratios; interval from the cells' independent standard errors (Welch-Satterthwaite df)`;
-    } else {
-      const rounds = pairedSuiteRounds(withSe.map((i) => pending[i]!));
-      if (rounds.length === 0) {
-        notes.push(`suite ${metric}: no round has every cell on both sides; no suite-level test`);
-        continue;
-      }
-      cellsUsed = withSe.length;
-      const perRound = rounds.map((r) => worseSign(direction) * r);
-      const n = perRound.length;
-      logChange = perRound.reduce((a, b) => a + b, 0) / n;
-      if (n >= 2) {
-        const sd = Math.sqrt(perRound.reduce((a, b) => a + (b - logChange) ** 2, 0) / (n - 1));
-        se = sd / Math.sqrt(n);
-        df = n - 1;
-      }
-      method = `per round, the mean over ${cellsUsed} cells of log(head/base); one-sample t over ${n} rounds`;
+    const s = combineCells(o.design, idx.map((i) => compared[i]!), direction);
+    if (s === null) continue;
+    if ('untested' in s) {
+      notes.push(`suite ${metric}: ${s.untested}`);
+      continue;
     }
-    if (!exact && se !== null && df !== null) {
-      rawP = se === 0 ? (logChange === 0 ? 1 : 0) : Math.min(1, 2 * tSf(Math.abs(logChange) / se, df));
-    }
-    const ratio = Math.exp(worseSign(direction) * logChange);
-    const half = se !== null && df !== null && se > 0 ? tQuantile(0.975, df) * se : 0;
-    const ratioInterval = exact || se !== null ? {
-      low: Math.exp(worseSign(direction) * logChange - half), high: Math.exp(worseSign(direction) * logChange + half), level: 0.95,
-    } : null;
     out.push({
-      metric, label: cells[idx[0]!]!.label, direction, cells: cellsUsed, method, test: exact ? 'exact' : o.design === 'paired' ? 'paired' : 'welch',
-      ratio, ratioInterval: ratioInterval && { low: Math.min(ratioInterval.low, ratioInterval.high), high: Math.max(ratioInterval.low, ratioInterval.high), level: 0.95 },
-      change: direction === 'higher' ? 1 - ratio : ratio - 1, p: rawP, adjustedP: null,
-      mde: exact ? o.maxRegression / 100 : null, verdict: 'same', rawP, se, df,
+      metric, label: cells[idx[0]!]!.label, direction, cells: s.cells, method: s.method, test: s.test,
+      ratio: s.ratio, ratioInterval: s.ratioInterval, change: s.change, p: s.p, adjustedP: null, mde: null, verdict: 'same', se: s.se, df: s.df,
     });
   }
-  const tested = out.filter((s) => s.rawP !== null);
-  const adj = holm(tested.map((s) => s.rawP as number));
-  tested.forEach((s, k) => { s.adjustedP = adj[k]!; });
-  const limit = o.maxRegression / 100;
+  const tested = out.flatMap((s) => (s.p === null ? [] : [{ s, p: s.p }]));
+  const adj = holm(tested.map((t) => t.p));
+  tested.forEach((t, k) => { t.s.adjustedP = adj[k]!; });
   for (const s of out) {
     const decided = s.test === 'exact' || (s.adjustedP !== null && s.adjustedP < o.alpha);
-    s.verdict = decided && s.change > limit ? 'regression' : decided && -s.change > limit ? 'improvement' : 'same';
+    s.verdict = verdictOf(s.change, decided, o.maxRegression);
     // stated at the strictest Holm step of the suite family, as for cells
-    if (o.mde && s.test !== 'exact' && s.se !== null && s.df !== null) s.mde = finiteOrNull(minimumDetectableChange(s.se, s.df, o.alpha / Math.max(1, tested.length), o.maxRegression, s.direction));
+    s.mde = o.mde || s.test === 'exact' ? detectableChange(s, s.direction, o.alpha / Math.max(1, tested.length), o.maxRegression) : null;
   }
-  return out.map(({ rawP: _rawP, se: _se, df: _df, ...s }) => s);
-}
-
-/**
- * Paired suite-level replicates: for every round in which every listed cell has a value on both
- * sides, the mean over cells of ln(head / base).
- */
-function pairedSuiteRounds(cells: Pending[]): number[] {
-  const perCell = cells.map((p) => {
-    const out = new Map<number, number>();
-    for (const [r, [h, b]] of pairsByRound(p)) if (b > 0 && h > 0) out.set(r, Math.log(h / b));
-    return out;
-  });
-  if (perCell.length === 0) return [];
-  const rounds = [...perCell[0]!.keys()].filter((r) => perCell.every((m) => m.has(r))).sort((a, b) => a - b);
-  return rounds.map((r) => perCell.reduce((a, m) => a + (m.get(r) as number), 0) / perCell.length);
+  return out.map(({ se: _se, df: _df, ...s }) => s);
 }

@@ -1,13 +1,13 @@
 // The CI gate: compares a result against a baseline and turns the comparison into an exit code
-// and a Markdown summary for the job page.
+// and a one-line headline.
 //   2 = not comparable (different hardware or settings, missing/failed cells, missing metrics),
 //   1 = some cell regressed on a gated metric (beyond the threshold AND significant),
 //   0 = otherwise.
+// Its Markdown summary for the job page and its terminal text are rendered in report/gate.ts.
 import { appendFileSync } from 'node:fs';
-import { compareRuns, DEFAULT_ALPHA, DEFAULT_MAX_REGRESSION, type CompareReport, type MetricComparison, type Problem, type SuiteComparison } from './compare.ts';
+import { formatChange } from '../report/numbers.ts';
+import { compareRuns, DEFAULT_ALPHA, DEFAULT_MAX_REGRESSION, problemSummary, type CompareReport, type MetricComparison, type Problem, type SuiteComparison } from './compare.ts';
 import type { Comparable } from './comparable.ts';
-import { comparisonTableMarkdown, formatChange, formatMean, formatRatio, problemSummary, ruleText, suiteLine, suiteTableMarkdown } from './render.ts';
-import { formatP } from '../report/format.ts';
 
 import { DEFAULT_GATE_METRICS } from './defaults.ts';
 
@@ -24,11 +24,11 @@ export interface GateOptions {
   paired?: boolean;
 }
 
-export interface GateOutcome {
+/** What the gate decided, before any rendering. */
+export interface GateVerdict {
   exitCode: 0 | 1 | 2;
   /** one line: PASS / REGRESSION / NOT COMPARABLE and why */
   headline: string;
-  summaryMarkdown: string;
   regressions: MetricComparison[];
   /** suite-level metrics that regressed */
   suiteRegressions: SuiteComparison[];
@@ -36,11 +36,7 @@ export interface GateOutcome {
   report: CompareReport;
 }
 
-function regressionLine(r: MetricComparison): string {
-  return `${r.cell} ${r.metric}: ${formatMean(r, 'base')} -> ${formatMean(r, 'head')} (${formatChange(r)}, ratio ${formatRatio(r)}, ${r.test === 'exact' ? 'exact: constant on both sides' : `p Holm ${formatP(r.adjustedP)}`})`;
-}
-
-export function runGate(baseline: Comparable, result: Comparable, opts: GateOptions = {}): GateOutcome {
+export function gateVerdict(baseline: Comparable, result: Comparable, opts: GateOptions = {}): GateVerdict {
   const maxRegression = opts.maxRegression ?? DEFAULT_MAX_REGRESSION;
   const alpha = opts.alpha ?? DEFAULT_ALPHA;
   const metrics = opts.metrics ?? DEFAULT_GATE_METRICS;
@@ -61,56 +57,13 @@ export function runGate(baseline: Comparable, result: Comparable, opts: GateOpti
     : exitCode === 1
       ? `REGRESSION: ${what.length} regression${what.length === 1 ? '' : 's'} beyond ${maxRegression}% (${what.join(', ')})`
       : `PASS: no regression beyond ${maxRegression}% in ${report.comparisons.length} comparison${report.comparisons.length === 1 ? '' : 's'} and ${report.suite.length} suite-level one${report.suite.length === 1 ? '' : 's'}${mdeClause(report)}`;
-  return { exitCode, headline, summaryMarkdown: gateMarkdown(report, exitCode, headline, regressions), regressions, suiteRegressions, problems, report };
+  return { exitCode, headline, regressions, suiteRegressions, problems, report };
 }
 
 /** ", could see 3.1% (throughput, 80% power)": what a pass rules out. */
 function mdeClause(report: CompareReport): string {
   const tp = report.suite.find((s) => s.metric === 'throughput') ?? report.suite.find((s) => s.mde !== null);
   return tp && tp.mde !== null ? `; the suite's ${tp.metric} could show a ${(tp.mde * 100).toFixed(1)}% regression with 80% power` : '';
-}
-
-function gateMarkdown(report: CompareReport, exitCode: 0 | 1 | 2, headline: string, regressions: MetricComparison[]): string {
-  const icon = exitCode === 0 ? '✅' : exitCode === 1 ? '❌' : '⚠️';
-  const base = report.base.kind === 'baseline' ? `baseline \`${report.base.label}\` (run \`${report.base.runId}\`)` : `run \`${report.base.runId}\``;
-  const lines: string[] = [
-    `## ${icon} prism-bench gate: ${headline}`,
-    '',
-    `Result run \`${report.head.runId}\` against ${base}. Metrics: ${(report.options.metrics ?? []).map((m) => `\`${m}\``).join(', ')}.`,
-    `${report.design === 'paired' ? 'Paired design: both engines ran interleaved, round by round, in one run. ' : ''}${ruleText(report)}.`,
-    '',
-  ];
-  if (report.suite.length > 0) {
-    lines.push('### Suite as a whole', '', suiteTableMarkdown(report.suite), '', ...report.suite.map((s) => `- ${s.metric}: ${s.method}`), '');
-  }
-  if (report.problems.length > 0) {
-    lines.push('### Not comparable', '', 'The gate cannot judge this pair fairly; fix these (or re-baseline on this machine and settings):', '');
-    for (const p of report.problems) lines.push(`- ${p.message}`);
-    lines.push('');
-  }
-  if (regressions.length > 0) {
-    lines.push('### Regressions', '', comparisonTableMarkdown(regressions), '');
-    if (exitCode === 2) lines.push('(listed for information: the pair is not comparable)', '');
-  }
-  if (report.comparisons.length > 0) {
-    lines.push('<details><summary>All comparisons</summary>', '', comparisonTableMarkdown(report.comparisons), '', '</details>', '');
-  }
-  if (report.notes.length > 0) {
-    lines.push('Notes:', '');
-    for (const n of report.notes) lines.push(`- ${n}`);
-    lines.push('');
-  }
-  return lines.join('\n');
-}
-
-/** Plain-text lines for the terminal: the headline, then each regression or problem. */
-export function gateText(outcome: GateOutcome): string {
-  const lines = [`prism-bench gate: ${outcome.headline}`];
-  for (const p of outcome.problems) lines.push(`  ${p.message}`);
-  for (const s of outcome.report.suite) lines.push(`  ${suiteLine(s)}`);
-  for (const r of outcome.regressions) lines.push(`  regression: ${regressionLine(r)}`);
-  for (const n of outcome.report.notes) lines.push(`  note: ${n}`);
-  return lines.join('\n') + '\n';
 }
 
 /**

@@ -1,4 +1,5 @@
 // Public API of the gate module: baselines, run-to-run comparison, the CI gate and exports.
+// Their renderings (text, Markdown, HTML) are in report/: compare-text.ts, gate.ts, compare-html.ts.
 export {
   BASELINE_KIND, BASELINE_SCHEMA_VERSION, BaselineError, baselinePath, checkBaselineName, loadBaseline, makeBaseline, saveBaseline, validateBaseline,
   type Baseline, type BaselineCell, type BaselineMetric,
@@ -8,12 +9,11 @@ export {
   type Comparable, type ComparableCell, type ComparableMetric,
 } from './comparable.ts';
 export {
-  DEFAULT_ALPHA, DEFAULT_MAX_REGRESSION, comparabilityProblems, compareRuns,
+  DEFAULT_ALPHA, DEFAULT_MAX_REGRESSION, comparabilityProblems, compareRuns, problemSummary,
   type CompareOptions, type CompareReport, type MetricComparison, type Problem, type ProblemKind, type Verdict,
 } from './compare.ts';
-export { DEFAULT_GATE_METRICS, gateText, publishSummary, runGate, type GateOptions, type GateOutcome } from './gate.ts';
+export { DEFAULT_GATE_METRICS, gateVerdict, publishSummary, type GateOptions, type GateVerdict } from './gate.ts';
 export {
   githubBenchmarkPaths, measureSlug, toBencherBmf, toGithubBenchmark, writeBencherBmf, writeGithubBenchmark,
   type Bmf, type BmfMetric, type GithubBenchmarkEntry,
 } from './exports.ts';
-export { renderCompareText, comparisonTableMarkdown } from './render.ts';

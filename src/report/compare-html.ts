@@ -2,8 +2,8 @@
 // interval per cell and metric, the suite-level verdict per metric, and what made the two runs
 // not comparable. Same self-contained page as the run report (html-page.ts).
 import type { CompareReport, MetricComparison } from '../gate/compare.ts';
-import { formatChange, formatMde, formatRatio, ruleText, suiteLine } from '../gate/render.ts';
-import { formatP } from './format.ts';
+import { ruleText, suiteLine } from './compare-text.ts';
+import { formatChange, formatMde, formatP, formatRatio } from './numbers.ts';
 import type { Chart } from './charts.ts';
 import { dataTable, escapeHtml, htmlPage, type Section } from './html-page.ts';
 

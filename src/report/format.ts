@@ -3,36 +3,16 @@
 // readers for the untyped parts of a result (suite as run, hardware fingerprint).
 import type { Cell, Comparison, Interval, MetricValue, ResultFile } from '../result/schema.ts';
 import { METRIC_LIST, metricDefinition, type MetricDefinition } from '../metrics/definitions.ts';
+import { DEFAULT_DIGITS, MISSING, UNIT_DIGITS, digitsFor, formatChange, formatMde, formatNumber, formatP, formatPercent, formatRatio } from './numbers.ts';
 
-/** Decimal places per unit; units not listed get DEFAULT_DIGITS. */
-export const UNIT_DIGITS: Readonly<Record<string, number>> = {
-  'tok/s': 1,
-  x: 2,
-  'tok/cycle': 2,
-  ratio: 3,
-  ms: 2,
-};
-export const DEFAULT_DIGITS = 2;
+// the number helpers live in the formatting leaf (numbers.ts); re-exported for the reports
+export { DEFAULT_DIGITS, MISSING, UNIT_DIGITS, digitsFor, formatChange, formatMde, formatNumber, formatP, formatPercent, formatRatio };
 
 /** Coefficient of variation above which a metric (and so its cell) is flagged noisy. */
 export const NOISY_CV = 0.1;
 
 export const SIGNIFICANT_MARK = '*';
 export const NOISY_MARK = '!';
-/** Printed where a value is missing (metric not reported, cell failed or pending). */
-export const MISSING = '-';
-
-export function digitsFor(unit: string | undefined): number {
-  return unit !== undefined && Object.hasOwn(UNIT_DIGITS, unit) ? UNIT_DIGITS[unit] : DEFAULT_DIGITS;
-}
-
-/** Fixed-point with `digits` decimals; MISSING for absent or non-finite numbers. */
-export function formatNumber(x: number | null | undefined, digits: number): string {
-  if (typeof x !== 'number' || !Number.isFinite(x)) return MISSING;
-  const s = x.toFixed(digits);
-  // never print "-0.00"
-  return /^-0(\.0*)?$/.test(s) ? s.slice(1) : s;
-}
 
 /** The metric's mean with `digits` decimals (default: by the metric's unit). */
 export function formatValue(metric: MetricValue | undefined, digits?: number): string {
@@ -48,16 +28,6 @@ export function formatWithInterval(metric: MetricValue | undefined, digits?: num
   const hw = metric.interval?.halfWidth;
   if (typeof hw !== 'number' || !Number.isFinite(hw)) return mean;
   return `${mean} ± ${formatNumber(hw, d)}`;
-}
-
-/** p-values: three decimals, "<0.001" below that, MISSING when absent. */
-export function formatP(p: number | null | undefined): string {
-  if (typeof p !== 'number' || !Number.isFinite(p)) return MISSING;
-  return p < 0.001 ? '<0.001' : p.toFixed(3);
-}
-
-export function formatPercent(x: number, digits = 1): string {
-  return `${(x * 100).toFixed(digits)}%`;
 }
 
 /** Temperatures print as written in the suite: 0, 0.7, 1. */

@@ -49,9 +49,9 @@ export function dryRun(suite: Suite): DryRun {
     const logFile = `logs/${g.key.replace(/[^\w.-]+/g, '_')}-r1.log`;
     const launch = adapter.plan({ draft: g.draft, settings: s, host: DRY_RUN_HOST, port: DRY_RUN_PORT, logFile, options: g.engine.options });
     const cells = g.cells.map((c): DryRunCell => {
-      const ds = datasets.get(c.dataset) as Dataset;
+      const ds = datasets.get(c.dataset) as Dataset; // loadSuiteDatasets loaded every dataset the suite names
       const p = ds.prompts[0];
-      const turns = p ? [p.turns[0] as string] : [''];
+      const turns = p ? [p.turns[0]] : [''];
       const req = {
         text: adapter.formatPrompt(turns, []), maxNewTokens: s.maxNewTokens, temperature: c.temperature, topP: s.topP, topK: s.topK,
         ignoreEos: s.ignoreEos, seed: requestSeed(s.seed, c.dataset, c.temperature, p?.id ?? '', 0, 1), conversation: { turns, answers: [] },

@@ -4,7 +4,7 @@
 // engine describes itself, and a `trial` line when a trial completes (its wall time and the
 // attempt whose requests it counts). result.json is a summary rebuilt after every cell; when
 // it is damaged or missing, `run --resume` rebuilds it from the journal and the suite.
-import { existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import type { RequestRecord } from '../metrics/records.ts';
 import type { Cell, ResultFile, TrialRecord } from '../result/schema.ts';
 
@@ -54,6 +54,7 @@ export function readJournal(file: string): Journal {
   if (!existsSync(file)) return j;
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     if (!line.trim()) continue;
+    // a line is taken for what its kind says (the runner wrote it); result.json is validated, the journal only parsed
     let v: (Partial<JournalLine> & Record<string, unknown>) | null;
     try { v = JSON.parse(line) as typeof v; } catch { j.damaged++; continue; }
     if (!v || typeof v !== 'object') { j.damaged++; continue; }
@@ -64,6 +65,24 @@ export function readJournal(file: string): Journal {
     else j.damaged++;
   }
   return j;
+}
+
+/**
+ * Ends a line cut short by a crash (a journal whose last byte is not a newline), so the lines a
+ * resumed run appends start on lines of their own; the cut line stays, damaged, as it was.
+ */
+export function sealJournal(file: string): void {
+  if (!existsSync(file)) return;
+  const size = statSync(file).size;
+  if (size === 0) return;
+  const last = Buffer.alloc(1);
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, last, 0, 1, size - 1);
+  } finally {
+    closeSync(fd);
+  }
+  if (last[0] !== 0x0a) appendFileSync(file, '\n');
 }
 
 /**

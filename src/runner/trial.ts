@@ -18,7 +18,11 @@ export interface TrialInput {
   engine: EngineHandle;
   onRecord: (r: RequestRecord) => void;
   signal?: AbortSignal;
+  /** monotonic milliseconds for the wall time (default performance.now) */
+  now?: () => number;
 }
+
+const clock = (input: Pick<TrialInput, 'now'>) => (input.now ? input.now() : performance.now());
 
 export function outputHash(ids: number[]): string {
   return createHash('sha256').update(ids.join(',')).digest('hex').slice(0, 32);
@@ -64,11 +68,12 @@ async function runConversation(p: Prompt, input: TrialInput): Promise<RequestRec
 export async function runTrial(input: TrialInput): Promise<{ records: RequestRecord[]; wallSeconds: number }> {
   const queue = input.dataset.prompts.slice();
   const records: RequestRecord[] = [];
-  const started = performance.now();
+  const started = clock(input);
   let failure: unknown = null;
   const worker = async () => {
-    while (queue.length && failure === null) {
-      const p = queue.shift() as Prompt;
+    while (failure === null) {
+      const p = queue.shift();
+      if (p === undefined) break;
       try {
         records.push(...(await runConversation(p, input)));
       } catch (e) {
@@ -78,11 +83,11 @@ export async function runTrial(input: TrialInput): Promise<{ records: RequestRec
   };
   await Promise.all(Array.from({ length: Math.max(1, input.settings.batchSize) }, worker));
   if (failure !== null) throw failure;
-  return { records, wallSeconds: (performance.now() - started) / 1000 };
+  return { records, wallSeconds: (clock(input) - started) / 1000 };
 }
 
 /** Warmup requests: same settings as the cell, results discarded; the i-th uses prompt `from + i`. */
-export async function warmup(input: Omit<TrialInput, 'onRecord' | 'trial' | 'attempt' | 'cellId'>, count: number, from = 0): Promise<void> {
+export async function warmup(input: Omit<TrialInput, 'onRecord' | 'trial' | 'attempt' | 'cellId' | 'now'>, count: number, from = 0): Promise<void> {
   const prompts = input.dataset.prompts;
   for (let i = from; i < from + count && prompts.length; i++) {
     const p = prompts[i % prompts.length];
@@ -114,15 +119,15 @@ export async function runTrialsInterleaved(inputs: TrialInput[]): Promise<Interl
     if (i % 2 === 1) order.reverse();
     for (const k of order) {
       if (errors[k] !== undefined) continue;
-      const input = inputs[k] as TrialInput;
-      const t0 = performance.now();
+      const input = inputs[k];
+      const t0 = clock(input);
       try {
         records[k]!.push(...(await runConversation(p, input)));
       } catch (e) {
         errors[k] = e ?? new Error('request failed');
         if (input.signal?.aborted) return inputs.map(() => ({ error: e }));
       }
-      busy[k]! += performance.now() - t0;
+      busy[k]! += clock(input) - t0;
     }
   }
   return inputs.map((_, k) => (errors[k] !== undefined ? { error: errors[k] } : { records: records[k]!, wallSeconds: busy[k]! / 1000 }));

@@ -8,7 +8,7 @@ import { positionAcceptance } from '../metrics/compute.ts';
 import { latencyDistributions } from '../metrics/latency.ts';
 import { summarize } from './descriptive.ts';
 import { bootstrapInterval, bootstrapRatioOfSums } from './intervals.ts';
-import { compareSamples, pairedLogRatio } from './compare.ts';
+import { compare, pairRounds, type Sample } from './comparison.ts';
 import { holm } from './tests.ts';
 
 const LEVEL = 0.95;
@@ -84,8 +84,9 @@ export function referenceCell(result: ResultFile, cell: Cell): Cell | undefined 
  * Adds speedup metrics and comparisons to every draft cell, then Holm-adjusts all of them together.
  * A draft's trial in round r is paired with its vanilla cell's trial of the same round (the two
  * ran minutes apart, on the same machine state), so drift between rounds cancels: speedup is the
- * geometric mean of per-round ratios, tested with a one-sample t on their logs. Without common
- * rounds (a resumed or hand-made result), the ratio of means with Welch's test is used instead.
+ * geometric mean of per-round ratios, tested with a one-sample t on their logs. Without two
+ * common rounds (a resumed or hand-made result), the ratio of means with Welch's test is used
+ * instead. Both come from the comparison core (stats/comparison.ts).
  */
 export function compareCells(result: ResultFile): void {
   const all: StoredComparison[] = [];
@@ -93,31 +94,54 @@ export function compareCells(result: ResultFile): void {
     delete cell.comparisons;
     delete cell.metrics.speedup;
     const ref = referenceCell(result, cell);
-    const mine = cell.metrics.throughput, theirs = ref?.metrics.throughput;
-    if (!ref || cell.status !== 'ok' || ref.status !== 'ok' || !mine || !theirs) continue;
-    if (ref === cell) continue;
-    const pairs = roundPairs(cell, ref);
-    let stored: StoredComparison;
-    if (pairs.length >= 2) {
-      const r = pairedLogRatio(pairs.map(([a]) => a), pairs.map(([, b]) => b));
-      const interval: Interval | null = r.low !== null && r.high !== null
-        ? { low: r.low, high: r.high, halfWidth: (r.high - r.low) / 2, level: LEVEL, method: 'paired' }
-        : null;
-      cell.metrics.speedup = { ...METRICS.speedup, mean: r.ratio, n: r.n, values: pairs.map(([a, b]) => a / b), interval };
-      stored = { metric: 'throughput', reference: ref.id, test: 'paired', ratio: r.ratio, interval, p: r.p, welchP: null, mannWhitneyP: null, adjustedP: null, significant: false };
-    } else {
-      const c = compareSamples(mine.values, theirs.values, { direction: 'higher' });
-      if (c.ratio === null) continue;
-      const interval: Interval | null = c.ratioCi
-        ? { low: c.ratioCi.low, high: c.ratioCi.high, halfWidth: (c.ratioCi.high - c.ratioCi.low) / 2, level: c.ratioCi.level, method: 'delta' }
-        : null;
-      cell.metrics.speedup = { ...METRICS.speedup, mean: c.ratio, n: Math.min(c.nA, c.nB), values: [c.ratio], interval };
-      stored = { metric: 'throughput', reference: ref.id, test: 'welch', ratio: c.ratio, interval, p: c.welch.p, welchP: c.welch.p, mannWhitneyP: c.mannWhitney.p, adjustedP: null, significant: false };
-    }
+    if (!ref || ref === cell || cell.status !== 'ok' || ref.status !== 'ok') continue;
+    const stored = speedup(cell, ref);
+    if (!stored) continue;
     cell.comparisons = { speedup: stored };
     all.push(stored);
   }
   holmAdjust(all);
+}
+
+/** A cell's per-trial values of one metric, with each one's round (trials without a finite value skipped, as summarizeCell skips them). */
+export function metricSample(cell: Pick<Cell, 'trials'>, id: string): { values: number[]; rounds: number[] } {
+  const values: number[] = [], rounds: number[] = [];
+  for (const t of cell.trials) {
+    const v = t.metrics[id];
+    if (typeof v === 'number' && Number.isFinite(v)) { values.push(v); rounds.push(t.trial); }
+  }
+  return { values, rounds };
+}
+
+/** The throughput values above zero, with their rounds: what per-round ratios can be taken of. */
+function positiveThroughput(cell: Cell): Sample {
+  const s = metricSample(cell, 'throughput');
+  const keep = s.values.map((v, i) => (v > 0 ? i : -1)).filter((i) => i >= 0);
+  return { values: keep.map((i) => s.values[i]), rounds: keep.map((i) => s.rounds[i]) };
+}
+
+/** Sets the cell's speedup metric over `ref` and returns the comparison to store; null when there is none. */
+function speedup(cell: Cell, ref: Cell): StoredComparison | null {
+  const mine = cell.metrics.throughput, theirs = ref.metrics.throughput;
+  if (!mine || !theirs) return null;
+  const head = positiveThroughput(cell), base = positiveThroughput(ref);
+  const pairs = pairRounds(head, base);
+  if (pairs.length >= 2) {
+    const e = compare('paired', { head, base }, { direction: 'higher' });
+    if (e.ratio === null) return null; // not reached: every pair is positive
+    const interval = bounds(e.ratioInterval, 'paired');
+    cell.metrics.speedup = { ...METRICS.speedup, mean: e.ratio, n: pairs.length, values: pairs.map((x) => x.head / x.base), interval };
+    return { metric: 'throughput', reference: ref.id, test: 'paired', ratio: e.ratio, interval, p: e.p, welchP: null, mannWhitneyP: null, adjustedP: null, significant: false };
+  }
+  const e = compare('unpaired', { head: mine, base: theirs }, { direction: 'higher' });
+  if (e.ratio === null) return null;
+  const interval = bounds(e.ratioInterval, 'delta');
+  cell.metrics.speedup = { ...METRICS.speedup, mean: e.ratio, n: Math.min(e.head.n, e.base.n), values: [e.ratio], interval };
+  return { metric: 'throughput', reference: ref.id, test: 'welch', ratio: e.ratio, interval, p: e.p, welchP: e.welchP, mannWhitneyP: e.mannWhitneyP, adjustedP: null, significant: false };
+}
+
+function bounds(b: { low: number; high: number; level: number } | null, method: Interval['method']): Interval | null {
+  return b ? { low: b.low, high: b.high, halfWidth: (b.high - b.low) / 2, level: b.level, method } : null;
 }
 
 /** Holm-adjusts the given comparisons together (each keeps its own p) and sets their verdicts. */
@@ -138,16 +162,4 @@ export function readjustComparisons(result: ResultFile): void {
     for (const cmp of Object.values(c.comparisons ?? {})) if (typeof cmp.p === 'number') all.push(cmp);
   }
   holmAdjust(all);
-}
-
-/** [draft throughput, vanilla throughput] for every round both cells measured. */
-function roundPairs(cell: Cell, ref: Cell): [number, number][] {
-  const refByRound = new Map(ref.trials.map((t) => [t.trial, t.metrics.throughput]));
-  const out: [number, number][] = [];
-  for (const t of cell.trials) {
-    const a = t.metrics.throughput;
-    const b = refByRound.get(t.trial);
-    if (typeof a === 'number' && typeof b === 'number' && a > 0 && b > 0) out.push([a, b]);
-  }
-  return out;
 }

@@ -1,4 +1,4 @@
-// Public API of the statistics module.
+// Public API of the statistics module; the comparison core (one compare for every caller) is comparison.ts.
 
 export { summarize, modifiedZScores, outlierIndices, OUTLIER_Z, type Summary } from './descriptive.ts';
 export {
@@ -56,3 +56,21 @@ export {
   type RelativeError,
 } from './compare.ts';
 export { minimumDetectableEffect, tTestPower } from './power.ts';
+export {
+  combineCells,
+  compare,
+  DEFAULT_ALPHA,
+  detectableChange,
+  pairRounds,
+  type ComparedCell,
+  type ComparisonTest,
+  type Design,
+  type Estimate,
+  type EstimateOptions,
+  type RatioBounds,
+  type RoundPair,
+  type Sample,
+  type SideSummary,
+  type SuiteEstimate,
+} from './comparison.ts';
+export { decisionPower, detectionBoundary, minimumDetectableChange, satterthwaite } from './decision-power.ts';

@@ -4,7 +4,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BaselineError, loadBaseline, makeBaseline, saveBaseline } from '../../src/gate/baseline.ts';
 import { InputError, loadComparable } from '../../src/gate/comparable.ts';
-import { runGate } from '../../src/gate/gate.ts';
+import { runGate } from '../../src/report/gate.ts';
 import { makeCell, makeResult, tempDir, trials, writeRun } from './helpers.ts';
 
 const NOW = new Date('2025-04-01T12:00:00.000Z');

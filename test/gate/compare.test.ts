@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareRuns, comparabilityProblems } from '../../src/gate/compare.ts';
-import { renderCompareText } from '../../src/gate/render.ts';
+import { renderCompareText } from '../../src/report/compare-text.ts';
 import { comparableFromResult } from '../../src/gate/comparable.ts';
 import { comparable, makeCell, makeResult, metric, trials } from './helpers.ts';
 

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_GATE_METRICS, gateText, publishSummary, runGate } from '../../src/gate/gate.ts';
+import { DEFAULT_GATE_METRICS, publishSummary } from '../../src/gate/gate.ts';
+import { gateText, runGate } from '../../src/report/gate.ts';
 import { comparable, fingerprint, makeCell, settings, tempDir, trials } from './helpers.ts';
 
 const vanilla = () => makeCell({ draft: 'vanilla' });

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareRuns } from '../../src/gate/compare.ts';
 import { comparableFromResult, pairedSides } from '../../src/gate/comparable.ts';
-import { decisionPower, minimumDetectableChange, relativeToLog } from '../../src/gate/power.ts';
+import { decisionPower, minimumDetectableChange, relativeToLog } from '../../src/stats/decision-power.ts';
 import { mulberry32 } from '../../src/stats/random.ts';
 import type { Cell } from '../../src/result/schema.ts';
 import { comparable, makeCell, makeResult } from './helpers.ts';

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareRuns } from '../../src/gate/compare.ts';
 import { comparableFromResult, pairedSides } from '../../src/gate/comparable.ts';
-import { runGate } from '../../src/gate/gate.ts';
+import { runGate } from '../../src/report/gate.ts';
 import type { Cell } from '../../src/result/schema.ts';
 import { comparable, makeCell, makeResult, metric, trials } from './helpers.ts';
 

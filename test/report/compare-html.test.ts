@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareRuns } from '../../src/gate/compare.ts';
-import { runGate } from '../../src/gate/gate.ts';
+import { runGate } from '../../src/report/gate.ts';
 import { ratioChart, renderCompareHtml } from '../../src/report/compare-html.ts';
 import { comparable, makeCell, makeResult, runCli, tempDir, trials, writeRun } from '../gate/helpers.ts';
 

@@ -3,7 +3,7 @@ import { writeFileAtomic } from '../../result/store.ts';
 import { renderCompareHtml } from '../../report/compare-html.ts';
 import { loadComparable } from '../../gate/comparable.ts';
 import { compareRuns } from '../../gate/compare.ts';
-import { renderCompareText } from '../../gate/render.ts';
+import { renderCompareText } from '../../report/compare-text.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import { numberOption, useColor } from '../options.ts';
 import { comparisonSides, parseMetricList } from './gate.ts';

@@ -3,7 +3,8 @@
 import { writeFileAtomic } from '../../result/store.ts';
 import { renderCompareHtml } from '../../report/compare-html.ts';
 import { loadComparable, pairedSides, type Comparable } from '../../gate/comparable.ts';
-import { gateText, publishSummary, runGate } from '../../gate/gate.ts';
+import { publishSummary } from '../../gate/gate.ts';
+import { gateText, runGate } from '../../report/gate.ts';
 import { writeBencherBmf, writeGithubBenchmark } from '../../gate/exports.ts';
 import { METRIC_LIST, metricDefinition } from '../../metrics/definitions.ts';
 import { UsageError } from '../errors.ts';

@@ -10,7 +10,8 @@
 // integrates over s: P = E_s[ Phi((delta - max(t_crit * se * s, threshold)) / se) ]. Without a
 // threshold this is the upper tail of the noncentral t; the threshold makes it the joint rule.
 // The MDE is the delta where the power reaches 80% (bisection; power rises with delta).
-import { logGamma, normalCdf, tQuantile } from '../stats/index.ts';
+import type { Direction } from './compare.ts';
+import { logGamma, normalCdf, tQuantile } from './distributions.ts';
 
 export const DEFAULT_POWER = 0.8;
 
@@ -22,8 +23,6 @@ export interface LogRatioEstimate {
   /** degrees of freedom of se */
   df: number;
 }
-
-export type Direction = 'higher' | 'lower';
 
 /**
  * The log change in the worse direction that equals a relative change `rel` (0.05 = 5% worse):

@@ -1,32 +1,17 @@
-// Text and Markdown renderings of a CompareReport: one row per cell and metric with both means,
-// the ratio head/base and its 95% interval, the relative change, the p-values and the verdict,
-// then the comparability problems and notes.
+// Text and Markdown renderings of a comparison (gate/compare.ts's CompareReport): one row per
+// cell and metric with both means, the ratio head/base and its 95% interval, the relative change,
+// the p-values and the verdict, then the comparability problems and notes. Used by compare, the
+// gate's summary (gate.ts here) and the HTML page (compare-html.ts).
 import Table from 'cli-table3';
-import { digitsFor, formatNumber, formatP, paint } from '../report/format.ts';
-import type { CompareReport, MetricComparison, Problem, ProblemKind, SuiteComparison } from './compare.ts';
+import { problemSummary, type CompareReport, type MetricComparison, type SuiteComparison } from '../gate/compare.ts';
+import { paint } from './format.ts';
+import { digitsFor, formatChange, formatMde, formatNumber, formatP, formatRatio } from './numbers.ts';
 
-export function formatRatio(c: Pick<MetricComparison, 'ratio' | 'ratioInterval'>): string {
-  if (c.ratio === null) return '-';
-  const r = `${formatNumber(c.ratio, 3)}x`;
-  return c.ratioInterval ? `${r} [${formatNumber(c.ratioInterval.low, 3)}, ${formatNumber(c.ratioInterval.high, 3)}]` : r;
-}
-
-/** The relative change and which way it goes for this metric, e.g. "20.0% worse", "3.1% better". */
-export function formatChange(c: Pick<MetricComparison, 'change'>): string {
-  if (c.change === null) return '-';
-  const pct = Math.abs(c.change * 100);
-  if (pct < 0.05) return '0.0%';
-  return `${pct.toFixed(1)}% ${c.change > 0 ? 'worse' : 'better'}`;
-}
+export { formatChange, formatMde, formatRatio };
 
 export function formatMean(c: MetricComparison, side: 'base' | 'head'): string {
   const s = c[side];
   return `${formatNumber(s.mean, digitsFor(c.unit))}${c.unit ? ` ${c.unit}` : ''}`;
-}
-
-/** The minimum detectable effect as a percentage, e.g. "4.2%"; '-' without a variance estimate. */
-export function formatMde(c: Pick<MetricComparison, 'mde'>): string {
-  return c.mde === null ? '-' : `${(c.mde * 100).toFixed(1)}%`;
 }
 
 const TEST_NAME = { welch: 'Welch', paired: 'paired t', exact: 'exact' } as const;
@@ -42,20 +27,6 @@ export function ruleText(report: CompareReport): string {
 export function suiteLine(s: SuiteComparison): string {
   const p = s.test === 'exact' ? 'exact' : `p ${formatP(s.p)}, p Holm ${formatP(s.adjustedP)}`;
   return `suite ${s.metric}: ${formatRatio(s)} over ${s.cells} cell${s.cells === 1 ? '' : 's'} (${formatChange(s)}; ${p}; MDE ${formatMde(s)}) -> ${s.verdict}`;
-}
-
-const KIND_TITLE: Record<ProblemKind, string> = {
-  hardware: 'different hardware',
-  settings: 'different settings',
-  'missing-cell': 'missing cells',
-  'failed-cell': 'failed or unfinished cells',
-  'missing-metric': 'missing metrics',
-  direction: 'metric direction differs',
-};
-
-/** One line naming what kinds of problem there are, e.g. "different hardware, missing cells". */
-export function problemSummary(problems: readonly Problem[]): string {
-  return [...new Set(problems.map((p) => KIND_TITLE[p.kind]))].join(', ');
 }
 
 function describe(side: CompareReport['base']): string {

@@ -1,0 +1,82 @@
+// Resuming a run (--resume DIR): its result.json as it was, or, when that is damaged or missing,
+// the result rebuilt by replaying the journal (requests.jsonl) over the suite it names. The run
+// keeps its suite (a changed suite is refused), its shard and its precision targets; its failed
+// cells run again.
+import { existsSync, renameSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Settings, Suite } from '../suite/types.ts';
+import { loadSuite, suiteAsRun, suiteSettingsDiff } from '../suite/load.ts';
+import { ResultError, type ResultFile } from '../result/schema.ts';
+import { loadResult } from '../result/store.ts';
+import { readJournal, restoreFromJournal, sealJournal, type Journal } from './journal.ts';
+import { planShard } from './shard.ts';
+import { newResult, type OpenedRun } from './start.ts';
+import { RunInputError, type RunEvent, type RunOptions } from './session.ts';
+
+/**
+ * A result rebuilt from the journal of `dir` and the suite it names, for a resume whose
+ * result.json is damaged or missing (`why`). The damaged file is kept beside it.
+ */
+export function rebuildResult(dir: string, journal: Journal, why: string, emit: (e: RunEvent) => void): { result: ResultFile; suite: Suite } {
+  const run = journal.run;
+  if (!run) {
+    throw new RunInputError(`${why.replace(/ -- .*$/, '')}; its journal ${join(dir, 'requests.jsonl')} ${existsSync(join(dir, 'requests.jsonl')) ? 'has no run line (written by an older prism-bench)' : 'is missing too'}, so there is nothing to rebuild it from -- start a new run with another --out`);
+  }
+  const suite = loadSuite(run.suiteFile, { quick: run.options.quick });
+  const result = newResult(suite, run.options, run.fingerprint, planShard(suite, run.options.shard), run);
+  if (run.suite) result.suite = run.suite; // so a suite changed since is refused, as with an intact result
+  const restored = restoreFromJournal(result, journal, suite.settings.trials);
+  const file = join(dir, 'result.json');
+  if (existsSync(file)) {
+    const kept = `${file}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    renameSync(file, kept);
+    emit({ type: 'note', message: `result.json was damaged (kept as ${kept}); rebuilt from requests.jsonl: ${restored} finished trial(s), ${journal.records.length} request record(s)` });
+  } else {
+    emit({ type: 'note', message: `result.json was missing; rebuilt from requests.jsonl: ${restored} finished trial(s), ${journal.records.length} request record(s)` });
+  }
+  return { result, suite };
+}
+
+/** The result and suite of the run in `dir`: result.json as it is, or rebuilt from the journal. */
+function loadRun(dir: string, resumeDir: string, journal: Journal, emit: (e: RunEvent) => void): { result: ResultFile; suite: Suite } {
+  let loaded: ResultFile;
+  try {
+    loaded = loadResult(dir);
+  } catch (e) {
+    if (!(e instanceof ResultError)) throw e;
+    return rebuildResult(dir, journal, e.message, emit);
+  }
+  if (loaded.sweep) throw new RunInputError(`--resume ${resumeDir}: this is a sweep merged from shards, not a run -- continue the sweep with prism-bench slurm submit --resume SWEEP_DIR, then merge it again`);
+  return { result: loaded, suite: loadSuite(loaded.suiteFile, { quick: loaded.options.quick }) };
+}
+
+/** The settings a result recorded with its suite (a result from before a setting existed lacks it). */
+function recordedSettings(suite: Record<string, unknown>): { settings: Partial<Settings> } {
+  const s = suite.settings;
+  return { settings: typeof s === 'object' && s !== null ? s : {} };
+}
+
+/** The options of a resumed run: the precision targets it started with, unless given again. */
+function keptTargets(opts: RunOptions, recorded: ResultFile['options']): RunOptions {
+  let out = opts;
+  if (out.targetCi === undefined && typeof recorded.targetCi === 'number') out = { ...out, targetCi: recorded.targetCi };
+  if (out.targetMde === undefined && typeof recorded.targetMde === 'number') {
+    const pair = typeof recorded.pair === 'string' ? recorded.pair.split(':') : null;
+    out = { ...out, targetMde: recorded.targetMde, ...(pair ? { pair: { base: pair[0] ?? '', head: pair[1] ?? '' } } : {}) };
+  }
+  return out;
+}
+
+/** Opens the run in `opts.resumeDir` to continue it: its journal, result and suite; failed cells are reset to run again. */
+export function openResumedRun(opts: RunOptions, emit: (e: RunEvent) => void): OpenedRun {
+  const resumeDir = opts.resumeDir ?? '';
+  const dir = resolve(resumeDir);
+  if (!existsSync(dir)) throw new RunInputError(`--resume ${resumeDir}: no such directory -- give the directory of the run to continue, such as results/<time>-<suite>`);
+  const journal = readJournal(join(dir, 'requests.jsonl'));
+  const { result, suite } = loadRun(dir, resumeDir, journal, emit);
+  const diff = suiteSettingsDiff(suiteAsRun(suite), recordedSettings(result.suite));
+  if (diff.length) throw new RunInputError(`${result.suiteFile}: the suite changed since the run in ${dir} started (${diff.join('; ')}) -- restore it, or start a new run`);
+  for (const c of result.cells) if (c.status === 'failed') { c.status = 'pending'; c.trials = []; delete c.error; c.metrics = {}; }
+  sealJournal(join(dir, 'requests.jsonl'));
+  return { dir, suite, journal, result, options: keptTargets(opts, result.options) };
+}

@@ -1,0 +1,83 @@
+// A new run: the checks of its input before anything is created (the suite, the shard, the run
+// directory), then its result and the journal's first line, once every check has passed.
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { Suite } from '../suite/types.ts';
+import { loadSuite, suiteAsRun } from '../suite/load.ts';
+import { RESULT_SCHEMA_VERSION, type Cell, type ResultFile } from '../result/schema.ts';
+import { appendJsonLine } from '../result/store.ts';
+import { resolveEngineCpus } from '../engines/placement.ts';
+import { packageVersion } from '../version.ts';
+import { readJournal, type Journal, type RunLine } from './journal.ts';
+import type { CellGroup } from './plan.ts';
+import { planShard, shardSpecProblem, shardUnits, unitsOfShard } from './shard.ts';
+import { RunInputError, type RunDeps, type RunOptions } from './session.ts';
+
+/** A run opened for measuring: new, or resumed (with the result it had). */
+export interface OpenedRun {
+  dir: string;
+  suite: Suite;
+  journal: Journal;
+  /** null for a new run: made by createResult once every input check has passed */
+  result: ResultFile | null;
+  /** the options, with what a resumed run keeps from its start */
+  options: RunOptions;
+}
+
+/** A result with every planned cell pending; `run` (the journal's run line) when rebuilding one. */
+export function newResult(suite: Suite, options: ResultFile['options'], fingerprint: Record<string, unknown>, groups: CellGroup[], run?: RunLine): ResultFile {
+  const now = new Date().toISOString();
+  return {
+    schemaVersion: RESULT_SCHEMA_VERSION,
+    tool: run?.tool ?? { name: 'prism-bench', version: packageVersion() },
+    runId: run?.runId ?? randomUUID(),
+    createdAt: run?.createdAt ?? now,
+    updatedAt: now,
+    status: 'running',
+    suiteFile: suite.file,
+    suite: { ...suiteAsRun(suite) },
+    options,
+    fingerprint,
+    engines: {},
+    cells: groups.flatMap((g) => g.cells.map((c): Cell => ({
+      id: c.id, engine: c.engineName, draft: c.draft.name, method: c.draft.method, dataset: c.dataset,
+      temperature: c.temperature, status: 'pending', trials: [], metrics: {},
+    }))),
+  };
+}
+
+/** The Slurm job an array task runs in, from the environment Slurm sets (absent outside Slurm). */
+function slurmJob(): { slurmJob?: string } {
+  const { SLURM_ARRAY_JOB_ID: array, SLURM_ARRAY_TASK_ID: task, SLURM_JOB_ID: job } = process.env;
+  if (array && task) return { slurmJob: `${array}_${task}` };
+  return job ? { slurmJob: job } : {};
+}
+
+/** A new run's suite and directory, after the checks that need nothing but the options. */
+export function openNewRun(opts: RunOptions): OpenedRun {
+  const suite = loadSuite(opts.suiteFile, { quick: opts.quick });
+  if (opts.shard) {
+    const units = shardUnits(suite).length;
+    const problem = shardSpecProblem(opts.shard, units);
+    if (problem) throw new RunInputError(`${suite.file}: --shard ${opts.shard.index}/${opts.shard.count}: ${problem} -- use --shard i/n with n from 1 to ${units}`);
+    if (opts.pair) throw new RunInputError(`--pair: a shard holds one engine's cells, so the two engines of a pair run in different shards -- run the paired suite without --shard`);
+  }
+  const dir = resolve(opts.outDir ?? join('results', `${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}-${suite.name}`));
+  if (existsSync(join(dir, 'result.json'))) throw new RunInputError(`${dir}: already holds a result.json -- choose another --out, or continue it with --resume ${dir}`);
+  if (existsSync(join(dir, 'requests.jsonl'))) throw new RunInputError(`${dir}: already holds a run's journal (requests.jsonl) -- continue that run with --resume ${dir} (it rebuilds result.json), or choose another --out`);
+  return { dir, suite, journal: readJournal(join(dir, 'requests.jsonl')), result: null, options: opts };
+}
+
+/** A new run's result, with this machine's fingerprint; creates the directory and writes the journal's run line. */
+export async function createResult(run: OpenedRun, deps: RunDeps): Promise<ResultFile> {
+  const { suite, dir, options: opts } = run;
+  const fingerprint = await deps.fingerprint(resolveEngineCpus(suite.settings.engineCpus));
+  const options: ResultFile['options'] = { quick: Boolean(opts.quick), targetCi: opts.targetCi ?? null, targetMde: opts.targetMde ?? null, pair: opts.pair ? `${opts.pair.base}:${opts.pair.head}` : null };
+  if (opts.shard) options.shard = { ...opts.shard, units: unitsOfShard(shardUnits(suite), opts.shard).map((u) => u.key), ...slurmJob() };
+  const result = newResult(suite, options, fingerprint, planShard(suite, opts.shard));
+  mkdirSync(dir, { recursive: true });
+  const header: RunLine = { kind: 'run', runId: result.runId, createdAt: result.createdAt, tool: result.tool, suiteFile: result.suiteFile, suite: result.suite, options, fingerprint };
+  appendJsonLine(join(dir, 'requests.jsonl'), header);
+  return result;
+}
