@@ -10,7 +10,7 @@
 //   --run      also time `npx prism-bench run` (the default suite: long)
 //   --test     also time `npm test` (the whole suite: long; not on a shared machine)
 //   --serve    also time engine spawn -> /health 200 with the graph cache warm (after one untimed launch)
-// The default (node -e 0, --help through node and through npx, npx alone, a dry run) takes well under a minute.
+// The default (node -e 0, --help through node and through npx, npx alone, hw --json, a dry run) takes well under a minute.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -101,6 +101,7 @@ timeMany('node bin/prism-bench.js --help', process.execPath, [BIN, '--help'], re
 // npx's own cost (npm's start), which every npx line below includes
 timeMany('npx --no -- node -e 0', npx, ['--no', '--', 'node', '-e', '0'], reps);
 timeMany('npx prism-bench --help', npx, ['prism-bench', '--help'], reps);
+timeMany('node bin/prism-bench.js hw --json', process.execPath, [BIN, 'hw', '--json'], reps);
 timeMany('npx prism-bench run --quick --dry-run', npx, ['prism-bench', 'run', '--quick', '--dry-run'], reps);
 if (flag('serve')) {
   const draft = ['--draft', 'eagle3'];

@@ -17,11 +17,11 @@ function onPath(cmd: string): boolean {
   });
 }
 
-test('collectFingerprint describes this machine quickly', async () => {
-  const t0 = performance.now();
+// How fast it is (`hw --json`, under a second here) is a benchmark's figure (npm run bench:loops),
+// not a test's: test files run side by side, and a wall-clock bound measured what ran beside it.
+// The timeout only catches a probe that hangs.
+test('collectFingerprint describes this machine', { timeout: 30_000 }, async () => {
   const fp = await collectFingerprint();
-  const ms = performance.now() - t0;
-  assert.ok(ms < 2000, `took ${ms.toFixed(0)} ms`);
 
   assert.ok(fp.cpu.physicalCores > 0);
   assert.ok(fp.cpu.logicalCores >= fp.cpu.physicalCores);
