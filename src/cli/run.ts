@@ -1,9 +1,6 @@
 import type { Command } from 'commander';
-import { join } from 'node:path';
-import { PACKAGE_ROOT } from '../reference/model/config.ts';
+import { DEFAULT_SUITE } from './suites.ts';
 import type { RunFlags } from './actions/run.ts';
-
-export const DEFAULT_SUITE = join(PACKAGE_ROOT, 'suites', 'default.yaml');
 
 export function registerRun(program: Command): void {
   program
@@ -11,7 +8,8 @@ export function registerRun(program: Command): void {
     .description('run a suite: every engine x draft x dataset x temperature cell, each engine a separate process')
     .option('--suite <file>', 'suite file (YAML or JSON)', DEFAULT_SUITE)
     .option('--out <dir>', 'run directory for result.json, requests.jsonl, logs and reports (default: results/<time>-<suite>); not with --resume, which continues in the run\'s own directory')
-    .option('--quick', 'apply the suite\'s quick overrides (about a minute on a laptop)')
+    .option('--quick', 'apply the suite\'s quick overrides (the default suite: about two minutes on a 2-core CPU)')
+    .option('--full', 'run suites/full.yaml: the default comparison at 20 prompts x 96 tokens per cell (17-24 minutes on a 2-core CPU)')
     .option('--resume <dir>', 'continue an interrupted run in <dir>: finished cells are kept, the rest run; a damaged or missing result.json is rebuilt from the journal, requests.jsonl')
     .option('--target-ci <pct>', 'repeat trials until every cell\'s throughput 95% interval is within PCT% of its mean (up to maxTrials)')
     .option('--target-mde <pct>', 'add whole rounds (up to maxTrials) until the gate could see a PCT% throughput regression of the suite with 80% power')
@@ -23,7 +21,8 @@ export function registerRun(program: Command): void {
     .addHelpText('after', `
 Examples:
   prism-bench run                         # default suite on the embedded reference engine
-  prism-bench run --quick                 # the same, shrunk to about a minute
+  prism-bench run --quick                 # the same, shrunk to about two minutes
+  prism-bench run --full                  # the same comparison on more and longer requests
   prism-bench run --suite suites/my.yaml --out results/my-run
   prism-bench run --resume results/my-run # after an interruption
   prism-bench run --shard 2/5 --out sweep/shards/2   # the second of five engine x dataset shards

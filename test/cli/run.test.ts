@@ -41,3 +41,19 @@ describe('prism-bench run with absurd settings', () => {
     assert.equal(existsSync(out), false);
   });
 });
+
+describe('prism-bench run --full', () => {
+  const cli = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin', 'prism-bench.js'), 'run', ...args], { encoding: 'utf8' });
+  it('plans suites/full.yaml', () => {
+    const r = cli('--full', '--dry-run');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^# dry run of .*suites\/full\.yaml: 4 launch\(es\), 40 cell\(s\)/);
+  });
+  it('with --suite, --quick or --resume: exit 2 naming both flags', () => {
+    for (const [extra, re] of [[['--suite', 'suites/gate.yaml'], /--full: runs suites\/full\.yaml in place of --suite/], [['--quick'], /--full and --quick/], [['--resume', 'results/x'], /--full: a resumed run keeps the suite it started with/]] as const) {
+      const r = cli('--full', ...extra, '--dry-run');
+      assert.equal(r.status, 2, `${extra.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, re);
+    }
+  });
+});

@@ -6,14 +6,16 @@ import { dryRun, renderDryRun } from '../../runner/dry-run.ts';
 import { loadSuite } from '../../suite/load.ts';
 import { renderReport } from '../../report/index.ts';
 import { EXIT, UsageError } from '../errors.ts';
+import { DEFAULT_SUITE, FULL_SUITE } from '../suites.ts';
 import { parsePair } from './gate.ts';
 import { numberOption, intOption, useColor } from '../options.ts';
 import { Progress } from '../progress.ts';
 import { parseShardSpec } from '../../runner/shard.ts';
 
-export interface RunFlags { suite: string; out?: string; quick?: boolean; resume?: string; targetCi?: string; targetMde?: string; pair?: string; shard?: string; readyTimeout: string; json?: boolean; dryRun?: boolean }
+export interface RunFlags { suite: string; out?: string; quick?: boolean; full?: boolean; resume?: string; targetCi?: string; targetMde?: string; pair?: string; shard?: string; readyTimeout: string; json?: boolean; dryRun?: boolean }
 
-export async function runAction(o: RunFlags): Promise<void> {
+export async function runAction(flags: RunFlags): Promise<void> {
+  const o = withFullSuite(flags);
   if (o.dryRun) {
     if (o.resume !== undefined) throw new UsageError('--dry-run: plans a new run from --suite; remove --resume');
     const plan = dryRun(loadSuite(o.suite, { quick: o.quick }));
@@ -72,4 +74,13 @@ export async function runAction(o: RunFlags): Promise<void> {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
   }
+}
+
+/** --full names suites/full.yaml; it stands for --suite, so the two (or --quick, or --resume) together are refused. */
+function withFullSuite(o: RunFlags): RunFlags {
+  if (!o.full) return o;
+  if (o.suite !== DEFAULT_SUITE) throw new UsageError('--full: runs suites/full.yaml in place of --suite; remove one of them');
+  if (o.quick) throw new UsageError('--full and --quick: --full runs the full-size suite, --quick shrinks the default one; remove one of them');
+  if (o.resume !== undefined) throw new UsageError('--full: a resumed run keeps the suite it started with; remove --full');
+  return { ...o, suite: FULL_SUITE };
 }
