@@ -1,10 +1,9 @@
 // Runs a commander program and turns what it throws into the exit code: 0 ok; 1 failed cells
-// or a regression; 2 usage or input error (the message on one line).
+// or a regression; 2 usage or input error (the message on one line). The one place errors
+// become exit codes: a PrismError exits with its own exitCode, any other error with 1.
 import { CommanderError, type Command } from 'commander';
-import { EXIT, UsageError } from './errors.ts';
+import { EXIT, PrismError } from '../errors.ts';
 import { watchParent } from './parent.ts';
-import { SuiteError } from '../suite/errors.ts';
-import { ResultError } from '../result/errors.ts';
 
 export async function runProgram(program: Command, argv: string[]): Promise<number> {
   const unwatch = watchParent();
@@ -16,10 +15,8 @@ export async function runProgram(program: Command, argv: string[]): Promise<numb
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
       return EXIT.usage;
     }
-    const err = e as Error & { exitCode?: number };
-    console.error(`prism-bench: ${err.message}`);
-    if (e instanceof UsageError || e instanceof SuiteError || e instanceof ResultError || err.exitCode === EXIT.usage) return EXIT.usage;
-    return EXIT.failed;
+    console.error(`prism-bench: ${(e as Error).message}`);
+    return e instanceof PrismError ? e.exitCode : EXIT.failed;
   } finally {
     unwatch();
   }

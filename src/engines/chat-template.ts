@@ -6,6 +6,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { describe } from '../suite/errors.ts';
+import { PrismError } from '../errors.ts';
 
 /** Where the template should come from: the target model and an explicit template file, as the suite gives them. */
 export interface TemplateSource {
@@ -24,7 +25,7 @@ export interface ChatTemplate {
 }
 
 /** A template that cannot be found or read; `at` is the suite option to name. */
-export class ChatTemplateError extends Error {
+export class ChatTemplateError extends PrismError {
   constructor(readonly at: 'modelPath' | 'chatTemplate', readonly problem: string, readonly fix: string) {
     super(`${problem} -- ${fix}`);
   }

@@ -3,6 +3,7 @@
 // the engine itself reports (the rest the harness measures from the client side).
 import type { z } from 'zod';
 import type { Draft, DraftMethod, Settings } from '../suite/types.ts';
+import { PrismError } from '../errors.ts';
 
 export interface LaunchSpec {
   draft: Draft;
@@ -165,4 +166,4 @@ export interface EngineAdapter {
   launch(spec: LaunchSpec): Promise<EngineHandle>;
 }
 
-export class EngineError extends Error {}
+export class EngineError extends PrismError {}

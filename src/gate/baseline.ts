@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Direction, Interval, ResultFile } from '../result/schema.ts';
 import { writeFileAtomic } from '../result/store.ts';
 import { compactCells, type ComparableCell, type ComparableMetric } from './cells.ts';
+import { PrismInputError } from '../errors.ts';
 
 export const BASELINE_SCHEMA_VERSION = 1;
 export const BASELINE_KIND = 'prism-bench-baseline';
@@ -29,8 +30,7 @@ export interface Baseline {
 }
 
 /** A baseline file that cannot be read or is malformed: one line naming file and field; exit code 2. */
-export class BaselineError extends Error {
-  readonly exitCode = 2;
+export class BaselineError extends PrismInputError {
   override name = 'BaselineError';
 }
 

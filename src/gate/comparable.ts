@@ -7,6 +7,7 @@ import { ResultError, validateResult, type ResultFile } from '../result/schema.t
 import { metricSample } from '../stats/aggregate.ts';
 import { BASELINE_KIND, validateBaseline, type Baseline } from './baseline.ts';
 import { compactCells, type ComparableCell, type ComparableMetric } from './cells.ts';
+import { PrismInputError } from '../errors.ts';
 
 export { compactCells, type ComparableCell, type ComparableMetric };
 
@@ -27,8 +28,7 @@ export interface Comparable {
 }
 
 /** An input that cannot be loaded: one line naming the file (and field); the CLI exits 2. */
-export class InputError extends Error {
-  readonly exitCode = 2;
+export class InputError extends PrismInputError {
   override name = 'InputError';
 }
 

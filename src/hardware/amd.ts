@@ -15,6 +15,7 @@
 // Like nvidia.ts: parsers are pure; the runners never throw (absent tool = no AMD GPUs).
 import { runNvidiaSmi, type NvidiaSmiOptions } from './nvidia.ts';
 import type { GpuInfo, GpuProcess } from './types.ts';
+import { PrismError } from '../errors.ts';
 
 export const AMD_SMI_STATIC_ARGS: readonly string[] = ['static', '--json'];
 export const AMD_SMI_LIST_ARGS: readonly string[] = ['list', '--json'];
@@ -24,7 +25,7 @@ export const ROCM_SMI_PIDS_ARGS: readonly string[] = ['--showpids', '--json'];
 
 export type AmdSmiOptions = { amdSmi?: string; rocmSmi?: string; timeoutMs?: number };
 
-export class AmdSmiParseError extends Error {}
+export class AmdSmiParseError extends PrismError {}
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' && v !== 'N/A' ? v : typeof v === 'number' ? String(v) : null);

@@ -3,6 +3,7 @@
 // nvidia-smi means "no NVIDIA GPUs" (silently), a failing one means no GPUs plus a warning.
 import { execa } from 'execa';
 import type { GpuInfo, GpuProcess } from './types.ts';
+import { PrismError } from '../errors.ts';
 
 /** Fields of the main GPU query, in the order parseGpuQuery expects them. */
 export const GPU_QUERY_FIELDS = [
@@ -45,7 +46,7 @@ export type NvidiaSmiRun =
 export type GpuQueryResult = { gpus: GpuInfo[]; warnings: string[] };
 export type GpuProcessesResult = { processes: GpuProcess[]; warnings: string[] };
 
-export class NvidiaSmiParseError extends Error {}
+export class NvidiaSmiParseError extends PrismError {}
 
 // ---------------------------------------------------------------------------------------------
 // Pure parsing

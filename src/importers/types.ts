@@ -1,6 +1,7 @@
 // The interface every importer implements: one file of another tool's output in, a list of
 // trials (one per cell a file contributes to) out. build.ts turns trials into a result.
 import type { RequestRecord } from '../metrics/records.ts';
+import { PrismInputError } from '../errors.ts';
 
 export const IMPORT_FORMATS = ['eagle', 'spec-bench', 'prism-ae'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
@@ -82,7 +83,6 @@ export interface Importer {
 }
 
 /** Bad input: one line naming the file, the line or field, and the fix; the CLI exits 2. */
-export class ImportError extends Error {
-  readonly exitCode = 2;
+export class ImportError extends PrismInputError {
   override name = 'ImportError';
 }

@@ -14,6 +14,7 @@ import type { EngineAdapter } from '../engines/types.ts';
 import type { JournalLine } from './journal.ts';
 import type { CellGroup } from './plan.ts';
 import type { ShardSpec } from './shard.ts';
+import { PrismInputError } from '../errors.ts';
 
 export interface RunOptions {
   suiteFile: string;
@@ -50,9 +51,7 @@ export interface RunOutcome {
 }
 
 /** A run that cannot start as asked (exit code 2). */
-export class RunInputError extends Error {
-  readonly exitCode = 2;
-}
+export class RunInputError extends PrismInputError {}
 
 /** How the runner reaches engines: the suite's engine names to adapters, and the check of what a suite asks of them. */
 export interface EngineRegistry {

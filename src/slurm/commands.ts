@@ -3,11 +3,12 @@
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { execa } from 'execa';
+import { EXIT, PrismError } from '../errors.ts';
 
 /** A Slurm command failed: exit code 2 where the input was refused (sbatch), 1 otherwise. */
-export class SlurmError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
-    super(message);
+export class SlurmError extends PrismError {
+  constructor(message: string, exitCode: number = EXIT.failed) {
+    super(message, exitCode);
   }
 }
 

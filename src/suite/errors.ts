@@ -1,10 +1,11 @@
 // One error type for every suite and dataset mistake. The message is always ONE line:
 //   <file>: <path inside it>: <what is wrong> -- <how to fix it>
 import { isAbsolute, relative } from 'node:path';
+import { PrismInputError } from '../errors.ts';
 
 const oneLine = (s: string) => s.replace(/\s*[\r\n]+\s*/g, ' ').trim();
 
-export class SuiteError extends Error {
+export class SuiteError extends PrismInputError {
   /** file as shown (relative to the cwd when inside it) */
   readonly file: string;
   /** where inside the file, e.g. `drafts[1].ngramMax` or `line 3` */

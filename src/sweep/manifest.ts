@@ -10,13 +10,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../result/store.ts';
+import { PrismInputError } from '../errors.ts';
 
 export const SWEEP_MANIFEST_VERSION = 1;
 
 /** A sweep input problem (exit 2): one line naming the file or flag, the problem and the fix. */
-export class SweepError extends Error {
-  readonly exitCode = 2;
-}
+export class SweepError extends PrismInputError {}
 
 const cellSchema = z.object({
   id: z.string(), engine: z.string(), draft: z.string(), method: z.string(), dataset: z.string(), temperature: z.number(),

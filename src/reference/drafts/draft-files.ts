@@ -4,9 +4,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256FileCached } from '../model/file-digest.ts';
+import { PrismError } from '../../errors.ts';
 
 /** A mistake in the draft's files or options, reported with the file and field (exit 2 before launch). */
-export class DraftConfigError extends Error {}
+export class DraftConfigError extends PrismError {}
 
 export interface DraftFiles<M> {
   manifest: M;

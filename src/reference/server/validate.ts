@@ -5,8 +5,9 @@
 import type { EngineRequest } from './engine.ts';
 import { NO_PROCESSING, type LogitProcessing } from '../decoding/logits.ts';
 import { SAMPLING_CAPABILITIES, SAMPLING_IMPLEMENTED, TOP_LEVEL_CAPABILITIES, TOP_LEVEL_IMPLEMENTED, checkFields } from './sglang-fields.ts';
+import { PrismError } from '../../errors.ts';
 
-export class BadRequest extends Error {}
+export class BadRequest extends PrismError {}
 
 /** most requests one body may expand to (prompts x n), so one body cannot queue unbounded work */
 export const MAX_BATCH = 256;

@@ -1,0 +1,24 @@
+// The one base of every error the project throws, and the exit codes (documented in the README
+// and in --help). A leaf module: it imports nothing from the project, so any layer may use it.
+// The CLI turns a thrown error into the exit code in one place (cli/program.ts runProgram):
+// a PrismError exits with its exitCode, anything else with EXIT.failed.
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+
+/** A project error: a one-line message that names the fix, and the exit code it ends the CLI with. */
+export class PrismError extends Error {
+  /** the process exit code when this error ends a command: EXIT.failed unless said otherwise */
+  readonly exitCode: number;
+
+  constructor(message?: string, exitCode: number = EXIT.failed) {
+    super(message);
+    this.exitCode = exitCode;
+  }
+}
+
+/** An input or usage problem (a file, a flag, a field): exit code 2. */
+export class PrismInputError extends PrismError {
+  constructor(message?: string) {
+    super(message, EXIT.usage);
+  }
+}
