@@ -21,7 +21,6 @@ import { NgramDrafter } from '../src/reference/drafts/ngram.ts';
 import { LEARNED_DRAFTS, createDrafter } from '../src/reference/drafts/index.ts';
 import { LearnedDrafter, type DraftPrecision } from '../src/reference/drafts/learned.ts';
 import { DRAFTS_DIR, DRAFT_TRAINING, draftFeatureLayers, type LearnedDraftMethod } from '../src/reference/model/draft-config.ts';
-import type { DraftParameterCounts } from '../src/reference/model/draft-params.ts';
 import type { Drafter } from '../src/reference/drafts/types.ts';
 import { BUILTIN_DATASETS, PROMPTS_DIR, loadDataset } from '../src/suite/datasets.ts';
 import { questionAnswerPrompt } from '../src/engines/prompt.ts';

@@ -89,7 +89,7 @@ export function compareOutputs(subject: readonly RequestRecord[], reference: rea
   const index = new Map<string, Map<number, Set<string>>>();
   for (const r of reference) {
     let byTrial = index.get(key(r));
-    if (!byTrial) index.set(key(r), (byTrial = new Map()));
+    if (!byTrial) index.set(key(r), (byTrial = new Map<number, Set<string>>()));
     let hashes = byTrial.get(r.trial);
     if (!hashes) byTrial.set(r.trial, (hashes = new Set()));
     hashes.add(r.outputHash);

@@ -105,7 +105,9 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
 export function processHandle(url: string, proc: EngineProcess, logFile: string, waitHealthy: (deadline: number, isDead: () => string | null, signal?: AbortSignal) => Promise<void>):
   Pick<EngineHandle, 'url' | 'pid' | 'exited' | 'waitReady' | 'stop'> {
   let exitReason: string | null = null;
-  proc.exited.then((r) => { exitReason = r; });
+  // fire-and-forget: only records why the process ended, for isDead(); exited settles when the
+  // process does, and whoever awaits the handle's `exited` sees any rejection
+  void proc.exited.then((r) => { exitReason = r; });
   return {
     url,
     pid: proc.pid,

@@ -22,7 +22,7 @@ export function readIterationStats(body: unknown): IterationSpec[] {
   if (!Array.isArray(body)) throw new EngineError(`/metrics: expected TensorRT-LLM's JSON list of iteration statistics, got ${body === null ? 'null' : typeof body}; is the server trtllm-serve?`);
   return body.map((raw, i) => {
     // some builds hand the LLM API's stats over as JSON strings; the server may pass them on as such
-    const entry = typeof raw === 'string' ? JSON.parse(raw) as unknown : raw;
+    const entry: unknown = typeof raw === 'string' ? JSON.parse(raw) as unknown : raw;
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw new EngineError(`/metrics: item ${i} is not an iteration object`);
     const e = entry as Record<string, unknown>;
     const s = e.specDecodingStats;

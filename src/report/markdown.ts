@@ -183,7 +183,7 @@ function settingsSection(result: ResultFile): string[] {
   const s = obj(suite.settings);
   const v = (x: unknown) => mdEscape(plain(x) ?? MISSING);
   const topK = num(s.topK);
-  const prompts = s.prompts === null ? 'all' : num(s.prompts) !== undefined ? `first ${s.prompts} per dataset` : MISSING;
+  const prompts = s.prompts === null ? 'all' : num(s.prompts) !== undefined ? `first ${String(s.prompts)} per dataset` : MISSING;
   const lines: Array<[string, string]> = [
     ['Suite', suiteText(str(suite.name), str(suite.file) ?? str(result.suiteFile))],
     ['Target', v(s.target)],
@@ -195,7 +195,7 @@ function settingsSection(result: ResultFile): string[] {
     ['Batch size', v(s.batchSize)],
     ['Prompts', prompts],
     ['Seed', v(s.seed)],
-    ['Warmup', num(s.warmup) !== undefined ? `${s.warmup} request${s.warmup === 1 ? '' : 's'} per cell, discarded` : MISSING],
+    ['Warmup', num(s.warmup) !== undefined ? `${String(s.warmup)} request${s.warmup === 1 ? '' : 's'} per cell, discarded` : MISSING],
     ['Trials', v(s.trials)],
   ];
   if (num(s.maxTrials) !== undefined) lines.push(['Max trials', v(s.maxTrials)]);
@@ -213,7 +213,7 @@ function settingsSection(result: ResultFile): string[] {
   if (engineText.length > 0) lines.push(['Engines', engineText.join(', ')]);
   const datasets = Array.isArray(suite.datasets) ? suite.datasets.map(obj) : [];
   if (datasets.length > 0) {
-    lines.push(['Datasets', datasets.map((d) => mdEscape(`${str(d.name) ?? MISSING}${str(d.path) ? ` (${d.path})` : ''}`)).join(', ')]);
+    lines.push(['Datasets', datasets.map((d) => mdEscape(`${str(d.name) ?? MISSING}${str(d.path) ? ` (${String(d.path)})` : ''}`)).join(', ')]);
   }
 
   const out = ['## Settings', '', ...lines.map(([k, val]) => `- ${k}: ${val}`)];

@@ -82,6 +82,8 @@ export async function runTrial(input: TrialInput): Promise<{ records: RequestRec
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, input.settings.batchSize) }, worker));
+  // rethrows the first worker's caught value as it was thrown
+  // eslint-disable-next-line @typescript-eslint/only-throw-error
   if (failure !== null) throw failure;
   return { records, wallSeconds: (clock(input) - started) / 1000 };
 }

@@ -6,8 +6,8 @@ export function assertSample(fn: string, values: readonly number[], minN = 1): v
   if (!Array.isArray(values)) throw new TypeError(`${fn}: expected an array of numbers`);
   if (values.length < minN) throw new RangeError(`${fn}: need at least ${minN} value(s), got ${values.length}`);
   for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new RangeError(`${fn}: value at index ${i} is not a finite number (${v})`);
+    const v: unknown = values[i];
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new RangeError(`${fn}: value at index ${i} is not a finite number (${String(v)})`);
   }
 }
 

@@ -95,7 +95,7 @@ export function bootstrapInterval<T>(
   const rng = mulberry32(seed);
   const n = samples.length;
   const replicates: number[] = [];
-  const buf: T[] = new Array(n);
+  const buf: T[] = new Array<T>(n);
   for (let r = 0; r < resamples; r++) {
     for (let i = 0; i < n; i++) buf[i] = samples[randomIndex(rng, n)] as T;
     const v = statistic(buf);

@@ -213,6 +213,7 @@ export interface Prompt {
 export interface Dataset {
   name: string;
   /** 'builtin' for suites/prompts sets, else the absolute path of the question.jsonl */
+  // eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents -- 'builtin' documents the one fixed value
   source: 'builtin' | string;
   /** absolute path of the file read */
   file: string;

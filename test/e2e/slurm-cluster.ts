@@ -101,7 +101,7 @@ export async function startSlurmCluster(): Promise<SlurmCluster> {
         await sleep(200);
       }
       killAll();
-      await Promise.all(children.map((c) => (c.exitCode !== null || c.signalCode !== null ? null : new Promise((r) => c.once('exit', r)))));
+      await Promise.all(children.filter((c) => c.exitCode === null && c.signalCode === null).map((c) => new Promise((r) => c.once('exit', r))));
       process.off('exit', killAll);
     },
   };

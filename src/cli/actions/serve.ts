@@ -32,6 +32,8 @@ export async function serveAction(model: string | undefined, o: Record<string, s
     throw new UsageError(`--step-map and --modules apply to learned drafts (${LEARNED_DRAFTS.join(', ')}), not to --draft ${String(o.draft)}`);
   }
   // handlers go in first: a SIGTERM while the model loads still ends the process cleanly
+  // let, not const: the handlers below read it before the model has loaded and it is assigned
+  // eslint-disable-next-line prefer-const
   let running: Awaited<ReturnType<typeof serve>> | undefined;
   let stopping = false;
   const stopped = new Promise<void>((resolve) => {

@@ -89,7 +89,7 @@ export async function generate(model: TargetModel, drafter: Drafter | null, prom
   const maxDraft = drafter ? opts.draftTokens : 0;
   const stats: GenerateStats = {
     promptTokens: prompt.length, completionTokens: 0, verifyCycles: 0,
-    acceptedHistogram: new Array(maxDraft + 1).fill(0), proposedDrafts: 0, acceptedDrafts: 0, draftSteps: 0,
+    acceptedHistogram: new Array<number>(maxDraft + 1).fill(0), proposedDrafts: 0, acceptedDrafts: 0, draftSteps: 0,
     prefillMs: 0, draftMs: 0, verifyMs: 0, moduleByStep: [], draftMsByStep: [], offChainAccepts: 0, finish: 'length',
   };
   const session = model.newSession();

@@ -37,7 +37,7 @@ export function distribution(row: ArrayLike<number>, p: SamplingParams): Float64
     // sorted: all tokens with probability >= t, lowering t until that set holds top_k tokens
     // or top_p mass (so it contains every kept token and every tie at the cut). Sorting all
     // 4096 ids with a comparator cost ~3 ms per row and dominated sampled decoding.
-    let t = 1 / 16, count = 0;
+    let t = 1 / 16, count: number;
     for (;;) {
       let mass = 0;
       count = 0;

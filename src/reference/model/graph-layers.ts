@@ -22,12 +22,12 @@ export interface LayerKit {
   /** a linear weight stored [out, in], as a [in, out] initializer for MatMul */
   linear(name: string): string;
   /** x @ W^T for a weight stored [out, in]: fp32 MatMul, or int8 weights (DynamicQuantizeMatMul) when the kit quantizes */
-  project(x: string, name: string): string;
+  project: (x: string, name: string) => string;
   /** x @ B for an explicit [in, out] matrix, quantized like project() */
   matmulConst(x: string, name: string, data: Float32Array, dims: [number, number]): string;
   vector(name: string): string;
-  rmsnorm(x: string, weight: string): string;
-  rope(x: string): string;
+  rmsnorm: (x: string, weight: string) => string;
+  rope: (x: string) => string;
 }
 
 /**

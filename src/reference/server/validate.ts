@@ -79,7 +79,7 @@ function parsePrompts(raw: Record<string, unknown>, limits: ValidationLimits): {
     if (a.length === 0) fail(`${where}: the prompt is empty; send at least one token id`);
     a.forEach((t, i) => {
       if (!isInt(t)) fail(`${where}[${i}]: expected an integer token id, got ${describe(t)}`);
-      if ((t as number) < 0 || (t as number) >= limits.vocab) fail(`${where}[${i}]: token id ${t} is outside the vocabulary 0..${limits.vocab - 1}`);
+      if ((t as number) < 0 || (t as number) >= limits.vocab) fail(`${where}[${i}]: token id ${String(t)} is outside the vocabulary 0..${limits.vocab - 1}`);
     });
     return a as number[];
   };
@@ -92,7 +92,7 @@ function perPrompt(raw: Record<string, unknown>, key: string, count: number, bat
   if (!Array.isArray(v)) return new Array<unknown>(count).fill(v ?? undefined);
   if (!batch) fail(`${key}: a list is only accepted with a batch of prompts; send one value`);
   if (v.length !== count) fail(`${key}: the list has ${v.length} entries but the batch has ${count} prompts; send one per prompt or a single value`);
-  return v.map((x) => x ?? undefined);
+  return v.map((x: unknown) => x ?? undefined);
 }
 
 interface ParsedSampling {

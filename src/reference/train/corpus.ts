@@ -28,7 +28,7 @@ function packageDir(name: string): { dir: string; version: string } {
     // typescript is a devDependency: installed by `npm ci` in a clone, absent from a published install or the bundle
     throw new Error(`the training corpus reads the ${name} package, which is not installed here -- train from a clone of prism-bench after npm ci`);
   }
-  const version = JSON.parse(readFileSync(pkgJson, 'utf8')).version as string;
+  const version = (JSON.parse(readFileSync(pkgJson, 'utf8')) as { version: string }).version;
   return { dir: dirname(pkgJson), version };
 }
 
@@ -62,7 +62,7 @@ function joinWords(words: string[]): string {
       quoteOpen = !quoteOpen;
     } else if (/^[.,;:!?)\]}]+$/.test(w) || /^'(s|re|ve|ll|d|m|t)?$/i.test(w) || w === "n't") {
       glue = true;
-    } else if (/^[(\[{$]$/.test(w)) {
+    } else if (/^[([{$]$/.test(w)) {
       glueNext = true;
     }
     out += (glue || !out ? '' : ' ') + w;

@@ -19,7 +19,6 @@ import { draftFeatureLayers } from '../../../src/reference/model/draft-config.ts
 import { generate, type GenerateOptions } from '../../../src/reference/decoding/generate.ts';
 import type { LogitProcessing } from '../../../src/reference/decoding/logits.ts';
 import { LEARNED_DRAFTS, createDrafter } from '../../../src/reference/drafts/index.ts';
-import { LearnedDrafter } from '../../../src/reference/drafts/learned.ts';
 import { BUILTIN_DATASETS, PROMPTS_DIR, loadDataset } from '../../../src/suite/datasets.ts';
 import { questionAnswerPrompt } from '../../../src/engines/prompt.ts';
 import { chiSquareSf } from '../../../src/stats/chisquare.ts';
