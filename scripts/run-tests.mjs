@@ -33,6 +33,10 @@ function collect(dir) {
 const weight = (f) => (f.startsWith('test/e2e/') ? 0 : f.startsWith('test/cli/') || f.startsWith('test/reference/') ? 1 : 2);
 const files = named.length ? named : collect('test').sort((a, b) => weight(a) - weight(b));
 
+// Files run side by side: one thread per process for torch (the draft trainer's test) and
+// OpenBLAS, whose pools otherwise spin on the core another file is using. Set them to override.
+const THREADS = { PRISM_TRAIN_THREADS: '1', OMP_NUM_THREADS: '1' };
+
 const tapDir = mkdtempSync(join(tmpdir(), 'prism-tests-'));
 const totals = { pass: 0, fail: 0, skipped: 0, todo: 0, cancelled: 0 };
 const timings = [];
@@ -49,7 +53,7 @@ function runFile(file) {
       '--test-reporter=spec', '--test-reporter-destination=stdout',
       '--test-reporter=tap', `--test-reporter-destination=${tap}`,
       file,
-    ], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    ], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...THREADS, ...process.env } });
     let output = '';
     child.stdout.on('data', (d) => { output += d; });
     child.stderr.on('data', (d) => { output += d; });

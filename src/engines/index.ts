@@ -5,13 +5,11 @@ import { trtllmEngine } from './trtllm.ts';
 import { vllmEngine } from './vllm.ts';
 import { EngineError, type EngineAdapter } from './types.ts';
 
-// getters: adapters import check.ts, which imports this registry, so an adapter module loaded
-// first must not have its binding read before it is initialised
 export const ADAPTERS: Readonly<Record<string, EngineAdapter>> = {
-  get reference() { return referenceEngine; },
-  get sglang() { return sglangEngine; },
-  get vllm() { return vllmEngine; },
-  get trtllm() { return trtllmEngine; },
+  reference: referenceEngine,
+  sglang: sglangEngine,
+  vllm: vllmEngine,
+  trtllm: trtllmEngine,
 };
 
 export function engineAdapter(name: string): EngineAdapter {

@@ -4,7 +4,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { entryScript } from '../assets.ts';
 import { z } from 'zod';
-import { assertLaunchable } from './check.ts';
+import { assertLaunchable } from './accepts.ts';
 import { generateBody, sglangHandle } from './sglang-protocol.ts';
 import { placed } from './placement.ts';
 import { startProcess } from './process.ts';

@@ -5,7 +5,7 @@ import { startProcess } from './process.ts';
 import { generateBody, sglangHandle } from './sglang-protocol.ts';
 import { questionAnswerPrompt } from './prompt.ts';
 import { z } from 'zod';
-import { assertLaunchable } from './check.ts';
+import { assertLaunchable } from './accepts.ts';
 import { EngineError, type EngineAdapter, type GenerateRequest, type InputProblem, type LaunchPlan, type LaunchSpec, type MetricSource } from './types.ts';
 import { describe } from '../suite/errors.ts';
 import { mappingError, say, textField, wordField } from '../suite/schema.ts';

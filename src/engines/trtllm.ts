@@ -11,7 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { stringify } from 'yaml';
 import { z } from 'zod';
-import { assertLaunchable } from './check.ts';
+import { assertLaunchable } from './accepts.ts';
 import { OpenAiClient, openAiHandle, openAiRequest, type OpenAiApi, type OpenAiOptions } from './openai-protocol.ts';
 import { placed } from './placement.ts';
 import { startProcess } from './process.ts';

@@ -5,7 +5,7 @@
 // request from metrics.speculative_decoding when the server runs with
 // --per-request-spec-decode-metrics (recent builds).
 import { z } from 'zod';
-import { assertLaunchable } from './check.ts';
+import { assertLaunchable } from './accepts.ts';
 import { openAiHandle, openAiRequest, type OpenAiApi, type OpenAiOptions } from './openai-protocol.ts';
 import { placed } from './placement.ts';
 import { startProcess } from './process.ts';

@@ -1,7 +1,6 @@
 // The import graph of src/ has no circles and keeps its layers (scripts/check-imports.mjs): the
 // runner imports nothing from gate/ or report/, statistics nothing from the layers above it, the
-// gate nothing from report/ but the formatting leaf. The one circle allowed is a known exception
-// left to another developer (engines/{check,index}).
+// gate nothing from report/ but the formatting leaf. No circle is excused.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -31,12 +30,8 @@ test('src/ has no import circle and breaks no layer rule', () => {
   assert.ok(report.modules > 100, `read ${report.modules} modules`);
   assert.deepEqual(report.circles, [], text);
   assert.deepEqual(report.violations, [], text);
+  assert.deepEqual(report.knownCircles, [], text);
   assert.equal(code, 0, text);
-  // the known exception, and only it, while it lasts
-  for (const c of report.knownCircles) {
-    assert.ok(c.members.every((m) => m.startsWith('engines/')), c.members.join(', '));
-    assert.match(c.label, /known exception/);
-  }
 });
 
 test('the checker finds a planted circle and a planted layer violation', () => {
