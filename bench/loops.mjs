@@ -117,7 +117,7 @@ try {
   // npm test's own report (each file's time, the ten slowest) goes to a file, named below
   if (flag('test')) {
     const log = join(tmpdir(), `prism-loops-npm-test-${process.pid}.log`);
-    timeMany('npm test', 'bash', ['-c', `npm test > ${log} 2>&1`], longReps);
+    timeMany('npm test', 'bash', ['-c', `${npm} test > ${log} 2>&1`], longReps);
     console.log(`(npm test's output: ${log})`);
   }
 } finally {
