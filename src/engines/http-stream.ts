@@ -1,5 +1,7 @@
 // What every HTTP engine client does the same way: wait for GET /health to answer 200, and read a
-// streamed response as server-sent events (`data: {json}` blocks, `data: [DONE]` at the end).
+// streamed response as server-sent events (`data: {json}` blocks, `data: [DONE]` at the end),
+// cut into events by eventsource-parser.
+import { createParser } from 'eventsource-parser';
 import { EngineError } from './types.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -29,25 +31,21 @@ export const STREAM_DONE = Symbol('data: [DONE]');
 /**
  * Each `data:` payload of a server-sent-event stream, parsed, as it arrives; STREAM_DONE for
  * `[DONE]`. An `error` payload, a broken connection or unparsable data end it with an EngineError.
+ * Events are cut by eventsource-parser; an event with several `data:` lines gives one payload per line.
  */
 export async function* serverSentData(body: unknown): AsyncGenerator<Record<string, unknown> | typeof STREAM_DONE> {
   const decoder = new TextDecoder();
-  let buffered = '';
+  const pending: string[] = [];
+  const parser = createParser({ onEvent: (event) => { pending.push(...event.data.split('\n')); } });
   try {
     for await (const part of body as AsyncIterable<Uint8Array>) {
-      buffered += decoder.decode(part, { stream: true });
-      let cut: number;
-      while ((cut = buffered.indexOf('\n\n')) >= 0) {
-        const event = buffered.slice(0, cut);
-        buffered = buffered.slice(cut + 2);
-        for (const line of event.split('\n')) {
-          if (!line.startsWith('data:')) continue;
-          const data = line.slice(5).trim();
-          if (data === '[DONE]') { yield STREAM_DONE; continue; }
-          const obj = JSON.parse(data) as Record<string, unknown>;
-          if (obj.error) throw new EngineError(`engine error: ${JSON.stringify(obj.error).slice(0, 300)}`);
-          yield obj;
-        }
+      parser.feed(decoder.decode(part, { stream: true }));
+      for (const line of pending.splice(0)) {
+        const data = line.trim();
+        if (data === '[DONE]') { yield STREAM_DONE; continue; }
+        const obj = JSON.parse(data) as Record<string, unknown>;
+        if (obj.error) throw new EngineError(`engine error: ${JSON.stringify(obj.error).slice(0, 300)}`);
+        yield obj;
       }
     }
   } catch (e) {
