@@ -1,6 +1,7 @@
 // One error type for every suite and dataset mistake. The message is always ONE line:
 //   <file>: <path inside it>: <what is wrong> -- <how to fix it>
 import { isAbsolute, relative } from 'node:path';
+import { distance } from 'fastest-levenshtein';
 import { PrismInputError } from '../errors.ts';
 
 const oneLine = (s: string) => s.replace(/\s*[\r\n]+\s*/g, ' ').trim();
@@ -44,25 +45,13 @@ export function describe(v: unknown): string {
   return typeof v;
 }
 
-/** Closest candidate by edit distance (case-insensitive), if close enough to be a likely typo. */
+/** Closest candidate by Levenshtein distance (fastest-levenshtein; case-insensitive), if close enough to be a likely typo. */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
   const a = word.toLowerCase();
   let best: string | undefined, bestD = Infinity;
   for (const c of candidates) {
-    const d = editDistance(a, c.toLowerCase());
+    const d = distance(a, c.toLowerCase());
     if (d < bestD) { bestD = d; best = c; }
   }
   return best !== undefined && bestD <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
 }
