@@ -13,10 +13,10 @@
 // The default (node -e 0, --help through node and through npx, npx alone, hw --json, a dry run) takes well under a minute.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import getPort from 'get-port';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'bin', 'prism-bench.js');
@@ -65,13 +65,9 @@ function timeMany(name, cmd, argv, n, opts) {
   report(name, times);
 }
 
-const freePort = () => new Promise((res) => {
-  const s = createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); });
-});
-
 /** Seconds from spawning `serve` to /health 200. */
 async function serveOnce(extra) {
-  const port = await freePort();
+  const port = await getPort({ host: '127.0.0.1' });
   const t0 = performance.now();
   const child = spawn(process.execPath, [BIN, 'serve', '--port', String(port), ...extra], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';

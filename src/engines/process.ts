@@ -6,7 +6,6 @@
 import { execa, type ResultPromise } from 'execa';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync, readFileSync, existsSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { EngineError, type EngineHandle } from './types.ts';
 
 export interface EngineProcess {
@@ -85,20 +84,6 @@ export function logTail(file: string, lines = 20): string {
   if (!existsSync(file) || statSync(file).size === 0) return '(log empty)';
   const all = readFileSync(file, 'utf8').trimEnd().split('\n');
   return all.slice(-lines).join('\n');
-}
-
-/** Asks the OS for a free TCP port on host. */
-export function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.once('error', reject);
-    srv.listen(0, host, () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** The part of an engine handle every protocol shares: the process, its readiness probe (failing with the log tail) and its stop. */

@@ -6,7 +6,7 @@
 // on a GPU machine every stop waits until the engine's processes have let go of the GPU.
 import { join } from 'node:path';
 import type { Cell } from '../result/schema.ts';
-import { freePort } from '../engines/process.ts';
+import getPort from 'get-port';
 import { groupPidsOnGpu, waitGpuReleased } from '../engines/gpu-release.ts';
 import type { EngineAdapter, EngineHandle } from '../engines/types.ts';
 import type { CellGroup, PlannedCell } from './plan.ts';
@@ -99,7 +99,7 @@ export class EngineLeases {
     const s = this.session, group = lease.group;
     lease.logName = `logs/${group.key.replace(/[^\w.-]+/g, '_')}-r${round}-${Date.now().toString(36)}.log`;
     s.emit({ type: 'launch', group: group.key, trial: round, log: lease.logName });
-    const port = await freePort();
+    const port = await getPort({ host: '127.0.0.1' });
     const h = await adapter.launch({ draft: group.draft, settings: s.settings, host: '127.0.0.1', port, logFile: join(s.dir, lease.logName), options: group.engine.options });
     try {
       await h.waitReady(s.options.readyTimeoutMs ?? READY_TIMEOUT_MS, s.signal);

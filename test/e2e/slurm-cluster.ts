@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../src/engines/process.ts';
+import getPort from 'get-port';
 import { onPath } from '../../src/slurm/commands.ts';
 
 const DAEMONS = ['munged', 'slurmctld', 'slurmd'];
@@ -60,7 +60,7 @@ export async function startSlurmCluster(): Promise<SlurmCluster> {
     const probe = spawnSync(onPath('slurmd', path)!, ['-C'], { encoding: 'utf8' });
     const hw = /CPUs=.*$/m.exec(probe.stdout)?.[0].replace(/\s*UpTime=.*$/, '') ?? 'CPUs=1';
     for (const d of ['state', 'spool']) mkdirSync(join(dir, d));
-    const [ctldPort, dPort] = [await freePort(), await freePort()];
+    const [ctldPort, dPort] = [await getPort({ host: '127.0.0.1' }), await getPort({ host: '127.0.0.1' })];
     writeFileSync(env.SLURM_CONF!, [
       'ClusterName=prismtest',
       'SlurmctldHost=localhost(127.0.0.1)',

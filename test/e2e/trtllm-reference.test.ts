@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { configPath, trtllmEngine } from '../../src/engines/trtllm.ts';
 import { counterDelta } from '../../src/engines/prometheus.ts';
-import { freePort } from '../../src/engines/process.ts';
+import getPort from 'get-port';
 import { questionAnswerPrompt } from '../../src/engines/prompt.ts';
 import type { EngineHandle, GenerateRequest } from '../../src/engines/types.ts';
 import { loadSuite } from '../../src/suite/index.ts';
@@ -34,7 +34,7 @@ describe('trtllm adapter against the reference engine (NGram)', () => {
   const logFile = join(dir, 'engine.log');
   const settings = loadSuite(writeTemp('engines: [{name: trtllm, options: {model: m}}]\ndrafts: [{method: vanilla}]\n')).settings;
   before(async () => {
-    const port = await freePort();
+    const port = await getPort({ host: '127.0.0.1' });
     engine = await trtllmEngine.launch({
       draft: { name: 'ngram', method: 'ngram', draftTokens: 4, ngramMin: 1, ngramMax: 3 }, settings, host: '127.0.0.1', port,
       logFile, options: { model: MODEL, launcher: LAUNCHER },

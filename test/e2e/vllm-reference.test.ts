@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { vllmEngine } from '../../src/engines/vllm.ts';
 import { OpenAiClient } from '../../src/engines/openai-protocol.ts';
 import { counterDelta } from '../../src/engines/prometheus.ts';
-import { freePort } from '../../src/engines/process.ts';
+import getPort from 'get-port';
 import { questionAnswerPrompt } from '../../src/engines/prompt.ts';
 import type { EngineHandle, GenerateRequest } from '../../src/engines/types.ts';
 import { loadSuite } from '../../src/suite/index.ts';
@@ -34,7 +34,7 @@ describe('vllm adapter against the reference engine (ngram, per-request metrics 
   const dir = mkdtempSync(join(tmpdir(), 'prism-vllm-'));
   const settings = loadSuite(writeTemp('engines: [{name: vllm, options: {model: m}}]\ndrafts: [{method: vanilla}]\n')).settings;
   before(async () => {
-    port = await freePort();
+    port = await getPort({ host: '127.0.0.1' });
     engine = await vllmEngine.launch({
       draft: { name: 'ngram', method: 'ngram', draftTokens: 4, ngramMin: 1, ngramMax: 3 }, settings, host: '127.0.0.1', port,
       logFile: join(dir, 'engine.log'), options: { model: MODEL, launcher: LAUNCHER, perRequestMetrics: 'summary' },
