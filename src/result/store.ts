@@ -1,14 +1,14 @@
-// Reads and writes result files. Writes are atomic (temp file + rename) so an interrupted
-// run never leaves a torn result.json; the runner calls saveResult after every cell.
-import { readFileSync, writeFileSync, renameSync, mkdirSync, appendFileSync } from 'node:fs';
+// Reads and writes result files. Writes are atomic (write-file-atomic: temp file + rename) so an
+// interrupted run never leaves a torn result.json; the runner calls saveResult after every cell.
+import { readFileSync, mkdirSync, appendFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import writeFileAtomicLib from 'write-file-atomic';
 import { validateResult, ResultError, type ResultFile } from './schema.ts';
 
+/** Writes text to path atomically, creating its directory first. */
 export function writeFileAtomic(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
+  writeFileAtomicLib.sync(path, text);
 }
 
 export function saveResult(dir: string, result: ResultFile): string {

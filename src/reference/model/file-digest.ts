@@ -6,8 +6,9 @@
 // these are unchanged: writing the file, or renaming or copying another file over it, moves its
 // change time, which no user can set back, so a stale digest is never returned.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
 import { PACKAGE_ROOT } from './config.ts';
 import { sha256File } from './safetensors.ts';
 
@@ -33,9 +34,7 @@ export function sha256FileCached(path: string, cacheDir = DIGEST_CACHE): string 
   if (identity(abs) !== id) return digest;
   try {
     mkdirSync(cacheDir, { recursive: true });
-    const tmp = `${entry}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ path: abs, id, sha256: digest }));
-    renameSync(tmp, entry);
+    writeFileAtomic.sync(entry, JSON.stringify({ path: abs, id, sha256: digest }));
   } catch { /* unwritable: computed again next time */ }
   return digest;
 }

@@ -3,6 +3,7 @@
 // safetensors and manifest under models/drafts/<name>/.
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
 import { sourceFile } from '../../assets.ts';
 import { writeTokenStreams } from './streams.ts';
 import { runTrainer, type TrainDevice } from './trainer-process.ts';
@@ -161,8 +162,7 @@ export function writeDraftManifests(prepared: PreparedDraftJob, results: DraftTr
         : featureDraftManifest(name, cfg, vocabulary, weights, result, common);
     Object.assign(manifest, { history: results.history.get(name) ?? [] });
     const manifestPath = join(dir, 'manifest.json');
-    writeFileSync(manifestPath + '.tmp', JSON.stringify(manifest, null, 2) + '\n');
-    renameSync(manifestPath + '.tmp', manifestPath);
+    writeFileAtomic.sync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
     manifests.push(manifestPath);
   }
   return manifests;

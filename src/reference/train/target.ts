@@ -1,7 +1,8 @@
 // `prism-bench train target`: tokenizes the corpus with the committed tokenizer and hands the
 // token stream to the numpy trainer (train_target.py), which checkpoints and resumes.
-import { mkdirSync, writeFileSync, renameSync, existsSync, rmSync } from 'node:fs';
+import { mkdirSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
 import { sourceFile } from '../../assets.ts';
 import { writeTokenStreams } from './streams.ts';
 import { runTrainer, type TrainDevice } from './trainer-process.ts';
@@ -97,8 +98,7 @@ export function writeTargetManifest(prepared: PreparedTargetJob, done: Extract<T
     history: done.history,
   };
   const manifestPath = join(prepared.outDir, 'manifest.json');
-  writeFileSync(manifestPath + '.tmp', JSON.stringify(manifest, null, 2) + '\n');
-  renameSync(manifestPath + '.tmp', manifestPath);
+  writeFileAtomic.sync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
   return manifestPath;
 }
 
