@@ -1,7 +1,9 @@
 // A small RFC 4180 reader for the CSV files Python's csv.DictWriter writes (the PRISM artifact's
 // table4 scripts): comma-separated, fields quoted when they hold a comma, quote or newline, quotes
-// doubled inside. Written here because no CSV package is among the project's dependencies and
-// this is all the format needs; each record keeps the line it starts on, for error messages.
+// doubled inside; a leading UTF-8 BOM is dropped. Each record keeps the line it starts on, for
+// error messages.
+// Kept by hand, not csv-parse (7.0.3): its record line numbers drift after a CRLF inside a quoted
+// field and it throws on `"q"x` (text after a closing quote), which this reader takes as `qx`.
 
 export interface CsvRecord {
   /** 1-based line the record starts on */
@@ -25,7 +27,7 @@ export function parseCsv(text: string): CsvRecord[] {
     field = '';
     atFieldStart = true;
   };
-  for (let i = 0; i < text.length; i++) {
+  for (let i = text.startsWith('\uFEFF') ? 1 : 0; i < text.length; i++) {
     const c = text[i]!;
     if (quoted) {
       if (c === '"' && text[i + 1] === '"') { field += '"'; i++; }

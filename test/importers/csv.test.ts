@@ -13,3 +13,12 @@ test('parseCsv reads what Python\'s csv.DictWriter writes: quotes, doubled quote
   assert.deepEqual(parseCsv('a,b'), [{ line: 1, fields: ['a', 'b'] }]);
   assert.throws(() => parseCsv('a\n"open,b\n'), /line 2: a quoted field is never closed/);
 });
+
+test('parseCsv drops a leading UTF-8 byte order mark, so the first header name is clean', () => {
+  assert.deepEqual(parseCsv('\uFEFFalgorithm,dataset\r\nEAGLE,mt\r\n'), [
+    { line: 1, fields: ['algorithm', 'dataset'] },
+    { line: 2, fields: ['EAGLE', 'mt'] },
+  ]);
+  assert.deepEqual(parseCsv('\uFEFF"quoted",b'), [{ line: 1, fields: ['quoted', 'b'] }]);
+  assert.deepEqual(parseCsv('a,\uFEFFb'), [{ line: 1, fields: ['a', '\uFEFFb'] }]);
+});
