@@ -1,4 +1,7 @@
 // Progress for long jobs: a redrawn bar with ETA on a TTY, plain lines otherwise (CI logs).
+// Kept by hand: cli-progress 3.12.0 (6 packages) can log above a MultiBar and print off a TTY, but
+// there it redraws the whole bar on a timer (every 2 s, unchanged lines included, a blank line
+// after each) where this writes one plain line per 10 s, and its timer must be stopped.
 export class Progress {
   private readonly tty: boolean;
   private started = Date.now();
