@@ -232,9 +232,10 @@ process.exitCode = await main(process.argv);
     outfile: out, minify,
     // the native binding stays a file beside the bundle
     external: ['*.node'],
-    define: { PRISM_BUILD: JSON.stringify(info) },
-    // CommonJS dependencies call require(): give the ES module one
-    banner: { js: `#!/usr/bin/env node\nimport { createRequire as __prismCreateRequire } from 'node:module';\nconst require = __prismCreateRequire(import.meta.url);` },
+    // CommonJS dependencies call require() and read __filename (write-file-atomic hashes it into
+    // its temp names): give the ES module both
+    define: { PRISM_BUILD: JSON.stringify(info), __filename: '__prismFilename' },
+    banner: { js: `#!/usr/bin/env node\nimport { createRequire as __prismCreateRequire } from 'node:module';\nimport { fileURLToPath as __prismFileURLToPath } from 'node:url';\nconst require = __prismCreateRequire(import.meta.url);\nconst __prismFilename = __prismFileURLToPath(import.meta.url);` },
     plugins: [
       fromMemory(root, sources),
       {
