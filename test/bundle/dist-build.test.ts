@@ -45,6 +45,7 @@ test('concurrent first starts all run one build; a touch reuses it, an edit repl
     else assert.match(r.stdout, /"\$schema"/);
   }
   const first = pointer(dir);
+  assert.match(first.stamp, /^packages\/reference-engine\/src\/server\/main\.ts \d+ /m, 'the stamp covers the reference engine\'s package');
   assert.deepEqual(builds(dir), [first.dir, 'current.json'].sort(), 'one build, no temporary folder or file left');
   const info = JSON.parse(readFileSync(join(dir, 'dist', 'build', first.dir, 'build.json'), 'utf8')) as { kind: string; version: string; graphBuilders: string };
   assert.equal(info.kind, 'dist');
