@@ -14,10 +14,11 @@ export interface PromptSetEntry { id: string; category: string; turns: string[] 
 /** The prompts of one set, the first `limit` when given. */
 export function readPromptSet(name: string, opts: { limit?: number } = {}): PromptSetEntry[] {
   const file = join(PROMPTS_DIR, `${name}.jsonl`);
-  const prompts = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').map((line, i) => {
-    const o = JSON.parse(line) as { question_id?: unknown; category?: unknown; turns?: unknown };
-    if (!Array.isArray(o.turns) || o.turns.length === 0 || o.turns.some((t) => typeof t !== 'string')) throw new Error(`${file}: line ${i + 1}: turns must be a non-empty list of strings`);
-    return { id: String(o.question_id), category: typeof o.category === 'string' && o.category !== '' ? o.category : name, turns: o.turns as string[] };
+  const prompts = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').map((line, i): PromptSetEntry => {
+    const o: unknown = JSON.parse(line);
+    const { question_id: id, category, turns } = (typeof o === 'object' && o !== null ? o : {}) as Record<string, unknown>;
+    if (!Array.isArray(turns) || turns.length === 0 || !turns.every((t): t is string => typeof t === 'string')) throw new Error(`${file}: line ${i + 1}: turns must be a non-empty list of strings`);
+    return { id: String(id), category: typeof category === 'string' && category !== '' ? category : name, turns };
   });
   return opts.limit === undefined ? prompts : prompts.slice(0, opts.limit);
 }
