@@ -1,4 +1,5 @@
-// ESLint flat config (issue 21, item 6). TypeScript under src/, test/, bench/ is linted with
+// ESLint flat config (issue 21, item 6). TypeScript under src/, test/, bench/ and the workspace
+// packages (packages/*/src, test, bench) is linted with
 // type information (typescript-eslint's projectService reads tsconfig.json); the plain
 // JavaScript in bin/, scripts/ and bench/*.mjs has no type information and gets the
 // non-type-checked rules only.
@@ -68,7 +69,7 @@ export default tseslint.config(
   {
     // Tests read JSON.parse output, wire payloads and fixtures loosely as `any`; the
     // assertions that follow are the check.
-    files: ['test/**'],
+    files: ['test/**', 'packages/*/test/**'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unsafe-argument': 'off',

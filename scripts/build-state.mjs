@@ -1,7 +1,7 @@
 // What bin/prism-bench.js checks on every start to tell whether the compiled build in
 // dist/build/ is current: no dependencies, a few milliseconds (one stat per source file).
 // scripts/build.mjs makes the builds; the design is described there.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Folder of the compiled builds, under the package root. */
@@ -9,7 +9,14 @@ export const BUILDS_DIR = join('dist', 'build');
 /** The pointer to the current build: {stamp, dir}, replaced atomically. */
 export const POINTER = 'current.json';
 
-/** Every file the build is made from, relative to the package root: src/** and the build's own inputs. */
+/** The reference engine's workspace package, compiled into the build with the harness. */
+export const ENGINE_DIR = 'packages/reference-engine';
+
+/**
+ * Every file the build is made from, relative to the package root: src/**, the reference
+ * engine's src/** and package.json (its exports decide what an import of it resolves to), and
+ * the build's own inputs.
+ */
 export function sourceFiles(root) {
   const out = [];
   const walk = (rel) => {
@@ -20,8 +27,10 @@ export function sourceFiles(root) {
     }
   };
   walk('src');
+  const engine = existsSync(join(root, ENGINE_DIR, 'src'));
+  if (engine) walk(`${ENGINE_DIR}/src`);
   out.sort();
-  return [...out, 'scripts/build.mjs', 'package.json'];
+  return [...out, ...(engine ? [`${ENGINE_DIR}/package.json`] : []), 'scripts/build.mjs', 'package.json'];
 }
 
 /**

@@ -2,7 +2,8 @@
 // Compiles prism-bench's TypeScript to plain JavaScript with esbuild. Two outputs:
 //
 // 1. The build the CLI runs (`node scripts/build.mjs`, and on demand from bin/prism-bench.js):
-//    src/cli/main.ts and src/cli/serve-main.ts bundled with code splitting into
+//    src/cli/main.ts and src/cli/serve-main.ts bundled with code splitting (with the reference
+//    engine's package, packages/reference-engine, resolved through its exports) into
 //    dist/build/<key>/ (every module a flat file; npm packages stay imports of node_modules, so
 //    a command loads only the chunks and packages it uses). <key> is a hash of the sources'
 //    contents. dist/build/current.json points at the build and records the sources' stamp
@@ -23,7 +24,8 @@
 // 2. The single-file bundle (`node scripts/build.mjs --bundle`, npm run bundle):
 //    dist/bundle/prism-bench.mjs holds every npm dependency and the package files commands read
 //    (suites, prompt sets, schemas, model manifests, vega's built JS for the HTML report, the
-//    trainers), next to onnxruntime-node's native files. See src/assets.ts for how it finds them.
+//    engine's trainers), next to onnxruntime-node's native files. See src/assets.ts for how it
+//    finds them; the engine is pointed at them through its ./files hook (setInstallRoot).
 import { createHash, randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -31,13 +33,15 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
-import { BUILDS_DIR, POINTER, readPointer, sourceFiles, sourceStamp } from './build-state.mjs';
+import { BUILDS_DIR, ENGINE_DIR, POINTER, readPointer, sourceFiles, sourceStamp } from './build-state.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** Builds kept besides the current one (a long run started from an older build may still load its chunks). */
 export const KEEP_BUILDS = 8;
-/** Source folders (under src/) whose .ts files key the graph cache: as src/reference/kernels/onnx/graph-cache.ts BUILDER_SOURCE_DIRS. */
-const GRAPH_BUILDER_DIRS = ['reference/model', 'reference/kernels/onnx'];
+/** The reference engine's package name: its imports resolve to its sources through its exports (engineResolver). */
+const ENGINE_PACKAGE = '@prism-bench/reference-engine';
+/** Source folders (under the engine's src/) whose .ts files key the graph cache: as its kernels/onnx/graph-cache.ts BUILDER_SOURCE_DIRS. */
+const GRAPH_BUILDER_DIRS = ['model', 'kernels/onnx'].map((d) => `${ENGINE_DIR}/src/${d}`);
 
 const sha256 = (...parts) => {
   const h = createHash('sha256');
@@ -57,12 +61,37 @@ function buildInfo(root, sources, kind) {
   const h = createHash('sha256');
   for (const d of GRAPH_BUILDER_DIRS) {
     // as builderSourcesHash: the folder's own .ts files, sorted by name, name then content
-    const names = [...sources.keys()].filter((f) => dirname(f) === `src/${d}` && f.endsWith('.ts')).map((f) => f.slice(`src/${d}/`.length)).sort();
-    for (const n of names) h.update(n).update(sources.get(`src/${d}/${n}`));
+    const names = [...sources.keys()].filter((f) => dirname(f) === d && f.endsWith('.ts')).map((f) => f.slice(`${d}/`.length)).sort();
+    for (const n of names) h.update(n).update(sources.get(`${d}/${n}`));
   }
   const pkg = JSON.parse(sources.get('package.json') ?? readFileSync(join(root, 'package.json')));
   const require = createRequire(join(root, 'package.json'));
   return { kind, version: pkg.version, graphBuilders: h.digest('hex'), ortVersion: require('onnxruntime-node/package.json').version };
+}
+
+/** What the engine's compiled code is told about itself (its graph-cache.ts PRISM_REFERENCE_ENGINE_BUILD). */
+const engineBuild = (info) => JSON.stringify({ graphBuilders: info.graphBuilders, ortVersion: info.ortVersion });
+
+/**
+ * Resolves imports of the reference engine (`@prism-bench/reference-engine`, `/contract`,
+ * `/files`) to its sources in this checkout through the exports of its package.json, which the
+ * npm workspace links into node_modules: the build compiles the engine with the harness (the
+ * dist build keeps npm packages external, and this one is TypeScript), from the same root.
+ */
+function engineResolver(root) {
+  return {
+    name: 'prism-reference-engine',
+    setup(build) {
+      build.onResolve({ filter: /^@prism-bench\/reference-engine(\/.*)?$/ }, (args) => {
+        const pkgDir = join(root, ENGINE_DIR);
+        const { exports } = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
+        const subpath = `.${args.path.slice(ENGINE_PACKAGE.length)}`;
+        const target = exports?.[subpath];
+        if (typeof target !== 'string') return { errors: [{ text: `${args.path}: ${ENGINE_DIR}/package.json exports no '${subpath}'` }] };
+        return { path: join(pkgDir, target) };
+      });
+    },
+  };
 }
 
 /** Serves src/**.ts from memory (so the build compiles what was hashed); anything else esbuild reads itself. */
@@ -94,14 +123,17 @@ async function compile(root, sources, outDir) {
     entryPoints: { main: 'src/cli/main.ts', 'serve-main': 'src/cli/serve-main.ts' },
     outdir: outDir, splitting: true, entryNames: '[name]', chunkNames: 'chunk-[hash]',
     packages: 'external', sourcemap: 'linked',
-    define: { PRISM_BUILD: JSON.stringify(info) },
-    plugins: [fromMemory(root, sources)],
+    define: { PRISM_BUILD: JSON.stringify(info), PRISM_REFERENCE_ENGINE_BUILD: engineBuild(info) },
+    plugins: [engineResolver(root), fromMemory(root, sources)],
   });
-  // files the code runs or reads beside its sources (the Python trainers), for assets.ts sourceFile()
+  // files the engine runs beside its sources (the Python trainers): beside its compiled modules,
+  // where its files.ts engineFile() finds them (dist/build/<key>/train/train_target.py)
+  const engineSrc = `${ENGINE_DIR}/src/`;
   for (const [f, bytes] of sources) {
-    if (!f.startsWith('src/') || f.endsWith('.ts')) continue;
-    mkdirSync(dirname(join(outDir, f)), { recursive: true });
-    writeFileSync(join(outDir, f), bytes);
+    if (!f.startsWith(engineSrc) || f.endsWith('.ts')) continue;
+    const to = join(outDir, f.slice(engineSrc.length));
+    mkdirSync(dirname(to), { recursive: true });
+    writeFileSync(to, bytes);
   }
   writeFileSync(join(outDir, 'build.json'), JSON.stringify({ ...info, builtAt: new Date().toISOString(), esbuild: esbuild.version }, null, 2) + '\n');
 }
@@ -183,7 +215,8 @@ function bundleAssets(root, sources) {
   addTree('schemas');
   // the model manifests (a suite's checks read a draft's and the target's; not the weights) and the tokenizer
   addTree('models', (r) => r.endsWith('.json'));
-  for (const [f, bytes] of sources) if (f.startsWith('src/') && !f.endsWith('.ts')) add(f, bytes);
+  // the files the engine runs beside its sources (the trainers), where the entry points it (setInstallRoot)
+  for (const [f, bytes] of sources) if (f.startsWith(`${ENGINE_DIR}/src/`) && !f.endsWith('.ts')) add(f, bytes);
   // vega's built JS, which the HTML report inlines (src/report/html-page.ts)
   const require = createRequire(join(root, 'package.json'));
   for (const [pkg, file] of [['vega', 'build/vega.min.js'], ['vega-lite', 'build/vega-lite.min.js'], ['vega-embed', 'build/vega-embed.min.js']]) {
@@ -215,9 +248,13 @@ export async function buildBundle({ root = ROOT, outDir = join(root, 'dist', 'bu
   const info = { ...buildInfo(root, sources, 'bundle'), assetsKey };
   const srcUrl = (f) => JSON.stringify(join(root, f));
   const entry = `
-import { useEmbeddedAssets } from ${srcUrl('src/assets.ts')};
+import { join } from 'node:path';
+import { packageRoot, useEmbeddedAssets } from ${srcUrl('src/assets.ts')};
+import { setInstallRoot } from '${ENGINE_PACKAGE}/files';
 import assets from 'prism-bench:assets';
 useEmbeddedAssets(assets);
+// the engine's models/ and trainers are among the embedded files, written out on first use
+setInstallRoot(() => ({ root: packageRoot(), sources: join(packageRoot(), ${JSON.stringify(`${ENGINE_DIR}/src`)}) }));
 const { main } = process.argv[2] === 'serve' ? await import(${srcUrl('src/cli/serve-main.ts')}) : await import(${srcUrl('src/cli/main.ts')});
 process.exitCode = await main(process.argv);
 `;
@@ -234,9 +271,14 @@ process.exitCode = await main(process.argv);
     external: ['*.node'],
     // CommonJS dependencies call require() and read __filename (write-file-atomic hashes it into
     // its temp names): give the ES module both
-    define: { PRISM_BUILD: JSON.stringify(info), __filename: '__prismFilename' },
-    banner: { js: `#!/usr/bin/env node\nimport { createRequire as __prismCreateRequire } from 'node:module';\nimport { fileURLToPath as __prismFileURLToPath } from 'node:url';\nconst require = __prismCreateRequire(import.meta.url);\nconst __prismFilename = __prismFileURLToPath(import.meta.url);` },
+    define: { PRISM_BUILD: JSON.stringify(info), PRISM_REFERENCE_ENGINE_BUILD: engineBuild(info), __filename: '__prismFilename' },
+    banner: { js: `#!/usr/bin/env node
+import { createRequire as __prismCreateRequire } from 'node:module';
+import { fileURLToPath as __prismFileURLToPath } from 'node:url';
+const require = __prismCreateRequire(import.meta.url);
+const __prismFilename = __prismFileURLToPath(import.meta.url);` },
     plugins: [
+      engineResolver(root),
       fromMemory(root, sources),
       {
         name: 'prism-bundle',

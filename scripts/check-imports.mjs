@@ -6,7 +6,14 @@
 //   - every circle (each strongly connected component of more than one module, with one
 //     concrete path through it), and
 //   - every import that breaks a layer rule.
-// Exit code 0 when both lists are empty (known exceptions aside), 1 otherwise. `--json` prints
+// The reference engine's package (packages/reference-engine) is read the same way (its own
+// circles), and the boundary between the two is checked both ways, dynamic import() included:
+//   - the harness (src/) imports the engine only by its package name, and only its ./contract,
+//     except the `serve` and `train` commands' actions (loaded only by import(), when those
+//     commands run the engine), which may import its main entry;
+//   - the engine (its src/, test/, bench/) imports nothing outside its package: not the
+//     harness's src/, not prism-bench.
+// Exit code 0 when the lists are empty (known exceptions aside), 1 otherwise. `--json` prints
 // the findings as JSON (what test/scripts/check-imports.test.ts reads).
 //
 // Usage: node scripts/check-imports.mjs [--json] [ROOT]   (ROOT defaults to this repository)
@@ -28,6 +35,18 @@ export const RULES = [
   { from: '', not: ['cli/'], exceptFrom: ['cli/'], why: 'only the command line imports the command line' },
 ];
 
+/** The reference engine's package and the ways into it (entry: a subpath of its exports, '.' the main entry). */
+export const ENGINE = {
+  dir: 'packages/reference-engine',
+  name: '@prism-bench/reference-engine',
+  /** harness modules (relative to src/; '' = all) and the entries each may import */
+  entries: [
+    { from: '', entries: ['contract'] },
+    { from: 'cli/actions/serve.ts', entries: ['contract', '.'], lazy: true },
+    { from: 'cli/actions/train.ts', entries: ['contract', '.'], lazy: true },
+  ],
+};
+
 /**
  * Circles that are known and left to someone else, by their members. A circle is excused only
  * when every module in it is listed here.
@@ -36,10 +55,27 @@ export const KNOWN_CIRCLES = [];
 
 const SPECIFIER = /(?:^|[\n;])\s*(?:import|export)\s+(?:type\s+)?(?:[^'";]*?\s+from\s+)?['"]([^'"]+)['"]/g;
 
+const DYNAMIC = /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g;
+const TYPE_ONLY = /(?:^|[\n;])\s*(?:import|export)\s+type\s+[^'";]*?\s+from\s+['"]([^'"]+)['"]/g;
+
+const stripComments = (text) => text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`\\])\/\/.*$/gm, '$1');
+
 /** Static import and re-export specifiers of one file's text (comments stripped first). */
 export function specifiers(text) {
-  const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`\\])\/\/.*$/gm, '$1');
-  return [...code.matchAll(SPECIFIER)].map((m) => m[1]);
+  return [...stripComments(text).matchAll(SPECIFIER)].map((m) => m[1]);
+}
+
+/** Every specifier of one file's text, each with how it is imported: 'static', 'type' (erased) or 'dynamic' (import()). */
+export function allSpecifiers(text) {
+  const code = stripComments(text);
+  const typeOnly = [...code.matchAll(TYPE_ONLY)].map((m) => m[1]);
+  const out = [];
+  for (const s of [...code.matchAll(SPECIFIER)].map((m) => m[1])) {
+    const i = typeOnly.indexOf(s);
+    if (i >= 0) { typeOnly.splice(i, 1); out.push({ spec: s, kind: 'type' }); } else out.push({ spec: s, kind: 'static' });
+  }
+  for (const m of code.matchAll(DYNAMIC)) out.push({ spec: m[1], kind: 'dynamic' });
+  return out;
 }
 
 function tsFiles(dir) {
@@ -52,9 +88,10 @@ function tsFiles(dir) {
   return out;
 }
 
-/** The graph of src/: module (relative to src/, '/' separators) -> the src modules it imports. */
-export function importGraph(root) {
-  const src = join(root, 'src');
+/** The graph of src/ (or another source folder): module (relative to it, '/' separators) -> the modules of that folder it imports. */
+export function importGraph(root, dir = 'src') {
+  const src = join(root, dir);
+  if (!existsSync(src)) return new Map();
   const rel = (p) => relative(src, p).split(sep).join('/');
   const graph = new Map();
   for (const file of tsFiles(src)) {
@@ -130,16 +167,66 @@ export function violations(graph, rules = RULES) {
   return out;
 }
 
+const engineSpecifier = (s) => s === ENGINE.name || s.startsWith(`${ENGINE.name}/`);
+
+/** Every import across the boundary between the harness and the reference engine's package that breaks it. */
+export function boundaryViolations(root) {
+  const out = [];
+  const src = join(root, 'src');
+  const pkg = join(root, ENGINE.dir);
+  const lazy = ENGINE.entries.filter((e) => e.lazy).map((e) => e.from);
+  if (existsSync(src)) {
+    for (const file of tsFiles(src)) {
+      const from = relative(src, file).split(sep).join('/');
+      const allowed = ENGINE.entries.filter((e) => under(from, e.from)).flatMap((e) => e.entries);
+      for (const { spec, kind } of allSpecifiers(readFileSync(file, 'utf8'))) {
+        if (engineSpecifier(spec)) {
+          const entry = spec === ENGINE.name ? '.' : spec.slice(ENGINE.name.length + 1);
+          if (!allowed.includes(entry)) out.push({ from: `src/${from}`, to: spec, rule: `the harness imports ${ENGINE.name} only through ./contract (the serve and train actions also its main entry): it talks to the engine over HTTP` });
+        } else if (spec.startsWith('.')) {
+          const target = resolve(dirname(file), spec);
+          if (target.startsWith(pkg + sep)) out.push({ from: `src/${from}`, to: relative(root, target).split(sep).join('/'), rule: `the harness reaches the reference engine by its package name (${ENGINE.name}/contract), never by path` });
+          const to = relative(src, target).split(sep).join('/');
+          if (lazy.includes(to) && kind === 'static') out.push({ from: `src/${from}`, to: `src/${to}`, rule: 'a module that loads the engine\'s main entry is imported only by import(), when its command runs (or with import type)' });
+        }
+      }
+    }
+  }
+  for (const d of ['src', 'test', 'bench']) {
+    if (!existsSync(join(pkg, d))) continue;
+    for (const file of tsFiles(join(pkg, d))) {
+      const from = relative(root, file).split(sep).join('/');
+      for (const { spec } of allSpecifiers(readFileSync(file, 'utf8'))) {
+        const outside = spec.startsWith('.') && !resolve(dirname(file), spec).startsWith(pkg + sep);
+        if (outside || spec === 'prism-bench' || spec.startsWith('prism-bench/')) {
+          out.push({ from, to: spec.startsWith('.') ? relative(root, resolve(dirname(file), spec)).split(sep).join('/') : spec, rule: `${ENGINE.dir} imports nothing outside its package (not the harness): it is launched as a process and spoken to over HTTP` });
+        }
+      }
+    }
+  }
+  return out;
+}
+
 export function check(root) {
   const graph = importGraph(root);
-  const found = circles(graph);
+  const engineGraph = importGraph(root, `${ENGINE.dir}/src`);
+  const found = [...circles(graph), ...circles(engineGraph).map((c) => ({ members: c.members.map((m) => `${ENGINE.dir}/src/${m}`), path: c.path.map((m) => `${ENGINE.dir}/src/${m}`) }))];
   const known = [], unknown = [];
   for (const c of found) {
     const k = KNOWN_CIRCLES.find((x) => c.members.every((m) => x.members.includes(m)));
     if (k) known.push({ ...c, label: k.label }); else unknown.push(c);
   }
   const edges = [...graph.values()].reduce((a, d) => a + d.length, 0);
-  return { modules: graph.size, edges, circles: unknown, knownCircles: known, violations: violations(graph), rules: RULES.map((r) => `${r.from || 'src/'} imports nothing from ${r.not.map((p) => p || 'the project').join(', ')}${r.except ? ` except ${r.except.join(', ')}` : ''}${r.exceptFrom ? ` (but ${r.exceptFrom.join(', ')} may)` : ''}`) };
+  const engineEdges = [...engineGraph.values()].reduce((a, d) => a + d.length, 0);
+  return {
+    modules: graph.size, edges, engineModules: engineGraph.size, engineEdges, circles: unknown, knownCircles: known,
+    violations: [...violations(graph), ...boundaryViolations(root)],
+    rules: [
+      ...RULES.map((r) => `${r.from || 'src/'} imports nothing from ${r.not.map((p) => p || 'the project').join(', ')}${r.except ? ` except ${r.except.join(', ')}` : ''}${r.exceptFrom ? ` (but ${r.exceptFrom.join(', ')} may)` : ''}`),
+      `src/ imports ${ENGINE.name} only as ${ENGINE.name}/contract, except ${ENGINE.entries.filter((e) => e.lazy).map((e) => e.from).join(' and ')} (also its main entry; imported only by import()), static and dynamic imports alike`,
+      `${ENGINE.dir}/{src,test,bench} import nothing outside the package (not src/, not prism-bench)`,
+    ],
+  };
 }
 
 function main() {
@@ -149,7 +236,7 @@ function main() {
   if (args.includes('--json')) {
     process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
   } else {
-    const lines = [`src/: ${r.modules} modules, ${r.edges} imports`];
+    const lines = [`src/: ${r.modules} modules, ${r.edges} imports; ${ENGINE.dir}/src: ${r.engineModules} modules, ${r.engineEdges} imports`];
     const known = r.knownCircles.length ? ` (and ${r.knownCircles.length} known exception${r.knownCircles.length === 1 ? '' : 's'})` : '';
     lines.push(`${r.circles.length === 0 ? 'circles: none' : `circles: ${r.circles.length}`}${known}`);
     for (const c of r.circles) lines.push(`  circle: ${c.path.join(' -> ')}${c.members.length > c.path.length - 1 ? ` (component of ${c.members.length}: ${c.members.join(', ')})` : ''}`);

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
-// Runs every test/**/*.test.ts, each file in its own node:test process, several files at once.
+// Runs every test/**/*.test.ts and the workspace packages' packages/*/test/**/*.test.ts, each file
+// in its own node:test process, several files at once (run in a package's folder, that package's).
 // A pool of our own rather than `node --test --test-concurrency`: Node 20 reports no per-file
 // wall time, and the slowest files are what a developer needs to see to keep the suite fast.
-//   --fast       leave out test/e2e
+//   --fast       leave out the end-to-end folders (test/e2e, packages/*/test/e2e)
 //   --jobs N     files at once (default: $PRISM_TEST_JOBS, else one per CPU: on 2 cores the whole
 //                suite took 685 s two at a time and 720 s three at a time, run back to back)
 //   FILE ...     only these files
-import { readdirSync, statSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir, availableParallelism } from 'node:os';
 import { spawn } from 'node:child_process';
@@ -29,9 +30,13 @@ function collect(dir) {
   return out;
 }
 
-// Longest first keeps the pool's tail short: end-to-end files, then the CLI's (they spawn it).
-const weight = (f) => (f.startsWith('test/e2e/') ? 0 : f.startsWith('test/cli/') || f.startsWith('test/reference/') ? 1 : 2);
-const files = named.length ? named : collect('test').sort((a, b) => weight(a) - weight(b));
+/** test/ and every packages/<name>/test/ */
+const roots = () => ['test', ...(existsSync('packages') ? readdirSync('packages').sort().map((p) => join('packages', p, 'test')) : [])].filter((d) => existsSync(d));
+
+// Longest first keeps the pool's tail short: end-to-end files, then the CLI's (they spawn it) and
+// the packages' (the reference engine's load its models).
+const weight = (f) => (/(^|\/)test\/e2e\//.test(f) ? 0 : f.startsWith('test/cli/') || f.startsWith('packages/') ? 1 : 2);
+const files = named.length ? named : roots().flatMap((d) => collect(d)).sort((a, b) => weight(a) - weight(b));
 
 // Files run side by side: one thread per process for torch (the draft trainer's test) and
 // OpenBLAS, whose pools otherwise spin on the core another file is using. Set them to override.

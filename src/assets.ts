@@ -1,12 +1,12 @@
 // Where prism-bench's own files are, however it runs. Three layouts:
 //  - from the sources (tsx: the tests, the bench scripts): this file is src/assets.ts;
 //  - from the build the bin keeps current (scripts/build.mjs): every module is a flat file in
-//    dist/build/<key>/, and the files the code needs beside its sources (the Python trainers) are
-//    copied to dist/build/<key>/src/;
+//    dist/build/<key>/ (the reference engine's package included, with its trainers beside it);
 //  - from the single-file bundle (npm run bundle): nothing but the .mjs and onnxruntime's native
 //    files; the package files a command reads (suites, prompt sets, schemas, model manifests,
-//    vega's built JS, the trainers) are embedded and written once to a cache folder, so every
-//    consumer keeps reading plain paths.
+//    vega's built JS, the engine's trainers) are embedded and written once to a cache folder, so
+//    every consumer keeps reading plain paths (the bundle's entry points the reference engine,
+//    which finds its own files otherwise, at that folder).
 // The build tells which layout it is through PRISM_BUILD (esbuild `define`); from the sources
 // the identifier is not defined at all.
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,7 +21,7 @@ export interface BuildInfo {
   kind: 'dist' | 'bundle';
   /** package.json's version */
   version: string;
-  /** sha256 of the graph builders' sources, the graph cache's salt (graph-cache.ts builderSourcesHash) */
+  /** sha256 of the reference engine's graph builders' sources, the graph cache's salt (its graph-cache.ts builderSourcesHash) */
   graphBuilders: string;
   /** onnxruntime-node's version, also part of the graph cache's salt */
   ortVersion: string;
@@ -93,12 +93,6 @@ export function packageRoot(): string {
   if (BUILD?.kind === 'bundle') return extractedRoot();
   // src/assets.ts -> ..; dist/build/<key>/<module>.js -> ../../..
   return join(HERE, BUILD ? '../../..' : '..');
-}
-
-/** A file kept beside the sources that the code runs or reads, by its path under src/ (e.g. reference/train/train_target.py). */
-export function sourceFile(rel: string): string {
-  if (BUILD?.kind === 'bundle') return join(extractedRoot(), 'src', rel);
-  return join(HERE, BUILD ? 'src' : '', rel);
 }
 
 /** The script that starts prism-bench (an engine process runs `node <it> serve ...`): bin/prism-bench.js, or the bundle itself. */

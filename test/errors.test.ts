@@ -18,8 +18,7 @@ import { BaselineError } from '../src/gate/baseline.ts';
 import { SlurmError } from '../src/slurm/commands.ts';
 import { EngineError } from '../src/engines/types.ts';
 import { ChatTemplateError } from '../src/engines/chat-template.ts';
-import { DraftConfigError } from '../src/reference/drafts/draft-files.ts';
-import { BadRequest } from '../src/reference/server/validate.ts';
+import { DraftConfigError, ReferenceEngineError } from '@prism-bench/reference-engine/contract';
 import { NvidiaSmiParseError } from '../src/hardware/nvidia.ts';
 import { AmdSmiParseError } from '../src/hardware/amd.ts';
 
@@ -36,8 +35,6 @@ const CASES: Array<[name: string, make: () => Error, exitCode: number]> = [
   ['SlurmError', () => new SlurmError('m'), 1],
   ['EngineError', () => new EngineError('m'), 1],
   ['ChatTemplateError', () => new ChatTemplateError('modelPath', 'bad', 'fix it'), 1],
-  ['DraftConfigError', () => new DraftConfigError('m'), 1],
-  ['BadRequest', () => new BadRequest('m'), 1],
   ['NvidiaSmiParseError', () => new NvidiaSmiParseError('m'), 1],
   ['AmdSmiParseError', () => new AmdSmiParseError('m'), 1],
 ];
@@ -81,6 +78,16 @@ test('the list above names every error class declared in src/', () => {
   declared.delete('PrismError');
   declared.delete('PrismInputError');
   assert.deepEqual([...declared].sort(), CASES.map(([n]) => n).sort());
+});
+
+test('the reference engine\'s errors are its own, not PrismErrors, and end the CLI with exit code 1', async (t) => {
+  // the engine is a package of its own that imports nothing of the harness: runProgram maps its base class
+  const e = new DraftConfigError('models/drafts/prism/manifest.json: missing');
+  assert.ok(e instanceof ReferenceEngineError);
+  assert.ok(!(e instanceof PrismError));
+  assert.equal(e.name, 'DraftConfigError');
+  assert.equal(await exitOf(t, e), EXIT.failed);
+  assert.equal(await exitOf(t, new ReferenceEngineError('bad request')), EXIT.failed);
 });
 
 async function exitOf(t: { mock: { method: (o: object, m: string, f: () => void) => unknown } }, thrown: unknown): Promise<number> {

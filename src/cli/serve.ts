@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { DRAFT_PRECISIONS, REFERENCE_DRAFT_METHODS as DRAFT_METHODS } from '../reference/drafts/methods.ts';
+import { DRAFT_PRECISIONS, REFERENCE_DRAFT_METHODS as DRAFT_METHODS } from '@prism-bench/reference-engine/contract';
 
 export function registerServe(program: Command): void {
   program

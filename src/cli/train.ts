@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import { DRAFT_TRAINING, DRAFTS_DIR } from '../reference/model/draft-config.ts';
-import { LEARNED_DRAFTS } from '../reference/drafts/methods.ts';
-import { TOKENIZER_PATH, TARGET_CONFIG, TARGET_DIR } from '../reference/model/config.ts';
+import { DRAFT_TRAINING, DRAFTS_DIR, LEARNED_DRAFTS, TOKENIZER_PATH, TARGET_CONFIG, TARGET_DIR } from '@prism-bench/reference-engine/contract';
 import type { TrainDraftsFlags, TrainTargetFlags } from './actions/train.ts';
 
 export function registerTrain(program: Command): void {

@@ -8,7 +8,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, syml
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { builderSourcesHash } from '../../src/reference/kernels/onnx/graph-cache.ts';
+import { builderSourcesHash } from '@prism-bench/reference-engine';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -16,7 +16,7 @@ const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as
 /** A clone without dist/: the files the bin and the build read, node_modules linked. */
 function freshClone(): string {
   const dir = mkdtempSync(join(tmpdir(), 'prism-dist-'));
-  for (const p of ['bin', 'src', 'scripts', 'package.json']) cpSync(join(ROOT, p), join(dir, p), { recursive: true });
+  for (const p of ['bin', 'src', 'packages', 'scripts', 'package.json']) cpSync(join(ROOT, p), join(dir, p), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
   return dir;
 }
@@ -45,12 +45,13 @@ test('concurrent first starts all run one build; a touch reuses it, an edit repl
     else assert.match(r.stdout, /"\$schema"/);
   }
   const first = pointer(dir);
+  assert.match(first.stamp, /^packages\/reference-engine\/src\/server\/main\.ts \d+ /m, 'the stamp covers the reference engine\'s package');
   assert.deepEqual(builds(dir), [first.dir, 'current.json'].sort(), 'one build, no temporary folder or file left');
   const info = JSON.parse(readFileSync(join(dir, 'dist', 'build', first.dir, 'build.json'), 'utf8')) as { kind: string; version: string; graphBuilders: string };
   assert.equal(info.kind, 'dist');
   assert.equal(info.version, VERSION);
   assert.equal(info.graphBuilders, builderSourcesHash(), 'the build keys the graph cache as the sources do');
-  assert.ok(readdirSync(join(dir, 'dist', 'build', first.dir, 'src', 'reference', 'train')).includes('train_target.py'), 'the trainers travel with the build');
+  assert.ok(readdirSync(join(dir, 'dist', 'build', first.dir, 'train')).includes('train_target.py'), 'the trainers travel with the build (beside the engine\'s modules)');
 
   // a touched file: the stamp moves, the contents do not, so the build is reused
   const file = join(dir, 'src', 'cli', 'errors.ts');

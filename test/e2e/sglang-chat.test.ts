@@ -12,8 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ResultFile } from '../../src/result/schema.ts';
-import { Tokenizer } from '../../src/reference/model/tokenizer.ts';
-import { TOKENIZER_PATH } from '../../src/reference/model/config.ts';
+import { Tokenizer, TOKENIZER_PATH } from '@prism-bench/reference-engine';
 import { LLAMA3_CONFIG } from '../engines/fixtures/chat-templates.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -11,8 +11,7 @@ import { checkSuiteEngines, suiteEngineProblems } from '../../src/engines/check.
 import { ADAPTERS } from '../../src/engines/index.ts';
 import { learnedDraftShape, referenceArgs } from '../../src/engines/reference.ts';
 import { sglangArgs } from '../../src/engines/sglang.ts';
-import { TARGET_CONFIG } from '../../src/reference/model/config.ts';
-import { REFERENCE_DRAFT_METHODS } from '../../src/reference/drafts/index.ts';
+import { TARGET_CONFIG, REFERENCE_DRAFT_METHODS } from '@prism-bench/reference-engine/contract';
 import type { LearnedDraft } from '../../src/suite/types.ts';
 import { ENGINE_ADAPTERS } from '../../src/suite/types.ts';
 import { assertSuiteError, tempDir, writeTemp } from '../suite/helpers.ts';

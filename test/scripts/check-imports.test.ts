@@ -1,6 +1,7 @@
 // The import graph of src/ has no circles and keeps its layers (scripts/check-imports.mjs): the
 // runner imports nothing from gate/ or report/, statistics nothing from the layers above it, the
-// gate nothing from report/ but the formatting leaf. No circle is excused.
+// gate nothing from report/ but the formatting leaf. No circle is excused. The harness and the
+// reference engine's package keep to their boundary.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -49,4 +50,32 @@ test('the checker finds a planted circle and a planted layer violation', () => {
   assert.equal(code, 1);
   assert.deepEqual(report.circles.map((c) => c.path), [['stats/a.ts', 'stats/b.ts', 'stats/c.ts', 'stats/a.ts']]);
   assert.deepEqual(report.violations.map((v) => `${v.from} -> ${v.to}`), ['runner/run.ts -> gate/compare.ts']);
+});
+
+test('the checker keeps the boundary with the reference engine\'s package, both ways, dynamic imports included', () => {
+  const root = mkdtempSync(join(tmpdir(), 'prism-imports-'));
+  const file = (path: string, text: string) => {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  };
+  file('src/engines/ok.ts', "import { TARGET_DIR } from '@prism-bench/reference-engine/contract';\nexport const t = TARGET_DIR;\n");
+  file('src/engines/main-entry.ts', "import { serve } from '@prism-bench/reference-engine';\nexport const s = serve;\n");
+  file('src/cli/files.ts', "export const f = async () => import('@prism-bench/reference-engine/files');\n");
+  file('src/cli/by-path.ts', "export { serve } from '../../packages/reference-engine/src/index.ts';\n");
+  file('src/cli/actions/serve.ts', "import { serve } from '@prism-bench/reference-engine';\nexport const s = serve;\n");
+  file('src/cli/serve.ts', "import type { X } from './actions/serve.ts';\nexport const lazy = async () => (await import('./actions/serve.ts')).s;\nexport type Y = X;\n");
+  file('src/cli/eager.ts', "import { s } from './actions/serve.ts';\nexport const e = s;\n");
+  file('packages/reference-engine/src/index.ts', "import { EXIT } from '../../../src/errors.ts';\nexport const serve = EXIT;\n");
+  file('packages/reference-engine/test/a.test.ts', "await import('../../../src/cli/files.ts');\nimport 'prism-bench/x';\n");
+  const { code, report } = check(root);
+  assert.equal(code, 1);
+  assert.deepEqual(report.violations.map((v) => `${v.from} -> ${v.to}`).sort(), [
+    'packages/reference-engine/src/index.ts -> src/errors.ts',
+    'packages/reference-engine/test/a.test.ts -> prism-bench/x',
+    'packages/reference-engine/test/a.test.ts -> src/cli/files.ts',
+    'src/cli/by-path.ts -> packages/reference-engine/src/index.ts',
+    'src/cli/eager.ts -> src/cli/actions/serve.ts',
+    'src/cli/files.ts -> @prism-bench/reference-engine/files',
+    'src/engines/main-entry.ts -> @prism-bench/reference-engine',
+  ]);
 });

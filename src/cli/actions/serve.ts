@@ -1,12 +1,12 @@
 // `prism-bench serve`, loaded only when it runs (../serve.ts registers it), with the mapping of
 // SGLang's, vLLM's and trtllm-serve's launch flags onto the engine's own.
-import { serve } from '../../reference/server/main.ts';
-import { DRAFT_METHODS, type DraftMethod } from '../../reference/server/engine.ts';
+// The engine itself: this module is loaded only when `serve` runs, in the engine's process.
+import {
+  serve, DRAFT_METHODS, DRAFT_PRECISIONS, DraftConfigError, LEARNED_DRAFTS, checkLearnedDraft, isLearnedDraft, maxTreeNodes,
+  type DraftMethod, type DraftPrecision, type LearnedDraftMethod,
+} from '@prism-bench/reference-engine';
 import { UsageError } from '../errors.ts';
-import { LEARNED_DRAFTS, checkLearnedDraft, isLearnedDraft } from '../../reference/drafts/index.ts';
-import { maxTreeNodes } from '../../reference/drafts/types.ts';
-import { DRAFT_PRECISIONS, DraftConfigError, type DraftPrecision } from '../../reference/drafts/learned.ts';
-import type { LearnedDraftMethod } from '../../reference/model/draft-config.ts';
+import { packageVersion } from '../../version.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { intOption, numberOption } from '../options.ts';
@@ -63,6 +63,7 @@ export async function serveAction(model: string | undefined, o: Record<string, s
     perRequestSpecMetrics: o.perRequestSpecDecodeMetrics as 'none' | 'summary' | 'detailed',
     metrics: trtllmMetrics,
     logRequests: o.logRequests === true,
+    version: packageVersion(),
     faults: {
       verifyDelayMs: intOption('--fault-verify-delay-ms', o.faultVerifyDelayMs, 0, 60_000),
       slowdownPct: numberOption('--fault-slowdown-pct', String(o.faultSlowdownPct), 0, 1000),

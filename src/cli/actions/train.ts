@@ -1,14 +1,10 @@
 // `prism-bench train tokenizer | target | drafts`, loaded only when they run (../train.ts registers them).
 import { writeFileSync } from 'node:fs';
 import { Progress } from '../progress.ts';
-import { trainTarget } from '../../reference/train/target.ts';
-import { trainDrafts } from '../../reference/train/drafts.ts';
-import type { TrainDevice } from '../../reference/train/trainer-process.ts';
-import type { LearnedDraftMethod } from '../../reference/model/draft-config.ts';
-import { LEARNED_DRAFTS } from '../../reference/drafts/index.ts';
-import { trainTokenizer } from '../../reference/train/tokenizer.ts';
-import { assembleCorpus } from '../../reference/train/corpus.ts';
-import { TARGET_CONFIG } from '../../reference/model/config.ts';
+// The engine's trainers: this module is loaded only when a `train` command runs.
+import {
+  trainTarget, trainDrafts, trainTokenizer, assembleCorpus, LEARNED_DRAFTS, TARGET_CONFIG, type TrainDevice, type LearnedDraftMethod,
+} from '@prism-bench/reference-engine';
 import { UsageError } from '../errors.ts';
 import { intOption } from '../options.ts';
 

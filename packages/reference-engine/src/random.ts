@@ -1,0 +1,16 @@
+// The seeded generator of the engine's sampling (per-request seeds reproduce their output).
+
+/**
+ * mulberry32: 32-bit state, period 2^32, trivially portable (the same stream in any JS runtime);
+ * the same generator as the harness's statistics use.
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,133 @@
+// Shared by the reference-lossless-*.test.ts files (split so the test pool runs them side by side).
+// Greedy speculative decoding is lossless: every draft of the reference engine (prompt lookup,
+// the learned eagle, eagle3, hass2 and prism, medusa and the standalone model), chains and trees,
+// with greedy verification emits exactly the tokens vanilla greedy decoding emits, on every
+// built-in prompt (100 prompts, first turn, 48 new tokens), with the shipped target and drafts on
+// onnxruntime, in-process. The comparison is only meaningful if drafts were actually accepted,
+// so that is asserted too.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { OnnxDecoder } from '../../src/model/target.ts';
+import { readSafetensors } from '../../src/model/safetensors.ts';
+import { Tokenizer } from '../../src/model/tokenizer.ts';
+import { TARGET_DIR, TOKENIZER_PATH, type DecoderConfig } from '../../src/model/config.ts';
+import { draftFeatureLayers } from '../../src/model/draft-config.ts';
+import { generate, type GenerateOptions } from '../../src/decoding/generate.ts';
+import { LEARNED_DRAFTS, createDrafter } from '../../src/drafts/index.ts';
+import { PROMPT_SETS, readPromptSet } from '../helpers/prompt-sets.ts';
+import { questionAnswerPrompt } from '../../src/prompt.ts';
+
+const MAX_NEW = 48;
+
+type LearnedDraftMethod = (typeof LEARNED_DRAFTS)[number];
+/** Which file checks which drafts: four files of similar length, run side by side. */
+export const CHAIN_SHARDS: readonly (readonly ('ngram' | LearnedDraftMethod)[])[] = [['ngram', 'eagle', 'eagle3', 'hass2'], ['prism', 'medusa', 'standalone']];
+export const TREE_SHARDS: readonly (readonly LearnedDraftMethod[])[] = [['eagle', 'eagle3', 'hass2'], ['prism', 'medusa', 'standalone']];
+// a draft added to the engine but to no shard would go unchecked: refuse to run instead
+for (const [what, want, got] of [['chains', ['ngram', ...LEARNED_DRAFTS], CHAIN_SHARDS.flat()], ['trees', [...LEARNED_DRAFTS], TREE_SHARDS.flat()]] as const) {
+  assert.deepEqual([...got].sort(), [...want].sort(), `lossless ${what}: every draft in exactly one shard`);
+}
+
+let model: OnnxDecoder;
+let tok: Tokenizer;
+let cfg: DecoderConfig;
+let weights: ReturnType<typeof readSafetensors>['tensors'];
+const prompts = PROMPT_SETS.flatMap((name) => readPromptSet(name));
+const vanilla = new Map<string, number[]>();
+let base: Omit<GenerateOptions, 'draftTokens'>;
+
+function setup(): void {
+  before(async () => {
+    cfg = (JSON.parse(readFileSync(join(TARGET_DIR, 'manifest.json'), 'utf8')) as { config: DecoderConfig }).config;
+    weights = readSafetensors(join(TARGET_DIR, 'model.safetensors')).tensors;
+    // one intra-op thread, as the engine runs: a second would spin on the core other test files use
+    model = await OnnxDecoder.fromWeights(cfg, weights, { threads: 1, hiddenAfterLayers: draftFeatureLayers(cfg) });
+    tok = Tokenizer.load(TOKENIZER_PATH);
+    // ignore EOS so every prompt compares the full 48 tokens
+    base = { maxNewTokens: MAX_NEW, sampling: { temperature: 0, topP: 1, topK: -1 }, ignoreEos: true, eosId: tok.eosId, seed: 0 };
+    assert.equal(prompts.length, 100, 'expected the 100 built-in prompts');
+    for (const p of prompts) {
+      const text = questionAnswerPrompt([p.turns[0]], []);
+      assert.equal(text, `Question: ${p.turns[0].trim()}\nAnswer:`);
+      const r = await generate(model, null, tok.encode(text), { ...base, draftTokens: 0 });
+      assert.equal(r.tokens.length, MAX_NEW, `${p.id}: vanilla stopped early`);
+      assert.equal(r.stats.verifyCycles, MAX_NEW - 1, `${p.id}: vanilla is one forward pass per token after prefill`);
+      vanilla.set(p.id, r.tokens);
+    }
+  });
+  after(async () => { await model?.release(); });
+}
+
+/** Chains of the given drafts, each against vanilla on all 100 prompts. */
+export function losslessChains(methods: readonly ('ngram' | LearnedDraftMethod)[]): void {
+  setup();
+  describe('greedy drafting is token-identical to greedy vanilla on all built-in prompts', () => {
+    for (const method of methods) {
+      it(method, async (t) => {
+        const drafter = await createDrafter({ draft: method, ngramMin: 1, ngramMax: 4 }, cfg, weights);
+        const draftTokens = method === 'ngram' ? 6 : 4;
+        let accepted = 0, proposed = 0, cycles = 0, tokens = 0, withAccepts = 0;
+        const mismatches: string[] = [];
+        try {
+          for (const p of prompts) {
+            const ids = tok.encode(questionAnswerPrompt([p.turns[0]], []));
+            const want = vanilla.get(p.id)!;
+            const got = await generate(model, drafter, ids, { ...base, draftTokens });
+            if (got.tokens.join(',') !== want.join(',')) {
+              const at = got.tokens.findIndex((x, i) => x !== want[i]);
+              mismatches.push(`${p.id}: first difference at token ${at} (vanilla ${want[at]} ${JSON.stringify(tok.decode([want[at]]))}, ${method} ${got.tokens[at]}); lengths ${want.length} / ${got.tokens.length}`);
+            }
+            const s = got.stats;
+            assert.equal(s.completionTokens, MAX_NEW);
+            // accounting: every cycle emits its accepted drafts plus one token; the first token comes from prefill
+            assert.equal(s.acceptedHistogram.reduce((a, b) => a + b, 0), s.verifyCycles, `${p.id}: histogram counts every cycle`);
+            assert.equal(s.acceptedHistogram.reduce((a, n, k) => a + n * k, 0), s.acceptedDrafts, `${p.id}: histogram sums to the accepted drafts`);
+            assert.ok(s.acceptedDrafts + s.verifyCycles + 1 >= MAX_NEW, `${p.id}: cycles and accepted drafts account for the output`);
+            assert.ok(s.acceptedDrafts <= s.proposedDrafts);
+            // Medusa's heads run once per cycle for every position; other learned drafts take one step per token
+            if (method === 'medusa') assert.ok(s.draftSteps <= s.verifyCycles, `${p.id}: medusa takes one draft call per cycle`);
+            else if (method !== 'ngram') assert.equal(s.draftSteps, s.proposedDrafts, `${p.id}: a chain takes one draft step per drafted token`);
+            accepted += s.acceptedDrafts; proposed += s.proposedDrafts; cycles += s.verifyCycles; tokens += s.completionTokens;
+            if (s.acceptedDrafts > 0) withAccepts++;
+          }
+        } finally {
+          await drafter?.release?.();
+        }
+        t.diagnostic(`${method}: ${accepted} of ${proposed} drafted tokens accepted over ${cycles} verify cycles on ${prompts.length} prompts; ` +
+          `${withAccepts} prompts had accepted drafts; pooled acceptance length ${(tokens / cycles).toFixed(3)} (tokens incl. the prefill token / cycles)`);
+        assert.deepEqual(mismatches, [], `${method} diverged from vanilla on ${mismatches.length} prompts`);
+        assert.ok(accepted > 0, `${method} accepted no drafts at all: the comparison would be vacuous`);
+        assert.ok(withAccepts >= 5, `only ${withAccepts} prompts had accepted drafts`);
+        assert.ok(cycles < prompts.length * (MAX_NEW - 1), 'accepted drafts must save verify cycles');
+      });
+    }
+  });
+}
+
+/** Trees of the given learned drafts, each against vanilla on all 100 prompts. */
+export function losslessTrees(methods: readonly LearnedDraftMethod[]): void {
+  setup();
+  describe('greedy tree drafting (6 steps, top-4, 16 drafted nodes, one more than the PRISM artifact\'s 16 draft tokens, which count the root) is token-identical to greedy vanilla on all built-in prompts', () => {
+    for (const method of methods) {
+      it(method, async (t) => {
+        const drafter = await createDrafter({ draft: method, ngramMin: 1, ngramMax: 4 }, cfg, weights);
+        let accepted = 0, offChain = 0, cycles = 0;
+        const mismatches: string[] = [];
+        try {
+          for (const p of prompts) {
+            const got = await generate(model, drafter, tok.encode(questionAnswerPrompt([p.turns[0]], [])), { ...base, draftTokens: 16, tree: { topK: 4, steps: 6 } });
+            if (got.tokens.join(',') !== vanilla.get(p.id)!.join(',')) mismatches.push(p.id);
+            accepted += got.stats.acceptedDrafts; offChain += got.stats.offChainAccepts; cycles += got.stats.verifyCycles;
+          }
+        } finally {
+          await drafter?.release?.();
+        }
+        t.diagnostic(`${method} trees: ${accepted} drafted tokens accepted over ${cycles} cycles, ${offChain} cycles accepted a path off the first-child chain`);
+        assert.deepEqual(mismatches, [], `${method} trees diverged from vanilla on ${mismatches.length} prompts`);
+        assert.ok(offChain > 0, `${method}: no cycle accepted a side branch; the tree's other branches were not exercised`);
+      });
+    }
+  });
+}
