@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builderSourcesHash } from '@prism-bench/reference-engine';
 
@@ -74,10 +74,14 @@ test('without sources, the bin runs the build it ships and needs no esbuild', (t
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   assert.equal(spawnSync(process.execPath, [join(dir, 'bin', 'prism-bench.js'), '--version']).status, 0);
   // what a published package holds: bin, the build, no src, no scripts, and its dependencies
-  // without the devDependencies (esbuild); --version needs commander alone
+  // without the devDependencies (esbuild, tsx, typescript)
   for (const p of ['src', 'scripts', 'node_modules']) rmSync(join(dir, p), { recursive: true, force: true });
   mkdirSync(join(dir, 'node_modules'));
-  symlinkSync(join(ROOT, 'node_modules', 'commander'), join(dir, 'node_modules', 'commander'));
+  const { dependencies } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  for (const name of Object.keys(dependencies)) {
+    mkdirSync(dirname(join(dir, 'node_modules', name)), { recursive: true });
+    symlinkSync(join(ROOT, 'node_modules', name), join(dir, 'node_modules', name));
+  }
   const r = spawnSync(process.execPath, [join(dir, 'bin', 'prism-bench.js'), '--version'], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout.trim(), VERSION);
