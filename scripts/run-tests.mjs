@@ -7,7 +7,7 @@
 //   --jobs N     files at once (default: $PRISM_TEST_JOBS, else one per CPU: on 2 cores the whole
 //                suite took 685 s two at a time and 720 s three at a time, run back to back)
 //   FILE ...     only these files
-import { existsSync, readdirSync, statSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, readFileSync, mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir, availableParallelism } from 'node:os';
 import { spawn } from 'node:child_process';
@@ -43,6 +43,9 @@ const files = named.length ? named : roots().flatMap((d) => collect(d)).sort((a,
 const THREADS = { PRISM_TRAIN_THREADS: '1', OMP_NUM_THREADS: '1' };
 
 const tapDir = mkdtempSync(join(tmpdir(), 'prism-tests-'));
+// what one file computes and others may reuse in this run (the lossless files' vanilla reference)
+const cacheDir = join(tapDir, 'cache');
+mkdirSync(cacheDir);
 const totals = { pass: 0, fail: 0, skipped: 0, todo: 0, cancelled: 0 };
 const timings = [];
 const failedFiles = [];
@@ -58,7 +61,7 @@ function runFile(file) {
       '--test-reporter=spec', '--test-reporter-destination=stdout',
       '--test-reporter=tap', `--test-reporter-destination=${tap}`,
       file,
-    ], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...THREADS, ...process.env } });
+    ], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...THREADS, ...process.env, PRISM_TEST_CACHE: cacheDir } });
     let output = '';
     child.stdout.on('data', (d) => { output += d; });
     child.stderr.on('data', (d) => { output += d; });
