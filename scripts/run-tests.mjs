@@ -57,7 +57,7 @@ function runFile(file) {
   const t0 = Date.now();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [
-      '--import', 'tsx', '--test',
+      '--import', 'tsx',
       '--test-reporter=spec', '--test-reporter-destination=stdout',
       '--test-reporter=tap', `--test-reporter-destination=${tap}`,
       file,
