@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Runs every test/**/*.test.ts and the workspace packages' packages/*/test/**/*.test.ts, each file
 // in its own node:test process, several files at once (run in a package's folder, that package's).
+// A file runs as `node --import tsx FILE` with node:test's reporters, not under `--test`, whose
+// runner would start a second node (and tsx) process for every file.
 // A pool of our own rather than `node --test --test-concurrency`: Node 20 reports no per-file
 // wall time, and the slowest files are what a developer needs to see to keep the suite fast.
 //   --fast       leave out the end-to-end folders (test/e2e, packages/*/test/e2e)
