@@ -5,17 +5,26 @@
 // runner would start a second node (and tsx) process for every file.
 // A pool of our own rather than `node --test --test-concurrency`: Node 20 reports no per-file
 // wall time, and the slowest files are what a developer needs to see to keep the suite fast.
+// Unit-test files (all but the end-to-end, CLI, bundle, docs and engine-package folders, whose
+// files spawn processes or load models) run ten to a process, each file as a suite of its own:
+// a file's own start (node, tsx, its imports) cost about 1 s of CPU, more than most of them take
+// to run (37 files: 57 CPU-s one per process, 20 in one). A batch that fails is run again one
+// file per process, to name the file; if every file then passes, the batch still fails (the
+// files share state they should not).
 //   --fast       leave out the end-to-end folders (test/e2e, packages/*/test/e2e)
+//   --isolate    every file in a process of its own
 //   --jobs N     files at once (default: $PRISM_TEST_JOBS, else one per CPU: on 2 cores the whole
 //                suite took 685 s two at a time and 720 s three at a time, run back to back)
 //   FILE ...     only these files
-import { existsSync, readdirSync, statSync, readFileSync, mkdtempSync, mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, statSync, readFileSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { tmpdir, availableParallelism } from 'node:os';
 import { spawn } from 'node:child_process';
 
 const args = process.argv.slice(2);
 const fast = args.includes('--fast');
+const isolate = args.includes('--isolate');
 const jobsAt = args.indexOf('--jobs');
 const jobs = Math.max(1, Number(jobsAt >= 0 ? args[jobsAt + 1] : process.env.PRISM_TEST_JOBS ?? availableParallelism()) || 1);
 const named = args.filter((a, i) => !a.startsWith('--') && !(jobsAt >= 0 && i === jobsAt + 1));
@@ -54,58 +63,95 @@ const failedFiles = [];
 const started = Date.now();
 
 let runs = 0;
-function runFile(file) {
+/** Runs one process of node:test (a test file, or a batch's entry) and reads its TAP summary. */
+function spawnTests(entry) {
   const tap = join(tapDir, `${runs++}.tap`);
   const t0 = Date.now();
-  return new Promise((resolve) => {
+  return new Promise((done) => {
     const child = spawn(process.execPath, [
       '--import', 'tsx',
       '--test-reporter=spec', '--test-reporter-destination=stdout',
       '--test-reporter=tap', `--test-reporter-destination=${tap}`,
-      file,
+      entry,
     ], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...THREADS, ...process.env, PRISM_TEST_CACHE: cacheDir } });
     let output = '';
     child.stdout.on('data', (d) => { output += d; });
     child.stderr.on('data', (d) => { output += d; });
     child.on('close', (code, signal) => {
-      const seconds = (Date.now() - t0) / 1000;
       let text = '';
       try { text = readFileSync(tap, 'utf8'); } catch { /* the process died before writing it */ }
       const count = (k) => Number(text.match(new RegExp(`^# ${k} (\\d+)$`, 'm'))?.[1] ?? 0);
       const c = { pass: count('pass'), fail: count('fail'), skipped: count('skipped'), todo: count('todo'), cancelled: count('cancelled') };
       const ok = code === 0 && c.fail === 0 && c.cancelled === 0;
       if (!ok && c.fail === 0 && c.cancelled === 0) c.fail = 1; // a file that crashed counts as one failure
-      for (const k of Object.keys(totals)) totals[k] += c[k];
-      timings.push({ file, seconds });
       const skips = [...text.matchAll(/^\s*ok \d+ - (.*) # SKIP ?(.*)$/gm)].map((m) => `    skipped: ${m[1]}${m[2] ? ` (${m[2]})` : ''}`);
-      if (ok) {
-        process.stdout.write(`✔ ${file} (${c.pass} passed${c.skipped ? `, ${c.skipped} skipped` : ''}, ${seconds.toFixed(1)} s)\n${skips.length ? `${skips.join('\n')}\n` : ''}`);
-      } else {
-        failedFiles.push(file);
-        process.stdout.write(`✖ ${file} (${c.fail} failed, ${seconds.toFixed(1)} s${signal ? `, killed by ${signal}` : `, exit ${code}`})\n${output}\n`);
-      }
-      resolve();
+      done({ ok, c, skips, output, seconds: (Date.now() - t0) / 1000, how: signal ? `killed by ${signal}` : `exit ${code}` });
     });
   });
+}
+
+function count(c) {
+  for (const k of Object.keys(totals)) totals[k] += c[k];
+}
+
+async function runFile(file) {
+  const r = await spawnTests(file);
+  count(r.c);
+  timings.push({ file, seconds: r.seconds });
+  if (r.ok) {
+    process.stdout.write(`✔ ${file} (${r.c.pass} passed${r.c.skipped ? `, ${r.c.skipped} skipped` : ''}, ${r.seconds.toFixed(1)} s)\n${r.skips.length ? `${r.skips.join('\n')}\n` : ''}`);
+  } else {
+    failedFiles.push(file);
+    process.stdout.write(`✖ ${file} (${r.c.fail} failed, ${r.seconds.toFixed(1)} s, ${r.how})\n${r.output}\n`);
+  }
+}
+
+let batches = 0;
+async function runBatch(list) {
+  const entry = join(tapDir, `batch-${batches++}.mjs`);
+  writeFileSync(entry, `import { describe } from 'node:test';\n${list.map((f) => `describe(${JSON.stringify(f)}, async () => { await import(${JSON.stringify(pathToFileURL(resolve(f)).href)}); });`).join('\n')}\n`);
+  const r = await spawnTests(entry);
+  const label = `${list[0]} and ${list.length - 1} more in one process`;
+  if (r.ok) {
+    count(r.c);
+    timings.push({ file: label, seconds: r.seconds });
+    process.stdout.write(`✔ ${list.join(', ')} (${r.c.pass} passed${r.c.skipped ? `, ${r.c.skipped} skipped` : ''}, ${r.seconds.toFixed(1)} s)\n${r.skips.length ? `${r.skips.join('\n')}\n` : ''}`);
+    return;
+  }
+  process.stdout.write(`✖ ${list.join(', ')} (${r.c.fail} failed in one process, ${r.seconds.toFixed(1)} s, ${r.how}): running each file alone\n${r.output}\n`);
+  const before = failedFiles.length;
+  for (const f of list) await runFile(f);
+  if (failedFiles.length === before) {
+    totals.fail++;
+    failedFiles.push(`${label}: each passes alone, so they share state`);
+  }
 }
 
 async function pool(list, width) {
   let next = 0;
   const worker = async () => {
     while (next < list.length) {
-      await runFile(list[next++]);
+      const unit = list[next++];
+      await (unit.length === 1 ? runFile(unit[0]) : runBatch(unit));
     }
   };
   await Promise.all(Array.from({ length: Math.min(width, list.length) }, worker));
 }
 
-process.stdout.write(`${files.length} test files, ${Math.min(jobs, files.length)} at a time\n`);
-await pool(files, jobs);
+// e2e, CLI, bundle, docs and package files alone (they spawn processes or load models); the rest in batches
+const alone = (f) => isolate || /(^|\/)test\/(e2e|cli|bundle|docs)\//.test(f) || f.startsWith('packages/');
+const BATCH = 10;
+const single = files.filter(alone).map((f) => [f]);
+const rest = files.filter((f) => !alone(f));
+const units = [...single];
+for (let i = 0; i < rest.length; i += BATCH) units.push(rest.slice(i, i + BATCH));
+process.stdout.write(`${files.length} test files in ${units.length} processes, ${Math.min(jobs, units.length)} at a time\n`);
+await pool(units, jobs);
 rmSync(tapDir, { recursive: true, force: true });
 
 const slowest = timings.sort((a, b) => b.seconds - a.seconds).slice(0, 10);
 process.stdout.write(`\nslowest test files:\n${slowest.map((t) => `  ${t.seconds.toFixed(1).padStart(6)} s  ${t.file}`).join('\n')}\n`);
-process.stdout.write(`whole run: ${((Date.now() - started) / 1000).toFixed(0)} s, ${jobs} files at a time\n`);
+process.stdout.write(`whole run: ${((Date.now() - started) / 1000).toFixed(0)} s, ${jobs} processes at a time\n`);
 if (failedFiles.length) process.stdout.write(`failed files:\n${failedFiles.map((f) => `  ${f}`).join('\n')}\n`);
 process.stdout.write(`\n${totals.pass} passed, ${totals.fail} failed, ${totals.skipped} skipped\n`);
 process.exit(totals.fail > 0 || totals.cancelled > 0 ? 1 : 0);
