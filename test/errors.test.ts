@@ -35,7 +35,7 @@ const CASES: Array<[name: string, make: () => Error, exitCode: number]> = [
   ['BaselineError', () => new BaselineError('m'), 2],
   ['SlurmError', () => new SlurmError('m'), 1],
   ['EngineError', () => new EngineError('m'), 1],
-  ['ChatTemplateError', () => new ChatTemplateError('modelPath', 'bad', 'fix it'), 1],
+  ['ChatTemplateError', () => new ChatTemplateError('model', 'bad', 'fix it'), 1],
   ['DraftConfigError', () => new DraftConfigError('m'), 1],
   ['BadRequest', () => new BadRequest('m'), 1],
   ['NvidiaSmiParseError', () => new NvidiaSmiParseError('m'), 1],

@@ -10,7 +10,7 @@ import { PrismError } from '../errors.ts';
 
 /** Where the template should come from: the target model and an explicit template file, as the suite gives them. */
 export interface TemplateSource {
-  modelPath?: string;
+  model?: string;
   chatTemplate?: string;
 }
 
@@ -26,7 +26,7 @@ export interface ChatTemplate {
 
 /** A template that cannot be found or read; `at` is the suite option to name. */
 export class ChatTemplateError extends PrismError {
-  constructor(readonly at: 'modelPath' | 'chatTemplate', readonly problem: string, readonly fix: string) {
+  constructor(readonly at: 'model' | 'chatTemplate', readonly problem: string, readonly fix: string) {
     super(`${problem} -- ${fix}`);
   }
 }
@@ -101,9 +101,9 @@ function parse(text: string, source: string, at: ChatTemplateError['at']): Templ
  * chat_template. Special tokens come from the model's tokenizer_config.json when it is local.
  */
 export function loadChatTemplate(src: TemplateSource, env: NodeJS.ProcessEnv = process.env): ChatTemplate {
-  const dir = src.modelPath ? localModelDir(src.modelPath, env) : null;
+  const dir = src.model ? localModelDir(src.model, env) : null;
   const configFile = dir ? join(dir, 'tokenizer_config.json') : null;
-  const config = configFile && existsSync(configFile) ? readJson(configFile, src.chatTemplate ? 'chatTemplate' : 'modelPath') : {};
+  const config = configFile && existsSync(configFile) ? readJson(configFile, src.chatTemplate ? 'chatTemplate' : 'model') : {};
   const tokens = specialTokens(config);
   const addsBos = config.add_bos_token !== false;
   if (src.chatTemplate) {
@@ -118,17 +118,17 @@ export function loadChatTemplate(src: TemplateSource, env: NodeJS.ProcessEnv = p
     }
     return { source: file, template: parse(readFileSync(file, 'utf8'), file, 'chatTemplate'), tokens, addsBos };
   }
-  if (!src.modelPath) throw new ChatTemplateError('modelPath', 'no model to read a chat template from', FIX);
+  if (!src.model) throw new ChatTemplateError('model', 'no model to read a chat template from', FIX);
   if (!dir) {
-    const where = isHubId(src.modelPath) ? `no local files (not a folder here, nor in the Hugging Face cache ${hubCacheDir(env)})` : `no such folder (${resolve(src.modelPath)})`;
-    throw new ChatTemplateError('modelPath', `${src.modelPath}: ${where}, so the harness cannot read its chat template`, FIX);
+    const where = isHubId(src.model) ? `no local files (not a folder here, nor in the Hugging Face cache ${hubCacheDir(env)})` : `no such folder (${resolve(src.model)})`;
+    throw new ChatTemplateError('model', `${src.model}: ${where}, so the harness cannot read its chat template`, FIX);
   }
   const jinja = join(dir, 'chat_template.jinja');
-  if (existsSync(jinja)) return { source: jinja, template: parse(readFileSync(jinja, 'utf8'), jinja, 'modelPath'), tokens, addsBos };
-  if (!configFile || !existsSync(configFile)) throw new ChatTemplateError('modelPath', `${dir}: no tokenizer_config.json or chat_template.jinja`, FIX);
-  const text = templateField(config, configFile, 'modelPath');
-  if (text === null) throw new ChatTemplateError('modelPath', `${configFile}: field chat_template: missing (the tokenizer has no chat template)`, FIX);
-  return { source: `${configFile} (chat_template)`, template: parse(text, configFile, 'modelPath'), tokens, addsBos };
+  if (existsSync(jinja)) return { source: jinja, template: parse(readFileSync(jinja, 'utf8'), jinja, 'model'), tokens, addsBos };
+  if (!configFile || !existsSync(configFile)) throw new ChatTemplateError('model', `${dir}: no tokenizer_config.json or chat_template.jinja`, FIX);
+  const text = templateField(config, configFile, 'model');
+  if (text === null) throw new ChatTemplateError('model', `${configFile}: field chat_template: missing (the tokenizer has no chat template)`, FIX);
+  return { source: `${configFile} (chat_template)`, template: parse(text, configFile, 'model'), tokens, addsBos };
 }
 
 /** The conversation as chat messages: user turns, each answered by the model's own earlier answer. */

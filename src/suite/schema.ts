@@ -8,9 +8,11 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { SuiteError, closest, describe, displayPath } from './errors.ts';
+import { normaliseLegacy } from './legacy.ts';
+import { isRecord } from '../record.ts';
 import {
   BUILTIN_DATASETS, DRAFT_METHODS, DRAFT_METHOD_FIELDS, ENGINE_ADAPTERS, SUITE_VERSION,
-  type DatasetRef, type Draft, type DraftMethod, type Engine, type EngineAdapter, type LearnedDraft, type NgramDraft,
+  type DatasetRef, type Draft, type DraftMethod, type Engine, type LearnedDraftMethod, type NgramDraft,
   type QuickOverrides, type Settings, type Suite,
 } from './types.ts';
 
@@ -37,7 +39,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
 export const DEFAULT_QUICK: Readonly<QuickOverrides> = Object.freeze({ prompts: 3, maxNewTokens: 32, trials: 2, warmup: 1 });
 
 /** Defaults of the ngram draft's fields. */
-export const NGRAM_DEFAULTS = Object.freeze({ draftTokens: 6, ngramMin: 1, ngramMax: 4 });
+export const NGRAM_DEFAULTS = Object.freeze({ draftedTokens: 6, ngramMin: 1, ngramMax: 4 });
 
 /** Bounds that keep a mistyped number from starting a run that would never end. */
 export const LIMITS = Object.freeze({ trials: 1000, warmup: 1000, batchSize: 1024, maxNewTokens: 1_000_000, prompts: 1_000_000 });
@@ -89,7 +91,7 @@ function nameField(example: string) {
 }
 
 /** One of a fixed set of words; suggests the closest on a typo. */
-export function wordField<T extends readonly [string, ...string[]]>(words: T, what: string, missing?: string) {
+export function wordField<const T extends readonly [string, ...string[]]>(words: T, what: string, missing?: string) {
   return z.enum(words, {
     error: (iss) => {
       const v = iss.input;
@@ -183,16 +185,16 @@ const draftFields = {
   model: textField('models/my-draft').optional().meta({ description: 'draft model (path or id); the reference engine loads its shipped drafts' }),
   steps: intField(1, 5).optional().meta({ description: 'draft steps (tree depth) per cycle' }),
   topK: intField(1, 8).optional().meta({ description: 'branches kept per step of the draft tree' }),
-  draftTokens: intField(1, 16).optional().meta({ description: 'tokens verified per cycle, the root included (SGLang\'s num_draft_tokens): a chain of s steps verifies s + 1' }),
+  verifiedTokens: intField(1, 16).optional().meta({ description: 'tokens verified per cycle, the root included (SGLang\'s num_draft_tokens): a chain of s steps verifies s + 1 (was draftTokens)' }),
 };
-const methodLiteral = (m: string) => z.literal(m).meta({ description: 'draft method' });
-const draftObject = (shape: z.ZodRawShape) => z.strictObject(shape, { error: mappingError('{name: ngram, method: ngram}') });
-const LEARNED = DRAFT_METHODS.filter((m) => m !== 'vanilla' && m !== 'ngram' && m !== 'prism');
+const methodLiteral = <M extends DraftMethod>(m: M) => z.literal(m).meta({ description: 'draft method' });
+const draftObject = <S extends z.ZodRawShape>(shape: S) => z.strictObject(shape, { error: mappingError('{name: ngram, method: ngram}') });
+const LEARNED = DRAFT_METHODS.filter((m): m is Exclude<LearnedDraftMethod, 'prism'> => m !== 'vanilla' && m !== 'ngram' && m !== 'prism');
 const draftSchema = z.discriminatedUnion('method', [
   draftObject({ name: draftName('vanilla'), method: methodLiteral('vanilla') }).meta({ description: 'plain autoregressive decoding: the baseline' }),
   draftObject({
     name: draftName('ngram'), method: methodLiteral('ngram'),
-    draftTokens: intField(1, 6).optional().meta({ description: 'tokens drafted per cycle', default: NGRAM_DEFAULTS.draftTokens }),
+    draftedTokens: intField(1, 6).optional().meta({ description: 'tokens drafted per cycle, the root not counted (was draftTokens)', default: NGRAM_DEFAULTS.draftedTokens }),
     ngramMin: intField(1, 1).optional().meta({ description: 'shortest n-gram looked up in the context', default: NGRAM_DEFAULTS.ngramMin }),
     ngramMax: z.int({ error: (iss) => say(`expected an integer >= ngramMin, got ${describe(iss.input)}`, 'set {key} to a whole number such as 4') }).optional()
       .meta({ description: 'longest n-gram looked up (>= ngramMin)', default: NGRAM_DEFAULTS.ngramMax }),
@@ -212,13 +214,15 @@ const quickShape = { ...settingsShape, datasets: datasetsSchema.optional() };
  * published JSON Schema (validation runs the adapter's schema in its own check, before launch).
  */
 export function suiteSchema(engineOptions: Partial<Record<string, z.ZodType>> = {}) {
-  let engines: z.ZodType = engineSchema;
-  if (Object.keys(engineOptions).length) {
-    engines = z.discriminatedUnion('name', ENGINE_ADAPTERS.map((name) => engineSchema.extend({
-      name: z.literal(name),
-      ...(engineOptions[name] ? { options: engineOptions[name].optional() } : {}),
-    })) as never);
-  }
+  if (!Object.keys(engineOptions).length) return suiteObject(engineSchema);
+  const [first, ...rest] = ENGINE_ADAPTERS.map((name) => engineSchema.extend({
+    name: z.literal(name),
+    ...(engineOptions[name] ? { options: engineOptions[name].optional() } : {}),
+  }));
+  return suiteObject(z.discriminatedUnion('name', [first!, ...rest]));
+}
+
+function suiteObject<E extends z.ZodType>(engines: E) {
   return z.strictObject({
     version: z.literal(SUITE_VERSION, {
       error: (iss) => say(`unsupported suite format version ${describe(iss.input)}`, `set version: ${SUITE_VERSION} (the only version this prism-bench understands)`),
@@ -238,22 +242,11 @@ export function suiteSchema(engineOptions: Partial<Record<string, z.ZodType>> = 
   });
 }
 
-const SUITE_SCHEMA = suiteSchema();
+const SUITE_SCHEMA = suiteObject(engineSchema);
 
 /** A suite document as the schema lets it through (before defaults and cross-field rules). */
-interface DraftDocument {
-  name?: string; method: DraftMethod; draftTokens?: number; ngramMin?: number; ngramMax?: number;
-  model?: string; steps?: number; topK?: number; modules?: number; stepMap?: number[];
-}
-type DatasetDocument = string | { name: string; path?: string };
-interface SuiteDocument {
-  version?: number; name?: string; description?: string;
-  engines: { name: EngineAdapter; label?: string; options?: Record<string, unknown> }[];
-  drafts: DraftDocument[];
-  datasets?: DatasetDocument[];
-  settings?: Partial<Settings>;
-  quick?: Partial<Settings> & { datasets?: DatasetDocument[] };
-}
+type SuiteDocument = z.infer<typeof SUITE_SCHEMA>;
+type DatasetDocument = z.infer<typeof datasetSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // From a zod issue to file, path, problem and fix
@@ -265,7 +258,6 @@ const pathText = (segs: readonly Seg[], prefix = '') =>
   segs.reduce<string>((p, k) => (typeof k === 'number' ? `${p}[${k}]` : p ? `${p}.${String(k)}` : String(k)), prefix);
 /** the last key of a path, for "set X to ..." fixes */
 const keyOf = (path: string) => path.slice(path.lastIndexOf('.') + 1);
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const valueAt = (data: unknown, segs: readonly Seg[]) => segs.reduce<unknown>((d, k) => (d as Record<PropertyKey, unknown> | undefined)?.[k], data);
 
 interface Def { type: string; innerType?: z.ZodType; in?: z.ZodType; shape?: Record<string, z.ZodType>; element?: z.ZodType; options?: z.ZodType[]; discriminator?: string }
@@ -281,7 +273,7 @@ function objectAt(schema: z.ZodType, segs: readonly Seg[], data: unknown): Def |
       else if (def.type === 'union' && def.options) {
         const pick = def.options.find((o) => {
           const od = defOf(o);
-          if (od.type !== 'object' || !isObj(d)) return false;
+          if (od.type !== 'object' || !isRecord(d)) return false;
           if (!def.discriminator) return true;
           const lit = od.shape?.[def.discriminator];
           return lit !== undefined && (defOf(lit) as unknown as { values: unknown[] }).values?.includes(d[def.discriminator]);
@@ -342,7 +334,7 @@ function issueProblem(schema: z.ZodType, issue: z.core.$ZodIssue, data: unknown,
     const at = pathText([...segs, key], prefix);
     const parent = segs[segs.length - 2];
     const obj = valueAt(data, segs);
-    if (parent === 'drafts' && isObj(obj) && ALL_DRAFT_FIELDS.includes(key)) {
+    if (parent === 'drafts' && isRecord(obj) && ALL_DRAFT_FIELDS.includes(key)) {
       const users = DRAFT_METHODS.filter((m) => DRAFT_METHOD_FIELDS[m].includes(key));
       return { path: at, problem: `not allowed for method ${String(obj.method)}`, fix: `remove ${key} (it applies only to method${users.length > 1 ? 's' : ''} ${list(users)})` };
     }
@@ -492,10 +484,10 @@ function resolveDrafts(c: Checker, docDrafts: SuiteDocument['drafts']): Draft[] 
       if (x.ngramMax === undefined && ngramMin > NGRAM_DEFAULTS.ngramMax) {
         c.fail(`${p}.ngramMin`, `expected an integer <= ngramMax (${NGRAM_DEFAULTS.ngramMax}, the default), got ${ngramMin}`, 'set ngramMin to a whole number such as 1, or also set ngramMax');
       }
-      d = { name, method: 'ngram', draftTokens: x.draftTokens ?? NGRAM_DEFAULTS.draftTokens, ngramMin, ngramMax: x.ngramMax ?? NGRAM_DEFAULTS.ngramMax } satisfies NgramDraft;
+      d = { name, method: 'ngram', draftedTokens: x.draftedTokens ?? NGRAM_DEFAULTS.draftedTokens, ngramMin, ngramMax: x.ngramMax ?? NGRAM_DEFAULTS.ngramMax } satisfies NgramDraft;
     } else {
       const { name: _n, ...rest } = x;
-      d = { name, ...rest } as LearnedDraft;
+      d = { name, ...rest };
     }
     const first = seen.get(d.name);
     if (first !== undefined) {
@@ -526,15 +518,17 @@ export function validateSuite(doc: unknown, src: SuiteSource, opts: ValidateOpti
   if (doc === null || doc === undefined) {
     c.fail('(document)', 'the file is empty', 'write a suite with at least engines: and drafts: (see docs/suite-format.md)');
   }
-  if (!isObj(doc)) {
+  if (!isRecord(doc)) {
     c.fail('(document)', `expected a mapping at the top level, got ${describe(doc)}`, 'write the suite as keys such as engines:, drafts:, datasets:, settings: (see docs/suite-format.md)');
   }
-  const parsed = SUITE_SCHEMA.safeParse(doc);
+  const legacy = normaliseLegacy(doc, c.shown);
+  if ('conflict' in legacy) c.fail(legacy.conflict.path, legacy.conflict.problem, legacy.conflict.fix);
+  const parsed = SUITE_SCHEMA.safeParse(legacy.doc);
   if (!parsed.success) {
-    const p = firstProblem(SUITE_SCHEMA, parsed.error, doc);
+    const p = firstProblem(SUITE_SCHEMA, parsed.error, legacy.doc);
     c.fail(p.path, p.problem, p.fix);
   }
-  const s = parsed.data as unknown as SuiteDocument;
+  const s: SuiteDocument = parsed.data;
   const fallbackName = basename(src.file, extname(src.file)).replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'suite';
   const engines = resolveEngines(c, s.engines);
   const drafts = resolveDrafts(c, s.drafts);

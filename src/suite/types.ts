@@ -18,16 +18,16 @@ export type LearnedDraftMethod = Exclude<DraftMethod, 'vanilla' | 'ngram'>;
 /** Method-specific draft fields, per method; any other field on a draft is an error. */
 export const DRAFT_METHOD_FIELDS: { readonly [M in DraftMethod]: readonly string[] } = {
   vanilla: [],
-  ngram: ['draftTokens', 'ngramMin', 'ngramMax'],
-  standalone: ['model', 'steps', 'topK', 'draftTokens'],
-  medusa: ['model', 'steps', 'topK', 'draftTokens'],
-  eagle: ['model', 'steps', 'topK', 'draftTokens'],
-  eagle3: ['model', 'steps', 'topK', 'draftTokens'],
-  hass: ['model', 'steps', 'topK', 'draftTokens'],
-  hass2: ['model', 'steps', 'topK', 'draftTokens'],
-  prism: ['model', 'steps', 'topK', 'draftTokens', 'modules', 'stepMap'],
+  ngram: ['draftedTokens', 'ngramMin', 'ngramMax'],
+  standalone: ['model', 'steps', 'topK', 'verifiedTokens'],
+  medusa: ['model', 'steps', 'topK', 'verifiedTokens'],
+  eagle: ['model', 'steps', 'topK', 'verifiedTokens'],
+  eagle3: ['model', 'steps', 'topK', 'verifiedTokens'],
+  hass: ['model', 'steps', 'topK', 'verifiedTokens'],
+  hass2: ['model', 'steps', 'topK', 'verifiedTokens'],
+  prism: ['model', 'steps', 'topK', 'verifiedTokens', 'modules', 'stepMap'],
   /** the target's own multi-token-prediction layers (vLLM's mtp); model is optional */
-  mtp: ['model', 'steps', 'topK', 'draftTokens'],
+  mtp: ['model', 'steps', 'topK', 'verifiedTokens'],
 };
 
 /** Prompt sets shipped in suites/prompts/<name>.jsonl. */
@@ -53,8 +53,8 @@ export interface VanillaDraft {
 export interface NgramDraft {
   name: string;
   method: 'ngram';
-  /** drafted tokens per cycle (default 6) */
-  draftTokens: number;
+  /** tokens drafted per cycle, the root not counted (default 6; was draftTokens) */
+  draftedTokens: number;
   /** shortest n-gram matched against the context (default 1) */
   ngramMin: number;
   /** longest n-gram matched against the context (default 4) */
@@ -68,7 +68,8 @@ export interface LearnedDraft {
   model?: string;
   steps?: number;
   topK?: number;
-  draftTokens?: number;
+  /** tokens verified per cycle, the root included (SGLang's num_draft_tokens; was draftTokens): a chain of s steps verifies s + 1 */
+  verifiedTokens?: number;
   /** PRISM: parameter sets used (M) and the module for each draft step (step 0 = extend pass) */
   modules?: number;
   stepMap?: number[];
@@ -171,7 +172,10 @@ export interface EngineInput {
 export interface DraftInput {
   name?: string;
   method?: string;
-  draftTokens?: number;
+  /** learned drafts: tokens verified per cycle, the root included */
+  verifiedTokens?: number;
+  /** ngram: tokens drafted per cycle, the root not counted */
+  draftedTokens?: number;
   ngramMin?: number;
   ngramMax?: number;
   steps?: number;

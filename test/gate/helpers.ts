@@ -111,7 +111,7 @@ export function makeResult(spec: ResultSpec = {}): ResultFile {
       version: 1,
       name: 'test',
       engines: [{ name: 'reference', options: {} }],
-      drafts: spec.drafts ?? [{ name: 'vanilla', method: 'vanilla' }, { name: 'ngram', method: 'ngram', draftTokens: 4, ngramMin: 1, ngramMax: 3 }],
+      drafts: spec.drafts ?? [{ name: 'vanilla', method: 'vanilla' }, { name: 'ngram', method: 'ngram', draftedTokens: 4, ngramMin: 1, ngramMax: 3 }],
       datasets: [{ name: 'chat' }],
       settings: spec.settings ?? settings(),
     },
