@@ -3,6 +3,9 @@
 
 import { z } from 'zod';
 import { ResultError } from './errors.ts';
+import { storedFingerprint, storedSuite, type StoredFingerprint, type StoredSuite } from './stored.ts';
+
+export type { StoredDraft, StoredFingerprint, StoredSuite } from './stored.ts';
 
 /**
  * 2 adds the latency percentile metrics (ttft/tpot/itl_token/itl_chunk _p50/_p90/_p99_ms) and
@@ -103,7 +106,7 @@ export interface Cell {
   /** merged sweeps: the shard that measured the cell (ResultFile.sweep.shards) */
   shard?: number;
   /** merged sweeps: the hardware fingerprint of the shard that measured the cell */
-  fingerprint?: Record<string, unknown>;
+  fingerprint?: StoredFingerprint;
 }
 
 export interface Comparison {
@@ -137,10 +140,10 @@ export interface ResultFile {
   updatedAt: string;
   status: 'running' | 'complete' | 'interrupted';
   suiteFile: string;
-  /** the suite after defaults and --quick overrides, exactly as run */
-  suite: Record<string, unknown>;
+  /** the suite after defaults and --quick overrides, exactly as run (read leniently: see stored.ts) */
+  suite: StoredSuite;
   options: { quick: boolean; targetCi?: number | null; targetMde?: number | null; pair?: string | null; shard?: ShardOption | null };
-  fingerprint: Record<string, unknown>;
+  fingerprint: StoredFingerprint;
   /** per engine/draft: version, the engine's info endpoints, which figures the engine reports itself, and per metric id where it comes from (engine, engine-counters, client, derived) */
   engines: Record<string, { version: string; info?: unknown; measures?: Record<string, boolean>; sources?: Record<string, string> }>;
   cells: Cell[];
@@ -285,7 +288,14 @@ export function validateResult(data: unknown, file = 'result.json'): ResultFile 
     const issue = r.error.issues[0]!;
     throw new ResultError(`${file}: ${pathText(issue.path)}: expected ${issue.message} -- the file is not a prism-bench result (or was edited by hand); regenerate it with prism-bench run`);
   }
-  return data as ResultFile;
+  // why: the schema checks the fields readers rely on (the file's own key order kept); the rest is as prism-bench wrote it
+  const result = data as ResultFile;
+  return {
+    ...result,
+    suite: storedSuite(result.suite),
+    fingerprint: storedFingerprint(result.fingerprint),
+    cells: result.cells.map((c) => (c.fingerprint === undefined ? c : { ...c, fingerprint: storedFingerprint(c.fingerprint) })),
+  };
 }
 
 export function cellId(engine: string, draft: string, dataset: string, temperature: number): string {

@@ -7,10 +7,17 @@ import { isRecord } from '../record.ts';
 /** What a renamed key becomes, and why; `null` leaves the key to the schema. */
 interface Rename { from: string; to: string; what: string }
 
+/** The name a draft's draftTokens has now, by its method (none for vanilla or no method). */
+export function legacyDraftKey(method: unknown): 'draftedTokens' | 'verifiedTokens' | undefined {
+  if (method === 'ngram') return 'draftedTokens';
+  if (typeof method === 'string' && method !== 'vanilla') return 'verifiedTokens';
+  return undefined;
+}
+
 const DRAFT_RENAMES = (method: unknown): Rename | null => {
-  if (method === 'ngram') return { from: 'draftTokens', to: 'draftedTokens', what: 'tokens drafted per cycle, the root not counted' };
-  if (typeof method === 'string' && method !== 'vanilla') return { from: 'draftTokens', to: 'verifiedTokens', what: 'tokens verified per cycle, the root included' };
-  return null;
+  const to = legacyDraftKey(method);
+  if (!to) return null;
+  return { from: 'draftTokens', to, what: to === 'draftedTokens' ? 'tokens drafted per cycle, the root not counted' : 'tokens verified per cycle, the root included' };
 };
 
 const SGLANG_RENAMES: Rename[] = [
