@@ -1,7 +1,7 @@
 // The one check that a parsed JSON or YAML value is a plain mapping (not null, not a list), for
 // the few readers that walk documents no schema describes.
 
-/** A mapping of keys to values, as JSON.parse or a YAML parser returns objects. */
+/** A mapping of keys to values: what JSON.parse or a YAML parser returns for an object. */
 export type JsonRecord = Record<string, unknown>;
 
 export function isRecord(v: unknown): v is JsonRecord {

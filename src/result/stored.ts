@@ -60,6 +60,7 @@ export const STORED_FINGERPRINT = z.looseObject({
   os: opt(z.looseObject({ platform: text, distro: text, release: text, kernel: text, arch: text })),
   node: opt(z.looseObject({ version: text })),
   gpus: list(storedGpu),
+  engine: opt(z.looseObject({ name: text, version: text })),
   collectedAt: text, hostname: text, warnings: list(z.string()),
 });
 export type StoredFingerprint = z.output<typeof STORED_FINGERPRINT>;

@@ -116,17 +116,24 @@ export function suiteAsRun(suite: Suite): SuiteAsRun {
 const canonical = (v: unknown) => (Array.isArray(v) && v.every((x) => typeof x === 'number') ? [...v].sort((p, q) => p - q) : v);
 const show = (v: unknown) => (v === undefined ? '(unset)' : JSON.stringify(v));
 
+/** Settings added after the first results were written: those results ran with these defaults. */
+const LATER_SETTINGS: Readonly<Record<string, unknown>> = {
+  engineLifetime: DEFAULT_SETTINGS.engineLifetime, engineCpus: DEFAULT_SETTINGS.engineCpus, interleave: DEFAULT_SETTINGS.interleave,
+};
+
 /**
  * Settings that differ between two suites-as-run, one line each, e.g. `maxNewTokens: 96 vs 32`.
- * Empty when every setting is identical (the runs are comparable). Also accepts Suite objects.
+ * Empty when every setting is identical (the runs are comparable). Also accepts Suite objects and
+ * suites as results store them (settings absent: none recorded).
  */
-export function suiteSettingsDiff(a: { settings: Partial<Settings> }, b: { settings: Partial<Settings> }): string[] {
-  const keys = [...new Set([...SETTINGS_KEYS, ...Object.keys(a.settings ?? {}), ...Object.keys(b.settings ?? {})])];
+export function suiteSettingsDiff(a: { settings?: Readonly<Record<string, unknown>> }, b: { settings?: Readonly<Record<string, unknown>> }): string[] {
+  const [sa, sb] = [a.settings ?? {}, b.settings ?? {}];
+  const keys = [...new Set([...SETTINGS_KEYS, ...Object.keys(sa), ...Object.keys(sb)])];
   const out: string[] = [];
   for (const k of keys) {
     // results written before a setting existed ran with its default
-    const fill = (v: unknown) => (v === undefined && ['engineLifetime', 'engineCpus', 'interleave'].includes(k) ? DEFAULT_SETTINGS[k as 'engineLifetime' | 'engineCpus' | 'interleave'] : v);
-    const x = fill((a.settings as Record<string, unknown>)?.[k]), y = fill((b.settings as Record<string, unknown>)?.[k]);
+    const fill = (v: unknown) => (v === undefined ? LATER_SETTINGS[k] : v);
+    const x = fill(sa[k]), y = fill(sb[k]);
     if (JSON.stringify(canonical(x)) !== JSON.stringify(canonical(y))) out.push(`${k}: ${show(x)} vs ${show(y)}`);
   }
   return out;
