@@ -5,7 +5,7 @@ import { dirname, extname, resolve } from 'node:path';
 import { parseDocument, type YAMLError } from 'yaml';
 import { SuiteError, displayPath } from './errors.ts';
 import { DEFAULT_SETTINGS, SETTINGS_KEYS, validateSuite } from './schema.ts';
-import type { Settings, Suite, SuiteAsRun } from './types.ts';
+import type { Suite, SuiteAsRun } from './types.ts';
 
 export { SuiteError } from './errors.ts';
 
