@@ -154,6 +154,8 @@ export interface ResultFile {
   mde?: { throughput: number | null; target: number; design: 'paired' | 'unpaired'; rounds: number };
   /** a result merged from a sweep's shards (prism-bench merge): the sweep and what each shard held */
   sweep?: SweepInfo;
+  /** an imported result: where its figures came from (src/importers/build.ts writes it, report/imported.ts reads it) */
+  import?: unknown;
 }
 
 /** ResultFile.sweep: a merged result's shards (src/sweep/merge.ts). */
