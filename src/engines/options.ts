@@ -4,7 +4,8 @@
 import { z } from 'zod';
 import { describe } from '../suite/errors.ts';
 import { firstProblem, mappingError, say, textField, wordField } from '../suite/schema.ts';
-import { EngineError } from './types.ts';
+import { DRAFT_METHODS, type DraftMethod } from '../suite/types.ts';
+import { EngineError, type LaunchPlan } from './types.ts';
 
 /** A list of strings (command words, flags). */
 export const stringList = (example: string) => z.array(textField('--flag'), {
@@ -52,3 +53,18 @@ export function parseOptions<S extends z.ZodType>(engine: string, schema: S, opt
   const p = firstProblem(schema, parsed.error, options, 'options', `for the ${engine} engine`);
   throw new EngineError(`engine ${engine}: ${p.path}: ${p.problem} -- ${p.fix}`);
 }
+
+/** vanilla, then the methods a table maps to the engine's own names, in the table's order. */
+export function offeredMethods(table: Partial<Record<DraftMethod, string>>): DraftMethod[] {
+  return ['vanilla', ...Object.keys(table).flatMap((k) => DRAFT_METHODS.filter((m) => m === k))];
+}
+
+/** A plan's program and its arguments, for startProcess. */
+export function programOf(engine: string, p: LaunchPlan): [string, string[]] {
+  const [file, ...args] = p.command;
+  if (file === undefined) throw new EngineError(`engine ${engine}: the launch command is empty -- give options.launcher a command`);
+  return [file, args];
+}
+
+/** The first line of what was thrown, for one-line messages. */
+export const firstLine = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0];

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { entryScript } from '../assets.ts';
 import { z } from 'zod';
 import { assertLaunchable } from './accepts.ts';
-import { parseOptions } from './options.ts';
+import { parseOptions, programOf } from './options.ts';
 import { generateBody, sglangHandle } from './sglang-protocol.ts';
 import { placed } from './placement.ts';
 import { startProcess } from './process.ts';
@@ -73,12 +73,15 @@ export function learnedDraftShape(d: Pick<LearnedDraft, 'steps' | 'topK' | 'veri
   return { steps: d.steps, topK, nodes: d.verifiedTokens - 1 };
 }
 
+/** The one field of a target model's manifest.json the adapter reads before launch. */
+const MANIFEST_CONTEXT = z.object({ config: z.object({ maxContext: z.number() }) });
+
 /** The target's context length, from the manifest of the model folder the options name. */
 function referenceContext(options: ReferenceOptions): number | undefined {
   const dir = options.model ?? TARGET_DIR;
   try {
-    const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { config?: { maxContext?: unknown } };
-    return typeof m.config?.maxContext === 'number' ? m.config.maxContext : undefined;
+    const m = MANIFEST_CONTEXT.safeParse(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')));
+    return m.success ? m.data.config.maxContext : undefined;
   } catch {
     return undefined;
   }
@@ -157,7 +160,7 @@ export const referenceEngine: EngineAdapter<ReferenceOptions> = {
   requestShape: (req) => ({ method: 'POST', path: '/generate', body: generateBody(req, true) }),
   async launch(spec) {
     const p = referencePlan(spec);
-    const proc = startProcess(p.command[0] as string, p.command.slice(1), { logFile: spec.logFile });
+    const proc = startProcess(...programOf('reference', p), { logFile: spec.logFile });
     return sglangHandle(`http://${spec.host}:${spec.port}`, proc, spec.logFile, true);
   },
 };

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { assertLaunchable } from './accepts.ts';
 import { EngineError, type EngineAdapter, type GenerateRequest, type InputProblem, type LaunchPlan, type LaunchSpec, type MetricSource } from './types.ts';
 import { mappingError, textField, wordField } from '../suite/schema.ts';
-import { draftModelOption, envOption, extraArgsOption, launcherOption, parseOptions, promptOption, sendSeedOption, targetModelOption } from './options.ts';
+import { draftModelOption, envOption, extraArgsOption, firstLine, launcherOption, parseOptions, programOf, promptOption, sendSeedOption, targetModelOption } from './options.ts';
 import { ChatTemplateError, loadChatTemplate, renderChat, type ChatTemplate } from './chat-template.ts';
 import { DRAFT_METHODS, type Draft } from '../suite/types.ts';
 
@@ -56,7 +56,7 @@ function sglangOptionsProblem(o: SglangOptions): InputProblem | undefined {
   }
   // a two-turn conversation: templates that reject a role order or a field say so now, not mid-run
   try { renderChat(t, ['Hello?', 'And then?'], ['Hi.']); } catch (e) {
-    return { at: `options.${o.chatTemplate ? 'chatTemplate' : 'model'}`, problem: `${t.source}: the template fails on a two-turn conversation (${(e as Error).message.split('\n')[0]})`, fix: 'fix the template, or set options.prompt: raw' };
+    return { at: `options.${o.chatTemplate ? 'chatTemplate' : 'model'}`, problem: `${t.source}: the template fails on a two-turn conversation (${firstLine(e)})`, fix: 'fix the template, or set options.prompt: raw' };
   }
   return undefined;
 }
@@ -67,7 +67,7 @@ export function sglangPromptText(req: GenerateRequest, o: SglangOptions): string
   if (!req.conversation) throw new EngineError('engine sglang: a chat prompt needs the request\'s conversation (turns and earlier answers)');
   const t = chatTemplateOf(o);
   try { return renderChat(t, req.conversation.turns, req.conversation.answers); } catch (e) {
-    throw new EngineError(`engine sglang: ${t.source}: rendering the chat template failed (${(e as Error).message.split('\n')[0]}) -- fix the template, or set options.prompt: raw`);
+    throw new EngineError(`engine sglang: ${t.source}: rendering the chat template failed (${firstLine(e)}) -- fix the template, or set options.prompt: raw`);
   }
 }
 
@@ -153,7 +153,7 @@ export const sglangEngine: EngineAdapter<SglangOptions> = {
     const p = sglangPlan(spec); // checks the options, the template included, before the process starts
     const prompt = o.prompt ?? 'chat';
     const info = { prompt, ...(prompt === 'chat' ? { chatTemplate: chatTemplateOf(o).source } : {}) };
-    const proc = startProcess(p.command[0] as string, p.command.slice(1), { logFile: spec.logFile, env: o.env });
+    const proc = startProcess(...programOf('sglang', p), { logFile: spec.logFile, env: o.env });
     return sglangHandle(`http://${spec.host}:${spec.port}`, proc, spec.logFile, o.sendSeed === true, { prepare: (req) => ({ ...req, text: sglangPromptText(req, o) }), info });
   },
 };

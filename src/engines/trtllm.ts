@@ -19,7 +19,7 @@ import { questionAnswerPrompt } from './prompt.ts';
 import { IterationTotals, readIterationStats } from './trtllm-stats.ts';
 import { EngineError, type EngineAdapter, type EngineHandle, type InputProblem, type LaunchPlan, type LaunchSpec, type MetricSource, type SpecCounters } from './types.ts';
 import { mappingError, say, wordField } from '../suite/schema.ts';
-import { draftModelOption, envOption, extraArgsOption, launcherOption, parseOptions, promptOption, sendSeedOption, targetModelOption } from './options.ts';
+import { draftModelOption, envOption, extraArgsOption, launcherOption, offeredMethods, parseOptions, programOf, promptOption, sendSeedOption, targetModelOption } from './options.ts';
 import type { Draft, DraftMethod, LearnedDraft } from '../suite/types.ts';
 
 /** TensorRT-LLM's decoding_type for each suite draft method (HASS drafts are EAGLE-format heads). */
@@ -147,7 +147,7 @@ export const trtllmEngine: EngineAdapter<TrtllmOptions> = {
   // no per-request cycles, histograms, draft or verify times over the OpenAI API
   measures: { verifyCycles: false, acceptedHistogram: false, draftTime: false, verifyTime: false },
   sources: TRTLLM_SOURCES,
-  accepts: { methods: ['vanilla', ...Object.keys(TRTLLM_DECODING_TYPE)] as DraftMethod[], options: TRTLLM_OPTIONS, checkDraft: trtllmDraftProblem },
+  accepts: { methods: offeredMethods(TRTLLM_DECODING_TYPE), options: TRTLLM_OPTIONS, checkDraft: trtllmDraftProblem },
   formatPrompt: questionAnswerPrompt,
   plan: trtllmPlan,
   requestShape: (req, options) => openAiRequest(req, clientOptions(parseOptions('trtllm', TRTLLM_OPTIONS, options))),
@@ -158,7 +158,7 @@ export const trtllmEngine: EngineAdapter<TrtllmOptions> = {
       mkdirSync(dirname(f.path), { recursive: true });
       writeFileSync(f.path, f.text);
     }
-    const proc = startProcess(p.command[0] as string, p.command.slice(1), { logFile: spec.logFile, env: o.env });
+    const proc = startProcess(...programOf('trtllm', p), { logFile: spec.logFile, env: o.env });
     const url = `http://${spec.host}:${spec.port}`;
     const base = openAiHandle(url, proc, spec.logFile, clientOptions(o), undefined, { prompt: o.prompt ?? 'chat', backend: o.backend ?? 'pytorch' });
     if (spec.draft.method === 'vanilla') return { ...base, counters: undefined } satisfies EngineHandle;

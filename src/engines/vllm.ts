@@ -12,7 +12,7 @@ import { startProcess } from './process.ts';
 import { questionAnswerPrompt } from './prompt.ts';
 import { EngineError, type EngineAdapter, type InputProblem, type LaunchPlan, type LaunchSpec, type MetricSource } from './types.ts';
 import { mappingError, wordField } from '../suite/schema.ts';
-import { draftModelOption, envOption, extraArgsOption, launcherOption, parseOptions, promptOption, sendSeedOption, targetModelOption } from './options.ts';
+import { draftModelOption, envOption, extraArgsOption, launcherOption, offeredMethods, parseOptions, programOf, promptOption, sendSeedOption, targetModelOption } from './options.ts';
 import type { Draft, DraftMethod, LearnedDraft } from '../suite/types.ts';
 
 /** vLLM's speculative method for each suite draft method (HASS drafts are EAGLE-format heads). */
@@ -107,14 +107,14 @@ export const vllmEngine: EngineAdapter<VllmOptions> = {
   // per-request cycles and histograms only with --per-request-spec-decode-metrics; never draft or verify time
   measures: { verifyCycles: false, acceptedHistogram: false, draftTime: false, verifyTime: false },
   sources: VLLM_SOURCES,
-  accepts: { methods: ['vanilla', ...Object.keys(VLLM_METHOD)] as DraftMethod[], options: VLLM_OPTIONS, checkDraft: vllmDraftProblem },
+  accepts: { methods: offeredMethods(VLLM_METHOD), options: VLLM_OPTIONS, checkDraft: vllmDraftProblem },
   formatPrompt: questionAnswerPrompt,
   plan: vllmPlan,
   requestShape: (req, options) => openAiRequest(req, clientOptions(parseOptions('vllm', VLLM_OPTIONS, options))),
   async launch(spec) {
     const o = parseOptions('vllm', VLLM_OPTIONS, spec.options);
     const p = vllmPlan(spec);
-    const proc = startProcess(p.command[0] as string, p.command.slice(1), { logFile: spec.logFile, env: o.env });
+    const proc = startProcess(...programOf('vllm', p), { logFile: spec.logFile, env: o.env });
     const sc = speculativeConfig(spec.draft, o);
     const k = typeof sc?.num_speculative_tokens === 'number' ? sc.num_speculative_tokens : undefined;
     return openAiHandle(`http://${spec.host}:${spec.port}`, proc, spec.logFile, clientOptions(o), k, { prompt: o.prompt ?? 'chat' });
