@@ -159,6 +159,7 @@ const SETTING_SCHEMAS = {
   }).meta({ description: "trial: the engines of a draft run each cell's trial back to back; request: they are up together and take the trial's prompts in turn (A B B A ...); request needs batchSize 1", default: DEFAULT_SETTINGS.interleave }),
 } satisfies { [K in keyof Settings]: z.ZodType };
 
+// why: Object.fromEntries forgets the keys; the mapped type restores what the map did to each
 const settingsShape = Object.fromEntries(Object.entries(SETTING_SCHEMAS).map(([k, s]) => [k, s.optional()])) as {
   [K in keyof Settings]: z.ZodOptional<(typeof SETTING_SCHEMAS)[K]>
 };
@@ -205,6 +206,7 @@ const draftSchema = z.discriminatedUnion('method', [
     modules: intField(1, 2).optional().meta({ description: 'PRISM\'s M: parameter sets used' }),
     stepMap: listField(intField(0, 0), 'module indices', '[0, 1]').optional().meta({ description: 'module run at each draft step (step 0 = extend pass); the last repeats' }),
   }),
+  // why: zod raises invalid_type here (not a mapping) though the union's issue type leaves that code out
 ], { error: (iss) => ((iss.code as string) === 'invalid_type' ? mappingError('{name: ngram, method: ngram}')(iss) : undefined) });
 
 const quickShape = { ...settingsShape, datasets: datasetsSchema.optional() };
@@ -258,41 +260,42 @@ const pathText = (segs: readonly Seg[], prefix = '') =>
   segs.reduce<string>((p, k) => (typeof k === 'number' ? `${p}[${k}]` : p ? `${p}.${String(k)}` : String(k)), prefix);
 /** the last key of a path, for "set X to ..." fixes */
 const keyOf = (path: string) => path.slice(path.lastIndexOf('.') + 1);
-const valueAt = (data: unknown, segs: readonly Seg[]) => segs.reduce<unknown>((d, k) => (d as Record<PropertyKey, unknown> | undefined)?.[k], data);
+/** What a list holds at a number, or a mapping at a key; undefined for anything else. */
+const child = (d: unknown, k: Seg): unknown => (Array.isArray(d) ? d[Number(k)] : isRecord(d) ? d[String(k)] : undefined);
+const valueAt = (data: unknown, segs: readonly Seg[]) => segs.reduce<unknown>(child, data);
 
-interface Def { type: string; innerType?: z.ZodType; in?: z.ZodType; shape?: Record<string, z.ZodType>; element?: z.ZodType; options?: z.ZodType[]; discriminator?: string }
-const defOf = (s: z.ZodType) => (s as unknown as { _zod: { def: Def } })._zod.def;
+/** The schema under wrappers (optional, nullable, default, pipe) and, in a union, the branch that fits `d`. */
+function settle(schema: z.core.$ZodType, d: unknown): z.core.$ZodType | undefined {
+  let s = schema;
+  for (;;) {
+    if (s instanceof z.ZodOptional || s instanceof z.ZodNullable || s instanceof z.ZodDefault || s instanceof z.ZodPrefault
+      || s instanceof z.ZodReadonly || s instanceof z.ZodCatch) s = s.def.innerType;
+    else if (s instanceof z.ZodPipe) s = s.def.in;
+    else if (s instanceof z.ZodUnion) {
+      const disc = s instanceof z.ZodDiscriminatedUnion ? s.def.discriminator : undefined;
+      const pick = s.def.options.find((o) => {
+        if (!(o instanceof z.ZodObject) || !isRecord(d)) return false;
+        if (disc === undefined) return true;
+        const lit: unknown = o.shape[disc];
+        return lit instanceof z.ZodLiteral && [...lit.values].some((v) => v === d[disc]);
+      });
+      if (!pick) return undefined;
+      s = pick;
+    } else return s;
+  }
+}
 
 /** The object schema that validated `data` at `segs` (following optional, unions and arrays). */
-function objectAt(schema: z.ZodType, segs: readonly Seg[], data: unknown): Def | undefined {
-  const unwrap = (s: z.ZodType, d: unknown): Def | undefined => {
-    let def = defOf(s);
-    for (;;) {
-      if (['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch'].includes(def.type) && def.innerType) def = defOf(def.innerType);
-      else if (def.type === 'pipe' && def.in) def = defOf(def.in);
-      else if (def.type === 'union' && def.options) {
-        const pick = def.options.find((o) => {
-          const od = defOf(o);
-          if (od.type !== 'object' || !isRecord(d)) return false;
-          if (!def.discriminator) return true;
-          const lit = od.shape?.[def.discriminator];
-          return lit !== undefined && (defOf(lit) as unknown as { values: unknown[] }).values?.includes(d[def.discriminator]);
-        });
-        if (!pick) return undefined;
-        def = defOf(pick);
-      } else return def;
-    }
-  };
-  let def = unwrap(schema, data);
+function objectAt(schema: z.ZodType, segs: readonly Seg[], data: unknown): z.ZodObject | undefined {
+  let s = settle(schema, data);
   let d = data;
   for (const seg of segs) {
-    if (!def) return undefined;
-    d = (d as Record<PropertyKey, unknown> | undefined)?.[seg];
-    const next = def.type === 'object' ? def.shape?.[String(seg)] : def.type === 'array' ? def.element : undefined;
-    if (!next) return undefined;
-    def = unwrap(next, d);
+    d = child(d, seg);
+    const next: unknown = s instanceof z.ZodObject ? s.shape[String(seg)] : s instanceof z.ZodArray ? s.element : undefined;
+    if (!(next instanceof z.ZodType)) return undefined;
+    s = settle(next, d);
   }
-  return def?.type === 'object' ? def : undefined;
+  return s instanceof z.ZodObject ? s : undefined;
 }
 
 const ALL_DRAFT_FIELDS = [...new Set(Object.values(DRAFT_METHOD_FIELDS).flat())];
@@ -304,7 +307,7 @@ function keysWhere(segs: readonly Seg[], data: unknown, prefix: string, where?: 
   if (!full) return 'at the top level';
   const parent = segs.length ? segs[segs.length - 2] : undefined;
   if (typeof segs[segs.length - 1] === 'number') {
-    if (parent === 'drafts') return `for method ${String((valueAt(data, segs) as Record<string, unknown>).method)}`;
+    if (parent === 'drafts') return `for method ${String(child(valueAt(data, segs), 'method'))}`;
     if (parent === 'engines') return 'in an engine';
     if (parent === 'datasets') return 'in a dataset';
   }
@@ -346,6 +349,7 @@ function issueProblem(schema: z.ZodType, issue: z.core.$ZodIssue, data: unknown,
     const u = issue as z.core.$ZodIssueInvalidUnion & { discriminator?: string; note?: string };
     if (u.discriminator) {
       const v = valueAt(data, segs);
+      // why: zod puts the discriminator's values on the issue without declaring them in its type
       const words = (u as unknown as { options?: string[] }).options ?? [];
       const what = u.discriminator === 'method' ? 'draft method' : u.discriminator;
       if (v === undefined) return { path, problem: `missing ${what}`, fix: `add ${u.discriminator}: one of ${list(words)}` };
@@ -361,7 +365,7 @@ function issueProblem(schema: z.ZodType, issue: z.core.$ZodIssue, data: unknown,
       return issueProblem(schema, { ...inner, path: [...segs, ...inner.path] } as z.core.$ZodIssue, data, prefix, where);
     }
   }
-  const [problem, fix] = issue.message.includes(SEP) ? issue.message.split(SEP) as [string, string] : [issue.message, 'see docs/suite-format.md'];
+  const [problem = issue.message, fix = 'see docs/suite-format.md'] = issue.message.includes(SEP) ? issue.message.split(SEP) : [];
   const key = keyOf(path);
   return { path: path || '(document)', problem: problem.replaceAll('{key}', key), fix: fix.replaceAll('{key}', key) };
 }
