@@ -22,3 +22,13 @@ export class PrismInputError extends PrismError {
     super(message, EXIT.usage);
   }
 }
+
+/** The message of whatever was thrown (an Error's message, else the value as text). */
+export function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** The errno code of a failed file or process call (ENOENT, EISDIR, ...), if it has one. */
+export function errnoCode(e: unknown): string | undefined {
+  return e instanceof Error && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
+}

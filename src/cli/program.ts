@@ -2,7 +2,7 @@
 // or a regression; 2 usage or input error (the message on one line). The one place errors
 // become exit codes: a PrismError exits with its own exitCode, any other error with 1.
 import { CommanderError, type Command } from 'commander';
-import { EXIT, PrismError } from '../errors.ts';
+import { EXIT, PrismError, messageOf } from '../errors.ts';
 import { watchParent } from './parent.ts';
 
 export async function runProgram(program: Command, argv: string[]): Promise<number> {
@@ -15,7 +15,7 @@ export async function runProgram(program: Command, argv: string[]): Promise<numb
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
       return EXIT.usage;
     }
-    console.error(`prism-bench: ${(e as Error).message}`);
+    console.error(`prism-bench: ${messageOf(e)}`);
     return e instanceof PrismError ? e.exitCode : EXIT.failed;
   } finally {
     unwatch();

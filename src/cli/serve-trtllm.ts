@@ -6,6 +6,7 @@
 // under the older pytorch_backend_config); anything else is one line naming the file and the key.
 import { existsSync, readFileSync } from 'node:fs';
 import { UsageError } from './errors.ts';
+import { messageOf } from '../errors.ts';
 
 type Flags = Record<string, string | boolean | undefined>;
 
@@ -21,7 +22,7 @@ export async function applyTrtllmConfig(o: Flags): Promise<{ format: 'trtllm'; e
   if (!existsSync(file)) throw new UsageError(`${flag}: ${file} not found; give the YAML file of LLM API options, such as one with speculative_config and enable_iter_perf_stats: true`);
   const { parse } = await import('yaml'); // only for a trtllm launch line: other engine starts skip loading it
   let doc: unknown;
-  try { doc = parse(readFileSync(file, 'utf8')); } catch (e) { throw new UsageError(`${file}: not valid YAML (${(e as Error).message.split('\n')[0]}); fix the file`); }
+  try { doc = parse(readFileSync(file, 'utf8')); } catch (e) { throw new UsageError(`${file}: not valid YAML (${messageOf(e).split('\n')[0]}); fix the file`); }
   if (doc === null || doc === undefined) doc = {};
   if (!isMap(doc)) throw new UsageError(`${file}: expected a mapping of LLM API options, such as "enable_iter_perf_stats: true"`);
   let enabled = false;

@@ -6,7 +6,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { describe } from '../suite/errors.ts';
-import { PrismError } from '../errors.ts';
+import { PrismError, messageOf } from '../errors.ts';
 
 /** Where the template should come from: the target model and an explicit template file, as the suite gives them. */
 export interface TemplateSource {
@@ -59,7 +59,7 @@ export function localModelDir(modelPath: string, env: NodeJS.ProcessEnv = proces
 function readJson(file: string, at: ChatTemplateError['at']): Record<string, unknown> {
   let v: unknown;
   try { v = JSON.parse(readFileSync(file, 'utf8')); } catch (e) {
-    throw new ChatTemplateError(at, `${file}: not valid JSON (${(e as Error).message.split('\n')[0]})`, `fix the file, or ${FIX}`);
+    throw new ChatTemplateError(at, `${file}: not valid JSON (${messageOf(e).split('\n')[0]})`, `fix the file, or ${FIX}`);
   }
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ChatTemplateError(at, `${file}: expected a JSON object, got ${describe(v)}`, `fix the file, or ${FIX}`);
   return v as Record<string, unknown>;
@@ -91,7 +91,7 @@ function specialTokens(config: Record<string, unknown>): Record<string, string> 
 
 function parse(text: string, source: string, at: ChatTemplateError['at']): Template {
   try { return new Template(text); } catch (e) {
-    throw new ChatTemplateError(at, `${source}: not a Jinja template this harness can read (${(e as Error).message.split('\n')[0]})`, `fix the template, or ${FIX}`);
+    throw new ChatTemplateError(at, `${source}: not a Jinja template this harness can read (${messageOf(e).split('\n')[0]})`, `fix the template, or ${FIX}`);
   }
 }
 

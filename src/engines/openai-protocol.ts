@@ -6,6 +6,7 @@ import { processHandle, type EngineProcess } from './process.ts';
 import { STREAM_DONE, serverSentData, waitForHealth } from './http-stream.ts';
 import { readSpecCounters } from './prometheus.ts';
 import { EngineError, type EngineHandle, type GenerateOutcome, type GenerateRequest, type RequestShape, type SpecCounters, type StreamChunk } from './types.ts';
+import { messageOf } from '../errors.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -123,7 +124,7 @@ export class OpenAiClient {
         method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(shape.body), signal,
       });
     } catch (e) {
-      throw new EngineError(`request failed: ${(e as Error).message}${(e as { cause?: Error }).cause ? ` (${(e as { cause: Error }).cause.message})` : ''}`);
+      throw new EngineError(`request failed: ${messageOf(e)}${(e as { cause?: Error }).cause ? ` (${(e as { cause: Error }).cause.message})` : ''}`);
     }
     if (!res.ok || !res.body) {
       const body = await res.text().catch(() => '');

@@ -4,6 +4,7 @@
 import { processHandle, type EngineProcess } from './process.ts';
 import { STREAM_DONE, serverSentData, waitForHealth } from './http-stream.ts';
 import { EngineError, type EngineHandle, type GenerateOutcome, type GenerateRequest, type StreamChunk } from './types.ts';
+import { messageOf } from '../errors.ts';
 
 
 const pick = (m: Record<string, unknown>, ...names: string[]): number | null => {
@@ -89,7 +90,7 @@ export class SglangClient {
         body: JSON.stringify(generateBody(req, opts.sendSeed)), signal: opts.signal,
       });
     } catch (e) {
-      throw new EngineError(`request failed: ${(e as Error).message}${(e as { cause?: Error }).cause ? ` (${(e as { cause: Error }).cause.message})` : ''}`);
+      throw new EngineError(`request failed: ${messageOf(e)}${(e as { cause?: Error }).cause ? ` (${(e as { cause: Error }).cause.message})` : ''}`);
     }
     if (!res.ok || !res.body) {
       const body = await res.text().catch(() => '');

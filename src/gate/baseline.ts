@@ -9,7 +9,7 @@ import { storedFingerprint, storedSuite, type StoredFingerprint, type StoredSuit
 import { isRecord } from '../record.ts';
 import { writeFileAtomic } from '../result/store.ts';
 import { compactCells, type ComparableCell, type ComparableMetric } from './cells.ts';
-import { PrismInputError } from '../errors.ts';
+import { PrismInputError, messageOf, errnoCode } from '../errors.ts';
 
 export const BASELINE_SCHEMA_VERSION = 1;
 export const BASELINE_KIND = 'prism-bench-baseline';
@@ -157,7 +157,7 @@ export function loadBaseline(path: string): Baseline {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
+    const code = errnoCode(e);
     const hint = code === 'EISDIR' ? 'name the baseline file inside it, e.g. baselines/main.json' : 'create one with prism-bench baseline save RESULT --name NAME';
     throw new BaselineError(`${path}: cannot read (${code ?? String(e)}) -- ${hint}`);
   }
@@ -165,7 +165,7 @@ export function loadBaseline(path: string): Baseline {
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new BaselineError(`${path}: not valid JSON (${(e as Error).message.split('\n')[0]}) -- the file is damaged; recreate it with prism-bench baseline save`);
+    throw new BaselineError(`${path}: not valid JSON (${messageOf(e).split('\n')[0]}) -- the file is damaged; recreate it with prism-bench baseline save`);
   }
   return validateBaseline(data, path);
 }

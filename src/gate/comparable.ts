@@ -8,7 +8,7 @@ import { isRecord } from '../record.ts';
 import { metricSample } from '../stats/aggregate.ts';
 import { BASELINE_KIND, validateBaseline, type Baseline } from './baseline.ts';
 import { compactCells, type ComparableCell, type ComparableMetric } from './cells.ts';
-import { PrismInputError } from '../errors.ts';
+import { PrismInputError, messageOf, errnoCode } from '../errors.ts';
 
 export { compactCells, type ComparableCell, type ComparableMetric };
 
@@ -98,18 +98,18 @@ export function readJsonInput(pathOrDir: string): { path: string; data: unknown 
   try {
     if (statSync(pathOrDir).isDirectory()) path = join(pathOrDir, 'result.json');
   } catch (e) {
-    throw new InputError(`${pathOrDir}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)}) -- pass a result.json, the run directory that holds one, or a baseline file`);
+    throw new InputError(`${pathOrDir}: cannot read (${errnoCode(e) ?? String(e)}) -- pass a result.json, the run directory that holds one, or a baseline file`);
   }
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new InputError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)}) -- pass a result.json, the run directory that holds one, or a baseline file`);
+    throw new InputError(`${path}: cannot read (${errnoCode(e) ?? String(e)}) -- pass a result.json, the run directory that holds one, or a baseline file`);
   }
   try {
     return { path, data: JSON.parse(text) };
   } catch (e) {
-    throw new InputError(`${path}: not valid JSON (${(e as Error).message.split('\n')[0]}) -- the file is damaged; regenerate it`);
+    throw new InputError(`${path}: not valid JSON (${messageOf(e).split('\n')[0]}) -- the file is damaged; regenerate it`);
   }
 }
 

@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { packageRoot } from '../assets.ts';
 import { SuiteError, describe, displayPath } from './errors.ts';
 import { BUILTIN_DATASETS, type Dataset, type DatasetRef, type DatasetRefInput, type Prompt, type Suite } from './types.ts';
+import { messageOf } from '../errors.ts';
 
 export { BUILTIN_DATASETS } from './types.ts';
 
@@ -81,7 +82,7 @@ export function parseQuestions(text: string, shown: string, datasetName: string)
     try {
       obj = JSON.parse(line);
     } catch (e) {
-      fail('', `invalid JSON (${(e as Error).message})`, 'write one complete JSON object per line, such as {"question_id": "q-01", "category": "chat", "turns": ["..."]}');
+      fail('', `invalid JSON (${messageOf(e)})`, 'write one complete JSON object per line, such as {"question_id": "q-01", "category": "chat", "turns": ["..."]}');
     }
     if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
       fail('', `expected a JSON object, got ${describe(obj)}`, 'write one JSON object per line with question_id and turns');

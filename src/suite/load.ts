@@ -6,6 +6,7 @@ import { parseDocument, type YAMLError } from 'yaml';
 import { SuiteError, displayPath } from './errors.ts';
 import { DEFAULT_SETTINGS, SETTINGS_KEYS, validateSuite } from './schema.ts';
 import type { Suite, SuiteAsRun } from './types.ts';
+import { messageOf, errnoCode } from '../errors.ts';
 
 export { SuiteError } from './errors.ts';
 
@@ -22,10 +23,10 @@ export function loadSuite(file: string, opts: LoadSuiteOptions = {}): Suite {
   try {
     text = readFileSync(abs, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
+    const code = errnoCode(e);
     if (code === 'ENOENT') throw new SuiteError(shown, '(file)', 'no such file', 'check the path to the suite file, such as suites/default.yaml');
     if (code === 'EISDIR') throw new SuiteError(shown, '(file)', 'is a folder, not a suite file', 'name a .yaml or .json suite file inside it, such as suites/default.yaml');
-    throw new SuiteError(shown, '(file)', `cannot read: ${(e as Error).message}`, 'check the file exists and is readable');
+    throw new SuiteError(shown, '(file)', `cannot read: ${messageOf(e)}`, 'check the file exists and is readable');
   }
   const doc = extname(abs).toLowerCase() === '.json' ? parseJson(text, shown) : parseYaml(text, shown);
   return validateSuite(doc, { file: abs, dir: dirname(abs) }, { quick: opts.quick === true });
@@ -50,7 +51,7 @@ function parseYaml(text: string, shown: string): unknown {
   try {
     return doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
-    throw new SuiteError(shown, '(document)', `YAML error: ${(e as Error).message}`, 'fix the YAML anchors/aliases (define &name before using *name)');
+    throw new SuiteError(shown, '(document)', `YAML error: ${messageOf(e)}`, 'fix the YAML anchors/aliases (define &name before using *name)');
   }
 }
 
@@ -58,7 +59,7 @@ function parseJson(text: string, shown: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    const msg = (e as Error).message;
+    const msg = messageOf(e);
     const loc = jsonErrorLocation(text);
     const where = loc ? `line ${loc.line}${loc.col ? `, column ${loc.col}` : ''}` : '(document)';
     throw new SuiteError(shown, where, `JSON syntax error: ${msg.replace(/ in JSON at position \d+.*$/, '')}`,
@@ -92,7 +93,7 @@ function errorOf(text: string): string | undefined {
     JSON.parse(text);
     return undefined;
   } catch (e) {
-    return (e as Error).message;
+    return messageOf(e);
   }
 }
 
