@@ -32,3 +32,9 @@ export function messageOf(e: unknown): string {
 export function errnoCode(e: unknown): string | undefined {
   return e instanceof Error && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
 }
+
+/** A failed fetch's message with its cause (undici puts the socket error there), for one-line errors. */
+export function fetchFailure(e: unknown): string {
+  const cause = e instanceof Error ? e.cause : undefined;
+  return `${messageOf(e)}${cause instanceof Error ? ` (${cause.message})` : ''}`;
+}

@@ -7,3 +7,8 @@ export type JsonRecord = Record<string, unknown>;
 export function isRecord(v: unknown): v is JsonRecord {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
+
+/** The value as a list of numbers, or null when it is not one. */
+export function numberList(v: unknown): number[] | null {
+  return Array.isArray(v) && v.every((x) => typeof x === 'number') ? v.filter((x) => typeof x === 'number') : null;
+}
