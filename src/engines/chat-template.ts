@@ -7,6 +7,8 @@ import { homedir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { describe } from '../suite/errors.ts';
 import { PrismError, messageOf } from '../errors.ts';
+import { z } from 'zod';
+import { isRecord } from '../record.ts';
 
 /** Where the template should come from: the target model and an explicit template file, as the suite gives them. */
 export interface TemplateSource {
@@ -61,18 +63,21 @@ function readJson(file: string, at: ChatTemplateError['at']): Record<string, unk
   try { v = JSON.parse(readFileSync(file, 'utf8')); } catch (e) {
     throw new ChatTemplateError(at, `${file}: not valid JSON (${messageOf(e).split('\n')[0]})`, `fix the file, or ${FIX}`);
   }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ChatTemplateError(at, `${file}: expected a JSON object, got ${describe(v)}`, `fix the file, or ${FIX}`);
-  return v as Record<string, unknown>;
+  if (!isRecord(v)) throw new ChatTemplateError(at, `${file}: expected a JSON object, got ${describe(v)}`, `fix the file, or ${FIX}`);
+  return v;
 }
+
+/** chat_template as a list of named templates (transformers' multi-template form). */
+const NAMED_TEMPLATES = z.array(z.looseObject({ name: z.string(), template: z.string() }));
 
 /** The template text of a config's chat_template: a string, or the named-template list (its "default" entry, as transformers picks). */
 function templateField(config: Record<string, unknown>, file: string, at: ChatTemplateError['at']): string | null {
   const t = config.chat_template;
   if (t === undefined || t === null) return null;
   if (typeof t === 'string') return t;
-  const named = Array.isArray(t) && t.every((e) => typeof e === 'object' && e !== null && typeof (e as { name?: unknown }).name === 'string' && typeof (e as { template?: unknown }).template === 'string');
-  if (!named) throw new ChatTemplateError(at, `${file}: field chat_template: expected a string or a list of {name, template}, got ${describe(t)}`, `fix the field, or ${FIX}`);
-  const list = t as { name: string; template: string }[];
+  const parsed = NAMED_TEMPLATES.safeParse(t);
+  if (!parsed.success) throw new ChatTemplateError(at, `${file}: field chat_template: expected a string or a list of {name, template}, got ${describe(t)}`, `fix the field, or ${FIX}`);
+  const list = parsed.data;
   const def = list.find((e) => e.name === 'default');
   if (!def) throw new ChatTemplateError(at, `${file}: field chat_template: no template named "default" among ${list.map((e) => JSON.stringify(e.name)).join(', ')}`, FIX);
   return def.template;
@@ -84,7 +89,7 @@ function specialTokens(config: Record<string, unknown>): Record<string, string> 
   for (const [k, v] of Object.entries(config)) {
     if (!k.endsWith('_token')) continue;
     if (typeof v === 'string') out[k] = v;
-    else if (typeof v === 'object' && v !== null && typeof (v as { content?: unknown }).content === 'string') out[k] = (v as { content: string }).content;
+    else if (isRecord(v) && typeof v.content === 'string') out[k] = v.content;
   }
   return out;
 }
@@ -133,7 +138,10 @@ export function loadChatTemplate(src: TemplateSource, env: NodeJS.ProcessEnv = p
 
 /** The conversation as chat messages: user turns, each answered by the model's own earlier answer. */
 export function chatMessages(turns: string[], answers: string[]): { role: 'user' | 'assistant'; content: string }[] {
-  return turns.flatMap((t, i) => (i < answers.length ? [{ role: 'user' as const, content: t }, { role: 'assistant' as const, content: answers[i] as string }] : [{ role: 'user' as const, content: t }]));
+  return turns.flatMap((t, i) => {
+    const answer = answers[i];
+    return answer === undefined ? [{ role: 'user' as const, content: t }] : [{ role: 'user' as const, content: t }, { role: 'assistant' as const, content: answer }];
+  });
 }
 
 /**
