@@ -31,14 +31,14 @@ export class AmdSmiParseError extends PrismError {}
 const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' && v !== 'N/A' ? v : typeof v === 'number' ? String(v) : null);
 
 function json(out: string, tool: string): unknown {
-  try { return JSON.parse(out) as unknown; } catch { throw new AmdSmiParseError(`${tool} printed no JSON: ${out.trim().split('\n')[0]?.slice(0, 120) ?? ''}`); }
+  try { return JSON.parse(out); } catch { throw new AmdSmiParseError(`${tool} printed no JSON: ${out.trim().split('\n')[0]?.slice(0, 120) ?? ''}`); }
 }
 
 /** amd-smi's per-GPU list; tolerates a {gpu_data: [...]} wrapper. */
 function gpuList(doc: unknown, tool: string): Record<string, unknown>[] {
   const list = isRecord(doc) && Array.isArray(doc.gpu_data) ? doc.gpu_data : doc;
   if (!Array.isArray(list) || !list.every(isRecord)) throw new AmdSmiParseError(`${tool}: expected a JSON list of per-GPU objects`);
-  return list as Record<string, unknown>[];
+  return list.filter(isRecord);
 }
 
 /** A {value, unit} figure (or a bare number) in the unit wanted: MiB from MB/B, watts from W. */
@@ -102,8 +102,7 @@ export function parseRocmSmiGpus(out: string): GpuInfo[] {
   const doc = json(out, 'rocm-smi');
   if (!isRecord(doc)) throw new AmdSmiParseError('rocm-smi: expected a JSON object of cards');
   const sys = isRecord(doc.system) ? doc.system : {};
-  return Object.entries(doc).filter(([k, v]) => /^card\d+$/.test(k) && isRecord(v)).map(([k, v]) => {
-    const c = v as Record<string, unknown>;
+  return Object.entries(doc).flatMap(([k, c]) => (/^card\d+$/.test(k) && isRecord(c) ? [[k, c] as const] : [])).map(([k, c]) => {
     const bytes = Number(c['VRAM Total Memory (B)']);
     return {
       index: Number(k.slice(4)), vendor: 'amd',

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { ResultError } from './errors.ts';
 import { storedFingerprint, storedSuite, type StoredFingerprint, type StoredSuite } from './stored.ts';
+import { isRecord } from '../record.ts';
 
 export type { StoredDraft, StoredFingerprint, StoredSuite } from './stored.ts';
 
@@ -244,6 +245,7 @@ const cellSchema = z.looseObject({
 
 /** The result file's schema (open objects: fields may be added without a version bump). */
 export const RESULT_SCHEMA = z.looseObject({
+  // why: z.union wants a tuple type; the list of readable versions is a plain array
   schemaVersion: z.union(READABLE_SCHEMA_VERSIONS.map((v) => z.literal(v)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>], want(READABLE_SCHEMA_VERSIONS.join(' or '))).meta({ description: 'result schema version (1 or 2; this prism-bench writes the latest)' }),
   tool: z.looseObject({ name: z.literal('prism-bench'), version: z.string() }, want('an object')).optional(),
   runId: str('UUID of the run'),
@@ -281,7 +283,7 @@ const pathText = (segs: readonly PropertyKey[]) =>
 
 /** Validates the parsed JSON of a result file; throws a one-line ResultError naming file and field. */
 export function validateResult(data: unknown, file = 'result.json'): ResultFile {
-  const version = (data as { schemaVersion?: unknown } | null)?.schemaVersion;
+  const version = isRecord(data) ? data.schemaVersion : undefined;
   if (typeof version === 'number' && !READABLE_SCHEMA_VERSIONS.includes(version)) {
     throw new ResultError(`${file}: schemaVersion: ${String(version)} is not supported (this prism-bench reads ${READABLE_SCHEMA_VERSIONS.join(' and ')}) -- use the prism-bench version that wrote it, or rerun the suite`);
   }

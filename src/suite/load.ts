@@ -110,6 +110,7 @@ export function suiteAsRun(suite: Suite): SuiteAsRun {
     datasets: suite.datasets,
     settings: suite.settings,
   };
+  // why: JSON.parse gives no type; the round trip is the suite as the result file will hold it (undefined fields dropped)
   return JSON.parse(JSON.stringify(out)) as SuiteAsRun;
 }
 

@@ -107,7 +107,7 @@ export function mergeSweep(sweepDir: string, manifest: SweepManifest, outDir: st
     }
   }
   cells.sort(suiteOrder(manifest));
-  const present = shards.filter((s) => s.result).map((s) => s.result as ResultFile);
+  const present = shards.flatMap((s) => (s.result ? [s.result] : []));
   const first = present[0];
   const now = new Date().toISOString();
   const result: ResultFile = {
