@@ -19,6 +19,7 @@ export function plottingLibraries(): string {
   cached = BUNDLES.map(([pkg, file]) => {
     const dir = packageDataDir(pkg, file);
     if (!dir) throw new Error(`${pkg}/${file} not found in node_modules -- run npm ci`);
+    // why: an installed package's package.json always names its version
     const version = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
     return `/* ${pkg} ${version} */\n${readFileSync(join(dir, file), 'utf8')}`;
   }).join('\n');

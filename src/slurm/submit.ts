@@ -108,7 +108,7 @@ async function resumeSweep(opts: SubmitOptions, sweepDir: string): Promise<Submi
       throw new SweepError(`${manifest.suiteFile}: ${key}: changed since the sweep was submitted -- restore the suite file, or submit the new suite as a new sweep`);
     }
   }
-  for (const [k, v] of Object.entries(opts.slurm)) if (v !== undefined) (manifest.slurm as Record<string, unknown>)[k] = v;
+  Object.assign(manifest.slurm, Object.fromEntries(Object.entries(opts.slurm).filter(([, v]) => v !== undefined)));
   checkSbatch(opts.print);
   const unfinished = readShards(sweepDir, manifest).filter((s) => !shardFinished(s)).map((s) => s.shard.index);
   const skipped: { index: number; reason: string }[] = [];
