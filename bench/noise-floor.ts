@@ -144,7 +144,7 @@ name: noise
 engines: [{ name: reference, options: { ${v.threads ? `threads: ${v.threads}` : ''} } }]
 drafts:
   - { name: vanilla, method: vanilla }
-  - { name: eagle3, method: eagle3, draftTokens: 4 }
+  - { name: eagle3, method: eagle3, verifiedTokens: 4 }
 datasets: [chat, code, math]
 settings: { temperatures: [0], prompts: 3, maxNewTokens: 48, trials: ${trials}, warmup: 1, engineLifetime: ${v.lifetime} }
 `;

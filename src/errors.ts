@@ -22,3 +22,19 @@ export class PrismInputError extends PrismError {
     super(message, EXIT.usage);
   }
 }
+
+/** The message of whatever was thrown (an Error's message, else the value as text). */
+export function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** The errno code of a failed file or process call (ENOENT, EISDIR, ...), if it has one. */
+export function errnoCode(e: unknown): string | undefined {
+  return e instanceof Error && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
+}
+
+/** A failed fetch's message with its cause (undici puts the socket error there), for one-line errors. */
+export function fetchFailure(e: unknown): string {
+  const cause = e instanceof Error ? e.cause : undefined;
+  return `${messageOf(e)}${cause instanceof Error ? ` (${cause.message})` : ''}`;
+}

@@ -34,7 +34,7 @@ const CASES: Array<[name: string, make: () => Error, exitCode: number]> = [
   ['BaselineError', () => new BaselineError('m'), 2],
   ['SlurmError', () => new SlurmError('m'), 1],
   ['EngineError', () => new EngineError('m'), 1],
-  ['ChatTemplateError', () => new ChatTemplateError('modelPath', 'bad', 'fix it'), 1],
+  ['ChatTemplateError', () => new ChatTemplateError('model', 'bad', 'fix it'), 1],
   ['NvidiaSmiParseError', () => new NvidiaSmiParseError('m'), 1],
   ['AmdSmiParseError', () => new AmdSmiParseError('m'), 1],
 ];

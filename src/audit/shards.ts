@@ -5,14 +5,13 @@
 // (figures across those shards, and means over datasets, mix machines). Results that are not
 // merged sweeps have no per-cell fingerprints, and this check says nothing about them.
 import type { AuditFinding, Cell, ResultFile } from '../result/schema.ts';
-import type { HardwareFingerprint } from '../hardware/types.ts';
 import { fingerprintDifferences } from '../hardware/compare.ts';
 import { isFingerprint } from './settings.ts';
 import { finding } from './common.ts';
 
 function differences(a: Cell, b: Cell): string[] | null {
-  if (!isFingerprint(a.fingerprint) || !isFingerprint(b.fingerprint)) return null;
-  return fingerprintDifferences(a.fingerprint as HardwareFingerprint, b.fingerprint as HardwareFingerprint);
+  if (!a.fingerprint || !b.fingerprint || !isFingerprint(a.fingerprint) || !isFingerprint(b.fingerprint)) return null;
+  return fingerprintDifferences(a.fingerprint, b.fingerprint);
 }
 
 const shown = (diffs: string[]) => diffs.slice(0, 3).join('; ') + (diffs.length > 3 ? `; and ${diffs.length - 3} more` : '');

@@ -6,6 +6,7 @@
 // without a handler end at once. The engine server (`serve`, started by `run`) watches `run` the
 // same way. PRISM_BENCH_OUTLIVE_PARENT=1 turns the watch off, for a run meant to outlive the shell
 // that started it (`PRISM_BENCH_OUTLIVE_PARENT=1 nohup prism-bench run ... &`).
+import { errnoCode } from '../errors.ts';
 
 /** True while the process `pid` exists (EPERM: it exists but belongs to someone else). */
 export function processAlive(pid: number): boolean {
@@ -13,7 +14,7 @@ export function processAlive(pid: number): boolean {
     process.kill(pid, 0);
     return true;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    return errnoCode(e) === 'EPERM';
   }
 }
 

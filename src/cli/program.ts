@@ -4,7 +4,7 @@
 // ReferenceEngineError with 1, any other error with 1.
 import { CommanderError, type Command } from 'commander';
 import { ReferenceEngineError } from '@prism-bench/reference-engine/contract';
-import { EXIT, PrismError } from '../errors.ts';
+import { EXIT, PrismError, messageOf } from '../errors.ts';
 import { watchParent } from './parent.ts';
 
 /** The reference engine knows no exit codes: its errors (a draft's files, a request) fail the command. */
@@ -20,7 +20,7 @@ export async function runProgram(program: Command, argv: string[]): Promise<numb
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
       return EXIT.usage;
     }
-    console.error(`prism-bench: ${(e as Error).message}`);
+    console.error(`prism-bench: ${messageOf(e)}`);
     if (e instanceof PrismError) return e.exitCode;
     if (e instanceof ReferenceEngineError) return REFERENCE_ENGINE_EXIT;
     return EXIT.failed;

@@ -6,6 +6,7 @@
 // under the older pytorch_backend_config); anything else is one line naming the file and the key.
 import { existsSync, readFileSync } from 'node:fs';
 import { UsageError } from './errors.ts';
+import { messageOf } from '../errors.ts';
 
 type Flags = Record<string, string | boolean | undefined>;
 
@@ -15,13 +16,14 @@ const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 export async function applyTrtllmConfig(o: Flags): Promise<{ format: 'trtllm'; enabled: boolean } | undefined> {
   if (o.config !== undefined && o.extra_llm_api_options !== undefined) throw new UsageError('--config and --extra_llm_api_options name the same file (trtllm-serve takes either); give one');
   const flag = o.config !== undefined ? '--config' : '--extra_llm_api_options';
-  const file = (o.config ?? o.extra_llm_api_options) as string | undefined;
+  const given = o.config ?? o.extra_llm_api_options;
+  const file = given === undefined ? undefined : String(given);
   if (o.backend !== undefined && o.backend !== 'pytorch') throw new UsageError(`--backend: the reference engine serves as trtllm-serve's pytorch backend; got '${String(o.backend)}', use --backend pytorch`);
   if (file === undefined) return o.backend === undefined ? undefined : { format: 'trtllm', enabled: false };
   if (!existsSync(file)) throw new UsageError(`${flag}: ${file} not found; give the YAML file of LLM API options, such as one with speculative_config and enable_iter_perf_stats: true`);
   const { parse } = await import('yaml'); // only for a trtllm launch line: other engine starts skip loading it
   let doc: unknown;
-  try { doc = parse(readFileSync(file, 'utf8')); } catch (e) { throw new UsageError(`${file}: not valid YAML (${(e as Error).message.split('\n')[0]}); fix the file`); }
+  try { doc = parse(readFileSync(file, 'utf8')); } catch (e) { throw new UsageError(`${file}: not valid YAML (${messageOf(e).split('\n')[0]}); fix the file`); }
   if (doc === null || doc === undefined) doc = {};
   if (!isMap(doc)) throw new UsageError(`${file}: expected a mapping of LLM API options, such as "enable_iter_perf_stats: true"`);
   let enabled = false;

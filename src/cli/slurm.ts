@@ -18,7 +18,7 @@ export function registerSlurm(program: Command): void {
     .option('--partition <p>', 'sbatch --partition for every task')
     .option('--gpus-per-task <n>', 'sbatch --gpus-per-task for the shard tasks (not the merge job)')
     .option('--time <t>', 'sbatch --time limit for each task, such as 4:00:00')
-    .option('--sbatch-arg <arg>', 'one more sbatch option for every task, such as --sbatch-arg=--account=myproj (repeatable)', collect, [] as string[])
+    .option('--sbatch-arg <arg>', 'one more sbatch option for every task, such as --sbatch-arg=--account=myproj (repeatable)', collect, [] as string[]) // why: commander infers the default's type from this empty list
     .option('--print', 'write the scripts and sweep.json and print the scripts, without submitting')
     .option('--resume <sweep-dir>', 'resubmit only the shards that did not finish (and are not queued or running), then merge again')
     .addHelpText('after', `

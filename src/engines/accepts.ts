@@ -13,17 +13,18 @@ export function engineProblem(adapter: EngineAdapter, options: Record<string, un
     const p = firstProblem(a.options, parsed.error, options, 'options', `for the ${adapter.name} engine`);
     return { at: p.path, problem: p.problem, fix: p.fix };
   }
-  const o = a.checkOptions?.(options);
+  const o = a.checkOptions?.(parsed.data);
   if (o) return o;
   if (!a.methods.includes(draft.method)) {
     return { at: 'draft.method', problem: `method ${draft.method} is not offered by the ${adapter.name} engine`, fix: `use one of ${a.methods.join(', ')}, or run this draft on another engine` };
   }
-  return a.checkDraft?.(draft, options);
+  return a.checkDraft?.(draft, parsed.data);
 }
 
 /** The first context problem: maxNewTokens must leave room for at least one prompt token. */
 export function contextProblem(adapter: EngineAdapter, options: Record<string, unknown>, maxNewTokens: number): InputProblem | undefined {
-  const ctx = adapter.accepts.contextTokens?.(options);
+  const parsed = adapter.accepts.options.safeParse(options);
+  const ctx = parsed.success ? adapter.accepts.contextTokens?.(parsed.data) : undefined;
   if (ctx === undefined || maxNewTokens < ctx) return undefined;
   return {
     at: 'maxNewTokens',

@@ -6,11 +6,13 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { describe } from '../suite/errors.ts';
-import { PrismError } from '../errors.ts';
+import { PrismError, messageOf } from '../errors.ts';
+import { z } from 'zod';
+import { isRecord } from '../record.ts';
 
 /** Where the template should come from: the target model and an explicit template file, as the suite gives them. */
 export interface TemplateSource {
-  modelPath?: string;
+  model?: string;
   chatTemplate?: string;
 }
 
@@ -26,7 +28,7 @@ export interface ChatTemplate {
 
 /** A template that cannot be found or read; `at` is the suite option to name. */
 export class ChatTemplateError extends PrismError {
-  constructor(readonly at: 'modelPath' | 'chatTemplate', readonly problem: string, readonly fix: string) {
+  constructor(readonly at: 'model' | 'chatTemplate', readonly problem: string, readonly fix: string) {
     super(`${problem} -- ${fix}`);
   }
 }
@@ -59,20 +61,23 @@ export function localModelDir(modelPath: string, env: NodeJS.ProcessEnv = proces
 function readJson(file: string, at: ChatTemplateError['at']): Record<string, unknown> {
   let v: unknown;
   try { v = JSON.parse(readFileSync(file, 'utf8')); } catch (e) {
-    throw new ChatTemplateError(at, `${file}: not valid JSON (${(e as Error).message.split('\n')[0]})`, `fix the file, or ${FIX}`);
+    throw new ChatTemplateError(at, `${file}: not valid JSON (${messageOf(e).split('\n')[0]})`, `fix the file, or ${FIX}`);
   }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ChatTemplateError(at, `${file}: expected a JSON object, got ${describe(v)}`, `fix the file, or ${FIX}`);
-  return v as Record<string, unknown>;
+  if (!isRecord(v)) throw new ChatTemplateError(at, `${file}: expected a JSON object, got ${describe(v)}`, `fix the file, or ${FIX}`);
+  return v;
 }
+
+/** chat_template as a list of named templates (transformers' multi-template form). */
+const NAMED_TEMPLATES = z.array(z.looseObject({ name: z.string(), template: z.string() }));
 
 /** The template text of a config's chat_template: a string, or the named-template list (its "default" entry, as transformers picks). */
 function templateField(config: Record<string, unknown>, file: string, at: ChatTemplateError['at']): string | null {
   const t = config.chat_template;
   if (t === undefined || t === null) return null;
   if (typeof t === 'string') return t;
-  const named = Array.isArray(t) && t.every((e) => typeof e === 'object' && e !== null && typeof (e as { name?: unknown }).name === 'string' && typeof (e as { template?: unknown }).template === 'string');
-  if (!named) throw new ChatTemplateError(at, `${file}: field chat_template: expected a string or a list of {name, template}, got ${describe(t)}`, `fix the field, or ${FIX}`);
-  const list = t as { name: string; template: string }[];
+  const parsed = NAMED_TEMPLATES.safeParse(t);
+  if (!parsed.success) throw new ChatTemplateError(at, `${file}: field chat_template: expected a string or a list of {name, template}, got ${describe(t)}`, `fix the field, or ${FIX}`);
+  const list = parsed.data;
   const def = list.find((e) => e.name === 'default');
   if (!def) throw new ChatTemplateError(at, `${file}: field chat_template: no template named "default" among ${list.map((e) => JSON.stringify(e.name)).join(', ')}`, FIX);
   return def.template;
@@ -84,14 +89,14 @@ function specialTokens(config: Record<string, unknown>): Record<string, string> 
   for (const [k, v] of Object.entries(config)) {
     if (!k.endsWith('_token')) continue;
     if (typeof v === 'string') out[k] = v;
-    else if (typeof v === 'object' && v !== null && typeof (v as { content?: unknown }).content === 'string') out[k] = (v as { content: string }).content;
+    else if (isRecord(v) && typeof v.content === 'string') out[k] = v.content;
   }
   return out;
 }
 
 function parse(text: string, source: string, at: ChatTemplateError['at']): Template {
   try { return new Template(text); } catch (e) {
-    throw new ChatTemplateError(at, `${source}: not a Jinja template this harness can read (${(e as Error).message.split('\n')[0]})`, `fix the template, or ${FIX}`);
+    throw new ChatTemplateError(at, `${source}: not a Jinja template this harness can read (${messageOf(e).split('\n')[0]})`, `fix the template, or ${FIX}`);
   }
 }
 
@@ -101,9 +106,9 @@ function parse(text: string, source: string, at: ChatTemplateError['at']): Templ
  * chat_template. Special tokens come from the model's tokenizer_config.json when it is local.
  */
 export function loadChatTemplate(src: TemplateSource, env: NodeJS.ProcessEnv = process.env): ChatTemplate {
-  const dir = src.modelPath ? localModelDir(src.modelPath, env) : null;
+  const dir = src.model ? localModelDir(src.model, env) : null;
   const configFile = dir ? join(dir, 'tokenizer_config.json') : null;
-  const config = configFile && existsSync(configFile) ? readJson(configFile, src.chatTemplate ? 'chatTemplate' : 'modelPath') : {};
+  const config = configFile && existsSync(configFile) ? readJson(configFile, src.chatTemplate ? 'chatTemplate' : 'model') : {};
   const tokens = specialTokens(config);
   const addsBos = config.add_bos_token !== false;
   if (src.chatTemplate) {
@@ -118,22 +123,25 @@ export function loadChatTemplate(src: TemplateSource, env: NodeJS.ProcessEnv = p
     }
     return { source: file, template: parse(readFileSync(file, 'utf8'), file, 'chatTemplate'), tokens, addsBos };
   }
-  if (!src.modelPath) throw new ChatTemplateError('modelPath', 'no model to read a chat template from', FIX);
+  if (!src.model) throw new ChatTemplateError('model', 'no model to read a chat template from', FIX);
   if (!dir) {
-    const where = isHubId(src.modelPath) ? `no local files (not a folder here, nor in the Hugging Face cache ${hubCacheDir(env)})` : `no such folder (${resolve(src.modelPath)})`;
-    throw new ChatTemplateError('modelPath', `${src.modelPath}: ${where}, so the harness cannot read its chat template`, FIX);
+    const where = isHubId(src.model) ? `no local files (not a folder here, nor in the Hugging Face cache ${hubCacheDir(env)})` : `no such folder (${resolve(src.model)})`;
+    throw new ChatTemplateError('model', `${src.model}: ${where}, so the harness cannot read its chat template`, FIX);
   }
   const jinja = join(dir, 'chat_template.jinja');
-  if (existsSync(jinja)) return { source: jinja, template: parse(readFileSync(jinja, 'utf8'), jinja, 'modelPath'), tokens, addsBos };
-  if (!configFile || !existsSync(configFile)) throw new ChatTemplateError('modelPath', `${dir}: no tokenizer_config.json or chat_template.jinja`, FIX);
-  const text = templateField(config, configFile, 'modelPath');
-  if (text === null) throw new ChatTemplateError('modelPath', `${configFile}: field chat_template: missing (the tokenizer has no chat template)`, FIX);
-  return { source: `${configFile} (chat_template)`, template: parse(text, configFile, 'modelPath'), tokens, addsBos };
+  if (existsSync(jinja)) return { source: jinja, template: parse(readFileSync(jinja, 'utf8'), jinja, 'model'), tokens, addsBos };
+  if (!configFile || !existsSync(configFile)) throw new ChatTemplateError('model', `${dir}: no tokenizer_config.json or chat_template.jinja`, FIX);
+  const text = templateField(config, configFile, 'model');
+  if (text === null) throw new ChatTemplateError('model', `${configFile}: field chat_template: missing (the tokenizer has no chat template)`, FIX);
+  return { source: `${configFile} (chat_template)`, template: parse(text, configFile, 'model'), tokens, addsBos };
 }
 
 /** The conversation as chat messages: user turns, each answered by the model's own earlier answer. */
 export function chatMessages(turns: string[], answers: string[]): { role: 'user' | 'assistant'; content: string }[] {
-  return turns.flatMap((t, i) => (i < answers.length ? [{ role: 'user' as const, content: t }, { role: 'assistant' as const, content: answers[i] as string }] : [{ role: 'user' as const, content: t }]));
+  return turns.flatMap((t, i) => {
+    const answer = answers[i];
+    return answer === undefined ? [{ role: 'user' as const, content: t }] : [{ role: 'user' as const, content: t }, { role: 'assistant' as const, content: answer }];
+  });
 }
 
 /**

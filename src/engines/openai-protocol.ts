@@ -6,6 +6,8 @@ import { processHandle, type EngineProcess } from './process.ts';
 import { STREAM_DONE, serverSentData, waitForHealth } from './http-stream.ts';
 import { readSpecCounters } from './prometheus.ts';
 import { EngineError, type EngineHandle, type GenerateOutcome, type GenerateRequest, type RequestShape, type SpecCounters, type StreamChunk } from './types.ts';
+import { fetchFailure } from '../errors.ts';
+import { isRecord, numberList } from '../record.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -22,9 +24,10 @@ export interface OpenAiOptions {
 
 /** The chat messages of a conversation: each user turn, followed by the engine's own earlier answer. */
 export function chatMessages(turns: string[], answers: string[]): { role: 'user' | 'assistant'; content: string }[] {
-  return turns.flatMap((t, i) => (i < answers.length && i < turns.length - 1
-    ? [{ role: 'user' as const, content: t }, { role: 'assistant' as const, content: answers[i] as string }]
-    : [{ role: 'user' as const, content: t }]));
+  return turns.flatMap((t, i) => {
+    const answer = i < turns.length - 1 ? answers[i] : undefined;
+    return answer === undefined ? [{ role: 'user' as const, content: t }] : [{ role: 'user' as const, content: t }, { role: 'assistant' as const, content: answer }];
+  });
 }
 
 /** One streamed request as sent (and as --dry-run prints it). */
@@ -49,16 +52,17 @@ export function openAiRequest(req: GenerateRequest, o: OpenAiOptions): RequestSh
 
 /** Per-request spec-decode figures vLLM adds with --per-request-spec-decode-metrics (metrics.speculative_decoding). */
 export function readPerRequestSpec(metrics: unknown): Pick<GenerateOutcome, 'verifyCycles' | 'acceptedDrafts' | 'proposedDrafts' | 'acceptedHistogram'> | null {
-  const sd = (metrics as { speculative_decoding?: unknown } | null | undefined)?.speculative_decoding;
-  if (!sd || typeof sd !== 'object') return null;
-  const s = sd as Record<string, unknown>;
-  const num = (k: string) => (typeof s[k] === 'number' ? s[k] as number : null);
-  const hist = s.acceptance_histogram;
+  const s = isRecord(metrics) ? metrics.speculative_decoding : undefined;
+  if (!isRecord(s)) return null;
+  const num = (k: string) => {
+    const v = s[k];
+    return typeof v === 'number' ? v : null;
+  };
   return {
     verifyCycles: num('num_spec_steps'),
     acceptedDrafts: num('num_accepted_draft_tokens'),
     proposedDrafts: num('num_draft_tokens'),
-    acceptedHistogram: Array.isArray(hist) && hist.every((v) => typeof v === 'number') ? hist as number[] : null,
+    acceptedHistogram: numberList(s.acceptance_histogram),
   };
 }
 
@@ -72,24 +76,25 @@ export function readStream(events: Record<string, unknown>[], arrivals: number[]
   const ids: number[] = [];
   let idsSeen = false;
   const chunks: StreamChunk[] = [];
-  events.forEach((ev, i) => {
-    if (ev.usage && typeof ev.usage === 'object') usage = ev.usage as Record<string, unknown>;
+  for (const [i, ev] of events.entries()) {
+    if (isRecord(ev.usage)) usage = ev.usage;
     spec ??= readPerRequestSpec(ev.metrics);
-    const choice = Array.isArray(ev.choices) ? ev.choices[0] as Record<string, unknown> | undefined : undefined;
-    if (!choice) return;
-    const delta = (choice.delta ?? {}) as Record<string, unknown>;
+    const choice: unknown = Array.isArray(ev.choices) ? ev.choices[0] : undefined;
+    if (!isRecord(choice)) continue;
+    const delta = isRecord(choice.delta) ? choice.delta : {};
     const piece = typeof choice.text === 'string' ? choice.text : typeof delta.content === 'string' ? delta.content : '';
-    const tokenIds = Array.isArray(choice.token_ids) ? choice.token_ids as number[] : null;
+    const tokenIds = numberList(choice.token_ids);
     if (tokenIds) { idsSeen = true; ids.push(...tokenIds); }
     const fresh = tokenIds ? tokenIds.length : 0;
-    if (ttft === null && (fresh > 0 || piece.length > 0)) ttft = arrivals[i] as number;
-    if (fresh > 0) chunks.push({ at: arrivals[i] as number, tokens: fresh });
+    const at = arrivals[i] ?? 0;
+    if (ttft === null && (fresh > 0 || piece.length > 0)) ttft = at;
+    if (fresh > 0) chunks.push({ at, tokens: fresh });
     text += piece;
     if (typeof choice.finish_reason === 'string') finish = choice.finish_reason;
-  });
-  const u = (usage ?? {}) as Record<string, unknown>;
+  }
+  const u = usage ?? {};
   const completionTokens = typeof u.completion_tokens === 'number' ? u.completion_tokens : ids.length;
-  const s = spec as ReturnType<typeof readPerRequestSpec>;
+  const s = spec;
   return {
     text, outputIds: ids, promptTokens: typeof u.prompt_tokens === 'number' ? u.prompt_tokens : 0, completionTokens, finishReason: finish,
     verifyCycles: s?.verifyCycles ?? null, acceptedHistogram: s?.acceptedHistogram ?? null,
@@ -123,7 +128,7 @@ export class OpenAiClient {
         method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(shape.body), signal,
       });
     } catch (e) {
-      throw new EngineError(`request failed: ${(e as Error).message}${(e as { cause?: Error }).cause ? ` (${(e as { cause: Error }).cause.message})` : ''}`);
+      throw new EngineError(`request failed: ${fetchFailure(e)}`);
     }
     if (!res.ok || !res.body) {
       const body = await res.text().catch(() => '');
@@ -166,8 +171,11 @@ export function openAiHandle(url: string, proc: EngineProcess, logFile: string, 
     generate: (req, signal) => client.generate(req, signal),
     counters: () => client.counters(k),
     async describe() {
-      const version = await client.getText('/version').then((t) => String((JSON.parse(t) as { version?: unknown }).version ?? 'unknown')).catch(() => 'unknown');
-      const models = await client.getText('/v1/models').then((t) => JSON.parse(t) as unknown).catch(() => null);
+      const version = await client.getText('/version').then((t) => {
+        const v: unknown = JSON.parse(t);
+        return String((isRecord(v) ? v.version : undefined) ?? 'unknown');
+      }).catch(() => 'unknown');
+      const models = await client.getText('/v1/models').then((t): unknown => JSON.parse(t)).catch(() => null);
       // extraInfo (the prompt format) goes into result.json, so a result says how prompts were sent
       return { version, info: { ...extraInfo, api: options.api, models } };
     },

@@ -31,7 +31,7 @@ export function placementProblem(setting: Settings['engineCpus'], allowed = allo
 /** The CPUs the setting names on this machine; null when engines are not pinned. */
 export function resolveEngineCpus(setting: Settings['engineCpus'], allowed = allowedCpus()): number[] | null {
   if (setting === null) return null;
-  if (setting === 'last') return [allowed[allowed.length - 1] as number];
+  if (setting === 'last') return allowed.slice(-1);
   return [...new Set(setting)].sort((a, b) => a - b);
 }
 

@@ -5,37 +5,19 @@ import { join } from 'node:path';
 import { entryScript } from '../assets.ts';
 import { z } from 'zod';
 import { assertLaunchable } from './accepts.ts';
+import { parseOptions, programOf } from './options.ts';
 import { generateBody, sglangHandle } from './sglang-protocol.ts';
 import { placed } from './placement.ts';
 import { startProcess } from './process.ts';
 import { questionAnswerPrompt } from './prompt.ts';
 import type { EngineAdapter, InputProblem, LaunchPlan, LaunchSpec, MetricSource } from './types.ts';
-import { REFERENCE_DRAFT_METHODS, DRAFT_PRECISIONS, DraftConfigError, TARGET_DIR, checkLearnedDraft, isLearnedDraft, maxTreeNodes, type DraftPrecision } from '@prism-bench/reference-engine/contract';
+import { REFERENCE_DRAFT_METHODS, DRAFT_PRECISIONS, DraftConfigError, TARGET_DIR, checkLearnedDraft, isLearnedDraft, maxTreeNodes } from '@prism-bench/reference-engine/contract';
 import { describe } from '../suite/errors.ts';
 import { intField, mappingError, say, textField, wordField } from '../suite/schema.ts';
 import type { Draft, LearnedDraft } from '../suite/types.ts';
 
 /** bin/prism-bench.js of this checkout or install (the bundle: the bundle itself) */
 const BIN = entryScript();
-
-/** Suite `options` the reference engine understands. */
-export interface ReferenceOptions {
-  /** the prism-bench entry script to launch (default: this checkout's bin/prism-bench.js); point a gate's head at the build under test */
-  bin?: string;
-  model?: string;
-  threads?: number;
-  /** learned drafts' weights as read per step (see DRAFT_PRECISIONS; int8 by default) */
-  draftPrecision?: DraftPrecision;
-  /** folder holding <method>/manifest.json for learned drafts (default: the shipped models/drafts) */
-  drafts?: string;
-  /** planted faults (see `prism-bench serve --help`); off unless a suite sets them */
-  faultVerifyDelayMs?: number;
-  /** busy-waits this percentage of each cycle's own time: a proportional slowdown for gate power runs */
-  faultSlowdownPct?: number;
-  faultAcceptWrongToken?: boolean;
-  faultIgnoreTemperature?: boolean;
-  faultCrashAfterRequests?: number;
-}
 
 const flag = (what: string) => z.boolean({ error: (iss) => say(`expected true or false, got ${describe(iss.input)}`, `set {key} to true to ${what}, or remove it`) });
 
@@ -60,50 +42,57 @@ export const REFERENCE_OPTIONS = z.strictObject({
   faultCrashAfterRequests: intField(0, 0, 1_000_000).optional().meta({ description: 'planted fault: exit when a request arrives after n completed ones' }),
 }, { error: mappingError('{threads: 1}') });
 
-/** A learned draft's chain length when the suite gives neither steps nor draftTokens. */
+/** Suite `options` the reference engine understands (bin: the entry script to launch; faults: see `prism-bench serve --help`). */
+export type ReferenceOptions = z.infer<typeof REFERENCE_OPTIONS>;
+
+/** A learned draft's chain length when the suite gives neither steps nor verifiedTokens. */
 export const DEFAULT_CHAIN_STEPS = 6;
 
 /**
  * A learned draft's shape on the reference engine, in SGLang's terms so one suite means the same
  * on both engines: `steps` draft steps, `topK` nodes expanded per step (1 = a chain) and
- * `draftTokens` tokens verified per cycle, the root included (a chain of s steps verifies s + 1).
+ * `verifiedTokens` tokens verified per cycle, the root included (a chain of s steps verifies s + 1).
  * Returns the nodes drafted per cycle (the root not counted), or what is wrong.
  */
-export function learnedDraftShape(d: Pick<LearnedDraft, 'steps' | 'topK' | 'draftTokens'>): { steps: number; topK: number; nodes: number } | InputProblem {
+export function learnedDraftShape(d: Pick<LearnedDraft, 'steps' | 'topK' | 'verifiedTokens'>): { steps: number; topK: number; nodes: number } | InputProblem {
   const topK = d.topK ?? 1;
   if (topK === 1) {
-    const steps = d.steps ?? (d.draftTokens !== undefined ? d.draftTokens - 1 : DEFAULT_CHAIN_STEPS);
-    if (steps < 1) return { at: 'draft.draftTokens', problem: `${d.draftTokens} leaves no draft token (it counts the root, as SGLang does)`, fix: 'set draftTokens to 2 or more, or set steps' };
-    if (d.draftTokens !== undefined && d.draftTokens !== steps + 1) {
-      return { at: 'draft.draftTokens', problem: `${d.draftTokens}, but a chain of ${steps} steps verifies ${steps + 1} tokens (the root included, as SGLang counts)`, fix: `set draftTokens: ${steps + 1}, or leave it out` };
+    const steps = d.steps ?? (d.verifiedTokens !== undefined ? d.verifiedTokens - 1 : DEFAULT_CHAIN_STEPS);
+    if (steps < 1) return { at: 'draft.verifiedTokens', problem: `${d.verifiedTokens} leaves no draft token (it counts the root, as SGLang does)`, fix: 'set verifiedTokens to 2 or more, or set steps' };
+    if (d.verifiedTokens !== undefined && d.verifiedTokens !== steps + 1) {
+      return { at: 'draft.verifiedTokens', problem: `${d.verifiedTokens}, but a chain of ${steps} steps verifies ${steps + 1} tokens (the root included, as SGLang counts)`, fix: `set verifiedTokens: ${steps + 1}, or leave it out` };
     }
     return { steps, topK, nodes: steps };
   }
-  if (d.steps === undefined || d.draftTokens === undefined) return { at: 'draft', problem: `topK ${topK} drafts a tree, which needs its depth and size`, fix: 'set steps (draft steps per cycle) and draftTokens (tokens verified per cycle, the root included)' };
+  if (d.steps === undefined || d.verifiedTokens === undefined) return { at: 'draft', problem: `topK ${topK} drafts a tree, which needs its depth and size`, fix: 'set steps (draft steps per cycle) and verifiedTokens (tokens verified per cycle, the root included)' };
   const most = maxTreeNodes(topK, d.steps);
-  if (d.draftTokens < 2 || d.draftTokens - 1 > most) return { at: 'draft.draftTokens', problem: `${d.draftTokens}, but a tree of ${d.steps} steps expanding ${topK} nodes each drafts 1 to ${most} tokens besides the root`, fix: `set draftTokens between 2 and ${most + 1}` };
-  return { steps: d.steps, topK, nodes: d.draftTokens - 1 };
+  if (d.verifiedTokens < 2 || d.verifiedTokens - 1 > most) return { at: 'draft.verifiedTokens', problem: `${d.verifiedTokens}, but a tree of ${d.steps} steps expanding ${topK} nodes each drafts 1 to ${most} tokens besides the root`, fix: `set verifiedTokens between 2 and ${most + 1}` };
+  return { steps: d.steps, topK, nodes: d.verifiedTokens - 1 };
 }
 
+/** The one field of a target model's manifest.json the adapter reads before launch. */
+const MANIFEST_CONTEXT = z.object({ config: z.object({ maxContext: z.number() }) });
+
 /** The target's context length, from the manifest of the model folder the options name. */
-function referenceContext(options: Record<string, unknown>): number | undefined {
-  const dir = typeof options.model === 'string' ? options.model : TARGET_DIR;
+function referenceContext(options: ReferenceOptions): number | undefined {
+  const dir = options.model ?? TARGET_DIR;
   try {
-    const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { config?: { maxContext?: unknown } };
-    return typeof m.config?.maxContext === 'number' ? m.config.maxContext : undefined;
+    const m = MANIFEST_CONTEXT.safeParse(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')));
+    return m.success ? m.data.config.maxContext : undefined;
   } catch {
     return undefined;
   }
 }
 
-function referenceDraftProblem(d: Draft, options: Record<string, unknown>): InputProblem | undefined {
-  if (!isLearnedDraft(d.method)) return undefined;
-  const ld = d as LearnedDraft;
-  if (ld.model !== undefined) return { at: 'draft.model', problem: `the reference engine loads its shipped ${d.method} draft`, fix: "remove model, or set the engine's options.drafts to another drafts folder" };
+function referenceDraftProblem(ld: Draft, options: ReferenceOptions): InputProblem | undefined {
+  if (ld.method === 'vanilla' || ld.method === 'ngram') return undefined;
+  const method = ld.method;
+  if (!isLearnedDraft(method)) return undefined;
+  if (ld.model !== undefined) return { at: 'draft.model', problem: `the reference engine loads its shipped ${method} draft`, fix: "remove model, or set the engine's options.drafts to another drafts folder" };
   const shape = learnedDraftShape(ld);
   if ('at' in shape) return shape;
   try {
-    checkLearnedDraft(d.method, { draftsDir: options.drafts as string | undefined, stepMap: ld.stepMap, modules: ld.modules });
+    checkLearnedDraft(method, { draftsDir: options.drafts, stepMap: ld.stepMap, modules: ld.modules });
   } catch (e) {
     if (e instanceof DraftConfigError) {
       // `stepMap[1]: module 2 does not exist ...; fix` names its own field
@@ -123,12 +112,12 @@ function referenceDraftProblem(d: Draft, options: Record<string, unknown>): Inpu
 
 export function referenceArgs(spec: LaunchSpec): string[] {
   assertLaunchable(referenceEngine, spec.options, spec.draft, spec.settings);
-  const o = spec.options as ReferenceOptions;
+  const o = parseOptions('reference', REFERENCE_OPTIONS, spec.options);
   const d = spec.draft;
   const args = ['serve', '--draft', d.method, '--host', spec.host, '--port', String(spec.port)];
-  if (d.method === 'ngram') args.push('--draft-tokens', String(d.draftTokens), '--ngram-min', String(d.ngramMin), '--ngram-max', String(d.ngramMax));
-  if (isLearnedDraft(d.method)) {
-    const ld = d as LearnedDraft;
+  if (d.method === 'ngram') args.push('--draft-tokens', String(d.draftedTokens), '--ngram-min', String(d.ngramMin), '--ngram-max', String(d.ngramMax));
+  if (d.method !== 'vanilla' && d.method !== 'ngram' && isLearnedDraft(d.method)) {
+    const ld = d;
     const shape = learnedDraftShape(ld);
     if ('at' in shape) throw new Error(`reference engine: draft '${d.name}': ${shape.problem}`); // checked before launch
     args.push('--steps', String(shape.steps), '--topk', String(shape.topK), '--draft-tokens', String(shape.nodes));
@@ -155,10 +144,10 @@ export const REFERENCE_SOURCES: Readonly<Record<string, MetricSource>> = {
 };
 
 export function referencePlan(spec: LaunchSpec): LaunchPlan {
-  return placed({ command: [process.execPath, (spec.options as ReferenceOptions).bin ?? BIN, ...referenceArgs(spec)], env: {}, ready: `GET http://${spec.host}:${spec.port}/health until 200` }, spec.settings);
+  return placed({ command: [process.execPath, parseOptions('reference', REFERENCE_OPTIONS, spec.options).bin ?? BIN, ...referenceArgs(spec)], env: {}, ready: `GET http://${spec.host}:${spec.port}/health until 200` }, spec.settings);
 }
 
-export const referenceEngine: EngineAdapter = {
+export const referenceEngine: EngineAdapter<ReferenceOptions> = {
   name: 'reference',
   measures: { verifyCycles: true, acceptedHistogram: true, draftTime: true, verifyTime: true },
   sources: REFERENCE_SOURCES,
@@ -168,7 +157,7 @@ export const referenceEngine: EngineAdapter = {
   requestShape: (req) => ({ method: 'POST', path: '/generate', body: generateBody(req, true) }),
   async launch(spec) {
     const p = referencePlan(spec);
-    const proc = startProcess(p.command[0] as string, p.command.slice(1), { logFile: spec.logFile });
+    const proc = startProcess(...programOf('reference', p), { logFile: spec.logFile });
     return sglangHandle(`http://${spec.host}:${spec.port}`, proc, spec.logFile, true);
   },
 };

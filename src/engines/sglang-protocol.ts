@@ -4,23 +4,27 @@
 import { processHandle, type EngineProcess } from './process.ts';
 import { STREAM_DONE, serverSentData, waitForHealth } from './http-stream.ts';
 import { EngineError, type EngineHandle, type GenerateOutcome, type GenerateRequest, type StreamChunk } from './types.ts';
-
+import { fetchFailure } from '../errors.ts';
+import { isRecord, numberList } from '../record.ts';
 
 const pick = (m: Record<string, unknown>, ...names: string[]): number | null => {
-  for (const n of names) if (typeof m[n] === 'number') return m[n] as number;
+  for (const n of names) {
+    const v = m[n];
+    if (typeof v === 'number') return v;
+  }
   return null;
 };
 
 /** Reads one request's figures from a final meta_info, whichever SGLang release wrote it. */
 export function readMetaInfo(meta: Record<string, unknown>): Omit<GenerateOutcome, 'text' | 'outputIds' | 'ttftSeconds' | 'e2eSeconds' | 'streamChunks'> {
   const hist = meta.spec_correct_drafts_histogram ?? meta.spec_accept_histogram;
-  const finish = meta.finish_reason as { type?: string } | string | null | undefined;
+  const finish = meta.finish_reason;
   return {
     promptTokens: pick(meta, 'prompt_tokens') ?? 0,
     completionTokens: pick(meta, 'completion_tokens') ?? 0,
-    finishReason: typeof finish === 'string' ? finish : finish?.type ?? 'unknown',
+    finishReason: typeof finish === 'string' ? finish : isRecord(finish) && typeof finish.type === 'string' ? finish.type : 'unknown',
     verifyCycles: pick(meta, 'spec_verify_ct'),
-    acceptedHistogram: Array.isArray(hist) && hist.every((v) => typeof v === 'number') ? (hist as number[]) : null,
+    acceptedHistogram: numberList(hist),
     acceptedDrafts: pick(meta, 'spec_num_correct_drafts', 'spec_accepted_drafts', 'spec_accept_token_num'),
     proposedDrafts: pick(meta, 'spec_num_proposed_drafts', 'spec_proposed_drafts', 'spec_draft_token_num'),
     draftSeconds: pick(meta, 'prism_draft_time_s'),
@@ -89,7 +93,7 @@ export class SglangClient {
         body: JSON.stringify(generateBody(req, opts.sendSeed)), signal: opts.signal,
       });
     } catch (e) {
-      throw new EngineError(`request failed: ${(e as Error).message}${(e as { cause?: Error }).cause ? ` (${(e as { cause: Error }).cause.message})` : ''}`);
+      throw new EngineError(`request failed: ${fetchFailure(e)}`);
     }
     if (!res.ok || !res.body) {
       const body = await res.text().catch(() => '');
@@ -102,7 +106,7 @@ export class SglangClient {
     const arrivals: number[] = [];
     for await (const obj of serverSentData(res.body)) {
       if (obj === STREAM_DONE) continue;
-      const ids = Array.isArray(obj.output_ids) ? (obj.output_ids as number[]) : [];
+      const ids = numberList(obj.output_ids) ?? [];
       if (ttft === null && (ids.length > 0 || (typeof obj.text === 'string' && obj.text.length > 0))) ttft = (performance.now() - started) / 1000;
       chunks.push(ids);
       arrivals.push((performance.now() - started) / 1000);
@@ -110,7 +114,7 @@ export class SglangClient {
     }
     const e2e = (performance.now() - started) / 1000;
     if (!last) throw new EngineError('stream ended without any data chunk');
-    const meta = (last.meta_info ?? {}) as Record<string, unknown>;
+    const meta = isRecord(last.meta_info) ? last.meta_info : {};
     const figures = readMetaInfo(meta);
     // newer SGLang streams incremental output_ids, older and the reference engine cumulative ones
     const final = chunks[chunks.length - 1] ?? [];
@@ -139,7 +143,8 @@ export function sglangHandle(url: string, proc: EngineProcess, logFile: string, 
     ...processHandle(url, proc, logFile, (deadline, isDead, signal) => client.waitHealthy(deadline, isDead, signal)),
     generate: async (req, signal) => client.generate(extras.prepare ? extras.prepare(req) : req, { sendSeed, signal }),
     async describe() {
-      const info = await client.getFirst('/server_info', '/get_server_info') as Record<string, unknown>;
+      const got: unknown = await client.getFirst('/server_info', '/get_server_info');
+      const info = isRecord(got) ? got : {};
       const model = await client.getFirst('/model_info', '/get_model_info').catch(() => null);
       return { version: String(info.version ?? 'unknown'), info: { ...extras.info, server: info, model } };
     },

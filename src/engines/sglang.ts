@@ -7,36 +7,10 @@ import { questionAnswerPrompt } from './prompt.ts';
 import { z } from 'zod';
 import { assertLaunchable } from './accepts.ts';
 import { EngineError, type EngineAdapter, type GenerateRequest, type InputProblem, type LaunchPlan, type LaunchSpec, type MetricSource } from './types.ts';
-import { describe } from '../suite/errors.ts';
-import { mappingError, say, textField, wordField } from '../suite/schema.ts';
+import { mappingError, textField, wordField } from '../suite/schema.ts';
+import { draftModelOption, envOption, extraArgsOption, firstLine, launcherOption, parseOptions, programOf, promptOption, sendSeedOption, targetModelOption } from './options.ts';
 import { ChatTemplateError, loadChatTemplate, renderChat, type ChatTemplate } from './chat-template.ts';
-import { DRAFT_METHODS, type Draft, type LearnedDraft } from '../suite/types.ts';
-
-/** Suite `options` for the sglang engine. */
-export interface SglangOptions {
-  /** --model-path (required) */
-  modelPath?: string;
-  /** --speculative-draft-model-path for learned drafts */
-  draftModelPath?: string;
-  /** command that starts the server (default: python3 -m sglang.launch_server) */
-  launcher?: string[];
-  /** extra launch arguments appended verbatim (e.g. ["--dtype", "bfloat16"]) */
-  extraArgs?: string[];
-  /** launch as a known harness launches SGLang: `prism-ae`, the PRISM artifact's end-to-end table */
-  preset?: 'prism-ae';
-  /** send sampling_seed with each request (SGLang needs --enable-deterministic-inference or a recent build) */
-  sendSeed?: boolean;
-  /** environment for the server process (e.g. CUDA_VISIBLE_DEVICES) */
-  env?: Record<string, string>;
-  /**
-   * chat (default): the harness renders the target's chat template (from the model's tokenizer
-   * config, or chatTemplate) over the conversation, turn by turn with the model's own answers, and
-   * sends the text; raw: the harness's plain Question/Answer transcript
-   */
-  prompt?: 'chat' | 'raw';
-  /** the chat template file (.jinja, or a JSON file with chat_template), for models with no local tokenizer config */
-  chatTemplate?: string;
-}
+import { DRAFT_METHODS, type Draft } from '../suite/types.ts';
 
 // SGLang has no Medusa: its SpeculativeAlgorithm names EAGLE, EAGLE3, STANDALONE and NGRAM
 const ALGORITHM: Record<string, string> = {
@@ -45,42 +19,35 @@ const ALGORITHM: Record<string, string> = {
   prism: 'LD',
 };
 
-const stringList = (example: string) => z.array(textField('--flag'), {
-  error: (iss) => say(`expected a list of strings, got ${describe(iss.input)}`, `write {key} as a list, such as ${example}`),
-});
-
 /** The sglang engine's options, as the suite's JSON Schema publishes them. */
 export const SGLANG_OPTIONS = z.strictObject({
-  modelPath: z.string({ error: (iss) => (iss.input === undefined ? say('missing', 'add modelPath: the target model SGLang should load (its --model-path)') : say(`expected a non-empty string, got ${describe(iss.input)}`, 'set modelPath to the target model, such as meta-llama/Meta-Llama-3-8B-Instruct')) })
-    .min(1, { error: () => say('expected a non-empty string, got ""', 'set modelPath to the target model, such as meta-llama/Meta-Llama-3-8B-Instruct') })
-    .meta({ description: '--model-path: the target model' }),
-  draftModelPath: textField('/models/EAGLE3-LLaMA3-8B').optional().meta({ description: "--speculative-draft-model-path for learned drafts without their own model" }),
-  launcher: stringList('["python3", "-m", "sglang.launch_server"]').min(1, { error: () => say('expected at least one string, got an empty list', 'give the command, such as ["python3", "-m", "sglang.launch_server"], or remove launcher') }).optional()
-    .meta({ description: 'command that starts the server, SGLang\'s flags appended (default python3 -m sglang.launch_server). It runs as given: a suite is trusted input' }),
-  extraArgs: stringList('["--dtype", "bfloat16"]').optional().meta({ description: 'extra launch arguments appended verbatim' }),
+  model: targetModelOption('SGLang', 'load (its --model-path)', 'meta-llama/Meta-Llama-3-8B-Instruct', '--model-path: the target model'),
+  draftModel: draftModelOption('/models/EAGLE3-LLaMA3-8B', '--speculative-draft-model-path for learned drafts without their own model'),
+  launcher: launcherOption(['python3', '-m', 'sglang.launch_server'], 'command that starts the server, SGLang\'s flags appended (default python3 -m sglang.launch_server). It runs as given: a suite is trusted input'),
+  extraArgs: extraArgsOption('["--dtype", "bfloat16"]'),
   preset: wordField(['prism-ae'], 'launch preset').optional().meta({ description: "launch as a known harness launches SGLang: prism-ae adds the PRISM artifact's end-to-end flags (--dtype bfloat16 --cuda-graph-max-bs 1 --max-running-requests 1) to every cell, vanilla included" }),
-  sendSeed: z.boolean({ error: (iss) => say(`expected true or false, got ${describe(iss.input)}`, 'set sendSeed to true or false') }).optional()
-    .meta({ description: 'send sampling_seed with each request (needs --enable-deterministic-inference or a recent build)' }),
-  env: z.record(z.string(), z.string({ error: (iss) => say(`expected a string, got ${describe(iss.input)}`, 'quote the value, such as "0"') }), { error: mappingError('{CUDA_VISIBLE_DEVICES: "0"}') }).optional()
-    .meta({ description: 'environment for the server process' }),
-  prompt: wordField(['chat', 'raw'], 'prompt format').optional().meta({ description: "chat (default): the harness renders the target's chat template (the model's tokenizer_config.json or chat_template.jinja, or chatTemplate) over the conversation, turn by turn with the model's own answers; raw: the harness's Question/Answer transcript" }),
-  chatTemplate: textField('templates/llama3.jinja').optional().meta({ description: 'chat template file (.jinja, or a JSON file with chat_template), relative to the working directory; needed when modelPath is a hub id with no local files' }),
-}, { error: mappingError('{modelPath: meta-llama/Meta-Llama-3-8B-Instruct}') });
+  sendSeed: sendSeedOption('send sampling_seed with each request (needs --enable-deterministic-inference or a recent build)'),
+  env: envOption(),
+  prompt: promptOption("chat (default): the harness renders the target's chat template (the model's tokenizer_config.json or chat_template.jinja, or chatTemplate) over the conversation, turn by turn with the model's own answers; raw: the harness's Question/Answer transcript"),
+  chatTemplate: textField('templates/llama3.jinja').optional().meta({ description: 'chat template file (.jinja, or a JSON file with chat_template), relative to the working directory; needed when model is a hub id with no local files' }),
+}, { error: mappingError('{model: meta-llama/Meta-Llama-3-8B-Instruct}') });
+
+/** Suite `options` for the sglang engine (model: --model-path; draftModel: --speculative-draft-model-path). */
+export type SglangOptions = z.infer<typeof SGLANG_OPTIONS>;
 
 const chatMode = (o: SglangOptions) => (o.prompt ?? 'chat') === 'chat';
 
 // requestShape runs per cell in a dry run: read each template once
 const templates = new Map<string, ChatTemplate>();
 function chatTemplateOf(o: SglangOptions): ChatTemplate {
-  const key = JSON.stringify([o.modelPath, o.chatTemplate]);
+  const key = JSON.stringify([o.model, o.chatTemplate]);
   let t = templates.get(key);
   if (!t) templates.set(key, (t = loadChatTemplate(o)));
   return t;
 }
 
 /** A template that cannot be found, read or rendered, as a problem naming the option and the fix (before anything launches). */
-function sglangOptionsProblem(options: Record<string, unknown>): InputProblem | undefined {
-  const o = options as SglangOptions;
+function sglangOptionsProblem(o: SglangOptions): InputProblem | undefined {
   if (!chatMode(o)) return undefined;
   let t: ChatTemplate;
   try { t = loadChatTemplate(o); } catch (e) {
@@ -89,7 +56,7 @@ function sglangOptionsProblem(options: Record<string, unknown>): InputProblem | 
   }
   // a two-turn conversation: templates that reject a role order or a field say so now, not mid-run
   try { renderChat(t, ['Hello?', 'And then?'], ['Hi.']); } catch (e) {
-    return { at: `options.${o.chatTemplate ? 'chatTemplate' : 'modelPath'}`, problem: `${t.source}: the template fails on a two-turn conversation (${(e as Error).message.split('\n')[0]})`, fix: 'fix the template, or set options.prompt: raw' };
+    return { at: `options.${o.chatTemplate ? 'chatTemplate' : 'model'}`, problem: `${t.source}: the template fails on a two-turn conversation (${firstLine(e)})`, fix: 'fix the template, or set options.prompt: raw' };
   }
   return undefined;
 }
@@ -100,26 +67,24 @@ export function sglangPromptText(req: GenerateRequest, o: SglangOptions): string
   if (!req.conversation) throw new EngineError('engine sglang: a chat prompt needs the request\'s conversation (turns and earlier answers)');
   const t = chatTemplateOf(o);
   try { return renderChat(t, req.conversation.turns, req.conversation.answers); } catch (e) {
-    throw new EngineError(`engine sglang: ${t.source}: rendering the chat template failed (${(e as Error).message.split('\n')[0]}) -- fix the template, or set options.prompt: raw`);
+    throw new EngineError(`engine sglang: ${t.source}: rendering the chat template failed (${firstLine(e)}) -- fix the template, or set options.prompt: raw`);
   }
 }
 
-function sglangDraftProblem(d: Draft, options: Record<string, unknown>): InputProblem | undefined {
-  if (d.method === 'vanilla' || d.method === 'ngram') return undefined;
-  const ld = d as LearnedDraft;
-  if (!ld.model && !(options as SglangOptions).draftModelPath) {
-    return { at: 'draft', problem: `a ${d.method} draft needs a draft model on SGLang`, fix: "set model: on the draft, or the engine's options.draftModelPath" };
+function sglangDraftProblem(ld: Draft, o: SglangOptions): InputProblem | undefined {
+  if (ld.method === 'vanilla' || ld.method === 'ngram') return undefined;
+  if (!ld.model && !o.draftModel) {
+    return { at: 'draft', problem: `a ${ld.method} draft needs a draft model on SGLang`, fix: "set model: on the draft, or the engine's options.draftModel" };
   }
-  const set = [ld.steps, ld.topK, ld.draftTokens].filter((v) => v !== undefined).length;
-  if (set !== 0 && set !== 3) return { at: 'draft', problem: 'SGLang takes steps, topK and draftTokens together', fix: 'set all three, or none of them' };
+  const set = [ld.steps, ld.topK, ld.verifiedTokens].filter((v) => v !== undefined).length;
+  if (set !== 0 && set !== 3) return { at: 'draft', problem: 'SGLang takes steps, topK and verifiedTokens together', fix: 'set all three, or none of them' };
   return undefined;
 }
 
 export function sglangArgs(spec: LaunchSpec): string[] {
   assertLaunchable(sglangEngine, spec.options, spec.draft);
-  const o = spec.options as SglangOptions;
-  if (!o.modelPath) throw new EngineError('engine sglang: options.modelPath is required (the target model SGLang should load)');
-  const args = ['--model-path', o.modelPath, '--host', spec.host, '--port', String(spec.port)];
+  const o = parseOptions('sglang', SGLANG_OPTIONS, spec.options);
+  const args = ['--model-path', o.model, '--host', spec.host, '--port', String(spec.port)];
   const d = spec.draft;
   if (d.method !== 'vanilla') {
     const algo = ALGORITHM[d.method];
@@ -127,18 +92,18 @@ export function sglangArgs(spec: LaunchSpec): string[] {
     args.push('--speculative-algorithm', algo);
     if (d.method === 'ngram') {
       // SGLang counts the root token among the draft tokens
-      args.push('--speculative-num-draft-tokens', String(d.draftTokens + 1),
+      args.push('--speculative-num-draft-tokens', String(d.draftedTokens + 1),
         '--speculative-ngram-min-match-window-size', String(d.ngramMin), '--speculative-ngram-max-match-window-size', String(d.ngramMax));
     } else {
-      const model = d.model ?? o.draftModelPath;
-      if (!model) throw new EngineError(`engine sglang: draft '${d.name}' needs a draft model: set model on the draft or options.draftModelPath`);
+      const model = d.model ?? o.draftModel;
+      if (!model) throw new EngineError(`engine sglang: draft '${d.name}' needs a draft model: set model on the draft or options.draftModel`);
       args.push('--speculative-draft-model-path', model);
       // SGLang wants all three tuning flags or none
-      if (d.steps !== undefined || d.topK !== undefined || d.draftTokens !== undefined) {
-        if (d.steps === undefined || d.topK === undefined || d.draftTokens === undefined) {
-          throw new EngineError(`engine sglang: draft '${d.name}': set steps, topK and draftTokens together, or none of them`);
+      if (d.steps !== undefined || d.topK !== undefined || d.verifiedTokens !== undefined) {
+        if (d.steps === undefined || d.topK === undefined || d.verifiedTokens === undefined) {
+          throw new EngineError(`engine sglang: draft '${d.name}': set steps, topK and verifiedTokens together, or none of them`);
         }
-        args.push('--speculative-num-steps', String(d.steps), '--speculative-eagle-topk', String(d.topK), '--speculative-num-draft-tokens', String(d.draftTokens));
+        args.push('--speculative-num-steps', String(d.steps), '--speculative-eagle-topk', String(d.topK), '--speculative-num-draft-tokens', String(d.verifiedTokens));
       }
     }
   }
@@ -149,7 +114,7 @@ export function sglangArgs(spec: LaunchSpec): string[] {
 /**
  * How the PRISM artifact launched its SGLang fork for its end-to-end table (field-facts): the same
  * command for every method, vanilla being it without the speculative flags; with the suite's tree
- * settings (steps 6, topK 4, draftTokens 16) and method prism (LD) the line is the artifact's.
+ * settings (steps 6, topK 4, verifiedTokens 16) and method prism (LD) the line is the artifact's.
  */
 const PRESET_ARGS: Record<NonNullable<SglangOptions['preset']>, string[]> = {
   'prism-ae': ['--dtype', 'bfloat16', '--cuda-graph-max-bs', '1', '--max-running-requests', '1'],
@@ -162,12 +127,12 @@ export const SGLANG_SOURCES: Readonly<Record<string, MetricSource>> = {
 };
 
 export function sglangPlan(spec: LaunchSpec): LaunchPlan {
-  const o = spec.options as SglangOptions;
+  const o = parseOptions('sglang', SGLANG_OPTIONS, spec.options);
   const launcher = o.launcher ?? ['python3', '-m', 'sglang.launch_server'];
   return placed({ command: [...launcher, ...sglangArgs(spec)], env: { ...(o.env ?? {}) }, ready: `GET http://${spec.host}:${spec.port}/health until 200` }, spec.settings);
 }
 
-export const sglangEngine: EngineAdapter = {
+export const sglangEngine: EngineAdapter<SglangOptions> = {
   name: 'sglang',
   // per-request histograms exist in newer builds only; draft/verify time never
   measures: { verifyCycles: true, acceptedHistogram: false, draftTime: false, verifyTime: false },
@@ -180,15 +145,15 @@ export const sglangEngine: EngineAdapter = {
   formatPrompt: questionAnswerPrompt,
   plan: sglangPlan,
   requestShape: (req, options) => {
-    const o = options as SglangOptions;
+    const o = parseOptions('sglang', SGLANG_OPTIONS, options);
     return { method: 'POST', path: '/generate', body: generateBody({ ...req, text: sglangPromptText(req, o) }, o.sendSeed === true) };
   },
   async launch(spec) {
-    const o = spec.options as SglangOptions;
+    const o = parseOptions('sglang', SGLANG_OPTIONS, spec.options);
     const p = sglangPlan(spec); // checks the options, the template included, before the process starts
     const prompt = o.prompt ?? 'chat';
     const info = { prompt, ...(prompt === 'chat' ? { chatTemplate: chatTemplateOf(o).source } : {}) };
-    const proc = startProcess(p.command[0] as string, p.command.slice(1), { logFile: spec.logFile, env: o.env });
+    const proc = startProcess(...programOf('sglang', p), { logFile: spec.logFile, env: o.env });
     return sglangHandle(`http://${spec.host}:${spec.port}`, proc, spec.logFile, o.sendSeed === true, { prepare: (req) => ({ ...req, text: sglangPromptText(req, o) }), info });
   },
 };

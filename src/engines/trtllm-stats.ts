@@ -8,6 +8,7 @@
 // Because reads drain, the harness keeps running totals and reads them before and after each
 // trial; the iteration numbers (`iter`) show when the server's bounded queue dropped some.
 import { EngineError, type SpecCounters } from './types.ts';
+import { isRecord } from '../record.ts';
 
 export interface IterationSpec {
   iter: number | null;
@@ -15,19 +16,22 @@ export interface IterationSpec {
   spec: { draftTokens: number; acceptedTokens: number; requestsWithDraft: number } | null;
 }
 
-const num = (o: Record<string, unknown>, k: string): number | null => (typeof o[k] === 'number' && Number.isFinite(o[k]) ? o[k] as number : null);
+const num = (o: Record<string, unknown>, k: string): number | null => {
+  const v = o[k];
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+};
 
 /** The iterations of one /metrics body. Throws EngineError when the body is not TensorRT-LLM's list. */
 export function readIterationStats(body: unknown): IterationSpec[] {
   if (!Array.isArray(body)) throw new EngineError(`/metrics: expected TensorRT-LLM's JSON list of iteration statistics, got ${body === null ? 'null' : typeof body}; is the server trtllm-serve?`);
   return body.map((raw, i) => {
     // some builds hand the LLM API's stats over as JSON strings; the server may pass them on as such
-    const entry: unknown = typeof raw === 'string' ? JSON.parse(raw) as unknown : raw;
-    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw new EngineError(`/metrics: item ${i} is not an iteration object`);
-    const e = entry as Record<string, unknown>;
-    const s = e.specDecodingStats;
-    if (typeof s !== 'object' || s === null) return { iter: num(e, 'iter'), spec: null };
-    const sd = s as Record<string, unknown>;
+    const e: unknown = typeof raw === 'string' ? JSON.parse(raw) : raw;
+    if (!isRecord(e)) throw new EngineError(`/metrics: item ${i} is not an iteration object`);
+    const sd = e.specDecodingStats;
+    // a list here reads as stats without their fields, as it always has
+    if (!isRecord(sd) && !Array.isArray(sd)) return { iter: num(e, 'iter'), spec: null };
+    if (!isRecord(sd)) throw new EngineError(`/metrics: item ${i}: specDecodingStats lacks numDraftTokens, numAcceptedTokens or numRequestsWithDraftTokens`);
     const draftTokens = num(sd, 'numDraftTokens'), acceptedTokens = num(sd, 'numAcceptedTokens'), requestsWithDraft = num(sd, 'numRequestsWithDraftTokens');
     if (draftTokens === null || acceptedTokens === null || requestsWithDraft === null) {
       throw new EngineError(`/metrics: item ${i}: specDecodingStats lacks numDraftTokens, numAcceptedTokens or numRequestsWithDraftTokens`);

@@ -18,28 +18,9 @@ import { startProcess } from './process.ts';
 import { questionAnswerPrompt } from './prompt.ts';
 import { IterationTotals, readIterationStats } from './trtllm-stats.ts';
 import { EngineError, type EngineAdapter, type EngineHandle, type InputProblem, type LaunchPlan, type LaunchSpec, type MetricSource, type SpecCounters } from './types.ts';
-import { describe } from '../suite/errors.ts';
-import { mappingError, say, textField, wordField } from '../suite/schema.ts';
+import { mappingError, say, wordField } from '../suite/schema.ts';
+import { draftModelOption, envOption, extraArgsOption, launcherOption, offeredMethods, parseOptions, programOf, promptOption, sendSeedOption, targetModelOption } from './options.ts';
 import type { Draft, DraftMethod, LearnedDraft } from '../suite/types.ts';
-
-/** Suite `options` for the trtllm engine. */
-export interface TrtllmOptions {
-  /** the target model: `trtllm-serve MODEL` (required), also the `model` field of every request */
-  model?: string;
-  /** speculative_model_dir for learned drafts that name none */
-  draftModel?: string;
-  /** command that starts the server, MODEL and flags appended (default: trtllm-serve) */
-  launcher?: string[];
-  /** --backend (default pytorch; Medusa runs only on tensorrt, NGram only on pytorch) */
-  backend?: 'pytorch' | 'tensorrt';
-  /** more LLM API options merged into the YAML (e.g. {kv_cache_config: {free_gpu_memory_fraction: 0.8}}) */
-  llmApiOptions?: Record<string, unknown>;
-  extraArgs?: string[];
-  env?: Record<string, string>;
-  /** chat (default): /v1/chat/completions with the target's chat template; raw: /v1/completions */
-  prompt?: 'chat' | 'raw';
-  sendSeed?: boolean;
-}
 
 /** TensorRT-LLM's decoding_type for each suite draft method (HASS drafts are EAGLE-format heads). */
 export const TRTLLM_DECODING_TYPE: Partial<Record<DraftMethod, string>> = {
@@ -49,41 +30,34 @@ export const TRTLLM_DECODING_TYPE: Partial<Record<DraftMethod, string>> = {
 /** The keys the harness writes itself; llmApiOptions may not set them. */
 const OWNED_KEYS = ['speculative_config', 'enable_iter_perf_stats'];
 
-const stringList = (example: string) => z.array(textField('--flag'), {
-  error: (iss) => say(`expected a list of strings, got ${describe(iss.input)}`, `write {key} as a list, such as ${example}`),
-});
-
 export const TRTLLM_OPTIONS = z.strictObject({
-  model: z.string({ error: (iss) => (iss.input === undefined ? say('missing', 'add model: the target model TensorRT-LLM should serve (trtllm-serve MODEL)') : say(`expected a non-empty string, got ${describe(iss.input)}`, 'set model to the target model, such as meta-llama/Llama-3.1-8B-Instruct')) })
-    .min(1, { error: () => say('expected a non-empty string, got ""', 'set model to the target model, such as meta-llama/Llama-3.1-8B-Instruct') })
-    .meta({ description: 'the target model: trtllm-serve MODEL' }),
-  draftModel: textField('yuhuili/EAGLE3-LLaMA3.1-Instruct-8B').optional().meta({ description: 'speculative_model_dir for learned drafts without their own model' }),
-  launcher: stringList('["trtllm-serve"]').min(1, { error: () => say('expected at least one string, got an empty list', 'give the command, such as ["trtllm-serve"], or remove launcher') }).optional()
-    .meta({ description: 'command that starts the server, the model and flags appended (default trtllm-serve). It runs as given: a suite is trusted input' }),
+  model: targetModelOption('TensorRT-LLM', 'serve (trtllm-serve MODEL)', 'meta-llama/Llama-3.1-8B-Instruct', 'the target model: trtllm-serve MODEL'),
+  draftModel: draftModelOption('yuhuili/EAGLE3-LLaMA3.1-Instruct-8B', 'speculative_model_dir for learned drafts without their own model'),
+  launcher: launcherOption(['trtllm-serve'], 'command that starts the server, the model and flags appended (default trtllm-serve). It runs as given: a suite is trusted input'),
   backend: wordField(['pytorch', 'tensorrt'], 'backend').optional().meta({ description: 'trtllm-serve --backend (default pytorch)' }),
   llmApiOptions: z.record(z.string(), z.unknown(), { error: mappingError('{kv_cache_config: {free_gpu_memory_fraction: 0.8}}') })
     .refine((m) => !OWNED_KEYS.some((k) => k in m), { error: () => say(`sets ${OWNED_KEYS.join(' or ')}, which the harness writes itself`, 'remove it: the draft sets speculative_config, and iteration statistics are always on') })
     .optional().meta({ description: 'more LLM API options written into the --extra_llm_api_options YAML' }),
-  extraArgs: stringList('["--max_batch_size", "1"]').optional().meta({ description: 'extra launch arguments appended verbatim' }),
-  env: z.record(z.string(), z.string({ error: (iss) => say(`expected a string, got ${describe(iss.input)}`, 'quote the value, such as "0"') }), { error: mappingError('{CUDA_VISIBLE_DEVICES: "0"}') }).optional()
-    .meta({ description: 'environment for the server process' }),
-  prompt: wordField(['chat', 'raw'], 'prompt format').optional().meta({ description: "chat (default): /v1/chat/completions, the server applies the target's chat template; raw: /v1/completions with the harness's Question/Answer transcript" }),
-  sendSeed: z.boolean({ error: (iss) => say(`expected true or false, got ${describe(iss.input)}`, 'set sendSeed to true or false') }).optional()
-    .meta({ description: 'send each request\'s seed (default true)' }),
+  extraArgs: extraArgsOption('["--max_batch_size", "1"]'),
+  env: envOption(),
+  prompt: promptOption("chat (default): /v1/chat/completions, the server applies the target's chat template; raw: /v1/completions with the harness's Question/Answer transcript"),
+  sendSeed: sendSeedOption('send each request\'s seed (default true)'),
 }, { error: mappingError('{model: meta-llama/Llama-3.1-8B-Instruct}') });
 
-/** max_draft_len for a learned draft: a chain of `steps`, or draftTokens less the root. */
+/** Suite `options` for the trtllm engine (model: `trtllm-serve MODEL`; backend pytorch by default, Medusa tensorrt only). */
+export type TrtllmOptions = z.infer<typeof TRTLLM_OPTIONS>;
+
+/** max_draft_len for a learned draft: a chain of `steps`, or verifiedTokens less the root. */
 function draftLen(d: LearnedDraft): number | undefined | InputProblem {
   if (d.topK !== undefined && d.topK !== 1) return { at: 'draft.topK', problem: `${d.topK}: the trtllm adapter drafts a chain (max_draft_len tokens, one per step)`, fix: 'set topK: 1 or leave it out' };
-  if (d.steps !== undefined && d.draftTokens !== undefined && d.draftTokens !== d.steps + 1) {
-    return { at: 'draft.draftTokens', problem: `${d.draftTokens}, but a chain of ${d.steps} steps verifies ${d.steps + 1} tokens (the root included)`, fix: `set draftTokens: ${d.steps + 1}, or leave it out` };
+  if (d.steps !== undefined && d.verifiedTokens !== undefined && d.verifiedTokens !== d.steps + 1) {
+    return { at: 'draft.verifiedTokens', problem: `${d.verifiedTokens}, but a chain of ${d.steps} steps verifies ${d.steps + 1} tokens (the root included)`, fix: `set verifiedTokens: ${d.steps + 1}, or leave it out` };
   }
-  if (d.draftTokens !== undefined && d.draftTokens < 2) return { at: 'draft.draftTokens', problem: `${d.draftTokens} leaves no draft token (it counts the root)`, fix: 'set draftTokens to 2 or more, or set steps' };
-  return d.steps ?? (d.draftTokens !== undefined ? d.draftTokens - 1 : undefined);
+  if (d.verifiedTokens !== undefined && d.verifiedTokens < 2) return { at: 'draft.verifiedTokens', problem: `${d.verifiedTokens} leaves no draft token (it counts the root)`, fix: 'set verifiedTokens to 2 or more, or set steps' };
+  return d.steps ?? (d.verifiedTokens !== undefined ? d.verifiedTokens - 1 : undefined);
 }
 
-function trtllmDraftProblem(d: Draft, options: Record<string, unknown>): InputProblem | undefined {
-  const o = options as TrtllmOptions;
+function trtllmDraftProblem(d: Draft, o: TrtllmOptions): InputProblem | undefined {
   const backend = o.backend ?? 'pytorch';
   if (d.method === 'vanilla') return undefined;
   // supports_backend() of each decoding config in llm_args.py
@@ -95,11 +69,10 @@ function trtllmDraftProblem(d: Draft, options: Record<string, unknown>): InputPr
   }
   if (d.method === 'medusa' && backend !== 'tensorrt') return { at: 'draft.method', problem: 'Medusa runs on the tensorrt backend only, not pytorch', fix: 'set the engine\'s options.backend: tensorrt, or drop this draft' };
   if ((d.method === 'mtp' || d.method === 'standalone') && backend !== 'pytorch') return { at: 'draft.method', problem: `${TRTLLM_DECODING_TYPE[d.method]} runs on the pytorch backend`, fix: 'remove options.backend (pytorch is the default)' };
-  const ld = d as LearnedDraft;
-  const k = draftLen(ld);
+  const k = draftLen(d);
   if (typeof k === 'object') return k;
   if (k === undefined && d.method !== 'mtp') return { at: 'draft', problem: `a ${d.method} draft needs max_draft_len on TensorRT-LLM`, fix: 'set steps: on the draft (tokens drafted per step chain)' };
-  if (d.method !== 'mtp' && !ld.model && !o.draftModel) return { at: 'draft', problem: `a ${d.method} draft needs speculative_model_dir on TensorRT-LLM`, fix: "set model: on the draft, or the engine's options.draftModel" };
+  if (d.method !== 'mtp' && !d.model && !o.draftModel) return { at: 'draft', problem: `a ${d.method} draft needs speculative_model_dir on TensorRT-LLM`, fix: "set model: on the draft, or the engine's options.draftModel" };
   return undefined;
 }
 
@@ -108,13 +81,12 @@ export function trtllmSpeculativeConfig(d: Draft, o: TrtllmOptions): Record<stri
   if (d.method === 'vanilla') return null;
   const type = TRTLLM_DECODING_TYPE[d.method];
   if (!type) throw new EngineError(`engine trtllm: draft method '${d.method}' has no TensorRT-LLM decoding_type`);
-  if (d.method === 'ngram') return { decoding_type: type, max_draft_len: d.draftTokens, max_matching_ngram_size: d.ngramMax };
-  const ld = d as LearnedDraft;
-  const k = draftLen(ld);
+  if (d.method === 'ngram') return { decoding_type: type, max_draft_len: d.draftedTokens, max_matching_ngram_size: d.ngramMax };
+  const k = draftLen(d);
   if (typeof k === 'object') throw new EngineError(`engine trtllm: draft '${d.name}': ${k.problem} -- ${k.fix}`);
   // MTP: num_nextn_predict_layers is what every build reads (newer ones map it onto max_draft_len)
   if (d.method === 'mtp') return { decoding_type: type, ...(k !== undefined ? { num_nextn_predict_layers: k } : {}) };
-  return { decoding_type: type, max_draft_len: k, speculative_model_dir: ld.model ?? o.draftModel };
+  return { decoding_type: type, max_draft_len: k, speculative_model_dir: d.model ?? o.draftModel };
 }
 
 /** The YAML the harness writes for --extra_llm_api_options. */
@@ -128,13 +100,12 @@ export const configPath = (logFile: string) => `${logFile.replace(/\.log$/, '')}
 
 export function trtllmArgs(spec: LaunchSpec): string[] {
   assertLaunchable(trtllmEngine, spec.options, spec.draft, spec.settings);
-  const o = spec.options as TrtllmOptions;
-  if (!o.model) throw new EngineError('engine trtllm: options.model is required (the target model trtllm-serve should serve)');
+  const o = parseOptions('trtllm', TRTLLM_OPTIONS, spec.options);
   return [o.model, '--host', spec.host, '--port', String(spec.port), '--backend', o.backend ?? 'pytorch', '--extra_llm_api_options', configPath(spec.logFile), ...(o.extraArgs ?? [])];
 }
 
 export function trtllmPlan(spec: LaunchSpec): LaunchPlan {
-  const o = spec.options as TrtllmOptions;
+  const o = parseOptions('trtllm', TRTLLM_OPTIONS, spec.options);
   const command = [...(o.launcher ?? ['trtllm-serve']), ...trtllmArgs(spec)];
   return placed({
     command, env: { ...(o.env ?? {}) },
@@ -145,7 +116,7 @@ export function trtllmPlan(spec: LaunchSpec): LaunchPlan {
 
 const API: Record<'chat' | 'raw', OpenAiApi> = { chat: 'chat', raw: 'completions' };
 // trtllm-serve's request models forbid fields they do not declare, so no return_token_ids
-const clientOptions = (o: TrtllmOptions): OpenAiOptions => ({ model: o.model ?? '', api: API[o.prompt ?? 'chat'], sendSeed: o.sendSeed !== false, returnTokenIds: false });
+const clientOptions = (o: TrtllmOptions): OpenAiOptions => ({ model: o.model, api: API[o.prompt ?? 'chat'], sendSeed: o.sendSeed !== false, returnTokenIds: false });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -171,23 +142,23 @@ export const TRTLLM_SOURCES: Readonly<Record<string, MetricSource>> = {
   accept_length_pooled: 'derived', accept_length_mean: 'derived',
 };
 
-export const trtllmEngine: EngineAdapter = {
+export const trtllmEngine: EngineAdapter<TrtllmOptions> = {
   name: 'trtllm',
   // no per-request cycles, histograms, draft or verify times over the OpenAI API
   measures: { verifyCycles: false, acceptedHistogram: false, draftTime: false, verifyTime: false },
   sources: TRTLLM_SOURCES,
-  accepts: { methods: ['vanilla', ...Object.keys(TRTLLM_DECODING_TYPE)] as DraftMethod[], options: TRTLLM_OPTIONS, checkDraft: trtllmDraftProblem },
+  accepts: { methods: offeredMethods(TRTLLM_DECODING_TYPE), options: TRTLLM_OPTIONS, checkDraft: trtllmDraftProblem },
   formatPrompt: questionAnswerPrompt,
   plan: trtllmPlan,
-  requestShape: (req, options) => openAiRequest(req, clientOptions(options as TrtllmOptions)),
+  requestShape: (req, options) => openAiRequest(req, clientOptions(parseOptions('trtllm', TRTLLM_OPTIONS, options))),
   async launch(spec) {
-    const o = spec.options as TrtllmOptions;
+    const o = parseOptions('trtllm', TRTLLM_OPTIONS, spec.options);
     const p = trtllmPlan(spec);
     for (const f of p.files ?? []) {
       mkdirSync(dirname(f.path), { recursive: true });
       writeFileSync(f.path, f.text);
     }
-    const proc = startProcess(p.command[0] as string, p.command.slice(1), { logFile: spec.logFile, env: o.env });
+    const proc = startProcess(...programOf('trtllm', p), { logFile: spec.logFile, env: o.env });
     const url = `http://${spec.host}:${spec.port}`;
     const base = openAiHandle(url, proc, spec.logFile, clientOptions(o), undefined, { prompt: o.prompt ?? 'chat', backend: o.backend ?? 'pytorch' });
     if (spec.draft.method === 'vanilla') return { ...base, counters: undefined } satisfies EngineHandle;

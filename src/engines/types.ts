@@ -12,7 +12,7 @@ export interface LaunchSpec {
   port: number;
   /** engine stdout and stderr go here, kept beside the result */
   logFile: string;
-  /** adapter-specific options from the suite */
+  /** adapter-specific options from the suite, as written (each adapter parses them with its schema) */
   options: Record<string, unknown>;
 }
 
@@ -138,25 +138,29 @@ export interface InputProblem {
  * every engine, before anything launches, and turns a mistake into a suite error (exit 2) naming
  * the file, the field and the fix; launch() runs the same check.
  */
-export interface EngineAccepts {
+export interface EngineAccepts<Options = unknown> {
   /** draft methods the engine offers */
   methods: readonly DraftMethod[];
-  /** the suite's `options` mapping for this engine (also published in the suite's JSON Schema) */
-  options: z.ZodType;
+  /** the suite's `options` mapping for this engine (also published in the suite's JSON Schema); the hooks below get what it parsed */
+  options: z.ZodType<Options>;
   /** tokens of context (prompt + generated) the engine holds with these options, when known before launch */
-  contextTokens?(options: Record<string, unknown>): number | undefined;
+  contextTokens?(options: Options): number | undefined;
   /** what the schema cannot say about the options alone (files they name, such as a chat template), before any draft */
-  checkOptions?(options: Record<string, unknown>): InputProblem | undefined;
+  checkOptions?(options: Options): InputProblem | undefined;
   /** what the schema cannot say about one draft on this engine with these options */
-  checkDraft?(draft: Draft, options: Record<string, unknown>): InputProblem | undefined;
+  checkDraft?(draft: Draft, options: Options): InputProblem | undefined;
 }
 
-export interface EngineAdapter {
+/**
+ * One engine. `Options` is what its options schema infers (z.infer); the registry holds adapters
+ * as EngineAdapter<unknown>, the hooks' parameters being methods (checked bivariantly).
+ */
+export interface EngineAdapter<Options = unknown> {
   readonly name: string;
   readonly measures: EngineMeasures;
   /** per metric id: whether the engine measures it or the harness derives it (reports carry this label) */
   readonly sources: Readonly<Record<string, MetricSource>>;
-  readonly accepts: EngineAccepts;
+  readonly accepts: EngineAccepts<Options>;
   /** turns a conversation so far into the plain prompt text (raw prompts; chat prompts are built from the request's conversation on the way out) */
   formatPrompt(turns: string[], answers: string[]): string;
   /** the exact process launch() would start (checked like launch; starts nothing) */

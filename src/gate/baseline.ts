@@ -5,9 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Direction, Interval, ResultFile } from '../result/schema.ts';
+import { storedFingerprint, storedSuite, type StoredFingerprint, type StoredSuite } from '../result/stored.ts';
+import { isRecord } from '../record.ts';
 import { writeFileAtomic } from '../result/store.ts';
 import { compactCells, type ComparableCell, type ComparableMetric } from './cells.ts';
-import { PrismInputError } from '../errors.ts';
+import { PrismInputError, messageOf, errnoCode } from '../errors.ts';
 
 export const BASELINE_SCHEMA_VERSION = 1;
 export const BASELINE_KIND = 'prism-bench-baseline';
@@ -22,9 +24,9 @@ export interface Baseline {
   createdAt: string;
   /** the run the numbers come from */
   source: { runId: string; createdAt: string; suiteFile?: string; toolVersion?: string };
-  fingerprint: Record<string, unknown>;
+  fingerprint: StoredFingerprint;
   /** the suite as run (settings, engines, drafts, datasets) */
-  suite: Record<string, unknown>;
+  suite: StoredSuite;
   engines?: Record<string, { version: string }>;
   cells: BaselineCell[];
 }
@@ -82,23 +84,24 @@ export function saveBaseline(dir: string, baseline: Baseline): string {
 
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isStr = (v: unknown): v is string => typeof v === 'string';
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isDirection = (v: unknown): v is Direction => DIRECTIONS.some((d) => d === v);
+const isStatus = (v: unknown): v is BaselineCell['status'] => v === 'pending' || v === 'ok' || v === 'failed';
 const DIRECTIONS: readonly Direction[] = ['higher', 'lower', 'none'];
 
-function need(file: string, field: string, ok: boolean, expected: string): void {
+function need(file: string, field: string, ok: boolean, expected: string): asserts ok {
   if (!ok) {
     throw new BaselineError(`${file}: ${field}: expected ${expected} -- the file is not a prism-bench baseline (or was edited by hand); recreate it with prism-bench baseline save`);
   }
 }
 
 function validInterval(v: unknown): v is Interval {
-  return isObj(v) && isNum(v.low) && isNum(v.high);
+  return isRecord(v) && isNum(v.low) && isNum(v.high);
 }
 
 /** Validates parsed baseline JSON; throws a one-line BaselineError naming file and field. */
 export function validateBaseline(data: unknown, file = 'baseline.json'): Baseline {
-  need(file, '(top level)', isObj(data), 'a JSON object');
-  const b = data as Record<string, unknown>;
+  need(file, '(top level)', isRecord(data), 'a JSON object');
+  const b = data;
   need(file, 'kind', b.kind === BASELINE_KIND, `"${BASELINE_KIND}"`);
   need(file, 'schemaVersion', isNum(b.schemaVersion), 'a number');
   if (b.schemaVersion !== BASELINE_SCHEMA_VERSION) {
@@ -106,40 +109,46 @@ export function validateBaseline(data: unknown, file = 'baseline.json'): Baselin
   }
   need(file, 'name', isStr(b.name) && b.name.length > 0, 'a non-empty string');
   need(file, 'createdAt', isStr(b.createdAt), 'a string (ISO 8601 time)');
-  need(file, 'source', isObj(b.source), 'an object');
-  need(file, 'source.runId', isStr((b.source as Record<string, unknown>).runId), 'a string');
-  need(file, 'source.createdAt', isStr((b.source as Record<string, unknown>).createdAt), 'a string');
-  need(file, 'fingerprint', isObj(b.fingerprint), 'an object');
-  need(file, 'suite', isObj(b.suite), 'an object');
-  if (b.engines !== undefined) need(file, 'engines', isObj(b.engines), 'an object');
-  need(file, 'cells', Array.isArray(b.cells), 'an array');
+  const source = b.source;
+  need(file, 'source', isRecord(source), 'an object');
+  need(file, 'source.runId', isStr(source.runId), 'a string');
+  need(file, 'source.createdAt', isStr(source.createdAt), 'a string');
+  need(file, 'fingerprint', isRecord(b.fingerprint), 'an object');
+  need(file, 'suite', isRecord(b.suite), 'an object');
+  if (b.engines !== undefined) need(file, 'engines', isRecord(b.engines), 'an object');
+  const cells = b.cells;
+  need(file, 'cells', Array.isArray(cells), 'an array');
   const ids = new Set<string>();
-  (b.cells as unknown[]).forEach((c, i) => {
+  cells.forEach((cell: unknown, i) => {
     const p = `cells[${i}]`;
-    need(file, p, isObj(c), 'an object');
-    const cell = c as Record<string, unknown>;
-    for (const k of ['id', 'engine', 'draft', 'dataset']) need(file, `${p}.${k}`, isStr(cell[k]), 'a string');
-    need(file, `${p}.id`, !ids.has(cell.id as string), `a cell id not used before ('${String(cell.id)}' repeats)`);
-    ids.add(cell.id as string);
+    need(file, p, isRecord(cell), 'an object');
+    for (const k of ['engine', 'draft', 'dataset']) need(file, `${p}.${k}`, isStr(cell[k]), 'a string');
+    const id = cell.id;
+    need(file, `${p}.id`, isStr(id), 'a string');
+    need(file, `${p}.id`, !ids.has(id), `a cell id not used before ('${id}' repeats)`);
+    ids.add(id);
     need(file, `${p}.temperature`, isNum(cell.temperature), 'a number');
-    need(file, `${p}.status`, ['pending', 'ok', 'failed'].includes(cell.status as string), 'one of pending, ok, failed');
+    need(file, `${p}.status`, isStatus(cell.status), 'one of pending, ok, failed');
     if (cell.error !== undefined) need(file, `${p}.error`, isStr(cell.error), 'a string');
-    need(file, `${p}.metrics`, isObj(cell.metrics), 'an object');
-    for (const [name, m] of Object.entries(cell.metrics as Record<string, unknown>)) {
+    const metrics = cell.metrics;
+    need(file, `${p}.metrics`, isRecord(metrics), 'an object');
+    for (const [name, mv] of Object.entries(metrics)) {
       const mp = `${p}.metrics.${name}`;
-      need(file, mp, isObj(m), 'an object');
-      const mv = m as Record<string, unknown>;
+      need(file, mp, isRecord(mv), 'an object');
       need(file, `${mp}.id`, isStr(mv.id), 'a string');
       need(file, `${mp}.unit`, isStr(mv.unit), 'a string');
-      need(file, `${mp}.direction`, DIRECTIONS.includes(mv.direction as Direction), 'one of higher, lower, none');
+      need(file, `${mp}.direction`, isDirection(mv.direction), 'one of higher, lower, none');
       need(file, `${mp}.mean`, isNum(mv.mean), 'a finite number');
       need(file, `${mp}.n`, isNum(mv.n), 'a number');
-      need(file, `${mp}.values`, Array.isArray(mv.values) && (mv.values as unknown[]).every(isNum), 'an array of finite numbers');
+      const values = mv.values;
+      need(file, `${mp}.values`, Array.isArray(values) && values.every(isNum), 'an array of finite numbers');
       need(file, `${mp}.interval`, mv.interval === undefined || mv.interval === null || validInterval(mv.interval), 'null or an object with numbers low and high');
       if (mv.interval === undefined) mv.interval = null;
     }
   });
-  return data as Baseline;
+  // why: every field a comparison reads was checked above; the rest is as baseline save wrote it
+  const checked = data as unknown as Baseline;
+  return { ...checked, suite: storedSuite(checked.suite), fingerprint: storedFingerprint(checked.fingerprint) };
 }
 
 /** Reads and validates a baseline file; one-line BaselineError naming file and field on any problem. */
@@ -148,7 +157,7 @@ export function loadBaseline(path: string): Baseline {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
+    const code = errnoCode(e);
     const hint = code === 'EISDIR' ? 'name the baseline file inside it, e.g. baselines/main.json' : 'create one with prism-bench baseline save RESULT --name NAME';
     throw new BaselineError(`${path}: cannot read (${code ?? String(e)}) -- ${hint}`);
   }
@@ -156,7 +165,7 @@ export function loadBaseline(path: string): Baseline {
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new BaselineError(`${path}: not valid JSON (${(e as Error).message.split('\n')[0]}) -- the file is damaged; recreate it with prism-bench baseline save`);
+    throw new BaselineError(`${path}: not valid JSON (${messageOf(e).split('\n')[0]}) -- the file is damaged; recreate it with prism-bench baseline save`);
   }
   return validateBaseline(data, path);
 }

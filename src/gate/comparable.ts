@@ -3,11 +3,12 @@
 // is kept: per cell its identity, status and, per metric, direction, mean and per-trial values.
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ResultError, validateResult, type ResultFile } from '../result/schema.ts';
+import { ResultError, validateResult, type ResultFile, type StoredFingerprint, type StoredSuite } from '../result/schema.ts';
+import { isRecord } from '../record.ts';
 import { metricSample } from '../stats/aggregate.ts';
 import { BASELINE_KIND, validateBaseline, type Baseline } from './baseline.ts';
 import { compactCells, type ComparableCell, type ComparableMetric } from './cells.ts';
-import { PrismInputError } from '../errors.ts';
+import { PrismInputError, messageOf, errnoCode } from '../errors.ts';
 
 export { compactCells, type ComparableCell, type ComparableMetric };
 
@@ -20,10 +21,10 @@ export interface Comparable {
   /** the run the numbers come from (for a baseline: the run it was made from) */
   runId: string;
   createdAt: string;
-  /** HardwareFingerprint as recorded (see src/hardware/types.ts) */
-  fingerprint: Record<string, unknown>;
+  /** HardwareFingerprint as recorded (see src/hardware/types.ts), read leniently */
+  fingerprint: StoredFingerprint;
   /** the suite as run: settings, engines, drafts, datasets */
-  suite: Record<string, unknown>;
+  suite: StoredSuite;
   cells: ComparableCell[];
 }
 
@@ -97,25 +98,25 @@ export function readJsonInput(pathOrDir: string): { path: string; data: unknown 
   try {
     if (statSync(pathOrDir).isDirectory()) path = join(pathOrDir, 'result.json');
   } catch (e) {
-    throw new InputError(`${pathOrDir}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)}) -- pass a result.json, the run directory that holds one, or a baseline file`);
+    throw new InputError(`${pathOrDir}: cannot read (${errnoCode(e) ?? String(e)}) -- pass a result.json, the run directory that holds one, or a baseline file`);
   }
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new InputError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)}) -- pass a result.json, the run directory that holds one, or a baseline file`);
+    throw new InputError(`${path}: cannot read (${errnoCode(e) ?? String(e)}) -- pass a result.json, the run directory that holds one, or a baseline file`);
   }
   try {
     return { path, data: JSON.parse(text) };
   } catch (e) {
-    throw new InputError(`${path}: not valid JSON (${(e as Error).message.split('\n')[0]}) -- the file is damaged; regenerate it`);
+    throw new InputError(`${path}: not valid JSON (${messageOf(e).split('\n')[0]}) -- the file is damaged; regenerate it`);
   }
 }
 
 /** Loads a result.json (or the one inside a run directory) and validates it; InputError on any problem. */
 export function loadResultInput(pathOrDir: string): { path: string; result: ResultFile } {
   const { path, data } = readJsonInput(pathOrDir);
-  if (typeof data === 'object' && data !== null && (data as Record<string, unknown>).kind === BASELINE_KIND) {
+  if (isRecord(data) && data.kind === BASELINE_KIND) {
     throw new InputError(`${path}: is a baseline, not a result -- pass a result.json or the run directory that holds one`);
   }
   try {
@@ -133,7 +134,7 @@ export function loadResultInput(pathOrDir: string): { path: string; result: Resu
  */
 export function loadComparable(pathOrDir: string): Comparable {
   const { path, data } = readJsonInput(pathOrDir);
-  const kind = typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>).kind : undefined;
+  const kind = isRecord(data) ? data.kind : undefined;
   if (kind === BASELINE_KIND) return comparableFromBaseline(validateBaseline(data, path), path);
   try {
     return comparableFromResult(validateResult(data, path), path);

@@ -6,9 +6,9 @@
 import { holm } from '../stats/tests.ts';
 import { DEFAULT_ALPHA, combineCells, compare, detectableChange, type ComparedCell, type ComparisonTest, type Design, type Estimate, type SideSummary } from '../stats/comparison.ts';
 import { fingerprintDifferences } from '../hardware/compare.ts';
-import type { HardwareFingerprint } from '../hardware/types.ts';
 import { suiteSettingsDiff } from '../suite/load.ts';
-import type { Settings } from '../suite/types.ts';
+import type { StoredSuite } from '../result/schema.ts';
+import { isRecord } from '../record.ts';
 import { LATENCY_METRICS, metricDefinition } from '../metrics/definitions.ts';
 import type { Comparable, ComparableCell, ComparableMetric } from './comparable.ts';
 import { DEFAULT_MAX_REGRESSION } from './defaults.ts';
@@ -137,33 +137,17 @@ export interface CompareReport {
   counts: { regression: number; improvement: number; same: number };
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** Fills the sections fingerprintDifferences dereferences, so a partial fingerprint cannot crash it. */
-function asFingerprint(fp: Record<string, unknown>): HardwareFingerprint {
-  const section = (k: string) => (isObj(fp[k]) ? fp[k] : {});
-  return {
-    ...fp,
-    cpu: section('cpu'),
-    memory: section('memory'),
-    os: section('os'),
-    node: section('node'),
-    gpus: Array.isArray(fp.gpus) ? fp.gpus.filter(isObj) : [],
-  } as unknown as HardwareFingerprint;
-}
-
 /** JSON with object keys sorted, so key order never counts as a difference. */
 function stable(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stable).join(',')}]`;
-  if (isObj(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stable(v[k])}`).join(',')}}`;
+  if (isRecord(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stable(v[k])}`).join(',')}}`;
   return JSON.stringify(v) ?? 'null';
 }
 
 /** The suite's entries (drafts or engines) keyed by name, as stable JSON. */
-function definitions(suite: Record<string, unknown>, key: 'drafts' | 'engines'): Map<string, string> {
-  const list = Array.isArray(suite[key]) ? (suite[key] as unknown[]) : [];
+function definitions(suite: StoredSuite, key: 'drafts' | 'engines'): Map<string, string> {
   const out = new Map<string, string>();
-  for (const d of list) if (isObj(d) && typeof d.name === 'string') out.set(d.name, stable(d));
+  for (const d of suite[key] ?? []) if (typeof d.name === 'string') out.set(d.name, stable(d));
   return out;
 }
 
@@ -174,11 +158,10 @@ function sideInfo(c: Comparable): SideInfo {
 /** Problems that make base and head not comparable. */
 export function comparabilityProblems(base: Comparable, head: Comparable, names = { base: 'base', head: 'head' }): Problem[] {
   const problems: Problem[] = [];
-  for (const d of fingerprintDifferences(asFingerprint(base.fingerprint), asFingerprint(head.fingerprint))) {
+  for (const d of fingerprintDifferences(base.fingerprint, head.fingerprint)) {
     problems.push({ kind: 'hardware', message: `different hardware: ${d} (${names.base} vs ${names.head})` });
   }
-  const settings = (s: Record<string, unknown>) => ({ settings: (isObj(s.settings) ? s.settings : {}) as Partial<Settings> });
-  for (const d of suiteSettingsDiff(settings(base.suite), settings(head.suite))) {
+  for (const d of suiteSettingsDiff(base.suite, head.suite)) {
     problems.push({ kind: 'settings', message: `different settings: ${d} (${names.base} vs ${names.head})` });
   }
   // a draft or engine of the same name configured differently yields the same cell id but different numbers

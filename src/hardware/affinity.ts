@@ -19,7 +19,7 @@ export function processCpus(): number[] | null {
   let cpuAffinity: number[] | null = null;
   try {
     const line = /^Cpus_allowed_list:\s*(.+)$/m.exec(readFileSync('/proc/self/status', 'utf8'));
-    if (line) cpuAffinity = parseCpuList(line[1] as string);
+    if (line?.[1] !== undefined) cpuAffinity = parseCpuList(line[1]);
   } catch { /* not Linux */ }
   return cpuAffinity;
 }

@@ -16,6 +16,7 @@
 import { runNvidiaSmi, type NvidiaSmiOptions } from './nvidia.ts';
 import type { GpuInfo, GpuProcess } from './types.ts';
 import { PrismError } from '../errors.ts';
+import { isRecord } from '../record.ts';
 
 export const AMD_SMI_STATIC_ARGS: readonly string[] = ['static', '--json'];
 export const AMD_SMI_LIST_ARGS: readonly string[] = ['list', '--json'];
@@ -27,24 +28,23 @@ export type AmdSmiOptions = { amdSmi?: string; rocmSmi?: string; timeoutMs?: num
 
 export class AmdSmiParseError extends PrismError {}
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' && v !== 'N/A' ? v : typeof v === 'number' ? String(v) : null);
 
 function json(out: string, tool: string): unknown {
-  try { return JSON.parse(out) as unknown; } catch { throw new AmdSmiParseError(`${tool} printed no JSON: ${out.trim().split('\n')[0]?.slice(0, 120) ?? ''}`); }
+  try { return JSON.parse(out); } catch { throw new AmdSmiParseError(`${tool} printed no JSON: ${out.trim().split('\n')[0]?.slice(0, 120) ?? ''}`); }
 }
 
 /** amd-smi's per-GPU list; tolerates a {gpu_data: [...]} wrapper. */
 function gpuList(doc: unknown, tool: string): Record<string, unknown>[] {
-  const list = isObj(doc) && Array.isArray(doc.gpu_data) ? doc.gpu_data : doc;
-  if (!Array.isArray(list) || !list.every(isObj)) throw new AmdSmiParseError(`${tool}: expected a JSON list of per-GPU objects`);
-  return list as Record<string, unknown>[];
+  const list = isRecord(doc) && Array.isArray(doc.gpu_data) ? doc.gpu_data : doc;
+  if (!Array.isArray(list) || !list.every(isRecord)) throw new AmdSmiParseError(`${tool}: expected a JSON list of per-GPU objects`);
+  return list.filter(isRecord);
 }
 
 /** A {value, unit} figure (or a bare number) in the unit wanted: MiB from MB/B, watts from W. */
 function amount(v: unknown, want: 'MiB' | 'W'): number | null {
-  const value = isObj(v) ? v.value : v;
-  const unit = isObj(v) && typeof v.unit === 'string' ? v.unit : want === 'MiB' ? 'MB' : 'W';
+  const value = isRecord(v) ? v.value : v;
+  const unit = isRecord(v) && typeof v.unit === 'string' ? v.unit : want === 'MiB' ? 'MB' : 'W';
   const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : Number.NaN;
   if (!Number.isFinite(n)) return null;
   if (want === 'W') return unit === 'W' ? n : unit === 'mW' ? n / 1000 : null;
@@ -62,8 +62,8 @@ export function parseAmdSmiStatic(staticOut: string, listOut?: string): GpuInfo[
   return gpuList(json(staticOut, 'amd-smi static'), 'amd-smi static').map((g) => {
     const index = Number(g.gpu);
     if (!Number.isInteger(index)) throw new AmdSmiParseError('amd-smi static: a GPU object has no integer "gpu" index');
-    const asic = isObj(g.asic) ? g.asic : {}, bus = isObj(g.bus) ? g.bus : {}, driver = isObj(g.driver) ? g.driver : {};
-    const vram = isObj(g.vram) ? g.vram : {}, limit = isObj(g.limit) ? g.limit : {};
+    const asic = isRecord(g.asic) ? g.asic : {}, bus = isRecord(g.bus) ? g.bus : {}, driver = isRecord(g.driver) ? g.driver : {};
+    const vram = isRecord(g.vram) ? g.vram : {}, limit = isRecord(g.limit) ? g.limit : {};
     return {
       index, vendor: 'amd',
       uuid: uuids.get(index) ?? null,
@@ -86,11 +86,11 @@ export function parseAmdSmiProcesses(out: string): GpuProcess[] {
   for (const g of gpuList(json(out, 'amd-smi process'), 'amd-smi process')) {
     const list = Array.isArray(g.process_list) ? g.process_list : [];
     for (const item of list) {
-      const p = isObj(item) ? item.process_info : undefined;
-      if (!isObj(p)) continue; // "No running processes detected"
+      const p = isRecord(item) ? item.process_info : undefined;
+      if (!isRecord(p)) continue; // "No running processes detected"
       const pid = Number(p.pid);
       if (!Number.isInteger(pid)) throw new AmdSmiParseError(`amd-smi process: a process on GPU ${String(g.gpu)} has no pid`);
-      const mem = isObj(p.memory_usage) ? p.memory_usage.vram_mem : undefined;
+      const mem = isRecord(p.memory_usage) ? p.memory_usage.vram_mem : undefined;
       procs.push({ gpuUuid: `amd-gpu-${String(g.gpu)}`, pid, processName: String(p.name ?? ''), usedMemoryMiB: amount(mem ?? p.mem_usage, 'MiB') });
     }
   }
@@ -100,10 +100,9 @@ export function parseAmdSmiProcesses(out: string): GpuProcess[] {
 /** rocm-smi's JSON object of cards (card0, card1, ...) and "system". */
 export function parseRocmSmiGpus(out: string): GpuInfo[] {
   const doc = json(out, 'rocm-smi');
-  if (!isObj(doc)) throw new AmdSmiParseError('rocm-smi: expected a JSON object of cards');
-  const sys = isObj(doc.system) ? doc.system : {};
-  return Object.entries(doc).filter(([k, v]) => /^card\d+$/.test(k) && isObj(v)).map(([k, v]) => {
-    const c = v as Record<string, unknown>;
+  if (!isRecord(doc)) throw new AmdSmiParseError('rocm-smi: expected a JSON object of cards');
+  const sys = isRecord(doc.system) ? doc.system : {};
+  return Object.entries(doc).flatMap(([k, c]) => (/^card\d+$/.test(k) && isRecord(c) ? [[k, c] as const] : [])).map(([k, c]) => {
     const bytes = Number(c['VRAM Total Memory (B)']);
     return {
       index: Number(k.slice(4)), vendor: 'amd',
@@ -124,7 +123,7 @@ export function parseRocmSmiGpus(out: string): GpuInfo[] {
  */
 export function parseRocmSmiPids(out: string): GpuProcess[] {
   const doc = json(out, 'rocm-smi --showpids');
-  const sys = isObj(doc) && isObj(doc.system) ? doc.system : {};
+  const sys = isRecord(doc) && isRecord(doc.system) ? doc.system : {};
   return Object.entries(sys).filter(([k]) => /^PID\d+$/.test(k)).map(([k, v]) => {
     const f = String(v).split(', ');
     const vram = Number(f[f.length - 3]);

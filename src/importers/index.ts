@@ -11,6 +11,7 @@ import { specBenchImporter } from './spec-bench.ts';
 import { prismAeImporter } from './prism-ae.ts';
 import { buildResult, type ImportedFile } from './build.ts';
 import { IMPORT_FORMATS, ImportError, type ImportContext, type ImportedTrial, type ImportFormat, type Importer, type ImportInput } from './types.ts';
+import { errnoCode } from '../errors.ts';
 
 export { IMPORT_FORMATS, ImportError, type ImportFormat, type Importer } from './types.ts';
 
@@ -54,7 +55,7 @@ function readInput(input: ImportInput): { text: string; file: Omit<ImportedFile,
   try {
     buf = readFileSync(input.path);
   } catch (e) {
-    throw new ImportError(`${input.path}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)}) -- pass the output file the tool wrote`);
+    throw new ImportError(`${input.path}: cannot read (${errnoCode(e) ?? String(e)}) -- pass the output file the tool wrote`);
   }
   return {
     text: buf.toString('utf8'),

@@ -2,6 +2,7 @@
 // parsed and checked against a zod schema, errors as one line naming file, line, field and fix.
 import type { z } from 'zod';
 import { ImportError, type ImportInput } from './types.ts';
+import { messageOf } from '../errors.ts';
 
 export interface JsonLine<T> {
   /** 1-based line number in the file */
@@ -32,7 +33,7 @@ export function readJsonLines<S extends z.ZodType>(input: ImportInput, text: str
     try {
       data = JSON.parse(raw);
     } catch (e) {
-      throw new ImportError(`${input.path}:${line}: not valid JSON (${(e as Error).message.split('\n')[0]}) -- ${fix}`);
+      throw new ImportError(`${input.path}:${line}: not valid JSON (${messageOf(e).split('\n')[0]}) -- ${fix}`);
     }
     const r = schema.safeParse(data);
     if (!r.success) {

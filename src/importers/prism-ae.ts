@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { readJsonLines } from './jsonl.ts';
 import { parseCsv } from './csv.ts';
 import { ImportError, type ImportCapabilities, type ImportContext, type ImportedTrial, type Importer, type ImportInput } from './types.ts';
+import { messageOf } from '../errors.ts';
 
 const FIX = 'expected a results file of the PRISM artifact\'s evaluation/client/bench_mt.py (one JSON line per run: temperature, question_file, throughput, accept_length)';
 
@@ -40,7 +41,7 @@ function readCsv(input: ImportInput, text: string, ctx: ImportContext): Imported
   try {
     records = parseCsv(text);
   } catch (e) {
-    throw new ImportError(`${input.path}: ${(e as Error).message} -- ${CSV_FIX}`);
+    throw new ImportError(`${input.path}: ${messageOf(e)} -- ${CSV_FIX}`);
   }
   const header = records.shift();
   const col = new Map((header?.fields ?? []).map((name, i) => [name.trim(), i]));

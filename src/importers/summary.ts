@@ -2,13 +2,13 @@
 // the PRISM artifact writes, so a reader can check them against the log), who measured each,
 // and what the files cannot give.
 import type { ResultFile } from '../result/schema.ts';
-import type { ImportProvenance } from './build.ts';
+import { importInfo } from '../report/imported.ts';
 
 /** Metrics in the order they are printed; others follow in stored order. */
 const ORDER = ['throughput', 'speedup', 'accept_length_pooled', 'accept_length_mean', 'request_throughput', 'e2e_ms'];
 
 export function importSummary(result: ResultFile, path: string): string {
-  const prov = (result as ResultFile & { import?: ImportProvenance }).import;
+  const prov = importInfo(result);
   const lines: string[] = [];
   const files = prov?.files.length ?? 0;
   lines.push(`Imported ${result.cells.length} cell${result.cells.length === 1 ? '' : 's'} from ${files} ${prov?.tool ?? ''} file${files === 1 ? '' : 's'} into ${path}`);

@@ -22,8 +22,8 @@ export function trialMetrics(records: RequestRecord[], wallSeconds: number): Rec
   m.e2e_ms = mean(records.map((r) => r.e2eSeconds * 1000));
   const ttft = all(records, (r) => r.ttftSeconds);
   if (ttft) m.ttft_ms = mean(ttft) * 1000;
-  const tpot = records.filter((r) => r.ttftSeconds !== null && r.completionTokens > 1)
-    .map((r) => ((r.e2eSeconds - (r.ttftSeconds as number)) / (r.completionTokens - 1)) * 1000);
+  const tpot = records.flatMap((r) => (r.ttftSeconds !== null && r.completionTokens > 1
+    ? [((r.e2eSeconds - r.ttftSeconds) / (r.completionTokens - 1)) * 1000] : []));
   if (tpot.length) m.tpot_ms = mean(tpot);
   const cycles = all(records, (r) => r.verifyCycles);
   if (cycles && sum(cycles) > 0) {

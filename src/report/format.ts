@@ -1,7 +1,9 @@
 // Helpers shared by the report exporters: number formatting per unit, "mean ± half-width",
 // the significance and noise marks with their legend, metric definitions, and defensive
 // readers for the untyped parts of a result (suite as run, hardware fingerprint).
-import type { Cell, Comparison, Interval, MetricValue, ResultFile } from '../result/schema.ts';
+import type { Cell, Comparison, Interval, MetricValue, ResultFile, StoredDraft } from '../result/schema.ts';
+import { storedFingerprint } from '../result/stored.ts';
+import { isRecord } from '../record.ts';
 import { METRIC_LIST, metricDefinition, type MetricDefinition } from '../metrics/definitions.ts';
 import { DEFAULT_DIGITS, MISSING, UNIT_DIGITS, digitsFor, formatChange, formatMde, formatNumber, formatP, formatPercent, formatRatio } from './numbers.ts';
 
@@ -167,18 +169,9 @@ export function truncate(text: string, max: number): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Defensive readers for untyped result parts
+// Values as report text
 
-export type Json = Record<string, unknown>;
-
-export function isObj(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-export function obj(v: unknown): Json {
-  return isObj(v) ? v : {};
-}
-
+/** Text for a value: blank strings and non-scalars are missing, numbers and booleans as written. */
 export function str(v: unknown): string | undefined {
   if (typeof v === 'string' && v.trim() !== '') return v;
   if (typeof v === 'number' && Number.isFinite(v)) return String(v);
@@ -186,6 +179,7 @@ export function str(v: unknown): string | undefined {
   return undefined;
 }
 
+/** A finite number, or missing. */
 export function num(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
@@ -194,16 +188,16 @@ export function num(v: unknown): number | undefined {
 export function plain(v: unknown): string | undefined {
   if (v === null) return 'null';
   if (Array.isArray(v)) return v.map((x) => plain(x) ?? MISSING).join(', ');
-  if (isObj(v)) return JSON.stringify(v);
+  if (isRecord(v)) return JSON.stringify(v);
   return str(v);
 }
 
-/** "label: value" pairs describing the hardware fingerprint; fields that are missing are skipped. */
+/** "label: value" pairs describing the hardware fingerprint (parsed leniently: anything may arrive); fields that are missing are skipped. */
 export function hardwareLines(fingerprint: unknown): Array<[string, string]> {
-  const fp = obj(fingerprint);
+  const fp = storedFingerprint(fingerprint);
   const out: Array<[string, string]> = [];
 
-  const cpu = obj(fp.cpu);
+  const cpu = fp.cpu ?? {};
   const brand = str(cpu.brand) ?? str(cpu.model);
   const manufacturer = str(cpu.manufacturer);
   const phys = num(cpu.physicalCores);
@@ -212,21 +206,20 @@ export function hardwareLines(fingerprint: unknown): Array<[string, string]> {
   const cpuName = brand && manufacturer && !brand.includes(manufacturer) ? `${manufacturer} ${brand}` : brand ?? manufacturer;
   if (cpuName || cores) out.push(['CPU', [cpuName, cores ? `${cores} cores` : undefined].filter(Boolean).join(', ')]);
 
-  const mem = num(obj(fp.memory).totalBytes);
+  const mem = num(fp.memory?.totalBytes);
   if (mem !== undefined) out.push(['Memory', `${(mem / 2 ** 30).toFixed(1)} GiB`]);
 
-  const os = obj(fp.os);
+  const os = fp.os ?? {};
   const osName = [str(os.distro), str(os.release)].filter(Boolean).join(' ');
   const osExtra = [str(os.platform), str(os.arch)].filter(Boolean).join(', ');
   if (osName || osExtra) out.push(['OS', osName && osExtra ? `${osName} (${osExtra})` : osName || osExtra]);
 
-  const node = str(obj(fp.node).version);
+  const node = str(fp.node?.version);
   if (node) out.push(['Node.js', node]);
 
   if (Array.isArray(fp.gpus)) {
     if (fp.gpus.length === 0) out.push(['GPUs', 'none detected']);
-    fp.gpus.forEach((g, i) => {
-      const gpu = obj(g);
+    fp.gpus.forEach((gpu, i) => {
       const memMiB = num(gpu.memoryTotalMiB);
       const driver = str(gpu.driverVersion);
       const parts = [str(gpu.name) ?? 'unknown', memMiB !== undefined ? `${memMiB} MiB` : undefined, driver ? `driver ${driver}` : undefined];
@@ -237,9 +230,8 @@ export function hardwareLines(fingerprint: unknown): Array<[string, string]> {
 }
 
 /** Draft tuning as "key=value" pairs (every field but name and method). */
-export function draftTuning(draft: unknown): string[] {
-  const d = obj(draft);
-  return Object.entries(d)
+export function draftTuning(draft: StoredDraft): string[] {
+  return Object.entries(draft)
     .filter(([k, v]) => k !== 'name' && k !== 'method' && v !== undefined)
     .map(([k, v]) => `${k}=${plain(v) ?? MISSING}`);
 }

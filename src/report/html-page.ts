@@ -19,14 +19,17 @@ export function plottingLibraries(): string {
   cached = BUNDLES.map(([pkg, file]) => {
     const dir = packageDataDir(pkg, file);
     if (!dir) throw new Error(`${pkg}/${file} not found in node_modules -- run npm ci`);
+    // why: an installed package's package.json always names its version
     const version = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
     return `/* ${pkg} ${version} */\n${readFileSync(join(dir, file), 'utf8')}`;
   }).join('\n');
   return cached;
 }
 
+const HTML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
 }
 
 /** Text safe inside <script>: no "</script" or "<!--" can end or confuse the element. */

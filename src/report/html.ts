@@ -4,7 +4,7 @@
 import type { ResultFile } from '../result/schema.ts';
 import { LATENCY_KINDS } from '../metrics/latency.ts';
 import { runCharts } from './charts.ts';
-import { MISSING, draftTuning, formatTemperature, hardwareLines, methodLabel, obj, plain, str } from './format.ts';
+import { MISSING, draftTuning, formatTemperature, hardwareLines, methodLabel, plain, str } from './format.ts';
 import { dataTable, escapeHtml, htmlPage, keyValueTable, type Section } from './html-page.ts';
 import { LATENCY_HEADS, PERCENTILE_NOTE, cellsWithPercentiles, percentileTriple } from './latency.ts';
 import type { Exporter } from './types.ts';
@@ -32,13 +32,12 @@ function auditSection(result: ResultFile): Section {
 
 /** The suite's settings as run: every cell of the result used exactly these. */
 function settingsSection(result: ResultFile): Section {
-  const suite = obj(result.suite);
+  const suite = result.suite;
   const rows: Array<[string, string]> = [['Suite', `${str(suite.name) ?? MISSING} (${str(suite.file) ?? result.suiteFile ?? MISSING})`]];
-  for (const [k, v] of Object.entries(obj(suite.settings))) rows.push([k, plain(v) ?? MISSING]);
+  for (const [k, v] of Object.entries(suite.settings ?? {})) rows.push([k, plain(v) ?? MISSING]);
   rows.push(['quick', result.options?.quick ? 'yes' : 'no']);
   for (const [name, e] of Object.entries(result.engines ?? {})) rows.push([`engine ${name}`, e.version]);
-  const drafts = Array.isArray(suite.drafts) ? suite.drafts.map(obj) : [];
-  for (const d of drafts) rows.push([`draft ${str(d.name) ?? MISSING}`, [str(d.method) ?? MISSING, ...draftTuning(d)].join(', ')]);
+  for (const d of suite.drafts ?? []) rows.push([`draft ${str(d.name) ?? MISSING}`, [str(d.method) ?? MISSING, ...draftTuning(d)].join(', ')]);
   return { id: 'settings', title: 'Settings held identical across cells', html: keyValueTable(rows) };
 }
 
@@ -48,7 +47,7 @@ function hardwareSection(result: ResultFile): Section {
 }
 
 export function renderHtml(result: ResultFile): string {
-  const name = str(obj(result.suite).name) ?? result.runId;
+  const name = str(result.suite.name) ?? result.runId;
   const intro = `<p>Run ${escapeHtml(result.runId)} (${escapeHtml(result.status ?? MISSING)}), created ${escapeHtml(result.createdAt ?? MISSING)}, `
     + `${escapeHtml(`${result.tool?.name ?? 'prism-bench'} ${result.tool?.version ?? ''}`.trim())}. Failed cells: ${result.cells.filter((c) => c.status === 'failed').length}.</p>`;
   const sections = [latencySection(result), auditSection(result), settingsSection(result), hardwareSection(result)].filter((s): s is Section => s !== null);

@@ -2,7 +2,9 @@
 // src/importers/build.ts): which tool wrote the files, their sha256, which figures the tool
 // measured and which prism-bench derived, and what the files cannot give.
 import type { ResultFile } from '../result/schema.ts';
-import { isObj, str } from './format.ts';
+import { z } from 'zod';
+import { isRecord } from '../record.ts';
+import { str } from './format.ts';
 
 export interface ImportedFileInfo { path: string; role: string; sha256: string; lines?: string }
 export interface ImportInfo {
@@ -14,17 +16,26 @@ export interface ImportInfo {
   unavailable: Record<string, string>;
 }
 
-/** The import provenance, or undefined for a result prism-bench ran itself (read defensively: the field is open). */
+/** result.json's `import` field, leniently: a field of the wrong type reads as absent (or empty). */
+const IMPORT_SCHEMA = z.looseObject({
+  tool: z.unknown(), format: z.unknown(), formatSource: z.unknown(),
+  files: z.array(z.unknown()),
+  metrics: z.record(z.string(), z.looseObject({ source: z.string(), definition: z.string() })).catch({}),
+  unavailable: z.record(z.string(), z.string()).catch({}),
+});
+
+/** The import provenance, or undefined for a result prism-bench ran itself. */
 export function importInfo(result: ResultFile): ImportInfo | undefined {
-  const imp = (result as ResultFile & { import?: unknown }).import;
-  if (!isObj(imp) || !Array.isArray(imp.files)) return undefined;
+  const parsed = IMPORT_SCHEMA.safeParse(result.import);
+  if (!parsed.success) return undefined;
+  const imp = parsed.data;
   return {
     tool: str(imp.tool) ?? 'unknown tool',
     format: str(imp.format) ?? '',
     formatSource: str(imp.formatSource) ?? '',
-    files: imp.files.filter(isObj).map((f) => ({ path: str(f.path) ?? '?', role: str(f.role) ?? '?', sha256: str(f.sha256) ?? '?', ...(str(f.lines) ? { lines: str(f.lines) } : {}) })),
-    metrics: (isObj(imp.metrics) ? imp.metrics : {}) as ImportInfo['metrics'],
-    unavailable: (isObj(imp.unavailable) ? imp.unavailable : {}) as Record<string, string>,
+    files: imp.files.filter(isRecord).map((f) => ({ path: str(f.path) ?? '?', role: str(f.role) ?? '?', sha256: str(f.sha256) ?? '?', ...(str(f.lines) ? { lines: str(f.lines) } : {}) })),
+    metrics: imp.metrics,
+    unavailable: imp.unavailable,
   };
 }
 

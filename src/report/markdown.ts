@@ -5,7 +5,7 @@ import type { Cell, ResultFile } from '../result/schema.ts';
 import {
   MISSING, directionText, distinct, draftTuning, formatNumber, formatP, formatTemperature,
   formatValue, formatWithInterval, hardwareLines, legendLines, methodLabel, noiseMark,
-  noiseReasons, num, obj, plain, significanceMark, str, usedMetricDefinitions,
+  noiseReasons, num, plain, significanceMark, str, usedMetricDefinitions,
 } from './format.ts';
 import type { Exporter } from './types.ts';
 import { importInfo, importLines } from './imported.ts';
@@ -179,8 +179,8 @@ function suiteText(name: string | undefined, file: string | undefined): string {
 }
 
 function settingsSection(result: ResultFile): string[] {
-  const suite = obj(result.suite);
-  const s = obj(suite.settings);
+  const suite = result.suite;
+  const s = suite.settings ?? {};
   const v = (x: unknown) => mdEscape(plain(x) ?? MISSING);
   const topK = num(s.topK);
   const prompts = s.prompts === null ? 'all' : num(s.prompts) !== undefined ? `first ${String(s.prompts)} per dataset` : MISSING;
@@ -203,25 +203,23 @@ function settingsSection(result: ResultFile): string[] {
   if (typeof targetCi === 'number') lines.push(['Target CI', String(targetCi)]);
   lines.push(['Quick', result.options?.quick ? 'yes' : 'no']);
 
-  const engines = Array.isArray(suite.engines) ? suite.engines.map(obj) : [];
-  const engineText = engines.map((e) => {
+  const engineText = (suite.engines ?? []).map((e) => {
     const name = str(e.name) ?? MISSING;
     const label = str(e.label);
-    const version = str(obj(result.engines?.[name]).version);
+    const version = str(result.engines?.[name]?.version);
     return mdEscape(`${label && label !== name ? `${label} (${name})` : name}${version ? ` ${version}` : ''}`);
   });
   if (engineText.length > 0) lines.push(['Engines', engineText.join(', ')]);
-  const datasets = Array.isArray(suite.datasets) ? suite.datasets.map(obj) : [];
+  const datasets = suite.datasets ?? [];
   if (datasets.length > 0) {
     lines.push(['Datasets', datasets.map((d) => mdEscape(`${str(d.name) ?? MISSING}${str(d.path) ? ` (${String(d.path)})` : ''}`)).join(', ')]);
   }
 
   const out = ['## Settings', '', ...lines.map(([k, val]) => `- ${k}: ${val}`)];
-  const drafts = Array.isArray(suite.drafts) ? suite.drafts : [];
+  const drafts = suite.drafts ?? [];
   if (drafts.length > 0) {
     out.push('- Drafts:');
-    for (const d of drafts) {
-      const draft = obj(d);
+    for (const draft of drafts) {
       const tuning = draftTuning(draft);
       const method = str(draft.method) ?? MISSING;
       const desc = method === 'vanilla' && tuning.length === 0 ? 'vanilla (no drafting, the reference)' : [method, ...tuning].join(', ');
@@ -297,7 +295,7 @@ function definitionsSection(result: ResultFile): string[] {
 }
 
 function headerSection(result: ResultFile): string[] {
-  const suiteName = str(obj(result.suite).name) ?? result.runId;
+  const suiteName = str(result.suite.name) ?? result.runId;
   return [
     `# prism-bench report: ${mdEscape(suiteName)}`,
     '',

@@ -3,6 +3,10 @@
 
 import { z } from 'zod';
 import { ResultError } from './errors.ts';
+import { storedFingerprint, storedSuite, type StoredFingerprint, type StoredSuite } from './stored.ts';
+import { isRecord } from '../record.ts';
+
+export type { StoredDraft, StoredFingerprint, StoredSuite } from './stored.ts';
 
 /**
  * 2 adds the latency percentile metrics (ttft/tpot/itl_token/itl_chunk _p50/_p90/_p99_ms) and
@@ -103,7 +107,7 @@ export interface Cell {
   /** merged sweeps: the shard that measured the cell (ResultFile.sweep.shards) */
   shard?: number;
   /** merged sweeps: the hardware fingerprint of the shard that measured the cell */
-  fingerprint?: Record<string, unknown>;
+  fingerprint?: StoredFingerprint;
 }
 
 export interface Comparison {
@@ -137,10 +141,10 @@ export interface ResultFile {
   updatedAt: string;
   status: 'running' | 'complete' | 'interrupted';
   suiteFile: string;
-  /** the suite after defaults and --quick overrides, exactly as run */
-  suite: Record<string, unknown>;
+  /** the suite after defaults and --quick overrides, exactly as run (read leniently: see stored.ts) */
+  suite: StoredSuite;
   options: { quick: boolean; targetCi?: number | null; targetMde?: number | null; pair?: string | null; shard?: ShardOption | null };
-  fingerprint: Record<string, unknown>;
+  fingerprint: StoredFingerprint;
   /** per engine/draft: version, the engine's info endpoints, which figures the engine reports itself, and per metric id where it comes from (engine, engine-counters, client, derived) */
   engines: Record<string, { version: string; info?: unknown; measures?: Record<string, boolean>; sources?: Record<string, string> }>;
   cells: Cell[];
@@ -151,6 +155,8 @@ export interface ResultFile {
   mde?: { throughput: number | null; target: number; design: 'paired' | 'unpaired'; rounds: number };
   /** a result merged from a sweep's shards (prism-bench merge): the sweep and what each shard held */
   sweep?: SweepInfo;
+  /** an imported result: where its figures came from (src/importers/build.ts writes it, report/imported.ts reads it) */
+  import?: unknown;
 }
 
 /** ResultFile.sweep: a merged result's shards (src/sweep/merge.ts). */
@@ -239,6 +245,7 @@ const cellSchema = z.looseObject({
 
 /** The result file's schema (open objects: fields may be added without a version bump). */
 export const RESULT_SCHEMA = z.looseObject({
+  // why: z.union wants a tuple type; the list of readable versions is a plain array
   schemaVersion: z.union(READABLE_SCHEMA_VERSIONS.map((v) => z.literal(v)) as unknown as [z.ZodLiteral<number>, z.ZodLiteral<number>], want(READABLE_SCHEMA_VERSIONS.join(' or '))).meta({ description: 'result schema version (1 or 2; this prism-bench writes the latest)' }),
   tool: z.looseObject({ name: z.literal('prism-bench'), version: z.string() }, want('an object')).optional(),
   runId: str('UUID of the run'),
@@ -276,7 +283,7 @@ const pathText = (segs: readonly PropertyKey[]) =>
 
 /** Validates the parsed JSON of a result file; throws a one-line ResultError naming file and field. */
 export function validateResult(data: unknown, file = 'result.json'): ResultFile {
-  const version = (data as { schemaVersion?: unknown } | null)?.schemaVersion;
+  const version = isRecord(data) ? data.schemaVersion : undefined;
   if (typeof version === 'number' && !READABLE_SCHEMA_VERSIONS.includes(version)) {
     throw new ResultError(`${file}: schemaVersion: ${String(version)} is not supported (this prism-bench reads ${READABLE_SCHEMA_VERSIONS.join(' and ')}) -- use the prism-bench version that wrote it, or rerun the suite`);
   }
@@ -285,7 +292,14 @@ export function validateResult(data: unknown, file = 'result.json'): ResultFile 
     const issue = r.error.issues[0]!;
     throw new ResultError(`${file}: ${pathText(issue.path)}: expected ${issue.message} -- the file is not a prism-bench result (or was edited by hand); regenerate it with prism-bench run`);
   }
-  return data as ResultFile;
+  // why: the schema checks the fields readers rely on (the file's own key order kept); the rest is as prism-bench wrote it
+  const result = data as ResultFile;
+  return {
+    ...result,
+    suite: storedSuite(result.suite),
+    fingerprint: storedFingerprint(result.fingerprint),
+    cells: result.cells.map((c) => (c.fingerprint === undefined ? c : { ...c, fingerprint: storedFingerprint(c.fingerprint) })),
+  };
 }
 
 export function cellId(engine: string, draft: string, dataset: string, temperature: number): string {

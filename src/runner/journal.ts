@@ -58,10 +58,10 @@ export function readJournal(file: string): Journal {
     let v: (Partial<JournalLine> & Record<string, unknown>) | null;
     try { v = JSON.parse(line) as typeof v; } catch { j.damaged++; continue; }
     if (!v || typeof v !== 'object') { j.damaged++; continue; }
-    if (v.kind === 'run') j.run ??= v as RunLine;
-    else if (v.kind === 'engine') j.engines.push(v as EngineLine);
-    else if (v.kind === 'trial') j.trials.push(v as TrialLine);
-    else if (v.kind === undefined && typeof v.cell === 'string') j.records.push(v as unknown as RequestRecord);
+    if (v.kind === 'run') j.run ??= v as RunLine; // why: its kind says what it is; the runner wrote it
+    else if (v.kind === 'engine') j.engines.push(v as EngineLine); // why: as above
+    else if (v.kind === 'trial') j.trials.push(v as TrialLine); // why: as above
+    else if (v.kind === undefined && typeof v.cell === 'string') j.records.push(v as unknown as RequestRecord); // why: a request line has no kind, only its cell
     else j.damaged++;
   }
   return j;

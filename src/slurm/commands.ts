@@ -27,7 +27,7 @@ export function onPath(command: string, path = process.env.PATH ?? ''): string |
 
 async function slurm(command: string, args: string[], timeoutMs = 60_000): Promise<{ exitCode: number; stdout: string; stderr: string }> {
   const r = await execa(command, args, { reject: false, timeout: timeoutMs, stdin: 'ignore' });
-  if ((r as { code?: string }).code === 'ENOENT') throw new SlurmError(`${command}: not found on PATH -- run this on a Slurm login node (or install Slurm's client commands)`);
+  if ('code' in r && r.code === 'ENOENT') throw new SlurmError(`${command}: not found on PATH -- run this on a Slurm login node (or install Slurm's client commands)`);
   return { exitCode: r.exitCode ?? 1, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
 }
 

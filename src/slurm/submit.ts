@@ -87,7 +87,7 @@ async function newSweep(opts: SubmitOptions): Promise<SubmitOutcome> {
   checkSbatch(opts.print);
   const manifest: SweepManifest = {
     kind: 'prism-bench-sweep', version: 1, sweepId: randomUUID(), createdAt: new Date().toISOString(),
-    suiteFile: suite.file, quick: Boolean(opts.quick), suite: suiteAsRun(suite) as unknown as Record<string, unknown>,
+    suiteFile: suite.file, quick: Boolean(opts.quick), suite: suiteAsRun(suite),
     shards: planSweep(suite, count),
     slurm: { partition: opts.slurm.partition ?? null, gpusPerTask: opts.slurm.gpusPerTask ?? null, time: opts.slurm.time ?? null, sbatchArgs: opts.slurm.sbatchArgs ?? [] },
     submissions: [],
@@ -102,13 +102,13 @@ async function resumeSweep(opts: SubmitOptions, sweepDir: string): Promise<Submi
   const manifest = readManifest(sweepDir);
   // the shards will load the suite file again: it must still be the suite the sweep started with
   const suite = suiteAsRun(loadSuite(manifest.suiteFile, { quick: manifest.quick }));
-  const stored = manifest.suite as Record<string, unknown>;
+  const stored = manifest.suite;
   for (const key of ['engines', 'drafts', 'datasets', 'settings'] as const) {
     if (JSON.stringify(suite[key]) !== JSON.stringify(stored[key])) {
       throw new SweepError(`${manifest.suiteFile}: ${key}: changed since the sweep was submitted -- restore the suite file, or submit the new suite as a new sweep`);
     }
   }
-  for (const [k, v] of Object.entries(opts.slurm)) if (v !== undefined) (manifest.slurm as Record<string, unknown>)[k] = v;
+  Object.assign(manifest.slurm, Object.fromEntries(Object.entries(opts.slurm).filter(([, v]) => v !== undefined)));
   checkSbatch(opts.print);
   const unfinished = readShards(sweepDir, manifest).filter((s) => !shardFinished(s)).map((s) => s.shard.index);
   const skipped: { index: number; reason: string }[] = [];
@@ -133,7 +133,7 @@ function checkPath(flag: string, path: string): void {
 async function submit(sweepDir: string, manifest: SweepManifest, shards: number[], skipped: SubmitOutcome['skipped'], print?: boolean): Promise<SubmitOutcome> {
   const n = manifest.submissions.length + 1;
   const ctx: ScriptContext = {
-    sweepId: manifest.sweepId, sweepDir, suiteFile: manifest.suiteFile, suiteName: String((manifest.suite as { name?: unknown }).name ?? 'suite'),
+    sweepId: manifest.sweepId, sweepDir, suiteFile: manifest.suiteFile, suiteName: String(manifest.suite.name ?? 'suite'),
     quick: manifest.quick, shardCount: manifest.shards.length, shards, slurm: manifest.slurm,
     node: process.execPath, bin: entryScript(), cwd: process.cwd(),
   };

@@ -1,7 +1,7 @@
 // Candidate-vs-reference comparison of per-trial values (e.g. tokens/s of a draft architecture
 // against the baseline decoder), reported as a ratio because speedups are multiplicative.
 
-import { mean } from 'simple-statistics';
+import { mean } from './sample.ts';
 import { tQuantile } from './distributions.ts';
 import { assertLevel, assertSample } from './guards.ts';
 import { sampleSd, tInterval } from './intervals.ts';
@@ -79,8 +79,8 @@ export function compareSamples(a: readonly number[], b: readonly number[], opts:
 
   const nA = a.length;
   const nB = b.length;
-  const meanA = mean(a as number[]);
-  const meanB = mean(b as number[]);
+  const meanA = mean(a);
+  const meanB = mean(b);
   const stddevA = sampleSd(a);
   const stddevB = sampleSd(b);
   const welch = welchTTest(a, b);

@@ -8,7 +8,7 @@
 //   - unpaired: two independent samples (a run against a baseline or another run); the ratio of
 //     means with its delta-method interval, tested with Welch's t (compareSamples).
 // Values are paired by round with pairRounds, the one pairing of the code base.
-import { mean } from 'simple-statistics';
+import { mean } from './sample.ts';
 import { compareSamples, pairedLogRatio, type Direction } from './compare.ts';
 import { minimumDetectableChange, satterthwaite } from './decision-power.ts';
 import { tQuantile, tSf } from './distributions.ts';
@@ -98,8 +98,7 @@ export function pairRounds(head: Sample, base: Sample): RoundPair[] {
 /** The worse direction's sign on the log scale: a drop is worse for 'higher' metrics. */
 export const worseSign = (direction: Direction) => (direction === 'higher' ? -1 : 1);
 
-// simple-statistics' mean takes a mutable array, which it does not change
-const side = (xs: readonly number[]): SideSummary => ({ mean: mean(xs as number[]), n: xs.length, stddev: sampleSd(xs) });
+const side = (xs: readonly number[]): SideSummary => ({ mean: mean(xs), n: xs.length, stddev: sampleSd(xs) });
 
 /** Every value of the sample is exactly the first (by value: a computed variance can be a rounding residue). */
 const constant = (xs: readonly number[]) => xs.length >= 2 && xs.every((x) => x === xs[0]);

@@ -1,6 +1,6 @@
 // One-call summary of a sample of per-trial measurements (latencies, tokens/s, acceptance length).
 
-import { mean, median, min, max } from 'simple-statistics';
+import { mean, median, min, max } from './sample.ts';
 import { assertSample } from './guards.ts';
 import { sampleSd, tInterval, type Interval } from './intervals.ts';
 
@@ -23,7 +23,7 @@ export interface Summary {
 /** Summarize a non-empty sample of finite numbers (throws RangeError otherwise). */
 export function summarize(values: readonly number[]): Summary {
   assertSample('summarize', values, 1);
-  const xs = values as number[];
+  const xs = values;
   const m = mean(xs);
   const stddev = sampleSd(xs);
   const ci = tInterval(xs, 0.95);
@@ -56,7 +56,7 @@ export const OUTLIER_Z = 3.5;
  */
 export function modifiedZScores(values: readonly number[]): number[] {
   assertSample('modifiedZScores', values, 1);
-  const xs = values as number[];
+  const xs = values;
   const med = median(xs);
   const dev = xs.map((x) => Math.abs(x - med));
   const mad = median(dev);

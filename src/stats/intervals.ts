@@ -1,7 +1,8 @@
 // Confidence intervals: Student t for means of roughly normal per-trial values, and a seeded
 // percentile bootstrap for everything else (pooled ratios, medians, skewed latencies).
 
-import { mean, sampleStandardDeviation, quantileSorted } from 'simple-statistics';
+import { quantileSorted } from 'simple-statistics';
+import { mean, sampleStandardDeviation } from './sample.ts';
 import { tQuantile } from './distributions.ts';
 import { assertLevel, assertSample } from './guards.ts';
 import { mulberry32, randomIndex } from './random.ts';
@@ -29,7 +30,7 @@ export function tInterval(values: readonly number[], level = 0.95): TInterval | 
   assertLevel('tInterval', level);
   const n = values.length;
   if (n < 2) return null;
-  const m = mean(values as number[]);
+  const m = mean(values);
   const sd = sampleSd(values);
   const df = n - 1;
   const halfWidth = tQuantile(1 - (1 - level) / 2, df) * (sd / Math.sqrt(n));
@@ -46,7 +47,7 @@ export function sampleSd(values: readonly number[]): number {
   if (values.length < 2) return 0;
   const first = values[0];
   if (values.every((v) => v === first)) return 0;
-  return sampleStandardDeviation(values as number[]);
+  return sampleStandardDeviation(values);
 }
 
 export interface BootstrapOptions {
@@ -118,7 +119,7 @@ export function bootstrapInterval<T>(
 /** Bootstrap interval for the mean of `values`. */
 export function bootstrapMean(values: readonly number[], opts: BootstrapOptions = {}): BootstrapInterval {
   assertSample('bootstrapMean', values, 1);
-  return bootstrapInterval((s) => mean(s as number[]), values, opts);
+  return bootstrapInterval((s) => mean(s), values, opts);
 }
 
 /**

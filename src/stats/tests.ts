@@ -2,7 +2,7 @@
 // Results are pinned to scipy 1.17 (ttest_ind(equal_var=False), ttest_1samp, mannwhitneyu) by
 // test/stats/tests.test.ts via scripts/stats-fixtures.py.
 
-import { mean } from 'simple-statistics';
+import { mean } from './sample.ts';
 import { normalSf, tSf } from './distributions.ts';
 import { assertSample } from './guards.ts';
 import { sampleSd } from './intervals.ts';
@@ -54,8 +54,8 @@ export function welchTTest(a: readonly number[], b: readonly number[]): WelchRes
   // 0.10000000000000002 != 0.1, which would otherwise give t = Inf and p = 0 for equal samples
   // (scipy, with its own rounding residue in the sd, returns t = 1.41, p = 0.29 there).
   if (isConstant(a) && isConstant(b)) return zeroVariance((a[0] as number) - (b[0] as number), na + nb - 2);
-  const ma = mean(a as number[]);
-  const mb = mean(b as number[]);
+  const ma = mean(a);
+  const mb = mean(b);
   const ga = sampleSd(a) ** 2 / na; // squared standard error of each mean
   const gb = sampleSd(b) ** 2 / nb;
   const se2 = ga + gb;
@@ -93,7 +93,7 @@ export function oneSampleTTest(x: readonly number[], mu = 0): OneSampleTTestResu
   if (n < 2) return { t: 0, df: 0, p: 1, degenerate: 'insufficient-data' };
   const df = n - 1;
   if (isConstant(x)) return zeroVariance((x[0] as number) - mu, df);
-  const m = mean(x as number[]);
+  const m = mean(x);
   const se = sampleSd(x) / Math.sqrt(n);
   if (se === 0) return zeroVariance(m - mu, df); // squared deviations underflowed
   const t = (m - mu) / se;

@@ -5,6 +5,8 @@ import { resolve } from 'node:path';
 import { packageRoot } from '../assets.ts';
 import { SuiteError, describe, displayPath } from './errors.ts';
 import { BUILTIN_DATASETS, type Dataset, type DatasetRef, type DatasetRefInput, type Prompt, type Suite } from './types.ts';
+import { messageOf } from '../errors.ts';
+import { isRecord } from '../record.ts';
 
 export { BUILTIN_DATASETS } from './types.ts';
 
@@ -81,12 +83,10 @@ export function parseQuestions(text: string, shown: string, datasetName: string)
     try {
       obj = JSON.parse(line);
     } catch (e) {
-      fail('', `invalid JSON (${(e as Error).message})`, 'write one complete JSON object per line, such as {"question_id": "q-01", "category": "chat", "turns": ["..."]}');
+      fail('', `invalid JSON (${messageOf(e)})`, 'write one complete JSON object per line, such as {"question_id": "q-01", "category": "chat", "turns": ["..."]}');
     }
-    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
-      fail('', `expected a JSON object, got ${describe(obj)}`, 'write one JSON object per line with question_id and turns');
-    }
-    const o = obj as Record<string, unknown>;
+    if (!isRecord(obj)) fail('', `expected a JSON object, got ${describe(obj)}`, 'write one JSON object per line with question_id and turns');
+    const o = obj;
     if (!('question_id' in o)) fail('question_id', 'missing', 'add "question_id": a unique string or integer');
     const qid = o.question_id;
     if (!((typeof qid === 'string' && qid.trim() !== '') || (typeof qid === 'number' && Number.isInteger(qid)))) {
@@ -106,10 +106,11 @@ export function parseQuestions(text: string, shown: string, datasetName: string)
     if (!Array.isArray(turns) || turns.length === 0) {
       fail('turns', `expected a non-empty list of strings, got ${describe(turns)}`, 'set "turns" to a list such as ["first turn"]');
     }
-    (turns as unknown[]).forEach((t, j) => {
+    const texts = turns.map((t: unknown, j) => {
       if (typeof t !== 'string' || t.trim() === '') fail(`turns[${j}]`, `expected a non-empty string, got ${describe(t)}`, 'make every turn a non-empty string');
+      return t;
     });
-    prompts.push({ id, category, turns: [...(turns as string[])] });
+    prompts.push({ id, category, turns: texts });
   });
   if (prompts.length === 0) throw new SuiteError(shown, '(file)', 'no questions in the file', 'add one JSON object per line with question_id and turns');
   return prompts;

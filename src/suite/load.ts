@@ -5,7 +5,8 @@ import { dirname, extname, resolve } from 'node:path';
 import { parseDocument, type YAMLError } from 'yaml';
 import { SuiteError, displayPath } from './errors.ts';
 import { DEFAULT_SETTINGS, SETTINGS_KEYS, validateSuite } from './schema.ts';
-import type { Settings, Suite, SuiteAsRun } from './types.ts';
+import type { Suite, SuiteAsRun } from './types.ts';
+import { messageOf, errnoCode } from '../errors.ts';
 
 export { SuiteError } from './errors.ts';
 
@@ -22,10 +23,10 @@ export function loadSuite(file: string, opts: LoadSuiteOptions = {}): Suite {
   try {
     text = readFileSync(abs, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
+    const code = errnoCode(e);
     if (code === 'ENOENT') throw new SuiteError(shown, '(file)', 'no such file', 'check the path to the suite file, such as suites/default.yaml');
     if (code === 'EISDIR') throw new SuiteError(shown, '(file)', 'is a folder, not a suite file', 'name a .yaml or .json suite file inside it, such as suites/default.yaml');
-    throw new SuiteError(shown, '(file)', `cannot read: ${(e as Error).message}`, 'check the file exists and is readable');
+    throw new SuiteError(shown, '(file)', `cannot read: ${messageOf(e)}`, 'check the file exists and is readable');
   }
   const doc = extname(abs).toLowerCase() === '.json' ? parseJson(text, shown) : parseYaml(text, shown);
   return validateSuite(doc, { file: abs, dir: dirname(abs) }, { quick: opts.quick === true });
@@ -50,7 +51,7 @@ function parseYaml(text: string, shown: string): unknown {
   try {
     return doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
-    throw new SuiteError(shown, '(document)', `YAML error: ${(e as Error).message}`, 'fix the YAML anchors/aliases (define &name before using *name)');
+    throw new SuiteError(shown, '(document)', `YAML error: ${messageOf(e)}`, 'fix the YAML anchors/aliases (define &name before using *name)');
   }
 }
 
@@ -58,7 +59,7 @@ function parseJson(text: string, shown: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    const msg = (e as Error).message;
+    const msg = messageOf(e);
     const loc = jsonErrorLocation(text);
     const where = loc ? `line ${loc.line}${loc.col ? `, column ${loc.col}` : ''}` : '(document)';
     throw new SuiteError(shown, where, `JSON syntax error: ${msg.replace(/ in JSON at position \d+.*$/, '')}`,
@@ -92,7 +93,7 @@ function errorOf(text: string): string | undefined {
     JSON.parse(text);
     return undefined;
   } catch (e) {
-    return (e as Error).message;
+    return messageOf(e);
   }
 }
 
@@ -109,6 +110,7 @@ export function suiteAsRun(suite: Suite): SuiteAsRun {
     datasets: suite.datasets,
     settings: suite.settings,
   };
+  // why: JSON.parse gives no type; the round trip is the suite as the result file will hold it (undefined fields dropped)
   return JSON.parse(JSON.stringify(out)) as SuiteAsRun;
 }
 
@@ -116,17 +118,24 @@ export function suiteAsRun(suite: Suite): SuiteAsRun {
 const canonical = (v: unknown) => (Array.isArray(v) && v.every((x) => typeof x === 'number') ? [...v].sort((p, q) => p - q) : v);
 const show = (v: unknown) => (v === undefined ? '(unset)' : JSON.stringify(v));
 
+/** Settings added after the first results were written: those results ran with these defaults. */
+const LATER_SETTINGS: Readonly<Record<string, unknown>> = {
+  engineLifetime: DEFAULT_SETTINGS.engineLifetime, engineCpus: DEFAULT_SETTINGS.engineCpus, interleave: DEFAULT_SETTINGS.interleave,
+};
+
 /**
  * Settings that differ between two suites-as-run, one line each, e.g. `maxNewTokens: 96 vs 32`.
- * Empty when every setting is identical (the runs are comparable). Also accepts Suite objects.
+ * Empty when every setting is identical (the runs are comparable). Also accepts Suite objects and
+ * suites as results store them (settings absent: none recorded).
  */
-export function suiteSettingsDiff(a: { settings: Partial<Settings> }, b: { settings: Partial<Settings> }): string[] {
-  const keys = [...new Set([...SETTINGS_KEYS, ...Object.keys(a.settings ?? {}), ...Object.keys(b.settings ?? {})])];
+export function suiteSettingsDiff(a: { settings?: Readonly<Record<string, unknown>> }, b: { settings?: Readonly<Record<string, unknown>> }): string[] {
+  const [sa, sb] = [a.settings ?? {}, b.settings ?? {}];
+  const keys = [...new Set([...SETTINGS_KEYS, ...Object.keys(sa), ...Object.keys(sb)])];
   const out: string[] = [];
   for (const k of keys) {
     // results written before a setting existed ran with its default
-    const fill = (v: unknown) => (v === undefined && ['engineLifetime', 'engineCpus', 'interleave'].includes(k) ? DEFAULT_SETTINGS[k as 'engineLifetime' | 'engineCpus' | 'interleave'] : v);
-    const x = fill((a.settings as Record<string, unknown>)?.[k]), y = fill((b.settings as Record<string, unknown>)?.[k]);
+    const fill = (v: unknown) => (v === undefined ? LATER_SETTINGS[k] : v);
+    const x = fill(sa[k]), y = fill(sb[k]);
     if (JSON.stringify(canonical(x)) !== JSON.stringify(canonical(y))) out.push(`${k}: ${show(x)} vs ${show(y)}`);
   }
   return out;

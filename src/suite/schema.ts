@@ -8,9 +8,11 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { SuiteError, closest, describe, displayPath } from './errors.ts';
+import { normaliseLegacy } from './legacy.ts';
+import { isRecord } from '../record.ts';
 import {
   BUILTIN_DATASETS, DRAFT_METHODS, DRAFT_METHOD_FIELDS, ENGINE_ADAPTERS, SUITE_VERSION,
-  type DatasetRef, type Draft, type DraftMethod, type Engine, type EngineAdapter, type LearnedDraft, type NgramDraft,
+  type DatasetRef, type Draft, type DraftMethod, type Engine, type LearnedDraftMethod, type NgramDraft,
   type QuickOverrides, type Settings, type Suite,
 } from './types.ts';
 
@@ -37,7 +39,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
 export const DEFAULT_QUICK: Readonly<QuickOverrides> = Object.freeze({ prompts: 3, maxNewTokens: 32, trials: 2, warmup: 1 });
 
 /** Defaults of the ngram draft's fields. */
-export const NGRAM_DEFAULTS = Object.freeze({ draftTokens: 6, ngramMin: 1, ngramMax: 4 });
+export const NGRAM_DEFAULTS = Object.freeze({ draftedTokens: 6, ngramMin: 1, ngramMax: 4 });
 
 /** Bounds that keep a mistyped number from starting a run that would never end. */
 export const LIMITS = Object.freeze({ trials: 1000, warmup: 1000, batchSize: 1024, maxNewTokens: 1_000_000, prompts: 1_000_000 });
@@ -89,7 +91,7 @@ function nameField(example: string) {
 }
 
 /** One of a fixed set of words; suggests the closest on a typo. */
-export function wordField<T extends readonly [string, ...string[]]>(words: T, what: string, missing?: string) {
+export function wordField<const T extends readonly [string, ...string[]]>(words: T, what: string, missing?: string) {
   return z.enum(words, {
     error: (iss) => {
       const v = iss.input;
@@ -157,6 +159,7 @@ const SETTING_SCHEMAS = {
   }).meta({ description: "trial: the engines of a draft run each cell's trial back to back; request: they are up together and take the trial's prompts in turn (A B B A ...); request needs batchSize 1", default: DEFAULT_SETTINGS.interleave }),
 } satisfies { [K in keyof Settings]: z.ZodType };
 
+// why: Object.fromEntries forgets the keys; the mapped type restores what the map did to each
 const settingsShape = Object.fromEntries(Object.entries(SETTING_SCHEMAS).map(([k, s]) => [k, s.optional()])) as {
   [K in keyof Settings]: z.ZodOptional<(typeof SETTING_SCHEMAS)[K]>
 };
@@ -183,16 +186,16 @@ const draftFields = {
   model: textField('models/my-draft').optional().meta({ description: 'draft model (path or id); the reference engine loads its shipped drafts' }),
   steps: intField(1, 5).optional().meta({ description: 'draft steps (tree depth) per cycle' }),
   topK: intField(1, 8).optional().meta({ description: 'branches kept per step of the draft tree' }),
-  draftTokens: intField(1, 16).optional().meta({ description: 'tokens verified per cycle, the root included (SGLang\'s num_draft_tokens): a chain of s steps verifies s + 1' }),
+  verifiedTokens: intField(1, 16).optional().meta({ description: 'tokens verified per cycle, the root included (SGLang\'s num_draft_tokens): a chain of s steps verifies s + 1 (was draftTokens)' }),
 };
-const methodLiteral = (m: string) => z.literal(m).meta({ description: 'draft method' });
-const draftObject = (shape: z.ZodRawShape) => z.strictObject(shape, { error: mappingError('{name: ngram, method: ngram}') });
-const LEARNED = DRAFT_METHODS.filter((m) => m !== 'vanilla' && m !== 'ngram' && m !== 'prism');
+const methodLiteral = <M extends DraftMethod>(m: M) => z.literal(m).meta({ description: 'draft method' });
+const draftObject = <S extends z.ZodRawShape>(shape: S) => z.strictObject(shape, { error: mappingError('{name: ngram, method: ngram}') });
+const LEARNED = DRAFT_METHODS.filter((m): m is Exclude<LearnedDraftMethod, 'prism'> => m !== 'vanilla' && m !== 'ngram' && m !== 'prism');
 const draftSchema = z.discriminatedUnion('method', [
   draftObject({ name: draftName('vanilla'), method: methodLiteral('vanilla') }).meta({ description: 'plain autoregressive decoding: the baseline' }),
   draftObject({
     name: draftName('ngram'), method: methodLiteral('ngram'),
-    draftTokens: intField(1, 6).optional().meta({ description: 'tokens drafted per cycle', default: NGRAM_DEFAULTS.draftTokens }),
+    draftedTokens: intField(1, 6).optional().meta({ description: 'tokens drafted per cycle, the root not counted (was draftTokens)', default: NGRAM_DEFAULTS.draftedTokens }),
     ngramMin: intField(1, 1).optional().meta({ description: 'shortest n-gram looked up in the context', default: NGRAM_DEFAULTS.ngramMin }),
     ngramMax: z.int({ error: (iss) => say(`expected an integer >= ngramMin, got ${describe(iss.input)}`, 'set {key} to a whole number such as 4') }).optional()
       .meta({ description: 'longest n-gram looked up (>= ngramMin)', default: NGRAM_DEFAULTS.ngramMax }),
@@ -203,6 +206,7 @@ const draftSchema = z.discriminatedUnion('method', [
     modules: intField(1, 2).optional().meta({ description: 'PRISM\'s M: parameter sets used' }),
     stepMap: listField(intField(0, 0), 'module indices', '[0, 1]').optional().meta({ description: 'module run at each draft step (step 0 = extend pass); the last repeats' }),
   }),
+  // why: zod raises invalid_type here (not a mapping) though the union's issue type leaves that code out
 ], { error: (iss) => ((iss.code as string) === 'invalid_type' ? mappingError('{name: ngram, method: ngram}')(iss) : undefined) });
 
 const quickShape = { ...settingsShape, datasets: datasetsSchema.optional() };
@@ -212,13 +216,15 @@ const quickShape = { ...settingsShape, datasets: datasetsSchema.optional() };
  * published JSON Schema (validation runs the adapter's schema in its own check, before launch).
  */
 export function suiteSchema(engineOptions: Partial<Record<string, z.ZodType>> = {}) {
-  let engines: z.ZodType = engineSchema;
-  if (Object.keys(engineOptions).length) {
-    engines = z.discriminatedUnion('name', ENGINE_ADAPTERS.map((name) => engineSchema.extend({
-      name: z.literal(name),
-      ...(engineOptions[name] ? { options: engineOptions[name].optional() } : {}),
-    })) as never);
-  }
+  if (!Object.keys(engineOptions).length) return suiteObject(engineSchema);
+  const [first, ...rest] = ENGINE_ADAPTERS.map((name) => engineSchema.extend({
+    name: z.literal(name),
+    ...(engineOptions[name] ? { options: engineOptions[name].optional() } : {}),
+  }));
+  return suiteObject(z.discriminatedUnion('name', [first!, ...rest]));
+}
+
+function suiteObject<E extends z.ZodType>(engines: E) {
   return z.strictObject({
     version: z.literal(SUITE_VERSION, {
       error: (iss) => say(`unsupported suite format version ${describe(iss.input)}`, `set version: ${SUITE_VERSION} (the only version this prism-bench understands)`),
@@ -238,22 +244,11 @@ export function suiteSchema(engineOptions: Partial<Record<string, z.ZodType>> = 
   });
 }
 
-const SUITE_SCHEMA = suiteSchema();
+const SUITE_SCHEMA = suiteObject(engineSchema);
 
 /** A suite document as the schema lets it through (before defaults and cross-field rules). */
-interface DraftDocument {
-  name?: string; method: DraftMethod; draftTokens?: number; ngramMin?: number; ngramMax?: number;
-  model?: string; steps?: number; topK?: number; modules?: number; stepMap?: number[];
-}
-type DatasetDocument = string | { name: string; path?: string };
-interface SuiteDocument {
-  version?: number; name?: string; description?: string;
-  engines: { name: EngineAdapter; label?: string; options?: Record<string, unknown> }[];
-  drafts: DraftDocument[];
-  datasets?: DatasetDocument[];
-  settings?: Partial<Settings>;
-  quick?: Partial<Settings> & { datasets?: DatasetDocument[] };
-}
+type SuiteDocument = z.infer<typeof SUITE_SCHEMA>;
+type DatasetDocument = z.infer<typeof datasetSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // From a zod issue to file, path, problem and fix
@@ -265,42 +260,42 @@ const pathText = (segs: readonly Seg[], prefix = '') =>
   segs.reduce<string>((p, k) => (typeof k === 'number' ? `${p}[${k}]` : p ? `${p}.${String(k)}` : String(k)), prefix);
 /** the last key of a path, for "set X to ..." fixes */
 const keyOf = (path: string) => path.slice(path.lastIndexOf('.') + 1);
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const valueAt = (data: unknown, segs: readonly Seg[]) => segs.reduce<unknown>((d, k) => (d as Record<PropertyKey, unknown> | undefined)?.[k], data);
+/** What a list holds at a number, or a mapping at a key; undefined for anything else. */
+const child = (d: unknown, k: Seg): unknown => (Array.isArray(d) ? d[Number(k)] : isRecord(d) ? d[String(k)] : undefined);
+const valueAt = (data: unknown, segs: readonly Seg[]) => segs.reduce<unknown>(child, data);
 
-interface Def { type: string; innerType?: z.ZodType; in?: z.ZodType; shape?: Record<string, z.ZodType>; element?: z.ZodType; options?: z.ZodType[]; discriminator?: string }
-const defOf = (s: z.ZodType) => (s as unknown as { _zod: { def: Def } })._zod.def;
+/** The schema under wrappers (optional, nullable, default, pipe) and, in a union, the branch that fits `d`. */
+function settle(schema: z.core.$ZodType, d: unknown): z.core.$ZodType | undefined {
+  let s = schema;
+  for (;;) {
+    if (s instanceof z.ZodOptional || s instanceof z.ZodNullable || s instanceof z.ZodDefault || s instanceof z.ZodPrefault
+      || s instanceof z.ZodReadonly || s instanceof z.ZodCatch) s = s.def.innerType;
+    else if (s instanceof z.ZodPipe) s = s.def.in;
+    else if (s instanceof z.ZodUnion) {
+      const disc = s instanceof z.ZodDiscriminatedUnion ? s.def.discriminator : undefined;
+      const pick = s.def.options.find((o) => {
+        if (!(o instanceof z.ZodObject) || !isRecord(d)) return false;
+        if (disc === undefined) return true;
+        const lit: unknown = o.shape[disc];
+        return lit instanceof z.ZodLiteral && [...lit.values].some((v) => v === d[disc]);
+      });
+      if (!pick) return undefined;
+      s = pick;
+    } else return s;
+  }
+}
 
 /** The object schema that validated `data` at `segs` (following optional, unions and arrays). */
-function objectAt(schema: z.ZodType, segs: readonly Seg[], data: unknown): Def | undefined {
-  const unwrap = (s: z.ZodType, d: unknown): Def | undefined => {
-    let def = defOf(s);
-    for (;;) {
-      if (['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch'].includes(def.type) && def.innerType) def = defOf(def.innerType);
-      else if (def.type === 'pipe' && def.in) def = defOf(def.in);
-      else if (def.type === 'union' && def.options) {
-        const pick = def.options.find((o) => {
-          const od = defOf(o);
-          if (od.type !== 'object' || !isObj(d)) return false;
-          if (!def.discriminator) return true;
-          const lit = od.shape?.[def.discriminator];
-          return lit !== undefined && (defOf(lit) as unknown as { values: unknown[] }).values?.includes(d[def.discriminator]);
-        });
-        if (!pick) return undefined;
-        def = defOf(pick);
-      } else return def;
-    }
-  };
-  let def = unwrap(schema, data);
+function objectAt(schema: z.ZodType, segs: readonly Seg[], data: unknown): z.ZodObject | undefined {
+  let s = settle(schema, data);
   let d = data;
   for (const seg of segs) {
-    if (!def) return undefined;
-    d = (d as Record<PropertyKey, unknown> | undefined)?.[seg];
-    const next = def.type === 'object' ? def.shape?.[String(seg)] : def.type === 'array' ? def.element : undefined;
-    if (!next) return undefined;
-    def = unwrap(next, d);
+    d = child(d, seg);
+    const next: unknown = s instanceof z.ZodObject ? s.shape[String(seg)] : s instanceof z.ZodArray ? s.element : undefined;
+    if (!(next instanceof z.ZodType)) return undefined;
+    s = settle(next, d);
   }
-  return def?.type === 'object' ? def : undefined;
+  return s instanceof z.ZodObject ? s : undefined;
 }
 
 const ALL_DRAFT_FIELDS = [...new Set(Object.values(DRAFT_METHOD_FIELDS).flat())];
@@ -312,7 +307,7 @@ function keysWhere(segs: readonly Seg[], data: unknown, prefix: string, where?: 
   if (!full) return 'at the top level';
   const parent = segs.length ? segs[segs.length - 2] : undefined;
   if (typeof segs[segs.length - 1] === 'number') {
-    if (parent === 'drafts') return `for method ${String((valueAt(data, segs) as Record<string, unknown>).method)}`;
+    if (parent === 'drafts') return `for method ${String(child(valueAt(data, segs), 'method'))}`;
     if (parent === 'engines') return 'in an engine';
     if (parent === 'datasets') return 'in a dataset';
   }
@@ -342,7 +337,7 @@ function issueProblem(schema: z.ZodType, issue: z.core.$ZodIssue, data: unknown,
     const at = pathText([...segs, key], prefix);
     const parent = segs[segs.length - 2];
     const obj = valueAt(data, segs);
-    if (parent === 'drafts' && isObj(obj) && ALL_DRAFT_FIELDS.includes(key)) {
+    if (parent === 'drafts' && isRecord(obj) && ALL_DRAFT_FIELDS.includes(key)) {
       const users = DRAFT_METHODS.filter((m) => DRAFT_METHOD_FIELDS[m].includes(key));
       return { path: at, problem: `not allowed for method ${String(obj.method)}`, fix: `remove ${key} (it applies only to method${users.length > 1 ? 's' : ''} ${list(users)})` };
     }
@@ -354,6 +349,7 @@ function issueProblem(schema: z.ZodType, issue: z.core.$ZodIssue, data: unknown,
     const u = issue as z.core.$ZodIssueInvalidUnion & { discriminator?: string; note?: string };
     if (u.discriminator) {
       const v = valueAt(data, segs);
+      // why: zod puts the discriminator's values on the issue without declaring them in its type
       const words = (u as unknown as { options?: string[] }).options ?? [];
       const what = u.discriminator === 'method' ? 'draft method' : u.discriminator;
       if (v === undefined) return { path, problem: `missing ${what}`, fix: `add ${u.discriminator}: one of ${list(words)}` };
@@ -369,7 +365,7 @@ function issueProblem(schema: z.ZodType, issue: z.core.$ZodIssue, data: unknown,
       return issueProblem(schema, { ...inner, path: [...segs, ...inner.path] } as z.core.$ZodIssue, data, prefix, where);
     }
   }
-  const [problem, fix] = issue.message.includes(SEP) ? issue.message.split(SEP) as [string, string] : [issue.message, 'see docs/suite-format.md'];
+  const [problem = issue.message, fix = 'see docs/suite-format.md'] = issue.message.includes(SEP) ? issue.message.split(SEP) : [];
   const key = keyOf(path);
   return { path: path || '(document)', problem: problem.replaceAll('{key}', key), fix: fix.replaceAll('{key}', key) };
 }
@@ -492,10 +488,10 @@ function resolveDrafts(c: Checker, docDrafts: SuiteDocument['drafts']): Draft[] 
       if (x.ngramMax === undefined && ngramMin > NGRAM_DEFAULTS.ngramMax) {
         c.fail(`${p}.ngramMin`, `expected an integer <= ngramMax (${NGRAM_DEFAULTS.ngramMax}, the default), got ${ngramMin}`, 'set ngramMin to a whole number such as 1, or also set ngramMax');
       }
-      d = { name, method: 'ngram', draftTokens: x.draftTokens ?? NGRAM_DEFAULTS.draftTokens, ngramMin, ngramMax: x.ngramMax ?? NGRAM_DEFAULTS.ngramMax } satisfies NgramDraft;
+      d = { name, method: 'ngram', draftedTokens: x.draftedTokens ?? NGRAM_DEFAULTS.draftedTokens, ngramMin, ngramMax: x.ngramMax ?? NGRAM_DEFAULTS.ngramMax } satisfies NgramDraft;
     } else {
       const { name: _n, ...rest } = x;
-      d = { name, ...rest } as LearnedDraft;
+      d = { name, ...rest };
     }
     const first = seen.get(d.name);
     if (first !== undefined) {
@@ -526,15 +522,17 @@ export function validateSuite(doc: unknown, src: SuiteSource, opts: ValidateOpti
   if (doc === null || doc === undefined) {
     c.fail('(document)', 'the file is empty', 'write a suite with at least engines: and drafts: (see docs/suite-format.md)');
   }
-  if (!isObj(doc)) {
+  if (!isRecord(doc)) {
     c.fail('(document)', `expected a mapping at the top level, got ${describe(doc)}`, 'write the suite as keys such as engines:, drafts:, datasets:, settings: (see docs/suite-format.md)');
   }
-  const parsed = SUITE_SCHEMA.safeParse(doc);
+  const legacy = normaliseLegacy(doc, c.shown);
+  if ('conflict' in legacy) c.fail(legacy.conflict.path, legacy.conflict.problem, legacy.conflict.fix);
+  const parsed = SUITE_SCHEMA.safeParse(legacy.doc);
   if (!parsed.success) {
-    const p = firstProblem(SUITE_SCHEMA, parsed.error, doc);
+    const p = firstProblem(SUITE_SCHEMA, parsed.error, legacy.doc);
     c.fail(p.path, p.problem, p.fix);
   }
-  const s = parsed.data as unknown as SuiteDocument;
+  const s: SuiteDocument = parsed.data;
   const fallbackName = basename(src.file, extname(src.file)).replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'suite';
   const engines = resolveEngines(c, s.engines);
   const drafts = resolveDrafts(c, s.drafts);

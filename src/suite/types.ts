@@ -1,7 +1,8 @@
 // Types of a benchmark suite: the raw input as written in suites/*.yaml (SuiteInput) and the
 // validated form with every default filled in (Suite). Every engine x draft x dataset x
 // temperature combination of a suite is one measured cell; `settings` are held identical
-// across all cells so the drafts are compared fairly.
+// across all cells so the drafts are compared fairly. The parts a result stores are `type`
+// aliases, so they are assignable to its lenient stored schemas (src/result/stored.ts).
 
 /** The only suite format version this code understands. */
 export const SUITE_VERSION = 1;
@@ -18,16 +19,16 @@ export type LearnedDraftMethod = Exclude<DraftMethod, 'vanilla' | 'ngram'>;
 /** Method-specific draft fields, per method; any other field on a draft is an error. */
 export const DRAFT_METHOD_FIELDS: { readonly [M in DraftMethod]: readonly string[] } = {
   vanilla: [],
-  ngram: ['draftTokens', 'ngramMin', 'ngramMax'],
-  standalone: ['model', 'steps', 'topK', 'draftTokens'],
-  medusa: ['model', 'steps', 'topK', 'draftTokens'],
-  eagle: ['model', 'steps', 'topK', 'draftTokens'],
-  eagle3: ['model', 'steps', 'topK', 'draftTokens'],
-  hass: ['model', 'steps', 'topK', 'draftTokens'],
-  hass2: ['model', 'steps', 'topK', 'draftTokens'],
-  prism: ['model', 'steps', 'topK', 'draftTokens', 'modules', 'stepMap'],
+  ngram: ['draftedTokens', 'ngramMin', 'ngramMax'],
+  standalone: ['model', 'steps', 'topK', 'verifiedTokens'],
+  medusa: ['model', 'steps', 'topK', 'verifiedTokens'],
+  eagle: ['model', 'steps', 'topK', 'verifiedTokens'],
+  eagle3: ['model', 'steps', 'topK', 'verifiedTokens'],
+  hass: ['model', 'steps', 'topK', 'verifiedTokens'],
+  hass2: ['model', 'steps', 'topK', 'verifiedTokens'],
+  prism: ['model', 'steps', 'topK', 'verifiedTokens', 'modules', 'stepMap'],
   /** the target's own multi-token-prediction layers (vLLM's mtp); model is optional */
-  mtp: ['model', 'steps', 'topK', 'draftTokens'],
+  mtp: ['model', 'steps', 'topK', 'verifiedTokens'],
 };
 
 /** Prompt sets shipped in suites/prompts/<name>.jsonl. */
@@ -37,53 +38,54 @@ export type BuiltinDataset = (typeof BUILTIN_DATASETS)[number];
 // ---------------------------------------------------------------------------------------------
 // Validated suite (defaults applied)
 
-export interface Engine {
+export type Engine = {
   name: EngineAdapter;
   /** display name; reports use `label ?? name` */
   label?: string;
   /** adapter-specific map, passed through untouched */
   options: Record<string, unknown>;
-}
+};
 
-export interface VanillaDraft {
+export type VanillaDraft = {
   name: string;
   method: 'vanilla';
-}
+};
 
-export interface NgramDraft {
+export type NgramDraft = {
   name: string;
   method: 'ngram';
-  /** drafted tokens per cycle (default 6) */
-  draftTokens: number;
+  /** tokens drafted per cycle, the root not counted (default 6; was draftTokens) */
+  draftedTokens: number;
   /** shortest n-gram matched against the context (default 1) */
   ngramMin: number;
   /** longest n-gram matched against the context (default 4) */
   ngramMax: number;
-}
+};
 
 /** Draft-model and tree methods; fields left out mean the engine's default. */
-export interface LearnedDraft {
+export type LearnedDraft = {
   name: string;
   method: LearnedDraftMethod;
   model?: string;
   steps?: number;
   topK?: number;
-  draftTokens?: number;
+  /** tokens verified per cycle, the root included (SGLang's num_draft_tokens; was draftTokens): a chain of s steps verifies s + 1 */
+  verifiedTokens?: number;
   /** PRISM: parameter sets used (M) and the module for each draft step (step 0 = extend pass) */
   modules?: number;
   stepMap?: number[];
-}
+};
 
 export type Draft = VanillaDraft | NgramDraft | LearnedDraft;
 
 /** A dataset reference: a built-in set (no path) or a question.jsonl file. */
-export interface DatasetRef {
+export type DatasetRef = {
   name: string;
   /** path to a question.jsonl, relative to the suite file's folder (absent = built-in set) */
   path?: string;
-}
+};
 
-export interface Settings {
+export type Settings = {
   /** target model id the engine serves */
   target: string;
   temperatures: number[];
@@ -120,7 +122,7 @@ export interface Settings {
    * (A B B A ...), so a machine that speeds up or slows down within seconds lands on both
    */
   interleave: 'trial' | 'request';
-}
+};
 
 /** What `quick:` may override: any subset of settings, plus the dataset list. */
 export type QuickOverrides = Partial<Settings> & { datasets?: DatasetRef[] };
@@ -145,7 +147,7 @@ export interface Suite {
 }
 
 /** Plain JSON form of a suite as it ran, stored in results (see suiteAsRun). */
-export interface SuiteAsRun {
+export type SuiteAsRun = {
   version: number;
   name: string;
   description: string;
@@ -156,7 +158,7 @@ export interface SuiteAsRun {
   drafts: Draft[];
   datasets: DatasetRef[];
   settings: Settings;
-}
+};
 
 // ---------------------------------------------------------------------------------------------
 // Raw input, as parsed from YAML/JSON before validation. Types are the intended ones; the
@@ -171,7 +173,10 @@ export interface EngineInput {
 export interface DraftInput {
   name?: string;
   method?: string;
-  draftTokens?: number;
+  /** learned drafts: tokens verified per cycle, the root included */
+  verifiedTokens?: number;
+  /** ngram: tokens drafted per cycle, the root not counted */
+  draftedTokens?: number;
   ngramMin?: number;
   ngramMax?: number;
   steps?: number;

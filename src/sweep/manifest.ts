@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../result/store.ts';
-import { PrismInputError } from '../errors.ts';
+import { PrismInputError, messageOf } from '../errors.ts';
 
 export const SWEEP_MANIFEST_VERSION = 1;
 
@@ -88,7 +88,7 @@ export function readManifest(sweepDir: string): SweepManifest {
   try {
     data = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new SweepError(`${file}: not valid JSON (${(e as Error).message}) -- the manifest is damaged; submit the suite again into a new sweep directory`);
+    throw new SweepError(`${file}: not valid JSON (${messageOf(e)}) -- the manifest is damaged; submit the suite again into a new sweep directory`);
   }
   const r = manifestSchema.safeParse(data);
   if (!r.success) {

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { join, relative } from 'node:path';
 import { RESULT_SCHEMA_VERSION, type AuditFinding, type Cell, type ResultFile } from '../result/schema.ts';
+import { storedSuite } from '../result/stored.ts';
 import type { RequestRecord } from '../metrics/records.ts';
 import { readJournal } from '../runner/journal.ts';
 import { cellRecords } from '../audit/common.ts';
@@ -55,14 +56,14 @@ const emptyCell = (c: SweepCell): Cell => ({ ...c, status: 'failed', trials: [],
 
 /** Cells in the order an unsharded run of the same suite lists them (engine, draft, dataset, temperature). */
 function suiteOrder(manifest: SweepManifest): (a: Cell, b: Cell) => number {
-  const suite = manifest.suite as { engines?: { name: string; label?: string }[]; drafts?: { name: string }[]; datasets?: { name: string }[]; settings?: { temperatures?: number[] } };
+  const suite = storedSuite(manifest.suite);
   const rank = (list: string[] | undefined) => {
     const m = new Map((list ?? []).map((x, i) => [x, i]));
     return (x: string) => m.get(x) ?? Number.MAX_SAFE_INTEGER;
   };
-  const engine = rank(suite.engines?.map((e) => e.label ?? e.name));
-  const draft = rank(suite.drafts?.map((d) => d.name));
-  const dataset = rank(suite.datasets?.map((d) => d.name));
+  const engine = rank(suite.engines?.map((e) => e.label ?? e.name ?? ''));
+  const draft = rank(suite.drafts?.map((d) => d.name ?? ''));
+  const dataset = rank(suite.datasets?.map((d) => d.name ?? ''));
   const temps = suite.settings?.temperatures ?? [];
   const temp = (t: number) => { const i = temps.indexOf(t); return i < 0 ? Number.MAX_SAFE_INTEGER : i; };
   return (a, b) => engine(a.engine) - engine(b.engine) || draft(a.draft) - draft(b.draft) || dataset(a.dataset) - dataset(b.dataset) || temp(a.temperature) - temp(b.temperature);
@@ -106,7 +107,7 @@ export function mergeSweep(sweepDir: string, manifest: SweepManifest, outDir: st
     }
   }
   cells.sort(suiteOrder(manifest));
-  const present = shards.filter((s) => s.result).map((s) => s.result as ResultFile);
+  const present = shards.flatMap((s) => (s.result ? [s.result] : []));
   const first = present[0];
   const now = new Date().toISOString();
   const result: ResultFile = {

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ResultError, type ResultFile } from '../result/schema.ts';
+import { storedSuite } from '../result/stored.ts';
 import { loadResult } from '../result/store.ts';
 import { suiteSettingsDiff } from '../suite/load.ts';
 import { displayPath } from '../suite/errors.ts';
@@ -58,7 +59,7 @@ function checkBelongs(manifest: SweepManifest, shard: SweepShard, result: Result
     const got = spec ? `shard ${spec.index}/${spec.count}` : 'a run without --shard';
     throw new SweepError(`${file}: options.shard: holds ${got}, but the sweep expects shard ${shard.index}/${count} here -- move it out of the sweep directory and resubmit with prism-bench slurm submit --resume`);
   }
-  const diff = suiteSettingsDiff(result.suite as never, manifest.suite as never);
+  const diff = suiteSettingsDiff(result.suite, storedSuite(manifest.suite));
   if (diff.length) {
     throw new SweepError(`${file}: suite.settings: the shard ran other settings than the sweep (${diff.join('; ')}) -- restore the suite file and rerun the shard (move its directory away, then slurm submit --resume)`);
   }

@@ -45,7 +45,7 @@ engines:
     options: {model: meta-llama/Llama-3.1-8B-Instruct}
 drafts:
   - {name: vanilla, method: vanilla}
-  - {name: ngram, method: ngram, draftTokens: 4, ngramMin: 1, ngramMax: 3}
+  - {name: ngram, method: ngram, draftedTokens: 4, ngramMin: 1, ngramMax: 3}
 datasets: [chat, code]
 settings: {temperatures: [0, 1], maxNewTokens: 64, prompts: 2}
 `);

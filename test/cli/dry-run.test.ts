@@ -36,7 +36,7 @@ const SUITE = `
 engines:
   - name: reference
   - name: sglang
-    options: {modelPath: meta-llama/Llama-3.1-8B-Instruct, prompt: raw, draftModelPath: yuhuili/EAGLE3-LLaMA3.1-Instruct-8B, extraArgs: [--dtype, bfloat16], env: {CUDA_VISIBLE_DEVICES: "0"}}
+    options: {model: meta-llama/Llama-3.1-8B-Instruct, prompt: raw, draftModel: yuhuili/EAGLE3-LLaMA3.1-Instruct-8B, extraArgs: [--dtype, bfloat16], env: {CUDA_VISIBLE_DEVICES: "0"}}
   - name: vllm
     options: {model: meta-llama/Llama-3.1-8B-Instruct, draftModel: yuhuili/EAGLE3-LLaMA3.1-Instruct-8B, perRequestMetrics: summary, extraArgs: [--dtype, bfloat16], env: {CUDA_VISIBLE_DEVICES: "0"}}
   - name: vllm
@@ -44,8 +44,8 @@ engines:
     options: {model: meta-llama/Llama-3.1-8B-Instruct, draftModel: yuhuili/EAGLE3-LLaMA3.1-Instruct-8B, prompt: raw}
 drafts:
   - {name: vanilla, method: vanilla}
-  - {name: ngram, method: ngram, draftTokens: 4, ngramMin: 1, ngramMax: 3}
-  - {name: eagle3, method: eagle3, steps: 3, topK: 1, draftTokens: 4}
+  - {name: ngram, method: ngram, draftedTokens: 4, ngramMin: 1, ngramMax: 3}
+  - {name: eagle3, method: eagle3, steps: 3, topK: 1, verifiedTokens: 4}
 datasets: [chat, code]
 settings: {temperatures: [0, 1], maxNewTokens: 64, prompts: 2}
 `;
@@ -159,8 +159,8 @@ engines:
     options: {model: meta-llama/Llama-3.1-8B-Instruct, draftModel: yuhuili/EAGLE3-LLaMA3.1-Instruct-8B}
 drafts:
   - {name: vanilla, method: vanilla}
-  - {name: ngram, method: ngram, draftTokens: 4, ngramMin: 1, ngramMax: 3}
-  - {name: eagle3, method: eagle3, steps: 3, topK: 1, draftTokens: 4}
+  - {name: ngram, method: ngram, draftedTokens: 4, ngramMin: 1, ngramMax: 3}
+  - {name: eagle3, method: eagle3, steps: 3, topK: 1, verifiedTokens: 4}
 datasets: [chat]
 settings: {temperatures: [0], maxNewTokens: 64, prompts: 2}
 `;
@@ -214,10 +214,10 @@ describe('run --dry-run: sglang chat prompts (the default) rendered by the harne
   const suite = `
 engines:
   - name: sglang
-    options: {modelPath: ${model}}
+    options: {model: ${model}}
   - name: sglang
     label: sglang-raw
-    options: {modelPath: ${model}, prompt: raw}
+    options: {model: ${model}, prompt: raw}
 drafts: [{name: vanilla, method: vanilla}]
 datasets: [chat]
 settings: {maxNewTokens: 16, prompts: 1}
@@ -237,13 +237,13 @@ settings: {maxNewTokens: 16, prompts: 1}
 
   it('a hub id with no local files and no chatTemplate: one line naming the option and the fix, exit 2, nothing launched', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'prism-dry-run-'));
-    const file = writeTemp('engines: [{name: sglang, options: {modelPath: meta-llama/Meta-Llama-3-8B-Instruct}}]\ndrafts: [{method: vanilla}]\n');
+    const file = writeTemp('engines: [{name: sglang, options: {model: meta-llama/Meta-Llama-3-8B-Instruct}}]\ndrafts: [{method: vanilla}]\n');
     const b = spawnSync(process.execPath, [BIN, 'run', '--suite', file, '--dry-run'], { encoding: 'utf8', cwd, env: { ...process.env, HF_HUB_CACHE: cwd } });
     assert.equal(b.status, 2);
     assert.equal(b.stdout, '');
     const lines = b.stderr.trim().split('\n');
     assert.equal(lines.length, 1, b.stderr);
-    assert.match(lines[0]!, /\.yaml: engines\[0\]\.options\.modelPath: meta-llama\/Meta-Llama-3-8B-Instruct: no local files .* -- set options\.chatTemplate to the chat template file .*, or set options\.prompt: raw/);
+    assert.match(lines[0]!, /\.yaml: engines\[0\]\.options\.model: meta-llama\/Meta-Llama-3-8B-Instruct: no local files .* -- set options\.chatTemplate to the chat template file .*, or set options\.prompt: raw/);
     assert.deepEqual(readdirSync(cwd), []);
   });
 });

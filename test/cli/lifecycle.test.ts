@@ -96,7 +96,7 @@ test('kill -9 of `run` takes an external engine down with it (its reaper ends th
   const stuck = `console.log('pid ' + process.pid + ' loading'); setInterval(() => {}, 1000)`;
   writeFileSync(join(dir, 'suite.yaml'), `engines:
   - name: sglang
-    options: { modelPath: none, prompt: raw, launcher: ["${process.execPath}", "-e", "${stuck.replace(/"/g, '\\"')}", "--"] }
+    options: { model: none, prompt: raw, launcher: ["${process.execPath}", "-e", "${stuck.replace(/"/g, '\\"')}", "--"] }
 drafts: [{ name: vanilla, method: vanilla }]
 datasets: [chat]
 settings: { prompts: 1, maxNewTokens: 4, trials: 1, warmup: 0 }

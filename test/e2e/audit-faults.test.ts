@@ -22,7 +22,7 @@ engines:
   - { name: reference, label: honest }
 drafts:
   - { name: vanilla, method: vanilla }
-  - { name: ngram, method: ngram, draftTokens: 6, ngramMin: 1, ngramMax: 4 }
+  - { name: ngram, method: ngram, draftedTokens: 6, ngramMin: 1, ngramMax: 4 }
 datasets: [code]
 settings: { temperatures: [0, 1], prompts: 2, maxNewTokens: 24, trials: 1, warmup: 0 }
 `);

@@ -29,7 +29,7 @@ name: gate-e2e
 engines: [{ name: reference }]
 drafts:
   - { name: vanilla, method: vanilla }
-  - { name: ngram, method: ngram, draftTokens: 6, ngramMin: 1, ngramMax: 4 }
+  - { name: ngram, method: ngram, draftedTokens: 6, ngramMin: 1, ngramMax: 4 }
 datasets: [code]
 settings: { temperatures: [0], prompts: 2, maxNewTokens: ${maxNewTokens}, trials: 3, warmup: 1 }
 `;
@@ -41,7 +41,7 @@ engines:
   - { name: reference, label: head, options: { faultSlowdownPct: ${headSlowdownPct} } }
 drafts:
   - { name: vanilla, method: vanilla }
-  - { name: ngram, method: ngram, draftTokens: 6 }
+  - { name: ngram, method: ngram, draftedTokens: 6 }
 datasets: [code, chat]
 settings: { temperatures: [0], prompts: 2, maxNewTokens: 24, trials: 4, warmup: 1, engineCpus: last, interleave: request }
 `;

@@ -27,7 +27,7 @@ name: html-report
 engines: [{ name: reference }]
 drafts:
   - { name: vanilla, method: vanilla }
-  - { name: ngram, method: ngram, draftTokens: 6, ngramMin: 1, ngramMax: 4 }
+  - { name: ngram, method: ngram, draftedTokens: 6, ngramMin: 1, ngramMax: 4 }
   - { name: eagle3, method: eagle3, steps: 4 }
   - { name: prism, method: prism, steps: 4, stepMap: [0, 1] }
 datasets: [chat, code]

@@ -53,7 +53,7 @@ test('an engine that never becomes ready fails its cells with the log tail; the 
 name: never-ready
 engines:
   - name: sglang
-    options: { modelPath: none, prompt: raw, launcher: ["${process.execPath}", "-e", "${stuck.replace(/"/g, '\\"')}", "--"] }
+    options: { model: none, prompt: raw, launcher: ["${process.execPath}", "-e", "${stuck.replace(/"/g, '\\"')}", "--"] }
 drafts: [{ name: vanilla, method: vanilla }]
 datasets: [chat]
 ${SMALL_SETTINGS}`);
@@ -140,8 +140,8 @@ test('the sglang adapter drives a real SGLang-protocol server launched with SGLa
 name: sglang-protocol
 engines:
   - name: sglang
-    options: { modelPath: "${join(ROOT, 'models', 'target')}", prompt: raw, launcher: ["${process.execPath}", "${BIN}", "serve"], sendSeed: true }
-drafts: [{ name: vanilla, method: vanilla }, { name: ngram, method: ngram, draftTokens: 4, ngramMin: 1, ngramMax: 3 }]
+    options: { model: "${join(ROOT, 'models', 'target')}", prompt: raw, launcher: ["${process.execPath}", "${BIN}", "serve"], sendSeed: true }
+drafts: [{ name: vanilla, method: vanilla }, { name: ngram, method: ngram, draftedTokens: 4, ngramMin: 1, ngramMax: 3 }]
 datasets: [code]
 ${SMALL_SETTINGS}`);
   const r = runCli(['run', '--suite', suite, '--out', join(dir, 'run'), '--json']);

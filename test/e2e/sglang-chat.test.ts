@@ -35,7 +35,7 @@ test('sglang chat prompts: the engine receives the rendered template, turn by tu
 name: sglang-chat
 engines:
   - name: sglang
-    options: { modelPath: "${model}", launcher: ["${process.execPath}", "${BIN}", "serve"], extraArgs: ["--log-requests"] }
+    options: { model: "${model}", launcher: ["${process.execPath}", "${BIN}", "serve"], extraArgs: ["--log-requests"] }
 drafts: [{ name: vanilla, method: vanilla }]
 datasets: [{ name: mt, path: question.jsonl }]
 settings: { temperatures: [0], maxNewTokens: 10, trials: 1, warmup: 0 }

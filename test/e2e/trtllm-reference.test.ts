@@ -36,7 +36,7 @@ describe('trtllm adapter against the reference engine (NGram)', () => {
   before(async () => {
     const port = await getPort({ host: '127.0.0.1' });
     engine = await trtllmEngine.launch({
-      draft: { name: 'ngram', method: 'ngram', draftTokens: 4, ngramMin: 1, ngramMax: 3 }, settings, host: '127.0.0.1', port,
+      draft: { name: 'ngram', method: 'ngram', draftedTokens: 4, ngramMin: 1, ngramMax: 3 }, settings, host: '127.0.0.1', port,
       logFile, options: { model: MODEL, launcher: LAUNCHER },
     });
     await engine.waitReady(120_000);
@@ -101,7 +101,7 @@ engines:
     options: {model: ${JSON.stringify(MODEL)}, launcher: ${JSON.stringify(LAUNCHER)}}
 drafts:
   - {name: vanilla, method: vanilla}
-  - {name: ngram, method: ngram, draftTokens: 4, ngramMin: 1, ngramMax: 3}
+  - {name: ngram, method: ngram, draftedTokens: 4, ngramMin: 1, ngramMax: 3}
 datasets: [summarization]
 settings: {temperatures: [0], maxNewTokens: 24, ignoreEos: true, prompts: 2, trials: 1, warmup: 0}
 `);

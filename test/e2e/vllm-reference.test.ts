@@ -36,7 +36,7 @@ describe('vllm adapter against the reference engine (ngram, per-request metrics 
   before(async () => {
     port = await getPort({ host: '127.0.0.1' });
     engine = await vllmEngine.launch({
-      draft: { name: 'ngram', method: 'ngram', draftTokens: 4, ngramMin: 1, ngramMax: 3 }, settings, host: '127.0.0.1', port,
+      draft: { name: 'ngram', method: 'ngram', draftedTokens: 4, ngramMin: 1, ngramMax: 3 }, settings, host: '127.0.0.1', port,
       logFile: join(dir, 'engine.log'), options: { model: MODEL, launcher: LAUNCHER, perRequestMetrics: 'summary' },
     });
     // connections are refused until the process listens, then /health answers 503 until warm
@@ -127,7 +127,7 @@ engines:
     options: {model: ${JSON.stringify(MODEL)}, launcher: ${JSON.stringify(LAUNCHER)}}
 drafts:
   - {name: vanilla, method: vanilla}
-  - {name: ngram, method: ngram, draftTokens: 4, ngramMin: 1, ngramMax: 3}
+  - {name: ngram, method: ngram, draftedTokens: 4, ngramMin: 1, ngramMax: 3}
 datasets: [summarization]
 settings: {temperatures: [0], maxNewTokens: 24, ignoreEos: true, prompts: 2, trials: 1, warmup: 0}
 `);

@@ -28,7 +28,7 @@ describe('checkSuiteEngines: the reference engine', () => {
     expectEngineError('engines: [{name: reference}]\ndrafts: [{method: hass}]\n', 'drafts[0].method',
       /use one of vanilla, ngram, eagle, eagle3, hass2, prism, medusa, standalone, or run this draft on another engine \(engine reference\)/, /method hass is not offered by the reference engine/);
     // SGLang has no Medusa algorithm (its SpeculativeAlgorithm: EAGLE, EAGLE3, STANDALONE, NGRAM)
-    expectEngineError('engines: [{name: sglang, options: {modelPath: m, prompt: raw}}]\ndrafts: [{method: medusa, model: x}]\n', 'drafts[0].method',
+    expectEngineError('engines: [{name: sglang, options: {model: m, prompt: raw}}]\ndrafts: [{method: medusa, model: x}]\n', 'drafts[0].method',
       /run this draft on another engine \(engine sglang\)/, /method medusa is not offered by the sglang engine/);
   });
   it('rejects an unknown option, listing the ones it has', () => {
@@ -50,14 +50,14 @@ describe('checkSuiteEngines: the reference engine', () => {
     expectEngineError(`engines: [{name: reference}]\ndrafts: [{method: vanilla}]\nquick: {maxNewTokens: ${ctx + 1000}}\n`, 'quick.maxNewTokens', new RegExp(`well below ${ctx}`));
     assert.deepEqual(suiteEngineProblems(loadSuite(writeTemp(`engines: [{name: reference}]\ndrafts: [{method: vanilla}]\nsettings: {maxNewTokens: ${ctx - 24}}\n`))), []);
   });
-  it('takes SGLang\'s steps, topK and draftTokens (the root counted); rejects a tree without its size, a model, and a step map naming a missing module', () => {
-    expectEngineError('engines: [{name: reference}]\ndrafts: [{method: eagle3, topK: 4}]\n', 'drafts[0]', /set steps \(draft steps per cycle\) and draftTokens/);
-    expectEngineError('engines: [{name: reference}]\ndrafts: [{method: eagle3, topK: 2, steps: 2, draftTokens: 9}]\n', 'drafts[0].draftTokens', /set draftTokens between 2 and 7/);
-    expectEngineError('engines: [{name: reference}]\ndrafts: [{method: eagle3, steps: 4, draftTokens: 4}]\n', 'drafts[0].draftTokens', /set draftTokens: 5, or leave it out/);
+  it('takes SGLang\'s steps, topK and verifiedTokens (the root counted); rejects a tree without its size, a model, and a step map naming a missing module', () => {
+    expectEngineError('engines: [{name: reference}]\ndrafts: [{method: eagle3, topK: 4}]\n', 'drafts[0]', /set steps \(draft steps per cycle\) and verifiedTokens/);
+    expectEngineError('engines: [{name: reference}]\ndrafts: [{method: eagle3, topK: 2, steps: 2, verifiedTokens: 9}]\n', 'drafts[0].verifiedTokens', /set verifiedTokens between 2 and 7/);
+    expectEngineError('engines: [{name: reference}]\ndrafts: [{method: eagle3, steps: 4, verifiedTokens: 4}]\n', 'drafts[0].verifiedTokens', /set verifiedTokens: 5, or leave it out/);
     assert.deepEqual(learnedDraftShape({ steps: 4 }), { steps: 4, topK: 1, nodes: 4 });
-    assert.deepEqual(learnedDraftShape({ draftTokens: 5 }), { steps: 4, topK: 1, nodes: 4 });
-    assert.deepEqual(learnedDraftShape({ steps: 6, topK: 4, draftTokens: 16 }), { steps: 6, topK: 4, nodes: 15 });
-    const args = referenceArgs({ draft: { name: 't', method: 'prism', steps: 6, topK: 4, draftTokens: 16 } as never, settings: loadSuite(writeTemp('engines: [{name: reference}]\ndrafts: [{method: vanilla}]\n')).settings, host: '127.0.0.1', port: 1, logFile: join(tempDir(), 'x.log'), options: {} });
+    assert.deepEqual(learnedDraftShape({ verifiedTokens: 5 }), { steps: 4, topK: 1, nodes: 4 });
+    assert.deepEqual(learnedDraftShape({ steps: 6, topK: 4, verifiedTokens: 16 }), { steps: 6, topK: 4, nodes: 15 });
+    const args = referenceArgs({ draft: { name: 't', method: 'prism', steps: 6, topK: 4, verifiedTokens: 16 } as never, settings: loadSuite(writeTemp('engines: [{name: reference}]\ndrafts: [{method: vanilla}]\n')).settings, host: '127.0.0.1', port: 1, logFile: join(tempDir(), 'x.log'), options: {} });
     assert.deepEqual(args.slice(args.indexOf('--steps'), args.indexOf('--steps') + 6), ['--steps', '6', '--topk', '4', '--draft-tokens', '15']);
     expectEngineError('engines: [{name: reference}]\ndrafts: [{method: eagle3, model: x}]\n', 'drafts[0].model', /remove model/);
     expectEngineError('engines: [{name: reference}]\ndrafts: [{method: prism, stepMap: [0, 7]}]\n', 'drafts[0].stepMap[1]', /name modules 0..1/, /module 7 does not exist/);
@@ -69,11 +69,11 @@ describe('checkSuiteEngines: the reference engine', () => {
 });
 
 describe('checkSuiteEngines: sglang, and every engine has an adapter', () => {
-  it('requires modelPath and a draft model for learned drafts', () => {
-    expectEngineError('engines: [{name: sglang}]\ndrafts: [{method: vanilla}]\n', 'engines[0].options.modelPath', /add modelPath:/, /missing/);
-    expectEngineError('engines: [{name: sglang, options: {modelPath: m, prompt: raw}}]\ndrafts: [{method: eagle3}]\n', 'drafts[0]', /set model: on the draft, or the engine's options.draftModelPath \(engine sglang\)/);
-    expectEngineError('engines: [{name: sglang, options: {modelPath: m, prompt: raw, draftModelPath: d}}]\ndrafts: [{method: eagle3, steps: 3}]\n', 'drafts[0]', /set all three/);
-    expectEngineError('engines: [{name: sglang, options: {modelPath: m, launcher: []}}]\ndrafts: [{method: vanilla}]\n', 'engines[0].options.launcher', /give the command/);
+  it('requires model and a draft model for learned drafts', () => {
+    expectEngineError('engines: [{name: sglang}]\ndrafts: [{method: vanilla}]\n', 'engines[0].options.model', /add model:/, /missing/);
+    expectEngineError('engines: [{name: sglang, options: {model: m, prompt: raw}}]\ndrafts: [{method: eagle3}]\n', 'drafts[0]', /set model: on the draft, or the engine's options.draftModel \(engine sglang\)/);
+    expectEngineError('engines: [{name: sglang, options: {model: m, prompt: raw, draftModel: d}}]\ndrafts: [{method: eagle3, steps: 3}]\n', 'drafts[0]', /set all three/);
+    expectEngineError('engines: [{name: sglang, options: {model: m, launcher: []}}]\ndrafts: [{method: vanilla}]\n', 'engines[0].options.launcher', /give the command/);
   });
   it('every engine name a suite may give has an adapter (trtllm was the last without one)', () => {
     assert.deepEqual(Object.keys(ADAPTERS).sort(), [...ENGINE_ADAPTERS].sort());
@@ -83,22 +83,22 @@ describe('checkSuiteEngines: sglang, and every engine has an adapter', () => {
     const hub = process.env.HF_HUB_CACHE;
     process.env.HF_HUB_CACHE = tempDir(); // no downloaded models: the test does not depend on this machine's cache
     try {
-      expectEngineError('engines: [{name: sglang, options: {modelPath: meta-llama/Meta-Llama-3-8B-Instruct}}]\ndrafts: [{method: vanilla}]\n', 'engines[0].options.modelPath',
+      expectEngineError('engines: [{name: sglang, options: {model: meta-llama/Meta-Llama-3-8B-Instruct}}]\ndrafts: [{method: vanilla}]\n', 'engines[0].options.model',
         /set options\.chatTemplate to the chat template file .*, or set options\.prompt: raw/, /meta-llama\/Meta-Llama-3-8B-Instruct: no local files/);
-      expectEngineError('engines: [{name: sglang, options: {modelPath: m, chatTemplate: /nonexistent/llama3.jinja}}]\ndrafts: [{method: vanilla}]\n', 'engines[0].options.chatTemplate',
+      expectEngineError('engines: [{name: sglang, options: {model: m, chatTemplate: /nonexistent/llama3.jinja}}]\ndrafts: [{method: vanilla}]\n', 'engines[0].options.chatTemplate',
         /give the path of a chat template file/, /no such file \/nonexistent\/llama3\.jinja/);
       const noField = join(tempDir(), 'no-template');
       mkdirSync(noField, { recursive: true });
       writeFileSync(join(noField, 'tokenizer_config.json'), '{"bos_token": "<s>"}');
-      expectEngineError(`engines: [{name: sglang, options: {modelPath: ${noField}}}]\ndrafts: [{method: vanilla}]\n`, 'engines[0].options.modelPath',
+      expectEngineError(`engines: [{name: sglang, options: {model: ${noField}}}]\ndrafts: [{method: vanilla}]\n`, 'engines[0].options.model',
         /options\.prompt: raw/, /no-template\/tokenizer_config\.json: field chat_template: missing/);
       // a template that rejects every conversation is caught before launch, not mid-run
       const strict = writeTemp('{{ raise_exception("a system message is required") }}', 'jinja');
-      expectEngineError(`engines: [{name: sglang, options: {modelPath: m, chatTemplate: ${strict}}}]\ndrafts: [{method: vanilla}]\n`, 'engines[0].options.chatTemplate',
+      expectEngineError(`engines: [{name: sglang, options: {model: m, chatTemplate: ${strict}}}]\ndrafts: [{method: vanilla}]\n`, 'engines[0].options.chatTemplate',
         /fix the template, or set options\.prompt: raw/, /the template fails on a two-turn conversation \(a system message is required\)/);
-      expectEngineError('engines: [{name: sglang, options: {modelPath: m, prompt: chatml}}]\ndrafts: [{method: vanilla}]\n', 'engines[0].options.prompt', /set prompt to one of: chat, raw/);
+      expectEngineError('engines: [{name: sglang, options: {model: m, prompt: chatml}}]\ndrafts: [{method: vanilla}]\n', 'engines[0].options.prompt', /set prompt to one of: chat, raw/);
       // raw prompts read no template
-      assert.deepEqual(suiteEngineProblems(loadSuite(writeTemp('engines: [{name: sglang, options: {modelPath: meta-llama/Meta-Llama-3-8B-Instruct, prompt: raw}}]\ndrafts: [{method: vanilla}]\n'))), []);
+      assert.deepEqual(suiteEngineProblems(loadSuite(writeTemp('engines: [{name: sglang, options: {model: meta-llama/Meta-Llama-3-8B-Instruct, prompt: raw}}]\ndrafts: [{method: vanilla}]\n'))), []);
     } finally {
       if (hub === undefined) delete process.env.HF_HUB_CACHE; else process.env.HF_HUB_CACHE = hub;
     }
@@ -137,23 +137,23 @@ describe('the shipped suites', () => {
     assert.deepEqual(suite.drafts.map((d) => d.method).sort(), [...REFERENCE_DRAFT_METHODS].sort());
     for (const d of suite.drafts) {
       if (d.method === 'vanilla' || d.method === 'ngram') continue;
-      assert.deepEqual({ steps: (d as LearnedDraft).steps, topK: (d as LearnedDraft).topK, draftTokens: (d as LearnedDraft).draftTokens }, { steps: 6, topK: 4, draftTokens: 16 }, d.name);
+      assert.deepEqual({ steps: (d as LearnedDraft).steps, topK: (d as LearnedDraft).topK, verifiedTokens: (d as LearnedDraft).verifiedTokens }, { steps: 6, topK: 4, verifiedTokens: 16 }, d.name);
     }
   });
 });
 
 describe('sglang preset prism-ae', () => {
   it('launches every cell as the PRISM artifact launched its end-to-end table; vanilla without the speculative flags', () => {
-    const suite = loadSuite(writeTemp(`engines: [{name: sglang, options: {modelPath: meta-llama/Meta-Llama-3-8B-Instruct, preset: prism-ae, prompt: raw}}]
+    const suite = loadSuite(writeTemp(`engines: [{name: sglang, options: {model: meta-llama/Meta-Llama-3-8B-Instruct, preset: prism-ae, prompt: raw}}]
 drafts:
   - {name: vanilla, method: vanilla}
-  - {name: prism, method: prism, model: /models/prism, steps: 6, topK: 4, draftTokens: 16}
+  - {name: prism, method: prism, model: /models/prism, steps: 6, topK: 4, verifiedTokens: 16}
 `));
     const args = (d: number) => sglangArgs({ draft: suite.drafts[d], settings: suite.settings, host: '127.0.0.1', port: 30000, logFile: join(tempDir(), 'x.log'), options: suite.engines[0].options });
     const common = ['--dtype', 'bfloat16', '--cuda-graph-max-bs', '1', '--max-running-requests', '1'];
     assert.deepEqual(args(0), ['--model-path', 'meta-llama/Meta-Llama-3-8B-Instruct', '--host', '127.0.0.1', '--port', '30000', ...common]);
     assert.deepEqual(args(1), ['--model-path', 'meta-llama/Meta-Llama-3-8B-Instruct', '--host', '127.0.0.1', '--port', '30000',
       '--speculative-algorithm', 'LD', '--speculative-draft-model-path', '/models/prism', '--speculative-num-steps', '6', '--speculative-eagle-topk', '4', '--speculative-num-draft-tokens', '16', ...common]);
-    expectEngineError('engines: [{name: sglang, options: {modelPath: m, preset: eagle}}]\ndrafts: [{method: vanilla}]\n', 'engines[0].options.preset', /prism-ae/);
+    expectEngineError('engines: [{name: sglang, options: {model: m, preset: eagle}}]\ndrafts: [{method: vanilla}]\n', 'engines[0].options.preset', /prism-ae/);
   });
 });

@@ -20,7 +20,7 @@ const request = (turns: string[], answers: string[], withConversation = true): G
 
 describe('sglang request bodies', () => {
   it('chat (the default): the second turn of a conversation, rendered with the model\'s first answer; sampling as before', () => {
-    const shape = sglangEngine.requestShape(request(['Plan a picnic.', 'Now for ten people.'], ['Bring bread and fruit.']), { modelPath: model, sendSeed: true });
+    const shape = sglangEngine.requestShape(request(['Plan a picnic.', 'Now for ten people.'], ['Bring bread and fruit.']), { model: model, sendSeed: true });
     assert.equal(shape.path, '/generate');
     assert.equal(shape.body.text, '<|im_start|>user\nPlan a picnic.<|im_end|>\n<|im_start|>assistant\nBring bread and fruit.<|im_end|>\n<|im_start|>user\nNow for ten people.<|im_end|>\n<|im_start|>assistant\n');
     assert.deepEqual(shape.body.sampling_params, { max_new_tokens: 32, temperature: 0, top_p: 1, top_k: -1, ignore_eos: false, sampling_seed: 3 });
@@ -29,22 +29,22 @@ describe('sglang request bodies', () => {
 
   it('raw: the harness\'s Question/Answer transcript, untouched', () => {
     const req = request(['Plan a picnic.', 'Now for ten people.'], ['Bring bread and fruit.']);
-    assert.equal(sglangEngine.requestShape(req, { modelPath: model, prompt: 'raw' }).body.text, req.text);
+    assert.equal(sglangEngine.requestShape(req, { model: model, prompt: 'raw' }).body.text, req.text);
   });
 
   it('chat without the request\'s conversation, or a template that fails on it: an engine error saying so', () => {
-    assert.throws(() => sglangEngine.requestShape(request(['Hi'], [], false), { modelPath: model }), (e: unknown) => e instanceof EngineError && /needs the request's conversation/.test(e.message));
+    assert.throws(() => sglangEngine.requestShape(request(['Hi'], [], false), { model: model }), (e: unknown) => e instanceof EngineError && /needs the request's conversation/.test(e.message));
     const vicuna = join(model, 'vicuna.jinja');
     writeFileSync(vicuna, VICUNA_STYLE);
     // two user turns in a row break Vicuna's alternation rule
-    assert.throws(() => sglangEngine.requestShape(request(['a', 'b'], []), { modelPath: model, chatTemplate: vicuna }),
+    assert.throws(() => sglangEngine.requestShape(request(['a', 'b'], []), { model: model, chatTemplate: vicuna }),
       (e: unknown) => e instanceof EngineError && /vicuna\.jinja: rendering the chat template failed \(turns must alternate.*\) -- fix the template, or set options\.prompt: raw/.test(e.message));
   });
 
   it('launch checks the template before starting anything', async () => {
     await assert.rejects(sglangEngine.launch({
       draft: { name: 'vanilla', method: 'vanilla' }, settings: { maxNewTokens: 8 } as never, host: '127.0.0.1', port: 1,
-      logFile: join(model, 'never.log'), options: { modelPath: join(model, 'missing'), launcher: ['/nonexistent/launcher'] },
-    }), (e: unknown) => e instanceof EngineError && /options\.modelPath: .*missing: no such folder \(.*\), so the harness cannot read its chat template -- set options\.chatTemplate/.test(e.message));
+      logFile: join(model, 'never.log'), options: { model: join(model, 'missing'), launcher: ['/nonexistent/launcher'] },
+    }), (e: unknown) => e instanceof EngineError && /options\.model: .*missing: no such folder \(.*\), so the harness cannot read its chat template -- set options\.chatTemplate/.test(e.message));
   });
 });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { loadSuite } from '../../src/suite/index.ts';
 import { checkSuiteEngines } from '../../src/engines/check.ts';
-import { TRTLLM_DECODING_TYPE, trtllmArgs, trtllmConfigYaml, trtllmEngine, trtllmPlan } from '../../src/engines/trtllm.ts';
+import { TRTLLM_DECODING_TYPE, trtllmArgs, trtllmConfigYaml, trtllmEngine, trtllmPlan, type TrtllmOptions } from '../../src/engines/trtllm.ts';
 import type { Draft } from '../../src/suite/types.ts';
 import { assertSuiteError, tempDir, writeTemp } from '../suite/helpers.ts';
 import { TRTLLM_DECODING_TYPES, TRTLLM_LLM_API_KEYS, TRTLLM_SERVE_FLAGS, TRTLLM_SPECULATIVE_KEYS } from './documented-flags.ts';
@@ -16,7 +16,7 @@ const settings = loadSuite(writeTemp('engines: [{name: trtllm, options: {model: 
 const MODEL = 'meta-llama/Llama-3.1-8B-Instruct';
 const spec = (draft: Draft, options: Record<string, unknown> = { model: MODEL }) =>
   ({ draft, settings, host: '127.0.0.1', port: 8000, logFile: join(tempDir(), 'x.log'), options });
-const yamlOf = (draft: Draft, options: Record<string, unknown> = { model: MODEL }) => parse(trtllmConfigYaml(draft, options)) as Record<string, unknown>;
+const yamlOf = (draft: Draft, options: TrtllmOptions = { model: MODEL }) => parse(trtllmConfigYaml(draft, options)) as Record<string, unknown>;
 
 describe('trtllm launch arguments', () => {
   it('vanilla: trtllm-serve MODEL --host --port --backend pytorch --extra_llm_api_options FILE, FILE turning on iteration statistics only', () => {
@@ -28,14 +28,14 @@ describe('trtllm launch arguments', () => {
     for (const f of p.command.filter((w) => w.startsWith('--'))) assert.ok(TRTLLM_SERVE_FLAGS.includes(f), `${f} is a trtllm-serve flag`);
   });
   it('ngram: NGram with max_draft_len and max_matching_ngram_size', () => {
-    assert.deepEqual(yamlOf({ name: 'n', method: 'ngram', draftTokens: 4, ngramMin: 1, ngramMax: 3 }), {
+    assert.deepEqual(yamlOf({ name: 'n', method: 'ngram', draftedTokens: 4, ngramMin: 1, ngramMax: 3 }), {
       speculative_config: { decoding_type: 'NGram', max_draft_len: 4, max_matching_ngram_size: 3 }, enable_iter_perf_stats: true,
     });
   });
   it('every learned method maps to a decoding_type with max_draft_len and speculative_model_dir; MTP with num_nextn_predict_layers', () => {
-    const cases: [Draft, Record<string, unknown>, Record<string, unknown>?][] = [
+    const cases: [Draft, Record<string, unknown>, TrtllmOptions?][] = [
       [{ name: 'e', method: 'eagle', model: 'yuhuili/EAGLE-LLaMA3-Instruct-8B', steps: 5 }, { decoding_type: 'Eagle', max_draft_len: 5, speculative_model_dir: 'yuhuili/EAGLE-LLaMA3-Instruct-8B' }],
-      [{ name: 'e3', method: 'eagle3', model: 'yuhuili/EAGLE3-LLaMA3.1-Instruct-8B', draftTokens: 4 }, { decoding_type: 'Eagle3', max_draft_len: 3, speculative_model_dir: 'yuhuili/EAGLE3-LLaMA3.1-Instruct-8B' }],
+      [{ name: 'e3', method: 'eagle3', model: 'yuhuili/EAGLE3-LLaMA3.1-Instruct-8B', verifiedTokens: 4 }, { decoding_type: 'Eagle3', max_draft_len: 3, speculative_model_dir: 'yuhuili/EAGLE3-LLaMA3.1-Instruct-8B' }],
       [{ name: 'h', method: 'hass', model: 'HArmonizedSS/HASS-LLaMA3-Instruct-8B', steps: 6 }, { decoding_type: 'Eagle', max_draft_len: 6, speculative_model_dir: 'HArmonizedSS/HASS-LLaMA3-Instruct-8B' }],
       [{ name: 'dt', method: 'standalone', model: 'meta-llama/Llama-3.2-1B-Instruct', steps: 4 }, { decoding_type: 'DraftTarget', max_draft_len: 4, speculative_model_dir: 'meta-llama/Llama-3.2-1B-Instruct' }],
       [{ name: 'mtp', method: 'mtp', steps: 1 }, { decoding_type: 'MTP', num_nextn_predict_layers: 1 }],
@@ -83,11 +83,11 @@ describe('trtllm input checks: one line naming file, field and fix', () => {
   });
   it('methods on the wrong backend, a shortest n-gram TensorRT-LLM cannot set, a learned draft without weights or length, a tree', () => {
     expectError('engines: [{name: trtllm, options: {model: m}}]\ndrafts: [{method: medusa, model: d, steps: 3}]\n', 'drafts[0].method', /set the engine's options.backend: tensorrt/, /Medusa runs on the tensorrt backend only/);
-    expectError('engines: [{name: trtllm, options: {model: m, backend: tensorrt}}]\ndrafts: [{method: ngram, draftTokens: 4}]\n', 'drafts[0].method', /remove options.backend/, /NGram runs on the pytorch backend only/);
-    expectError('engines: [{name: trtllm, options: {model: m}}]\ndrafts: [{method: ngram, draftTokens: 4, ngramMin: 2, ngramMax: 3}]\n', 'drafts[0].ngramMin', /set ngramMin: 1 or leave it out/);
+    expectError('engines: [{name: trtllm, options: {model: m, backend: tensorrt}}]\ndrafts: [{method: ngram, draftedTokens: 4}]\n', 'drafts[0].method', /remove options.backend/, /NGram runs on the pytorch backend only/);
+    expectError('engines: [{name: trtllm, options: {model: m}}]\ndrafts: [{method: ngram, draftedTokens: 4, ngramMin: 2, ngramMax: 3}]\n', 'drafts[0].ngramMin', /set ngramMin: 1 or leave it out/);
     expectError('engines: [{name: trtllm, options: {model: m}}]\ndrafts: [{method: eagle3, steps: 3}]\n', 'drafts[0]', /set model: on the draft, or the engine's options.draftModel \(engine trtllm\)/);
     expectError('engines: [{name: trtllm, options: {model: m}}]\ndrafts: [{method: eagle3, model: d}]\n', 'drafts[0]', /set steps: on the draft/);
-    expectError('engines: [{name: trtllm, options: {model: m}}]\ndrafts: [{method: eagle3, model: d, topK: 4, steps: 3, draftTokens: 8}]\n', 'drafts[0].topK', /set topK: 1 or leave it out/);
+    expectError('engines: [{name: trtllm, options: {model: m}}]\ndrafts: [{method: eagle3, model: d, topK: 4, steps: 3, verifiedTokens: 8}]\n', 'drafts[0].topK', /set topK: 1 or leave it out/);
   });
   it('a method TensorRT-LLM does not offer', () => {
     expectError('engines: [{name: trtllm, options: {model: m}}]\ndrafts: [{method: prism}]\n', 'drafts[0].method', /use one of vanilla, ngram, eagle, hass, eagle3, mtp, medusa, standalone/);

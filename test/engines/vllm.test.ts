@@ -22,14 +22,14 @@ describe('vllm launch arguments', () => {
     assert.deepEqual(vllmArgs(spec({ name: 'v', method: 'vanilla' })), ['meta-llama/Llama-3.1-8B-Instruct', '--host', '127.0.0.1', '--port', '8000']);
   });
   it('ngram: num_speculative_tokens and both prompt-lookup windows', () => {
-    const c = configOf(vllmArgs(spec({ name: 'n', method: 'ngram', draftTokens: 4, ngramMin: 2, ngramMax: 5 })));
+    const c = configOf(vllmArgs(spec({ name: 'n', method: 'ngram', draftedTokens: 4, ngramMin: 2, ngramMax: 5 })));
     assert.deepEqual(c, { method: 'ngram', num_speculative_tokens: 4, prompt_lookup_max: 5, prompt_lookup_min: 2 });
   });
-  it('every learned method maps to a vLLM method with a draft model and k draft tokens (steps, or draftTokens less the root)', () => {
+  it('every learned method maps to a vLLM method with a draft model and k draft tokens (steps, or verifiedTokens less the root)', () => {
     const cases: [Draft, Record<string, unknown>][] = [
       [{ name: 'e', method: 'eagle', model: 'yuhuili/EAGLE-LLaMA3-Instruct-8B', steps: 5 }, { method: 'eagle', model: 'yuhuili/EAGLE-LLaMA3-Instruct-8B', num_speculative_tokens: 5 }],
-      [{ name: 'e3', method: 'eagle3', model: 'yuhuili/EAGLE3-LLaMA3.1-Instruct-8B', draftTokens: 4 }, { method: 'eagle3', model: 'yuhuili/EAGLE3-LLaMA3.1-Instruct-8B', num_speculative_tokens: 3 }],
-      [{ name: 'md', method: 'medusa', model: 'FasterDecoding/medusa-vicuna-7b-v1.3', steps: 3, topK: 1, draftTokens: 4 }, { method: 'medusa', model: 'FasterDecoding/medusa-vicuna-7b-v1.3', num_speculative_tokens: 3 }],
+      [{ name: 'e3', method: 'eagle3', model: 'yuhuili/EAGLE3-LLaMA3.1-Instruct-8B', verifiedTokens: 4 }, { method: 'eagle3', model: 'yuhuili/EAGLE3-LLaMA3.1-Instruct-8B', num_speculative_tokens: 3 }],
+      [{ name: 'md', method: 'medusa', model: 'FasterDecoding/medusa-vicuna-7b-v1.3', steps: 3, topK: 1, verifiedTokens: 4 }, { method: 'medusa', model: 'FasterDecoding/medusa-vicuna-7b-v1.3', num_speculative_tokens: 3 }],
       [{ name: 'dm', method: 'standalone', model: 'meta-llama/Llama-3.2-1B-Instruct', steps: 4 }, { method: 'draft_model', model: 'meta-llama/Llama-3.2-1B-Instruct', num_speculative_tokens: 4 }],
       [{ name: 'mtp', method: 'mtp', steps: 1 }, { method: 'mtp', num_speculative_tokens: 1 }],
       [{ name: 'h', method: 'hass', model: 'HArmonizedSS/HASS-LLaMA3-Instruct-8B', steps: 6 }, { method: 'eagle', model: 'HArmonizedSS/HASS-LLaMA3-Instruct-8B', num_speculative_tokens: 6 }],
@@ -74,10 +74,10 @@ describe('vllm input checks: one line naming file, field and fix', () => {
     expectError('engines: [{name: vllm, options: {model: m, prompt: chats}}]\ndrafts: [{method: vanilla}]\n', 'engines[0].options.prompt', /did you mean chat\? set prompt to one of: chat, raw/);
     expectError('engines: [{name: vllm, options: {model: m, perRequestMetrics: full}}]\ndrafts: [{method: vanilla}]\n', 'engines[0].options.perRequestMetrics', /summary, detailed/);
   });
-  it('a learned draft without weights, a tree, and draftTokens that disagree with steps', () => {
+  it('a learned draft without weights, a tree, and verifiedTokens that disagree with steps', () => {
     expectError('engines: [{name: vllm, options: {model: m}}]\ndrafts: [{method: eagle3}]\n', 'drafts[0]', /set model: on the draft, or the engine's options.draftModel \(engine vllm\)/);
-    expectError('engines: [{name: vllm, options: {model: m}}]\ndrafts: [{method: eagle3, model: d, topK: 4, steps: 3, draftTokens: 8}]\n', 'drafts[0].topK', /set topK: 1 or leave it out/);
-    expectError('engines: [{name: vllm, options: {model: m}}]\ndrafts: [{method: eagle, model: d, steps: 3, draftTokens: 3}]\n', 'drafts[0].draftTokens', /set draftTokens: 4, or leave it out/);
+    expectError('engines: [{name: vllm, options: {model: m}}]\ndrafts: [{method: eagle3, model: d, topK: 4, steps: 3, verifiedTokens: 8}]\n', 'drafts[0].topK', /set topK: 1 or leave it out/);
+    expectError('engines: [{name: vllm, options: {model: m}}]\ndrafts: [{method: eagle, model: d, steps: 3, verifiedTokens: 3}]\n', 'drafts[0].verifiedTokens', /set verifiedTokens: 4, or leave it out/);
   });
   it('a method vLLM does not offer', () => {
     expectError('engines: [{name: vllm, options: {model: m}}]\ndrafts: [{method: prism}]\n', 'drafts[0].method', /use one of vanilla, ngram, standalone, medusa, eagle, hass, eagle3, mtp/);

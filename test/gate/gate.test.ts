@@ -98,7 +98,7 @@ test('different settings are not comparable (exit 2)', () => {
 });
 
 test('a draft configured differently under the same name is a settings difference', () => {
-  const drafts = [{ name: 'vanilla', method: 'vanilla' }, { name: 'ngram', method: 'ngram', draftTokens: 8, ngramMin: 1, ngramMax: 3 }];
+  const drafts = [{ name: 'vanilla', method: 'vanilla' }, { name: 'ngram', method: 'ngram', draftedTokens: 8, ngramMin: 1, ngramMax: 3 }];
   const out = runGate(comparable(), comparable({ runId: 'b', drafts }));
   assert.equal(out.exitCode, 2);
   assert.ok(out.problems.some((p) => p.kind === 'settings' && /drafts\.ngram/.test(p.message)));

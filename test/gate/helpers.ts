@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { metricDefinition } from '../../src/metrics/definitions.ts';
-import { cellId, type Cell, type MetricValue, type ResultFile } from '../../src/result/schema.ts';
+import { cellId, type Cell, type MetricValue, type ResultFile, type StoredDraft } from '../../src/result/schema.ts';
 import { comparableFromResult, type Comparable } from '../../src/gate/comparable.ts';
 
 /** Fixed, zero-sum deviations: values = mean * (1 + cv * Z[i]) have exactly the requested mean. */
@@ -94,7 +94,7 @@ export interface ResultSpec {
   cells?: Cell[];
   fingerprint?: Record<string, unknown>;
   settings?: Record<string, unknown>;
-  drafts?: unknown[];
+  drafts?: StoredDraft[];
 }
 
 export function makeResult(spec: ResultSpec = {}): ResultFile {
@@ -111,7 +111,7 @@ export function makeResult(spec: ResultSpec = {}): ResultFile {
       version: 1,
       name: 'test',
       engines: [{ name: 'reference', options: {} }],
-      drafts: spec.drafts ?? [{ name: 'vanilla', method: 'vanilla' }, { name: 'ngram', method: 'ngram', draftTokens: 4, ngramMin: 1, ngramMax: 3 }],
+      drafts: spec.drafts ?? [{ name: 'vanilla', method: 'vanilla' }, { name: 'ngram', method: 'ngram', draftedTokens: 4, ngramMin: 1, ngramMax: 3 }],
       datasets: [{ name: 'chat' }],
       settings: spec.settings ?? settings(),
     },

@@ -88,7 +88,7 @@ test('hardware fingerprint renders defensively', () => {
 });
 
 test('draft tuning and short definitions', () => {
-  assert.deepEqual(draftTuning({ name: 'n', method: 'ngram', draftTokens: 4, ngramMin: 1 }), ['draftTokens=4', 'ngramMin=1']);
+  assert.deepEqual(draftTuning({ name: 'n', method: 'ngram', draftedTokens: 4, ngramMin: 1 }), ['draftedTokens=4', 'ngramMin=1']);
   assert.deepEqual(draftTuning({ name: 'v', method: 'vanilla' }), []);
   assert.equal(shortDefinition('First part; second. Third.'), 'First part');
   assert.equal(shortDefinition('Ratio of a to b. More.'), 'Ratio of a to b.');

@@ -55,7 +55,7 @@ describe('loadSuite: unknown keys', () => {
     expectError(MINIMAL + 'quick:\n  prompt: 2\n', 'quick.prompt', /did you mean prompts\?.*allowed keys in quick are: .*maxTrials, engineLifetime, engineCpus, interleave, datasets/);
   });
   it('rejects an unknown key on a draft, listing the keys for its method', () => {
-    expectError('engines: [{name: reference}]\ndrafts:\n  - {method: ngram, lookahead: 3}\n', 'drafts[0].lookahead', /allowed keys for method ngram are: name, method, draftTokens, ngramMin, ngramMax/);
+    expectError('engines: [{name: reference}]\ndrafts:\n  - {method: ngram, lookahead: 3}\n', 'drafts[0].lookahead', /allowed keys for method ngram are: name, method, draftedTokens, ngramMin, ngramMax/);
   });
 });
 
@@ -126,8 +126,8 @@ describe('loadSuite: out-of-range values', () => {
   it('rejects ngramMin above the default ngramMax', () => {
     expectError('engines: [{name: reference}]\ndrafts: [{method: ngram, ngramMin: 5}]\n', 'drafts[0].ngramMin', /or also set ngramMax/, /<= ngramMax \(4, the default\)/);
   });
-  it('rejects draftTokens of 0', () => {
-    expectError('engines: [{name: reference}]\ndrafts: [{method: ngram, draftTokens: 0}]\n', 'drafts[0].draftTokens', /whole number such as 6/);
+  it('rejects draftedTokens of 0', () => {
+    expectError('engines: [{name: reference}]\ndrafts: [{method: ngram, draftedTokens: 0}]\n', 'drafts[0].draftedTokens', /whole number such as 6/);
   });
 });
 
@@ -136,7 +136,7 @@ describe('loadSuite: drafts', () => {
     expectError('engines: [{name: reference}]\ndrafts:\n  - {name: fast, method: vanilla}\n  - {name: fast, method: ngram}\n', 'drafts[1].name', /distinct name, such as name: fast-2/, /duplicate draft name "fast" \(same as drafts\[0\]\)/);
   });
   it('rejects two unnamed drafts of the same method (names default to the method)', () => {
-    expectError('engines: [{name: reference}]\ndrafts: [{method: ngram}, {method: ngram, draftTokens: 3}]\n', 'drafts[1]', /distinct name/);
+    expectError('engines: [{name: reference}]\ndrafts: [{method: ngram}, {method: ngram, draftedTokens: 3}]\n', 'drafts[1]', /distinct name/);
   });
   it('rejects an unknown method, listing the known ones', () => {
     const e = expectError('engines: [{name: reference}]\ndrafts: [{name: x, method: eagle4}]\n', 'drafts[0].method', /set method to one of: vanilla, ngram, standalone, medusa, eagle, eagle3, hass, hass2, (mtp, prism|prism, mtp)/);
@@ -150,17 +150,17 @@ describe('loadSuite: drafts', () => {
   });
   it('rejects ngram fields on a vanilla draft', () => {
     expectError('engines: [{name: reference}]\ndrafts:\n  - {name: vanilla, method: vanilla, ngramMin: 1}\n', 'drafts[0].ngramMin', /remove ngramMin \(it applies only to method ngram\)/, /not allowed for method vanilla/);
-    expectError('engines: [{name: reference}]\ndrafts:\n  - {name: vanilla, method: vanilla, draftTokens: 4}\n', 'drafts[0].draftTokens', /remove draftTokens \(it applies only to methods ngram, standalone/);
+    expectError('engines: [{name: reference}]\ndrafts:\n  - {name: vanilla, method: vanilla, verifiedTokens: 4}\n', 'drafts[0].verifiedTokens', /remove verifiedTokens \(it applies only to methods standalone/);
   });
   it('rejects learned-draft fields on an ngram draft', () => {
     expectError('engines: [{name: reference}]\ndrafts:\n  - {method: ngram, model: models/d}\n', 'drafts[0].model', /remove model \(it applies only to methods standalone, medusa, eagle, eagle3, hass, hass2, prism, mtp\)/);
     expectError('engines: [{name: reference}]\ndrafts:\n  - {method: ngram, steps: 3}\n', 'drafts[0].steps', /remove steps/);
   });
   it('accepts learned-draft fields on eagle3 and keeps only those given', () => {
-    const file = writeTemp('engines: [{name: reference}]\ndrafts:\n  - {name: e3, method: eagle3, model: models/e3, steps: 3, topK: 4, draftTokens: 8}\n  - {method: prism}\n');
+    const file = writeTemp('engines: [{name: reference}]\ndrafts:\n  - {name: e3, method: eagle3, model: models/e3, steps: 3, topK: 4, verifiedTokens: 8}\n  - {method: prism}\n');
     const s = loadSuite(file);
     assert.deepEqual(s.drafts, [
-      { name: 'e3', method: 'eagle3', model: 'models/e3', steps: 3, topK: 4, draftTokens: 8 },
+      { name: 'e3', method: 'eagle3', model: 'models/e3', steps: 3, topK: 4, verifiedTokens: 8 },
       { name: 'prism', method: 'prism' },
     ]);
   });
@@ -271,7 +271,7 @@ describe('loadSuite: defaults, JSON, quick', () => {
   });
   it('loads a .json suite', () => {
     const s = loadSuite(writeTemp(JSON.stringify({ engines: [{ name: 'reference' }], drafts: [{ method: 'ngram' }], settings: { prompts: null } }), 'json'));
-    assert.deepEqual(s.drafts, [{ name: 'ngram', method: 'ngram', draftTokens: 6, ngramMin: 1, ngramMax: 4 }]);
+    assert.deepEqual(s.drafts, [{ name: 'ngram', method: 'ngram', draftedTokens: 6, ngramMin: 1, ngramMax: 4 }]);
     assert.equal(s.settings.prompts, null);
   });
   it('applies quick overrides, including datasets and temperatures, only with quick: true', () => {
@@ -301,7 +301,7 @@ describe('suites/default.yaml', () => {
     assert.deepEqual(s.engines, [{ name: 'reference', options: {} }]);
     assert.deepEqual(s.drafts, [
       { name: 'vanilla', method: 'vanilla' },
-      { name: 'ngram', method: 'ngram', draftTokens: 6, ngramMin: 1, ngramMax: 4 },
+      { name: 'ngram', method: 'ngram', draftedTokens: 6, ngramMin: 1, ngramMax: 4 },
       { name: 'eagle3', method: 'eagle3', steps: 4 },
       { name: 'prism', method: 'prism', steps: 4, stepMap: [0, 1] },
     ]);

@@ -10,11 +10,18 @@ import { comparisonSides, parseMetricList } from './gate.ts';
 
 export interface CompareFlags { json?: boolean; maxRegression: string; alpha: string; metrics?: string; pair?: string; html?: string }
 
+/** A usage error, where an expression needs one. */
+const usage = (message: string): never => {
+  throw new UsageError(message);
+};
+
 export function compareAction(a: string, b: string | undefined, o: CompareFlags): void {
   const maxRegression = numberOption('--max-regression', o.maxRegression, 0, 1000);
   const alpha = numberOption('--alpha', o.alpha, Number.MIN_VALUE, 0.5);
   if ((b === undefined) === (o.pair === undefined)) throw new UsageError('compare: give two runs A B, or one run A with --pair BASE:HEAD');
-  const { base, head, paired } = o.pair !== undefined ? comparisonSides(a, { pair: o.pair }, 'compare') : { base: loadComparable(a), head: loadComparable(b as string), paired: false };
+  const { base, head, paired } = o.pair !== undefined ? comparisonSides(a, { pair: o.pair }, 'compare')
+    : b !== undefined ? { base: loadComparable(a), head: loadComparable(b), paired: false }
+    : usage('compare: give two runs A B, or one run A with --pair BASE:HEAD');
   if (!paired && base.runId === head.runId) {
     // a run against itself shows p = 1 and no change everywhere, by construction
     throw new UsageError(`compare: ${a} and ${b} are the same run (runId ${base.runId}${base.path && base.path === head.path ? '' : ', from two copies'}), so every ratio is 1 by construction -- compare two different runs, or the engines of one run with --pair BASE:HEAD`);

@@ -37,7 +37,8 @@ export function comparisonSides(input: string, o: { baseline?: string; pair?: st
     const { base, head } = parsePair(o.pair);
     return { ...pairedSides(loadComparable(input), base, head), paired: true };
   }
-  return { base: loadComparable(o.baseline as string), head: loadComparable(input), paired: false };
+  if (o.baseline === undefined) throw new UsageError(`${command}: give --baseline FILE or --pair BASE:HEAD`); // unreachable: checked above
+  return { base: loadComparable(o.baseline), head: loadComparable(input), paired: false };
 }
 
 export interface GateFlags { baseline?: string; pair?: string; maxRegression: string; metrics?: string; alpha: string; bencher?: string; githubBenchmark?: string; html?: string }

@@ -16,6 +16,7 @@ export function jsonSchema(name: SchemaName): Record<string, unknown> {
   const schema = name === 'suite'
     ? suiteSchema(Object.fromEntries(Object.entries(ADAPTERS).map(([k, a]) => [k, a.accepts.options])))
     : RESULT_SCHEMA;
+  // why: zod types its JSON Schema output loosely; callers read it as plain JSON
   return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
 }
 

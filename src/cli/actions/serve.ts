@@ -11,6 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { intOption, numberOption } from '../options.ts';
 import { applyTrtllmConfig } from '../serve-trtllm.ts';
+import { messageOf } from '../../errors.ts';
 
 export async function serveAction(model: string | undefined, o: Record<string, string | boolean | undefined>): Promise<void> {
   if (model !== undefined) { o.model ??= model; o.servedModelName ??= model; }
@@ -79,7 +80,7 @@ export async function serveAction(model: string | undefined, o: Record<string, s
 export function applyVllmConfig(o: Record<string, string | boolean | undefined>): void {
   if (o.speculativeConfig === undefined) return;
   let c: unknown;
-  try { c = JSON.parse(String(o.speculativeConfig)); } catch (e) { throw new UsageError(`--speculative-config: not valid JSON (${(e as Error).message}); give an object such as '{"method": "ngram", "num_speculative_tokens": 4, "prompt_lookup_max": 4}'`); }
+  try { c = JSON.parse(String(o.speculativeConfig)); } catch (e) { throw new UsageError(`--speculative-config: not valid JSON (${messageOf(e)}); give an object such as '{"method": "ngram", "num_speculative_tokens": 4, "prompt_lookup_max": 4}'`); }
   if (typeof c !== 'object' || c === null || Array.isArray(c)) throw new UsageError('--speculative-config: expected a JSON object such as \'{"method": "ngram", "num_speculative_tokens": 4, "prompt_lookup_max": 4}\'');
   const { method, model, num_speculative_tokens: k, prompt_lookup_min: min, prompt_lookup_max: max, ...rest } = c as Record<string, unknown>;
   const unknown = Object.keys(rest);

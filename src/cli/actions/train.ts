@@ -7,6 +7,7 @@ import {
 } from '@prism-bench/reference-engine';
 import { UsageError } from '../errors.ts';
 import { intOption } from '../options.ts';
+import { errnoCode } from '../../errors.ts';
 
 function trainDevice(command: string, value: string): TrainDevice {
   if (value !== 'cpu' && value !== 'cuda') throw new UsageError(`${command}: --device must be cpu or cuda, got '${value}'`);
@@ -45,7 +46,7 @@ export async function trainTargetAction(o: TrainTargetFlags): Promise<void> {
     console.log(`wrote ${r.manifestPath} (validation loss ${r.valLoss.toFixed(4)})`);
   } catch (e) {
     bar?.done();
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError('train target: python3 was not found; install python3 with numpy');
+    if (errnoCode(e) === 'ENOENT') throw new UsageError('train target: python3 was not found; install python3 with numpy');
     throw e;
   }
 }
@@ -81,7 +82,7 @@ export async function trainDraftsAction(names: string[], o: TrainDraftsFlags): P
     for (const m of r.manifests) console.log(`wrote ${m}`);
   } catch (e) {
     bar?.done();
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError('train drafts: python3 was not found; install Debian\'s python3-torch (or pass --python)');
+    if (errnoCode(e) === 'ENOENT') throw new UsageError('train drafts: python3 was not found; install Debian\'s python3-torch (or pass --python)');
     throw e;
   }
 }
