@@ -11,9 +11,10 @@ export function registerServe(program: Command): void {
     .option('--port <port>', 'port to listen on (0 = any free port)', '30000')
     .option('--model <dir>', 'model directory with manifest.json and model.safetensors (default: the shipped target)')
     .option('--threads <n>', 'onnxruntime intra-op threads of the target (default 1: as fast as two on 2 cores, and steadier from launch to launch)')
-    .option('--draft-tokens <n>', 'tokens drafted per cycle, the root not counted (ngram; learned drafts: a chain\'s steps, a tree\'s nodes; default 6)')
+    .option('--drafted-tokens <n>', 'tokens drafted per cycle, the root not counted (ngram; learned drafts: a chain\'s steps, a tree\'s nodes; default 6)')
+    .option('--draft-tokens <n>', 'deprecated name of --drafted-tokens (accepted with a note)')
     .option('--topk <k>', 'learned drafts: branches expanded per step (EAGLE-2 dynamic tree; 1 = chain, the default)')
-    .option('--steps <n>', 'learned drafts: draft steps per cycle (the tree\'s depth; a chain: same as --draft-tokens)')
+    .option('--steps <n>', 'learned drafts: draft steps per cycle (the tree\'s depth; a chain: same as --drafted-tokens)')
     .option('--modules <m>', 'learned drafts: parameter sets to use (PRISM\'s M; default: all in the weight file)')
     .option('--step-map <list>', 'learned drafts: module per draft step, comma-separated, step 0 = extend pass; the last repeats (PRISM default 0,1)')
     .option('--draft-precision <p>', `learned drafts' weights: ${DRAFT_PRECISIONS.join(', ')} (int8: per-column int8, fusion layers fp32; q8/q4: block-quantized, every layer)`, 'int8')
@@ -28,7 +29,7 @@ export function registerServe(program: Command): void {
     .option('--speculative-draft-model-path <dir>', 'SGLang-compatible: a learned draft\'s directory (its manifest names the method)')
     .option('--speculative-num-steps <n>', 'SGLang-compatible alias of --steps')
     .option('--speculative-eagle-topk <k>', 'SGLang-compatible alias of --topk')
-    .option('--speculative-num-draft-tokens <n>', 'SGLang-compatible: tokens verified per cycle including the root (= --draft-tokens + 1)')
+    .option('--speculative-num-draft-tokens <n>', 'SGLang-compatible: tokens verified per cycle including the root (= --drafted-tokens + 1)')
     .option('--speculative-ngram-min-match-window-size <n>', 'SGLang-compatible alias of --ngram-min')
     .option('--speculative-ngram-max-match-window-size <n>', 'SGLang-compatible alias of --ngram-max')
     .option('--log-requests', 'SGLang-compatible: log each /generate request (its text, as received) and its output, one JSON line each')
@@ -48,7 +49,7 @@ export function registerServe(program: Command): void {
     .addHelpText('after', `
 Examples:
   prism-bench serve --draft ngram --port 30000
-  prism-bench serve --draft prism --draft-tokens 6 --step-map 0,1
+  prism-bench serve --draft prism --drafted-tokens 6 --step-map 0,1
   prism-bench serve --draft prism --modules 1 --step-map 0     # PRISM's module 0 alone (what eagle3's shape computes)
   curl -s localhost:30000/generate -d '{"text": "The jury said", "sampling_params": {"max_new_tokens": 32, "temperature": 0}}'
 

@@ -115,12 +115,12 @@ export function referenceArgs(spec: LaunchSpec): string[] {
   const o = parseOptions('reference', REFERENCE_OPTIONS, spec.options);
   const d = spec.draft;
   const args = ['serve', '--draft', d.method, '--host', spec.host, '--port', String(spec.port)];
-  if (d.method === 'ngram') args.push('--draft-tokens', String(d.draftedTokens), '--ngram-min', String(d.ngramMin), '--ngram-max', String(d.ngramMax));
+  if (d.method === 'ngram') args.push('--drafted-tokens', String(d.draftedTokens), '--ngram-min', String(d.ngramMin), '--ngram-max', String(d.ngramMax));
   if (d.method !== 'vanilla' && d.method !== 'ngram' && isLearnedDraft(d.method)) {
     const ld = d;
     const shape = learnedDraftShape(ld);
     if ('at' in shape) throw new Error(`reference engine: draft '${d.name}': ${shape.problem}`); // checked before launch
-    args.push('--steps', String(shape.steps), '--topk', String(shape.topK), '--draft-tokens', String(shape.nodes));
+    args.push('--steps', String(shape.steps), '--topk', String(shape.topK), '--drafted-tokens', String(shape.nodes));
     if (ld.modules !== undefined) args.push('--modules', String(ld.modules));
     if (ld.stepMap !== undefined) args.push('--step-map', ld.stepMap.join(','));
     if (o.draftPrecision) args.push('--draft-precision', o.draftPrecision);

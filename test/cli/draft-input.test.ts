@@ -51,9 +51,9 @@ test('serve: unknown draft, bad step map and bad modules exit 2 with the field n
 
 test('serve: tree flags are checked before anything loads', () => {
   const cases: [string[], RegExp][] = [
-    [['--draft', 'prism', '--topk', '4'], /--topk 4: a tree needs --steps \(its depth\) and --draft-tokens/],
-    [['--draft', 'prism', '--topk', '2', '--steps', '2', '--draft-tokens', '7'], /--draft-tokens 7: a tree of 2 steps expanding 2 nodes each has at most 6 nodes/],
-    [['--draft', 'eagle3', '--steps', '3', '--draft-tokens', '4'], /--steps 3 and --draft-tokens 4 differ, but a chain drafts one token per step/],
+    [['--draft', 'prism', '--topk', '4'], /--topk 4: a tree needs --steps \(its depth\) and --drafted-tokens/],
+    [['--draft', 'prism', '--topk', '2', '--steps', '2', '--drafted-tokens', '7'], /--drafted-tokens 7: a tree of 2 steps expanding 2 nodes each has at most 6 nodes/],
+    [['--draft', 'eagle3', '--steps', '3', '--drafted-tokens', '4'], /--steps 3 and --drafted-tokens 4 differ, but a chain drafts one token per step/],
     [['--draft', 'ngram', '--topk', '2'], /--topk 2: trees are drafted by learned drafts/],
   ];
   for (const [args, re] of cases) {
@@ -61,4 +61,15 @@ test('serve: tree flags are checked before anything loads', () => {
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, re);
   }
+});
+
+test('serve: --draft-tokens, the old name of --drafted-tokens, is read with a note; both names are refused', () => {
+  const old = runCli(['serve', '--draft', 'prism', '--topk', '2', '--steps', '2', '--draft-tokens', '7', '--port', '0']);
+  assert.equal(old.code, 2, old.stderr);
+  assert.match(old.stderr, /--draft-tokens is deprecated: write --drafted-tokens/);
+  // the old flag's value reached the check under the new name
+  assert.match(old.stderr, /--drafted-tokens 7: a tree of 2 steps expanding 2 nodes each has at most 6 nodes/);
+  const both = runCli(['serve', '--draft', 'ngram', '--draft-tokens', '3', '--drafted-tokens', '3', '--port', '0']);
+  assert.equal(both.code, 2, both.stderr);
+  assert.match(both.stderr, /--draft-tokens and --drafted-tokens both given/);
 });

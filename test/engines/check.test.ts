@@ -58,7 +58,7 @@ describe('checkSuiteEngines: the reference engine', () => {
     assert.deepEqual(learnedDraftShape({ verifiedTokens: 5 }), { steps: 4, topK: 1, nodes: 4 });
     assert.deepEqual(learnedDraftShape({ steps: 6, topK: 4, verifiedTokens: 16 }), { steps: 6, topK: 4, nodes: 15 });
     const args = referenceArgs({ draft: { name: 't', method: 'prism', steps: 6, topK: 4, verifiedTokens: 16 } as never, settings: loadSuite(writeTemp('engines: [{name: reference}]\ndrafts: [{method: vanilla}]\n')).settings, host: '127.0.0.1', port: 1, logFile: join(tempDir(), 'x.log'), options: {} });
-    assert.deepEqual(args.slice(args.indexOf('--steps'), args.indexOf('--steps') + 6), ['--steps', '6', '--topk', '4', '--draft-tokens', '15']);
+    assert.deepEqual(args.slice(args.indexOf('--steps'), args.indexOf('--steps') + 6), ['--steps', '6', '--topk', '4', '--drafted-tokens', '15']);
     expectEngineError('engines: [{name: reference}]\ndrafts: [{method: eagle3, model: x}]\n', 'drafts[0].model', /remove model/);
     expectEngineError('engines: [{name: reference}]\ndrafts: [{method: prism, stepMap: [0, 7]}]\n', 'drafts[0].stepMap[1]', /name modules 0..1/, /module 7 does not exist/);
   });

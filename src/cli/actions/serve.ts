@@ -15,6 +15,7 @@ import { messageOf } from '../../errors.ts';
 
 export async function serveAction(model: string | undefined, o: Record<string, string | boolean | undefined>): Promise<void> {
   if (model !== undefined) { o.model ??= model; o.servedModelName ??= model; }
+  applyDeprecatedNames(o);
   applyVllmConfig(o);
   const trtllmMetrics = await applyTrtllmConfig(o);
   applySglangAliases(o);
@@ -102,7 +103,7 @@ export function applyVllmConfig(o: Record<string, string | boolean | undefined>)
   } else {
     throw new UsageError(`--speculative-config: method ${JSON.stringify(method)} is not offered by the reference engine; use ngram, eagle or eagle3`);
   }
-  o.draftTokens = int('num_speculative_tokens', k) ?? o.draftTokens;
+  o.draftedTokens = int('num_speculative_tokens', k) ?? o.draftedTokens;
 }
 
 /** Maps SGLang's launch flags onto this engine's own. */
@@ -125,19 +126,28 @@ function applySglangAliases(o: Record<string, string | boolean | undefined>): vo
   }
   if (o.speculativeEagleTopk !== undefined) o.topk = o.speculativeEagleTopk;
   if (o.speculativeNumSteps !== undefined) o.steps = o.speculativeNumSteps;
-  if (o.speculativeNumDraftTokens !== undefined) o.draftTokens = String(intOption('--speculative-num-draft-tokens', o.speculativeNumDraftTokens, 2, 65) - 1);
+  if (o.speculativeNumDraftTokens !== undefined) o.draftedTokens = String(intOption('--speculative-num-draft-tokens', o.speculativeNumDraftTokens, 2, 65) - 1);
   if (o.speculativeNgramMinMatchWindowSize !== undefined) o.ngramMin = o.speculativeNgramMinMatchWindowSize;
   if (o.speculativeNgramMaxMatchWindowSize !== undefined) o.ngramMax = o.speculativeNgramMaxMatchWindowSize;
 }
 
+/** --draft-tokens, the flag's name before the suite's draftTokens was split: still accepted, with a note. */
+function applyDeprecatedNames(o: Record<string, string | boolean | undefined>): void {
+  if (o.draftTokens === undefined) return;
+  if (o.draftedTokens !== undefined) throw new UsageError('--draft-tokens and --drafted-tokens both given: they name the same number; keep --drafted-tokens');
+  process.stderr.write('prism-bench serve: --draft-tokens is deprecated: write --drafted-tokens (tokens drafted per cycle, the root not counted)\n');
+  o.draftedTokens = o.draftTokens;
+  delete o.draftTokens;
+}
+
 /**
  * Tokens drafted per cycle and, for learned drafts, the tree: with --topk 1 (a chain) --steps and
- * --draft-tokens name the same number, so either will do; a tree needs both (its depth and its
+ * --drafted-tokens name the same number, so either will do; a tree needs both (its depth and its
  * node count, as SGLang's num_steps and num_draft_tokens - 1).
  */
 function draftShape(o: Record<string, string | boolean | undefined>): { draftTokens: number; topK?: number; steps?: number } {
   const given = (flag: string, v: string | boolean | undefined, max: number) => (v === undefined ? undefined : intOption(flag, v, 1, max));
-  const draftTokens = given('--draft-tokens', o.draftTokens, 64);
+  const draftTokens = given('--drafted-tokens', o.draftedTokens, 64);
   const topK = given('--topk', o.topk, 16) ?? 1;
   const steps = given('--steps', o.steps, 16);
   if (!isLearnedDraft(String(o.draft))) {
@@ -146,12 +156,12 @@ function draftShape(o: Record<string, string | boolean | undefined>): { draftTok
     return { draftTokens: draftTokens ?? 6 };
   }
   if (topK === 1) {
-    if (steps !== undefined && draftTokens !== undefined && steps !== draftTokens) throw new UsageError(`--steps ${steps} and --draft-tokens ${draftTokens} differ, but a chain drafts one token per step; give one of them`);
+    if (steps !== undefined && draftTokens !== undefined && steps !== draftTokens) throw new UsageError(`--steps ${steps} and --drafted-tokens ${draftTokens} differ, but a chain drafts one token per step; give one of them`);
     const n = steps ?? draftTokens ?? 6;
     return { draftTokens: n, topK: 1, steps: n };
   }
-  if (steps === undefined || draftTokens === undefined) throw new UsageError(`--topk ${topK}: a tree needs --steps (its depth) and --draft-tokens (its nodes, the root not counted)`);
+  if (steps === undefined || draftTokens === undefined) throw new UsageError(`--topk ${topK}: a tree needs --steps (its depth) and --drafted-tokens (its nodes, the root not counted)`);
   const most = maxTreeNodes(topK, steps);
-  if (draftTokens > most) throw new UsageError(`--draft-tokens ${draftTokens}: a tree of ${steps} steps expanding ${topK} nodes each has at most ${most} nodes; lower it or raise --steps`);
+  if (draftTokens > most) throw new UsageError(`--drafted-tokens ${draftTokens}: a tree of ${steps} steps expanding ${topK} nodes each has at most ${most} nodes; lower it or raise --steps`);
   return { draftTokens, topK, steps };
 }

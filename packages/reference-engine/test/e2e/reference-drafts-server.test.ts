@@ -25,7 +25,7 @@ const generate = async (base: string, body: unknown) => {
 };
 
 test('serve --draft prism: server_info names the architecture; meta_info carries draft time, steps and modules per step', async () => {
-  await withServer(['--draft', 'prism', '--draft-tokens', '3', '--step-map', '0,1'], async (base) => {
+  await withServer(['--draft', 'prism', '--drafted-tokens', '3', '--step-map', '0,1'], async (base) => {
     const info = await (await fetch(`${base}/server_info`)).json() as Record<string, any>;
     assert.equal(info.prism_draft, 'prism');
     assert.equal(info.speculative_algorithm, 'LD');
@@ -66,11 +66,11 @@ test('SGLang launch flags select a learned draft: --speculative-algorithm EAGLE3
   });
 });
 
-test('tree drafting served: --topk/--steps/--draft-tokens (and SGLang\'s flags) give a dynamic tree whose greedy output is vanilla\'s', async () => {
+test('tree drafting served: --topk/--steps/--drafted-tokens (and SGLang\'s flags) give a dynamic tree whose greedy output is vanilla\'s', async () => {
   const body = { text: 'Question: Why is the sky blue?\nAnswer:', sampling_params: { max_new_tokens: 32, temperature: 0, ignore_eos: true } };
   let vanilla: number[] = [];
   await withServer(['--draft', 'vanilla'], async (base) => { vanilla = (await generate(base, body)).output_ids; });
-  for (const args of [['--draft', 'prism', '--topk', '4', '--steps', '4', '--draft-tokens', '8'],
+  for (const args of [['--draft', 'prism', '--topk', '4', '--steps', '4', '--drafted-tokens', '8'],
     ['--speculative-algorithm', 'LD', '--speculative-num-steps', '4', '--speculative-eagle-topk', '4', '--speculative-num-draft-tokens', '9']]) {
     await withServer(args, async (base) => {
       const info = await (await fetch(`${base}/server_info`)).json() as Record<string, any>;
