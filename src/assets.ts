@@ -15,6 +15,7 @@ import { createRequire } from 'node:module';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { messageOf } from './errors.ts';
 
 /** What a build embeds about itself (scripts/build.mjs fills it in). */
 export interface BuildInfo {
@@ -81,7 +82,7 @@ function extractedRoot(): string {
       lastError = e;
     }
   }
-  throw new Error(`prism-bench bundle: cannot write its files to ${bases.join(' or ')}: ${(lastError as Error).message} -- set PRISM_BENCH_CACHE to a writable folder`);
+  throw new Error(`prism-bench bundle: cannot write its files to ${bases.join(' or ')}: ${messageOf(lastError)} -- set PRISM_BENCH_CACHE to a writable folder`);
 }
 
 /**

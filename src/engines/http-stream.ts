@@ -3,6 +3,7 @@
 // cut into events by eventsource-parser.
 import { createParser } from 'eventsource-parser';
 import { EngineError } from './types.ts';
+import { messageOf } from '../errors.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -50,6 +51,6 @@ export async function* serverSentData(body: unknown): AsyncGenerator<Record<stri
     }
   } catch (e) {
     if (e instanceof EngineError) throw e;
-    throw new EngineError(`stream broke off: ${(e as Error).message}`);
+    throw new EngineError(`stream broke off: ${messageOf(e)}`);
   }
 }

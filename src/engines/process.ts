@@ -7,6 +7,7 @@ import { execa, type ResultPromise } from 'execa';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync, readFileSync, existsSync, statSync } from 'node:fs';
 import { EngineError, type EngineHandle } from './types.ts';
+import { messageOf } from '../errors.ts';
 
 export interface EngineProcess {
   readonly pid: number | undefined;
@@ -101,7 +102,7 @@ export function processHandle(url: string, proc: EngineProcess, logFile: string,
       try {
         await waitHealthy(Date.now() + timeoutMs, () => exitReason, signal);
       } catch (e) {
-        throw new EngineError(`${(e as Error).message} (${timeoutMs / 1000}s limit); last lines of ${logFile}:\n${logTail(logFile)}`);
+        throw new EngineError(`${messageOf(e)} (${timeoutMs / 1000}s limit); last lines of ${logFile}:\n${logTail(logFile)}`);
       }
     },
     stop: (graceMs) => proc.stop(graceMs),

@@ -4,6 +4,7 @@ import { readFileSync, mkdirSync, appendFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import writeFileAtomicLib from 'write-file-atomic';
 import { validateResult, ResultError, type ResultFile } from './schema.ts';
+import { errnoCode, messageOf } from '../errors.ts';
 
 /** Writes text to path atomically, creating its directory first. */
 export function writeFileAtomic(path: string, text: string): void {
@@ -25,13 +26,13 @@ export function loadResult(pathOrDir: string): ResultFile {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new ResultError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)}) -- pass a result.json or the run directory that holds one`);
+    throw new ResultError(`${path}: cannot read (${errnoCode(e) ?? String(e)}) -- pass a result.json or the run directory that holds one`);
   }
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new ResultError(`${path}: not valid JSON (${(e as Error).message}) -- the file is damaged; prism-bench run --resume ${dirname(path)} rebuilds it from the run's journal (requests.jsonl) and continues the run`);
+    throw new ResultError(`${path}: not valid JSON (${messageOf(e)}) -- the file is damaged; prism-bench run --resume ${dirname(path)} rebuilds it from the run's journal (requests.jsonl) and continues the run`);
   }
   return validateResult(data, path);
 }

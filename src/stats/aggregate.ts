@@ -19,13 +19,13 @@ function tToInterval(ci: { low: number; high: number; halfWidth: number } | null
 
 /** Bootstrap over requests (all trials pooled) for the acceptance lengths; seed fixed for reproducibility. */
 function requestBootstrap(id: string, records: RequestRecord[]): Interval | null {
-  const usable = records.filter((r) => r.verifyCycles !== null && r.verifyCycles > 0);
+  const usable = records.filter((r): r is RequestRecord & { verifyCycles: number } => r.verifyCycles !== null && r.verifyCycles > 0);
   if (usable.length < 2) return null;
   let b;
   if (id === 'accept_length_pooled') {
-    b = bootstrapRatioOfSums(usable.map((r) => r.completionTokens), usable.map((r) => r.verifyCycles as number));
+    b = bootstrapRatioOfSums(usable.map((r) => r.completionTokens), usable.map((r) => r.verifyCycles));
   } else if (id === 'accept_length_mean' && usable.every((r) => r.acceptedDrafts !== null)) {
-    const per = usable.map((r) => (r.acceptedDrafts as number) / (r.verifyCycles as number) + 1);
+    const per = usable.map((r) => (r.acceptedDrafts ?? 0) / r.verifyCycles + 1);
     b = bootstrapInterval((s) => s.reduce((a, x) => a + x, 0) / s.length, per);
   } else {
     return null;
@@ -40,7 +40,7 @@ function requestBootstrap(id: string, records: RequestRecord[]): Interval | null
 export function counterPositionAcceptance(cell: Cell): PositionAcceptance | null {
   const ds = cell.trials.map((t) => t.engineCounters).filter((d) => d && d.drafts !== null && d.acceptedPerPosition);
   if (ds.length === 0) return null;
-  const cycles = ds.reduce((a, d) => a + (d!.drafts as number), 0);
+  const cycles = ds.reduce((a, d) => a + (d!.drafts as number), 0); // why: the filter above kept counters with drafts
   const k = Math.max(...ds.map((d) => d!.acceptedPerPosition!.length));
   if (cycles <= 0 || k < 1) return null;
   const atLeast = [cycles, ...Array.from({ length: k }, (_, i) => ds.reduce((a, d) => a + (d!.acceptedPerPosition![i] ?? 0), 0))];
@@ -146,7 +146,7 @@ function bounds(b: { low: number; high: number; level: number } | null, method: 
 
 /** Holm-adjusts the given comparisons together (each keeps its own p) and sets their verdicts. */
 function holmAdjust(all: StoredComparison[]): void {
-  const adjusted = holm(all.map((c) => c.p as number));
+  const adjusted = holm(all.map((c) => c.p as number)); // why: both callers pass comparisons that carry a p
   all.forEach((c, i) => { c.adjustedP = adjusted[i]; c.significant = adjusted[i] < 0.05; });
 }
 

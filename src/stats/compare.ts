@@ -180,11 +180,11 @@ export function pairedLogRatio(head: readonly number[], base: readonly number[],
     throw new RangeError(`pairedLogRatio: ${head.length} head values but ${base.length} base values (pairs must match)`);
   }
   head.forEach((h, i) => {
-    const b = base[i] as number;
+    const b = base[i];
     if (!(h > 0) || !(b > 0)) throw new RangeError(`pairedLogRatio: values must be > 0 (pair ${i}: ${h}, ${b})`);
   });
   // ln of the quotient, not ln h - ln b, which would cancel when h ~ b
-  const d = head.map((h, i) => Math.log(h / (base[i] as number)));
+  const d = head.map((h, i) => Math.log(h / (base[i])));
   const n = d.length;
   const ci = tInterval(d, level);
   return {

@@ -210,6 +210,7 @@ export function combineCells(design: Design, cells: readonly ComparedCell[], dir
   if (usable.length === 0) return null;
   const withSe = usable.filter((c) => c.estimate.test !== 'exact' && c.estimate.se !== null);
   // only cells with a log change are averaged (usable, and withSe within it)
+  // why the cast: usable cells have a log change
   const meanLog = (xs: readonly ComparedCell[]) => xs.reduce((a, c) => a + (c.estimate.logChange as number), 0) / xs.length;
   if (usable.every((c) => c.estimate.test === 'exact')) {
     return suiteEstimate('exact', usable.length, 'geometric mean of exact per-cell ratios (no test: the metric is constant on both sides)', meanLog(usable), null, null, direction);

@@ -348,7 +348,7 @@ function incompleteBetaLargeAHalf(y: number, a: number): number {
     let s = 0;
     let coef = b - n;
     for (let i = 1; i <= n - 1; i++) {
-      s += coef * (c[i - 1] as number) * (d[n - 1 - i] as number);
+      s += coef * (c[i - 1]) * (d[n - 1 - i]);
       coef += b;
     }
     const dn = bm1 * cn + s / n;
@@ -504,13 +504,13 @@ function gaussKronrod15(f: (x: number) => number, a: number, b: number): { value
   const c = 0.5 * (a + b);
   const h = 0.5 * (b - a);
   const fc = f(c);
-  let k = fc * (GK_WK[7] as number);
-  let g = fc * (GK_WG[3] as number);
+  let k = fc * (GK_WK[7]);
+  let g = fc * (GK_WG[3]);
   for (let i = 0; i < 7; i++) {
-    const dx = h * (GK_X[i] as number);
+    const dx = h * (GK_X[i]);
     const s = f(c - dx) + f(c + dx);
-    k += (GK_WK[i] as number) * s;
-    if (i % 2 === 1) g += (GK_WG[(i - 1) / 2] as number) * s;
+    k += (GK_WK[i]) * s;
+    if (i % 2 === 1) g += (GK_WG[(i - 1) / 2]) * s;
   }
   return { value: k * h, error: Math.abs((k - g) * h) };
 }
@@ -519,8 +519,8 @@ function gaussKronrod15(f: (x: number) => number, a: number, b: number): { value
 function integratePositive(f: (x: number) => number, breaks: number[]): number {
   const parts: { a: number; b: number; value: number; error: number }[] = [];
   for (let i = 0; i + 1 < breaks.length; i++) {
-    const a = breaks[i] as number;
-    const b = breaks[i + 1] as number;
+    const a = breaks[i];
+    const b = breaks[i + 1];
     if (b > a) parts.push({ a, b, ...gaussKronrod15(f, a, b) });
   }
   for (let iter = 0; iter < 2000; iter++) {
@@ -530,12 +530,12 @@ function integratePositive(f: (x: number) => number, breaks: number[]): number {
     parts.forEach((p, i) => {
       total += p.value;
       error += p.error;
-      if (p.error > (parts[worst] as { error: number }).error) worst = i;
+      if (p.error > parts[worst].error) worst = i;
     });
     // |K - G| overstates the Kronrod error by orders of magnitude once converged, so 1e-14 on it
     // leaves the result itself at rounding level.
     if (error <= 1e-14 * total) return total;
-    const p = parts[worst] as { a: number; b: number };
+    const p = parts[worst];
     const mid = 0.5 * (p.a + p.b);
     if (!(mid > p.a && mid < p.b)) return total; // interval cannot be split further
     parts.splice(worst, 1, { a: p.a, b: mid, ...gaussKronrod15(f, p.a, mid) }, { a: mid, b: p.b, ...gaussKronrod15(f, mid, p.b) });
@@ -614,7 +614,7 @@ function noncentralTIntegral(t: number, df: number, nc: number, s: 1 | -1): numb
   const breaks = [wLo];
   for (const k of [-8, -2, 0, 2, 8]) {
     const b = wStar + k * width;
-    if (b > (breaks[breaks.length - 1] as number) && b < wHi) breaks.push(b);
+    if (b > (breaks[breaks.length - 1]) && b < wHi) breaks.push(b);
   }
   breaks.push(wHi);
   return gStar * integratePositive((w) => Math.exp(logRatio(w)), breaks);

@@ -98,7 +98,7 @@ export function bootstrapInterval<T>(
   const replicates: number[] = [];
   const buf: T[] = new Array<T>(n);
   for (let r = 0; r < resamples; r++) {
-    for (let i = 0; i < n; i++) buf[i] = samples[randomIndex(rng, n)] as T;
+    for (let i = 0; i < n; i++) buf[i] = samples[randomIndex(rng, n)];
     const v = statistic(buf);
     if (Number.isFinite(v)) replicates.push(v);
   }
@@ -138,7 +138,7 @@ export function bootstrapRatioOfSums(
   if (numerators.length !== denominators.length) {
     throw new RangeError(`bootstrapRatioOfSums: ${numerators.length} numerators but ${denominators.length} denominators`);
   }
-  const pairs = numerators.map((num, i) => [num, denominators[i] as number] as const);
+  const pairs = numerators.map((num, i) => [num, denominators[i]] as const);
   return bootstrapInterval(
     (s) => {
       let a = 0;

@@ -53,7 +53,7 @@ export function welchTTest(a: readonly number[], b: readonly number[]): WelchRes
   // Both constant: compare the values, not the means. mean([0.1, 0.1, 0.1]) is
   // 0.10000000000000002 != 0.1, which would otherwise give t = Inf and p = 0 for equal samples
   // (scipy, with its own rounding residue in the sd, returns t = 1.41, p = 0.29 there).
-  if (isConstant(a) && isConstant(b)) return zeroVariance((a[0] as number) - (b[0] as number), na + nb - 2);
+  if (isConstant(a) && isConstant(b)) return zeroVariance((a[0]) - (b[0]), na + nb - 2);
   const ma = mean(a);
   const mb = mean(b);
   const ga = sampleSd(a) ** 2 / na; // squared standard error of each mean
@@ -92,7 +92,7 @@ export function oneSampleTTest(x: readonly number[], mu = 0): OneSampleTTestResu
   const n = x.length;
   if (n < 2) return { t: 0, df: 0, p: 1, degenerate: 'insufficient-data' };
   const df = n - 1;
-  if (isConstant(x)) return zeroVariance((x[0] as number) - mu, df);
+  if (isConstant(x)) return zeroVariance((x[0]) - mu, df);
   const m = mean(x);
   const se = sampleSd(x) / Math.sqrt(n);
   if (se === 0) return zeroVariance(m - mu, df); // squared deviations underflowed
@@ -123,15 +123,15 @@ export interface MannWhitneyResult {
 
 /** Average ranks (1-based) of the concatenation, plus the sizes of tied groups. */
 function rankWithTies(values: readonly number[]): { ranks: number[]; tieSizes: number[] } {
-  const order = values.map((_, i) => i).sort((i, j) => (values[i] as number) - (values[j] as number));
+  const order = values.map((_, i) => i).sort((i, j) => (values[i]) - (values[j]));
   const ranks = new Array<number>(values.length);
   const tieSizes: number[] = [];
   let k = 0;
   while (k < order.length) {
     let e = k + 1;
-    while (e < order.length && values[order[e] as number] === values[order[k] as number]) e++;
+    while (e < order.length && values[order[e]] === values[order[k]]) e++;
     const avg = (k + 1 + e) / 2; // mean of ranks k+1 .. e
-    for (let i = k; i < e; i++) ranks[order[i] as number] = avg;
+    for (let i = k; i < e; i++) ranks[order[i]] = avg;
     tieSizes.push(e - k);
     k = e;
   }
@@ -157,16 +157,16 @@ function exactUCdf(k: number, m: number, n: number): number {
   }
   for (let nn = 1; nn <= large; nn++) {
     for (let j = 1; j <= small; j++) {
-      const cur = cols[j] as Float64Array;
-      const prev = cols[j - 1] as Float64Array; // already updated to nn
-      for (let u = k; u >= nn; u--) cur[u] = (cur[u] as number) + (prev[u - nn] as number);
+      const cur = cols[j];
+      const prev = cols[j - 1]; // already updated to nn
+      for (let u = k; u >= nn; u--) cur[u] = (cur[u]) + (prev[u - nn]);
     }
   }
   let total = 1; // C(m+n, m)
   for (let i = 1; i <= small; i++) total = (total * (large + i)) / i;
   let s = 0;
-  const last = cols[small] as Float64Array;
-  for (let u = 0; u <= k; u++) s += last[u] as number;
+  const last = cols[small];
+  for (let u = 0; u <= k; u++) s += last[u];
   return s / total;
 }
 
@@ -184,7 +184,7 @@ export function mannWhitneyU(a: readonly number[], b: readonly number[], opts: M
   const n2 = b.length;
   const { ranks, tieSizes } = rankWithTies([...a, ...b]);
   let r1 = 0;
-  for (let i = 0; i < n1; i++) r1 += ranks[i] as number;
+  for (let i = 0; i < n1; i++) r1 += ranks[i];
   const u1 = r1 - (n1 * (n1 + 1)) / 2;
   const u2 = n1 * n2 - u1;
   const uMax = Math.max(u1, u2);
@@ -219,11 +219,11 @@ export function holm(pvalues: readonly number[]): number[] {
     if (!(p >= 0 && p <= 1)) throw new RangeError(`holm: p-value at index ${i} is not in [0, 1] (${p})`);
   });
   const m = pvalues.length;
-  const order = pvalues.map((_, i) => i).sort((i, j) => (pvalues[i] as number) - (pvalues[j] as number) || i - j);
+  const order = pvalues.map((_, i) => i).sort((i, j) => (pvalues[i]) - (pvalues[j]) || i - j);
   const out = new Array<number>(m);
   let running = 0;
   order.forEach((idx, k) => {
-    running = Math.max(running, Math.min(1, (m - k) * (pvalues[idx] as number)));
+    running = Math.max(running, Math.min(1, (m - k) * (pvalues[idx])));
     out[idx] = running;
   });
   return out;

@@ -14,6 +14,8 @@ import { applyTrtllmConfig } from '../serve-trtllm.ts';
 import { messageOf } from '../../errors.ts';
 
 export async function serveAction(model: string | undefined, o: Record<string, string | boolean | undefined>): Promise<void> {
+  // why the casts below: commander hands over an untyped option bag; each value is checked (or is
+  // commander's default) before it is cast
   if (model !== undefined) { o.model ??= model; o.servedModelName ??= model; }
   applyDeprecatedNames(o);
   applyVllmConfig(o);

@@ -59,7 +59,7 @@ export async function trainDraftsAction(names: string[], o: TrainDraftsFlags): P
   const fraction = Number(o.dataFraction);
   if (!(fraction > 0 && fraction <= 1)) throw new UsageError(`train drafts: --data-fraction must be in (0, 1], got '${o.dataFraction}'`);
   const steps = o.steps === undefined ? undefined : intOption('--steps', o.steps, 1, 1_000_000);
-  const drafts = (names.length ? names : LEARNED_DRAFTS) as LearnedDraftMethod[];
+  const drafts = (names.length ? names : LEARNED_DRAFTS) as LearnedDraftMethod[]; // why: every name was checked against LEARNED_DRAFTS above
   let bar: Progress | undefined;
   let current = '';
   try {
