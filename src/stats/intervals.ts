@@ -98,7 +98,7 @@ export function bootstrapInterval<T>(
   const replicates: number[] = [];
   const buf: T[] = new Array<T>(n);
   for (let r = 0; r < resamples; r++) {
-    for (let i = 0; i < n; i++) buf[i] = samples[randomIndex(rng, n)];
+    for (let i = 0; i < n; i++) buf[i] = samples[randomIndex(rng, n)] as T; // why: Array.isArray above widened samples to any[]
     const v = statistic(buf);
     if (Number.isFinite(v)) replicates.push(v);
   }
