@@ -39,12 +39,13 @@ export async function* serverSentData(body: unknown): AsyncGenerator<Record<stri
   const pending: string[] = [];
   const parser = createParser({ onEvent: (event) => { pending.push(...event.data.split('\n')); } });
   try {
+    // why: fetch's body (a web ReadableStream) is async-iterable in Node, which the DOM types do not say
     for await (const part of body as AsyncIterable<Uint8Array>) {
       parser.feed(decoder.decode(part, { stream: true }));
       for (const line of pending.splice(0)) {
         const data = line.trim();
         if (data === '[DONE]') { yield STREAM_DONE; continue; }
-        const obj = JSON.parse(data) as Record<string, unknown>;
+        const obj = JSON.parse(data) as Record<string, unknown>; // why: only read by key below, each value checked where used
         if (obj.error) throw new EngineError(`engine error: ${JSON.stringify(obj.error).slice(0, 300)}`);
         yield obj;
       }

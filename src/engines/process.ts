@@ -77,6 +77,7 @@ export function startReaper(group: number): ChildProcess {
   reaper.on('error', () => {});
   reaper.stdin?.on('error', () => {});
   reaper.unref();
+  // why the cast: a pipe's stream has unref() at run time, but @types/node's Writable does not declare it
   (reaper.stdin as unknown as { unref?: () => void } | null)?.unref?.();
   return reaper;
 }
