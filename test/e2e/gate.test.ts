@@ -1,8 +1,8 @@
 // The gate on real runs of the reference engine.
-// Paired (the CI design): one run of two engines, base and head, interleaved round by round and
-// prompt by prompt, both on one CPU (as suites/gate.yaml runs them);
-// gate --pair passes when head is the same engine and fails, naming the suite-level throughput,
-// when head carries a planted proportional slowdown.
+// Paired (the CI design): one run of base and two heads, interleaved round by round and prompt by
+// prompt, all on one CPU (as suites/gate.yaml runs base and head); gate --pair passes when head
+// is the same engine and fails, naming the suite-level throughput, when head carries a planted
+// proportional slowdown.
 // Against a baseline (two separate runs): a grossly slower engine (a fixed delay per verify
 // cycle, set through the environment so the suite is unchanged, as with a real engine
 // regression) fails with exit 1 naming the cell; a result of a different suite cannot be
@@ -34,11 +34,13 @@ datasets: [code]
 settings: { temperatures: [0], prompts: 2, maxNewTokens: ${maxNewTokens}, trials: 3, warmup: 1 }
 `;
 
-const pairedSuite = (headSlowdownPct: number) => `version: 1
+// base, a head identical to it and a head with a planted 40% slowdown, in one interleaved run
+const pairedSuite = `version: 1
 name: gate-pair-e2e
 engines:
   - { name: reference, label: base }
-  - { name: reference, label: head, options: { faultSlowdownPct: ${headSlowdownPct} } }
+  - { name: reference, label: same }
+  - { name: reference, label: slow, options: { faultSlowdownPct: 40 } }
 drafts:
   - { name: vanilla, method: vanilla }
   - { name: ngram, method: ngram, draftedTokens: 6 }
@@ -49,7 +51,8 @@ settings: { temperatures: [0], prompts: 2, maxNewTokens: 24, trials: 4, warmup: 
 test('gate --baseline: same suite passes a wide threshold, a grossly slower engine fails naming the cell, different suite is not comparable', () => {
   const dir = mkdtempSync(join(tmpdir(), 'prism-gate-e2e-'));
   writeFileSync(join(dir, 'suite.yaml'), suite(16));
-  writeFileSync(join(dir, 'other.yaml'), suite(24));
+  // a different suite is refused before any statistics: one trial per cell is enough for it
+  writeFileSync(join(dir, 'other.yaml'), suite(24).replace('trials: 3', 'trials: 1'));
   const run = (name: string, file: string, env: Record<string, string> = {}) => {
     const r = cli(['run', '--suite', join(dir, file), '--out', join(dir, name)], env);
     assert.equal(r.status, 0, r.out);
@@ -81,19 +84,16 @@ test('gate --baseline: same suite passes a wide threshold, a grossly slower engi
 
 test('gate --pair: head = base passes; head with a planted 40% slowdown fails at suite level', () => {
   const dir = mkdtempSync(join(tmpdir(), 'prism-gate-pair-e2e-'));
-  const outcome = (pct: number) => {
-    const file = join(dir, `pair-${pct}.yaml`);
-    writeFileSync(file, pairedSuite(pct));
-    const out = join(dir, `run-${pct}`);
-    const r = cli(['run', '--suite', file, '--out', out]);
-    assert.equal(r.status, 0, r.out);
-    return cli(['gate', '--pair', 'base:head', out, '--max-regression', '10']);
-  };
-  const same = outcome(0);
+  const file = join(dir, 'pair.yaml');
+  writeFileSync(file, pairedSuite);
+  const out = join(dir, 'run');
+  const r = cli(['run', '--suite', file, '--out', out]);
+  assert.equal(r.status, 0, r.out);
+  const same = cli(['gate', '--pair', 'base:same', out, '--max-regression', '10']);
   assert.equal(same.status, 0, same.out);
   assert.match(same.out, /Suite as a whole/);
   assert.match(same.out, /\| throughput \| 4 \|/);
-  const slow = outcome(40);
+  const slow = cli(['gate', '--pair', 'base:slow', out, '--max-regression', '10']);
   assert.equal(slow.status, 1, slow.out);
   assert.match(slow.out, /REGRESSION: .*suite throughput/);
   assert.match(slow.out, /paired t/);
