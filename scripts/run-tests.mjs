@@ -127,46 +127,26 @@ async function runBatch(list) {
   }
 }
 
-// Files that run the target model (in-process or in engine processes) are limited by memory
-// bandwidth, not by the CPU: two side by side each ran about 40% slower than alone here (a
-// lossless file: 70 s alone, 100 s beside another). So a process slot picks a light file while
-// the other slot runs a heavy one, a heavy file otherwise, and the unit-test batches last, to
-// fill the tail.
-const heavy = (f) => (/(^|\/)test\/e2e\//.test(f) && !/(slurm-sweep|sweep-scripts|sglang-chat|journal)\.test\.ts$/.test(f))
-  || /^packages\/[^/]+\/test\/(e2e|decoding|server|drafts|train)\//.test(f);
-
-async function pool(queues, width) {
-  const running = new Set();
-  const take = () => {
-    const otherHeavy = [...running].some((u) => u.heavy);
-    const order = otherHeavy ? [queues.light, queues.heavy, queues.tail] : [queues.heavy, queues.light, queues.tail];
-    for (const q of order) if (q.length) return q.shift();
-    return undefined;
-  };
+async function pool(list, width) {
+  let next = 0;
   const worker = async () => {
-    for (let unit = take(); unit; unit = take()) {
-      running.add(unit);
-      await (unit.files.length === 1 ? runFile(unit.files[0]) : runBatch(unit.files));
-      running.delete(unit);
+    while (next < list.length) {
+      const unit = list[next++];
+      await (unit.length === 1 ? runFile(unit[0]) : runBatch(unit));
     }
   };
-  await Promise.all(Array.from({ length: width }, worker));
+  await Promise.all(Array.from({ length: Math.min(width, list.length) }, worker));
 }
 
 // e2e, CLI, bundle, docs and package files alone (they spawn processes or load models); the rest in batches
 const alone = (f) => isolate || /(^|\/)test\/(e2e|cli|bundle|docs)\//.test(f) || f.startsWith('packages/');
 const BATCH = 10;
-const single = files.filter(alone);
+const single = files.filter(alone).map((f) => [f]);
 const rest = files.filter((f) => !alone(f));
-const queues = {
-  heavy: single.filter(heavy).map((f) => ({ files: [f], heavy: true })),
-  light: single.filter((f) => !heavy(f)).map((f) => ({ files: [f], heavy: false })),
-  tail: [],
-};
-for (let i = 0; i < rest.length; i += BATCH) queues.tail.push({ files: rest.slice(i, i + BATCH), heavy: false });
-const processes = queues.heavy.length + queues.light.length + queues.tail.length;
-process.stdout.write(`${files.length} test files in ${processes} processes, ${Math.min(jobs, processes)} at a time\n`);
-await pool(queues, Math.min(jobs, processes));
+const units = [...single];
+for (let i = 0; i < rest.length; i += BATCH) units.push(rest.slice(i, i + BATCH));
+process.stdout.write(`${files.length} test files in ${units.length} processes, ${Math.min(jobs, units.length)} at a time\n`);
+await pool(units, jobs);
 rmSync(tapDir, { recursive: true, force: true });
 
 const slowest = timings.sort((a, b) => b.seconds - a.seconds).slice(0, 10);
