@@ -15,19 +15,9 @@ import {
   toFloat16Array,
 } from '../../src/kernels/onnx/graph.ts';
 import { Tensor, createSession, tensorBool, tensorF16, tensorF32, tensorI64 } from '../../src/kernels/onnx/session.ts';
+import { mulberry32 as rng } from '../../src/random.ts';
 
 // ---- helpers --------------------------------------------------------------------------
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randn(n: number, seed: number, scale = 1): Float32Array {
   const r = rng(seed);
