@@ -149,6 +149,8 @@ process.stdout.write(`${files.length} test files in ${units.length} processes, $
 await pool(units, jobs);
 rmSync(tapDir, { recursive: true, force: true });
 
+// every file's time, for whoever trims the suite next ($PRISM_TEST_TIMINGS names a JSON file)
+if (process.env.PRISM_TEST_TIMINGS) writeFileSync(process.env.PRISM_TEST_TIMINGS, JSON.stringify(timings, null, 1));
 const slowest = timings.sort((a, b) => b.seconds - a.seconds).slice(0, 10);
 process.stdout.write(`\nslowest test files:\n${slowest.map((t) => `  ${t.seconds.toFixed(1).padStart(6)} s  ${t.file}`).join('\n')}\n`);
 process.stdout.write(`whole run: ${((Date.now() - started) / 1000).toFixed(0)} s, ${jobs} processes at a time\n`);

@@ -18,6 +18,7 @@ import { chiSquareGoodnessOfFit, poolSmallCategories } from '../helpers/chisquar
 import { LearnedDrafter } from '../../src/drafts/learned.ts';
 import { DRAFT_ARCHITECTURES } from '../../src/drafts/index.ts';
 import { DRAFTS_DIR, eagle3FeatureLayers } from '../../src/model/draft-config.ts';
+import { targetGraphCache, draftGraphCache } from '../helpers/shipped-models.ts';
 
 const GREEDY: SamplingParams = { temperature: 0, topP: 1, topK: -1 };
 
@@ -209,7 +210,7 @@ describe('sampled verification preserves the target distribution (chi-square, sh
     const tok = Tokenizer.load(TOKENIZER_PATH);
     const manifest = JSON.parse(readFileSync(join(TARGET_DIR, 'manifest.json'), 'utf8')) as { config: DecoderConfig };
     const { tensors } = readSafetensors(join(TARGET_DIR, 'model.safetensors'));
-    target = await OnnxDecoder.fromWeights(manifest.config, tensors, { threads: 1 });
+    target = await OnnxDecoder.fromWeights(manifest.config, tensors, { threads: 1, ...targetGraphCache() });
     V = target.vocab;
     let prompt: number[] = [];
     for (const text of PROMPTS) {
@@ -231,7 +232,7 @@ describe('sampled verification preserves the target distribution (chi-square, sh
     const p = distribution(rootRow, { temperature: 1, topP: 0.9, topK: -1 });
     for (let layers = 1; layers < manifest.config.layers; layers *= 2) {
       await draftModel?.release();
-      draftModel = await OnnxDecoder.fromWeights(manifest.config, tensors, { threads: 1, layers });
+      draftModel = await OnnxDecoder.fromWeights(manifest.config, tensors, { threads: 1, layers, ...targetGraphCache() });
       const d = draftModel.newSession();
       const dOut = await d.forward(prompt, prompt.map((_, i) => i), causalMask(0, prompt.length));
       d.release();
@@ -352,8 +353,8 @@ describe('sampled verification preserves the target distribution (chi-square, sh
     it(`${label}: the learned eagle3 draft's own q (reduced vocabulary mapped to target ids)`, async (t) => {
       const manifest = JSON.parse(readFileSync(join(TARGET_DIR, 'manifest.json'), 'utf8')) as { config: DecoderConfig };
       const { tensors } = readSafetensors(join(TARGET_DIR, 'model.safetensors'));
-      const featured = await OnnxDecoder.fromWeights(manifest.config, tensors, { threads: 1, hiddenAfterLayers: eagle3FeatureLayers(manifest.config) });
-      const drafter = await LearnedDrafter.load(join(DRAFTS_DIR, 'eagle3'), DRAFT_ARCHITECTURES.eagle3, manifest.config, tensors);
+      const featured = await OnnxDecoder.fromWeights(manifest.config, tensors, { threads: 1, hiddenAfterLayers: eagle3FeatureLayers(manifest.config), ...targetGraphCache() });
+      const drafter = await LearnedDrafter.load(join(DRAFTS_DIR, 'eagle3'), DRAFT_ARCHITECTURES.eagle3, manifest.config, tensors, draftGraphCache());
       let q: Float64Array;
       try {
         // features of the context before the root; the root is the token the draft's extend pass reads

@@ -22,6 +22,7 @@ import { LEARNED_DRAFTS, createDrafter } from '../../src/drafts/index.ts';
 import { PROMPT_SETS, readPromptSet } from '../helpers/prompt-sets.ts';
 import { questionAnswerPrompt } from '../../src/prompt.ts';
 import { chiSquareSf } from '../helpers/chisquare.ts';
+import { targetGraphCache, draftGraphCache } from '../helpers/shipped-models.ts';
 
 const MAX_NEW = 40;
 const PROMPTS = 16;
@@ -48,7 +49,7 @@ function setup(): void {
   before(async () => {
     cfg = (JSON.parse(readFileSync(join(TARGET_DIR, 'manifest.json'), 'utf8')) as { config: DecoderConfig }).config;
     weights = readSafetensors(join(TARGET_DIR, 'model.safetensors')).tensors;
-    model = await OnnxDecoder.fromWeights(cfg, weights, { threads: 1, hiddenAfterLayers: draftFeatureLayers(cfg) });
+    model = await OnnxDecoder.fromWeights(cfg, weights, { threads: 1, hiddenAfterLayers: draftFeatureLayers(cfg), ...targetGraphCache() });
     tok = Tokenizer.load(TOKENIZER_PATH);
     ids = prompts.map((p) => tok.encode(questionAnswerPrompt([p.turns[0]], [])));
   });
@@ -74,7 +75,7 @@ export function greedyWithPenalties(name: 'a' | 'b'): void {
       assert.ok(changed >= PROMPTS / 2, `${label}: the processing changed vanilla's output on only ${changed} of ${PROMPTS} prompts`);
       const lines: string[] = [];
       for (const method of ['ngram', ...LEARNED_DRAFTS] as const) {
-        const drafter = await createDrafter({ draft: method, ngramMin: 1, ngramMax: 4 }, cfg, weights);
+        const drafter = await createDrafter({ draft: method, ngramMin: 1, ngramMax: 4, ...draftGraphCache() }, cfg, weights);
         let accepted = 0;
         const mismatches: string[] = [];
         try {
@@ -129,7 +130,7 @@ export function sampledWithPenalties(): void {
       const base = { maxNewTokens: 3, sampling: { temperature: 1, topP: 1, topK: -1 }, ignoreEos: true, eosId: tok.eosId, processing };
       const vanilla: number[] = [], drafted: number[] = [];
       for (let s = 0; s < N; s++) vanilla.push((await generate(model, null, p, { ...base, seed: s, draftTokens: 0 })).tokens[2]);
-      const drafter = await createDrafter({ draft: 'eagle3', ngramMin: 1, ngramMax: 4 }, cfg, weights);
+      const drafter = await createDrafter({ draft: 'eagle3', ngramMin: 1, ngramMax: 4, ...draftGraphCache() }, cfg, weights);
       let accepted = 0;
       try {
         for (let s = 0; s < N; s++) {

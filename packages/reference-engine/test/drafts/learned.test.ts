@@ -19,6 +19,7 @@ import { DraftConfigError, LearnedDrafter, type DraftManifest } from '../../src/
 import { generate } from '../../src/decoding/generate.ts';
 import { causalMask } from '../../src/decoding/verify.ts';
 import { seededRandom, type SamplingParams } from '../../src/decoding/sampling.ts';
+import { targetGraphCache } from '../helpers/shipped-models.ts';
 
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 const manifestOf = (method: string) => JSON.parse(readFileSync(join(DRAFTS_DIR, method, 'manifest.json'), 'utf8')) as DraftManifest & Record<string, unknown>;
@@ -108,7 +109,7 @@ describe('learned drafting at run time', () => {
   before(async () => {
     cfg = (JSON.parse(readFileSync(join(TARGET_DIR, 'manifest.json'), 'utf8')) as { config: DecoderConfig }).config;
     weights = readSafetensors(join(TARGET_DIR, 'model.safetensors')).tensors;
-    target = await OnnxDecoder.fromWeights(cfg, weights, { threads: 1, hiddenAfterLayers: eagle3FeatureLayers(cfg) });
+    target = await OnnxDecoder.fromWeights(cfg, weights, { threads: 1, hiddenAfterLayers: eagle3FeatureLayers(cfg), ...targetGraphCache() });
     const tok = Tokenizer.load(TOKENIZER_PATH);
     contexts = ['Question: What is the capital of France?\nAnswer:', 'The jury said it did find that the city', 'interface Array<T> {\n  length: number;'].map((t) => tok.encode(t));
     tmp = mkdtempSync(join(tmpdir(), 'prism-drafts-'));

@@ -18,6 +18,7 @@ import { DraftConfigError } from '../../src/drafts/draft-files.ts';
 import { generate } from '../../src/decoding/generate.ts';
 import { causalMask } from '../../src/decoding/verify.ts';
 import { argmax, seededRandom } from '../../src/decoding/sampling.ts';
+import { targetGraphCache, draftGraphCache } from '../helpers/shipped-models.ts';
 
 const MEDUSA_DIR = join(DRAFTS_DIR, 'medusa');
 
@@ -55,8 +56,8 @@ describe('the shipped Medusa heads', () => {
   before(async () => {
     cfg = (JSON.parse(readFileSync(join(TARGET_DIR, 'manifest.json'), 'utf8')) as { config: DecoderConfig }).config;
     weights = readSafetensors(join(TARGET_DIR, 'model.safetensors')).tensors;
-    target = await OnnxDecoder.fromWeights(cfg, weights, { threads: 1, hiddenAfterLayers: draftFeatureLayers(cfg) });
-    medusa = await MedusaDrafter.load(MEDUSA_DIR, cfg, weights);
+    target = await OnnxDecoder.fromWeights(cfg, weights, { threads: 1, hiddenAfterLayers: draftFeatureLayers(cfg), ...targetGraphCache() });
+    medusa = await MedusaDrafter.load(MEDUSA_DIR, cfg, weights, draftGraphCache());
     manifest = JSON.parse(readFileSync(join(MEDUSA_DIR, 'manifest.json'), 'utf8'));
     tok = Tokenizer.load(TOKENIZER_PATH);
     contexts = ['Question: What is the capital of France?\nAnswer:', 'The jury said it did find that the city', 'def add(a, b):\n    return'].map((t) => tok.encode(t));

@@ -18,6 +18,7 @@ import { DraftConfigError } from '../../src/drafts/draft-files.ts';
 import { generate } from '../../src/decoding/generate.ts';
 import { causalMask } from '../../src/decoding/verify.ts';
 import { argmax, seededRandom } from '../../src/decoding/sampling.ts';
+import { targetGraphCache } from '../helpers/shipped-models.ts';
 
 const STANDALONE_DIR = join(DRAFTS_DIR, 'standalone');
 const greedy = { temperature: 0, topP: 1, topK: -1 };
@@ -32,7 +33,7 @@ describe('the shipped standalone draft model', () => {
   let tok: Tokenizer;
   before(async () => {
     cfg = (JSON.parse(readFileSync(join(TARGET_DIR, 'manifest.json'), 'utf8')) as { config: DecoderConfig }).config;
-    target = await OnnxDecoder.fromWeights(cfg, readSafetensors(join(TARGET_DIR, 'model.safetensors')).tensors, { threads: 1 });
+    target = await OnnxDecoder.fromWeights(cfg, readSafetensors(join(TARGET_DIR, 'model.safetensors')).tensors, { threads: 1, ...targetGraphCache() });
     draft = await StandaloneDrafter.load(STANDALONE_DIR, cfg);
     manifest = JSON.parse(readFileSync(join(STANDALONE_DIR, 'manifest.json'), 'utf8'));
     // the same weights in a model of its own, to decode branches alone

@@ -2,9 +2,13 @@
 // Greedy speculative decoding is lossless: every draft of the reference engine (prompt lookup,
 // the learned eagle, eagle3, hass2 and prism, medusa and the standalone model), chains and trees,
 // with greedy verification emits exactly the tokens vanilla greedy decoding emits, on every
-// built-in prompt (100 prompts, first turn, 48 new tokens), with the shipped target and drafts on
+// built-in prompt (100 prompts, first turn, 32 new tokens), with the shipped target and drafts on
 // onnxruntime, in-process. The comparison is only meaningful if drafts were actually accepted,
-// so that is asserted too.
+// so that is asserted too, and so is what the paths it must cover were taken: every chain
+// length from none to all drafts accepted, and tree paths off the first-child chain.
+// 32 tokens, not more: every draft still goes through over 1,000 verify cycles per file (a
+// cycle is where a lossless bug shows: rollback, bonus token, tree compaction), and 48 cost the
+// suite about 70 s more without adding a kind of cycle.
 // The vanilla reference is the same in all four files: under scripts/run-tests.mjs
 // ($PRISM_TEST_CACHE) the first file to start computes it and the others read it, generating
 // their drafts' outputs meanwhile and comparing once it is there.
@@ -22,8 +26,9 @@ import { generate, type GenerateOptions } from '../../src/decoding/generate.ts';
 import { LEARNED_DRAFTS, createDrafter } from '../../src/drafts/index.ts';
 import { PROMPT_SETS, readPromptSet } from '../helpers/prompt-sets.ts';
 import { questionAnswerPrompt } from '../../src/prompt.ts';
+import { targetGraphCache, draftGraphCache } from '../helpers/shipped-models.ts';
 
-const MAX_NEW = 48;
+const MAX_NEW = 32;
 
 type LearnedDraftMethod = (typeof LEARNED_DRAFTS)[number];
 /** Which file checks which drafts: four files of similar length, run side by side. */
@@ -101,9 +106,9 @@ function setup(): void {
     cfg = (JSON.parse(readFileSync(join(TARGET_DIR, 'manifest.json'), 'utf8')) as { config: DecoderConfig }).config;
     weights = readSafetensors(join(TARGET_DIR, 'model.safetensors')).tensors;
     // one intra-op thread, as the engine runs: a second would spin on the core other test files use
-    model = await OnnxDecoder.fromWeights(cfg, weights, { threads: 1, hiddenAfterLayers: draftFeatureLayers(cfg) });
+    model = await OnnxDecoder.fromWeights(cfg, weights, { threads: 1, hiddenAfterLayers: draftFeatureLayers(cfg), ...targetGraphCache() });
     tok = Tokenizer.load(TOKENIZER_PATH);
-    // ignore EOS so every prompt compares the full 48 tokens
+    // ignore EOS so every prompt compares the full MAX_NEW tokens
     base = { maxNewTokens: MAX_NEW, sampling: { temperature: 0, topP: 1, topK: -1 }, ignoreEos: true, eosId: tok.eosId, seed: 0 };
     assert.equal(prompts.length, 100, 'expected the 100 built-in prompts');
     vanilla = (await startVanilla()).answer;
@@ -117,9 +122,10 @@ export function losslessChains(methods: readonly ('ngram' | LearnedDraftMethod)[
   describe('greedy drafting is token-identical to greedy vanilla on all built-in prompts', () => {
     for (const method of methods) {
       it(method, async (t) => {
-        const drafter = await createDrafter({ draft: method, ngramMin: 1, ngramMax: 4 }, cfg, weights);
+        const drafter = await createDrafter({ draft: method, ngramMin: 1, ngramMax: 4, ...draftGraphCache() }, cfg, weights);
         const draftTokens = method === 'ngram' ? 6 : 4;
         let accepted = 0, proposed = 0, cycles = 0, tokens = 0, withAccepts = 0;
+        const histogram: number[] = [];
         const outputs = new Map<string, number[]>();
         try {
           for (const p of prompts) {
@@ -138,6 +144,7 @@ export function losslessChains(methods: readonly ('ngram' | LearnedDraftMethod)[
             else if (method !== 'ngram') assert.equal(s.draftSteps, s.proposedDrafts, `${p.id}: a chain takes one draft step per drafted token`);
             accepted += s.acceptedDrafts; proposed += s.proposedDrafts; cycles += s.verifyCycles; tokens += s.completionTokens;
             if (s.acceptedDrafts > 0) withAccepts++;
+            s.acceptedHistogram.forEach((n, k) => { histogram[k] = (histogram[k] ?? 0) + n; });
           }
         } finally {
           await drafter?.release?.();
@@ -157,6 +164,9 @@ export function losslessChains(methods: readonly ('ngram' | LearnedDraftMethod)[
         assert.ok(accepted > 0, `${method} accepted no drafts at all: the comparison would be vacuous`);
         assert.ok(withAccepts >= 5, `only ${withAccepts} prompts had accepted drafts`);
         assert.ok(cycles < prompts.length * (MAX_NEW - 1), 'accepted drafts must save verify cycles');
+        // every way a cycle can end was taken: no draft accepted, some, and the whole chain (bonus token)
+        const missing = Array.from({ length: draftTokens + 1 }, (_, k) => k).filter((k) => !(histogram[k]! > 0));
+        assert.deepEqual(missing, [], `${method}: no cycle accepted exactly ${missing.join(', ')} drafts; those paths went unchecked (histogram ${histogram.join(' ')})`);
       });
     }
   });
@@ -168,7 +178,7 @@ export function losslessTrees(methods: readonly LearnedDraftMethod[]): void {
   describe('greedy tree drafting (6 steps, top-4, 16 drafted nodes, one more than the PRISM artifact\'s 16 draft tokens, which count the root) is token-identical to greedy vanilla on all built-in prompts', () => {
     for (const method of methods) {
       it(method, async (t) => {
-        const drafter = await createDrafter({ draft: method, ngramMin: 1, ngramMax: 4 }, cfg, weights);
+        const drafter = await createDrafter({ draft: method, ngramMin: 1, ngramMax: 4, ...draftGraphCache() }, cfg, weights);
         let accepted = 0, offChain = 0, cycles = 0;
         const outputs = new Map<string, number[]>();
         try {
