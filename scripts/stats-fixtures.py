@@ -7,7 +7,7 @@ TypeScript implementation against. Rerun after changing a sample or adding a cas
     python3 scripts/stats-fixtures.py          # from the repository root
     node --import tsx --test test/stats/*.test.ts
 
-Needs python3 with numpy and scipy (generated with the versions recorded under "meta"; the
+Needs python3 with numpy, scipy and mpmath (generated with the versions recorded under "meta"; the
 mannwhitneyu 'auto' rule checked here is scipy 1.17's). Output is deterministic: random samples
 use fixed numpy seeds and are stored in the JSON, so the tests never regenerate them.
 
@@ -29,6 +29,7 @@ import os
 import sys
 import warnings
 
+import mpmath as mp
 import numpy as np
 import scipy
 from scipy import integrate, optimize, special, stats
@@ -565,6 +566,139 @@ def mde_fixtures():
     return out
 
 
+# ---------------------------------------------------------------------------------------------
+# Extreme magnitudes (mpmath at 50 digits): scipy itself overflows here (ttest_ind's
+# Welch-Satterthwaite df is nan from values ~1e77), so these references come from the definitions
+# evaluated in multiple precision, never from the double-precision formulas under test.
+
+mp.mp.dps = 50
+
+
+def mp_t_sf(t, df):
+    """P(T > t) = I_x(df/2, 1/2) / 2, x = df / (df + t^2), t >= 0, exact arithmetic on x."""
+    t, df = mp.mpf(t), mp.mpf(df)
+    return mp.betainc(df / 2, mp.mpf(1) / 2, 0, df / (df + t * t), regularized=True) / 2
+
+
+def mp_t_isf(q, df):
+    """t with P(T > t) = q, by bisection on ln t (the tail is a power law in t for small df)."""
+    q = mp.mpf(q)
+    lo, hi = mp.mpf(-50), mp.mpf(2000)
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        if mp_t_sf(mp.exp(mid), df) > q:
+            lo = mid
+        else:
+            hi = mid
+    return mp.exp((lo + hi) / 2)
+
+
+def mp_float(x):
+    """mpf -> float, "Infinity" beyond the double range (json has no Infinity)."""
+    return "Infinity" if abs(x) > mp.mpf(sys.float_info.max) else f(float(x))
+
+
+def mp_welch(a, b):
+    a = [mp.mpf(v) for v in a]
+    b = [mp.mpf(v) for v in b]
+    na, nb = len(a), len(b)
+    ma, mb = mp.fsum(a) / na, mp.fsum(b) / nb
+    va = mp.fsum((v - ma) ** 2 for v in a) / (na - 1)
+    vb = mp.fsum((v - mb) ** 2 for v in b) / (nb - 1)
+    ga, gb = va / na, vb / nb
+    t = (ma - mb) / mp.sqrt(ga + gb)
+    df = (ga + gb) ** 2 / (ga ** 2 / (na - 1) + gb ** 2 / (nb - 1))
+    return {"t": f(float(t)), "df": f(float(df)), "p": f(float(2 * mp_t_sf(abs(t), df)))}
+
+
+def extreme_fixtures():
+    erng = np.random.RandomState(20261205)
+    welch = []
+    base_cases = [([1.0, 2.0], [1.0, 3.0]), ([1.0, 2.0, 4.0], [1.0, 3.0])]
+    base_cases += [(fl(erng.normal(1.0, 0.3, 4)), fl(erng.normal(1.2, 0.5, 5))) for _ in range(3)]
+    for scale in [1e-300, 1e-200, 1e-160, 1e-90, 1e80, 1e160, 1e300]:
+        for a, b in base_cases:
+            a2, b2 = [v * scale for v in a], [v * scale for v in b]
+            welch.append({"a": a2, "b": b2, **mp_welch(a2, b2)})
+    t_sf = []
+    for df in [0.005, 0.1, 0.5, 1, 1.5, 1.9, 3, 10]:
+        for t in [1e10, 1e100, 1e154, 1e162, 1e200, 1e300, 1e308]:
+            v = mp_t_sf(t, df)
+            if v > mp.mpf("1e-300"):
+                t_sf.append({"t": t, "df": df, "sf": f(float(v))})
+    t_isf = []
+    for df in [0.005, 0.1, 0.5, 1.5, 1.9, 3]:
+        for q in [1e-300, 1e-100, 1e-20, 1e-6, 0.025]:
+            t_isf.append({"q": q, "df": df, "t": mp_float(mp_t_isf(q, df))})
+    levels = []
+    for level in [0.999999, 0.99999999, 1 - 1e-12]:
+        for name in ("n3", "tokens_per_s"):
+            x = [mp.mpf(v) for v in SAMPLES[name]]
+            n = len(x)
+            m = mp.fsum(x) / n
+            sem = mp.sqrt(mp.fsum((v - m) ** 2 for v in x) / (n - 1) / n)
+            tq = mp_t_isf((1 - mp.mpf(level)) / 2, n - 1)  # 1 - level exactly, as a double holds it
+            levels.append({"name": name, "values": SAMPLES[name], "level": level, "halfWidth": f(float(tq * sem))})
+    return {"welch": welch, "tSf": t_sf, "tQuantileUpper": t_isf, "tInterval": levels,
+            "decisionPower": decision_power_fixtures(), "tinyDfPower": tiny_df_power_fixtures()}
+
+
+def mp_ncdf(x):
+    """mp.ncdf, 0 below -1e6 (exp(-5e11), and mpmath's erfc raises OverflowError near 1e259)"""
+    return mp.mpf(0) if x < -1e6 else mp.ncdf(x)
+
+
+def mp_chi_scale_pdf(s, df):
+    """density of S = sqrt(chi2_df / df)"""
+    a = mp.mpf(df) / 2
+    return 2 * a ** a * s ** (2 * a - 1) * mp.exp(-a * s * s) / mp.gamma(a)
+
+
+def decision_power_fixtures():
+    """The gate's rule (decision-power.ts): flag when d > max(t_crit se_hat, thr), d ~ N(delta, se),
+    se_hat = se S: P = E_S[Phi((delta - max(tc se S, thr)) / se)], by mpmath quadrature over s with
+    the corner and the step of Phi as break points."""
+    out = []
+    se = 0.01
+    for df in [1, 2, 4.5, 30]:
+        for alpha in [0.05, 0.05 / 80]:
+            tc = mp_t_isf(mp.mpf(alpha) / 2, df)
+            for pct in [0, 2]:
+                thr = -mp.log1p(-mp.mpf(pct) / 100)  # direction 'higher'
+                for delta in [0.005, 0.02, 0.05, 0.1, 0.3]:
+                    nc = mp.mpf(delta) / se
+                    h = lambda s: mp_ncdf((delta - max(tc * se * s, thr)) / se) * mp_chi_scale_pdf(s, df)
+                    pts = sorted({mp.mpf(0), thr / (tc * se), *[max(mp.mpf(0), (nc + j) / tc) for j in (-8, -2, 0, 2, 8)],
+                                  mp.mpf(1), mp.mpf(3)})
+                    val = mp.quad(h, pts + [mp.inf])
+                    out.append({"delta": delta, "se": se, "df": df, "alpha": alpha, "maxRegressionPct": pct,
+                                "power": f(float(val))})
+    return out
+
+
+def tiny_df_power_fixtures():
+    """Two-sided t-test power at df far below 1, where t_{1-alpha/2} is ~1e10 .. 1e259. nc = 1: by
+    quadrature over ln S of E[Phi(nc - tc S) + Phi(-nc - tc S)]; large nc (the MDE's), by the
+    same expectation taken over Z: P(Z + nc > tc S) = E_Z[P(S < (Z + nc)/tc)] (regularized
+    incomplete gamma), since the step of Phi in S is narrower than the 50 digits resolve."""
+    out = []
+    for df in [0.005, 0.02, 0.1, 0.5]:
+        a = mp.mpf(df) / 2
+        tc = mp_t_isf(mp.mpf("0.025"), df)
+        lnc = mp.log(tc)
+        dens = lambda u: 2 * a ** a * mp.exp(2 * a * u - a * mp.exp(2 * u)) / mp.gamma(a)
+        g = lambda u: (mp_ncdf(1 - tc * mp.exp(u)) + mp_ncdf(-1 - tc * mp.exp(u))) * dens(u)
+        pts = [-lnc - mp.mpf(60) / a, -lnc - 5, -lnc, -lnc + 2, -lnc + 5, 0, 10]
+        val = mp.quad(g, sorted(pts))
+        out.append({"effect": 1.0, "se": 1.0, "df": df, "alpha": 0.05, "power": f(float(val))})
+        for frac in [0.3, 1.0, 2.0]:
+            nc = frac * tc
+            sc = lambda z: mp.gammainc(a, 0, a * ((z + nc) / tc) ** 2, regularized=True) * mp.npdf(z)
+            upper = mp.quad(sc, [-40, 0, 40])
+            out.append({"effect": float(nc), "se": 1.0, "df": df, "alpha": 0.05, "power": f(float(upper))})
+    return out
+
+
 def main():
     # scipy warns about "catastrophic cancellation" for the constant groups we include on purpose.
     warnings.filterwarnings("ignore", message="Precision loss occurred")
@@ -576,6 +710,7 @@ def main():
             "python": sys.version.split()[0],
             "numpy": np.__version__,
             "scipy": scipy.__version__,
+            "mpmath": mp.__version__,
         },
         "distributions": distribution_fixtures(),
         "summary": summary_fixtures(),
@@ -591,6 +726,7 @@ def main():
         "noncentralT": nct_fixtures(),
         "power": power_fixtures(),
         "minimumDetectableEffect": mde_fixtures(),
+        "extreme": extreme_fixtures(),
     }
     welch_degenerate_check()
     os.makedirs(os.path.dirname(OUT), exist_ok=True)

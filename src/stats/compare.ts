@@ -125,14 +125,21 @@ export function ratioOfMeansInterval(
   level = 0.95,
 ): RatioInterval | null {
   assertLevel('ratioOfMeansInterval', level);
+  assertMoments('ratioOfMeansInterval', na, ma, sa);
+  assertMoments('ratioOfMeansInterval', nb, mb, sb);
   if (na < 2 || nb < 2 || !(ma > 0) || !(mb > 0)) return null;
   const r = ma / mb;
-  const ga = (sa * sa) / (na * ma * ma);
-  const gb = (sb * sb) / (nb * mb * mb);
-  const se2 = ga + gb;
-  if (se2 === 0) return { low: r, high: r, level, df: na + nb - 2 };
-  const df = (se2 * se2) / ((ga * ga) / (na - 1) + (gb * gb) / (nb - 1));
-  const f = Math.exp(tQuantile(1 - (1 - level) / 2, df) * Math.sqrt(se2));
+  // Relative standard errors sd/(mean sqrt(n)) and their shares, never sd^2 or its square: those
+  // overflow or underflow at extreme magnitudes (NaN df), these are scale-free.
+  const ea = sa / ma / Math.sqrt(na);
+  const eb = sb / mb / Math.sqrt(nb);
+  const se = Math.hypot(ea, eb);
+  if (se === 0) return { low: r, high: r, level, df: na + nb - 2 };
+  const fa = (ea / se) ** 2;
+  const fb = (eb / se) ** 2;
+  const df = 1 / ((fa * fa) / (na - 1) + (fb * fb) / (nb - 1));
+  // from the tail (1 - level)/2, exact where 1 - (1 - level)/2 is rounded
+  const f = Math.exp(-tQuantile((1 - level) / 2, df) * se);
   return { low: r / f, high: r * f, level, df };
 }
 
@@ -142,9 +149,20 @@ export function ratioOfMeansInterval(
  * Comparison.relative instead of calling this with one).
  */
 export function relativeError(ma: number, sa: number, mb: number, sb: number): RelativeError {
+  // Means and sds come from finite samples, so anything else is a caller's bug (as in assertSample).
+  for (const [name, v] of [['ma', ma], ['sa', sa], ['mb', mb], ['sb', sb]] as const) {
+    if (!Number.isFinite(v)) throw new RangeError(`relativeError: ${name} must be a finite number (got ${v})`);
+  }
+  if (sa < 0 || sb < 0) throw new RangeError(`relativeError: standard deviations must be >= 0 (got ${sa}, ${sb})`);
   if (ma === 0 || mb === 0) throw new RangeError('relativeError: means must be non-zero');
   const ratio = ma / mb;
-  return { ratio, sigma: Math.abs(ratio) * Math.hypot(sa / ma, sb / mb) };
+  const rel = Math.hypot(sa / ma, sb / mb);
+  return { ratio, sigma: rel === 0 ? 0 : Math.abs(ratio) * rel }; // 0, not Infinity * 0, when ratio overflows
+}
+
+function assertMoments(fn: string, n: number, m: number, sd: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`${fn}: sample sizes must be integers >= 1 (got ${n})`);
+  if (!Number.isFinite(m) || !Number.isFinite(sd) || sd < 0) throw new RangeError(`${fn}: need a finite mean and sd >= 0 (got ${m}, ${sd})`);
 }
 
 export interface PairedLogRatio {

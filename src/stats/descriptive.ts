@@ -14,7 +14,7 @@ export interface Summary {
   cv: number | null;
   min: number;
   max: number;
-  /** 95% Student t interval for the mean; null when n < 2. */
+  /** 95% Student t interval for the mean; null when n < 2; bounds beyond the double range are +-Infinity. */
   ci95: Interval | null;
   /** Indices (into the input) flagged by outlierIndices(). Flagged only, never removed. */
   outliers: number[];
@@ -56,7 +56,8 @@ export const OUTLIER_Z = 3.5;
  */
 export function modifiedZScores(values: readonly number[]): number[] {
   assertSample('modifiedZScores', values, 1);
-  const xs = values;
+  // z is scale-free; halving values beyond 2^1022 keeps x - median finite (it reaches 2 * 1.8e308)
+  const xs = values.some((x) => Math.abs(x) > 2 ** 1022) ? values.map((x) => x / 2) : values;
   const med = median(xs);
   const dev = xs.map((x) => Math.abs(x - med));
   const mad = median(dev);

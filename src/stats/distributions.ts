@@ -74,15 +74,17 @@ export function logBeta(a: number, b: number): number {
   if (!(a > 0) || !(b > 0)) throw new RangeError(`logBeta: a and b must be > 0 (got ${a}, ${b})`);
   const p = Math.min(a, b);
   const q = Math.max(a, b);
+  if (q === Infinity) return -Infinity; // B(p, q) -> 0 as q -> infinity
+  // Written in r = p/q so that p + q, which overflows for p, q near the top of the double range,
+  // is never formed: p/(p+q) = r/(1+r), q/(p+q) = 1/(1+r).
+  const r = p / q;
   if (p >= 10) {
     const corr = stirlingCorrection(p) + stirlingCorrection(q) - stirlingCorrection(p + q);
-    return (
-      -0.5 * Math.log(q) + LN_SQRT_2PI + corr + (p - 0.5) * Math.log(p / (p + q)) + q * Math.log1p(-p / (p + q))
-    );
+    return -0.5 * Math.log(q) + LN_SQRT_2PI + corr + (p - 0.5) * (Math.log(r) - Math.log1p(r)) - q * Math.log1p(r);
   }
   if (q >= 10) {
     const corr = stirlingCorrection(q) - stirlingCorrection(p + q);
-    return logGamma(p) + corr + p - p * Math.log(p + q) + (q - 0.5) * Math.log1p(-p / (p + q));
+    return logGamma(p) + corr + p - p * (Math.log(q) + Math.log1p(r)) - (q - 0.5) * Math.log1p(r);
   }
   return logGamma(p) + logGamma(q) - logGamma(p + q);
 }
@@ -125,10 +127,12 @@ function betaContinuedFraction(x: number, a: number, b: number): number {
  * precision that `1 - x` would lose; whichever side the continued fraction evaluates directly
  * is the small one, so both members of the pair are accurate.
  */
-function incompleteBetaPair(x: number, y: number, a: number, b: number): [number, number] {
-  if (x <= 0) return [0, 1];
+function incompleteBetaPair(x: number, y: number, a: number, b: number, lnxExact?: number): [number, number] {
+  // lnxExact: ln x from the caller when x itself underflows (the t tail at t > 1e154), where the
+  // continued fraction is 1 and the whole value is the prefactor x^a.
+  if (x <= 0 && lnxExact === undefined) return [0, 1];
   if (y <= 0) return [1, 0];
-  const lnx = x < 0.5 ? Math.log(x) : Math.log1p(-y);
+  const lnx = lnxExact ?? (x < 0.5 ? Math.log(x) : Math.log1p(-y));
   const lny = y < 0.5 ? Math.log(y) : Math.log1p(-x);
   const front = Math.exp(a * lnx + b * lny - logBeta(a, b));
   if (x < (a + 1) / (a + b + 2)) {
@@ -145,6 +149,91 @@ export function regularizedIncompleteBeta(x: number, a: number, b: number): numb
   if (x < 0 || x > 1) throw new RangeError(`regularizedIncompleteBeta: x must be in [0,1] (got ${x})`);
   if (!(a > 0) || !(b > 0)) throw new RangeError('regularizedIncompleteBeta: a and b must be > 0');
   return incompleteBetaPair(x, 1 - x, a, b)[0];
+}
+
+// Regularized incomplete gamma (chi-square tails in chisquare.ts; the distribution of the t
+// statistic's scale in the noncentral t below).
+
+const GAMMA_MAX_ITER = 1_000_000;
+
+/** ln(1 + t) - t without cancellation for small |t|. */
+function log1pmx(t: number): number {
+  if (Math.abs(t) < 0.25) {
+    // -t^2/2 + t^3/3 - t^4/4 + ...; |t| < 1/4 needs ~25 terms for full precision
+    let term = t, sum = 0;
+    for (let n = 2; n < 200; n++) {
+      term *= -t;
+      const add = term / n;
+      sum += add;
+      if (Math.abs(add) <= DBL_EPS * Math.abs(sum)) break;
+    }
+    return sum;
+  }
+  return Math.log1p(t) - t;
+}
+
+/**
+ * ln of x^a e^-x / Gamma(a), the prefactor shared by the series and the continued fraction.
+ * For large a the naive form subtracts numbers of size a ln a; the rearranged form
+ * a (ln(1+t) - t) + ln sqrt(a / 2pi) - stirling(a), t = (x - a) / a, keeps full precision.
+ */
+function logPrefactor(a: number, x: number): number {
+  if (a < 10) return a * Math.log(x) - x - logGamma(a);
+  return a * log1pmx((x - a) / a) + 0.5 * Math.log(a) - LN_SQRT_2PI - stirlingCorrection(a);
+}
+
+/** Series for the lower function: P(a, x) = prefactor / a * sum_n x^n / ((a+1)...(a+n)). Best for x < a + 1. */
+function lowerSeries(a: number, x: number): number {
+  let term = 1 / a, sum = term;
+  for (let n = 1; n < GAMMA_MAX_ITER; n++) {
+    term *= x / (a + n);
+    sum += term;
+    if (term < sum * DBL_EPS) return sum * Math.exp(logPrefactor(a, x));
+  }
+  throw new Error(`regularizedGammaP: series did not converge for a=${a}, x=${x}`);
+}
+
+/** Continued fraction for the upper function (modified Lentz). Best for x >= a + 1. */
+function upperContinuedFraction(a: number, x: number): number {
+  let b = x + 1 - a;
+  let c = 1 / TINY;
+  let d = 1 / b;
+  let h = d;
+  for (let i = 1; i < GAMMA_MAX_ITER; i++) {
+    const an = -i * (i - a);
+    b += 2;
+    d = an * d + b;
+    if (Math.abs(d) < TINY) d = TINY;
+    c = b + an / c;
+    if (Math.abs(c) < TINY) c = TINY;
+    d = 1 / d;
+    const delta = d * c;
+    h *= delta;
+    if (Math.abs(delta - 1) <= DBL_EPS) return Math.exp(logPrefactor(a, x)) * h;
+  }
+  throw new Error(`regularizedGammaQ: continued fraction did not converge for a=${a}, x=${x}`);
+}
+
+function checkArgs(name: string, a: number, x: number): void {
+  if (Number.isNaN(a) || Number.isNaN(x)) throw new RangeError(`${name}: argument is NaN`);
+  if (!(a > 0) || a === Infinity) throw new RangeError(`${name}: a must be a finite number > 0 (got ${a})`);
+  if (x < 0) throw new RangeError(`${name}: x must be >= 0 (got ${x})`);
+}
+
+/** Regularized lower incomplete gamma function P(a, x) = gamma(a, x) / Gamma(a). */
+export function regularizedGammaP(a: number, x: number): number {
+  checkArgs('regularizedGammaP', a, x);
+  if (x === 0) return 0;
+  if (x === Infinity) return 1;
+  return x < a + 1 ? lowerSeries(a, x) : 1 - upperContinuedFraction(a, x);
+}
+
+/** Regularized upper incomplete gamma function Q(a, x) = Gamma(a, x) / Gamma(a) = 1 - P(a, x). */
+export function regularizedGammaQ(a: number, x: number): number {
+  checkArgs('regularizedGammaQ', a, x);
+  if (x === 0) return 1;
+  if (x === Infinity) return 0;
+  return x < a + 1 ? 1 - lowerSeries(a, x) : upperContinuedFraction(a, x);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -250,9 +339,11 @@ export function erf(x: number): number {
 /**
  * Safeguarded Newton on ln(sf(t)) = ln(q) for t >= 0, where sf is decreasing from sf(0) = 0.5.
  * Working on the log keeps the steps sane deep in the tails; any step that leaves the current
- * bracket falls back to bisection (geometric while the bracket is unbounded).
+ * bracket falls back to bisection (geometric while the bracket is unbounded or spans more than a
+ * factor of 4, so a heavy tail at t ~ 1e300 is reached in a few dozen steps, not a thousand).
+ * `sfOverPdf(t, s)` is sf(t) / pdf(t) given s = sf(t).
  */
-function solveUpperTail(q: number, sf: (t: number) => number, pdf: (t: number) => number, guess: number): number {
+function solveUpperTail(q: number, sf: (t: number) => number, sfOverPdf: (t: number, s: number) => number, guess: number): number {
   const lnq = Math.log(q);
   let lo = 0;
   let hi = Infinity;
@@ -262,9 +353,12 @@ function solveUpperTail(q: number, sf: (t: number) => number, pdf: (t: number) =
     if (s === q) return t;
     if (s > q) lo = t;
     else hi = t;
-    const d = pdf(t);
-    let next = t + ((Math.log(s) - lnq) * s) / d;
-    if (!(next > lo && next < hi)) next = hi === Infinity ? Math.max(2 * t, 1) : lo === 0 ? hi / 2 : (lo + hi) / 2;
+    let next = t + (Math.log(s) - lnq) * sfOverPdf(t, s);
+    if (!(next > lo && next < hi)) {
+      if (hi === Infinity) next = Math.min(Math.max(16 * t, 1), Number.MAX_VALUE);
+      else if (lo === 0) next = hi / 16;
+      else next = hi > 4 * lo ? Math.sqrt(lo) * Math.sqrt(hi) : (lo + hi) / 2;
+    }
     if (Math.abs(next - t) <= 4 * DBL_EPS * t) return next;
     if (hi !== Infinity && hi - lo <= 4 * DBL_EPS * hi) return (lo + hi) / 2;
     t = next;
@@ -287,7 +381,7 @@ export function normalQuantile(p: number): number {
   if (p === 0.5) return 0;
   const upper = p > 0.5;
   const q = upper ? 1 - p : p; // exact for p in [0.5, 1]
-  const z = solveUpperTail(q, normalUpperTail, (x) => expNegSquare(x, 0.5) / SQRT_2PI, roughNormalUpper(q));
+  const z = solveUpperTail(q, normalUpperTail, (x, s) => s / (expNegSquare(x, 0.5) / SQRT_2PI), roughNormalUpper(q));
   return upper ? z : -z;
 }
 
@@ -378,10 +472,13 @@ function tUpperTail(t: number, df: number): number {
   const x = t < 1 ? df / (df + t * t) : r / (1 + r);
   const y = t < 1 ? (t * t) / (df + t * t) : 1 / (1 + r);
   const a = df / 2;
+  // r underflows from t ~ 1e154 * sqrt(df): then x = r to double precision and ln x is formed
+  // from the logs, so the heavy tails of small df (t^-df) do not drop to 0 while still representable.
+  const lnx = t >= 1 && r < 1e-300 ? Math.log(df) - 2 * Math.log(t) : undefined;
   // Large df: the expansion, except near t = 0 where it loses ~1e-14 to the z^(1/2) prefactor
   // and the continued fraction on y (far below its crossover y = 3/df there) is exact.
   if (df >= T_LARGE_DF && t >= 0.5) return 0.5 * incompleteBetaLargeAHalf(y, a);
-  return 0.5 * incompleteBetaPair(x, y, a, 0.5)[0];
+  return 0.5 * incompleteBetaPair(x, y, a, 0.5, lnx)[0];
 }
 
 /** Student t density. */
@@ -390,10 +487,15 @@ export function tPdf(t: number, df: number): number {
   assertDf('tPdf', df);
   if (df === Infinity) return normalPdf(t);
   if (!Number.isFinite(t)) return 0;
+  return Math.exp(logTPdf(t, df));
+}
+
+/** ln of the Student t density, finite where the density itself underflows (huge t, small df). */
+function logTPdf(t: number, df: number): number {
   const at = Math.abs(t);
   // ln(1 + t^2/df) without overflow for huge t
   const l = at > 1e100 ? 2 * Math.log(at) - Math.log(df) + Math.log1p(df / at / at) : Math.log1p((at * at) / df);
-  return Math.exp(-0.5 * Math.log(df) - logBeta(df / 2, 0.5) - ((df + 1) / 2) * l);
+  return -0.5 * Math.log(df) - logBeta(df / 2, 0.5) - ((df + 1) / 2) * l;
 }
 
 /**
@@ -412,7 +514,7 @@ export function tSf(t: number, df: number): number {
   return tCdf(-t, df);
 }
 
-/** Inverse of the Student t CDF. */
+/** Inverse of the Student t CDF; +-Infinity where the quantile exceeds the double range (tiny p, small df). */
 export function tQuantile(p: number, df: number): number {
   assertNumber('tQuantile', p);
   assertDf('tQuantile', df);
@@ -429,11 +531,18 @@ export function tQuantile(p: number, df: number): number {
   } else if (df === 2) {
     t = (1 - 2 * q) / Math.sqrt(2 * q * (1 - q));
   } else {
-    // Cornish-Fisher start from the normal quantile, then polish to full precision.
+    const sf = (x: number): number => tUpperTail(x, df);
+    // Beyond the largest double the quantile rounds to Infinity (sf there still exceeds q).
+    if (sf(Number.MAX_VALUE) > q) return upper ? Infinity : -Infinity;
+    // Cornish-Fisher start from the normal quantile; far in the tail of small df, where that is
+    // orders of magnitude short, the leading term of the tail, sf ~ (df/t^2)^(df/2) / (df B(df/2, 1/2)).
     const z = roughNormalUpper(q);
     const z3 = z * z * z;
-    const guess = z + (z3 + z) / (4 * df) + (5 * z3 * z * z + 16 * z3 + 3 * z) / (96 * df * df);
-    t = solveUpperTail(q, (x) => tUpperTail(x, df), (x) => tPdf(x, df), guess);
+    const cornishFisher = z + (z3 + z) / (4 * df) + (5 * z3 * z * z + 16 * z3 + 3 * z) / (96 * df * df);
+    const tail = Math.exp(0.5 * Math.log(df) - (Math.log(q) + Math.log(df) + logBeta(df / 2, 0.5)) / df);
+    const guess = tail > cornishFisher && tail < Number.MAX_VALUE ? tail : cornishFisher;
+    // sf/pdf from the logs: the density underflows long before sf does when df is small.
+    t = solveUpperTail(q, sf, (x, s) => Math.exp(Math.log(s) - logTPdf(x, df)), guess);
   }
   return upper ? t : -t;
 }
@@ -602,11 +711,15 @@ function noncentralTIntegral(t: number, df: number, nc: number, s: 1 | -1): numb
   };
   // Width from the curvature: -(ln g)'' = 4a e^(2w) - s t e^w M + (t e^w)^2 M (u + M).
   const m = normalLowerHazard(uStar);
-  const curvature = 4 * a * eStar * eStar - st * eStar * m + t * t * eStar * eStar * m * (uStar + m);
-  const width = curvature > 0 ? 1 / Math.sqrt(curvature) : 1 / Math.sqrt(2 * a);
+  // t e* is moderate at the peak even where t and e* are not (t ~ 1e250 at df ~ 0.005): keep it
+  // together, since t * t alone overflows.
+  const te = t * eStar;
+  const curvature = 4 * a * eStar * eStar - st * eStar * m + te * te * m * (uStar + m);
+  const width = curvature > 0 && curvature < Infinity ? 1 / Math.sqrt(curvature) : 1 / Math.sqrt(2 * a);
   const reach = (dir: 1 | -1): number => {
-    let d = width;
-    while (logRatio(wStar + dir * d) > -50 && d < 1e4) d *= 2;
+    // a width of 0 would double forever; from 1e-300, 1010 doublings pass 1e4
+    let d = Math.max(width, 1e-300);
+    for (let i = 0; i < 1100 && logRatio(wStar + dir * d) > -50 && d < 1e4; i++) d *= 2;
     return wStar + dir * d;
   };
   const wLo = reach(-1);
@@ -620,10 +733,75 @@ function noncentralTIntegral(t: number, df: number, nc: number, s: 1 | -1): numb
   return gStar * integratePositive((w) => Math.exp(logRatio(w)), breaks);
 }
 
+/**
+ * E[h(S)] for S = sqrt(chi^2_df / df), the scale of the denominator of a t statistic (so E[h(S)]
+ * is what a statistic's estimated standard error contributes to a rejection rate). h >= 0,
+ * bounded and smooth between the points `kinks` (values of s, e.g. where h has a corner or a
+ * steep step). Adaptive Gauss-Kronrod in w = ln S, on the range holding all but e^-50 of the
+ * density (Loader's form, as in noncentralTIntegral, so large df costs no precision).
+ */
+export function expectOverTScale(h: (s: number) => number, df: number, kinks: readonly number[] = []): number {
+  assertDf('expectOverTScale', df);
+  if (df === Infinity) return h(1);
+  const a = df / 2;
+  const logDensity0 = 0.5 * Math.log((2 * a) / Math.PI) - stirlerr(a);
+  const width = 1 / Math.sqrt(2 * df); // sd of ln S for large df
+  const reach = (dir: 1 | -1): number => {
+    let d = width;
+    for (let i = 0; i < 200 && a * expm1mx(2 * dir * d) < 60; i++) d *= 2;
+    return dir * d;
+  };
+  const wLo = reach(-1);
+  const wHi = reach(1);
+  const points = [wLo, wHi, ...[-8, -2, 0, 2, 8].map((k) => k * width), ...kinks.filter((x) => x > 0).map((x) => Math.log(x))];
+  const breaks = [...new Set(points.filter((w) => w >= wLo && w <= wHi))].sort((u, v) => u - v);
+  return integratePositive((w) => h(Math.exp(w)) * Math.exp(logDensity0 - a * expm1mx(2 * w)), breaks);
+}
+
 function assertNoncentralArgs(name: string, t: number, df: number, nc: number): void {
   assertNumber(name, t);
   assertDf(name, df);
   if (!Number.isFinite(nc)) throw new RangeError(`${name}: noncentrality must be finite (got ${nc})`);
+}
+
+/**
+ * [P(S < x), P(S >= x)] for S = sqrt(chi^2_df / df), x >= 0: P(df/2, df x^2 / 2) and its
+ * complement. Where df x^2 / 2 underflows (x ~ 1e-160, which the huge critical values of small
+ * df reach) P is the leading term of its series, taken from the logs.
+ */
+function chiScaleCdfPair(x: number, df: number): [number, number] {
+  if (x <= 0) return [0, 1];
+  const a = df / 2;
+  const y = a * x * x;
+  if (y < 1e-300) {
+    const p = Math.exp(a * (Math.log(a) + 2 * Math.log(x)) - logGamma(a + 1));
+    return [p, 1 - p];
+  }
+  return [regularizedGammaP(a, y), regularizedGammaQ(a, y)];
+}
+
+/** Where tUpperTailByZ takes over from noncentralTIntegral: |t| beyond this times max(1, sqrt(2 df)). */
+const NCT_BY_Z = 1e4;
+
+/**
+ * [P(T' <= t), P(T' > t)] for t > 0 conditioned on Z instead of S, for |t| so large that
+ * Phi(s (t S - nc)) in noncentralTIntegral is a step narrower than doubles resolve in ln S (it
+ * lost up to 0.9 absolute there: df 0.05 at t ~ 1e119, df 2 at t ~ 1e25). With x = (Z + nc)/t,
+ *   P(T' > t) = E[P(S < x); Z > -nc],   P(T' <= t) = Phi(-nc) + E[P(S >= x); Z > -nc],
+ * both sums of positive terms, and P(S < x) is smooth in Z once |t| is far beyond the spread
+ * 1/sqrt(2 df) of S.
+ */
+function noncentralTByZ(t: number, df: number, nc: number): [number, number] {
+  const zLo = Math.max(-nc, -40);
+  if (zLo > 38.5) return [1, 0]; // Z > -nc has probability below 1e-323
+  const zHi = Math.max(zLo, 0) + 40;
+  const breaks = [zLo, ...[0.5, 1, 2, 4].map((k) => zLo + k), ...[-16, -8, -4, -2, -1, 0, 1, 2, 4, 8, 16].filter((z) => z > zLo + 4), zHi]
+    .filter((z) => z <= zHi)
+    .sort((u, v) => u - v);
+  const phi = (z: number): number => expNegSquare(z, 0.5) / SQRT_2PI;
+  const upper = integratePositive((z) => phi(z) * chiScaleCdfPair((z + nc) / t, df)[0], breaks);
+  const lower = normalCdf(-nc) + integratePositive((z) => phi(z) * chiScaleCdfPair((z + nc) / t, df)[1], breaks);
+  return [lower, upper];
 }
 
 /** [P(T' <= t), P(T' > t)], each computed without cancellation where it is the small one. */
@@ -633,6 +811,11 @@ function noncentralTPair(t: number, df: number, nc: number): [number, number] {
   if (nc === 0) return [tCdf(t, df), tCdf(-t, df)];
   if (df >= T_NORMAL_DF) return [normalCdf(t - nc), normalCdf(nc - t)];
   if (t === 0) return [normalCdf(-nc), normalCdf(nc)];
+  if (Math.abs(t) > NCT_BY_Z * Math.max(1, Math.sqrt(2 * df))) {
+    if (t > 0) return noncentralTByZ(t, df, nc);
+    const [lower, upper] = noncentralTByZ(-t, df, -nc); // P(T'(nc) <= t) = P(T'(-nc) >= -t)
+    return [upper, lower];
+  }
   // At S = 1 the integrand is Phi(t - nc): integrate the side that is below 1/2 there.
   if (t <= nc) {
     const lower = noncentralTIntegral(t, df, nc, 1);

@@ -33,7 +33,8 @@ export function tInterval(values: readonly number[], level = 0.95): TInterval | 
   const m = mean(values);
   const sd = sampleSd(values);
   const df = n - 1;
-  const halfWidth = tQuantile(1 - (1 - level) / 2, df) * (sd / Math.sqrt(n));
+  // from the tail (1 - level)/2, which is exact; 1 - (1 - level)/2 rounds (1e-10 relative at level 0.999999)
+  const halfWidth = -tQuantile((1 - level) / 2, df) * (sd / Math.sqrt(n));
   return { estimate: m, low: m - halfWidth, high: m + halfWidth, halfWidth, level, df };
 }
 
@@ -55,7 +56,7 @@ export interface BootstrapOptions {
   level?: number;
   /** Number of resamples, default 2000. */
   resamples?: number;
-  /** PRNG seed (mulberry32), default 1: the same inputs always give the same interval. */
+  /** PRNG seed (mulberry32), an integer, default 1: the same inputs always give the same interval. */
   seed?: number;
 }
 
@@ -89,6 +90,8 @@ export function bootstrapInterval<T>(
   const seed = opts.seed ?? DEFAULT_BOOTSTRAP_SEED;
   assertLevel('bootstrapInterval', level);
   if (!Number.isInteger(resamples) || resamples < 1) throw new RangeError('bootstrapInterval: resamples must be a positive integer');
+  // mulberry32 reads seed >>> 0 (NaN as 0, 1.5 as 1); the result records the seed, which must name the stream it used
+  if (!Number.isSafeInteger(seed)) throw new RangeError(`bootstrapInterval: seed must be an integer (got ${seed})`);
   if (!Array.isArray(samples) || samples.length === 0) throw new RangeError('bootstrapInterval: need at least one sample');
   const estimate = statistic(samples);
   if (!Number.isFinite(estimate)) throw new RangeError(`bootstrapInterval: statistic of the original sample is not finite (${estimate})`);

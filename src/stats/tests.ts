@@ -19,8 +19,9 @@ export interface WelchResult {
    *  - 'insufficient-data': a group has n < 2, so no variance estimate: t = 0, df = 0, p = 1
    *    (no evidence either way).
    *  - 'zero-variance': both groups are constant (every value === the group's first value). Same
-   *    value in both: t = 0, p = 1; different values: t = +-Infinity, p = 0 (the difference is
-   *    certain given the data). df = na + nb - 2.
+   *    value in both, or adjacent doubles (one unit in the last place apart, which one rounding
+   *    of the same quantity can produce): t = 0, p = 1; values further apart: t = +-Infinity,
+   *    p = 0 (the difference is certain given the data). df = na + nb - 2.
    */
   degenerate?: 'insufficient-data' | 'zero-variance';
 }
@@ -31,13 +32,26 @@ function isConstant(values: readonly number[]): boolean {
   return values.every((v) => v === first);
 }
 
+const f64 = new Float64Array(1);
+const i64 = new BigInt64Array(f64.buffer);
+
+/** Position of x in the ordered sequence of doubles (0 and -0 share one). */
+function doubleIndex(x: number): bigint {
+  f64[0] = x;
+  const bits = i64[0];
+  return bits < 0n ? -(bits & 0x7fffffffffffffffn) : bits;
+}
+
 /**
- * The 'zero-variance' convention (shared with oneSampleTTest): t = 0, p = 1 when the two
- * constants are equal (diff = 0), else t = +-Infinity (sign of diff), p = 0.
+ * The 'zero-variance' convention (shared with oneSampleTTest) for constants x (sample) and y
+ * (the other sample, or mu): t = 0, p = 1 when they are equal or adjacent doubles, else
+ * t = +-Infinity (sign of x - y), p = 0. One ulp is the rounding of a single operation, so
+ * [1, 1] against [1 + 2^-52, 1 + 2^-52] is no evidence of a difference.
  */
-function zeroVariance(diff: number, df: number): WelchResult {
-  if (diff === 0) return { t: 0, df, p: 1, degenerate: 'zero-variance' };
-  return { t: diff > 0 ? Infinity : -Infinity, df, p: 0, degenerate: 'zero-variance' };
+function zeroVariance(x: number, y: number, df: number): WelchResult {
+  const d = doubleIndex(x) - doubleIndex(y);
+  if (d >= -1n && d <= 1n) return { t: 0, df, p: 1, degenerate: 'zero-variance' };
+  return { t: x > y ? Infinity : -Infinity, df, p: 0, degenerate: 'zero-variance' };
 }
 
 /**
@@ -53,16 +67,23 @@ export function welchTTest(a: readonly number[], b: readonly number[]): WelchRes
   // Both constant: compare the values, not the means. mean([0.1, 0.1, 0.1]) is
   // 0.10000000000000002 != 0.1, which would otherwise give t = Inf and p = 0 for equal samples
   // (scipy, with its own rounding residue in the sd, returns t = 1.41, p = 0.29 there).
-  if (isConstant(a) && isConstant(b)) return zeroVariance((a[0]) - (b[0]), na + nb - 2);
+  if (isConstant(a) && isConstant(b)) return zeroVariance(a[0], b[0], na + nb - 2);
   const ma = mean(a);
   const mb = mean(b);
-  const ga = sampleSd(a) ** 2 / na; // squared standard error of each mean
-  const gb = sampleSd(b) ** 2 / nb;
-  const se2 = ga + gb;
-  // Not constant but the squared deviations underflowed (values ~1e-160): treat as constant.
-  if (se2 === 0) return zeroVariance(ma - mb, na + nb - 2);
-  const t = (ma - mb) / Math.sqrt(se2);
-  const df = (se2 * se2) / ((ga * ga) / (na - 1) + (gb * gb) / (nb - 1));
+  // Standard errors, not their squares: va^2 / (na - 1) in the Welch-Satterthwaite df overflows
+  // from values ~1e77 and underflows below ~1e-77 (NaN df). Every quantity below is a ratio of
+  // the standard errors, so it is the same at any scale.
+  const sea = sampleSd(a) / Math.sqrt(na);
+  const seb = sampleSd(b) / Math.sqrt(nb);
+  const se = Math.hypot(sea, seb);
+  // Both standard errors underflowed (values ~1e-320, not constant): no usable spread.
+  if (se === 0) return zeroVariance(ma, mb, na + nb - 2);
+  const diff = ma - mb;
+  // the difference of two means near +-1.8e308 overflows; halving both is exact
+  const t = Number.isFinite(diff) ? diff / se : (ma / 2 - mb / 2) / (se / 2);
+  const fa = (sea / se) ** 2; // shares of the squared standard error, summing to 1
+  const fb = (seb / se) ** 2;
+  const df = 1 / ((fa * fa) / (na - 1) + (fb * fb) / (nb - 1));
   return { t, df, p: Math.min(1, 2 * tSf(Math.abs(t), df)) };
 }
 
@@ -76,8 +97,8 @@ export interface OneSampleTTestResult {
   /**
    * Conventions instead of NaN, as for WelchResult:
    *  - 'insufficient-data': n < 2: t = 0, df = 0, p = 1.
-   *  - 'zero-variance': every value === the first: t = 0, p = 1 if that value === mu, else
-   *    t = +-Infinity, p = 0. df = n - 1.
+   *  - 'zero-variance': every value === the first: t = 0, p = 1 if that value is mu or a
+   *    double adjacent to it, else t = +-Infinity, p = 0. df = n - 1.
    */
   degenerate?: 'insufficient-data' | 'zero-variance';
 }
@@ -92,10 +113,10 @@ export function oneSampleTTest(x: readonly number[], mu = 0): OneSampleTTestResu
   const n = x.length;
   if (n < 2) return { t: 0, df: 0, p: 1, degenerate: 'insufficient-data' };
   const df = n - 1;
-  if (isConstant(x)) return zeroVariance((x[0]) - mu, df);
+  if (isConstant(x)) return zeroVariance(x[0], mu, df);
   const m = mean(x);
   const se = sampleSd(x) / Math.sqrt(n);
-  if (se === 0) return zeroVariance(m - mu, df); // squared deviations underflowed
+  if (se === 0) return zeroVariance(m, mu, df); // the standard error underflowed
   const t = (m - mu) / se;
   return { t, df, p: Math.min(1, 2 * tSf(Math.abs(t), df)) };
 }

@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareSamples, pairedLogRatio, ratioOfMeansInterval, relativeError } from '../../src/stats/compare.ts';
 import { close, closeRel, fx } from './helpers.ts';
+import { welchTTest } from '../../src/stats/tests.ts';
 
 function hasNaN(x: unknown): boolean {
   if (typeof x === 'number') return Number.isNaN(x);
@@ -173,5 +174,32 @@ describe('pairedLogRatio vs scipy (ttest_1samp and t.interval on d = ln(head/bas
     assert.throws(() => pairedLogRatio([1, 2], [1, -1]), RangeError);
     assert.throws(() => pairedLogRatio([1, Number.NaN], [1, 1]), RangeError);
     assert.throws(() => pairedLogRatio([1, 2], [1, 1], 1), RangeError);
+  });
+});
+
+describe('extreme magnitudes and invalid moments', () => {
+  it('compareSamples at 1e80, 1e-90, 1e160 and 1e-200: the Welch test of the unscaled data, a ratio interval', () => {
+    const a = [1, 2, 4];
+    const b = [1, 3];
+    const ref = compareSamples(a, b, { direction: 'higher' });
+    for (const s of [1e80, 1e-90, 1e160, 1e-200]) {
+      const c = compareSamples(a.map((x) => x * s), b.map((x) => x * s), { direction: 'higher' });
+      assert.deepEqual(c.welch, welchTTest(a.map((x) => x * s), b.map((x) => x * s)));
+      closeRel(c.welch.p, ref.welch.p, 1e-14, `p at ${s}`);
+      assert.ok(c.ratioCi);
+      closeRel(c.ratioCi.df, ref.ratioCi!.df, 1e-14, `ratio df at ${s}`);
+      closeRel(c.ratioCi.high, ref.ratioCi!.high, 1e-14, `ratio high at ${s}`);
+      assert.ok(!hasNaN(c));
+    }
+  });
+  it('ratioOfMeansInterval rejects a NaN sd or mean with its own message (it was a NaN df in tQuantile)', () => {
+    assert.throws(() => ratioOfMeansInterval(3, 10, Number.NaN, 4, 9, 2), /ratioOfMeansInterval: need a finite mean and sd/);
+    assert.throws(() => ratioOfMeansInterval(3, Number.NaN, 1, 4, 9, 2), /ratioOfMeansInterval: need a finite mean and sd/);
+  });
+  it('relativeError rejects NaN, infinite and negative inputs instead of returning NaN', () => {
+    assert.throws(() => relativeError(Number.NaN, 1, 1, 1), /ma must be a finite number/);
+    assert.throws(() => relativeError(1, Infinity, 1, 1), /sa must be a finite number/);
+    assert.throws(() => relativeError(1, 1, 1, -1), /standard deviations must be >= 0/);
+    assert.deepEqual(relativeError(1e300, 0, 1e-300, 0), { ratio: Infinity, sigma: 0 });
   });
 });

@@ -78,3 +78,24 @@ describe('modified z-scores', () => {
     assert.deepEqual(outlierIndices([2, 2, 2]), []);
   });
 });
+
+describe('summarize and modifiedZScores at the ends of the double range', () => {
+  it('summarize([1e308, 1e308, -1e308]): finite mean and sd, interval bounds overflow to +-Infinity, no NaN', () => {
+    const s = summarize([1e308, 1e308, -1e308]);
+    close(s.mean, 1e308 / 3, 1e-15, 'mean');
+    close(s.stddev, (2e154 / Math.sqrt(3)) * 1e154, 1e-15, 'sd = 2e308 / sqrt(3)');
+    close(s.cv!, 2 * Math.sqrt(3), 1e-15, 'cv');
+    assert.deepEqual(s.ci95, { low: -Infinity, high: Infinity, halfWidth: Infinity }); // 2.9e308 wide
+    assert.deepEqual(s.outliers, []);
+  });
+  it('summarize of values ~1e-160, whose squared deviations underflow, scales like the values', () => {
+    const ref = summarize([1, 2, 4, 8]);
+    const s = summarize([1, 2, 4, 8].map((x) => x * 2 ** -540));
+    assert.equal(s.stddev, ref.stddev * 2 ** -540);
+    assert.equal(s.ci95!.halfWidth, ref.ci95!.halfWidth * 2 ** -540);
+  });
+  it('modifiedZScores are scale-free up to 1.8e308', () => {
+    assert.deepEqual(modifiedZScores([1e308, 1e308, -1e308]), modifiedZScores([1, 1, -1]));
+    assert.ok(!modifiedZScores([Number.MAX_VALUE, -Number.MAX_VALUE, 0, 1]).some(Number.isNaN));
+  });
+});

@@ -18,6 +18,7 @@ import {
   tSf,
 } from '../../src/stats/distributions.ts';
 import { close, closeRel, fx } from './helpers.ts';
+import { regularizedGammaP } from '../../src/stats/chisquare.ts';
 
 // The brief asks for agreement with scipy to 1e-9 or better; we hold the line well below that.
 const TOL = 1e-11;
@@ -181,5 +182,55 @@ describe('special functions', () => {
     closeRel(regularizedIncompleteBeta(0.3, 2, 3), 0.3483, 1e-13, 'I(0.3;2,3)');
     assert.equal(regularizedIncompleteBeta(0, 2, 3), 0);
     assert.equal(regularizedIncompleteBeta(1, 2, 3), 1);
+  });
+});
+
+describe('Student t at extreme t and small df (mpmath references)', () => {
+  it('tSf beyond t = 1e154, where df/t^2 underflows, matches mpmath to 1e-12 relative', () => {
+    closeRel(tSf(1e162, 1), 1 / (Math.PI * 1e162), 1e-13, 'tSf(1e162, 1)'); // Cauchy: 3.2e-163, was 0
+    for (const { t, df, sf } of fx.extreme.tSf) {
+      closeRel(tSf(t, df), sf, 1e-12, `tSf(${t}, ${df})`);
+      closeRel(tCdf(-t, df), sf, 1e-12, `tCdf(${-t}, ${df})`);
+    }
+  });
+  it('tQuantile at tiny p for df < 2 matches mpmath; beyond the double range it is Infinity', () => {
+    for (const { q, df, t } of fx.extreme.tQuantileUpper) {
+      if (t === 'Infinity') {
+        assert.equal(tQuantile(q, df), -Infinity, `tQuantile(${q}, ${df})`);
+        continue;
+      }
+      // the quantile's relative error is the tail's divided by df (the tail is ~ t^-df)
+      closeRel(-tQuantile(q, df), t, 1e-12 * Math.max(1, 1 / df), `tQuantile(${q}, ${df})`);
+    }
+  });
+});
+
+describe('noncentral t at huge t (the critical values of small df)', () => {
+  // P(T' > t) for nc = f t, t >= 1e10, is P(S < f) = P(df/2, df f^2 / 2) up to O(1/nc^2):
+  // integrating over S lost up to 0.9 of it (df 0.05 at t ~ 1e119; df 2 at t ~ 1e25)
+  it('tends to the chi-scale cdf at nc = f t', () => {
+    for (const df of [0.05, 0.2, 0.5, 1, 2, 5]) {
+      for (const alpha of [1e-12, 1e-50]) {
+        const t = -tQuantile(alpha / 2, df);
+        if (!Number.isFinite(t) || t < 1e10) continue;
+        for (const f of [0.1, 0.5, 1, 1.5, 3]) {
+          const expected = regularizedGammaP(df / 2, (df / 2) * f * f);
+          close(noncentralTSf(t, df, f * t) + noncentralTCdf(-t, df, f * t), expected, 1e-14, `df ${df} t ${t} f ${f}`);
+          close(noncentralTCdf(t, df, f * t), 1 - expected, 1e-14, `cdf df ${df} t ${t} f ${f}`);
+        }
+      }
+    }
+  });
+});
+
+describe('special functions at the ends of the range', () => {
+  it('logBeta(Infinity, b) = -Infinity; no overflow of a + b', () => {
+    assert.equal(logBeta(Infinity, 1), -Infinity);
+    assert.equal(logBeta(2.5, Infinity), -Infinity);
+    assert.equal(logBeta(Infinity, Infinity), -Infinity);
+    // ln B(p, p) = -2p ln 2 + ln sqrt(pi / p) + O(1/p): finite though 2p overflows
+    closeRel(logBeta(1e308, 1e308), -2 * (1e308 * Math.LN2), 1e-15, 'lbeta(1e308, 1e308)');
+    closeRel(logBeta(1, 1e308), -Math.log(1e308), 1e-15, 'lbeta(1, 1e308)');
+    assert.throws(() => logBeta(Number.NaN, 1), RangeError);
   });
 });

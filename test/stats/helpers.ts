@@ -97,6 +97,15 @@ export interface Fixtures {
     effect: number;
     scipyEffect: number;
   }[];
+  /** mpmath references at extreme magnitudes; "Infinity" where the value exceeds the double range. */
+  extreme: {
+    welch: { a: number[]; b: number[]; t: number; df: number; p: number }[];
+    tSf: { t: number; df: number; sf: number }[];
+    tQuantileUpper: { q: number; df: number; t: number | 'Infinity' }[];
+    tInterval: { name: string; values: number[]; level: number; halfWidth: number }[];
+    decisionPower: { delta: number; se: number; df: number; alpha: number; maxRegressionPct: number; power: number }[];
+    tinyDfPower: { effect: number; se: number; df: number; alpha: number; power: number }[];
+  };
 }
 
 export const fx: Fixtures = JSON.parse(
@@ -123,4 +132,30 @@ export function closeRel(actual: number, expected: number, tol: number, what = '
     Number.isFinite(actual) && Math.abs(actual - expected) <= tol * Math.abs(expected),
     `${what}: got ${actual}, expected ${expected} (relative tol ${tol})`,
   );
+}
+
+const COUNTED = ['exp', 'expm1', 'log', 'log1p'] as const;
+
+/**
+ * Runs fn with Math.exp, expm1, log and log1p counted, and throws once they have been called more
+ * than `budget` times: a loop that never ends fails the test instead of hanging it, with no clock.
+ */
+export function withMathBudget<T>(budget: number, fn: () => T): { value: T; calls: number } {
+  // Reflect.get: the originals are put back as they were, unbound (they use no `this`)
+  const saved = COUNTED.map((name) => Reflect.get(Math, name) as (x: number) => number);
+  let calls = 0;
+  COUNTED.forEach((name, i) => {
+    const original = saved[i];
+    Math[name] = (x: number) => {
+      if (++calls > budget) throw new Error(`more than ${budget} calls of Math.${COUNTED.join('/')}`);
+      return original(x);
+    };
+  });
+  try {
+    return { value: fn(), calls };
+  } finally {
+    COUNTED.forEach((name, i) => {
+      Math[name] = saved[i];
+    });
+  }
 }

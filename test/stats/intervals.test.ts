@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mean } from 'simple-statistics';
 import { bootstrapInterval, bootstrapMean, bootstrapRatioOfSums, sampleSd, tInterval } from '../../src/stats/intervals.ts';
-import { close, fx } from './helpers.ts';
+import { close, closeRel, fx } from './helpers.ts';
 
 describe('tInterval vs scipy.stats.t.interval', () => {
   for (const e of fx.tInterval) {
@@ -98,5 +98,26 @@ describe('sampleSd', () => {
     assert.throws(() => sampleSd([1, Number.NaN]), RangeError);
     assert.throws(() => sampleSd([1, Infinity]), RangeError);
     assert.throws(() => sampleSd([Number.NaN]), RangeError);
+  });
+});
+
+describe('tInterval at levels near 1', () => {
+  it('matches mpmath to 1e-14 relative (1 - (1 - level)/2 rounded: 1e-10 off at level 0.999999)', () => {
+    const E = fx.extreme.tInterval;
+    assert.ok(E.some((e) => e.level === 0.999999));
+    for (const e of E) {
+      const ci = tInterval(e.values, e.level);
+      assert.ok(ci);
+      closeRel(ci.halfWidth, e.halfWidth, 1e-14, `${e.name} level ${e.level}`);
+    }
+  });
+});
+
+describe('bootstrap seed', () => {
+  it('must be an integer: NaN and 1.5 would silently run the streams of 0 and 1', () => {
+    for (const seed of [Number.NaN, 1.5, Infinity]) {
+      assert.throws(() => bootstrapMean([1, 2, 3], { seed }), /seed must be an integer/);
+    }
+    assert.equal(bootstrapMean([1, 2, 3], { seed: -7 }).seed, -7);
   });
 });

@@ -2,7 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { normalCdf, normalQuantile, tQuantile } from '../../src/stats/distributions.ts';
 import { minimumDetectableEffect, tTestPower } from '../../src/stats/power.ts';
-import { close, closeRel, fx } from './helpers.ts';
+import { close, closeRel, fx, withMathBudget } from './helpers.ts';
+import { decisionPower, minimumDetectableChange, satterthwaite } from '../../src/stats/decision-power.ts';
 
 // Fixtures: scripts/stats-fixtures.py, power_fixtures() and mde_fixtures(). `power` and `effect`
 // come from quadrature of the noncentral t tails, `scipyPower` and `scipyEffect` from
@@ -88,5 +89,47 @@ describe('minimumDetectableEffect vs brentq on scipy.stats.nct', () => {
     assert.throws(() => minimumDetectableEffect(1, 10, 1.5), RangeError);
     assert.throws(() => minimumDetectableEffect(1, 10, 0.05, 1), RangeError);
     assert.throws(() => minimumDetectableEffect(1, 10, 0.05, 0), RangeError);
+  });
+});
+
+describe('tTestPower and minimumDetectableEffect at df far below 1', () => {
+  it('match mpmath where t_{1-alpha/2} is 1e10 .. 1e259', () => {
+    for (const e of fx.extreme.tinyDfPower) {
+      const got = withMathBudget(2e6, () => tTestPower(e.effect, e.se, e.df, e.alpha)).value;
+      closeRel(got, e.power, 1e-13, `tTestPower(${e.effect}, ${e.se}, ${e.df})`);
+    }
+  });
+  it('terminate within a bounded number of evaluations (they looped forever from df ~ 0.005)', () => {
+    // the fixed code needs ~3e4 and ~2e6 counted calls; the loop that never ended passes any bound
+    const power = withMathBudget(2e6, () => tTestPower(1, 1, 0.005)).value;
+    closeRel(power, fx.extreme.tinyDfPower.find((e) => e.df === 0.005 && e.effect === 1)!.power, 1e-13, 'power at df 0.005');
+    const mde = withMathBudget(2e7, () => minimumDetectableEffect(1, 0.005)).value;
+    assert.ok(Number.isFinite(mde) && mde > 1e200, `mde ${mde}`);
+    closeRel(tTestPower(mde, 1, 0.005), 0.8, 1e-12, 'power at the MDE');
+  });
+  it('throw a clear RangeError where t_{1-alpha/2} exceeds the double range (df 1e-3)', () => {
+    assert.throws(() => withMathBudget(1e6, () => tTestPower(1, 1, 1e-3)), /exceeds the double range/);
+    assert.throws(() => withMathBudget(1e6, () => minimumDetectableEffect(1, 1e-3)), /exceeds the double range/);
+  });
+});
+
+describe('decisionPower (the gate rule) vs mpmath quadrature', () => {
+  it('matches to 1e-13 absolute, df 1 and alpha/80 included (a fixed Simpson grid was 0.004 off there)', () => {
+    const E = fx.extreme.decisionPower;
+    assert.ok(E.some((e) => e.df === 1 && e.alpha === 0.05 / 80));
+    for (const e of E) {
+      const got = decisionPower(e.delta, e.se, e.df, e.alpha, e.maxRegressionPct, 'higher');
+      close(got, e.power, 1e-13, `decisionPower(${e.delta}, ${e.se}, ${e.df}, ${e.alpha}, ${e.maxRegressionPct})`);
+    }
+  });
+  it('minimumDetectableChange at df 1, alpha/80 gives the target power', () => {
+    const rel = minimumDetectableChange(0.01, 1, 0.05 / 80, 2, 'higher');
+    close(decisionPower(-Math.log1p(-rel), 0.01, 1, 0.05 / 80, 2, 'higher'), 0.8, 1e-8, 'power at the MDE');
+  });
+  it('satterthwaite is scale-free (squares of 1e160 variances overflowed to NaN)', () => {
+    const ref = satterthwaite([{ variance: 1, df: 1 }, { variance: 4, df: 2 }]);
+    for (const s of [1e-200, 1e-160, 1e160, 1e300]) {
+      closeRel(satterthwaite([{ variance: s, df: 1 }, { variance: 4 * s, df: 2 }]), ref, 1e-15, `scale ${s}`);
+    }
   });
 });

@@ -43,8 +43,18 @@ describe('welchTTest degenerate inputs (no NaN)', () => {
   it('both constant by value with different values keeps p = 0 whatever the rounding', () => {
     assert.deepEqual(welchTTest([0.1, 0.1, 0.1], [0.2, 0.2]), { t: -Infinity, df: 3, p: 0, degenerate: 'zero-variance' });
     assert.deepEqual(welchTTest([0.3, 0.3, 0.3, 0.3], [0.1, 0.1, 0.1]), { t: Infinity, df: 5, p: 0, degenerate: 'zero-variance' });
-    // neighbouring doubles are different values
-    assert.equal(welchTTest([1, 1], [1 + Number.EPSILON, 1 + Number.EPSILON]).p, 0);
+    // two doubles apart is a difference
+    assert.equal(welchTTest([1, 1], [1 + 2 * Number.EPSILON, 1 + 2 * Number.EPSILON]).p, 0);
+  });
+  it('constants one ulp apart are the same value up to one rounding: p = 1, not significant', () => {
+    const up = 1 + Number.EPSILON;
+    assert.deepEqual(welchTTest([1, 1], [up, up]), { t: 0, df: 2, p: 1, degenerate: 'zero-variance' });
+    assert.deepEqual(welchTTest([0.3, 0.3, 0.3], [0.30000000000000004, 0.30000000000000004]), { t: 0, df: 3, p: 1, degenerate: 'zero-variance' });
+    assert.equal(welchTTest([-0, -0], [5e-324, 5e-324]).p, 1); // across zero
+    assert.equal(oneSampleTTest([up, up, up], 1).p, 1);
+    const c = compareSamples([1, 1, 1], [up, up, up], { direction: 'higher' });
+    assert.equal(c.significant, false);
+    assert.equal(c.better || c.worse, false);
   });
   it('one constant group is not degenerate (scipy agrees: the one_side_constant fixture)', () => {
     const r = welchTTest([0.1, 0.1, 0.1], [0.2, 0.25, 0.15]);
@@ -144,5 +154,41 @@ describe('holm vs hand-computed step-down', () => {
   it('rejects invalid p-values', () => {
     assert.throws(() => holm([0.1, 1.2]), RangeError);
     assert.throws(() => holm([Number.NaN]), RangeError);
+  });
+});
+
+describe('welchTTest at extreme magnitudes', () => {
+  it('matches mpmath from 1e-300 to 1e300 (scipy and the plain formula give a NaN df there)', () => {
+    const E = fx.extreme.welch;
+    assert.ok(E.length >= 30 && E.some((e) => e.a[0]! > 1e250) && E.some((e) => e.a[0]! < 1e-250));
+    for (const e of E) {
+      const r = welchTTest(e.a, e.b);
+      const what = `welch(${e.a[0]}..., ${e.b[0]}...)`;
+      closeRel(r.t, e.t, 1e-13, `${what} t`);
+      closeRel(r.df, e.df, 1e-13, `${what} df`);
+      closeRel(r.p, e.p, 1e-13, `${what} p`);
+    }
+  });
+  it('the issue\'s cases: [1e80, 2e80] vs [1e80, 3e80] and the same at 1e-90', () => {
+    const ref = welchTTest([1, 2], [1, 3]);
+    for (const s of [1e80, 1e-90]) {
+      const r = welchTTest([s, 2 * s], [s, 3 * s]);
+      closeRel(r.df, ref.df, 1e-15, `df at ${s}`);
+      closeRel(r.p, ref.p, 1e-14, `p at ${s}`);
+    }
+  });
+  it('is invariant under scaling by powers of two across the double range', () => {
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    for (let c = 0; c < 40; c++) {
+      const a = Array.from({ length: 2 + (c % 5) }, () => 1 + rnd());
+      const b = Array.from({ length: 2 + (c % 3) }, () => 1 + 2 * rnd());
+      const ref = welchTTest(a, b);
+      for (const k of [-1000, -700, -300, -100, 100, 300, 700, 1020]) { // below 2^-1000 the standard error turns subnormal
+        const s = 2 ** k;
+        const r = welchTTest(a.map((x) => x * s), b.map((x) => x * s));
+        assert.deepEqual(r, ref, `case ${c} scaled by 2^${k}`);
+      }
+    }
   });
 });
