@@ -655,20 +655,21 @@ def mp_chi_scale_pdf(s, df):
 
 
 def decision_power_fixtures():
-    """The gate's rule (decision-power.ts): flag when d > max(t_crit se_hat, thr), d ~ N(delta, se),
-    se_hat = se S: P = E_S[Phi((delta - max(tc se S, thr)) / se)], by mpmath quadrature over s with
-    the corner and the step of Phi as break points."""
+    """The gate's rule (decision-power.ts): a regression is shown when the one-sided t test of
+    H0: delta <= thr rejects, (d - thr) / se_hat > t_{1-alpha}(df), with d ~ N(delta, se) and
+    se_hat = se S: P = E_S[Phi((delta - thr - tc se S) / se)], by mpmath quadrature over s with
+    the step of Phi (1/tc wide, around s = lambda / tc) as break points."""
     out = []
     se = 0.01
     for df in [1, 2, 4.5, 30]:
         for alpha in [0.05, 0.05 / 80]:
-            tc = mp_t_isf(mp.mpf(alpha) / 2, df)
+            tc = mp_t_isf(mp.mpf(alpha), df)
             for pct in [0, 2]:
                 thr = -mp.log1p(-mp.mpf(pct) / 100)  # direction 'higher'
                 for delta in [0.005, 0.02, 0.05, 0.1, 0.3]:
-                    nc = mp.mpf(delta) / se
-                    h = lambda s: mp_ncdf((delta - max(tc * se * s, thr)) / se) * mp_chi_scale_pdf(s, df)
-                    pts = sorted({mp.mpf(0), thr / (tc * se), *[max(mp.mpf(0), (nc + j) / tc) for j in (-8, -2, 0, 2, 8)],
+                    lam = (mp.mpf(delta) - thr) / se
+                    h = lambda s: mp_ncdf((delta - thr - tc * se * s) / se) * mp_chi_scale_pdf(s, df)
+                    pts = sorted({mp.mpf(0), *[max(mp.mpf(0), (lam + j) / tc) for j in (-8, -2, 0, 2, 8)],
                                   mp.mpf(1), mp.mpf(3)})
                     val = mp.quad(h, pts + [mp.inf])
                     out.append({"delta": delta, "se": se, "df": df, "alpha": alpha, "maxRegressionPct": pct,

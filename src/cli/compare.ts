@@ -10,13 +10,14 @@ export function registerCompare(program: Command): void {
     .argument('[B]', 'the head, compared against A (same kinds of input); absent with --pair')
     .option('--pair <base:head>', 'compare the two engines of one run (suite labels BASE and HEAD) round by round')
     .option('--json', 'print the comparison as JSON instead of a table')
-    .option('--max-regression <pct>', 'percent a change must exceed to count as a regression or improvement', String(DEFAULT_MAX_REGRESSION))
-    .option('--alpha <p>', 'significance level for the Holm-adjusted Welch p', String(DEFAULT_ALPHA))
+    .option('--max-regression <pct>', 'tolerance: percent a change must be shown to exceed to count as a regression or improvement', String(DEFAULT_MAX_REGRESSION))
+    .option('--alpha <p>', 'significance level of the Holm-adjusted tests against the tolerance', String(DEFAULT_ALPHA))
     .option('--metrics <ids>', 'comma-separated metric ids to compare (default: every metric with a direction but the latency percentiles, which are opt-in)')
     .option('--html <file>', 'also write the comparison as a self-contained HTML page (ratio with interval per cell, suite verdict)')
     .addHelpText('after', `
-A change is a regression (improvement) only when it is beyond --max-regression in the metric's
-worse (better) direction AND significant (Holm-adjusted Welch p < --alpha), as in asv. Higher
+A change is a regression (improvement) only when the data show it beyond --max-regression in the
+metric's worse (better) direction: a one-sided test against the tolerance, Holm-adjusted p <
+--alpha, so a true change within the tolerance is called one at most alpha of the time. Higher
 latency is worse; lower throughput or acceptance length is worse.
 
 Examples:
@@ -26,7 +27,8 @@ Examples:
   prism-bench compare results/gate-run --pair base:head
 
 Exit codes: 0 compared (whatever the verdicts; use gate to fail on regressions);
-2 an input cannot be loaded, A and B are the same run, or the runs are not comparable (different
-hardware or settings, missing or failed cells), which the output lists.`)
+2 an input cannot be loaded, A and B are the same run, the runs are not comparable (different
+hardware or settings, missing or failed cells), which the output lists, or not judgeable (a cell
+with fewer than 2 trials on a side: one line says so and what to change).`)
     .action(async (a: string, b: string | undefined, o: CompareFlags) => (await import('./actions/compare.ts')).compareAction(a, b, o));
 }

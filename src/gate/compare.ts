@@ -1,10 +1,13 @@
 // Compares two runs (results or baselines) cell by cell: per metric with a direction, the ratio
-// head/base with its 95% interval, Welch and Mann-Whitney p on the per-trial values, Holm-adjusted
-// p over every comparison made, and a verdict by asv's two-condition rule: a change counts only
-// when it is beyond the threshold AND significant. Also lists what makes the pair not comparable
-// (different hardware or settings, missing or failed cells); the caller decides what that means.
+// head/base with its 95% interval, Welch and Mann-Whitney p on the per-trial values, and a verdict
+// against the tolerance: a regression (improvement) only when a one-sided test shows the change
+// beyond the tolerance in the worse (better) direction, Holm-adjusted over every comparison, so a
+// true change within the tolerance is called one at most alpha of the time. Also lists what makes
+// the pair not comparable (different hardware or settings, missing or failed cells) and the cells
+// with too few trials to judge; the caller decides what that means.
+import { DEFAULT_ALPHA, combineCells, compare, detectableChange, pairRounds, type ComparedCell, type ComparisonTest, type Design, type Estimate, type SideSummary, type SuiteEstimate } from '../stats/comparison.ts';
 import { holm } from '../stats/tests.ts';
-import { DEFAULT_ALPHA, combineCells, compare, detectableChange, type ComparedCell, type ComparisonTest, type Design, type Estimate, type SideSummary } from '../stats/comparison.ts';
+import { beyondP, improvementThresholdLog, thresholdLog } from '../stats/decision-power.ts';
 import { fingerprintDifferences } from '../hardware/compare.ts';
 import { suiteSettingsDiff } from '../suite/load.ts';
 import type { StoredSuite } from '../result/schema.ts';
@@ -36,17 +39,22 @@ export interface MetricComparison {
   ratioInterval: { low: number; high: number; level: number } | null;
   /** relative change in the metric's worse direction: > 0 worse, < 0 better; null when the base is 0 */
   change: number | null;
-  /** two-sided p of the decision test (Welch or paired t); null for exact metrics */
+  /** two-sided p of no change (Welch or paired t), for information; null for exact metrics */
   p: number | null;
   /** unpaired only: Welch's p (= p) and Mann-Whitney's p, a distribution-free cross-check */
   welchP: number | null;
   mannWhitneyP: number | null;
-  /** Holm-adjusted p over every tested comparison of the report (exact metrics are not in the family) */
+  /**
+   * the decision's p: one-sided, that the change exceeds the tolerance in the direction the
+   * estimate points (worse when change >= 0, else better); null for exact and untested metrics
+   */
+  pBeyond: number | null;
+  /** pBeyond Holm-adjusted over every tested comparison of the report, in its direction's family (exact metrics are not in it) */
   adjustedP: number | null;
   /**
    * minimum detectable effect: the true change in the worse direction (0.05 = 5%) this comparison
-   * flags with 80% power, given its variance and trials, at the strictest Holm step (alpha / family
-   * size) and never below the threshold; null when there is no variance estimate
+   * shows as a regression with 80% power, given its variance and trials, at the strictest Holm step
+   * (alpha / family size); above the tolerance; null when there is no variance estimate
    */
   mde: number | null;
   /** exact metrics only: the constant values differ (the engine decodes differently) */
@@ -67,8 +75,11 @@ export interface SuiteComparison {
   ratio: number;
   ratioInterval: { low: number; high: number; level: number } | null;
   change: number;
+  /** two-sided p of no change, for information */
   p: number | null;
-  /** Holm over the suite-level comparisons (one per metric) */
+  /** one-sided p that the change exceeds the tolerance in the direction the estimate points */
+  pBeyond: number | null;
+  /** pBeyond, Holm over the suite-level comparisons (one per metric) */
   adjustedP: number | null;
   mde: number | null;
   verdict: Verdict;
@@ -96,6 +107,21 @@ const KIND_TITLE: Record<ProblemKind, string> = {
 export function problemSummary(problems: readonly Problem[]): string {
   return [...new Set(problems.map((p) => KIND_TITLE[p.kind]))].join(', ');
 }
+
+/** A cell with too few trials to judge (fewer than 2 on a side, or, paired, fewer than 2 shared rounds). */
+export interface ShortCell {
+  cell: string;
+  /** trials with a value, fewest over the cell's metrics, per side */
+  base: number;
+  head: number;
+  /** paired: rounds with a value on both sides (fewest over the metrics) */
+  pairs?: number;
+  /** e.g. "vanilla/chat/T0 has 1 trial per side" */
+  message: string;
+}
+
+/** Trials a comparison needs per side (paired: shared rounds) for a variance to test against. */
+export const MIN_TRIALS = 2;
 
 export interface SideInfo {
   kind: 'result' | 'baseline';
@@ -128,6 +154,9 @@ export interface CompareReport {
   /** false when any problem was found: the numbers below are then not a fair comparison */
   comparable: boolean;
   problems: Problem[];
+  /** false when some cell has too few trials to judge: its verdict would be 'same' whatever the data */
+  judgeable: boolean;
+  tooFewTrials: ShortCell[];
   /** things worth knowing that do not block the comparison (e.g. too few trials for a test) */
   notes: string[];
   comparisons: MetricComparison[];
@@ -227,8 +256,9 @@ interface Pending {
  *   ratio = head / base: of the per-trial means (unpaired), or the geometric mean of per-round
  *     ratios (paired: both sides measured in the same rounds of one run);
  *   change = (base - head) / base for higher-is-better, (head - base) / base for lower-is-better;
- *   verdict 'regression' when change > maxRegression% AND Holm-adjusted p < alpha, 'improvement'
- *     when -change > maxRegression% AND adjusted p < alpha, else 'same'.
+ *   verdict 'regression' when the one-sided t test of "the true log change exceeds the tolerance
+ *     (maxRegression%) in the worse direction" rejects at Holm-adjusted p < alpha, 'improvement'
+ *     by the mirror test in the better direction (its own Holm family), else 'same'.
  * A metric that is exactly constant on both sides (acceptance length at T = 0 on a deterministic
  * engine) is not tested: any difference is a change in outputs, judged against the threshold
  * alone, and it stays out of the Holm family. Beside the cells, a suite-level verdict per metric
@@ -253,7 +283,10 @@ export function compareRuns(base: Comparable, head: Comparable, opts: CompareOpt
     if (estimate.untested) notes.push(`${p.cell} ${p.metric}: ${estimate.untested}`);
     return { ...samples, estimate };
   });
-  const comparisons = judgeCells(pending, compared.map((c) => c.estimate), { alpha, maxRegression, mde: opts.mde !== false });
+  const suiteEstimates = combineByMetric(pending, compared, design, notes);
+  const family = judge(pending, compared, suiteEstimates, { alpha, maxRegression });
+  const comparisons = cellComparisons(pending, compared.map((c) => c.estimate), family, { maxRegression, mde: opts.mde !== false });
+  const tooFewTrials = shortCells(compared, pending, design, names);
   for (const c of comparisons) {
     if (c.outputsChanged) notes.push(`outputs changed: ${c.cell} ${c.metric} was exactly ${formatExact(c.base.mean)} on every ${names.base} trial and is exactly ${formatExact(c.head.mean)} on every ${names.head} trial (a deterministic metric: the engine now decodes differently)`);
   }
@@ -262,7 +295,7 @@ export function compareRuns(base: Comparable, head: Comparable, opts: CompareOpt
     for (const id of only) if (!seen.has(id)) notes.push(`metric ${id} appears in neither side; not compared`);
   }
 
-  const suite = suiteComparisons(pending, compared, comparisons, { design, alpha, maxRegression, mde: opts.mde !== false }, notes);
+  const suite = suiteComparisons(suiteEstimates, comparisons, family, { maxRegression, mde: opts.mde !== false });
   const counts = { regression: 0, improvement: 0, same: 0 };
   for (const c of comparisons) counts[c.verdict] += 1;
   return {
@@ -272,6 +305,8 @@ export function compareRuns(base: Comparable, head: Comparable, opts: CompareOpt
     options: { maxRegression, alpha, metrics: opts.metrics ? [...opts.metrics] : null },
     comparable: problems.length === 0,
     problems,
+    judgeable: tooFewTrials.length === 0,
+    tooFewTrials,
     notes: [...new Set(notes)],
     comparisons,
     suite,
@@ -312,28 +347,79 @@ function pendingComparisons(base: Comparable, head: Comparable, only: ReadonlySe
         notes.push(`${b.id} ${id}: no per-trial values in ${bm.values.length === 0 ? names.base : names.head}; not compared`);
         continue;
       }
-      if (bm.values.length < 2 || hm.values.length < 2) {
-        notes.push(`${b.id} ${id}: fewer than 2 trials in ${bm.values.length < 2 ? names.base : names.head}; no test is possible, so it can never count as a change`);
-      }
       pending.push({ cell: b.id, metric: id, base: bm, head: hm, direction });
     }
   }
   return pending;
 }
 
-/** Per-cell verdicts: Holm over every tested comparison, then asv's two-condition rule. */
-function judgeCells(pending: readonly Pending[], estimates: readonly Estimate[], o: { alpha: number; maxRegression: number; mde: boolean }): MetricComparison[] {
-  const tested = estimates.flatMap((e, i) => (e.test !== 'exact' && e.p !== null ? [{ i, p: e.p }] : []));
-  const adjustedTested = holm(tested.map((t) => t.p));
-  const adjusted = new Map(tested.map((t, k) => [t.i, adjustedTested[k]!]));
-  // the per-cell MDE is stated at the strictest Holm step (alpha / family size): what a cell alone is sure to show
-  const cellAlpha = o.alpha / Math.max(1, tested.length);
+/** The two one-sided p's of a tested comparison against the tolerance: worse and better direction. */
+interface ToleranceTest {
+  worse: number;
+  better: number;
+}
+
+/** Every decision of a report, cells and suite together: adjusted p's per direction and the levels MDEs are stated at. */
+interface Family {
+  cells: (ToleranceTest | null)[];
+  suite: (ToleranceTest | null)[];
+  /** Holm-adjusted, by member (cells first, then suite entries), against the whole alpha */
+  worse: Map<number, number>;
+  better: Map<number, number>;
+  /** the strictest step a cell and a suite entry face: alpha times its weight */
+  cellAlpha: number;
+  suiteAlpha: number;
+  alpha: number;
+}
+
+/**
+ * The report's decisions, cells and suite together, per direction: Holm over the tested cells at
+ * half of alpha and Holm over the suite entries at the other half (all of it when there is only one
+ * kind; adjusted p's are stated against the whole alpha). So a true change within the tolerance
+ * everywhere makes the report call a regression at most alpha of the time, cells and suite
+ * together, and neither half's decisions move the other's, so each member's MDE holds as stated.
+ * A suite entry made of a single cell is that cell's test again and takes no share.
+ */
+function judge(pending: readonly Pending[], compared: readonly ComparedCell[], suite: readonly SuiteEntry[], o: { alpha: number; maxRegression: number }): Family {
+  const cells = compared.map((c, i) => toleranceTests(c.estimate, pending[i]!.direction, o.maxRegression));
+  const suiteTests = suite.map((s) => (s.estimate.cells >= 2 ? toleranceTests(s.estimate, s.direction, o.maxRegression) : null));
+  const nc = cells.filter((t) => t !== null).length;
+  const ns = suiteTests.filter((t) => t !== null).length;
+  const share = nc > 0 && ns > 0 ? 0.5 : 1;
+  const worse = new Map<number, number>();
+  const better = new Map<number, number>();
+  const adjust = (tests: readonly (ToleranceTest | null)[], offset: number) => {
+    const idx = tests.flatMap((t, i) => (t === null ? [] : [i]));
+    for (const side of ['worse', 'better'] as const) {
+      const adj = holm(idx.map((i) => tests[i]![side]));
+      idx.forEach((i, k) => (side === 'worse' ? worse : better).set(offset + i, Math.min(1, adj[k]! / share)));
+    }
+  };
+  adjust(cells, 0);
+  adjust(suiteTests, cells.length);
+  return { cells, suite: suiteTests, worse, better, cellAlpha: (o.alpha * share) / Math.max(1, nc), suiteAlpha: (o.alpha * share) / Math.max(1, ns), alpha: o.alpha };
+}
+
+/** The decision's p, raw and adjusted, in the direction the estimate points; and the verdict. */
+function decide(t: ToleranceTest | null, member: number, f: Family): { pBeyond: number | null; adjustedP: number | null; verdict: Verdict } {
+  if (t === null) return { pBeyond: null, adjustedP: null, verdict: 'same' };
+  const worse = f.worse.get(member)!;
+  const better = f.better.get(member)!;
+  const onWorse = t.worse <= t.better;
+  return {
+    pBeyond: onWorse ? t.worse : t.better,
+    adjustedP: onWorse ? worse : better,
+    verdict: worse < f.alpha ? 'regression' : better < f.alpha ? 'improvement' : 'same',
+  };
+}
+
+/** Per-cell verdicts: tested ones from the family, exact metrics by their change alone. */
+function cellComparisons(pending: readonly Pending[], estimates: readonly Estimate[], f: Family, o: { maxRegression: number; mde: boolean }): MetricComparison[] {
   return pending.map((p, i) => {
     const e = estimates[i]!;
-    const adjustedP = adjusted.get(i) ?? null;
     const change = e.ratio === null ? null : p.direction === 'higher' ? 1 - e.ratio : e.ratio - 1;
-    const decided = e.test === 'exact' || (adjustedP !== null && adjustedP < o.alpha);
     const def = metricDefinition(p.metric);
+    const d = decide(f.cells[i]!, i, f);
     return {
       cell: p.cell,
       metric: p.metric,
@@ -350,56 +436,119 @@ function judgeCells(pending: readonly Pending[], estimates: readonly Estimate[],
       p: e.p,
       welchP: e.welchP,
       mannWhitneyP: e.mannWhitneyP,
-      adjustedP,
-      mde: o.mde || e.test === 'exact' ? detectableChange(e, p.direction, cellAlpha, o.maxRegression) : null,
+      pBeyond: d.pBeyond,
+      adjustedP: d.adjustedP,
+      // stated at the strictest step a cell faces: what a cell alone is sure to show
+      mde: o.mde || e.test === 'exact' ? detectableChange(e, p.direction, f.cellAlpha, o.maxRegression) : null,
       ...(e.test === 'exact' ? { outputsChanged: p.base.values[0] !== p.head.values[0] } : {}),
-      verdict: verdictOf(change, decided, o.maxRegression),
+      verdict: e.test === 'exact' ? exactVerdict(change, o.maxRegression) : d.verdict,
     };
   });
 }
 
-function verdictOf(change: number | null, decided: boolean, maxRegression: number): Verdict {
+/** The two one-sided p's against the tolerance, worse and better; null for exact or untested estimates. */
+function toleranceTests(e: { test: ComparisonTest; logChange: number | null; se: number | null; df: number | null }, direction: 'higher' | 'lower', maxRegression: number): ToleranceTest | null {
+  if (e.test === 'exact' || e.logChange === null || e.se === null || e.df === null) return null;
+  return {
+    worse: beyondP(e.logChange, e.se, e.df, thresholdLog(maxRegression, direction)),
+    better: beyondP(-e.logChange, e.se, e.df, improvementThresholdLog(maxRegression, direction)),
+  };
+}
+
+/** Exact metrics: no noise to test against, so the change itself against the tolerance. */
+function exactVerdict(change: number | null, maxRegression: number): Verdict {
   const limit = maxRegression / 100;
-  return change !== null && decided && change > limit ? 'regression' : change !== null && decided && -change > limit ? 'improvement' : 'same';
+  return change !== null && change > limit ? 'regression' : change !== null && -change > limit ? 'improvement' : 'same';
+}
+
+/** Cells whose metrics have too few trials (paired: shared rounds) for any test, one entry per cell. */
+function shortCells(compared: readonly ComparedCell[], pending: readonly Pending[], design: Design, names: { base: string; head: string }): ShortCell[] {
+  const byCell = new Map<string, { base: number; head: number; pairs?: number }>();
+  pending.forEach((p, i) => {
+    const c = compared[i]!;
+    const base = c.base.values.length;
+    const head = c.head.values.length;
+    // a side without rounds cannot pair at all: more trials would not help (compare notes it as untested)
+    const pairs = design === 'paired' && c.head.rounds && c.base.rounds ? pairRounds(c.head, c.base).length : undefined;
+    if (Math.min(base, head) >= MIN_TRIALS && (pairs === undefined || pairs >= MIN_TRIALS || c.estimate.test === 'exact')) return;
+    const prev = byCell.get(p.cell);
+    byCell.set(p.cell, {
+      base: Math.min(prev?.base ?? base, base),
+      head: Math.min(prev?.head ?? head, head),
+      ...(pairs !== undefined ? { pairs: Math.min(prev?.pairs ?? pairs, pairs) } : {}),
+    });
+  });
+  return [...byCell].map(([cell, n]) => {
+    const trials = (k: number) => `${k} trial${k === 1 ? '' : 's'}`;
+    const what = n.pairs !== undefined && Math.min(n.base, n.head) >= MIN_TRIALS
+      ? `${n.pairs} round${n.pairs === 1 ? '' : 's'} measured by both ${names.base} and ${names.head}`
+      : n.base === n.head ? `${trials(n.base)} per side` : `${trials(n.base)} in ${names.base} and ${n.head} in ${names.head}`;
+    return { cell, ...n, message: `${cell} has ${what}` };
+  });
+}
+
+/**
+ * One line saying the comparison cannot be judged and what to change, or null when it can:
+ * "NOT JUDGEABLE: cell X has 1 trial per side; run with trials >= 2 (settings.trials in the suite file)".
+ */
+export function notJudgeableLine(report: Pick<CompareReport, 'tooFewTrials' | 'base' | 'design'>): string | null {
+  const short = report.tooFewTrials;
+  if (short.length === 0) return null;
+  const shown = short.slice(0, 3).map((s) => s.message).join('; ');
+  const which = short.length === 1 ? `cell ${shown}` : `${short.length} cells have too few trials to test (${shown}${short.length > 3 ? '; ...' : ''})`;
+  const baseline = report.base.kind === 'baseline' && short.some((s) => s.base < MIN_TRIALS) ? ', and re-save the baseline from such a run' : '';
+  return `NOT JUDGEABLE: ${which}; run with trials >= ${MIN_TRIALS} (settings.trials in the suite file)${baseline}`;
 }
 
 const formatExact = (x: number) => String(Number(x.toPrecision(6)));
 
+/** A metric's cells combined (stats/comparison.ts combineCells), with the cells it came from. */
+interface SuiteEntry {
+  metric: string;
+  direction: 'higher' | 'lower';
+  estimate: SuiteEstimate;
+  /** indices into pending of the metric's cells */
+  cells: number[];
+}
+
 /**
- * Suite-level verdicts, one per metric, from the comparison core's combination of the metric's
- * cells (stats/comparison.ts combineCells: the geometric mean of the cells' ratios, tested over
- * the cells' standard errors, unpaired, or over the rounds, paired). The suite-level verdicts form
- * their own Holm family (one member per metric).
+ * Per metric, the comparison core's combination of the metric's cells (the geometric mean of the
+ * cells' ratios, tested over the cells' standard errors, unpaired, or over the rounds, paired).
  */
-function suiteComparisons(pending: readonly Pending[], compared: readonly ComparedCell[], cells: readonly MetricComparison[], o: { design: Design; alpha: number; maxRegression: number; mde: boolean }, notes: string[]): SuiteComparison[] {
+function combineByMetric(pending: readonly Pending[], compared: readonly ComparedCell[], design: Design, notes: string[]): SuiteEntry[] {
   const byMetric = new Map<string, number[]>();
   pending.forEach((p, i) => {
     const list = byMetric.get(p.metric) ?? [];
     list.push(i);
     byMetric.set(p.metric, list);
   });
-  const out: (SuiteComparison & { se: number | null; df: number | null })[] = [];
+  const out: SuiteEntry[] = [];
   for (const [metric, idx] of byMetric) {
     const direction = pending[idx[0]!]!.direction;
-    const s = combineCells(o.design, idx.map((i) => compared[i]!), direction);
+    const s = combineCells(design, idx.map((i) => compared[i]!), direction);
     if (s === null) continue;
     if ('untested' in s) {
       notes.push(`suite ${metric}: ${s.untested}`);
       continue;
     }
-    out.push({
-      metric, label: cells[idx[0]!]!.label, direction, cells: s.cells, method: s.method, test: s.test,
-      ratio: s.ratio, ratioInterval: s.ratioInterval, change: s.change, p: s.p, adjustedP: null, mde: null, verdict: 'same', se: s.se, df: s.df,
-    });
+    out.push({ metric, direction, estimate: s, cells: idx });
   }
-  const tested = out.flatMap((s) => (s.p === null ? [] : [{ s, p: s.p }]));
-  const adj = holm(tested.map((t) => t.p));
-  tested.forEach((t, k) => { t.s.adjustedP = adj[k]!; });
-  for (const s of out) {
-    const decided = s.test === 'exact' || (s.adjustedP !== null && s.adjustedP < o.alpha);
-    s.verdict = verdictOf(s.change, decided, o.maxRegression);
-    // stated at the strictest Holm step of the suite family, as for cells
-    s.mde = o.mde || s.test === 'exact' ? detectableChange(s, s.direction, o.alpha / Math.max(1, tested.length), o.maxRegression) : null;
-  }
-  return out.map(({ se: _se, df: _df, ...s }) => s);
+  return out;
+}
+
+/** Suite-level verdicts, one per metric, decided in the report's one family (see judge). */
+function suiteComparisons(entries: readonly SuiteEntry[], cells: readonly MetricComparison[], f: Family, o: { maxRegression: number; mde: boolean }): SuiteComparison[] {
+  return entries.map((entry, k) => {
+    const s = entry.estimate;
+    // a suite of one tested cell is that cell's test: its decision, not a second one
+    const single = s.test !== 'exact' && s.cells < 2 ? entry.cells.find((i) => f.cells[i] !== null) : undefined;
+    const d = single !== undefined ? decide(f.cells[single]!, single, f) : decide(f.suite[k]!, f.cells.length + k, f);
+    const alpha = single !== undefined ? f.cellAlpha : f.suiteAlpha;
+    return {
+      metric: entry.metric, label: cells[entry.cells[0]!]!.label, direction: entry.direction, cells: s.cells, method: s.method, test: s.test,
+      ratio: s.ratio, ratioInterval: s.ratioInterval, change: s.change, p: s.p, pBeyond: d.pBeyond, adjustedP: d.adjustedP,
+      mde: o.mde || s.test === 'exact' ? detectableChange(s, entry.direction, alpha, o.maxRegression) : null,
+      verdict: s.test === 'exact' ? exactVerdict(s.change, o.maxRegression) : d.verdict,
+    };
+  });
 }

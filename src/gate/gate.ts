@@ -1,12 +1,13 @@
 // The CI gate: compares a result against a baseline and turns the comparison into an exit code
 // and a one-line headline.
-//   2 = not comparable (different hardware or settings, missing/failed cells, missing metrics),
-//   1 = some cell regressed on a gated metric (beyond the threshold AND significant),
+//   2 = not comparable (different hardware or settings, missing/failed cells, missing metrics), or
+//       not judgeable (a gated cell has fewer than 2 trials on a side, or 2 shared rounds paired),
+//   1 = a cell or the suite regressed on a gated metric (the data show the change beyond the tolerance),
 //   0 = otherwise.
 // Its Markdown summary for the job page and its terminal text are rendered in report/gate.ts.
 import { appendFileSync } from 'node:fs';
 import { formatChange } from '../report/numbers.ts';
-import { compareRuns, DEFAULT_ALPHA, DEFAULT_MAX_REGRESSION, problemSummary, type CompareReport, type MetricComparison, type Problem, type SuiteComparison } from './compare.ts';
+import { compareRuns, DEFAULT_ALPHA, DEFAULT_MAX_REGRESSION, notJudgeableLine, problemSummary, type CompareReport, type MetricComparison, type Problem, type SuiteComparison } from './compare.ts';
 import type { Comparable } from './comparable.ts';
 
 import { DEFAULT_GATE_METRICS } from './defaults.ts';
@@ -22,12 +23,14 @@ export interface GateOptions {
   alpha?: number;
   /** baseline and result are the two engines of one run, paired round by round */
   paired?: boolean;
+  /** compute minimum detectable effects (default true; simulations that need only verdicts turn it off) */
+  mde?: boolean;
 }
 
 /** What the gate decided, before any rendering. */
 export interface GateVerdict {
   exitCode: 0 | 1 | 2;
-  /** one line: PASS / REGRESSION / NOT COMPARABLE and why */
+  /** one line: PASS / REGRESSION / NOT COMPARABLE / NOT JUDGEABLE and why (or what to change) */
   headline: string;
   regressions: MetricComparison[];
   /** suite-level metrics that regressed */
@@ -41,7 +44,7 @@ export function gateVerdict(baseline: Comparable, result: Comparable, opts: Gate
   const alpha = opts.alpha ?? DEFAULT_ALPHA;
   const metrics = opts.metrics ?? DEFAULT_GATE_METRICS;
   const names = opts.paired ? { base: 'base', head: 'head' } : { base: 'baseline', head: 'result' };
-  const report = compareRuns(baseline, result, { maxRegression, alpha, metrics, names, paired: opts.paired });
+  const report = compareRuns(baseline, result, { maxRegression, alpha, metrics, names, paired: opts.paired, mde: opts.mde });
   const regressions = report.comparisons.filter((c) => c.verdict === 'regression');
   const suiteRegressions = report.suite.filter((c) => c.verdict === 'regression');
   const problems = report.problems;
@@ -50,13 +53,17 @@ export function gateVerdict(baseline: Comparable, result: Comparable, opts: Gate
     problems.push({ kind: 'missing-metric', message: `missing metrics: none of the gated metrics (${metrics.join(', ')}) could be compared in any cell` });
     report.comparable = false;
   }
-  const exitCode: 0 | 1 | 2 = problems.length > 0 ? 2 : regressions.length + suiteRegressions.length > 0 ? 1 : 0;
+  // too few trials: every verdict would be 'same' whatever the data, so a pass would mean nothing
+  const unjudged = notJudgeableLine(report);
+  const exitCode: 0 | 1 | 2 = problems.length > 0 || unjudged !== null ? 2 : regressions.length + suiteRegressions.length > 0 ? 1 : 0;
   const what = [...suiteRegressions.map((s) => `suite ${s.metric} ${formatChange(s)}`), ...regressions.map((r) => `${r.cell} ${r.metric}`)];
-  const headline = exitCode === 2
+  const headline = problems.length > 0
     ? `NOT COMPARABLE: ${problemSummary(problems)} (${problems.length} problem${problems.length === 1 ? '' : 's'})`
-    : exitCode === 1
-      ? `REGRESSION: ${what.length} regression${what.length === 1 ? '' : 's'} beyond ${maxRegression}% (${what.join(', ')})`
-      : `PASS: no regression beyond ${maxRegression}% in ${report.comparisons.length} comparison${report.comparisons.length === 1 ? '' : 's'} and ${report.suite.length} suite-level one${report.suite.length === 1 ? '' : 's'}${mdeClause(report)}`;
+    : unjudged !== null
+      ? unjudged
+      : exitCode === 1
+        ? `REGRESSION: ${what.length} regression${what.length === 1 ? '' : 's'} shown beyond ${maxRegression}% (${what.join(', ')})`
+        : `PASS: no regression shown beyond ${maxRegression}% in ${report.comparisons.length} comparison${report.comparisons.length === 1 ? '' : 's'} and ${report.suite.length} suite-level one${report.suite.length === 1 ? '' : 's'}${mdeClause(report)}`;
   return { exitCode, headline, regressions, suiteRegressions, problems, report };
 }
 

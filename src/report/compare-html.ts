@@ -1,7 +1,7 @@
 // HTML page of a comparison (compare --html, gate --html): the ratio head/base with its 95%
 // interval per cell and metric, the suite-level verdict per metric, and what made the two runs
 // not comparable. Same self-contained page as the run report (html-page.ts).
-import type { CompareReport, MetricComparison } from '../gate/compare.ts';
+import { notJudgeableLine, type CompareReport, type MetricComparison } from '../gate/compare.ts';
 import { ruleText, suiteLine } from './compare-text.ts';
 import { formatChange, formatMde, formatP, formatRatio } from './numbers.ts';
 import type { Chart } from './charts.ts';
@@ -55,9 +55,10 @@ function cellsSection(report: CompareReport): Section {
 }
 
 function problemsSection(report: CompareReport): Section | null {
-  const items = [...report.problems.map((p) => `${p.kind}: ${p.message}`), ...report.notes];
+  const unjudged = notJudgeableLine(report);
+  const items = [...report.problems.map((p) => `${p.kind}: ${p.message}`), ...(unjudged ? [unjudged] : []), ...report.notes];
   if (items.length === 0) return null;
-  return { id: 'problems', title: report.comparable ? 'Notes' : 'Not comparable', html: `<ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>` };
+  return { id: 'problems', title: !report.comparable ? 'Not comparable' : unjudged ? 'Not judgeable' : 'Notes', html: `<ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>` };
 }
 
 /** The comparison as one self-contained page; `headline` is the gate's one-line outcome, when a gate ran. */

@@ -3,7 +3,7 @@
 // the p-values and the verdict, then the comparability problems and notes. Used by compare, the
 // gate's summary (gate.ts here) and the HTML page (compare-html.ts).
 import Table from 'cli-table3';
-import { problemSummary, type CompareReport, type MetricComparison, type SuiteComparison } from '../gate/compare.ts';
+import { notJudgeableLine, problemSummary, type CompareReport, type MetricComparison, type SuiteComparison } from '../gate/compare.ts';
 import { paint } from './format.ts';
 import { digitsFor, formatChange, formatMde, formatNumber, formatP, formatRatio } from './numbers.ts';
 
@@ -17,10 +17,11 @@ export function formatMean(c: MetricComparison, side: 'base' | 'head'): string {
 const TEST_NAME = { welch: 'Welch', paired: 'paired t', exact: 'exact' } as const;
 
 export function ruleText(report: CompareReport): string {
-  const test = report.design === 'paired' ? 'a paired t-test on the per-round log ratios' : "Welch's t-test on the per-trial values";
-  return `verdict: regression (improvement) when the change in the worse (better) direction exceeds ${report.options.maxRegression}% ` +
-    `AND the Holm-adjusted p of ${test} is < ${report.options.alpha}; metrics constant on both sides are compared exactly (no test); ` +
-    `ratio = head/base with its 95% interval; MDE = the change detected with 80% power at this variance and number of trials`;
+  const test = report.design === 'paired' ? 'a paired t-test on the per-round log ratios' : "Welch's t-test on the log ratio of the means";
+  return `verdict: regression (improvement) when ${test} shows the change beyond ${report.options.maxRegression}% in the worse (better) direction ` +
+    `(one-sided, H0: within the tolerance; Holm-adjusted p < ${report.options.alpha}; p Holm is that test's, p the two-sided test of no change), ` +
+    `so a true change within the tolerance fails at most ${report.options.alpha} of the time; metrics constant on both sides are compared exactly (no test); ` +
+    `ratio = head/base with its 95% interval; MDE = the change shown as a regression with 80% power at this variance and number of trials`;
 }
 
 /** One line per metric for the suite as a whole. */
@@ -60,6 +61,8 @@ export function renderCompareText(report: CompareReport, opts: { color?: boolean
     lines.push('', paint(`NOT COMPARABLE (${problemSummary(report.problems)}):`, 'red', color));
     for (const p of report.problems) lines.push(`  ${p.message}`);
   }
+  const unjudged = notJudgeableLine(report);
+  if (unjudged) lines.push('', paint(unjudged, 'red', color));
   if (report.notes.length > 0) {
     lines.push('', 'Notes:');
     for (const n of report.notes) lines.push(`  ${n}`);

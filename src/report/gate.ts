@@ -1,7 +1,7 @@
 // The gate's report: its decision (gate/gate.ts) with the Markdown summary for the job page,
 // and the plain text for the terminal.
 import type { Comparable } from '../gate/comparable.ts';
-import type { MetricComparison } from '../gate/compare.ts';
+import { notJudgeableLine, type MetricComparison } from '../gate/compare.ts';
 import { gateVerdict, type GateOptions, type GateVerdict } from '../gate/gate.ts';
 import { comparisonTableMarkdown, formatChange, formatMean, formatRatio, ruleText, suiteLine, suiteTableMarkdown } from './compare-text.ts';
 import { formatP } from './numbers.ts';
@@ -17,7 +17,7 @@ export function runGate(baseline: Comparable, result: Comparable, opts: GateOpti
 }
 
 function regressionLine(r: MetricComparison): string {
-  return `${r.cell} ${r.metric}: ${formatMean(r, 'base')} -> ${formatMean(r, 'head')} (${formatChange(r)}, ratio ${formatRatio(r)}, ${r.test === 'exact' ? 'exact: constant on both sides' : `p Holm ${formatP(r.adjustedP)}`})`;
+  return `${r.cell} ${r.metric}: ${formatMean(r, 'base')} -> ${formatMean(r, 'head')} (${formatChange(r)}, ratio ${formatRatio(r)}, ${r.test === 'exact' ? 'exact: constant on both sides' : `p Holm ${formatP(r.adjustedP)} that it exceeds the tolerance`})`;
 }
 
 /** The Markdown summary for the job page: headline, suite verdicts, problems, regressions, every comparison, notes. */
@@ -40,9 +40,15 @@ export function gateMarkdown(verdict: GateVerdict): string {
     for (const p of report.problems) lines.push(`- ${p.message}`);
     lines.push('');
   }
+  const unjudged = notJudgeableLine(report);
+  if (unjudged) {
+    lines.push('### Not judgeable', '', `${unjudged}.`, '', 'With fewer than 2 trials a side (or 2 shared rounds, paired) there is no variance to test against, so no change could ever be shown:', '');
+    for (const s of report.tooFewTrials) lines.push(`- ${s.message}`);
+    lines.push('');
+  }
   if (regressions.length > 0) {
     lines.push('### Regressions', '', comparisonTableMarkdown(regressions), '');
-    if (exitCode === 2) lines.push('(listed for information: the pair is not comparable)', '');
+    if (exitCode === 2) lines.push(`(listed for information: the pair is not ${report.comparable ? 'judgeable' : 'comparable'})`, '');
   }
   if (report.comparisons.length > 0) {
     lines.push('<details><summary>All comparisons</summary>', '', comparisonTableMarkdown(report.comparisons), '', '</details>', '');
@@ -59,6 +65,9 @@ export function gateMarkdown(verdict: GateVerdict): string {
 export function gateText(outcome: GateVerdict): string {
   const lines = [`prism-bench gate: ${outcome.headline}`];
   for (const p of outcome.problems) lines.push(`  ${p.message}`);
+  const unjudged = notJudgeableLine(outcome.report);
+  // the headline already says it unless a comparability problem took its place
+  if (unjudged && outcome.problems.length > 0) lines.push(`  ${unjudged}`);
   for (const s of outcome.report.suite) lines.push(`  ${suiteLine(s)}`);
   for (const r of outcome.regressions) lines.push(`  regression: ${regressionLine(r)}`);
   for (const n of outcome.report.notes) lines.push(`  note: ${n}`);

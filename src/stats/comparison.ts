@@ -10,7 +10,7 @@
 // Values are paired by round with pairRounds, the one pairing of the code base.
 import { mean } from './sample.ts';
 import { compareSamples, pairedLogRatio, type Direction } from './compare.ts';
-import { minimumDetectableChange, satterthwaite } from './decision-power.ts';
+import { minimumDetectableChange, satterthwaite, singleVariance, testDf, type VarianceGroups } from './decision-power.ts';
 import { tQuantile, tSf } from './distributions.ts';
 import { sampleSd } from './intervals.ts';
 import { DEFAULT_ALPHA } from './alpha.ts';
@@ -55,6 +55,8 @@ export interface Estimate {
   logChange: number | null;
   se: number | null;
   df: number | null;
+  /** how se was estimated (its variance components and their df), for the MDE; null without se or when exact */
+  variance: VarianceGroups | null;
   /** two-sided p of the test; null for exact and untested comparisons */
   p: number | null;
   /** unpaired only: Welch's p (= p) and Mann-Whitney's p, a distribution-free cross-check */
@@ -120,7 +122,7 @@ function exactEstimate(head: Sample, base: Sample, direction: Direction): Estima
   const logChange = b > 0 && h > 0 ? worseSign(direction) * Math.log(h / b) : null;
   return {
     test: 'exact', ratio, ratioInterval: ratio === null ? null : { low: ratio, high: ratio, level: 0.95 },
-    logChange, se: 0, df: null, p: null, welchP: null, mannWhitneyP: null, base: side(base.values), head: side(head.values),
+    logChange, se: 0, df: null, variance: null, p: null, welchP: null, mannWhitneyP: null, base: side(base.values), head: side(head.values),
   };
 }
 
@@ -130,16 +132,18 @@ function welchEstimate(head: Sample, base: Sample, opts: EstimateOptions): Estim
   let logChange: number | null = null;
   let se: number | null = null;
   let df: number | null = null;
+  let variance: VarianceGroups | null = null;
   if (s.nA >= 2 && s.nB >= 2 && s.meanA > 0 && s.meanB > 0) {
     const ga = (s.stddevA * s.stddevA) / (s.nA * s.meanA * s.meanA);
     const gb = (s.stddevB * s.stddevB) / (s.nB * s.meanB * s.meanB);
     logChange = worseSign(opts.direction) * Math.log(s.meanA / s.meanB);
     se = Math.sqrt(ga + gb);
-    df = satterthwaite([{ variance: ga, df: s.nA - 1 }, { variance: gb, df: s.nB - 1 }]);
+    variance = [[{ variance: ga, df: s.nA - 1 }, { variance: gb, df: s.nB - 1 }]];
+    df = testDf(variance);
   }
   return {
     test: 'welch', ratio: s.ratio, ratioInterval: s.ratioCi ? { low: s.ratioCi.low, high: s.ratioCi.high, level: s.ratioCi.level } : null,
-    logChange, se, df, p: s.welch.p, welchP: s.welch.p, mannWhitneyP: s.mannWhitney.p,
+    logChange, se, df, variance, p: s.welch.p, welchP: s.welch.p, mannWhitneyP: s.mannWhitney.p,
     base: { mean: s.meanB, n: s.nB, stddev: s.stddevB }, head: { mean: s.meanA, n: s.nA, stddev: s.stddevA },
   };
 }
@@ -153,7 +157,7 @@ function pairedEstimate(head: Sample, base: Sample, direction: Direction): Estim
   const headSide = side(h.length ? h : head.values);
   if (pairs.length === 0 || pairs.some((x) => !(x.head > 0 && x.base > 0))) {
     return {
-      test: 'paired', ratio: baseSide.mean === 0 ? null : headSide.mean / baseSide.mean, ratioInterval: null, logChange: null, se: null, df: null,
+      test: 'paired', ratio: baseSide.mean === 0 ? null : headSide.mean / baseSide.mean, ratioInterval: null, logChange: null, se: null, df: null, variance: null,
       p: null, welchP: null, mannWhitneyP: null, base: baseSide, head: headSide, pairs: pairs.length,
       untested: 'no rounds with positive values on both sides; not tested',
     };
@@ -161,7 +165,7 @@ function pairedEstimate(head: Sample, base: Sample, direction: Direction): Estim
   const r = pairedLogRatio(h, b);
   return {
     test: 'paired', ratio: r.ratio, ratioInterval: r.low === null || r.high === null ? null : { low: r.low, high: r.high, level: 0.95 },
-    logChange: worseSign(direction) * Math.log(r.ratio), se: r.n >= 2 ? r.se : null, df: r.n >= 2 ? r.df : null,
+    logChange: worseSign(direction) * Math.log(r.ratio), se: r.n >= 2 ? r.se : null, df: r.n >= 2 ? r.df : null, variance: r.n >= 2 ? singleVariance(r.se, r.df) : null,
     p: r.p, welchP: null, mannWhitneyP: null, base: baseSide, head: headSide, pairs: r.n,
   };
 }
@@ -188,6 +192,8 @@ export interface SuiteEstimate {
   logChange: number;
   se: number | null;
   df: number | null;
+  /** how se was estimated, for the MDE (see Estimate.variance) */
+  variance: VarianceGroups | null;
   /** two-sided p of the suite-level test; null without one */
   p: number | null;
 }
@@ -218,11 +224,13 @@ export function combineCells(design: Design, cells: readonly ComparedCell[], dir
   if (design === 'unpaired') {
     if (withSe.length === 0) return null;
     const k = withSe.length;
-    // withSe: se is set, and with it df (a Welch or paired estimate sets both or neither)
+    // withSe: se is set, and with it df and variance (a Welch or paired estimate sets all or none)
     const comps = withSe.map((c) => ({ variance: (c.estimate.se as number) ** 2 / (k * k), df: c.estimate.df as number }));
     const se = Math.sqrt(comps.reduce((a, c) => a + c.variance, 0));
+    // for the MDE: each cell's own components, scaled into the mean (their df are drawn, not fixed)
+    const groups: VarianceGroups = withSe.map((c) => (c.estimate.variance ?? []).flat().map((x) => ({ variance: x.variance / (k * k), df: x.df })));
     const method = `geometric mean of ${k} cells' ratios; interval from the cells' independent standard errors (Welch-Satterthwaite df)`;
-    return suiteEstimate('welch', k, method, meanLog(withSe), se, satterthwaite(comps), direction);
+    return suiteEstimate('welch', k, method, meanLog(withSe), se, satterthwaite(comps), direction, groups);
   }
   const rounds = pairedSuiteRounds(withSe);
   if (rounds.length === 0) return { untested: 'no round has every cell on both sides; no suite-level test' };
@@ -231,17 +239,18 @@ export function combineCells(design: Design, cells: readonly ComparedCell[], dir
   const logChange = perRound.reduce((a, b) => a + b, 0) / n;
   const sd = n >= 2 ? Math.sqrt(perRound.reduce((a, b) => a + (b - logChange) ** 2, 0) / (n - 1)) : null;
   const method = `per round, the mean over ${withSe.length} cells of log(head/base); one-sample t over ${n} rounds`;
-  return suiteEstimate('paired', withSe.length, method, logChange, sd === null ? null : sd / Math.sqrt(n), sd === null ? null : n - 1, direction);
+  const se = sd === null ? null : sd / Math.sqrt(n);
+  return suiteEstimate('paired', withSe.length, method, logChange, se, se === null ? null : n - 1, direction, se === null ? null : singleVariance(se, n - 1));
 }
 
-function suiteEstimate(test: ComparisonTest, cells: number, method: string, logChange: number, se: number | null, df: number | null, direction: Direction): SuiteEstimate {
+function suiteEstimate(test: ComparisonTest, cells: number, method: string, logChange: number, se: number | null, df: number | null, direction: Direction, variance: VarianceGroups | null = null): SuiteEstimate {
   const p = test !== 'exact' && se !== null && df !== null ? (se === 0 ? (logChange === 0 ? 1 : 0) : Math.min(1, 2 * tSf(Math.abs(logChange) / se, df))) : null;
   const ratio = Math.exp(worseSign(direction) * logChange);
   const half = se !== null && df !== null && se > 0 ? tQuantile(0.975, df) * se : 0;
   const a = Math.exp(worseSign(direction) * logChange - half);
   const b = Math.exp(worseSign(direction) * logChange + half);
   const ratioInterval = test === 'exact' || se !== null ? { low: Math.min(a, b), high: Math.max(a, b), level: 0.95 } : null;
-  return { test, cells, method, ratio, ratioInterval, change: direction === 'higher' ? 1 - ratio : ratio - 1, logChange, se, df, p };
+  return { test, cells, method, ratio, ratioInterval, change: direction === 'higher' ? 1 - ratio : ratio - 1, logChange, se, df, variance, p };
 }
 
 /**
@@ -262,13 +271,13 @@ function pairedSuiteRounds(cells: readonly ComparedCell[]): number[] {
 
 /**
  * The minimum detectable effect of an estimate (a cell's or the suite's) as a relative change in
- * the worse direction: the true change the gate's rule (beyond `maxRegressionPct` AND
- * significant at `alpha`) flags with 80% power. Exact comparisons detect anything beyond the
- * threshold; null without a variance estimate.
+ * the worse direction: the true change the gate's rule (a one-sided test that the change exceeds
+ * `maxRegressionPct`, at level `alpha`) shows with 80% power, the df the test estimates included.
+ * Exact comparisons detect anything beyond the threshold; null without a variance estimate.
  */
-export function detectableChange(e: { test: ComparisonTest; se: number | null; df: number | null }, direction: Direction, alpha: number, maxRegressionPct: number): number | null {
+export function detectableChange(e: { test: ComparisonTest; se: number | null; df: number | null; variance: VarianceGroups | null }, direction: Direction, alpha: number, maxRegressionPct: number): number | null {
   if (e.test === 'exact') return maxRegressionPct / 100;
   if (e.se === null || e.df === null) return null;
-  const m = minimumDetectableChange(e.se, e.df, alpha, maxRegressionPct, direction);
+  const m = minimumDetectableChange(e.variance ?? singleVariance(e.se, e.df), alpha, maxRegressionPct, direction);
   return Number.isFinite(m) ? m : null;
 }

@@ -73,4 +73,4 @@ export {
   type SideSummary,
   type SuiteEstimate,
 } from './comparison.ts';
-export { decisionPower, detectionBoundary, minimumDetectableChange, satterthwaite } from './decision-power.ts';
+export { beyondP, decisionPower, minimumDetectableChange, satterthwaite, type VarianceGroups } from './decision-power.ts';

@@ -27,7 +27,7 @@ test('gate exits 1 on a planted 20% throughput drop, naming the cell and numbers
   const run = writeRun(dir, 'head', makeResult({ runId: 'run-b', cells: [makeCell({ draft: 'vanilla' }), slowNgram()] }));
   const r = runCli(['gate', '--baseline', baseline, run]);
   assert.equal(r.code, 1, r.stderr);
-  assert.match(r.stdout, /REGRESSION: 2 regressions beyond 5% \(suite throughput 10\.6% worse, reference\/ngram\/chat\/T0 throughput\)/);
+  assert.match(r.stdout, /REGRESSION: 2 regressions shown beyond 5% \(suite throughput 10\.6% worse, reference\/ngram\/chat\/T0 throughput\)/);
   assert.match(r.stdout, /\| reference\/ngram\/chat\/T0 \| throughput \| 80\.0 tok\/s \| 64\.0 tok\/s \| 0\.800x/);
   // a looser threshold lets it through
   assert.equal(runCli(['gate', '--baseline', baseline, run, '--max-regression', '25']).code, 0);
@@ -105,7 +105,7 @@ test('gate usage errors exit 2; --help shows examples and exit codes', (t) => {
   const h = runCli(['gate', '--help']);
   assert.equal(h.code, 0);
   assert.match(h.stdout, /Examples:\n  prism-bench gate --baseline /);
-  assert.match(h.stdout, /Exit codes: 0 no regression; 1 a cell regressed .*; 2 not comparable/s);
+  assert.match(h.stdout, /Exit codes: 0 no regression shown; 1 a cell or the suite regressed .*;\s+2 not comparable.*not\s+judgeable/s);
   assert.match(h.stdout, /GITHUB_STEP_SUMMARY/);
 });
 
@@ -141,4 +141,18 @@ test('gate --pair and compare --pair test two engines of one run round by round;
   const missing = runCli(['gate', '--pair', 'base:nope', run(1)]);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /--pair names engine 'nope', but the run's engines are 'base', 'head'/);
+});
+
+test('gate exits 2 with the fix when a cell has one trial, even with a planted 50% drop; compare says the same', (t) => {
+  const dir = tempDir(t);
+  const one = (tp: number, e2e: number) => makeResult({ cells: [makeCell({ metrics: { throughput: [tp], e2e_ms: [e2e] } })] });
+  const base = writeRun(dir, 'base', one(100, 500));
+  const head = writeRun(dir, 'head', { ...one(50, 1000), runId: 'run-b' });
+  const g = runCli(['gate', '--baseline', base, head]);
+  assert.equal(g.code, 2, g.stdout + g.stderr);
+  const line = 'NOT JUDGEABLE: cell reference/ngram/chat/T0 has 1 trial per side; run with trials >= 2 (settings.trials in the suite file)';
+  assert.ok(g.stdout.includes(`prism-bench gate: ${line}`), g.stdout);
+  const c = runCli(['compare', base, head]);
+  assert.equal(c.code, 2, c.stdout + c.stderr);
+  assert.ok(c.stdout.includes(line), c.stdout);
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compareRuns, comparabilityProblems } from '../../src/gate/compare.ts';
+import { compareRuns, comparabilityProblems, notJudgeableLine } from '../../src/gate/compare.ts';
 import { renderCompareText } from '../../src/report/compare-text.ts';
 import { comparableFromResult } from '../../src/gate/comparable.ts';
 import { comparable, makeCell, makeResult, metric, trials } from './helpers.ts';
@@ -24,7 +24,7 @@ test('every metric with a direction is compared by default, cell by cell', () =>
   assert.deepEqual(r.options, { maxRegression: 5, alpha: 0.05, metrics: null });
 });
 
-test('ratio is head/base, change is signed in the worse direction, Holm p >= raw p', () => {
+test('ratio is head/base, change is signed in the worse direction, Holm p >= its raw p', () => {
   const base = comparable({ cells: [makeCell({ metrics: { throughput: trials(100, 0.02), e2e_ms: trials(500, 0.02) } })] });
   const head = comparable({ runId: 'b', cells: [makeCell({ metrics: { throughput: trials(110, 0.02), e2e_ms: trials(550, 0.02) } })] });
   const r = compareRuns(base, head);
@@ -36,7 +36,7 @@ test('ratio is head/base, change is signed in the worse direction, Holm p >= raw
   assert.ok(Math.abs(e2e!.change! - 0.1) < 1e-9, 'higher latency: positive change (worse)');
   assert.equal(e2e!.verdict, 'regression');
   for (const c of r.comparisons) {
-    assert.ok(c.adjustedP! >= c.welchP!);
+    assert.ok(c.adjustedP! >= c.pBeyond!);
     assert.ok(c.ratioInterval!.low < c.ratio! && c.ratio! < c.ratioInterval!.high);
     assert.ok(c.mannWhitneyP! > 0 && c.mannWhitneyP! <= 1);
   }
@@ -54,13 +54,28 @@ test('a metric on one side only is a problem; a metric with no direction is skip
   assert.deepEqual(r.comparisons.map((c) => c.metric), ['throughput']);
 });
 
-test('a single trial gives a note and can never count as a change', () => {
+test('a single trial makes the comparison not judgeable, with the fix in one line', () => {
   const base = comparable({ cells: [makeCell({ metrics: { throughput: [80] } })] });
   const head = comparable({ runId: 'b', cells: [makeCell({ metrics: { throughput: [40] } })] });
   const r = compareRuns(base, head);
   assert.equal(r.comparisons[0]!.verdict, 'same');
   assert.equal(r.comparisons[0]!.ratioInterval, null);
-  assert.match(r.notes.join('\n'), /fewer than 2 trials/);
+  assert.equal(r.comparable, true);
+  assert.equal(r.judgeable, false);
+  assert.deepEqual(r.tooFewTrials.map((s) => [s.cell, s.base, s.head]), [['reference/ngram/chat/T0', 1, 1]]);
+  assert.equal(notJudgeableLine(r), 'NOT JUDGEABLE: cell reference/ngram/chat/T0 has 1 trial per side; run with trials >= 2 (settings.trials in the suite file)');
+  assert.match(renderCompareText(r), /NOT JUDGEABLE: cell reference\/ngram\/chat\/T0 has 1 trial per side/);
+});
+
+test('not judgeable: one side short names both counts; a one-trial baseline is to be re-saved', () => {
+  const base = comparable({ cells: [makeCell({ metrics: { throughput: [80] } })] });
+  const head = comparable({ runId: 'b', cells: [makeCell({ metrics: { throughput: trials(80, 0.01) } })] });
+  const r = compareRuns({ ...base, kind: 'baseline' }, head, { names: { base: 'baseline', head: 'result' } });
+  assert.equal(r.tooFewTrials[0]!.message, 'reference/ngram/chat/T0 has 1 trial in baseline and 5 in result');
+  assert.match(notJudgeableLine(r)!, /; run with trials >= 2 \(settings\.trials in the suite file\), and re-save the baseline from such a run$/);
+  const enough = compareRuns(comparable({ cells: [makeCell({ metrics: { throughput: [80, 81] } })] }), head);
+  assert.equal(enough.judgeable, true);
+  assert.equal(notJudgeableLine(enough), null);
 });
 
 test('partial fingerprints (missing sections) are compared without crashing', () => {
@@ -74,7 +89,8 @@ test('the text rendering lists rows, the rule, and problems', () => {
   const head = comparable({ runId: 'b', cells: [makeCell({ draft: 'vanilla' })] });
   const text = renderCompareText(compareRuns(comparable(), head));
   assert.match(text, /reference\/vanilla\/chat\/T0 .* throughput .* 1\.000x/);
-  assert.match(text, /Holm-adjusted p of Welch's t-test on the per-trial values is < 0\.05/);
+  assert.match(text, /regression \(improvement\) when Welch's t-test on the log ratio of the means shows the change beyond 5% in the worse \(better\) direction/);
+  assert.match(text, /a true change within the tolerance fails at most 0\.05 of the time/);
   assert.match(text, /suite throughput: 1\.000x .* over 1 cell/);
   assert.match(text, /NOT COMPARABLE \(missing cells\):\n  missing cell: reference\/ngram\/chat\/T0 is in base but not in head/);
   assert.doesNotMatch(text, /\u001b\[/, 'no colour unless asked');

@@ -38,7 +38,7 @@ test('a 20% throughput drop with low noise is a regression naming the cell and n
   assert.match(gateText(out), /regression: reference\/ngram\/chat\/T0 throughput: 80\.0 tok\/s -> 64\.0 tok\/s \(20\.0% worse/);
 });
 
-test('a 20% drop buried in noise is not significant and passes (both conditions needed)', () => {
+test('a 20% drop buried in noise is not shown beyond the tolerance and passes', () => {
   const noisy = (mean: number) => ({ throughput: trials(mean, 0.4), accept_length_pooled: trials(2.4, 0.01), e2e_ms: trials(800, 0.01) });
   const base = comparable({ cells: [vanilla(), makeCell({ metrics: noisy(80) })] });
   const head = comparable({ runId: 'run-b', cells: [vanilla(), makeCell({ metrics: noisy(64) })] });
@@ -56,7 +56,8 @@ test('a significant drop smaller than the threshold passes', () => {
   const out = runGate(base, head);
   assert.equal(out.exitCode, 0);
   const c = out.report.comparisons.find((x) => x.cell === 'reference/ngram/chat/T0' && x.metric === 'throughput')!;
-  assert.ok(c.adjustedP! < 0.05, 'the 2.5% drop is significant');
+  assert.ok(c.p! < 0.05, 'the 2.5% drop is significant');
+  assert.ok(c.adjustedP! > 0.5, 'but certainly within the 5% tolerance');
   assert.equal(c.verdict, 'same');
   // ...and a lower threshold turns the same data into a regression
   assert.equal(runGate(base, head, { maxRegression: 2 }).exitCode, 1);

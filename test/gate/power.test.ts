@@ -1,11 +1,11 @@
 // The decision rule's power, simulated on synthetic data with known effects, agrees with the
-// analytic power the reports quote (within 5 points), for the unpaired per-cell test and the
-// paired suite-level test.
+// power the reports quote (within 4 points), for the unpaired per-cell test (the df Welch
+// estimates drawn with the data) and the paired suite-level test (one-sided against the tolerance).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareRuns } from '../../src/gate/compare.ts';
 import { comparableFromResult, pairedSides } from '../../src/gate/comparable.ts';
-import { decisionPower, minimumDetectableChange, relativeToLog } from '../../src/stats/decision-power.ts';
+import { decisionPower, minimumDetectableChange, relativeToLog, singleVariance } from '../../src/stats/decision-power.ts';
 import { mulberry32 } from '../../src/stats/random.ts';
 import type { Cell } from '../../src/result/schema.ts';
 import { comparable, makeCell, makeResult } from './helpers.ts';
@@ -15,34 +15,36 @@ function normal(rng: () => number): number {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng());
 }
 
-test('unpaired cell: simulated detection rate matches decisionPower within 5 points', () => {
+test('unpaired cell: simulated detection rate matches decisionPower within 4 points', () => {
   const rng = mulberry32(11);
-  const n = 10, cv = 0.04, reps = 600, thr = 2;
-  for (const slowdown of [0, 0.03, 0.045, 0.07]) {
+  const n = 5, cv = 0.04, reps = 800, thr = 2;
+  // the true variance of each side's log mean, each estimated on n - 1 df
+  const groups = [[{ variance: (cv * cv) / n, df: n - 1 }, { variance: (cv * cv) / n, df: n - 1 }]];
+  for (const slowdown of [0, 0.03, 0.07, 0.1]) {
     let flagged = 0;
-    let se = 0, df = 0;
     for (let i = 0; i < reps; i++) {
       const draw = (m: number) => Array.from({ length: n }, () => m * Math.exp(cv * normal(rng)));
       const base = comparable({ cells: [makeCell({ metrics: { throughput: draw(100) } })] });
       const head = comparable({ runId: 'b', cells: [makeCell({ metrics: { throughput: draw(100 * (1 - slowdown)) } })] });
       const c = compareRuns(base, head, { maxRegression: thr, metrics: ['throughput'], mde: false }).comparisons[0]!;
       if (c.verdict === 'regression') flagged++;
-      const ga = (c.base.stddev / c.base.mean) ** 2 / n, gb = (c.head.stddev / c.head.mean) ** 2 / n;
-      se += Math.sqrt(ga + gb) / reps;
-      df += ((ga + gb) ** 2 / ((ga * ga) / (n - 1) + (gb * gb) / (n - 1))) / reps; // Welch-Satterthwaite, as the test uses
     }
-    // the true standard error of the log ratio, and the mean of the Welch df the test used
-    const analytic = decisionPower(relativeToLog(slowdown, 'higher'), cv * Math.sqrt(2 / n), df, 0.05, thr, 'higher');
+    const analytic = decisionPower(relativeToLog(slowdown, 'higher'), groups, 0.05, thr, 'higher');
     const simulated = flagged / reps;
-    assert.ok(Math.abs(simulated - analytic) < 0.05, `slowdown ${slowdown}: simulated ${simulated.toFixed(3)} vs analytic ${analytic.toFixed(3)} (mean se ${se.toFixed(4)}, df ${df})`);
+    assert.ok(Math.abs(simulated - analytic) < 0.04, `slowdown ${slowdown}: simulated ${simulated.toFixed(3)} vs analytic ${analytic.toFixed(3)}`);
   }
+  // at the tolerance itself the rule fails alpha of the time, no more
+  assert.ok(Math.abs(decisionPower(relativeToLog(thr / 100, 'higher'), groups, 0.05, thr, 'higher') - 0.05) < 0.005);
 });
 
-test('paired suite: simulated detection rate matches decisionPower within 5 points; the MDE gives 80%', () => {
+test('paired suite: simulated detection rate matches decisionPower within 4 points; the MDE gives 80%', () => {
   const rng = mulberry32(77);
   const rounds = 8, cellsN = 4, sd = 0.03, reps = 1500, thr = 1;
   const sdSuite = sd / Math.sqrt(cellsN);
-  const mde = minimumDetectableChange(sdSuite / Math.sqrt(rounds), rounds - 1, 0.05, thr, 'higher');
+  const variance = singleVariance(sdSuite / Math.sqrt(rounds), rounds - 1);
+  // the suite's half of alpha: the four cells hold the other half
+  const suiteAlpha = 0.025;
+  const mde = minimumDetectableChange(variance, suiteAlpha, thr, 'higher');
   for (const slowdown of [0, 0.02, mde]) {
     let flagged = 0;
     for (let i = 0; i < reps; i++) {
@@ -61,9 +63,9 @@ test('paired suite: simulated detection rate matches decisionPower within 5 poin
       const s = compareRuns(base, head, { paired: true, maxRegression: thr, metrics: ['throughput'], mde: false }).suite[0]!;
       if (s.verdict === 'regression') flagged++;
     }
-    const analytic = decisionPower(relativeToLog(slowdown, 'higher'), sdSuite / Math.sqrt(rounds), rounds - 1, 0.05, thr, 'higher');
+    const analytic = decisionPower(relativeToLog(slowdown, 'higher'), variance, suiteAlpha, thr, 'higher');
     const simulated = flagged / reps;
-    assert.ok(Math.abs(simulated - analytic) < 0.05, `slowdown ${slowdown.toFixed(4)}: simulated ${simulated.toFixed(3)} vs analytic ${analytic.toFixed(3)}`);
+    assert.ok(Math.abs(simulated - analytic) < 0.04, `slowdown ${slowdown.toFixed(4)}: simulated ${simulated.toFixed(3)} vs analytic ${analytic.toFixed(3)}`);
     if (slowdown === mde) assert.ok(Math.abs(analytic - 0.8) < 1e-6, `power at the MDE ${analytic}`);
   }
 });

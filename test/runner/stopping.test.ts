@@ -43,16 +43,16 @@ test('--target-mde: whole rounds for every cell until the suite-level MDE is wit
   - { name: reference, label: head, options: { fake: head } }
 ${ONE_CELL.replace('maxTrials: 6', 'maxTrials: 8')}`);
   // base steady; head's per-round ratio wanders by about 1%: the paired MDE shrinks as rounds are
-  // added (7.8% after 2 rounds, 2.5% after 3, 1.4% after 4)
+  // added (4.0% after 2 rounds, 1.7% after 3, 1.1% after 4: one-sided, as the gate tests)
   const head = [1.0, 1.01, 0.995, 1.005, 0.99, 1.0, 1.01, 0.995];
   const behaviours = { base: { seconds: () => 1 }, head: { seconds: (n: number) => head[n - 1] ?? 1 } };
-  const r = await runFake({ suiteFile: suite, outDir: `${dir}/run`, targetMde: 2, pair: { base: 'base', head: 'head' } }, behaviours);
+  const r = await runFake({ suiteFile: suite, outDir: `${dir}/run`, targetMde: 1.5, pair: { base: 'base', head: 'head' } }, behaviours);
   const rounds = r.result.cells.map((c) => c.trials.map((t) => t.trial));
   assert.deepEqual(rounds, [[1, 2, 3, 4], [1, 2, 3, 4]], 'both engines ran the same whole rounds');
   assert.equal(r.result.mde?.design, 'paired');
   assert.equal(r.result.mde?.rounds, 4);
   const mde = r.result.mde?.throughput;
-  assert.ok(typeof mde === 'number' && mde * 100 <= 2, `MDE ${mde} within 2%`);
+  assert.ok(typeof mde === 'number' && mde * 100 <= 1.5, `MDE ${mde} within 1.5%`);
   // one round fewer was not enough: the MDE of the first three rounds is above the target
   const three = structuredClone(r.result);
   for (const c of three.cells) {
@@ -60,7 +60,7 @@ ${ONE_CELL.replace('maxTrials: 6', 'maxTrials: 8')}`);
     c.metrics.throughput!.values = c.metrics.throughput!.values.slice(0, 3);
   }
   const before = suiteThroughputMde(three, { base: 'base', head: 'head' });
-  assert.ok(before !== null && before * 100 > 2, `MDE after 3 rounds ${before}`);
+  assert.ok(before !== null && before * 100 > 1.5, `MDE after 3 rounds ${before}`);
   assert.equal(r.events.filter((e) => e.type === 'note').length, 0);
 
   // out of reach: every round up to maxTrials, then a note

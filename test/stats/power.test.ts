@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { normalCdf, normalQuantile, tQuantile } from '../../src/stats/distributions.ts';
 import { minimumDetectableEffect, tTestPower } from '../../src/stats/power.ts';
 import { close, closeRel, fx, withMathBudget } from './helpers.ts';
-import { decisionPower, minimumDetectableChange, satterthwaite } from '../../src/stats/decision-power.ts';
+import { decisionPower, minimumDetectableChange, satterthwaite, singleVariance } from '../../src/stats/decision-power.ts';
 
 // Fixtures: scripts/stats-fixtures.py, power_fixtures() and mde_fixtures(). `power` and `effect`
 // come from quadrature of the noncentral t tails, `scipyPower` and `scipyEffect` from
@@ -113,18 +113,18 @@ describe('tTestPower and minimumDetectableEffect at df far below 1', () => {
   });
 });
 
-describe('decisionPower (the gate rule) vs mpmath quadrature', () => {
-  it('matches to 1e-13 absolute, df 1 and alpha/80 included (a fixed Simpson grid was 0.004 off there)', () => {
+describe('decisionPower (the gate rule: one-sided t against the tolerance) vs mpmath quadrature', () => {
+  it('matches to 1e-13 absolute, df 1 and alpha/80 included (the two-condition rule\'s fixed Simpson grid was 0.004 off there)', () => {
     const E = fx.extreme.decisionPower;
     assert.ok(E.some((e) => e.df === 1 && e.alpha === 0.05 / 80));
     for (const e of E) {
-      const got = decisionPower(e.delta, e.se, e.df, e.alpha, e.maxRegressionPct, 'higher');
+      const got = decisionPower(e.delta, singleVariance(e.se, e.df), e.alpha, e.maxRegressionPct, 'higher');
       close(got, e.power, 1e-13, `decisionPower(${e.delta}, ${e.se}, ${e.df}, ${e.alpha}, ${e.maxRegressionPct})`);
     }
   });
   it('minimumDetectableChange at df 1, alpha/80 gives the target power', () => {
-    const rel = minimumDetectableChange(0.01, 1, 0.05 / 80, 2, 'higher');
-    close(decisionPower(-Math.log1p(-rel), 0.01, 1, 0.05 / 80, 2, 'higher'), 0.8, 1e-8, 'power at the MDE');
+    const rel = minimumDetectableChange(singleVariance(0.01, 1), 0.05 / 80, 2, 'higher');
+    close(decisionPower(-Math.log1p(-rel), singleVariance(0.01, 1), 0.05 / 80, 2, 'higher'), 0.8, 1e-8, 'power at the MDE');
   });
   it('satterthwaite is scale-free (squares of 1e160 variances overflowed to NaN)', () => {
     const ref = satterthwaite([{ variance: 1, df: 1 }, { variance: 4, df: 2 }]);

@@ -30,5 +30,6 @@ export function compareAction(a: string, b: string | undefined, o: CompareFlags)
   const report = compareRuns(base, head, { maxRegression, alpha, metrics, paired });
   if (o.html) { writeFileAtomic(o.html, renderCompareHtml(report)); console.error(`wrote ${o.html}`); }
   process.stdout.write(o.json ? JSON.stringify(report, null, 2) + '\n' : renderCompareText(report, { color: useColor() }));
-  process.exitCode = report.comparable ? EXIT.ok : EXIT.usage;
+  // too few trials: no verdict could be other than 'same', which is no comparison either
+  process.exitCode = report.comparable && report.judgeable ? EXIT.ok : EXIT.usage;
 }
