@@ -11,6 +11,8 @@ import type { StoredSuite } from '../result/schema.ts';
 import { isRecord } from '../record.ts';
 import { LATENCY_METRICS, metricDefinition } from '../metrics/definitions.ts';
 import type { Comparable, ComparableCell, ComparableMetric } from './comparable.ts';
+import { Provisional, combineAcrossRuns, launchSpread, launchUnit, spreadNotes } from './launch-unit.ts';
+import type { LaunchVariance } from '../stats/launches.ts';
 import { DEFAULT_MAX_REGRESSION } from './defaults.ts';
 
 export { DEFAULT_ALPHA, DEFAULT_MAX_REGRESSION };
@@ -30,6 +32,8 @@ export interface MetricComparison {
   head: SideSummary;
   /** paired: rounds with a value on both sides */
   pairs?: number;
+  /** unpaired: what the test took as replicates: launch means (the launch as the unit) or, where a side has one launch per cell or does not say, trials */
+  replicates?: 'launches' | 'trials';
   /** head / base: of the per-trial means (welch, exact) or the geometric mean of per-round ratios (paired); null when the base is 0 */
   ratio: number | null;
   /** 95% interval of the ratio (welch: delta method on the log ratio; paired: t interval of the mean log ratio); null with < 2 trials */
@@ -130,6 +134,13 @@ export interface CompareReport {
   problems: Problem[];
   /** things worth knowing that do not block the comparison (e.g. too few trials for a test) */
   notes: string[];
+  /**
+   * unpaired: why the verdicts are provisional, in short (details in notes): launch-to-launch
+   * variance not estimated on a side, or the machine's state differs between the runs; [] when not
+   */
+  provisional: string[];
+  /** unpaired: per metric and side, the launch spread where a side has several launches with several trials each */
+  launchSpread: ({ metric: string; side: 'base' | 'head' } & LaunchVariance)[];
   comparisons: MetricComparison[];
   /** one verdict per metric for the suite as a whole */
   suite: SuiteComparison[];
@@ -247,13 +258,23 @@ export function compareRuns(base: Comparable, head: Comparable, opts: CompareOpt
   const problems = comparabilityProblems(base, head, names);
   const notes: string[] = [];
   const pending = pendingComparisons(base, head, only, names, problems, notes);
+  const provisional = new Provisional(names);
+  if (design === 'unpaired') provisional.machineState(base, head);
+  const units: ('launches' | 'trials')[] = [];
   const compared: ComparedCell[] = pending.map((p) => {
-    const samples = { head: p.head, base: p.base };
+    // across runs the launch is the unit: values averaged per launch before the test
+    const unit = design === 'unpaired' ? launchUnit(p.base, p.head) : null;
+    const samples = unit ? unit.samples : { head: p.head, base: p.base };
     const estimate = compare(design, samples, { direction: p.direction, alpha, exact: true });
+    if (unit) {
+      units.push(unit.replicates);
+      if (estimate.test !== 'exact') provisional.cell(p.cell, unit.gaps);
+    }
     if (estimate.untested) notes.push(`${p.cell} ${p.metric}: ${estimate.untested}`);
     return { ...samples, estimate };
   });
   const comparisons = judgeCells(pending, compared.map((c) => c.estimate), { alpha, maxRegression, mde: opts.mde !== false });
+  if (design === 'unpaired') comparisons.forEach((c, i) => { if (c.test !== 'exact') c.replicates = units[i]; });
   for (const c of comparisons) {
     if (c.outputsChanged) notes.push(`outputs changed: ${c.cell} ${c.metric} was exactly ${formatExact(c.base.mean)} on every ${names.base} trial and is exactly ${formatExact(c.head.mean)} on every ${names.head} trial (a deterministic metric: the engine now decodes differently)`);
   }
@@ -262,7 +283,17 @@ export function compareRuns(base: Comparable, head: Comparable, opts: CompareOpt
     for (const id of only) if (!seen.has(id)) notes.push(`metric ${id} appears in neither side; not compared`);
   }
 
-  const suite = suiteComparisons(pending, compared, comparisons, { design, alpha, maxRegression, mde: opts.mde !== false }, notes);
+  const suite = suiteComparisons(pending, compared, comparisons, { design, alpha, maxRegression, mde: opts.mde !== false }, notes, provisional);
+  const spreads: CompareReport['launchSpread'] = [];
+  if (design === 'unpaired') {
+    for (const metric of [...new Set(pending.map((p) => p.metric))]) {
+      const raw = pending.filter((p, i) => p.metric === metric && compared[i]!.estimate.test !== 'exact');
+      const spread = launchSpread(raw);
+      for (const side of ['base', 'head'] as const) { const v = spread[side]; if (v) spreads.push({ metric, side, ...v }); }
+      notes.push(...spreadNotes(metric, spread, names));
+    }
+    notes.push(...provisional.notes());
+  }
   const counts = { regression: 0, improvement: 0, same: 0 };
   for (const c of comparisons) counts[c.verdict] += 1;
   return {
@@ -273,6 +304,8 @@ export function compareRuns(base: Comparable, head: Comparable, opts: CompareOpt
     comparable: problems.length === 0,
     problems,
     notes: [...new Set(notes)],
+    provisional: provisional.reasons(),
+    launchSpread: spreads,
     comparisons,
     suite,
     counts,
@@ -371,7 +404,7 @@ const formatExact = (x: number) => String(Number(x.toPrecision(6)));
  * the cells' standard errors, unpaired, or over the rounds, paired). The suite-level verdicts form
  * their own Holm family (one member per metric).
  */
-function suiteComparisons(pending: readonly Pending[], compared: readonly ComparedCell[], cells: readonly MetricComparison[], o: { design: Design; alpha: number; maxRegression: number; mde: boolean }, notes: string[]): SuiteComparison[] {
+function suiteComparisons(pending: readonly Pending[], compared: readonly ComparedCell[], cells: readonly MetricComparison[], o: { design: Design; alpha: number; maxRegression: number; mde: boolean }, notes: string[], provisional: Provisional): SuiteComparison[] {
   const byMetric = new Map<string, number[]>();
   pending.forEach((p, i) => {
     const list = byMetric.get(p.metric) ?? [];
@@ -381,7 +414,13 @@ function suiteComparisons(pending: readonly Pending[], compared: readonly Compar
   const out: (SuiteComparison & { se: number | null; df: number | null })[] = [];
   for (const [metric, idx] of byMetric) {
     const direction = pending[idx[0]!]!.direction;
-    const s = combineCells(o.design, idx.map((i) => compared[i]!), direction);
+    let s: ReturnType<typeof combineCells>;
+    if (o.design === 'unpaired') {
+      // across runs, the replicates are launch sets, not cells (cells of one launch share its offset)
+      const r = combineAcrossRuns(idx.map((i) => compared[i]!), idx.map((i) => pending[i]!), direction);
+      if (r.gap) provisional.suite(r.gap);
+      s = r.estimate;
+    } else s = combineCells(o.design, idx.map((i) => compared[i]!), direction);
     if (s === null) continue;
     if ('untested' in s) {
       notes.push(`suite ${metric}: ${s.untested}`);

@@ -3,6 +3,8 @@
 //   2 = not comparable (different hardware or settings, missing/failed cells, missing metrics),
 //   1 = some cell regressed on a gated metric (beyond the threshold AND significant),
 //   0 = otherwise.
+// Across runs (--baseline), a verdict that rests on trials where launches should be the unit, or
+// on runs made in different machine states, is PROVISIONAL: same exit code, said in the headline.
 // Its Markdown summary for the job page and its terminal text are rendered in report/gate.ts.
 import { appendFileSync } from 'node:fs';
 import { formatChange } from '../report/numbers.ts';
@@ -27,7 +29,7 @@ export interface GateOptions {
 /** What the gate decided, before any rendering. */
 export interface GateVerdict {
   exitCode: 0 | 1 | 2;
-  /** one line: PASS / REGRESSION / NOT COMPARABLE and why */
+  /** one line: PASS / REGRESSION / NOT COMPARABLE and why, ending "-- PROVISIONAL: why" where the verdict is provisional */
   headline: string;
   regressions: MetricComparison[];
   /** suite-level metrics that regressed */
@@ -57,7 +59,9 @@ export function gateVerdict(baseline: Comparable, result: Comparable, opts: Gate
     : exitCode === 1
       ? `REGRESSION: ${what.length} regression${what.length === 1 ? '' : 's'} beyond ${maxRegression}% (${what.join(', ')})`
       : `PASS: no regression beyond ${maxRegression}% in ${report.comparisons.length} comparison${report.comparisons.length === 1 ? '' : 's'} and ${report.suite.length} suite-level one${report.suite.length === 1 ? '' : 's'}${mdeClause(report)}`;
-  return { exitCode, headline, regressions, suiteRegressions, problems, report };
+  // a provisional verdict keeps its exit code (docs/gate.md); the headline says what it rests on
+  const provisional = exitCode !== 2 && report.provisional.length > 0 ? ` -- PROVISIONAL: ${report.provisional.join('; ')}` : '';
+  return { exitCode, headline: headline + provisional, regressions, suiteRegressions, problems, report };
 }
 
 /** ", could see 3.1% (throughput, 80% power)": what a pass rules out. */

@@ -17,7 +17,7 @@ export function formatMean(c: MetricComparison, side: 'base' | 'head'): string {
 const TEST_NAME = { welch: 'Welch', paired: 'paired t', exact: 'exact' } as const;
 
 export function ruleText(report: CompareReport): string {
-  const test = report.design === 'paired' ? 'a paired t-test on the per-round log ratios' : "Welch's t-test on the per-trial values";
+  const test = report.design === 'paired' ? 'a paired t-test on the per-round log ratios' : "Welch's t-test on the per-launch means (the engine launch is the unit; per-trial values where a side has one launch per cell)";
   return `verdict: regression (improvement) when the change in the worse (better) direction exceeds ${report.options.maxRegression}% ` +
     `AND the Holm-adjusted p of ${test} is < ${report.options.alpha}; metrics constant on both sides are compared exactly (no test); ` +
     `ratio = head/base with its 95% interval; MDE = the change detected with 80% power at this variance and number of trials`;
@@ -54,6 +54,7 @@ export function renderCompareText(report: CompareReport, opts: { color?: boolean
     lines.push('', `Suite as a whole (${report.design}):`);
     for (const s of report.suite) lines.push(`  ${s.verdict === 'regression' ? paint(suiteLine(s), 'red', color) : suiteLine(s)}`);
   }
+  if (report.provisional.length > 0) lines.push('', paint(`PROVISIONAL: ${report.provisional.join('; ')}`, 'bold', color));
   const { regression, improvement, same } = report.counts;
   lines.push('', `cells: ${regression} regression(s), ${improvement} improvement(s), ${same} unchanged; ${ruleText(report)}`);
   if (report.problems.length > 0) {
