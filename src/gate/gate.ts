@@ -24,6 +24,8 @@ export interface GateOptions {
   alpha?: number;
   /** baseline and result are the two engines of one run, paired round by round */
   paired?: boolean;
+  /** compute minimum detectable effects (default true; the false-alarm simulation needs only verdicts) */
+  mde?: boolean;
 }
 
 /** What the gate decided, before any rendering. */
@@ -43,7 +45,7 @@ export function gateVerdict(baseline: Comparable, result: Comparable, opts: Gate
   const alpha = opts.alpha ?? DEFAULT_ALPHA;
   const metrics = opts.metrics ?? DEFAULT_GATE_METRICS;
   const names = opts.paired ? { base: 'base', head: 'head' } : { base: 'baseline', head: 'result' };
-  const report = compareRuns(baseline, result, { maxRegression, alpha, metrics, names, paired: opts.paired });
+  const report = compareRuns(baseline, result, { maxRegression, alpha, metrics, names, paired: opts.paired, ...(opts.mde === false ? { mde: false } : {}) });
   const regressions = report.comparisons.filter((c) => c.verdict === 'regression');
   const suiteRegressions = report.suite.filter((c) => c.verdict === 'regression');
   const problems = report.problems;
