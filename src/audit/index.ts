@@ -1,5 +1,5 @@
 // The fairness audit: checks on one result (lossless at T=0, temperature honoured, GPU shared,
-// noise, failed cells) and on a pair of results (settings and hardware). Findings come back in one
+// noise, failed cells) and on a pair of results (settings, hardware and the machine's state). Findings come back in one
 // deterministic order: error > warning > info, then cell id, then check.
 import type { AuditFinding, ResultFile } from '../result/schema.ts';
 import type { RequestRecord } from '../metrics/records.ts';
@@ -11,6 +11,7 @@ import { checkGpu } from './gpu.ts';
 import { checkNoise, DEFAULT_CV_THRESHOLD } from './noise.ts';
 import { checkFailed } from './failed.ts';
 import { checkShardHardware } from './shards.ts';
+import { checkMachineState } from './machine.ts';
 
 export interface AuditOptions {
   /** throughput coefficient of variation above which a cell is flagged noisy (default 0.10) */
@@ -29,10 +30,10 @@ export function auditResult(result: ResultFile, records: RequestRecord[], opts: 
   ]);
 }
 
-/** Audits whether two results can be compared: suite settings and hardware fingerprints (a's value first). */
+/** Audits whether two results can be compared: suite settings, hardware and the machine's state (a's value first). */
 export function auditPair(a: ResultFile, b: ResultFile): AuditFinding[] {
-  return sortFindings([...checkSettings(a, b), ...checkHardware(a, b)]);
+  return sortFindings([...checkSettings(a, b), ...checkHardware(a, b), ...checkMachineState(a, b)]);
 }
 
 export { sortFindings, GREEDY_EPSILON, CHECK_ORDER, type CheckId } from './common.ts';
-export { checkLossless, checkTemperature, checkSettings, checkHardware, checkGpu, checkNoise, checkFailed, checkShardHardware, DEFAULT_CV_THRESHOLD };
+export { checkLossless, checkTemperature, checkSettings, checkHardware, checkMachineState, checkGpu, checkNoise, checkFailed, checkShardHardware, DEFAULT_CV_THRESHOLD };

@@ -142,6 +142,9 @@ export function validateBaseline(data: unknown, file = 'baseline.json'): Baselin
       need(file, `${mp}.n`, isNum(mv.n), 'a number');
       const values = mv.values;
       need(file, `${mp}.values`, Array.isArray(values) && values.every(isNum), 'an array of finite numbers');
+      // rounds and launches: optional (baselines saved before they were kept have neither), one per value
+      need(file, `${mp}.rounds`, mv.rounds === undefined || (Array.isArray(mv.rounds) && mv.rounds.length === values.length && mv.rounds.every(isNum)), 'absent, or an array of numbers, one per value');
+      need(file, `${mp}.launches`, mv.launches === undefined || (Array.isArray(mv.launches) && mv.launches.length === values.length && mv.launches.every(isStr)), 'absent, or an array of strings, one per value');
       need(file, `${mp}.interval`, mv.interval === undefined || mv.interval === null || validInterval(mv.interval), 'null or an object with numbers low and high');
       if (mv.interval === undefined) mv.interval = null;
     }

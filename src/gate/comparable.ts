@@ -5,7 +5,6 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ResultError, validateResult, type ResultFile, type StoredFingerprint, type StoredSuite } from '../result/schema.ts';
 import { isRecord } from '../record.ts';
-import { metricSample } from '../stats/aggregate.ts';
 import { BASELINE_KIND, validateBaseline, type Baseline } from './baseline.ts';
 import { compactCells, type ComparableCell, type ComparableMetric } from './cells.ts';
 import { PrismInputError, messageOf, errnoCode } from '../errors.ts';
@@ -43,21 +42,8 @@ export function comparableFromResult(result: ResultFile, path = ''): Comparable 
     createdAt: result.createdAt,
     fingerprint: result.fingerprint,
     suite: result.suite,
-    cells: withRounds(result, compactCells(result)),
+    cells: compactCells(result),
   };
-}
-
-/** Adds each value's round, recovered from the trials the way summarizeCell collects values. */
-function withRounds(result: ResultFile, cells: ComparableCell[]): ComparableCell[] {
-  const byId = new Map(result.cells.map((c) => [c.id, c]));
-  for (const cell of cells) {
-    const trials = byId.get(cell.id)?.trials ?? [];
-    for (const [id, m] of Object.entries(cell.metrics)) {
-      const { rounds } = metricSample({ trials }, id);
-      if (rounds.length === m.values.length) m.rounds = rounds;
-    }
-  }
-  return cells;
 }
 
 /**

@@ -14,6 +14,8 @@ import type { StoredSuite } from '../result/schema.ts';
 import { isRecord } from '../record.ts';
 import { LATENCY_METRICS, metricDefinition } from '../metrics/definitions.ts';
 import type { Comparable, ComparableCell, ComparableMetric } from './comparable.ts';
+import { Provisional, combineAcrossRuns, launchSpread, launchUnit, spreadNotes } from './launch-unit.ts';
+import type { LaunchVariance } from '../stats/launches.ts';
 import { DEFAULT_MAX_REGRESSION } from './defaults.ts';
 
 export { DEFAULT_ALPHA, DEFAULT_MAX_REGRESSION };
@@ -33,6 +35,8 @@ export interface MetricComparison {
   head: SideSummary;
   /** paired: rounds with a value on both sides */
   pairs?: number;
+  /** unpaired: what the test took as replicates: launch means (the launch as the unit) or, where a side has one launch per cell or does not say, trials */
+  replicates?: 'launches' | 'trials';
   /** head / base: of the per-trial means (welch, exact) or the geometric mean of per-round ratios (paired); null when the base is 0 */
   ratio: number | null;
   /** 95% interval of the ratio (welch: delta method on the log ratio; paired: t interval of the mean log ratio); null with < 2 trials */
@@ -159,6 +163,13 @@ export interface CompareReport {
   tooFewTrials: ShortCell[];
   /** things worth knowing that do not block the comparison (e.g. too few trials for a test) */
   notes: string[];
+  /**
+   * unpaired: why the verdicts are provisional, in short (details in notes): launch-to-launch
+   * variance not estimated on a side, or the machine's state differs between the runs; [] when not
+   */
+  provisional: string[];
+  /** unpaired: per metric and side, the launch spread where a side has several launches with several trials each */
+  launchSpread: ({ metric: string; side: 'base' | 'head' } & LaunchVariance)[];
   comparisons: MetricComparison[];
   /** one verdict per metric for the suite as a whole */
   suite: SuiteComparison[];
@@ -277,15 +288,25 @@ export function compareRuns(base: Comparable, head: Comparable, opts: CompareOpt
   const problems = comparabilityProblems(base, head, names);
   const notes: string[] = [];
   const pending = pendingComparisons(base, head, only, names, problems, notes);
+  const provisional = new Provisional(names);
+  if (design === 'unpaired') provisional.machineState(base, head);
+  const units: ('launches' | 'trials')[] = [];
   const compared: ComparedCell[] = pending.map((p) => {
-    const samples = { head: p.head, base: p.base };
+    // across runs the launch is the unit: values averaged per launch before the test
+    const unit = design === 'unpaired' ? launchUnit(p.base, p.head) : null;
+    const samples = unit ? unit.samples : { head: p.head, base: p.base };
     const estimate = compare(design, samples, { direction: p.direction, alpha, exact: true });
+    if (unit) {
+      units.push(unit.replicates);
+      if (estimate.test !== 'exact') provisional.cell(p.cell, unit.gaps);
+    }
     if (estimate.untested) notes.push(`${p.cell} ${p.metric}: ${estimate.untested}`);
     return { ...samples, estimate };
   });
-  const suiteEstimates = combineByMetric(pending, compared, design, notes);
+  const suiteEstimates = combineByMetric(pending, compared, design, notes, provisional);
   const family = judge(pending, compared, suiteEstimates, { alpha, maxRegression });
   const comparisons = cellComparisons(pending, compared.map((c) => c.estimate), family, { maxRegression, mde: opts.mde !== false });
+  if (design === 'unpaired') comparisons.forEach((c, i) => { if (c.test !== 'exact') c.replicates = units[i]; });
   const tooFewTrials = shortCells(compared, pending, design, names);
   for (const c of comparisons) {
     if (c.outputsChanged) notes.push(`outputs changed: ${c.cell} ${c.metric} was exactly ${formatExact(c.base.mean)} on every ${names.base} trial and is exactly ${formatExact(c.head.mean)} on every ${names.head} trial (a deterministic metric: the engine now decodes differently)`);
@@ -296,6 +317,16 @@ export function compareRuns(base: Comparable, head: Comparable, opts: CompareOpt
   }
 
   const suite = suiteComparisons(suiteEstimates, comparisons, family, { maxRegression, mde: opts.mde !== false });
+  const spreads: CompareReport['launchSpread'] = [];
+  if (design === 'unpaired') {
+    for (const metric of [...new Set(pending.map((p) => p.metric))]) {
+      const raw = pending.filter((p, i) => p.metric === metric && compared[i]!.estimate.test !== 'exact');
+      const spread = launchSpread(raw);
+      for (const side of ['base', 'head'] as const) { const v = spread[side]; if (v) spreads.push({ metric, side, ...v }); }
+      notes.push(...spreadNotes(metric, spread, names));
+    }
+    notes.push(...provisional.notes());
+  }
   const counts = { regression: 0, improvement: 0, same: 0 };
   for (const c of comparisons) counts[c.verdict] += 1;
   return {
@@ -308,6 +339,8 @@ export function compareRuns(base: Comparable, head: Comparable, opts: CompareOpt
     judgeable: tooFewTrials.length === 0,
     tooFewTrials,
     notes: [...new Set(notes)],
+    provisional: provisional.reasons(),
+    launchSpread: spreads,
     comparisons,
     suite,
     counts,
@@ -515,7 +548,7 @@ interface SuiteEntry {
  * Per metric, the comparison core's combination of the metric's cells (the geometric mean of the
  * cells' ratios, tested over the cells' standard errors, unpaired, or over the rounds, paired).
  */
-function combineByMetric(pending: readonly Pending[], compared: readonly ComparedCell[], design: Design, notes: string[]): SuiteEntry[] {
+function combineByMetric(pending: readonly Pending[], compared: readonly ComparedCell[], design: Design, notes: string[], provisional: Provisional): SuiteEntry[] {
   const byMetric = new Map<string, number[]>();
   pending.forEach((p, i) => {
     const list = byMetric.get(p.metric) ?? [];
@@ -525,7 +558,13 @@ function combineByMetric(pending: readonly Pending[], compared: readonly Compare
   const out: SuiteEntry[] = [];
   for (const [metric, idx] of byMetric) {
     const direction = pending[idx[0]!]!.direction;
-    const s = combineCells(design, idx.map((i) => compared[i]!), direction);
+    let s: ReturnType<typeof combineCells>;
+    if (design === 'unpaired') {
+      // across runs, the replicates are launch sets, not cells (cells of one launch share its offset)
+      const r = combineAcrossRuns(idx.map((i) => compared[i]!), idx.map((i) => pending[i]!), direction);
+      if (r.gap) provisional.suite(r.gap);
+      s = r.estimate;
+    } else s = combineCells(design, idx.map((i) => compared[i]!), direction);
     if (s === null) continue;
     if ('untested' in s) {
       notes.push(`suite ${metric}: ${s.untested}`);

@@ -4,6 +4,8 @@
 //       not judgeable (a gated cell has fewer than 2 trials on a side, or 2 shared rounds paired),
 //   1 = a cell or the suite regressed on a gated metric (the data show the change beyond the tolerance),
 //   0 = otherwise.
+// Across runs (--baseline), a verdict that rests on trials where launches should be the unit, or
+// on runs made in different machine states, is PROVISIONAL: same exit code, said in the headline.
 // Its Markdown summary for the job page and its terminal text are rendered in report/gate.ts.
 import { appendFileSync } from 'node:fs';
 import { formatChange } from '../report/numbers.ts';
@@ -30,7 +32,7 @@ export interface GateOptions {
 /** What the gate decided, before any rendering. */
 export interface GateVerdict {
   exitCode: 0 | 1 | 2;
-  /** one line: PASS / REGRESSION / NOT COMPARABLE / NOT JUDGEABLE and why (or what to change) */
+  /** one line: PASS / REGRESSION / NOT COMPARABLE / NOT JUDGEABLE and why (or what to change), ending "-- PROVISIONAL: why" where the verdict is provisional */
   headline: string;
   regressions: MetricComparison[];
   /** suite-level metrics that regressed */
@@ -64,7 +66,9 @@ export function gateVerdict(baseline: Comparable, result: Comparable, opts: Gate
       : exitCode === 1
         ? `REGRESSION: ${what.length} regression${what.length === 1 ? '' : 's'} shown beyond ${maxRegression}% (${what.join(', ')})`
         : `PASS: no regression shown beyond ${maxRegression}% in ${report.comparisons.length} comparison${report.comparisons.length === 1 ? '' : 's'} and ${report.suite.length} suite-level one${report.suite.length === 1 ? '' : 's'}${mdeClause(report)}`;
-  return { exitCode, headline, regressions, suiteRegressions, problems, report };
+  // a provisional verdict keeps its exit code (docs/gate.md); the headline says what it rests on
+  const provisional = exitCode !== 2 && report.provisional.length > 0 ? ` -- PROVISIONAL: ${report.provisional.join('; ')}` : '';
+  return { exitCode, headline: headline + provisional, regressions, suiteRegressions, problems, report };
 }
 
 /** ", could see 3.1% (throughput, 80% power)": what a pass rules out. */

@@ -2,6 +2,7 @@
 // systeminformation; GPUs come from nvidia-smi (and amd-smi or rocm-smi) directly, because si.graphics() finds NVIDIA
 // GPUs through lspci, which minimal containers lack, and misses driver/clock/power details.
 import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import si from 'systeminformation';
 import { queryGpus, type NvidiaSmiOptions } from './nvidia.ts';
 import { queryAmdGpus, type AmdSmiOptions } from './amd.ts';
@@ -19,11 +20,22 @@ export type CollectFingerprintOptions = {
 
 export { parseCpuList, processCpus }; // in affinity.ts, which an engine process loads without systeminformation
 
+/** The mean of the CPUs' current clocks in /proc/cpuinfo ("cpu MHz"), or null where it is not readable. */
+export function currentCpuMHz(cpuinfo?: string): number | null {
+  let text = cpuinfo;
+  if (text === undefined) {
+    try { text = readFileSync('/proc/cpuinfo', 'utf8'); } catch { return null; }
+  }
+  const mhz = [...text.matchAll(/^cpu MHz\s*:\s*([\d.]+)/gm)].map((m) => Number(m[1])).filter((x) => Number.isFinite(x) && x > 0);
+  return mhz.length ? Math.round(mhz.reduce((a, b) => a + b, 0) / mhz.length) : null;
+}
+
 function placement(engineCpus?: number[] | null): NonNullable<HardwareFingerprint['placement']> {
   const cpuAffinity = processCpus();
   return {
     cpuAffinity, pinned: cpuAffinity !== null && cpuAffinity.length < os.cpus().length, loadAverage: os.loadavg().map((x) => Number(x.toFixed(2))),
     ...(engineCpus !== undefined ? { engineCpus } : {}),
+    cpuMHz: currentCpuMHz(),
   };
 }
 

@@ -56,7 +56,11 @@ export type HardwareFingerprint = {
    * the harness's CPUs, and the CPUs the engines were confined to (a suite's engineCpus; null or
    * absent: wherever the OS put them)
    */
-  placement?: { cpuAffinity: number[] | null; pinned: boolean; loadAverage: number[]; engineCpus?: number[] | null };
+  placement?: {
+    cpuAffinity: number[] | null; pinned: boolean; loadAverage: number[]; engineCpus?: number[] | null;
+    /** the CPUs' mean current clock (/proc/cpuinfo) when the run started; null where not readable */
+    cpuMHz?: number | null;
+  };
   /** filled in by the caller, which knows which engine it drives */
   engine?: { name: string; version: string };
   /** ISO 8601 time of collection */

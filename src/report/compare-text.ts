@@ -17,7 +17,7 @@ export function formatMean(c: MetricComparison, side: 'base' | 'head'): string {
 const TEST_NAME = { welch: 'Welch', paired: 'paired t', exact: 'exact' } as const;
 
 export function ruleText(report: CompareReport): string {
-  const test = report.design === 'paired' ? 'a paired t-test on the per-round log ratios' : "Welch's t-test on the log ratio of the means";
+  const test = report.design === 'paired' ? 'a paired t-test on the per-round log ratios' : "Welch's t-test on the per-launch means (the engine launch is the unit; per-trial values where a side has one launch per cell)";
   return `verdict: regression (improvement) when ${test} shows the change beyond ${report.options.maxRegression}% in the worse (better) direction ` +
     `(one-sided, H0: within the tolerance; Holm-adjusted p < ${report.options.alpha}; p Holm is that test's, p the two-sided test of no change), ` +
     `so a true change within the tolerance fails at most ${report.options.alpha} of the time; metrics constant on both sides are compared exactly (no test); ` +
@@ -55,6 +55,7 @@ export function renderCompareText(report: CompareReport, opts: { color?: boolean
     lines.push('', `Suite as a whole (${report.design}):`);
     for (const s of report.suite) lines.push(`  ${s.verdict === 'regression' ? paint(suiteLine(s), 'red', color) : suiteLine(s)}`);
   }
+  if (report.provisional.length > 0) lines.push('', paint(`PROVISIONAL: ${report.provisional.join('; ')}`, 'bold', color));
   const { regression, improvement, same } = report.counts;
   lines.push('', `cells: ${regression} regression(s), ${improvement} improvement(s), ${same} unchanged; ${ruleText(report)}`);
   if (report.problems.length > 0) {

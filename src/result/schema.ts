@@ -72,6 +72,12 @@ export interface TrialRecord {
   trial: number;
   /** id of the attempt whose requests (in requests.jsonl) this trial's figures come from */
   attempt: string;
+  /**
+   * the engine launch (process) that ran the trial: its log is logs/<launch>.log. A process keeps a
+   * speed offset of its own while it lives, so trials of one launch are not independent; compare
+   * and gate take the launch as the unit. Absent in results written before it was recorded.
+   */
+  launch?: string;
   startedAt: string;
   wallSeconds: number;
   requests: number;
@@ -221,6 +227,7 @@ const metricSchema = z.looseObject({
 const trialSchema = z.looseObject({
   trial: num('round number, from 1'),
   attempt: str('ties the trial to its lines in requests.jsonl'),
+  launch: str('the engine launch that ran the trial (its log: logs/<launch>.log); trials of one launch share its speed offset').optional(),
   startedAt: str('ISO time'),
   wallSeconds: num('wall time of the trial'),
   requests: num('requests in the trial'),

@@ -61,6 +61,11 @@ export const STORED_FINGERPRINT = z.looseObject({
   node: opt(z.looseObject({ version: text })),
   gpus: list(storedGpu),
   engine: opt(z.looseObject({ name: text, version: text })),
+  /** where the run ran and the machine's state when it started (hardware/types.ts); compared by hardware/state.ts */
+  placement: opt(z.looseObject({
+    cpuAffinity: opt(z.array(z.number()).nullable()), pinned: opt(z.boolean()), loadAverage: list(z.number()),
+    engineCpus: opt(z.array(z.number()).nullable()), cpuMHz: opt(z.number().nullable()),
+  })),
   collectedAt: text, hostname: text, warnings: list(z.string()),
 });
 export type StoredFingerprint = z.output<typeof STORED_FINGERPRINT>;

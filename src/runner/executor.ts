@@ -13,7 +13,7 @@ import { counterDelta, counterMetrics } from '../engines/prometheus.ts';
 import type { EngineHandle, SpecCounters } from '../engines/types.ts';
 import type { RequestRecord } from '../metrics/records.ts';
 import type { TrialLine } from './journal.ts';
-import type { EngineLeases, Lease } from './leases.ts';
+import { launchId, type EngineLeases, type Lease } from './leases.ts';
 import type { PlannedCell } from './plan.ts';
 import { runTrial, type TrialInput } from './trial.ts';
 import { messageOf, type RunSession } from './session.ts';
@@ -68,7 +68,7 @@ export class TrialExecutor {
     const fromRecords = trialMetrics(trial.records, trial.wallSeconds);
     // per-request figures, where the engine gives them, win over the server-wide counters
     const record: TrialRecord = {
-      trial: round, attempt: start.attempt, startedAt: start.startedAt, wallSeconds: trial.wallSeconds, requests: trial.records.length,
+      trial: round, attempt: start.attempt, launch: launchId(t.lease.logName), startedAt: start.startedAt, wallSeconds: trial.wallSeconds, requests: trial.records.length,
       metrics: delta ? { ...counterMetrics(delta), ...fromRecords } : fromRecords,
       ...(delta ? { engineCounters: delta } : {}),
     };

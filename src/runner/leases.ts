@@ -16,6 +16,11 @@ import { messageOf, type RunSession } from './session.ts';
 const READY_TIMEOUT_MS = 120_000;
 const GPU_RELEASE_TIMEOUT_MS = 60_000;
 
+/** A launch's id, from its log's name (logs/<launch>.log: unique per launch, and names the log to read). */
+export function launchId(logName: string): string {
+  return logName.replace(/^logs\//, '').replace(/\.log$/, '');
+}
+
 /** The engine process for one engine/draft this round, and the log it writes (relative to the run directory). */
 export interface Lease {
   group: CellGroup;

@@ -243,7 +243,8 @@ export function combineCells(design: Design, cells: readonly ComparedCell[], dir
   return suiteEstimate('paired', withSe.length, method, logChange, se, se === null ? null : n - 1, direction, se === null ? null : singleVariance(se, n - 1));
 }
 
-function suiteEstimate(test: ComparisonTest, cells: number, method: string, logChange: number, se: number | null, df: number | null, direction: Direction, variance: VarianceGroups | null = null): SuiteEstimate {
+/** A suite-level estimate from its log change (worse direction), standard error and df: p, ratio and interval. */
+export function suiteEstimate(test: ComparisonTest, cells: number, method: string, logChange: number, se: number | null, df: number | null, direction: Direction, variance: VarianceGroups | null = null): SuiteEstimate {
   const p = test !== 'exact' && se !== null && df !== null ? (se === 0 ? (logChange === 0 ? 1 : 0) : Math.min(1, 2 * tSf(Math.abs(logChange) / se, df))) : null;
   const ratio = Math.exp(worseSign(direction) * logChange);
   const half = se !== null && df !== null && se > 0 ? tQuantile(0.975, df) * se : 0;

@@ -89,7 +89,7 @@ test('the text rendering lists rows, the rule, and problems', () => {
   const head = comparable({ runId: 'b', cells: [makeCell({ draft: 'vanilla' })] });
   const text = renderCompareText(compareRuns(comparable(), head));
   assert.match(text, /reference\/vanilla\/chat\/T0 .* throughput .* 1\.000x/);
-  assert.match(text, /regression \(improvement\) when Welch's t-test on the log ratio of the means shows the change beyond 5% in the worse \(better\) direction/);
+  assert.match(text, /regression \(improvement\) when Welch's t-test on the per-launch means \(the engine launch is the unit; per-trial values where a side has one launch per cell\) shows the change beyond 5% in the worse \(better\) direction/);
   assert.match(text, /a true change within the tolerance fails at most 0\.05 of the time/);
   assert.match(text, /suite throughput: 1\.000x .* over 1 cell/);
   assert.match(text, /NOT COMPARABLE \(missing cells\):\n  missing cell: reference\/ngram\/chat\/T0 is in base but not in head/);

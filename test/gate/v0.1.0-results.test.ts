@@ -1,6 +1,8 @@
 // Results written by prism-bench 0.1.0 (before the comparison core and the runner were split)
 // still load, replay from their journal, compare and gate, with the very numbers 0.1.0 stated:
-// test/fixtures/results/v0.1.0-expected.json is what that release computed from them.
+// test/fixtures/results/v0.1.0-expected.json is what that release computed from them, but for
+// what later models changed on purpose: across runs (pairUnpaired, quickGate) the engine launch is
+// the unit (gate/launch-unit.ts), and compare --pair pairs speedup round by round (pairPaired).
 //   v0.1.0-pair:  suites with two engines, base and head, interleaved (result.json, requests.jsonl);
 //   v0.1.0-quick: the default suite with --quick, trimmed to its code/T0 cells (result.json).
 import { test } from 'node:test';
