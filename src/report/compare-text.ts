@@ -5,7 +5,7 @@
 import Table from 'cli-table3';
 import { problemSummary, type CompareReport, type MetricComparison, type SuiteComparison } from '../gate/compare.ts';
 import { paint } from './format.ts';
-import { digitsFor, formatChange, formatMde, formatNumber, formatP, formatRatio } from './numbers.ts';
+import { NOT_DETECTABLE, digitsFor, formatChange, formatMde, formatNumber, formatP, formatRatio } from './numbers.ts';
 
 export { formatChange, formatMde, formatRatio };
 
@@ -20,7 +20,7 @@ export function ruleText(report: CompareReport): string {
   const test = report.design === 'paired' ? 'a paired t-test on the per-round log ratios' : "Welch's t-test on the per-trial values";
   return `verdict: regression (improvement) when the change in the worse (better) direction exceeds ${report.options.maxRegression}% ` +
     `AND the Holm-adjusted p of ${test} is < ${report.options.alpha}; metrics constant on both sides are compared exactly (no test); ` +
-    `ratio = head/base with its 95% interval; MDE = the change detected with 80% power at this variance and number of trials`;
+    `ratio = head/base with its 95% interval; MDE = the change detected with 80% power at this variance and number of trials (above 100%: ${NOT_DETECTABLE})`;
 }
 
 /** One line per metric for the suite as a whole. */
