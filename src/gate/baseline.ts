@@ -4,7 +4,7 @@
 // tests need them, a mean alone would not do). Format documented in baselines/README.md.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Direction, Interval, ResultFile } from '../result/schema.ts';
+import { rescaledMetrics, type Direction, type Interval, type ResultFile } from '../result/schema.ts';
 import { storedFingerprint, storedSuite, type StoredFingerprint, type StoredSuite } from '../result/stored.ts';
 import { isRecord } from '../record.ts';
 import { writeFileAtomic } from '../result/store.ts';
@@ -151,7 +151,11 @@ export function validateBaseline(data: unknown, file = 'baseline.json'): Baselin
   });
   // why: every field a comparison reads was checked above; the rest is as baseline save wrote it
   const checked = data as unknown as Baseline;
-  return { ...checked, suite: storedSuite(checked.suite), fingerprint: storedFingerprint(checked.fingerprint) };
+  const cellsRescaled = checked.cells.map((c) => {
+    const metrics = rescaledMetrics(c.metrics);
+    return metrics === c.metrics ? c : { ...c, metrics };
+  });
+  return { ...checked, suite: storedSuite(checked.suite), fingerprint: storedFingerprint(checked.fingerprint), cells: cellsRescaled };
 }
 
 /** Reads and validates a baseline file; one-line BaselineError naming file and field on any problem. */

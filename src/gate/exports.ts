@@ -10,6 +10,7 @@
 //
 // github-action-benchmark custom JSON (https://github.com/benchmark-action/github-action-benchmark):
 //   [ { "name": s, "unit": s, "value": x, "range"?: s, "extra"?: s } ]
+//   range: "[low, high]" of the 95% interval ("± h" where it is symmetric about the value).
 //   One file holds one direction, chosen by the action's `tool` input: customBiggerIsBetter or
 //   customSmallerIsBetter. So two files are written: NAME.bigger.json (higher-is-better metrics;
 //   use tool: customBiggerIsBetter) and NAME.smaller.json (lower-is-better; customSmallerIsBetter).
@@ -19,6 +20,7 @@
 import { writeFileAtomic } from '../result/store.ts';
 import { metricDefinition } from '../metrics/definitions.ts';
 import type { Comparable, ComparableMetric } from './comparable.ts';
+import { intervalText } from '../report/numbers.ts';
 
 export interface BmfMetric {
   value: number;
@@ -73,7 +75,7 @@ function round(x: number): string {
 function entry(cell: string, m: ComparableMetric): GithubBenchmarkEntry {
   const e: GithubBenchmarkEntry = { name: `${cell} ${m.id}`, unit: m.unit || metricDefinition(m.id)?.unit || '', value: m.mean };
   const iv = m.interval;
-  if (iv && Number.isFinite(iv.halfWidth)) e.range = `± ${round(iv.halfWidth)}`;
+  if (iv && Number.isFinite(iv.low) && Number.isFinite(iv.high)) e.range = intervalText(m.mean, iv, round);
   const extra = [`${m.n} trial${m.n === 1 ? '' : 's'}`];
   if (iv && Number.isFinite(iv.low) && Number.isFinite(iv.high)) extra.push(`${Math.round((iv.level ?? 0.95) * 100)}% CI [${round(iv.low)}, ${round(iv.high)}]${iv.method ? ` (${iv.method})` : ''}`);
   e.extra = extra.join('; ');

@@ -8,7 +8,7 @@
 // on runs made in different machine states, is PROVISIONAL: same exit code, said in the headline.
 // Its Markdown summary for the job page and its terminal text are rendered in report/gate.ts.
 import { appendFileSync } from 'node:fs';
-import { formatChange } from '../report/numbers.ts';
+import { MDE_LIMIT, NOT_DETECTABLE, formatChange, formatMde } from '../report/numbers.ts';
 import { compareRuns, DEFAULT_ALPHA, DEFAULT_MAX_REGRESSION, notJudgeableLine, problemSummary, type CompareReport, type MetricComparison, type Problem, type SuiteComparison } from './compare.ts';
 import type { Comparable } from './comparable.ts';
 
@@ -74,7 +74,8 @@ export function gateVerdict(baseline: Comparable, result: Comparable, opts: Gate
 /** ", could see 3.1% (throughput, 80% power)": what a pass rules out. */
 function mdeClause(report: CompareReport): string {
   const tp = report.suite.find((s) => s.metric === 'throughput') ?? report.suite.find((s) => s.mde !== null);
-  return tp && tp.mde !== null ? `; the suite's ${tp.metric} could show a ${(tp.mde * 100).toFixed(1)}% regression with 80% power` : '';
+  if (!tp || tp.mde === null) return '';
+  return tp.mde > MDE_LIMIT ? `; a regression of the suite's ${tp.metric} is ${NOT_DETECTABLE} (MDE above 100%)` : `; the suite's ${tp.metric} could show a ${formatMde(tp)} regression with 80% power`;
 }
 
 /**

@@ -5,7 +5,7 @@
 import Table from 'cli-table3';
 import { notJudgeableLine, problemSummary, type CompareReport, type MetricComparison, type SuiteComparison } from '../gate/compare.ts';
 import { paint } from './format.ts';
-import { digitsFor, formatChange, formatMde, formatNumber, formatP, formatRatio } from './numbers.ts';
+import { NOT_DETECTABLE, digitsFor, formatChange, formatMde, formatNumber, formatP, formatRatio } from './numbers.ts';
 
 export { formatChange, formatMde, formatRatio };
 
@@ -21,7 +21,7 @@ export function ruleText(report: CompareReport): string {
   return `verdict: regression (improvement) when ${test} shows the change beyond ${report.options.maxRegression}% in the worse (better) direction ` +
     `(one-sided, H0: within the tolerance; Holm-adjusted p < ${report.options.alpha}; p Holm is that test's, p the two-sided test of no change), ` +
     `so a true change within the tolerance fails at most ${report.options.alpha} of the time; metrics constant on both sides are compared exactly (no test); ` +
-    `ratio = head/base with its 95% interval; MDE = the change shown as a regression with 80% power at this variance and number of trials`;
+    `ratio = head/base with its 95% interval; MDE = the change shown as a regression with 80% power at this variance and number of trials (above 100%: ${NOT_DETECTABLE})`;
 }
 
 /** One line per metric for the suite as a whole. */

@@ -3,14 +3,14 @@
 // row with an empty metric column and its error in the last column.
 // Kept by hand: csv-stringify 6.9.0 writes the same bytes for our reports but adds 1.1 MB (and
 // leaves a lone CR unquoted); csvField below is one line.
-import type { Cell, MetricValue, ResultFile } from '../result/schema.ts';
+import type { Cell, Interval, MetricValue, ResultFile } from '../result/schema.ts';
 import { metricDefinition } from '../metrics/definitions.ts';
 import { orderedMetrics } from './format.ts';
 import type { Exporter } from './types.ts';
 
 export const CSV_COLUMNS = [
   'run_id', 'engine', 'draft', 'method', 'dataset', 'temperature', 'status',
-  'metric', 'unit', 'direction', 'mean', 'median', 'stddev', 'ci_low', 'ci_high', 'n', 'values',
+  'metric', 'unit', 'direction', 'mean', 'median', 'stddev', 'ci_low', 'ci_high', 'ci_method', 'n', 'values',
   'definition', 'error',
 ] as const;
 
@@ -28,6 +28,16 @@ function n(x: number | null | undefined): string {
   return typeof x === 'number' && Number.isFinite(x) ? String(x) : '';
 }
 
+/**
+ * How ci_low and ci_high were formed: t, t-log (a positive metric: no bound below 0), t-logit (a
+ * rate: bounds within 0 and 1), bootstrap, paired or delta (speedup: on the log ratio); '' without
+ * an interval.
+ */
+function ciMethod(iv: Interval | null | undefined): string {
+  if (!iv) return '';
+  return iv.method === 't' && (iv.scale === 'log' || iv.scale === 'logit') ? `t-${iv.scale}` : iv.method;
+}
+
 function metricFields(id: string, m: MetricValue): string[] {
   const def = metricDefinition(id);
   return [
@@ -39,6 +49,7 @@ function metricFields(id: string, m: MetricValue): string[] {
     n(m.stddev),
     n(m.interval?.low),
     n(m.interval?.high),
+    ciMethod(m.interval),
     n(m.n),
     (m.values ?? []).map((v) => n(v)).join(';'),
     m.definition || def?.definition || '',

@@ -1,14 +1,14 @@
-// Helpers shared by the report exporters: number formatting per unit, "mean ± half-width",
+// Helpers shared by the report exporters: number formatting per unit, the mean with its interval,
 // the significance and noise marks with their legend, metric definitions, and defensive
 // readers for the untyped parts of a result (suite as run, hardware fingerprint).
 import type { Cell, Comparison, Interval, MetricValue, ResultFile, StoredDraft } from '../result/schema.ts';
 import { storedFingerprint } from '../result/stored.ts';
 import { isRecord } from '../record.ts';
 import { METRIC_LIST, metricDefinition, type MetricDefinition } from '../metrics/definitions.ts';
-import { DEFAULT_DIGITS, MISSING, UNIT_DIGITS, digitsFor, formatChange, formatMde, formatNumber, formatP, formatPercent, formatRatio } from './numbers.ts';
+import { DEFAULT_DIGITS, MISSING, UNIT_DIGITS, digitsFor, formatChange, formatInterval, formatMde, formatNumber, formatP, formatPercent, formatRatio } from './numbers.ts';
 
 // the number helpers live in the formatting leaf (numbers.ts); re-exported for the reports
-export { DEFAULT_DIGITS, MISSING, UNIT_DIGITS, digitsFor, formatChange, formatMde, formatNumber, formatP, formatPercent, formatRatio };
+export { DEFAULT_DIGITS, MISSING, UNIT_DIGITS, digitsFor, formatChange, formatInterval, formatMde, formatNumber, formatP, formatPercent, formatRatio };
 
 /** Coefficient of variation above which a metric (and so its cell) is flagged noisy. */
 export const NOISY_CV = 0.1;
@@ -22,14 +22,10 @@ export function formatValue(metric: MetricValue | undefined, digits?: number): s
   return formatNumber(metric.mean, digits ?? digitsFor(metric.unit));
 }
 
-/** "mean ± halfWidth" when the metric has an interval, else the plain mean. */
+/** The mean with its interval, "mean [low, high]" or "mean ± h" where it is symmetric (numbers.ts formatInterval); the plain mean without one. */
 export function formatWithInterval(metric: MetricValue | undefined, digits?: number): string {
   if (!metric) return MISSING;
-  const d = digits ?? digitsFor(metric.unit);
-  const mean = formatNumber(metric.mean, d);
-  const hw = metric.interval?.halfWidth;
-  if (typeof hw !== 'number' || !Number.isFinite(hw)) return mean;
-  return `${mean} ± ${formatNumber(hw, d)}`;
+  return formatInterval(metric.mean, metric.interval, digits ?? digitsFor(metric.unit));
 }
 
 /** Temperatures print as written in the suite: 0, 0.7, 1. */
@@ -128,6 +124,8 @@ const INTERVAL_METHODS: Record<Interval['method'], string> = {
   paired: 'Student t over per-round log ratios (each trial against the reference trial of the same round)',
 };
 
+const T_SCALES = { log: 'log scale for positive metrics, so no bound below 0', logit: 'logit scale for rates, so bounds within 0 and 1' } as const;
+
 function allIntervals(result: ResultFile): Interval[] {
   const out: Interval[] = [];
   for (const cell of result.cells) {
@@ -142,9 +140,11 @@ export function legendLines(result: ResultFile): string[] {
   const levels = [...new Set(intervals.map((i) => i.level).filter((l) => typeof l === 'number'))].sort((a, b) => a - b);
   const methods = [...new Set(intervals.map((i) => i.method))].filter((m) => Object.hasOwn(INTERVAL_METHODS, m));
   const levelText = levels.length === 0 ? '' : `${levels.map((l) => `${+(l * 100).toFixed(1)}%`).join('/')} `;
-  const methodText = methods.length === 0 ? '' : ` (${methods.map((m) => `${m}: ${INTERVAL_METHODS[m]}`).join('; ')})`;
+  const scales = [...new Set(intervals.filter((i) => i.method === 't').map((i) => i.scale))].filter((x) => x === 'log' || x === 'logit');
+  const tScales = scales.length === 0 ? '' : `, on the ${scales.map((x) => T_SCALES[x]).join(' and the ')}`;
+  const methodText = methods.length === 0 ? '' : ` (${methods.map((m) => `${m}: ${INTERVAL_METHODS[m]}${m === 't' ? tScales : ''}`).join('; ')})`;
   return [
-    `± half the width of the ${levelText}confidence interval${methodText}; a plain number has no interval.`,
+    `[low, high] the ${levelText}confidence interval${methodText}; ± h where the interval is symmetric about the mean (h: half its width); a plain number has no interval.`,
     `${SIGNIFICANT_MARK} speedup differs significantly from the vanilla reference (Holm-adjusted Welch p over all comparisons in the run).`,
     `${NOISY_MARK} noisy cell: some metric has outlier trials (modified Z-score; flagged, never dropped) or a coefficient of variation above ${formatPercent(NOISY_CV, 0)}.`,
   ];

@@ -114,7 +114,7 @@ function detailedSection(result: ResultFile): string[] {
     '',
     mdTable(head, rows, align),
     '',
-    'Values are mean ± half-width of the confidence interval (see the marks above). Adj. p: Holm-adjusted Welch p of the speedup against vanilla. τ pooled: completion tokens over verify cycles pooled over requests; τ mean: per-request mean of accepted drafts per cycle + 1. n: trials.',
+    'Values are mean [low, high] of the confidence interval, or mean ± half-width where it is symmetric (see the marks above). Adj. p: Holm-adjusted Welch p of the speedup against vanilla. τ pooled: completion tokens over verify cycles pooled over requests; τ mean: per-request mean of accepted drafts per cycle + 1. n: trials.',
     '',
   ];
   const failed = result.cells.filter((c) => c.status === 'failed');

@@ -52,7 +52,33 @@ export function formatChange(c: { change: number | null }): string {
   return `${pct.toFixed(1)}% ${c.change > 0 ? 'worse' : 'better'}`;
 }
 
-/** The minimum detectable effect as a percentage, e.g. "4.2%"; '-' without a variance estimate. */
+/** An MDE above this (a change of more than 100%) means the data cannot detect a change at all. */
+export const MDE_LIMIT = 1;
+export const NOT_DETECTABLE = 'not detectable with this data';
+
+/** The minimum detectable effect as a percentage, e.g. "4.2%"; NOT_DETECTABLE above 100%; '-' without a variance estimate. */
 export function formatMde(c: { mde: number | null }): string {
-  return c.mde === null ? '-' : `${(c.mde * 100).toFixed(1)}%`;
+  if (c.mde === null) return '-';
+  // why: "215363.5%" is no effect anyone could detect; a throughput cannot even fall by more than 100%
+  return c.mde > MDE_LIMIT ? NOT_DETECTABLE : `${(c.mde * 100).toFixed(1)}%`;
+}
+
+/**
+ * An interval after its estimate: "± h" where the interval is symmetric about the estimate as
+ * printed by `fmt` (a linear t interval), else "[low, high]" (log-scale, bootstrap and ratio
+ * intervals are not symmetric, and half their width would misplace both bounds). Never a ± that
+ * reaches below 0 from a positive estimate: that reads as a negative throughput or speedup.
+ */
+export function intervalText(estimate: number, iv: { low: number; high: number }, fmt: (x: number) => string): string {
+  const below = fmt(estimate - iv.low), above = fmt(iv.high - estimate);
+  const symmetric = below === above && !(iv.low < 0 && estimate > 0);
+  return symmetric ? `± ${above}` : `[${fmt(iv.low)}, ${fmt(iv.high)}]`;
+}
+
+/** "mean [low, high]" or "mean ± h" (see intervalText) with `digits` decimals; the plain mean without a finite interval. */
+export function formatInterval(mean: number | null | undefined, iv: { low: number; high: number } | null | undefined, digits: number): string {
+  if (typeof mean !== 'number' || !Number.isFinite(mean)) return MISSING;
+  const m = formatNumber(mean, digits);
+  if (!iv || !Number.isFinite(iv.low) || !Number.isFinite(iv.high)) return m;
+  return `${m} ${intervalText(mean, iv, (x) => formatNumber(x, digits))}`;
 }

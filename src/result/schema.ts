@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ResultError } from './errors.ts';
 import { storedFingerprint, storedSuite, type StoredFingerprint, type StoredSuite } from './stored.ts';
 import { isRecord } from '../record.ts';
+import { metricTInterval } from '../metrics/scale.ts';
 
 export type { StoredDraft, StoredFingerprint, StoredSuite } from './stored.ts';
 
@@ -20,11 +21,18 @@ export type Direction = 'higher' | 'lower' | 'none';
 export interface Interval {
   low: number;
   high: number;
-  /** half the interval's width, as printed after "±" */
+  /** half the interval's width; reports print "± halfWidth" only for an interval symmetric about the mean */
   halfWidth: number;
   level: number;
   /** t: Student t over per-trial values; bootstrap: percentile bootstrap over requests; delta: log-ratio delta method */
   method: 't' | 'bootstrap' | 'delta' | 'paired';
+  /**
+   * t intervals only: the scale the interval was formed on (log for positive metrics, logit for
+   * rates, else linear; stats/intervals.ts scaledTInterval). Absent in results written before
+   * it existed: their t intervals were linear, and loading recomputes those of positive metrics
+   * (stats/metric-interval.ts).
+   */
+  scale?: 'linear' | 'log' | 'logit';
 }
 
 export interface MetricValue {
@@ -206,6 +214,8 @@ const numOrNull = (d: string) => z.number(want('a number or null')).nullable().m
 const intervalSchema = z.looseObject({
   low: num('lower bound'), high: num('upper bound'), halfWidth: num('half the width'), level: num('confidence level, e.g. 0.95'),
   method: z.enum(['t', 'bootstrap', 'delta', 'paired'], want('one of t, bootstrap, delta, paired')),
+  scale: z.enum(['linear', 'log', 'logit'], want('one of linear, log, logit')).optional()
+    .meta({ description: 't intervals: the scale the interval was formed on (log for positive metrics, logit for rates); absent in older results (linear)' }),
 }, want('an object')).nullable();
 
 const metricSchema = z.looseObject({
@@ -305,8 +315,32 @@ export function validateResult(data: unknown, file = 'result.json'): ResultFile 
     ...result,
     suite: storedSuite(result.suite),
     fingerprint: storedFingerprint(result.fingerprint),
-    cells: result.cells.map((c) => (c.fingerprint === undefined ? c : { ...c, fingerprint: storedFingerprint(c.fingerprint) })),
+    cells: result.cells.map((c) => {
+      const metrics = rescaledMetrics(c.metrics);
+      const cell = metrics === c.metrics ? c : { ...c, metrics };
+      return cell.fingerprint === undefined ? cell : { ...cell, fingerprint: storedFingerprint(cell.fingerprint) };
+    }),
   };
+}
+
+/**
+ * A t interval without a scale was written before intervals had one: it is linear, and for a
+ * positive metric it can reach below 0 (a throughput "from -21 tok/s"). It is recomputed from the
+ * stored per-trial values by the rule new results follow (metrics/scale.ts), so every report of
+ * any result shows the same kind of interval (baselines too: gate/baseline.ts). Returns `metrics`
+ * itself when nothing changed.
+ */
+export function rescaledMetrics<M extends Pick<MetricValue, 'unit' | 'values' | 'interval'>>(metrics: Record<string, M>): Record<string, M> {
+  let out = metrics;
+  for (const [id, m] of Object.entries(metrics)) {
+    const iv = m.interval;
+    if (!iv || iv.method !== 't' || iv.scale !== undefined) continue;
+    const scaled = metricTInterval(m.unit, m.values, iv.level);
+    if (!scaled) continue;
+    if (out === metrics) out = { ...metrics };
+    out[id] = { ...m, interval: scaled };
+  }
+  return out;
 }
 
 export function cellId(engine: string, draft: string, dataset: string, temperature: number): string {

@@ -10,6 +10,7 @@ import type { Cell, ResultFile } from '../result/schema.ts';
 import { metricSample } from '../stats/aggregate.ts';
 import { DEFAULT_ALPHA, combineCells, compare, detectableChange, type ComparedCell, type Design, type Sample } from '../stats/comparison.ts';
 import type { RunEvent, RunOptions } from './session.ts';
+import { MDE_LIMIT, NOT_DETECTABLE, formatMde } from '../report/numbers.ts';
 
 export function throughputPrecisionMet(cell: Cell, pct: number): boolean {
   const m = cell.metrics.throughput;
@@ -90,7 +91,7 @@ export class StoppingPolicy {
     if (targetMde !== undefined) {
       const mde = suiteThroughputMde(result, pair);
       result.mde = { throughput: mde, target: targetMde / 100, design: pair ? 'paired' : 'unpaired', rounds: Math.max(0, ...result.cells.map((c) => c.trials.length)) };
-      if (mde === null || mde * 100 > targetMde) emit({ type: 'note', message: `--target-mde ${targetMde}%: the suite-level throughput MDE is still ${mde === null ? 'unknown' : `${(mde * 100).toFixed(1)}%`} after ${this.maxRounds} rounds (maxTrials)` });
+      if (mde === null || mde * 100 > targetMde) emit({ type: 'note', message: `--target-mde ${targetMde}%: the suite-level throughput MDE is still ${mde === null ? 'unknown' : mde > MDE_LIMIT ? `above 100% (a regression is ${NOT_DETECTABLE})` : formatMde({ mde })} after ${this.maxRounds} rounds (maxTrials)` });
     }
   }
 }

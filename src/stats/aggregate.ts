@@ -8,14 +8,11 @@ import { positionAcceptance } from '../metrics/compute.ts';
 import { latencyDistributions } from '../metrics/latency.ts';
 import { summarize } from './descriptive.ts';
 import { bootstrapInterval, bootstrapRatioOfSums } from './intervals.ts';
+import { metricTInterval } from '../metrics/scale.ts';
 import { compare, pairRounds, type Sample } from './comparison.ts';
 import { holm } from './tests.ts';
 
 const LEVEL = 0.95;
-
-function tToInterval(ci: { low: number; high: number; halfWidth: number } | null): Interval | null {
-  return ci ? { ...ci, level: LEVEL, method: 't' } : null;
-}
 
 /** Bootstrap over requests (all trials pooled) for the acceptance lengths; seed fixed for reproducibility. */
 function requestBootstrap(id: string, records: RequestRecord[]): Interval | null {
@@ -65,7 +62,7 @@ export function summarizeCell(cell: Cell, records: RequestRecord[]): void {
     const s = summarize(values);
     metrics[id] = {
       ...def, mean: s.mean, n: s.n, values, median: s.median, stddev: s.stddev, cv: s.cv, min: s.min, max: s.max,
-      interval: requestBootstrap(id, records) ?? tToInterval(s.ci95), outliers: s.outliers,
+      interval: requestBootstrap(id, records) ?? metricTInterval(def.unit, values, LEVEL), outliers: s.outliers,
     };
   }
   cell.metrics = metrics;

@@ -23,12 +23,15 @@ export {
   bootstrapMean,
   bootstrapRatioOfSums,
   sampleSd,
+  scaledTInterval,
   tInterval,
   DEFAULT_BOOTSTRAP_SEED,
   DEFAULT_RESAMPLES,
   type BootstrapInterval,
   type BootstrapOptions,
   type Interval,
+  type IntervalScale,
+  type ScaledTInterval,
   type TInterval,
 } from './intervals.ts';
 export { mulberry32, randomIndex, type Rng } from './random.ts';

@@ -156,3 +156,45 @@ export function bootstrapRatioOfSums(
     opts,
   );
 }
+
+/** The scale a t interval is formed on; see scaledTInterval. */
+export type IntervalScale = 'linear' | 'log' | 'logit';
+
+export interface ScaledTInterval extends TInterval {
+  /** the scale actually used: 'linear' where the asked one does not apply to this sample */
+  scale: IntervalScale;
+}
+
+/**
+ * Student t interval for the mean, formed on the log scale for a positive quantity or the logit
+ * scale for a rate in [0, 1], so its bounds stay inside what the quantity can be (a linear t
+ * interval of three throughputs reads "-21 tok/s"). The standard error of the transformed mean
+ * comes from the delta method: log: m * exp(+-t * s / (m sqrt(n))); logit: expit(logit(m) +-
+ * t * s / (m (1 - m) sqrt(n))). The mean stays the centre (in the transformed sense) and for a
+ * small CV the bounds match the linear interval's. Falls back to the linear interval where the
+ * scale does not apply (log: a negative value or a mean of 0; logit: a value outside [0, 1] or a
+ * mean of 0 or 1).
+ * Null for n < 2, as tInterval.
+ */
+export function scaledTInterval(values: readonly number[], scale: IntervalScale, level = 0.95): ScaledTInterval | null {
+  const linear = tInterval(values, level);
+  if (!linear) return null;
+  const m = linear.estimate;
+  const applies = scale === 'log' ? m > 0 && values.every((v) => v >= 0) : scale === 'logit' ? m > 0 && m < 1 && values.every((v) => v >= 0 && v <= 1) : false;
+  if (!applies) return { ...linear, scale: 'linear' };
+  const sd = sampleSd(values);
+  const q = tQuantile(1 - (1 - level) / 2, linear.df);
+  const sqrtN = Math.sqrt(values.length);
+  let low: number, high: number;
+  if (scale === 'log') {
+    const w = (q * sd) / (m * sqrtN);
+    low = m * Math.exp(-w);
+    high = m * Math.exp(w);
+  } else {
+    const w = (q * sd) / (m * (1 - m) * sqrtN);
+    const g = Math.log(m / (1 - m));
+    low = 1 / (1 + Math.exp(-(g - w)));
+    high = 1 / (1 + Math.exp(-(g + w)));
+  }
+  return { estimate: m, low, high, halfWidth: (high - low) / 2, level, df: linear.df, scale };
+}

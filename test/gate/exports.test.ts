@@ -42,7 +42,7 @@ test('github-action-benchmark: [{name, unit, value, range?, extra?}] split by di
   assert.deepEqual(Object.keys(tp), ['name', 'unit', 'value', 'range', 'extra']);
   assert.equal(tp.unit, 'tok/s');
   assert.ok(Math.abs(tp.value - 80) < 1e-9);
-  assert.match(tp.range!, /^± [0-9.]+$/);
+  assert.match(tp.range!, /^\[[0-9.]+, [0-9.]+\]$/, 'a t interval on the log scale is not symmetric');
   assert.match(tp.extra!, /^5 trials; 95% CI \[[0-9.]+, [0-9.]+\] \(t\)$/);
   assert.deepEqual(biggerIsBetter[2], { name: 'reference/vanilla/chat/T0 throughput', unit: 'tok/s', value: 40, extra: '1 trial' });
   for (const e of [...biggerIsBetter, ...smallerIsBetter]) {
@@ -52,6 +52,19 @@ test('github-action-benchmark: [{name, unit, value, range?, extra?}] split by di
     if (e.range !== undefined) assert.equal(typeof e.range, 'string');
     if (e.extra !== undefined) assert.equal(typeof e.extra, 'string');
   }
+});
+
+test('issue 23: github-action-benchmark range: [low, high] for an asymmetric interval, ± only for a symmetric one', () => {
+  const r = run();
+  const m = r.cells[0]!.metrics.throughput!;
+  m.mean = 1.47;
+  m.interval = { low: 0.34, high: 6.26, halfWidth: 2.96, level: 0.95, method: 'paired' };
+  assert.equal(toGithubBenchmark(r).biggerIsBetter[0]!.range, '[0.34, 6.26]');
+  m.interval = { low: 1.22, high: 1.72, halfWidth: 0.25, level: 0.95, method: 't' };
+  assert.equal(toGithubBenchmark(r).biggerIsBetter[0]!.range, '± 0.25');
+  // symmetric but reaching below 0 from a positive value
+  m.interval = { low: -1.53, high: 4.47, halfWidth: 3, level: 0.95, method: 't' };
+  assert.equal(toGithubBenchmark(r).biggerIsBetter[0]!.range, '[-1.53, 4.47]');
 });
 
 test('writers: BMF to FILE, github-action-benchmark to FILE.bigger.json and FILE.smaller.json', (t) => {

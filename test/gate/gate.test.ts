@@ -4,6 +4,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_GATE_METRICS, publishSummary } from '../../src/gate/gate.ts';
 import { gateText, runGate } from '../../src/report/gate.ts';
+import { renderCompareText } from '../../src/report/compare-text.ts';
+import { renderCompareHtml } from '../../src/report/compare-html.ts';
 import { comparable, fingerprint, makeCell, settings, tempDir, trials } from './helpers.ts';
 
 const vanilla = () => makeCell({ draft: 'vanilla' });
@@ -169,4 +171,18 @@ test('latency percentiles are opt-in: not gated by default, gated when named (p9
   const out = runGate(base, head, { metrics: ['throughput', 'itl_token_p99_ms'] });
   assert.equal(out.exitCode, 1);
   assert.equal(out.regressions[0]?.metric, 'itl_token_p99_ms');
+});
+
+test('issue 23: an MDE above 100% reads "not detectable with this data" in the headline, the summary, compare text and HTML', () => {
+  // e2e_ms over three trials with a CV near 100%: the data could not show even a doubling
+  const cells = () => [vanilla(), makeCell({ metrics: { throughput: trials(80, 0.01), e2e_ms: trials(800, 1.2, 3) } })];
+  const out = runGate(comparable({ cells: cells() }), comparable({ runId: 'run-b', cells: cells() }), { metrics: ['e2e_ms'] });
+  assert.equal(out.exitCode, 0);
+  assert.ok(out.report.suite[0]!.mde! > 1, `suite MDE ${out.report.suite[0]!.mde}`);
+  assert.match(out.headline, /^PASS: .*; a regression of the suite's e2e_ms is not detectable with this data \(MDE above 100%\)( -- PROVISIONAL: .*)?$/);
+  const texts = [out.headline, out.summaryMarkdown, gateText(out), renderCompareText(out.report), renderCompareHtml(out.report, out.headline)];
+  for (const text of texts) assert.doesNotMatch(text, /[0-9]{3,}\.[0-9]%/, 'no MDE like 215363.5%');
+  assert.match(out.summaryMarkdown, /\| e2e_ms \| 2 \| .* \| not detectable with this data \| same \|/);
+  assert.match(renderCompareText(out.report), /MDE not detectable with this data\) -> same/);
+  assert.match(renderCompareHtml(out.report), /not detectable with this data/);
 });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { metricDefinition } from '../../src/metrics/definitions.ts';
+import { metricTInterval } from '../../src/metrics/scale.ts';
 import { cellId, type Cell, type MetricValue, type ResultFile, type StoredDraft } from '../../src/result/schema.ts';
 import { comparableFromResult, type Comparable } from '../../src/gate/comparable.ts';
 
@@ -23,7 +24,6 @@ export function metric(id: string, values: number[]): MetricValue {
   const n = values.length;
   const mean = values.reduce((a, b) => a + b, 0) / n;
   const sd = n > 1 ? Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : 0;
-  const hw = n > 1 ? (2.776 * sd) / Math.sqrt(n) : 0;
   return {
     id,
     label: def?.label ?? id,
@@ -34,7 +34,7 @@ export function metric(id: string, values: number[]): MetricValue {
     n,
     values,
     stddev: sd,
-    interval: n > 1 ? { low: mean - hw, high: mean + hw, halfWidth: hw, level: 0.95, method: 't' } : null,
+    interval: metricTInterval(def?.unit, values),
   };
 }
 

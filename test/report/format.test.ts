@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Cell, MetricValue } from '../../src/result/schema.ts';
 import {
-  digitsFor, formatNumber, formatP, formatValue, formatWithInterval, hardwareLines, isNoisy,
+  digitsFor, formatMde, formatNumber, formatP, formatValue, formatWithInterval, hardwareLines, isNoisy,
   legendLines, noiseMark, noiseReasons, shortDefinition, significanceMark, draftTuning,
 } from '../../src/report/format.ts';
 import { smallResult } from './helpers.ts';
@@ -10,7 +10,7 @@ import { smallResult } from './helpers.ts';
 const mv = (unit: string, mean: number, extra: Partial<MetricValue> = {}): MetricValue => ({
   id: 'm', label: 'M', unit, direction: 'higher', definition: '', mean, n: 3, values: [mean, mean, mean], ...extra,
 });
-const iv = (halfWidth: number) => ({ low: 0, high: 0, halfWidth, level: 0.95, method: 't' as const });
+const iv = (mean: number, halfWidth: number) => ({ low: mean - halfWidth, high: mean + halfWidth, halfWidth, level: 0.95, method: 't' as const });
 
 test('digits follow the unit', () => {
   assert.equal(digitsFor('tok/s'), 1);
@@ -25,12 +25,39 @@ test('digits follow the unit', () => {
   assert.equal(formatValue(undefined), '-');
 });
 
-test('formatWithInterval prints mean ± half-width, or the plain mean without an interval', () => {
-  assert.equal(formatWithInterval(mv('tok/s', 55.2, { interval: iv(21.42) })), '55.2 ± 21.4');
-  assert.equal(formatWithInterval(mv('x', 1.8462, { interval: iv(0.0557) })), '1.85 ± 0.06');
+test('formatWithInterval prints mean ± half-width for a symmetric interval, or the plain mean without an interval', () => {
+  assert.equal(formatWithInterval(mv('tok/s', 55.2, { interval: iv(55.2, 21.42) })), '55.2 ± 21.4');
+  assert.equal(formatWithInterval(mv('x', 1.8462, { interval: iv(1.8462, 0.0557) })), '1.85 ± 0.06');
   assert.equal(formatWithInterval(mv('ms', 23.9333, { interval: null })), '23.93');
   assert.equal(formatWithInterval(mv('ms', 23.9333)), '23.93');
   assert.equal(formatWithInterval(undefined), '-');
+});
+
+test('issue 23: an asymmetric interval prints as [low, high], not as ± half its width', () => {
+  // the paired speedup interval [0.34, 6.26] about 1.47: "± 2.96" would read as reaching below 0
+  const speedup = mv('x', 1.47, { interval: { low: 0.34, high: 6.26, halfWidth: 2.96, level: 0.95, method: 'paired' } });
+  assert.equal(formatWithInterval(speedup), '1.47 [0.34, 6.26]');
+  const throughput = mv('tok/s', 100, { interval: { low: 95.15, high: 105.1, halfWidth: 4.975, level: 0.95, method: 't', scale: 'log' } });
+  assert.equal(formatWithInterval(throughput), '100.0 [95.2, 105.1]');
+  // symmetric at the printed precision: ±
+  const narrow = mv('tok/s', 100, { interval: { low: 99.02, high: 100.98, halfWidth: 0.98, level: 0.95, method: 't', scale: 'log' } });
+  assert.equal(formatWithInterval(narrow), '100.0 ± 1.0');
+});
+
+test('issue 23: a symmetric interval that reaches below 0 from a positive mean is not printed as ±', () => {
+  const linear = mv('tok/s', 30, { interval: { low: -21, high: 81, halfWidth: 51, level: 0.95, method: 't' } });
+  assert.equal(formatWithInterval(linear), '30.0 [-21.0, 81.0]');
+  // a quantity that may be negative keeps its ±
+  const signed = mv('delta', -1, { interval: { low: -3, high: 1, halfWidth: 2, level: 0.95, method: 't' } });
+  assert.equal(formatWithInterval(signed), '-1.00 ± 2.00');
+});
+
+test('issue 23: an MDE above 100% reads "not detectable with this data"', () => {
+  assert.equal(formatMde({ mde: 2153.635 }), 'not detectable with this data');
+  assert.equal(formatMde({ mde: 1.0001 }), 'not detectable with this data');
+  assert.equal(formatMde({ mde: 1 }), '100.0%');
+  assert.equal(formatMde({ mde: 0.042 }), '4.2%');
+  assert.equal(formatMde({ mde: null }), '-');
 });
 
 test('numbers: no negative zero, missing for non-finite', () => {
@@ -64,10 +91,10 @@ test('noise: CV above 10% or outliers flag the cell', () => {
   assert.equal(isNoisy(cell), true);
 });
 
-test('legend explains ±, * and !', () => {
+test('legend explains [low, high], ±, * and !', () => {
   const lines = legendLines(smallResult());
   assert.equal(lines.length, 3);
-  assert.match(lines[0], /^± .*95% confidence interval/);
+  assert.match(lines[0], /^\[low, high\] the 95% confidence interval \(t: Student t over per-trial values, on the log scale for positive metrics, so no bound below 0;.*; ± h where the interval is symmetric/);
   assert.match(lines[1], /^\* /);
   assert.match(lines[2], /^! .*10%/);
 });

@@ -30,8 +30,19 @@ test('failed cells show the error, truncated; numbers and marks elsewhere', () =
   const failed = out.split('\n').find((l) => l.includes('│ failed'))!;
   assert.match(failed, /boom x+…/);
   assert.ok(!failed.includes('x'.repeat(120)));
-  assert.match(out, /1\.85 ± 0\.06\*/);
-  assert.match(out, /│ ok ! +│ +55\.2 ± 21\.4 │ +1\.35 ± 0\.54 │/);
+  // the speedups' paired intervals are asymmetric, [1.79, 1.90] about 1.85, so no ± half-width
+  assert.match(out, /1\.85 \[1\.79, 1\.90\]\*/);
+  assert.match(out, /│ ok ! +│ +55\.2 \[37\.4, 81\.4\] │ +1\.35 \[0\.91, 1\.99\] │/);
+});
+
+test('issue 23: the table shows a stored asymmetric speedup interval as [low, high], not as ± half its width', () => {
+  const out = renderTable(smallResult(), { color: false });
+  // stored: [0.914, 1.989] about 1.349; "1.35 ± 0.54" put the low bound at 0.81
+  assert.match(out, /│ +1\.35 \[0\.91, 1\.99\] │/);
+  assert.doesNotMatch(out, /± 0\.54/);
+  // small.json is a schema-1 result: its linear t intervals are recomputed on the log scale when it loads
+  assert.doesNotMatch(out, /55\.2 ± 21\.4/);
+  for (const m of out.matchAll(/\[(-?[0-9.]+), (-?[0-9.]+)\]/g)) assert.ok(Number(m[1]) > 0, m[0]);
 });
 
 test('below the table: audit warnings and errors only, legend, metric lines', () => {
@@ -40,7 +51,7 @@ test('below the table: audit warnings and errors only, legend, metric lines', ()
   assert.match(below, /^ {2}warning \[variance\] reference\/ngram\/chat\/T1: /m);
   assert.match(below, /^ {2}error \[complete\] reference\/ngram\/code\/T1: /m);
   assert.doesNotMatch(below, /identical sampling settings/, 'info findings are left out');
-  assert.match(below, /^Legend:\n {2}± .*\n {2}\* .*\n {2}! /m);
+  assert.match(below, /^Legend:\n {2}\[low, high\] .*; ± h where the interval is symmetric.*\n {2}\* .*\n {2}! /m);
   assert.match(below, /^ {2}Throughput \(tok\/s, higher is better\): Output tokens/m);
   assert.match(below, /^ {2}τ pooled = Accept length \(pooled\)/m);
   assert.doesNotMatch(below, /TPOT/, 'only metrics shown in the table are defined');

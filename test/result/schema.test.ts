@@ -33,3 +33,33 @@ test('the stored suite and fingerprint read leniently and typed; a v0.1.0 draft\
   assert.equal(odd.fingerprint.cpu, undefined);
   assert.equal(odd.fingerprint.custom, 1);
 });
+
+// issue 23: results written before t intervals had a scale hold linear ones ("-21 tok/s")
+type RawMetric = { unit: string; mean: number; values: number[]; interval: Record<string, unknown> | null };
+const rawCell = (r: Record<string, unknown>, id: string) => (r.cells as Array<{ id: string; metrics: Record<string, RawMetric> }>).find((c) => c.id === id)!;
+
+test('issue 23: a stored linear t interval of a positive metric is recomputed on the log scale when the result loads', () => {
+  const raw = small();
+  const m = rawCell(raw, 'reference/ngram/chat/T1').metrics;
+  m.throughput = { ...m.throughput, mean: 30, values: [9, 30, 51], interval: { low: -22.2, high: 82.2, halfWidth: 52.2, level: 0.95, method: 't' } };
+  const iv = validateResult(raw).cells.find((c) => c.id === 'reference/ngram/chat/T1')!.metrics.throughput.interval!;
+  assert.equal(iv.method, 't');
+  assert.equal(iv.scale, 'log');
+  assert.ok(iv.low > 0 && iv.low < 30 && iv.high > 30, `[${iv.low}, ${iv.high}]`);
+  // 30 * exp(+-t(0.975, 2) * (21 / 30) / sqrt(3))
+  const w = 4.302652729911275 * (21 / 30) / Math.sqrt(3);
+  assert.ok(Math.abs(iv.low / (30 * Math.exp(-w)) - 1) < 1e-8, String(iv.low));
+  assert.ok(Math.abs(iv.high / (30 * Math.exp(w)) - 1) < 1e-8, String(iv.high));
+  assert.equal(iv.halfWidth, (iv.high - iv.low) / 2);
+});
+
+test('issue 23: intervals that carry a scale, and bootstrap or speedup intervals, load as stored', () => {
+  const raw = small();
+  const cell = rawCell(raw, 'reference/ngram/chat/T1');
+  const stored = { low: 1, high: 2, halfWidth: 0.5, level: 0.95, method: 't', scale: 'log' };
+  cell.metrics.throughput = { ...cell.metrics.throughput, interval: stored };
+  const loaded = validateResult(raw).cells.find((c) => c.id === cell.id)!;
+  assert.deepEqual(loaded.metrics.throughput.interval, stored);
+  assert.deepEqual(loaded.metrics.speedup.interval, cell.metrics.speedup.interval);
+  assert.throws(() => validateResult({ ...raw, cells: [{ ...cell, metrics: { throughput: { ...cell.metrics.throughput, interval: { ...stored, scale: 'cubic' } } } }] }), ResultError);
+});

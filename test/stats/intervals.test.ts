@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mean } from 'simple-statistics';
-import { bootstrapInterval, bootstrapMean, bootstrapRatioOfSums, sampleSd, tInterval } from '../../src/stats/intervals.ts';
+import { bootstrapInterval, bootstrapMean, bootstrapRatioOfSums, sampleSd, scaledTInterval, tInterval } from '../../src/stats/intervals.ts';
 import { close, closeRel, fx } from './helpers.ts';
 
 describe('tInterval vs scipy.stats.t.interval', () => {
@@ -26,6 +26,49 @@ describe('tInterval vs scipy.stats.t.interval', () => {
 });
 
 const SAMPLE = [41.2, 43.8, 40.9, 44.1, 42.7, 43.0, 41.8, 42.2, 45.0, 42.9, 39.5, 44.4];
+
+// issue 23: a linear t interval of three throughputs reached "-21 tok/s"
+describe('scaledTInterval: t on the log (logit) scale by the delta method', () => {
+  it('log: m * exp(+-t * s / (m sqrt(n))), the linear interval\'s half-width over the mean on the log scale', () => {
+    for (const values of [[9, 30, 51], [5, 30, 55], SAMPLE, [0, 0, 100]]) {
+      const lin = tInterval(values)!;
+      const ci = scaledTInterval(values, 'log')!;
+      assert.equal(ci.scale, 'log');
+      close(ci.estimate, lin.estimate, 1e-12, 'estimate');
+      close(ci.low, lin.estimate * Math.exp(-lin.halfWidth / lin.estimate), 1e-12, 'low');
+      close(ci.high, lin.estimate * Math.exp(lin.halfWidth / lin.estimate), 1e-12, 'high');
+      close(ci.halfWidth, (ci.high - ci.low) / 2, 1e-12, 'halfWidth');
+      assert.ok(ci.low > 0 && ci.low < ci.estimate && ci.high > ci.estimate, `${values}: [${ci.low}, ${ci.high}]`);
+      close(Math.log(ci.high) - Math.log(ci.estimate), Math.log(ci.estimate) - Math.log(ci.low), 1e-12, 'symmetric on the log scale');
+    }
+    assert.ok(tInterval([9, 30, 51])!.low < 0, 'the linear interval of the same sample reaches below 0');
+  });
+  it('log: for a small CV the bounds are the linear ones to within a fraction of the half-width', () => {
+    const lin = tInterval(SAMPLE)!, ci = scaledTInterval(SAMPLE, 'log')!;
+    assert.ok(Math.abs(ci.low - lin.low) < 0.05 * lin.halfWidth && Math.abs(ci.high - lin.high) < 0.05 * lin.halfWidth);
+  });
+  it('logit: bounds inside (0, 1), symmetric on the logit scale', () => {
+    const rates = [0.05, 0.6, 0.95];
+    const lin = tInterval(rates)!;
+    assert.ok(lin.low < 0 && lin.high > 1, 'the linear interval leaves [0, 1]');
+    const ci = scaledTInterval(rates, 'logit')!;
+    assert.equal(ci.scale, 'logit');
+    assert.ok(ci.low > 0 && ci.high < 1 && ci.low < ci.estimate && ci.high > ci.estimate);
+    const logit = (p: number) => Math.log(p / (1 - p));
+    close(logit(ci.high) - logit(ci.estimate), logit(ci.estimate) - logit(ci.low), 1e-9, 'symmetric on the logit scale');
+    close(logit(ci.high) - logit(ci.estimate), lin.halfWidth / (ci.estimate * (1 - ci.estimate)), 1e-9, 'delta-method width');
+  });
+  it('falls back to the linear interval where the scale does not apply; null for n < 2', () => {
+    assert.equal(scaledTInterval([-1, 2, 3], 'log')!.scale, 'linear');
+    assert.equal(scaledTInterval([-5, 1, 2], 'log')!.scale, 'linear');
+    assert.equal(scaledTInterval([0.5, 1.5, 1], 'logit')!.scale, 'linear');
+    assert.equal(scaledTInterval([1, 1, 1], 'logit')!.scale, 'linear');
+    assert.deepEqual(scaledTInterval([1, 2, 4], 'linear'), { ...tInterval([1, 2, 4])!, scale: 'linear' });
+    assert.equal(scaledTInterval([4], 'log'), null);
+    const flat = scaledTInterval([7, 7, 7], 'log')!;
+    assert.deepEqual([flat.low, flat.high, flat.halfWidth], [7, 7, 0]);
+  });
+});
 
 describe('bootstrap', () => {
   it('same seed -> identical interval; different seed -> different draws', () => {
