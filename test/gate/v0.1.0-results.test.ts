@@ -17,7 +17,6 @@ import { makeBaseline } from '../../src/gate/baseline.ts';
 import { comparableFromBaseline, comparableFromResult, loadComparable, pairedSides } from '../../src/gate/comparable.ts';
 import { compareRuns } from '../../src/gate/compare.ts';
 import { runGate } from '../../src/report/gate.ts';
-import { NOT_DETECTABLE } from '../../src/report/numbers.ts';
 import { REPO, runCli } from './helpers.ts';
 
 const FIXTURES = join(REPO, 'test', 'fixtures', 'results');
