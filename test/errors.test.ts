@@ -9,6 +9,7 @@ import { EXIT, PrismError, PrismInputError } from '../src/errors.ts';
 import { EXIT as CLI_EXIT, UsageError } from '../src/cli/errors.ts';
 import { runProgram } from '../src/cli/program.ts';
 import { SuiteError } from '../src/suite/errors.ts';
+import { OverrideError } from '../src/suite/overrides.ts';
 import { ResultError } from '../src/result/errors.ts';
 import { RunInputError } from '../src/runner/session.ts';
 import { SweepError } from '../src/sweep/manifest.ts';
@@ -26,6 +27,7 @@ import { AmdSmiParseError } from '../src/hardware/amd.ts';
 const CASES: Array<[name: string, make: () => Error, exitCode: number]> = [
   ['UsageError', () => new UsageError('m'), 2],
   ['SuiteError', () => new SuiteError('suite.yaml', 'drafts[0]', 'bad', 'fix it'), 2],
+  ['OverrideError', () => new OverrideError('--trials', 'bad', 'fix it'), 2],
   ['ResultError', () => new ResultError('m'), 2],
   ['RunInputError', () => new RunInputError('m'), 2],
   ['SweepError', () => new SweepError('m'), 2],

@@ -15,6 +15,14 @@ export function registerRun(program: Command): void {
     .option('--target-mde <pct>', 'add whole rounds (up to maxTrials) until the gate could see a PCT% throughput regression of the suite with 80% power')
     .option('--pair <base:head>', 'with --target-mde: the two engine labels the gate will pair (gate --pair); without it, the MDE is for a gate against a baseline like this run')
     .option('--shard <i/n>', 'run only shard i of n: every draft of one engine x dataset group with its vanilla cells (a sweep\'s array task; see slurm submit)')
+    .option('--prompts <n>', 'override settings.prompts: the first N prompts of each dataset')
+    .option('--trials <n>', 'override settings.trials: measured repetitions per cell')
+    .option('--seed <n>', 'override settings.seed: the sampling seed')
+    .option('--max-new-tokens <n>', 'override settings.maxNewTokens: tokens generated per request')
+    .option('--temperatures <list>', 'override settings.temperatures: a comma list such as 0,1')
+    .option('--drafts <names>', 'run only these of the suite\'s drafts (comma list of names)')
+    .option('--datasets <names>', 'run only these of the suite\'s datasets (comma list of names)')
+    .option('--engines <names>', 'run only these of the suite\'s engines (comma list of labels or adapter names)')
     .option('--ready-timeout <seconds>', 'how long an engine may take to become ready', '120')
     .option('--json', 'print the result JSON on stdout instead of the table (with --dry-run: the plan as JSON)')
     .option('--dry-run', 'print every launch command, environment and request shape per cell, and launch nothing')
@@ -27,6 +35,8 @@ Examples:
   prism-bench run --resume results/my-run # after an interruption
   prism-bench run --shard 2/5 --out sweep/shards/2   # the second of five engine x dataset shards
   prism-bench run --suite suites/my.yaml --dry-run   # the exact commands and requests, nothing launched
+  prism-bench run --quick --trials 3 --drafts vanilla,ngram --datasets chat   # the suite, overridden (recorded in result.json)
+  prism-bench run --suite suites/my.yaml --temperatures 0 --max-new-tokens 64 --dry-run
   prism-bench run --target-ci 2           # trials until every throughput CI is within +-2%
   prism-bench run --suite suites/gate.yaml --target-mde 3 --pair base:head   # rounds until the paired gate sees 3%
 

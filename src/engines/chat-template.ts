@@ -28,7 +28,8 @@ export interface ChatTemplate {
 
 /** A template that cannot be found or read; `at` is the suite option to name. */
 export class ChatTemplateError extends PrismError {
-  constructor(readonly at: 'model' | 'chatTemplate', readonly problem: string, readonly fix: string) {
+  /** `notLocal`: the model has no files on this machine at all (a dry run may go on without them) */
+  constructor(readonly at: 'model' | 'chatTemplate', readonly problem: string, readonly fix: string, readonly notLocal = false) {
     super(`${problem} -- ${fix}`);
   }
 }
@@ -126,7 +127,7 @@ export function loadChatTemplate(src: TemplateSource, env: NodeJS.ProcessEnv = p
   if (!src.model) throw new ChatTemplateError('model', 'no model to read a chat template from', FIX);
   if (!dir) {
     const where = isHubId(src.model) ? `no local files (not a folder here, nor in the Hugging Face cache ${hubCacheDir(env)})` : `no such folder (${resolve(src.model)})`;
-    throw new ChatTemplateError('model', `${src.model}: ${where}, so the harness cannot read its chat template`, FIX);
+    throw new ChatTemplateError('model', `${src.model}: ${where}, so the harness cannot read its chat template`, FIX, true);
   }
   const jinja = join(dir, 'chat_template.jinja');
   if (existsSync(jinja)) return { source: jinja, template: parse(readFileSync(jinja, 'utf8'), jinja, 'model'), tokens, addsBos };

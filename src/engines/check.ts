@@ -33,7 +33,7 @@ export function suiteEngineProblems(suite: Suite): SuiteProblem[] {
     }
     // the settings in effect, and the quick block's too: it is validated even when not applied
     const checks: [string, number | undefined][] = [
-      [suite.quickApplied && suite.quick.maxNewTokens !== undefined ? 'quick.maxNewTokens' : 'settings.maxNewTokens', suite.settings.maxNewTokens],
+      [suite.overrides?.maxNewTokens !== undefined ? '--max-new-tokens' : suite.quickApplied && suite.quick.maxNewTokens !== undefined ? 'quick.maxNewTokens' : 'settings.maxNewTokens', suite.settings.maxNewTokens],
       ['quick.maxNewTokens', suite.quick.maxNewTokens],
     ];
     for (const [path, n] of checks) {

@@ -148,6 +148,19 @@ export const sglangEngine: EngineAdapter<SglangOptions> = {
     const o = parseOptions('sglang', SGLANG_OPTIONS, options);
     return { method: 'POST', path: '/generate', body: generateBody({ ...req, text: sglangPromptText(req, o) }, o.sendSeed === true) };
   },
+  dryRunOptions: (options) => {
+    const parsed = SGLANG_OPTIONS.safeParse(options);
+    if (!parsed.success || !chatMode(parsed.data) || parsed.data.chatTemplate) return undefined;
+    try { chatTemplateOf(parsed.data); } catch (e) {
+      // only a model wholly absent here: a template that exists but is broken is still an error
+      if (!(e instanceof ChatTemplateError && e.notLocal)) return undefined;
+      return {
+        options: { ...options, prompt: 'raw' },
+        note: `${parsed.data.model} has no local files, so its chat template is not available here: the first request is shown raw (the Question/Answer transcript); a run on a machine with the model renders the template`,
+      };
+    }
+    return undefined;
+  },
   async launch(spec) {
     const o = parseOptions('sglang', SGLANG_OPTIONS, spec.options);
     const p = sglangPlan(spec); // checks the options, the template included, before the process starts

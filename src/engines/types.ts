@@ -167,6 +167,11 @@ export interface EngineAdapter<Options = unknown> {
   plan(spec: LaunchSpec): LaunchPlan;
   /** the exact body generate() would send for this request */
   requestShape(req: GenerateRequest, options: Record<string, unknown>): RequestShape;
+  /**
+   * The options a dry run plans with when this machine lacks model files a run would read here
+   * (a GPU suite checked on a laptop), and a note saying what differs; undefined when nothing does.
+   */
+  dryRunOptions?(options: Record<string, unknown>): { options: Record<string, unknown>; note: string } | undefined;
   launch(spec: LaunchSpec): Promise<EngineHandle>;
 }
 

@@ -6,6 +6,7 @@ import { ResultError } from './errors.ts';
 import { storedFingerprint, storedSuite, type StoredFingerprint, type StoredSuite } from './stored.ts';
 import { isRecord } from '../record.ts';
 import { metricTInterval } from '../metrics/scale.ts';
+import type { SuiteOverrides } from '../suite/types.ts';
 
 export type { StoredDraft, StoredFingerprint, StoredSuite } from './stored.ts';
 
@@ -157,7 +158,7 @@ export interface ResultFile {
   suiteFile: string;
   /** the suite after defaults and --quick overrides, exactly as run (read leniently: see stored.ts) */
   suite: StoredSuite;
-  options: { quick: boolean; targetCi?: number | null; targetMde?: number | null; pair?: string | null; shard?: ShardOption | null };
+  options: { quick: boolean; overrides?: SuiteOverrides; targetCi?: number | null; targetMde?: number | null; pair?: string | null; shard?: ShardOption | null };
   fingerprint: StoredFingerprint;
   /** per engine/draft: version, the engine's info endpoints, which figures the engine reports itself, and per metric id where it comes from (engine, engine-counters, client, derived) */
   engines: Record<string, { version: string; info?: unknown; measures?: Record<string, boolean>; sources?: Record<string, string> }>;
@@ -270,9 +271,14 @@ export const RESULT_SCHEMA = z.looseObject({
   updatedAt: str('ISO time').optional(),
   status: z.enum(['running', 'complete', 'interrupted'], want('one of running, complete, interrupted')).optional(),
   suiteFile: str('the suite file (used by --resume)').optional(),
-  suite: z.record(z.string(), z.unknown(), want('an object')).meta({ description: 'the suite as run: defaults and --quick overrides applied' }),
+  suite: z.record(z.string(), z.unknown(), want('an object')).meta({ description: 'the suite as run: defaults, --quick and command-line overrides applied' }),
   options: z.looseObject({
-    quick: z.boolean(), targetCi: z.number().nullable().optional(), targetMde: z.number().nullable().optional(), pair: z.string().nullable().optional(),
+    quick: z.boolean(),
+    overrides: z.looseObject({
+      prompts: z.int().optional(), trials: z.int().optional(), seed: z.int().optional(), maxNewTokens: z.int().optional(), temperatures: z.array(z.number()).optional(),
+      drafts: z.array(z.string()).optional(), datasets: z.array(z.string()).optional(), engines: z.array(z.string()).optional(),
+    }, want('an object')).optional().meta({ description: "run's command-line overrides (--trials, --drafts, ...), applied after --quick; the suite above is the overridden one" }),
+    targetCi: z.number().nullable().optional(), targetMde: z.number().nullable().optional(), pair: z.string().nullable().optional(),
     shard: z.looseObject({ index: z.int().min(1), count: z.int().min(1), units: z.array(z.string()), slurmJob: z.string().optional() }, want('an object')).nullable().optional()
       .meta({ description: 'run --shard i/n: the shard of a sweep this result holds' }),
   }, want('an object')).optional(),

@@ -2,10 +2,10 @@
 // group's launch command, environment and readiness probe, and for every cell the body of its
 // first request, each from the adapter's own plan() and requestShape() (the same functions
 // launch() and generate() use), so identical settings across engines can be checked by eye.
-import type { Dataset, Suite } from '../suite/types.ts';
+import type { Dataset, Engine, Suite, SuiteOverrides } from '../suite/types.ts';
 import { loadSuiteDatasets } from '../suite/datasets.ts';
 import { checkSuiteEngines } from '../engines/check.ts';
-import { engineAdapter } from '../engines/index.ts';
+import { ADAPTERS, engineAdapter } from '../engines/index.ts';
 import type { LaunchPlan, RequestShape } from '../engines/types.ts';
 import { engineDisplayName, planCells } from './plan.ts';
 import { requestSeed } from './plan.ts';
@@ -29,18 +29,32 @@ export interface DryRunGroup {
   draft: string;
   method: string;
   launch: LaunchPlan;
+  /** what this dry run shows differently from a run, such as a raw first request where the chat template is not available locally */
+  note?: string;
   cells: DryRunCell[];
 }
 
 export interface DryRun {
   suite: string;
   quick: boolean;
+  /** run's command-line overrides, when given */
+  overrides?: SuiteOverrides;
   note: string;
   groups: DryRunGroup[];
 }
 
 /** Plans every launch and request of a suite. Throws SuiteError (exit 2) on bad input, before anything else. */
-export function dryRun(suite: Suite): DryRun {
+export function dryRun(given: Suite): DryRun {
+  // a missing local model (its chat template) refuses a run, but a dry run still shows the launch lines
+  const notes = new Map<Engine, string>();
+  const engines = given.engines.map((e) => {
+    const local = ADAPTERS[e.name]?.dryRunOptions?.(e.options);
+    if (!local) return e;
+    const swapped = { ...e, options: local.options };
+    notes.set(swapped, local.note);
+    return swapped;
+  });
+  const suite: Suite = { ...given, engines };
   checkSuiteEngines(suite);
   const datasets = new Map<string, Dataset>(loadSuiteDatasets(suite).map((d) => [d.name, d]));
   const s = suite.settings;
@@ -58,10 +72,11 @@ export function dryRun(suite: Suite): DryRun {
       };
       return { id: c.id, dataset: c.dataset, temperature: c.temperature, prompts: ds.prompts.length, firstRequest: adapter.requestShape(req, g.engine.options) };
     });
-    return { key: g.key, engine: engineDisplayName(g.engine), draft: g.draft.name, method: g.draft.method, launch, cells };
+    const note = notes.get(g.engine);
+    return { key: g.key, engine: engineDisplayName(g.engine), draft: g.draft.name, method: g.draft.method, launch, ...(note ? { note } : {}), cells };
   });
   return {
-    suite: suite.file, quick: suite.quickApplied,
+    suite: suite.file, quick: suite.quickApplied, ...(suite.overrides ? { overrides: suite.overrides } : {}),
     note: `nothing was launched; --port is a free port chosen at each launch (shown as ${DRY_RUN_PORT}); each engine's log goes to the run directory's logs/`,
     groups,
   };
@@ -74,13 +89,16 @@ export function shellQuote(w: string): string {
 
 /** The dry run as text: one block per launch, then one line per cell with its first request's body. */
 export function renderDryRun(d: DryRun): string {
-  const lines = [`# dry run of ${d.suite}${d.quick ? ' (--quick)' : ''}: ${d.groups.length} launch(es), ${d.groups.reduce((a, g) => a + g.cells.length, 0)} cell(s)`, `# ${d.note}`, ''];
+  const lines = [`# dry run of ${d.suite}${d.quick ? ' (--quick)' : ''}: ${d.groups.length} launch(es), ${d.groups.reduce((a, g) => a + g.cells.length, 0)} cell(s)`];
+  if (d.overrides) lines.push(`# overrides: ${JSON.stringify(d.overrides)}`);
+  lines.push(`# ${d.note}`, '');
   for (const g of d.groups) {
     lines.push(`## ${g.key} (method ${g.method})`);
     const env = Object.entries(g.launch.env).map(([k, v]) => `${k}=${shellQuote(v)}`);
     lines.push(`launch: ${[...env, ...g.launch.command.map(shellQuote)].join(' ')}`);
     lines.push(`env: ${env.length ? env.join(' ') : '(none beyond the harness\'s own)'}`);
     lines.push(`ready: ${g.launch.ready}`);
+    if (g.note) lines.push(`note: ${g.note}`);
     for (const f of g.launch.files ?? []) {
       lines.push(`file ${f.path} (written before launch):`);
       for (const l of f.text.trimEnd().split('\n')) lines.push(`  | ${l}`);

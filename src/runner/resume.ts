@@ -22,7 +22,7 @@ export function rebuildResult(dir: string, journal: Journal, why: string, emit: 
   if (!run) {
     throw new RunInputError(`${why.replace(/ -- .*$/, '')}; its journal ${join(dir, 'requests.jsonl')} ${existsSync(join(dir, 'requests.jsonl')) ? 'has no run line (written by an older prism-bench)' : 'is missing too'}, so there is nothing to rebuild it from -- start a new run with another --out`);
   }
-  const suite = loadSuite(run.suiteFile, { quick: run.options.quick });
+  const suite = loadSuite(run.suiteFile, { quick: run.options.quick, overrides: run.options.overrides });
   const result = newResult(suite, run.options, run.fingerprint, planShard(suite, run.options.shard), run);
   if (run.suite) result.suite = run.suite; // so a suite changed since is refused, as with an intact result
   const restored = restoreFromJournal(result, journal, suite.settings.trials);
@@ -47,7 +47,7 @@ function loadRun(dir: string, resumeDir: string, journal: Journal, emit: (e: Run
     return rebuildResult(dir, journal, e.message, emit);
   }
   if (loaded.sweep) throw new RunInputError(`--resume ${resumeDir}: this is a sweep merged from shards, not a run -- continue the sweep with prism-bench slurm submit --resume SWEEP_DIR, then merge it again`);
-  return { result: loaded, suite: loadSuite(loaded.suiteFile, { quick: loaded.options.quick }) };
+  return { result: loaded, suite: loadSuite(loaded.suiteFile, { quick: loaded.options.quick, overrides: loaded.options.overrides }) };
 }
 
 /** The settings a result recorded with its suite (a result from before a setting existed lacks it). */

@@ -15,12 +15,15 @@ import type { JournalLine } from './journal.ts';
 import type { CellGroup } from './plan.ts';
 import type { ShardSpec } from './shard.ts';
 import { PrismInputError } from '../errors.ts';
+import type { SuiteOverrides } from '../suite/types.ts';
 
 export interface RunOptions {
   suiteFile: string;
   outDir?: string;
   resumeDir?: string;
   quick?: boolean;
+  /** command-line overrides of the suite (applied after quick; recorded in the result's options) */
+  overrides?: SuiteOverrides;
   /** repeat trials until every cell's throughput 95% interval half-width is within this % of its mean */
   targetCi?: number;
   /** add whole rounds until the gate's suite-level throughput MDE (80% power) is at most this % */

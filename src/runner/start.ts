@@ -56,7 +56,7 @@ function slurmJob(): { slurmJob?: string } {
 
 /** A new run's suite and directory, after the checks that need nothing but the options. */
 export function openNewRun(opts: RunOptions): OpenedRun {
-  const suite = loadSuite(opts.suiteFile, { quick: opts.quick });
+  const suite = loadSuite(opts.suiteFile, { quick: opts.quick, overrides: opts.overrides });
   if (opts.shard) {
     const units = shardUnits(suite).length;
     const problem = shardSpecProblem(opts.shard, units);
@@ -74,6 +74,7 @@ export async function createResult(run: OpenedRun, deps: RunDeps): Promise<Resul
   const { suite, dir, options: opts } = run;
   const fingerprint = await deps.fingerprint(resolveEngineCpus(suite.settings.engineCpus));
   const options: ResultFile['options'] = { quick: Boolean(opts.quick), targetCi: opts.targetCi ?? null, targetMde: opts.targetMde ?? null, pair: opts.pair ? `${opts.pair.base}:${opts.pair.head}` : null };
+  if (opts.overrides) options.overrides = opts.overrides;
   if (opts.shard) options.shard = { ...opts.shard, units: unitsOfShard(shardUnits(suite), opts.shard).map((u) => u.key), ...slurmJob() };
   const result = newResult(suite, options, fingerprint, planShard(suite, opts.shard));
   mkdirSync(dir, { recursive: true });

@@ -5,7 +5,8 @@ import { dirname, extname, resolve } from 'node:path';
 import { parseDocument, type YAMLError } from 'yaml';
 import { SuiteError, displayPath } from './errors.ts';
 import { DEFAULT_SETTINGS, SETTINGS_KEYS, validateSuite } from './schema.ts';
-import type { Suite, SuiteAsRun } from './types.ts';
+import { applySelections, overrideSettings } from './overrides.ts';
+import type { Suite, SuiteAsRun, SuiteOverrides } from './types.ts';
 import { messageOf, errnoCode } from '../errors.ts';
 
 export { SuiteError } from './errors.ts';
@@ -13,6 +14,8 @@ export { SuiteError } from './errors.ts';
 export interface LoadSuiteOptions {
   /** apply the suite's quick block (--quick) */
   quick?: boolean;
+  /** run's command-line overrides, applied after quick (see overrides.ts) */
+  overrides?: SuiteOverrides;
 }
 
 /** Loads and validates a suite file. Throws SuiteError (one-line message) on any mistake. */
@@ -29,7 +32,8 @@ export function loadSuite(file: string, opts: LoadSuiteOptions = {}): Suite {
     throw new SuiteError(shown, '(file)', `cannot read: ${messageOf(e)}`, 'check the file exists and is readable');
   }
   const doc = extname(abs).toLowerCase() === '.json' ? parseJson(text, shown) : parseYaml(text, shown);
-  return validateSuite(doc, { file: abs, dir: dirname(abs) }, { quick: opts.quick === true });
+  const suite = validateSuite(doc, { file: abs, dir: dirname(abs) }, { quick: opts.quick === true, overrides: overrideSettings(opts.overrides) });
+  return applySelections(suite, opts.overrides);
 }
 
 const YAML_FIXES: Record<string, string> = {
@@ -105,6 +109,7 @@ export function suiteAsRun(suite: Suite): SuiteAsRun {
     description: suite.description,
     file: displayPath(suite.file),
     quickApplied: suite.quickApplied,
+    overrides: suite.overrides,
     engines: suite.engines,
     drafts: suite.drafts,
     datasets: suite.datasets,

@@ -125,7 +125,7 @@ const topKError: ErrorFn = (iss) => say(`expected -1 (disabled) or an integer >=
 
 const engineCpusError: ErrorFn = (iss) => say(`expected 'last', a list of CPU numbers or null, got ${describe(iss.input)}`, "set engineCpus to last (the machine's last CPU), a list such as [1], or null (no pinning)");
 
-const SETTING_SCHEMAS = {
+export const SETTING_SCHEMAS = {
   target: textField('reference-target').meta({ description: 'target model id the engines serve', default: DEFAULT_SETTINGS.target }),
   temperatures: listField(
     z.number({ error: (iss) => say(`expected a number >= 0, got ${describe(iss.input)}`, 'set {key} to a number >= 0, such as 0 (greedy) or 1') })
@@ -384,7 +384,16 @@ export interface SuiteSource {
 export interface ValidateOptions {
   /** apply the quick block */
   quick?: boolean;
+  /** settings from the command line, applied last (after quick); see overrides.ts */
+  overrides?: Partial<Settings>;
 }
+
+/** The `run` flag of each setting the command line may override; messages about them name the flag. */
+export const OVERRIDE_FLAGS = {
+  prompts: '--prompts', trials: '--trials', seed: '--seed', maxNewTokens: '--max-new-tokens', temperatures: '--temperatures',
+} as const satisfies Partial<Record<keyof Settings, string>>;
+
+const flagOf = (k: keyof Settings): string | undefined => (OVERRIDE_FLAGS as Partial<Record<keyof Settings, string>>)[k];
 
 class Checker {
   readonly shown: string;
@@ -397,21 +406,26 @@ class Checker {
   }
 }
 
-/** Merges defaults < settings < quick and checks the cross-field rules, blaming the right key. */
-function mergeSettings(c: Checker, base: Partial<Settings>, quick?: Partial<Settings>): Settings {
-  const merged: Settings = { ...DEFAULT_SETTINGS, temperatures: [...DEFAULT_SETTINGS.temperatures], ...base, ...quick };
-  const maxFrom = quick?.maxTrials !== undefined ? 'quick' : base.maxTrials !== undefined ? 'settings' : undefined;
+/**
+ * Merges defaults < settings < top (the quick block, or quick and command-line overrides) and checks
+ * the cross-field rules, blaming the right key: `over` holds the keys that came from the command line.
+ */
+function mergeSettings(c: Checker, base: Partial<Settings>, top?: Partial<Settings>, over: Partial<Settings> = {}): Settings {
+  const merged: Settings = { ...DEFAULT_SETTINGS, temperatures: [...DEFAULT_SETTINGS.temperatures], ...base, ...top };
+  const topPath = (k: keyof Settings) => (over[k] !== undefined ? flagOf(k) ?? `quick.${k}` : `quick.${k}`);
+  const maxFrom = top?.maxTrials !== undefined ? topPath('maxTrials') : base.maxTrials !== undefined ? 'settings.maxTrials' : undefined;
   if (!maxFrom) merged.maxTrials = Math.max(DEFAULT_SETTINGS.maxTrials, merged.trials);
   if (merged.maxTrials < merged.trials) {
-    if (maxFrom === 'settings' && quick?.trials !== undefined) {
-      c.fail('quick.trials', `expected an integer <= settings.maxTrials (${merged.maxTrials}), got ${merged.trials}`,
-        `set quick.trials to at most ${merged.maxTrials}, or set quick.maxTrials as well`);
+    if (maxFrom === 'settings.maxTrials' && top?.trials !== undefined) {
+      const at = topPath('trials');
+      c.fail(at, `expected an integer <= settings.maxTrials (${merged.maxTrials}), got ${merged.trials}`,
+        `set ${at} to at most ${merged.maxTrials}, or ${over.trials !== undefined ? 'raise settings.maxTrials in the suite' : 'set quick.maxTrials as well'}`);
     }
-    c.fail(`${maxFrom}.maxTrials`, `expected an integer >= trials (${merged.trials}), got ${merged.maxTrials}`,
+    c.fail(maxFrom ?? 'settings.maxTrials', `expected an integer >= trials (${merged.trials}), got ${merged.maxTrials}`,
       `set maxTrials to a whole number such as ${Math.max(10, merged.trials)}`);
   }
   if (merged.interleave === 'request' && merged.batchSize !== 1) {
-    const from = quick?.batchSize !== undefined ? 'quick.batchSize' : 'settings.batchSize';
+    const from = top?.batchSize !== undefined ? 'quick.batchSize' : 'settings.batchSize';
     c.fail(from, `interleave: request takes the prompts one at a time, engine by engine, but batchSize is ${merged.batchSize}`,
       'set batchSize to 1, or interleave to trial');
   }
@@ -552,6 +566,11 @@ export function validateSuite(doc: unknown, src: SuiteSource, opts: ValidateOpti
   const quickMerged = mergeSettings(c, base, quickSettings); // checked even when quick is not applied
 
   const apply = opts.quick === true;
+  const over = opts.overrides ?? {};
+  const overridden = Object.keys(over).length > 0;
+  if (over.temperatures) checkTemperatures(c, over.temperatures, OVERRIDE_FLAGS.temperatures);
+  // the flags come last: --quick shrinks the suite first, then each flag sets its value
+  const inEffect = overridden ? mergeSettings(c, base, { ...(apply ? quickSettings : {}), ...over }, over) : apply ? quickMerged : settings;
   return {
     version: SUITE_VERSION,
     name: s.name ?? fallbackName,
@@ -559,7 +578,7 @@ export function validateSuite(doc: unknown, src: SuiteSource, opts: ValidateOpti
     engines,
     drafts,
     datasets: apply && quickDatasets ? quickDatasets : datasets,
-    settings: apply ? quickMerged : settings,
+    settings: inEffect,
     quick,
     quickApplied: apply,
     file: src.file,

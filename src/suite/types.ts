@@ -127,6 +127,16 @@ export type Settings = {
 /** What `quick:` may override: any subset of settings, plus the dataset list. */
 export type QuickOverrides = Partial<Settings> & { datasets?: DatasetRef[] };
 
+/**
+ * `run`'s command-line overrides (--prompts, --trials, ...): settings applied after the suite's
+ * own (and after quick), and selections by name from the suite's lists.
+ */
+export type SuiteOverrides = Partial<Pick<Settings, 'prompts' | 'trials' | 'seed' | 'maxNewTokens' | 'temperatures'>> & {
+  drafts?: string[];
+  datasets?: string[];
+  engines?: string[];
+};
+
 export interface Suite {
   version: typeof SUITE_VERSION;
   name: string;
@@ -140,6 +150,8 @@ export interface Suite {
   /** the validated quick block (defaults filled in when the file has none) */
   quick: QuickOverrides;
   quickApplied: boolean;
+  /** the command-line overrides applied (absent when none were given) */
+  overrides?: SuiteOverrides;
   /** absolute path of the suite file */
   file: string;
   /** absolute folder of the suite file; dataset paths resolve against it */
@@ -154,6 +166,8 @@ export type SuiteAsRun = {
   /** suite file path as shown to the user (relative to the cwd when inside it) */
   file: string;
   quickApplied: boolean;
+  /** the command-line overrides applied, as given */
+  overrides?: SuiteOverrides;
   engines: Engine[];
   drafts: Draft[];
   datasets: DatasetRef[];

@@ -235,15 +235,54 @@ settings: {maxNewTokens: 16, prompts: 1}
     assert.match(text.stdout, /^cell sglang\/vanilla\/chat\/T0: 1 prompt\(s\); first request: POST \/generate \{"text":"<\|start_header_id\|>user<\|end_header_id\|>\\n\\nWrite a short letter/m);
   });
 
-  it('a hub id with no local files and no chatTemplate: one line naming the option and the fix, exit 2, nothing launched', () => {
+  it('a hub id with no local files: the launch line, and the first request raw with a note saying why; nothing written', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'prism-dry-run-'));
-    const file = writeTemp('engines: [{name: sglang, options: {model: meta-llama/Meta-Llama-3-8B-Instruct}}]\ndrafts: [{method: vanilla}]\n');
-    const b = spawnSync(process.execPath, [BIN, 'run', '--suite', file, '--dry-run'], { encoding: 'utf8', cwd, env: { ...process.env, HF_HUB_CACHE: cwd } });
+    const file = writeTemp('engines: [{name: sglang, options: {model: meta-llama/Meta-Llama-3-8B-Instruct}}]\ndrafts: [{method: vanilla}]\ndatasets: [chat]\nsettings: {prompts: 1}\n');
+    const env = { ...process.env, HF_HUB_CACHE: cwd };
+    const b = spawnSync(process.execPath, [BIN, 'run', '--suite', file, '--dry-run'], { encoding: 'utf8', cwd, env });
+    assert.equal(b.status, 0, b.stderr);
+    assert.match(b.stdout, /^launch: python3 -m sglang\.launch_server --model-path meta-llama\/Meta-Llama-3-8B-Instruct --host 127\.0\.0\.1 --port 8000$/m);
+    assert.match(b.stdout, /^note: meta-llama\/Meta-Llama-3-8B-Instruct has no local files, so its chat template is not available here: the first request is shown raw/m);
+    assert.match(b.stdout, /^cell sglang\/vanilla\/chat\/T0: 1 prompt\(s\); first request: POST \/generate \{"text":"Question: Write a short letter/m);
+    const j = spawnSync(process.execPath, [BIN, 'run', '--suite', file, '--dry-run', '--json'], { encoding: 'utf8', cwd, env });
+    const plan = JSON.parse(j.stdout) as DryRun;
+    assert.match(plan.groups[0]!.note ?? '', /chat template is not available here/);
+    assert.deepEqual(readdirSync(cwd), []);
+  });
+
+  it('a chatTemplate file that is not there is still refused: one line naming the option, exit 2', () => {
+    const b = dryRun('engines: [{name: sglang, options: {model: meta-llama/Meta-Llama-3-8B-Instruct, chatTemplate: no-such.jinja}}]\ndrafts: [{method: vanilla}]\n');
     assert.equal(b.status, 2);
     assert.equal(b.stdout, '');
-    const lines = b.stderr.trim().split('\n');
-    assert.equal(lines.length, 1, b.stderr);
-    assert.match(lines[0]!, /\.yaml: engines\[0\]\.options\.model: meta-llama\/Meta-Llama-3-8B-Instruct: no local files .* -- set options\.chatTemplate to the chat template file .*, or set options\.prompt: raw/);
-    assert.deepEqual(readdirSync(cwd), []);
+    assert.match(b.stderr.trim(), /^prism-bench: .*\.yaml: engines\[0\]\.options\.chatTemplate: no such file .*no-such\.jinja -- /);
+  });
+});
+
+describe('run --dry-run with command-line overrides', () => {
+  it('the plan is the overridden suite (after --quick), and records the overrides', () => {
+    const r = dryRun(SUITE, '--quick', '--json', '--trials', '5', '--temperatures', '1', '--max-new-tokens', '8', '--drafts', 'ngram', '--datasets', 'code', '--engines', 'reference,vllm-raw');
+    assert.equal(r.status, 0, r.stderr);
+    const plan = JSON.parse(r.stdout) as DryRun;
+    assert.deepEqual(plan.overrides, { trials: 5, maxNewTokens: 8, temperatures: [1], drafts: ['ngram'], datasets: ['code'], engines: ['reference', 'vllm-raw'] });
+    assert.deepEqual(plan.groups.map((g) => g.key), ['reference/ngram', 'vllm-raw/ngram']);
+    assert.deepEqual(plan.groups.flatMap((g) => g.cells.map((c) => c.id)), ['reference/ngram/code/T1', 'vllm-raw/ngram/code/T1']);
+    assert.equal(plan.groups[1]!.cells[0]!.firstRequest.body.max_tokens, 8);
+    assert.deepEqual(readdirSync(r.cwd), []);
+  });
+
+  it('a bad flag: one line naming it, exit 2, nothing printed on stdout', () => {
+    const r = dryRun(SUITE, '--trials', '0');
+    assert.equal(r.status, 2);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, 'prism-bench: --trials: expected an integer >= 1, got 0 -- set --trials to a whole number such as 3\n');
+    const d = dryRun(SUITE, '--drafts', 'eagle');
+    assert.equal(d.status, 2);
+    assert.match(d.stderr, /^prism-bench: --drafts: the suite has no draft "eagle" -- did you mean eagle3\? the suite's drafts are: vanilla, ngram, eagle3\n$/);
+  });
+
+  it('--resume with an override is refused: the run keeps the overrides it started with', () => {
+    const r = spawnSync(process.execPath, [BIN, 'run', '--resume', 'no-such-run', '--trials', '2', '--seed', '3'], { encoding: 'utf8', cwd: mkdtempSync(join(tmpdir(), 'prism-dry-run-')) });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /^prism-bench: --trials, --seed: a resumed run keeps the suite and overrides it started with \(in its result\.json\) -- remove them\n$/);
   });
 });

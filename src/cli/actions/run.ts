@@ -11,14 +11,20 @@ import { parsePair } from './gate.ts';
 import { numberOption, intOption, useColor } from '../options.ts';
 import { Progress } from '../progress.ts';
 import { parseShardSpec } from '../../runner/shard.ts';
+import { parseOverrideFlags, type OverrideFlags } from '../../suite/overrides.ts';
 
-export interface RunFlags { suite: string; out?: string; quick?: boolean; full?: boolean; resume?: string; targetCi?: string; targetMde?: string; pair?: string; shard?: string; readyTimeout: string; json?: boolean; dryRun?: boolean }
+export interface RunFlags extends OverrideFlags { suite: string; out?: string; quick?: boolean; full?: boolean; resume?: string; targetCi?: string; targetMde?: string; pair?: string; shard?: string; readyTimeout: string; json?: boolean; dryRun?: boolean }
 
 export async function runAction(flags: RunFlags): Promise<void> {
   const o = withFullSuite(flags);
+  const overrides = parseOverrideFlags(o);
+  if (overrides && o.resume !== undefined) {
+    const given = Object.keys(overrides).map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+    throw new UsageError(`${given.join(', ')}: a resumed run keeps the suite and overrides it started with (in its result.json) -- remove ${given.length > 1 ? 'them' : 'it'}`);
+  }
   if (o.dryRun) {
     if (o.resume !== undefined) throw new UsageError('--dry-run: plans a new run from --suite; remove --resume');
-    const plan = dryRun(loadSuite(o.suite, { quick: o.quick }));
+    const plan = dryRun(loadSuite(o.suite, { quick: o.quick, overrides }));
     process.stdout.write(o.json ? `${JSON.stringify(plan, null, 2)}\n` : renderDryRun(plan));
     process.exitCode = EXIT.ok;
     return;
@@ -50,7 +56,7 @@ export async function runAction(flags: RunFlags): Promise<void> {
   };
   try {
     const outcome = await runSuite({
-      suiteFile: o.suite, outDir: o.out, resumeDir: o.resume, quick: o.quick,
+      suiteFile: o.suite, outDir: o.out, resumeDir: o.resume, quick: o.quick, overrides,
       targetCi: o.targetCi === undefined ? undefined : numberOption('--target-ci', o.targetCi, 0.01, 100),
       targetMde, pair, shard,
       readyTimeoutMs: intOption('--ready-timeout', o.readyTimeout, 1, 3600) * 1000,
