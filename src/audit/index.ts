@@ -37,3 +37,4 @@ export function auditPair(a: ResultFile, b: ResultFile): AuditFinding[] {
 
 export { sortFindings, GREEDY_EPSILON, CHECK_ORDER, type CheckId } from './common.ts';
 export { checkLossless, checkTemperature, checkSettings, checkHardware, checkMachineState, checkGpu, checkNoise, checkFailed, checkShardHardware, DEFAULT_CV_THRESHOLD };
+export { groupFindings, severityCounts, type AuditGroup } from './groups.ts';
