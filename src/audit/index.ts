@@ -1,11 +1,12 @@
-// The fairness audit: checks on one result (lossless at T=0, temperature honoured, GPU shared,
-// noise, failed cells) and on a pair of results (settings, hardware and the machine's state). Findings come back in one
+// The fairness audit: checks on one result (lossless at T=0, temperature honoured, acceptance
+// figures consistent, GPU shared, noise, failed cells) and on a pair of results (settings, hardware and the machine's state). Findings come back in one
 // deterministic order: error > warning > info, then cell id, then check.
 import type { AuditFinding, ResultFile } from '../result/schema.ts';
 import type { RequestRecord } from '../metrics/records.ts';
 import { sortFindings } from './common.ts';
 import { checkLossless } from './lossless.ts';
 import { checkTemperature } from './temperature.ts';
+import { checkConsistency, CONSISTENCY_TOLERANCE } from './consistency.ts';
 import { checkSettings, checkHardware } from './settings.ts';
 import { checkGpu } from './gpu.ts';
 import { checkNoise, DEFAULT_CV_THRESHOLD } from './noise.ts';
@@ -24,6 +25,7 @@ export function auditResult(result: ResultFile, records: RequestRecord[], opts: 
     ...checkFailed(result),
     ...checkLossless(result, records),
     ...checkTemperature(result, records),
+    ...checkConsistency(result, records),
     ...checkGpu(result),
     ...checkNoise(result, opts.cvThreshold ?? DEFAULT_CV_THRESHOLD),
     ...checkShardHardware(result),
@@ -36,5 +38,5 @@ export function auditPair(a: ResultFile, b: ResultFile): AuditFinding[] {
 }
 
 export { sortFindings, GREEDY_EPSILON, CHECK_ORDER, type CheckId } from './common.ts';
-export { checkLossless, checkTemperature, checkSettings, checkHardware, checkMachineState, checkGpu, checkNoise, checkFailed, checkShardHardware, DEFAULT_CV_THRESHOLD };
+export { checkLossless, checkTemperature, checkConsistency, CONSISTENCY_TOLERANCE, checkSettings, checkHardware, checkMachineState, checkGpu, checkNoise, checkFailed, checkShardHardware, DEFAULT_CV_THRESHOLD };
 export { groupFindings, severityCounts, type AuditGroup } from './groups.ts';
