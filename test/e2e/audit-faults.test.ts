@@ -1,6 +1,7 @@
 // The fairness audit on real runs of the reference engine catches planted faults: a
 // verification that accepts one wrong token (lossless check) and an engine that ignores
-// temperature (temperature check), and stays quiet on the honest engine.
+// temperature (temperature check), and stays quiet on the honest engine; the consistency check
+// finds nothing on any of them (their acceptance figures add up).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -42,6 +43,8 @@ settings: { temperatures: [0, 1], prompts: 2, maxNewTokens: 24, trials: 1, warmu
     const honest = findings('temperature', `honest/${draft}/code/T1`);
     assert.ok(honest.every((f) => f.severity !== 'error'), JSON.stringify(honest));
   }
+  // real request records (histograms and counts from the engine) and the stored per-position rates agree
+  assert.deepEqual((result.audit ?? []).filter((f) => f.check === 'consistency'), []);
   const honestLossless = findings('lossless', 'honest/ngram/code/T0');
   assert.equal(honestLossless[0]?.severity, 'info', JSON.stringify(honestLossless));
   // the audit is printed in every report

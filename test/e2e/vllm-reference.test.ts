@@ -154,5 +154,26 @@ settings: {temperatures: [0], maxNewTokens: 24, ignoreEos: true, prompts: 2, tri
     // a lossless engine: ngram's greedy outputs equal vanilla's, compared by token ids
     const lossless = (result.audit ?? []).filter((f) => f.check === 'lossless' && f.severity === 'error');
     assert.deepEqual(lossless, []);
+    // accept_length_engine and the per-position counters add up, trial by trial and pooled
+    assert.deepEqual((result.audit ?? []).filter((f) => f.check === 'consistency'), []);
+  });
+
+  it('with per-request metrics on as well, the counters and the per-request sums agree (no consistency finding)', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'prism-vllm-run-'));
+    const suite = writeTemp(`
+engines:
+  - name: vllm
+    options: {model: ${JSON.stringify(MODEL)}, launcher: ${JSON.stringify(LAUNCHER)}, perRequestMetrics: summary}
+drafts:
+  - {name: ngram, method: ngram, draftedTokens: 4, ngramMin: 1, ngramMax: 3}
+datasets: [summarization]
+settings: {temperatures: [0], maxNewTokens: 24, ignoreEos: true, prompts: 2, trials: 2, warmup: 0}
+`);
+    const { result } = await runSuite({ suiteFile: suite, outDir: join(out, 'run'), readyTimeoutMs: 120_000 });
+    const ngram = result.cells[0]!;
+    assert.equal(ngram.status, 'ok', ngram.error);
+    assert.ok(ngram.trials.every((t) => t.engineCounters !== undefined && t.metrics.accept_length_mean !== undefined), 'both sources present');
+    assert.ok(ngram.positionAcceptance!.cycles > 0);
+    assert.deepEqual((result.audit ?? []).filter((f) => f.check === 'consistency'), []);
   });
 });
