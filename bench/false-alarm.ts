@@ -15,7 +15,7 @@
 // run-level shift (--shift-sd) and records load averages that differ (the audit flags them); one
 // adds a run-level shift the fingerprints do not show (--unseen-sd), what no model of one run sees.
 //   node --import tsx bench/false-alarm.ts [--pairs 1000] [--launch-sd 0.05,0.1,0.2] [--round-sd 0.05] [--trial-sd 0.03] [--shift-sd 0.15] [--unseen-sd 0.05] [--seed 1]
-import { mulberry32, type Rng } from '../src/stats/random.ts';
+import { mulberry32, standardNormal, type Rng } from '../src/stats/random.ts';
 import { compareRuns } from '../src/gate/compare.ts';
 import { gateVerdict } from '../src/gate/gate.ts';
 import type { Comparable, ComparableCell, ComparableMetric } from '../src/gate/comparable.ts';
@@ -32,8 +32,6 @@ const shiftSd = Number(arg('shift-sd', '0.15'));
 const unseenSd = Number(arg('unseen-sd', '0.05'));
 const seed = Number(arg('seed', '1'));
 
-/** Standard normal draws (Box-Muller). */
-const normal = (rng: Rng) => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
 
 interface Layout {
   name: string;
@@ -54,17 +52,17 @@ interface Scenario { layout: Layout; launchSd: number; shift: 'none' | 'load' | 
 
 function side(rng: Rng, sc: Scenario, runId: string, load: number, shift: number): Comparable {
   const { layout } = sc;
-  const drift = Array.from({ length: layout.rounds }, () => roundSd * normal(rng));
-  const kept = layout.groups.map(() => sc.launchSd * normal(rng));
+  const drift = Array.from({ length: layout.rounds }, () => roundSd * standardNormal(rng));
+  const kept = layout.groups.map(() => sc.launchSd * standardNormal(rng));
   const cells: ComparableCell[] = [];
   layout.groups.forEach((g, gi) => {
-    const offsets = drift.map(() => (layout.lifetime === 'run' ? kept[gi]! : sc.launchSd * normal(rng)));
+    const offsets = drift.map(() => (layout.lifetime === 'run' ? kept[gi]! : sc.launchSd * standardNormal(rng)));
     layout.cells.forEach((c, ci) => {
       const mu = Math.log(100 + 20 * gi + 5 * ci);
       const rounds = drift.map((_, t) => t + 1);
       const launches = rounds.map((r) => (layout.lifetime === 'run' ? `${g}-1` : `${g}-r${r}`));
-      const tp = rounds.map((_, t) => Math.exp(mu + shift + drift[t]! + offsets[t]! + trialSd * normal(rng)));
-      const e2e = tp.map((x) => (48_000 / x) * Math.exp(0.01 * normal(rng)));
+      const tp = rounds.map((_, t) => Math.exp(mu + shift + drift[t]! + offsets[t]! + trialSd * standardNormal(rng)));
+      const e2e = tp.map((x) => (48_000 / x) * Math.exp(0.01 * standardNormal(rng)));
       // same commit, same seeds: the same acceptance on both runs, trial by trial
       const accept = rounds.map((r) => 1.5 + 0.1 * gi + 0.01 * ((ci * 7 + r * 3) % 5));
       const metric = (id: string, direction: 'higher' | 'lower', values: number[]): ComparableMetric => ({
@@ -129,7 +127,7 @@ for (const [i, sc] of scenarios.entries()) {
   const tNew = empty(), tOld = empty();
   for (let k = 0; k < pairs; k++) {
     const sd = sc.shift === 'load' ? shiftSd : sc.shift === 'unseen' ? unseenSd : 0;
-    const [shiftA, shiftB] = [sd * normal(rng), sd * normal(rng)];
+    const [shiftA, shiftB] = [sd * standardNormal(rng), sd * standardNormal(rng)];
     const load = sc.shift === 'load';
     const a = side(rng, sc, 'a', load ? 5.9 : 1.2, shiftA), b = side(rng, sc, 'b', load ? 1.3 : 1.2, shiftB);
     judge(tNew, a, b);

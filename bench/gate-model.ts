@@ -15,7 +15,7 @@ import { gateVerdict } from '../src/gate/gate.ts';
 import type { Comparable, ComparableCell } from '../src/gate/comparable.ts';
 import type { StoredSuite } from '../src/result/schema.ts';
 import { relativeToLog } from '../src/stats/decision-power.ts';
-import { mulberry32, type Rng } from '../src/stats/random.ts';
+import { mulberry32, standardNormal, type Rng } from '../src/stats/random.ts';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -33,15 +33,11 @@ type Design = 'unpaired' | 'paired';
 type Dist = 'normal' | 'lognormal';
 interface Row { level: 'cell' | 'suite'; design: Design; n: number; cv: number; cells: number; dist: Dist }
 
-function gaussian(r: Rng): number {
-  return Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
-}
-
 /** One per-trial noise factor with mean 1 and CV `cv`. */
 function noise(cv: number, dist: Dist, r: Rng): number {
-  if (dist === 'normal') return 1 + cv * gaussian(r);
+  if (dist === 'normal') return 1 + cv * standardNormal(r);
   const s = Math.sqrt(Math.log1p(cv * cv));
-  return Math.exp(s * gaussian(r) - (s * s) / 2);
+  return Math.exp(s * standardNormal(r) - (s * s) / 2);
 }
 
 /** sd of ln(noise) for one side: what a per-round log ratio's spread is made of (paired). */
@@ -90,7 +86,7 @@ function simulate(row: Row, slowdown: readonly number[]): { base: Comparable; he
   const head: number[][] = [];
   for (let k = 0; k < row.cells; k++) {
     // paired: a drift of the machine each round, shared by both sides (the paired test cancels it)
-    const drift = Array.from({ length: row.n }, () => (row.design === 'paired' ? Math.exp(0.1 * gaussian(rng)) : 1));
+    const drift = Array.from({ length: row.n }, () => (row.design === 'paired' ? Math.exp(0.1 * standardNormal(rng)) : 1));
     base.push(drift.map((d) => MU * d * noise(row.cv, row.dist, rng)));
     head.push(drift.map((d) => MU * Math.exp(-slowdown[k]!) * d * noise(row.cv, row.dist, rng)));
   }

@@ -20,7 +20,7 @@
 // lambda does not depend on thr or on the scale of se, only on the df structure and the level.
 import type { Direction } from './compare.ts';
 import { normalCdf, normalPdf, noncentralTSf, tQuantile, tSf } from './distributions.ts';
-import { mulberry32, type Rng } from './random.ts';
+import { mulberry32, standardNormal, type Rng } from './random.ts';
 
 export const DEFAULT_POWER = 0.8;
 
@@ -89,11 +89,6 @@ export const totalSe = (groups: VarianceGroups): number => Math.sqrt(groups.redu
 const DRAWS = 4096;
 const SEED = 20240601;
 
-/** Standard normal by Box-Muller (one of the pair; simplicity over speed). */
-function gaussian(rng: Rng): number {
-  const u = 1 - rng();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng());
-}
 
 /** Gamma(shape, 1) by Marsaglia-Tsang, with the u^(1/shape) boost below shape 1. */
 function gamma(shape: number, rng: Rng): number {
@@ -104,7 +99,7 @@ function gamma(shape: number, rng: Rng): number {
     let x: number;
     let v: number;
     do {
-      x = gaussian(rng);
+      x = standardNormal(rng);
       v = 1 + c * x;
     } while (v <= 0);
     v = v * v * v;

@@ -23,3 +23,13 @@ export function mulberry32(seed: number): Rng {
 export function randomIndex(rng: Rng, n: number): number {
   return Math.floor(rng() * n);
 }
+
+/**
+ * A standard normal draw by Box-Muller: sqrt(-2 ln(1 - u1)) cos(2 pi u2), u1 drawn before u2 (one
+ * of the pair; simplicity over speed). 1 - u1 lies in (0, 1], so the log is finite. The power
+ * model and the gate benches draw through this, so their streams stay the same for a seed.
+ */
+export function standardNormal(rng: Rng): number {
+  const u = 1 - rng();
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng());
+}
