@@ -19,11 +19,8 @@ import { mulberry32, standardNormal, type Rng } from '../src/stats/random.ts';
 import { compareRuns } from '../src/gate/compare.ts';
 import { gateVerdict } from '../src/gate/gate.ts';
 import type { Comparable, ComparableCell, ComparableMetric } from '../src/gate/comparable.ts';
+import { arg } from './args.ts';
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] as string) : fallback;
-};
 const pairs = Number(arg('pairs', '1000'));
 const launchSds = arg('launch-sd', '0.05,0.1,0.2').split(',').map(Number);
 const roundSd = Number(arg('round-sd', '0.05'));

@@ -16,11 +16,8 @@ import type { Comparable, ComparableCell } from '../src/gate/comparable.ts';
 import type { StoredSuite } from '../src/result/schema.ts';
 import { relativeToLog } from '../src/stats/decision-power.ts';
 import { mulberry32, standardNormal, type Rng } from '../src/stats/random.ts';
+import { arg } from './args.ts';
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] as string) : fallback;
-};
 const quick = process.argv.includes('--quick');
 const reps = Number(arg('reps', quick ? '600' : '2500'));
 const ffReps = Number(arg('ff-reps', quick ? '200' : '400'));

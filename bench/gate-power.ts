@@ -14,12 +14,9 @@ import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { loadComparable, pairedSides } from '../src/gate/comparable.ts';
 import { gateVerdict } from '../src/gate/gate.ts';
+import { arg } from './args.ts';
 
 const BIN = fileURLToPath(new URL('../bin/prism-bench.js', import.meta.url));
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] as string) : fallback;
-};
 const reps = Number(arg('reps', '10'));
 const levels = arg('levels', '0,2,5,10,20').split(',').map(Number);
 const maxRegression = Number(arg('max-regression', '2'));

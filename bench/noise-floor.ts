@@ -17,12 +17,9 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ResultFile } from '../src/result/schema.ts';
+import { arg } from './args.ts';
 
 const BIN = fileURLToPath(new URL('../bin/prism-bench.js', import.meta.url));
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] as string) : fallback;
-};
 const launches = Number(arg('launches', '6'));
 const requests = Number(arg('requests', '12'));
 const trials = Number(arg('trials', '6'));
