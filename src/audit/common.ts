@@ -14,7 +14,13 @@ export type Severity = AuditFinding['severity'];
 export const CHECK_ORDER = ['failed', 'lossless', 'temperature', 'consistency', 'settings', 'hardware', 'machine', 'gpu', 'noise'] as const;
 export type CheckId = (typeof CHECK_ORDER)[number];
 
-const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { error: 0, warning: 1, info: 2 };
+
+/** A check's place in CHECK_ORDER; a check it does not list sorts after every listed one. */
+export function checkRank(check: string): number {
+  const i = (CHECK_ORDER as readonly string[]).indexOf(check);
+  return i < 0 ? CHECK_ORDER.length : i;
+}
 
 export function finding(check: CheckId, severity: Severity, message: string, cell?: string): AuditFinding {
   return cell === undefined ? { check, severity, message } : { check, severity, cell, message };
@@ -27,16 +33,12 @@ const cmpStr = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
  * first), then check (CHECK_ORDER), then the order the check produced them. Returns a new array.
  */
 export function sortFindings(findings: readonly AuditFinding[]): AuditFinding[] {
-  const rank = (c: string) => {
-    const i = (CHECK_ORDER as readonly string[]).indexOf(c);
-    return i < 0 ? CHECK_ORDER.length : i;
-  };
   return findings
     .map((f, i) => ({ f, i }))
     .sort((x, y) =>
       SEVERITY_RANK[x.f.severity] - SEVERITY_RANK[y.f.severity]
       || cmpStr(x.f.cell ?? '', y.f.cell ?? '')
-      || rank(x.f.check) - rank(y.f.check)
+      || checkRank(x.f.check) - checkRank(y.f.check)
       || cmpStr(x.f.check, y.f.check)
       || x.i - y.i)
     .map(({ f }) => f);

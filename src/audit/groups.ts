@@ -2,7 +2,7 @@
 // (errors first), so 229 noise notes become one line with a count instead of burying the lossless
 // and temperature checks. Every presentation (terminal, Markdown, HTML) groups through here.
 import type { AuditFinding } from '../result/schema.ts';
-import { CHECK_ORDER, sortFindings, type Severity } from './common.ts';
+import { SEVERITY_RANK, checkRank, sortFindings, type Severity } from './common.ts';
 
 export interface AuditGroup {
   severity: Severity;
@@ -31,15 +31,9 @@ export function groupFindings(findings: readonly AuditFinding[]): AuditGroup[] {
     if (f.cell === undefined) g.runWide += 1;
     else if (!g.cells.includes(f.cell)) g.cells.push(f.cell);
   }
-  const severityRank: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
   const firstIndex = new Map<AuditGroup, number>();
   for (const g of groups.values()) firstIndex.set(g, sorted.indexOf(g.findings[0]!));
-  return [...groups.values()].sort((a, b) => severityRank[a.severity] - severityRank[b.severity] || checkRank(a.check) - checkRank(b.check) || firstIndex.get(a)! - firstIndex.get(b)!);
-}
-
-function checkRank(check: string): number {
-  const i = (CHECK_ORDER as readonly string[]).indexOf(check);
-  return i < 0 ? CHECK_ORDER.length : i;
+  return [...groups.values()].sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || checkRank(a.check) - checkRank(b.check) || firstIndex.get(a)! - firstIndex.get(b)!);
 }
 
 /** Counts per severity, for a one-line headline ("1 error, 3 warnings, 229 notes"). */
