@@ -33,6 +33,7 @@
 // for any cell of fewer than ten million cycles.
 import type { AuditFinding, Cell, ResultFile, TrialRecord } from '../result/schema.ts';
 import type { RequestRecord } from '../metrics/records.ts';
+import { cyclesAtLeast } from '../metrics/compute.ts';
 import { finding, num, recordsByCell } from './common.ts';
 
 /** Relative tolerance of every comparison (see the comment above). */
@@ -52,11 +53,6 @@ const SHOWN = 3;
 /** Accepted drafts and cycles a histogram counts: histogram[a] = cycles that accepted exactly a drafts. */
 function histogramCounts(h: readonly number[]): { cycles: number; accepted: number } {
   return { cycles: sum(h), accepted: h.reduce((a, c, i) => a + i * c, 0) };
-}
-
-/** at[i - 1] = cycles accepting >= i drafts, i = 1..k, from a pooled histogram */
-function atLeast(h: readonly number[]): number[] {
-  return h.slice(1).map((_, i) => sum(h.slice(i + 1)));
 }
 
 /** Identity 1: each request's histogram against its own accepted-draft and cycle counts. */
@@ -134,7 +130,7 @@ function trialDifferences(t: TrialRecord, recs: readonly RequestRecord[]): strin
     const k = Math.max(perPos.length, ...own.map((r) => r.acceptedHistogram!.length - 1));
     const pooled = new Array<number>(k + 1).fill(0);
     for (const r of own) r.acceptedHistogram!.forEach((c, a) => (pooled[a] += c));
-    const fromRequests = atLeast(pooled);
+    const fromRequests = cyclesAtLeast(pooled).slice(1);
     const fromCounters = Array.from({ length: k }, (_, i) => perPos[i] ?? 0);
     if (fromCounters.some((c, i) => !agree(c, fromRequests[i]!))) {
       out.push(`steps accepting >= i drafts, i = 1..${k}: ${fromCounters.join(', ')} (counters) vs ${fromRequests.join(', ')} (histograms of ${n})`);

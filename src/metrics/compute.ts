@@ -51,14 +51,22 @@ export function positionAcceptance(records: RequestRecord[]): PositionAcceptance
   if (k < 1) return null;
   const pooled = new Array<number>(k + 1).fill(0);
   for (const h of hists) h.forEach((c, a) => (pooled[a] += c));
-  const cycles = sum(pooled);
-  if (cycles === 0) return null;
-  // atLeast[i] = cycles accepting >= i drafts
-  const atLeast = pooled.map((_, i) => sum(pooled.slice(i)));
+  if (sum(pooled) === 0) return null;
+  return positionRates(cyclesAtLeast(pooled));
+}
+
+/** atLeast[i] = cycles accepting >= i drafts, i = 0..k (atLeast[0]: every cycle), from histogram[a] = cycles accepting exactly a. */
+export function cyclesAtLeast(histogram: readonly number[]): number[] {
+  return histogram.map((_, i) => sum(histogram.slice(i)));
+}
+
+/** Both per-position rates from atLeast[0..k] (atLeast[0] = all cycles, > 0): the one rule for histograms and engine counters. */
+export function positionRates(atLeast: readonly number[]): PositionAcceptance {
+  const cycles = atLeast[0]!;
   const conditional: number[] = [], unconditional: number[] = [];
-  for (let i = 1; i <= k; i++) {
-    conditional.push(atLeast[i - 1] > 0 ? atLeast[i] / atLeast[i - 1] : 0);
-    unconditional.push(atLeast[i] / cycles);
+  for (let i = 1; i < atLeast.length; i++) {
+    conditional.push(atLeast[i - 1]! > 0 ? atLeast[i]! / atLeast[i - 1]! : 0);
+    unconditional.push(atLeast[i]! / cycles);
   }
   return { conditional, unconditional, cycles };
 }

@@ -4,7 +4,7 @@
 import type { Cell, Comparison as StoredComparison, Interval, MetricValue, PositionAcceptance, ResultFile } from '../result/schema.ts';
 import type { RequestRecord } from '../metrics/records.ts';
 import { METRICS, metricDefinition } from '../metrics/definitions.ts';
-import { positionAcceptance } from '../metrics/compute.ts';
+import { positionAcceptance, positionRates } from '../metrics/compute.ts';
 import { latencyDistributions } from '../metrics/latency.ts';
 import { summarize } from './descriptive.ts';
 import { bootstrapInterval, bootstrapRatioOfSums } from './intervals.ts';
@@ -40,13 +40,7 @@ export function counterPositionAcceptance(cell: Cell): PositionAcceptance | null
   const cycles = ds.reduce((a, d) => a + (d!.drafts as number), 0); // why: the filter above kept counters with drafts
   const k = Math.max(...ds.map((d) => d!.acceptedPerPosition!.length));
   if (cycles <= 0 || k < 1) return null;
-  const atLeast = [cycles, ...Array.from({ length: k }, (_, i) => ds.reduce((a, d) => a + (d!.acceptedPerPosition![i] ?? 0), 0))];
-  const conditional: number[] = [], unconditional: number[] = [];
-  for (let i = 1; i <= k; i++) {
-    conditional.push(atLeast[i - 1]! > 0 ? atLeast[i]! / atLeast[i - 1]! : 0);
-    unconditional.push(atLeast[i]! / cycles);
-  }
-  return { conditional, unconditional, cycles };
+  return positionRates([cycles, ...Array.from({ length: k }, (_, i) => ds.reduce((a, d) => a + (d!.acceptedPerPosition![i] ?? 0), 0))]);
 }
 
 /** Recomputes a cell's metrics from its trials (and its requests, for bootstrap intervals). */
