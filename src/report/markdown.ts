@@ -3,11 +3,12 @@
 // per-position acceptance, settings, hardware, fairness audit and metric definitions.
 import type { Cell, ResultFile } from '../result/schema.ts';
 import {
-  MISSING, directionText, distinct, draftTuning, formatNumber, formatP, formatTemperature,
+  MISSING, directionText, draftTuning, formatNumber, formatP, formatTemperature,
   formatValue, formatWithInterval, hardwareLines, legendLines, methodLabel, noiseMark,
   noiseReasons, num, plain, significanceMark, str, usedMetricDefinitions,
 } from './format.ts';
 import type { Exporter } from './types.ts';
+import { summarySpeedup, summaryTables } from './summary.ts';
 import { importInfo, importLines } from './imported.ts';
 import { LATENCY_HEADS, PERCENTILE_NOTE, cellsWithPercentiles, percentileTriple } from './latency.ts';
 import { LATENCY_KINDS } from '../metrics/latency.ts';
@@ -35,13 +36,6 @@ export function mdTable(head: string[], rows: string[][], align: Align[]): strin
 // ---------------------------------------------------------------------------------------------
 // Summary: one table per temperature
 
-/** Speedup of a cell for the summary; vanilla without a speedup metric is the reference, 1 by definition. */
-function summarySpeedup(cell: Cell): number | undefined {
-  const m = cell.metrics.speedup;
-  if (m) return m.mean;
-  return cell.status === 'ok' && cell.method === 'vanilla' ? 1 : undefined;
-}
-
 function summaryCell(cell: Cell | undefined): string {
   if (!cell) return MISSING;
   if (cell.status !== 'ok') return cell.status;
@@ -53,25 +47,19 @@ function summaryCell(cell: Cell | undefined): string {
 }
 
 function summarySection(result: ResultFile): string[] {
-  const cells = result.cells;
-  const temps = distinct(cells.map((c) => c.temperature));
-  const datasets = distinct(cells.map((c) => c.dataset));
   const out: string[] = ['## Speedup', ''];
-  for (const t of temps) {
-    const atT = cells.filter((c) => c.temperature === t);
-    const methods = distinct(atT.map(methodLabel));
-    const rows = methods.map((method) => {
-      const find = (ds: string) => atT.find((c) => methodLabel(c) === method && c.dataset === ds);
-      const speeds = datasets.map((ds) => find(ds)).filter((c): c is Cell => c?.status === 'ok').map(summarySpeedup).filter((s): s is number => s !== undefined);
+  for (const table of summaryTables(result)) {
+    const { datasets } = table;
+    const rows = table.rows.map((row) => {
       let mean = MISSING;
-      if (speeds.length > 0) {
-        mean = `${formatNumber(speeds.reduce((a, b) => a + b, 0) / speeds.length, 2)}x`;
-        if (speeds.length < datasets.length) mean += ` (${speeds.length} of ${datasets.length})`;
+      if (row.mean !== undefined) {
+        mean = `${formatNumber(row.mean, 2)}x`;
+        if (row.meanOf < datasets.length) mean += ` (${row.meanOf} of ${datasets.length})`;
       }
-      return [mdEscape(method), ...datasets.map((ds) => summaryCell(find(ds))), mean];
+      return [mdEscape(row.method), ...row.cells.map(summaryCell), mean];
     });
     out.push(
-      `### T = ${formatTemperature(t)}`,
+      `### T = ${formatTemperature(table.temperature)}`,
       '',
       mdTable(['Method', ...datasets.map(mdEscape), 'Mean'], rows, ['left', ...datasets.map(() => 'right' as const), 'right']),
       '',
