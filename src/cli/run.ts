@@ -24,6 +24,7 @@ export function registerRun(program: Command): void {
     .option('--datasets <names>', 'run only these of the suite\'s datasets (comma list of names)')
     .option('--engines <names>', 'run only these of the suite\'s engines (comma list of labels or adapter names)')
     .option('--ready-timeout <seconds>', 'how long an engine may take to become ready', '120')
+    .option('--wide', 'print every cell and metric (report --format table) instead of the summary per temperature')
     .option('--json', 'print the result JSON on stdout instead of the table (with --dry-run: the plan as JSON)')
     .option('--dry-run', 'print every launch command, environment and request shape per cell, and launch nothing')
     .addHelpText('after', `
