@@ -9,6 +9,7 @@ import {
 } from './format.ts';
 import type { Exporter } from './types.ts';
 import { summarySpeedup, summaryTables } from './summary.ts';
+import { groupFindings, severityCounts } from '../audit/groups.ts';
 import { importInfo, importLines } from './imported.ts';
 import { LATENCY_HEADS, PERCENTILE_NOTE, cellsWithPercentiles, percentileTriple } from './latency.ts';
 import { LATENCY_KINDS } from '../metrics/latency.ts';
@@ -241,14 +242,26 @@ function sweepLines(result: ResultFile): string[] {
   ];
 }
 
+/** Many outlier notes of the noise check read as a count and the cells, not one line each (result.json keeps each). */
+const COLLAPSE_NOTES = 3;
+
 function auditSection(result: ResultFile): string[] {
   const findings = result.audit;
   const out = ['## Fairness audit', ''];
   if (!findings) out.push('No audit recorded.');
   else if (findings.length === 0) out.push('No findings.');
   else {
-    for (const f of findings) {
-      out.push(`- **${f.severity}** (${mdEscape(f.check)})${f.cell ? ` ${mdEscape(f.cell)}` : ''}: ${mdEscape(f.message)}`);
+    const n = severityCounts(findings);
+    const count = (k: number, one: string) => `${k} ${one}${k === 1 ? '' : 's'}`;
+    out.push(`${count(n.error, 'error')}, ${count(n.warning, 'warning')}, ${count(n.info, 'note')}; grouped by severity (errors first) and check.`, '');
+    for (const g of groupFindings(findings)) {
+      const cells = g.cells.length > 0 ? `, ${count(g.cells.length, 'cell')}` : '';
+      out.push(`- **${g.severity}** (${mdEscape(g.check)}): ${count(g.findings.length, 'finding')}${cells}`);
+      if (g.check === 'noise' && g.severity === 'info' && g.runWide === 0 && g.findings.length > COLLAPSE_NOTES) {
+        out.push(`  - ${mdEscape(g.cells.join(', '))} (each note in result.json's audit, or \`prism-bench report RUN --audit\`)`);
+        continue;
+      }
+      for (const f of g.findings) out.push(`  - ${f.cell ? `${mdEscape(f.cell)}: ` : ''}${mdEscape(f.message)}`);
     }
   }
   out.push('');
