@@ -7,9 +7,13 @@ import { runProgram } from './program.ts';
 import { packageVersion } from '../version.ts';
 import { helpWidth } from './options.ts';
 
-export function main(argv: string[]): Promise<number> {
+export function buildServeProgram(): Command {
   const program = new Command().name('prism-bench').version(packageVersion()).showHelpAfterError('(run with --help for usage)').exitOverride()
     .configureHelp({ helpWidth: helpWidth() });
   registerServe(program);
-  return runProgram(program, argv);
+  return program;
+}
+
+export function main(argv: string[]): Promise<number> {
+  return runProgram(buildServeProgram(), argv);
 }
