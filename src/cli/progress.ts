@@ -36,6 +36,21 @@ export class Progress {
   }
 }
 
+/**
+ * A run's position as "trial 2/3, cell 7/40": the bar fills with cell-trials (cells x trials),
+ * but a bare "0/120" read as 120 cells. Cells count per trial (round) as they start; a trial past
+ * the planned ones (--target-ci adds rounds) raises the total.
+ */
+export function runCounter(cells: number, trials: number): (cell: string, trial: number) => string {
+  let current = 0;
+  const started = new Set<string>();
+  return (cell, trial) => {
+    if (trial !== current) { current = trial; started.clear(); }
+    started.add(cell);
+    return `trial ${current}/${Math.max(trials, current)}, cell ${started.size}/${cells}`;
+  };
+}
+
 export function formatDuration(s: number): string {
   if (s < 60) return `${Math.round(s)}s`;
   if (s < 3600) return `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s`;

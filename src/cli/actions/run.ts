@@ -9,7 +9,7 @@ import { EXIT, UsageError } from '../errors.ts';
 import { DEFAULT_SUITE, FULL_SUITE } from '../suites.ts';
 import { parsePair } from './gate.ts';
 import { numberOption, intOption, useColor } from '../options.ts';
-import { Progress } from '../progress.ts';
+import { Progress, runCounter } from '../progress.ts';
 import { terminalWidth } from '../../report/terminal.ts';
 import { parseShardSpec } from '../../runner/shard.ts';
 import { parseOverrideFlags, type OverrideFlags } from '../../suite/overrides.ts';
@@ -45,17 +45,10 @@ export async function runAction(flags: RunFlags): Promise<void> {
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
-  // the bar fills with cell-trials (cells x trials), but counts cells and trials apart: "cells 0/120" read as 120 cells
-  let cells = 0, trials = 0, trial = 0;
-  const inTrial = new Set<string>();
-  const counter = (cell: string, t: number) => {
-    if (t !== trial) { trial = t; inTrial.clear(); }
-    inTrial.add(cell);
-    return `trial ${trial}/${Math.max(trials, trial)}, cell ${inTrial.size}/${cells}`;
-  };
+  let counter = runCounter(0, 0);
   const onEvent = (e: RunEvent) => {
     switch (e.type) {
-      case 'start': cells = e.cells; trials = e.trials; bar = new Progress('run', e.cells * e.trials); bar.log(`run directory: ${e.dir}`); break;
+      case 'start': counter = runCounter(e.cells, e.trials); bar = new Progress('run', e.cells * e.trials); bar.log(`run directory: ${e.dir}`); break;
       case 'launch': bar?.log(`starting ${e.group} (trial ${e.trial}), log ${e.log}`); break;
       case 'cell-start': bar?.update(e.done, e.cell, counter(e.cell, e.trial)); break;
       case 'cell-done': bar?.update(e.done, `${e.cell} ${e.throughput?.toFixed(1) ?? '?'} tok/s`, counter(e.cell, e.trial)); break;
