@@ -5,7 +5,7 @@ import type { ReportFlags } from './actions/report.ts';
 export function registerReport(program: Command): void {
   program
     .command('report')
-    .description('render a result as a terminal table, Markdown, CSV, JSON or a self-contained HTML page with plots')
+    .description('render a result as the terminal summary or the full table, Markdown, CSV, JSON or a self-contained HTML page with plots')
     .argument('<result>', 'result.json, or the run directory holding it')
     .option('--format <format>', `one of ${REPORT_FORMATS.join(', ')} (terminal: the speedup summary per temperature; table: every cell and metric)`, 'terminal')
     .option('--wide', 'the same as --format table')
