@@ -18,7 +18,8 @@ would make every later gate report "not comparable").
 
 Examples:
   prism-bench baseline save results/20250314-092653-small --name main
-  prism-bench baseline save results/nightly/result.json --name h100-nightly --dir ci/baselines --force
+  prism-bench baseline save results/nightly/result.json --name h100-nightly \\
+      --dir ci/baselines --force
   prism-bench gate --baseline baselines/main.json results/pr-run
 
 Exit codes: 0 saved; 2 the result cannot be loaded or is incomplete, the name is invalid, or the

@@ -35,8 +35,10 @@ The Markdown summary is appended to the file named by $GITHUB_STEP_SUMMARY when 
 Examples:
   prism-bench gate --baseline baselines/main.json results/pr-run
   prism-bench gate --pair base:head results/gate-run --max-regression 2
-  prism-bench gate --baseline baselines/main.json results/pr-run --max-regression 3 --metrics throughput,accept_length_pooled
-  prism-bench gate --baseline baselines/main.json results/pr-run --bencher bmf.json --github-benchmark gab.json
+  prism-bench gate --baseline baselines/main.json results/pr-run --max-regression 3 \\
+      --metrics throughput,accept_length_pooled
+  prism-bench gate --baseline baselines/main.json results/pr-run \\
+      --bencher bmf.json --github-benchmark gab.json
 
 Exit codes: 0 no regression shown; 1 a cell or the suite regressed (named with its numbers);
 2 not comparable (different hardware or settings, missing or failed cells; each is listed), not

@@ -22,12 +22,21 @@ the metrics the tool's files cannot give. Trials: every file (or log line, for p
 same draft, dataset and temperature is one trial, in the order given.
 
 Examples:
-  prism-bench import --from eagle mt_bench/ess-llama3-temperature-0.0.jsonl --baseline mt_bench/llama3-base-temperature-0.0.jsonl --out results/eagle-mt
-  prism-bench import --from spec-bench run_1/vicuna-7b-v1.3-eagle-float16-temperature-0.0.jsonl run_2/vicuna-7b-v1.3-eagle-float16-temperature-0.0.jsonl --baseline run_1/vicuna-7b-v1.3-vanilla-float16-temp-0.0-temperature-0.0.jsonl --baseline run_2/vicuna-7b-v1.3-vanilla-float16-temp-0.0-temperature-0.0.jsonl --out results/specbench-eagle
-  prism-bench import --from prism-ae results_temp_1.0.jsonl:1-6 --draft prism --baseline results_temp_1.0.jsonl:7-18 --out results/prism-ae
-  prism-bench import --from prism-ae e2e_llama3.csv --out results/table4   (the table4 CSV: algorithm NONE rows are the baseline)
+  prism-bench import --from eagle mt_bench/ess-llama3-temperature-0.0.jsonl \\
+      --baseline mt_bench/llama3-base-temperature-0.0.jsonl --out results/eagle-mt
+  prism-bench import --from spec-bench \\
+      run_1/vicuna-7b-v1.3-eagle-float16-temperature-0.0.jsonl \\
+      run_2/vicuna-7b-v1.3-eagle-float16-temperature-0.0.jsonl \\
+      --baseline run_1/vicuna-7b-v1.3-vanilla-float16-temp-0.0-temperature-0.0.jsonl \\
+      --baseline run_2/vicuna-7b-v1.3-vanilla-float16-temp-0.0-temperature-0.0.jsonl \\
+      --out results/specbench-eagle
+  prism-bench import --from prism-ae results_temp_1.0.jsonl:1-6 --draft prism \\
+      --baseline results_temp_1.0.jsonl:7-18 --out results/prism-ae
+  prism-bench import --from prism-ae e2e_llama3.csv --out results/table4
+      (the table4 CSV: algorithm NONE rows are the baseline)
   prism-bench report results/prism-ae --format md
 
-Exit codes: 0 imported; 2 an input cannot be read or is not in the tool's format (the message names file, line and field).`)
+Exit codes: 0 imported; 2 an input cannot be read or is not in the tool's format (the message
+names file, line and field).`)
     .action(async (files: string[], o: ImportFlags) => (await import('./actions/import.ts')).importAction(files, o));
 }

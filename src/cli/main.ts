@@ -15,6 +15,7 @@ import { registerImport } from './import.ts';
 import { registerMerge } from './merge.ts';
 import { registerSlurm } from './slurm.ts';
 import { packageVersion } from '../version.ts';
+import { helpWidth } from './options.ts';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -24,6 +25,8 @@ export function buildProgram(): Command {
     .version(packageVersion())
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
+    // subcommands inherit this: help fits 100 columns (or a narrower terminal) instead of running to 227
+    .configureHelp({ helpWidth: helpWidth() })
     .addHelpText('after', `
 Exit codes: 0 ok; 1 some cells failed or the gate found a regression; 2 usage or input error.
 Environment: NO_COLOR disables colour; output to a non-TTY is plain text.`);

@@ -17,6 +17,7 @@ Examples:
   prism-bench merge results/my-sweep                       # writes results/my-sweep/merged
   prism-bench merge results/my-sweep --out results/my-sweep-merged
 
-Exit codes: 0 every cell ok; 1 some cells failed (or some shards did not finish); 2 usage or input error.`)
+Exit codes: 0 every cell ok; 1 some cells failed (or some shards did not finish); 2 usage or
+input error.`)
     .action(async (sweep: string, o: { out?: string; json?: boolean }) => (await import('./actions/merge.ts')).mergeAction(sweep, o));
 }

@@ -16,3 +16,11 @@ export function numberOption(flag: string, value: unknown, min: number, max: num
 export function useColor(stream: NodeJS.WriteStream = process.stdout): boolean {
   return Boolean(stream.isTTY) && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
 }
+
+/** The widest help may print: the terminal's width up to 100 columns; 100 off a terminal. */
+export const HELP_WIDTH = 100;
+
+export function helpWidth(stream: NodeJS.WriteStream = process.stdout): number {
+  const cols = stream.isTTY ? stream.columns : undefined;
+  return typeof cols === 'number' && cols > 0 ? Math.min(cols, HELP_WIDTH) : HELP_WIDTH;
+}

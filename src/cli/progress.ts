@@ -11,17 +11,18 @@ export class Progress {
     this.tty = Boolean(stream.isTTY);
   }
 
-  update(done: number, detail = ''): void {
+  /** `counter` replaces "done/total" where the units need naming (run: "trial 2/3, cell 7/40"). */
+  update(done: number, detail = '', counter = `${done}/${this.total}`): void {
     const frac = this.total ? Math.min(1, done / this.total) : 0;
     const elapsed = (Date.now() - this.started) / 1000;
     const eta = frac > 0 ? elapsed / frac - elapsed : NaN;
     const etaText = Number.isFinite(eta) ? formatDuration(eta) : '?';
     if (this.tty) {
       const width = 28, fill = Math.round(frac * width);
-      this.stream.write(`\r${this.label} [${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${done}/${this.total} ETA ${etaText} ${detail}`.slice(0, (this.stream.columns ?? 120) - 1).padEnd(Math.min(119, (this.stream.columns ?? 120) - 1)));
+      this.stream.write(`\r${this.label} [${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${counter} ETA ${etaText} ${detail}`.slice(0, (this.stream.columns ?? 120) - 1).padEnd(Math.min(119, (this.stream.columns ?? 120) - 1)));
     } else if (done === this.total || Date.now() - this.lastLine > 10_000) {
       this.lastLine = Date.now();
-      this.stream.write(`${this.label}: ${done}/${this.total} (${(frac * 100).toFixed(0)}%, ETA ${etaText}) ${detail}\n`);
+      this.stream.write(`${this.label}: ${counter} (${(frac * 100).toFixed(0)}%, ETA ${etaText}) ${detail}\n`);
     }
   }
 
@@ -33,6 +34,21 @@ export class Progress {
   done(): void {
     if (this.tty) this.stream.write('\n');
   }
+}
+
+/**
+ * A run's position as "trial 2/3, cell 7/40": the bar fills with cell-trials (cells x trials),
+ * but a bare "0/120" read as 120 cells. Cells count per trial (round) as they start; a trial past
+ * the planned ones (--target-ci adds rounds) raises the total.
+ */
+export function runCounter(cells: number, trials: number): (cell: string, trial: number) => string {
+  let current = 0;
+  const started = new Set<string>();
+  return (cell, trial) => {
+    if (trial !== current) { current = trial; started.clear(); }
+    started.add(cell);
+    return `trial ${current}/${Math.max(trials, current)}, cell ${started.size}/${cells}`;
+  };
 }
 
 export function formatDuration(s: number): string {

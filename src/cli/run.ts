@@ -24,6 +24,7 @@ export function registerRun(program: Command): void {
     .option('--datasets <names>', 'run only these of the suite\'s datasets (comma list of names)')
     .option('--engines <names>', 'run only these of the suite\'s engines (comma list of labels or adapter names)')
     .option('--ready-timeout <seconds>', 'how long an engine may take to become ready', '120')
+    .option('--wide', 'print every cell and metric (report --format table) instead of the summary per temperature')
     .option('--json', 'print the result JSON on stdout instead of the table (with --dry-run: the plan as JSON)')
     .option('--dry-run', 'print every launch command, environment and request shape per cell, and launch nothing')
     .addHelpText('after', `
@@ -34,12 +35,15 @@ Examples:
   prism-bench run --suite suites/my.yaml --out results/my-run
   prism-bench run --resume results/my-run # after an interruption
   prism-bench run --shard 2/5 --out sweep/shards/2   # the second of five engine x dataset shards
-  prism-bench run --suite suites/my.yaml --dry-run   # the exact commands and requests, nothing launched
-  prism-bench run --quick --trials 3 --drafts vanilla,ngram --datasets chat   # the suite, overridden (recorded in result.json)
+  prism-bench run --suite suites/my.yaml --dry-run   # the commands and requests, nothing launched
+  prism-bench run --quick --trials 3 --drafts vanilla,ngram --datasets chat
+                                          # the suite, overridden (recorded in result.json)
   prism-bench run --suite suites/my.yaml --temperatures 0 --max-new-tokens 64 --dry-run
   prism-bench run --target-ci 2           # trials until every throughput CI is within +-2%
-  prism-bench run --suite suites/gate.yaml --target-mde 3 --pair base:head   # rounds until the paired gate sees 3%
+  prism-bench run --suite suites/gate.yaml --target-mde 3 --pair base:head
+                                          # rounds until the paired gate sees 3%
 
-Exit codes: 0 every cell ok; 1 some cells failed; 2 usage or input error; 130 interrupted (resume it).`)
+Exit codes: 0 every cell ok; 1 some cells failed; 2 usage or input error; 130 interrupted
+(resume it).`)
     .action(async (o: RunFlags) => (await import('./actions/run.ts')).runAction(o));
 }

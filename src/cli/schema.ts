@@ -10,9 +10,9 @@ export function registerSchema(program: Command): void {
     .description('print the JSON Schema of a suite file or a result file (for editors and other tools)')
     .argument('<kind>', 'suite or result')
     .addHelpText('after', `
-The same schemas are committed as ${SCHEMA_FILES.suite} and ${SCHEMA_FILES.result}. To have an
-editor (VS Code's YAML extension, or any yaml-language-server client) complete and check a suite,
-start the suite file with
+The same schemas are committed as ${SCHEMA_FILES.suite} and ${SCHEMA_FILES.result}.
+To have an editor (VS Code's YAML extension, or any yaml-language-server client) complete and
+check a suite, start the suite file with
   # yaml-language-server: $schema=../schemas/suite.schema.json
 (the path relative to the suite file), or point the editor's settings at the file.
 

@@ -5,9 +5,15 @@ import { Command } from 'commander';
 import { registerServe } from './serve.ts';
 import { runProgram } from './program.ts';
 import { packageVersion } from '../version.ts';
+import { helpWidth } from './options.ts';
+
+export function buildServeProgram(): Command {
+  const program = new Command().name('prism-bench').version(packageVersion()).showHelpAfterError('(run with --help for usage)').exitOverride()
+    .configureHelp({ helpWidth: helpWidth() });
+  registerServe(program);
+  return program;
+}
 
 export function main(argv: string[]): Promise<number> {
-  const program = new Command().name('prism-bench').version(packageVersion()).showHelpAfterError('(run with --help for usage)').exitOverride();
-  registerServe(program);
-  return runProgram(program, argv);
+  return runProgram(buildServeProgram(), argv);
 }

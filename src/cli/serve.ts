@@ -50,8 +50,10 @@ export function registerServe(program: Command): void {
 Examples:
   prism-bench serve --draft ngram --port 30000
   prism-bench serve --draft prism --drafted-tokens 6 --step-map 0,1
-  prism-bench serve --draft prism --modules 1 --step-map 0     # PRISM's module 0 alone (what eagle3's shape computes)
-  curl -s localhost:30000/generate -d '{"text": "The jury said", "sampling_params": {"max_new_tokens": 32, "temperature": 0}}'
+  prism-bench serve --draft prism --modules 1 --step-map 0
+      # PRISM's module 0 alone (what eagle3's shape computes)
+  curl -s localhost:30000/generate \\
+      -d '{"text": "The jury said", "sampling_params": {"max_new_tokens": 32, "temperature": 0}}'
 
 The faults are off by default and exist only to prove that gate and audit catch them.
 PRISM_FAULT_VERIFY_DELAY_MS and PRISM_FAULT_SLOWDOWN_PCT plant the slowdown through the environment,

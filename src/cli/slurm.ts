@@ -27,12 +27,14 @@ shard already started). A shard holds every draft of one engine x dataset group 
 cells, so each speedup's numerator and denominator come from the same node and round order.
 
 Examples:
-  prism-bench slurm submit --suite suites/default.yaml --partition gpu --gpus-per-task 1 --time 4:00:00
+  prism-bench slurm submit --suite suites/default.yaml --partition gpu --gpus-per-task 1 \\
+      --time 4:00:00
   prism-bench slurm submit --suite suites/default.yaml --out /shared/sweeps/paper --print
   prism-bench slurm status /shared/sweeps/paper
   prism-bench slurm submit --resume /shared/sweeps/paper     # after a cancelled or failed shard
 
-Exit codes: 0 submitted (or nothing left to resubmit); 1 a Slurm command failed; 2 usage or input error.`)
+Exit codes: 0 submitted (or nothing left to resubmit); 1 a Slurm command failed; 2 usage or
+input error.`)
     .action(async (o: SubmitFlags) => (await import('./actions/slurm.ts')).slurmSubmitAction(o));
 
   slurm

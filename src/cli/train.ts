@@ -17,7 +17,8 @@ export function registerTrain(program: Command): void {
     .option('--fresh', 'ignore an existing checkpoint and start over')
     .option('--device <device>', 'cpu (numpy) or cuda (the same trainer on CuPy, for a machine with an NVIDIA GPU)', 'cpu')
     .addHelpText('after', `
-Interrupt it at any time: rerunning the same command resumes from .cache/train/target/checkpoint.npz.
+Interrupt it at any time: rerunning the same command resumes from
+.cache/train/target/checkpoint.npz.
 Needs python3 with numpy (present on the project's machines); --device cuda needs CuPy.`)
     .action(async (o: TrainTargetFlags) => (await import('./actions/train.ts')).trainTargetAction(o));
   train
@@ -31,8 +32,9 @@ Needs python3 with numpy (present on the project's machines); --device cuda need
     .option('--fresh', 'ignore existing checkpoints and start over')
     .option('--device <device>', 'cpu, or cuda for a machine with an NVIDIA GPU and a CUDA build of PyTorch', 'cpu')
     .addHelpText('after', `
-Needs Debian's python3-torch and libopenblas0-pthread (apt-get install python3-torch libopenblas0-pthread;
-without OpenBLAS torch falls back to the reference BLAS and runs about 15x slower).
+Needs Debian's python3-torch and libopenblas0-pthread (apt-get install python3-torch
+libopenblas0-pthread; without OpenBLAS torch falls back to the reference BLAS and runs about 15x
+slower).
 Interrupt it at any time: rerunning the same command resumes from the checkpoints in .cache/train/.
 
 Examples:

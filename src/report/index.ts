@@ -2,6 +2,7 @@
 import type { ResultFile } from '../result/schema.ts';
 import { REPORT_FORMATS, type Exporter, type RenderOptions, type ReportFormat } from './types.ts';
 import { tableExporter } from './table.ts';
+import { terminalExporter } from './terminal.ts';
 import { markdownExporter } from './markdown.ts';
 import { csvExporter } from './csv.ts';
 import { jsonExporter } from './json.ts';
@@ -10,6 +11,7 @@ import { htmlExporter } from './html.ts';
 export { REPORT_FORMATS, type Exporter, type RenderOptions, type ReportFormat } from './types.ts';
 
 export const exporters: Record<ReportFormat, Exporter> = {
+  terminal: terminalExporter,
   table: tableExporter,
   md: markdownExporter,
   csv: csvExporter,

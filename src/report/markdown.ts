@@ -3,11 +3,13 @@
 // per-position acceptance, settings, hardware, fairness audit and metric definitions.
 import type { Cell, ResultFile } from '../result/schema.ts';
 import {
-  MISSING, directionText, distinct, draftTuning, formatNumber, formatP, formatTemperature,
+  MISSING, directionText, draftTuning, formatNumber, formatP, formatTemperature,
   formatValue, formatWithInterval, hardwareLines, legendLines, methodLabel, noiseMark,
   noiseReasons, num, plain, significanceMark, str, usedMetricDefinitions,
 } from './format.ts';
 import type { Exporter } from './types.ts';
+import { summarySpeedup, summaryTables } from './summary.ts';
+import { groupFindings, severityCounts } from '../audit/groups.ts';
 import { importInfo, importLines } from './imported.ts';
 import { LATENCY_HEADS, PERCENTILE_NOTE, cellsWithPercentiles, percentileTriple } from './latency.ts';
 import { LATENCY_KINDS } from '../metrics/latency.ts';
@@ -35,13 +37,6 @@ export function mdTable(head: string[], rows: string[][], align: Align[]): strin
 // ---------------------------------------------------------------------------------------------
 // Summary: one table per temperature
 
-/** Speedup of a cell for the summary; vanilla without a speedup metric is the reference, 1 by definition. */
-function summarySpeedup(cell: Cell): number | undefined {
-  const m = cell.metrics.speedup;
-  if (m) return m.mean;
-  return cell.status === 'ok' && cell.method === 'vanilla' ? 1 : undefined;
-}
-
 function summaryCell(cell: Cell | undefined): string {
   if (!cell) return MISSING;
   if (cell.status !== 'ok') return cell.status;
@@ -53,25 +48,19 @@ function summaryCell(cell: Cell | undefined): string {
 }
 
 function summarySection(result: ResultFile): string[] {
-  const cells = result.cells;
-  const temps = distinct(cells.map((c) => c.temperature));
-  const datasets = distinct(cells.map((c) => c.dataset));
   const out: string[] = ['## Speedup', ''];
-  for (const t of temps) {
-    const atT = cells.filter((c) => c.temperature === t);
-    const methods = distinct(atT.map(methodLabel));
-    const rows = methods.map((method) => {
-      const find = (ds: string) => atT.find((c) => methodLabel(c) === method && c.dataset === ds);
-      const speeds = datasets.map((ds) => find(ds)).filter((c): c is Cell => c?.status === 'ok').map(summarySpeedup).filter((s): s is number => s !== undefined);
+  for (const table of summaryTables(result)) {
+    const { datasets } = table;
+    const rows = table.rows.map((row) => {
       let mean = MISSING;
-      if (speeds.length > 0) {
-        mean = `${formatNumber(speeds.reduce((a, b) => a + b, 0) / speeds.length, 2)}x`;
-        if (speeds.length < datasets.length) mean += ` (${speeds.length} of ${datasets.length})`;
+      if (row.mean !== undefined) {
+        mean = `${formatNumber(row.mean, 2)}x`;
+        if (row.meanOf < datasets.length) mean += ` (${row.meanOf} of ${datasets.length})`;
       }
-      return [mdEscape(method), ...datasets.map((ds) => summaryCell(find(ds))), mean];
+      return [mdEscape(row.method), ...row.cells.map(summaryCell), mean];
     });
     out.push(
-      `### T = ${formatTemperature(t)}`,
+      `### T = ${formatTemperature(table.temperature)}`,
       '',
       mdTable(['Method', ...datasets.map(mdEscape), 'Mean'], rows, ['left', ...datasets.map(() => 'right' as const), 'right']),
       '',
@@ -253,14 +242,26 @@ function sweepLines(result: ResultFile): string[] {
   ];
 }
 
+/** Many outlier notes of the noise check read as a count and the cells, not one line each (result.json keeps each). */
+const COLLAPSE_NOTES = 3;
+
 function auditSection(result: ResultFile): string[] {
   const findings = result.audit;
   const out = ['## Fairness audit', ''];
   if (!findings) out.push('No audit recorded.');
   else if (findings.length === 0) out.push('No findings.');
   else {
-    for (const f of findings) {
-      out.push(`- **${f.severity}** (${mdEscape(f.check)})${f.cell ? ` ${mdEscape(f.cell)}` : ''}: ${mdEscape(f.message)}`);
+    const n = severityCounts(findings);
+    const count = (k: number, one: string) => `${k} ${one}${k === 1 ? '' : 's'}`;
+    out.push(`${count(n.error, 'error')}, ${count(n.warning, 'warning')}, ${count(n.info, 'note')}; grouped by severity (errors first) and check.`, '');
+    for (const g of groupFindings(findings)) {
+      const cells = g.cells.length > 0 ? `, ${count(g.cells.length, 'cell')}` : '';
+      out.push(`- **${g.severity}** (${mdEscape(g.check)}): ${count(g.findings.length, 'finding')}${cells}`);
+      if (g.check === 'noise' && g.severity === 'info' && g.runWide === 0 && g.findings.length > COLLAPSE_NOTES) {
+        out.push(`  - ${mdEscape(g.cells.join(', '))} (each note in result.json's audit, or \`prism-bench report RUN --audit\`)`);
+        continue;
+      }
+      for (const f of g.findings) out.push(`  - ${f.cell ? `${mdEscape(f.cell)}: ` : ''}${mdEscape(f.message)}`);
     }
   }
   out.push('');

@@ -1,5 +1,6 @@
-// Terminal export: one cli-table3 row per cell, then audit warnings/errors, noisy cells, the
-// legend and one-line metric definitions. ANSI colors only when opts.color is true.
+// The full terminal table (--wide, --format table): one cli-table3 row per cell, then audit
+// warnings/errors, noisy cells, the legend and one-line metric definitions. The default terminal
+// output is the summary in terminal.ts. ANSI colors only when opts.color is true.
 import Table from 'cli-table3';
 import type { Cell, ResultFile } from '../result/schema.ts';
 import {
@@ -7,6 +8,7 @@ import {
   noiseMark, noiseReasons, paint, significanceMark, truncate, usedMetricDefinitions,
 } from './format.ts';
 import type { Exporter, RenderOptions } from './types.ts';
+import { groupFindings } from '../audit/groups.ts';
 import { importInfo, importLine } from './imported.ts';
 import { LATENCY_HEADS, PERCENTILE_NOTE, cellsWithPercentiles, percentileTriple } from './latency.ts';
 import { LATENCY_KINDS } from '../metrics/latency.ts';
@@ -85,7 +87,8 @@ export function renderTable(result: ResultFile, opts: RenderOptions = {}): strin
     lines.push('', 'Latency percentiles (p50 / p90 / p99):', lat.toString(), `  ${PERCENTILE_NOTE}`);
   }
 
-  const findings = (result.audit ?? []).filter((f) => f.severity === 'warning' || f.severity === 'error');
+  // errors first, then each check's warnings together (audit/groups.ts), as the summary counts them
+  const findings = groupFindings((result.audit ?? []).filter((f) => f.severity === 'warning' || f.severity === 'error')).flatMap((g) => g.findings);
   if (findings.length > 0) {
     lines.push('', 'Audit:');
     for (const f of findings) {

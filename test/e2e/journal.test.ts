@@ -30,6 +30,10 @@ settings: { prompts: 2, maxNewTokens: 12, trials: 2, warmup: 0, engineLifetime: 
   const out = join(dir, 'run');
   const first = runCli(['run', '--suite', join(dir, 'suite.yaml'), '--out', out]);
   assert.equal(first.status, 0, first.stderr);
+  // issue 24: the run ends with the summary, within 100 columns off a terminal; progress counts trials and cells apart
+  assert.match(first.stdout, /^Speedup over vanilla \(reference\), T = 0\n.*│ +chat │ +Mean\n/m);
+  assert.ok(first.stdout.split('\n').every((l) => [...l].length <= 100), first.stdout);
+  assert.match(first.stderr, /^run: trial 2\/2, cell 2\/2 \(100%/m);
   const before = readResult(out);
   assert.equal(before.cells.length, 2);
 

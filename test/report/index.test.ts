@@ -30,7 +30,7 @@ test('unknown formats are refused with the list of formats', () => {
   assert.equal(isReportFormat('md'), true);
   assert.equal(isReportFormat('html'), true);
   assert.equal(isReportFormat('pdf'), false);
-  assert.throws(() => renderReport(smallResult(), 'pdf' as ReportFormat), /unknown report format "pdf" -- use one of table, md, csv, json, html/);
+  assert.throws(() => renderReport(smallResult(), 'pdf' as ReportFormat), /unknown report format "pdf" -- use one of terminal, table, md, csv, json, html/);
 });
 
 test('a result with no cells renders in every format', () => {

@@ -59,3 +59,24 @@ test('a result with no audit, fingerprint or speculative cells still renders', (
   assert.match(md, /No hardware fingerprint recorded\./);
   assert.match(md, /- Target: -/);
 });
+
+test('issue 24: the audit section is grouped, errors first, each group with its count; many noise notes collapse to their cells', () => {
+  const r = smallResult();
+  r.audit = [
+    ...Array.from({ length: 5 }, (_, i) => ({ check: 'noise', severity: 'info' as const, cell: `c${i}`, message: `outlier ${i}` })),
+    { check: 'noise', severity: 'warning' as const, cell: 'c1', message: 'throughput CV 40%' },
+    { check: 'lossless', severity: 'error' as const, cell: 'c2', message: 'output differs' },
+  ];
+  const md = renderMarkdown(r);
+  const audit = md.slice(md.indexOf('## Fairness audit'), md.indexOf('## Metric definitions')).trim().split('\n');
+  assert.deepEqual(audit.slice(2), [
+    '1 error, 1 warning, 5 notes; grouped by severity (errors first) and check.',
+    '',
+    '- **error** (lossless): 1 finding, 1 cell',
+    '  - c2: output differs',
+    '- **warning** (noise): 1 finding, 1 cell',
+    '  - c1: throughput CV 40%',
+    '- **info** (noise): 5 findings, 5 cells',
+    '  - c0, c1, c2, c3, c4 (each note in result.json\'s audit, or `prism-bench report RUN --audit`)',
+  ]);
+});

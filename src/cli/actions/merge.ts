@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { loadResult, writeFileAtomic } from '../../result/store.ts';
 import { ResultError } from '../../result/schema.ts';
 import { renderReport } from '../../report/index.ts';
+import { terminalWidth } from '../../report/terminal.ts';
 import { mergeSweep } from '../../sweep/merge.ts';
 import { mergedDir, readManifest, SweepError } from '../../sweep/manifest.ts';
 import { EXIT } from '../errors.ts';
@@ -29,7 +30,7 @@ export function mergeAction(sweep: string, o: { out?: string; json?: boolean }):
   writeFileAtomic(join(outDir, 'report.md'), renderReport(result, 'md'));
   writeFileAtomic(join(outDir, 'report.csv'), renderReport(result, 'csv'));
   writeFileAtomic(join(outDir, 'report.html'), renderReport(result, 'html'));
-  process.stdout.write(o.json ? renderReport(result, 'json') : renderReport(result, 'table', { color: useColor() }));
+  process.stdout.write(o.json ? renderReport(result, 'json') : renderReport(result, 'terminal', { color: useColor(), width: terminalWidth(), source: outDir }));
   const unfinished = shards.filter((s) => s.state !== 'complete');
   process.stderr.write(`merged ${shards.length - unfinished.length} of ${shards.length} shards into ${outDir} (result.json, requests.jsonl, report.md, report.csv, report.html)\n`);
   for (const s of unfinished) process.stderr.write(`  shard ${s.shard.index} (${s.shard.units.join(', ')}): ${s.state}; its unfinished cells are marked failed\n`);

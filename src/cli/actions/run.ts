@@ -9,11 +9,12 @@ import { EXIT, UsageError } from '../errors.ts';
 import { DEFAULT_SUITE, FULL_SUITE } from '../suites.ts';
 import { parsePair } from './gate.ts';
 import { numberOption, intOption, useColor } from '../options.ts';
-import { Progress } from '../progress.ts';
+import { Progress, runCounter } from '../progress.ts';
+import { terminalWidth } from '../../report/terminal.ts';
 import { parseShardSpec } from '../../runner/shard.ts';
 import { parseOverrideFlags, type OverrideFlags } from '../../suite/overrides.ts';
 
-export interface RunFlags extends OverrideFlags { suite: string; out?: string; quick?: boolean; full?: boolean; resume?: string; targetCi?: string; targetMde?: string; pair?: string; shard?: string; readyTimeout: string; json?: boolean; dryRun?: boolean }
+export interface RunFlags extends OverrideFlags { suite: string; out?: string; quick?: boolean; full?: boolean; resume?: string; targetCi?: string; targetMde?: string; pair?: string; shard?: string; readyTimeout: string; json?: boolean; wide?: boolean; dryRun?: boolean }
 
 export async function runAction(flags: RunFlags): Promise<void> {
   const o = withFullSuite(flags);
@@ -44,12 +45,13 @@ export async function runAction(flags: RunFlags): Promise<void> {
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
+  let counter = runCounter(0, 0);
   const onEvent = (e: RunEvent) => {
     switch (e.type) {
-      case 'start': bar = new Progress('cells', e.cells * e.trials); bar.log(`run directory: ${e.dir}`); break;
+      case 'start': counter = runCounter(e.cells, e.trials); bar = new Progress('run', e.cells * e.trials); bar.log(`run directory: ${e.dir}`); break;
       case 'launch': bar?.log(`starting ${e.group} (trial ${e.trial}), log ${e.log}`); break;
-      case 'cell-start': bar?.update(e.done, e.cell); break;
-      case 'cell-done': bar?.update(e.done, `${e.cell} ${e.throughput?.toFixed(1) ?? '?'} tok/s`); break;
+      case 'cell-start': bar?.update(e.done, e.cell, counter(e.cell, e.trial)); break;
+      case 'cell-done': bar?.update(e.done, `${e.cell} ${e.throughput?.toFixed(1) ?? '?'} tok/s`, counter(e.cell, e.trial)); break;
       case 'cell-failed': bar?.log(`FAILED ${e.cell}: ${e.error.split('\n')[0]}`); break;
       case 'note': if (bar) bar.log(e.message); else process.stderr.write(`${e.message}\n`); break;
     }
@@ -68,7 +70,7 @@ export async function runAction(flags: RunFlags): Promise<void> {
     writeFileAtomic(join(dir, 'report.csv'), renderReport(result, 'csv'));
     writeFileAtomic(join(dir, 'report.html'), renderReport(result, 'html'));
     if (o.json) process.stdout.write(renderReport(result, 'json'));
-    else process.stdout.write(renderReport(result, 'table', { color: useColor() }));
+    else process.stdout.write(renderReport(result, o.wide ? 'table' : 'terminal', { color: useColor(), width: terminalWidth(), source: dir }));
     process.stderr.write(`results in ${dir} (result.json, requests.jsonl, report.md, report.csv, report.html, logs/)\n`);
     if (outcome.interrupted) {
       process.stderr.write(`interrupted: continue with  prism-bench run --resume ${dir}\n`);
