@@ -3,7 +3,7 @@
 // latency percentiles, the fairness audit, the settings every cell shared and the hardware.
 import type { ResultFile } from '../result/schema.ts';
 import { LATENCY_KINDS } from '../metrics/latency.ts';
-import { groupFindings, severityCounts } from '../audit/groups.ts';
+import { groupFindings, severityCounts, type AuditGroup } from '../audit/groups.ts';
 import { runCharts, vanillaThroughput } from './charts.ts';
 import { MISSING, draftTuning, formatTemperature, hardwareLines, methodLabel, plain, str } from './format.ts';
 import { dataTable, escapeHtml, htmlPage, keyValueTable, type Section } from './html-page.ts';
@@ -27,9 +27,12 @@ function severityWord(severity: string, n: number): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+/** Errors open, and a short list of warnings; long lists (a noisy run's CV warnings) stay folded. */
+const openGroup = (g: AuditGroup): boolean => g.severity === 'error' || (g.severity === 'warning' && g.findings.length <= 5);
+
 /**
  * The audit grouped by severity and check, errors first, each group a <details> (open for errors
- * and warnings): a run's hundreds of noise notes fold into one line and no longer bury the
+ * and short lists of warnings): a run's hundreds of noise notes fold into one line and no longer bury the
  * lossless and temperature checks.
  */
 function auditSection(result: ResultFile): Section {
@@ -43,7 +46,7 @@ function auditSection(result: ResultFile): Section {
     html = head + groupFindings(findings).map((g) => {
       const where = [g.cells.length > 0 ? `${g.cells.length} cell${g.cells.length === 1 ? '' : 's'}` : '', g.runWide > 0 ? `${g.runWide} run-wide` : ''].filter(Boolean).join(', ');
       const items = g.findings.map((f) => `<li>${f.cell ? `<b>${escapeHtml(f.cell)}</b>: ` : ''}${escapeHtml(f.message)}</li>`).join('');
-      return `<details class="audit-group" data-severity="${escapeHtml(g.severity)}" data-check="${escapeHtml(g.check)}"${g.severity === 'info' ? '' : ' open'}>`
+      return `<details class="audit-group" data-severity="${escapeHtml(g.severity)}" data-check="${escapeHtml(g.check)}"${openGroup(g) ? ' open' : ''}>`
         + `<summary><span class="sev-${escapeHtml(g.severity)}">${escapeHtml(g.severity)}</span> <b>${escapeHtml(g.check)}</b>: ${severityWord(g.severity, g.findings.length)}${where ? ` (${where})` : ''}</summary><ul>${items}</ul></details>`;
     }).join('');
   }
