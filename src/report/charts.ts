@@ -223,7 +223,8 @@ export function positionChart(result: ResultFile, pageColors = methodColors(resu
   if (rows.length === 0) return null;
   const columns = new Set(rows.map((r) => r.dataset)).size;
   const colors = colorsOf(pageColors, labels);
-  const x = { field: 'x', type: 'quantitative', title: 'draft position', scale: { nice: false, padding: 8 }, axis: { tickMinStep: 1, format: 'd' } } as const;
+  const last = Math.max(...rows.map((r) => r.position));
+  const x = { field: 'x', type: 'quantitative', title: 'draft position', scale: { domain: [0.5, last + 0.5] as number[], nice: false }, axis: { tickMinStep: 1, format: 'd', values: Array.from({ length: last }, (_, i) => i + 1) } } as const;
   const color = colorEncoding(colors);
   return {
     id: 'chart-position',
