@@ -103,7 +103,7 @@ export function speedupChart(result: ResultFile, pageColors = methodColors(resul
     id: 'chart-speedup',
     title: 'Speedup over vanilla',
     caption: 'Throughput of each method over vanilla decoding of the same engine, dataset and temperature (paired by round: geometric mean of per-round ratios); '
-      + `whiskers: 95% interval; the axis stops at ${top}x, and a whisker running past it ends in a triangle (the tooltip has the whole interval)`
+      + `whiskers: 95% interval; the axis stops at ${formatNumber(top, 2)}x, and a whisker running past it ends in a triangle (the tooltip has the whole interval)`
       + `${clipped > 0 ? `: ${clipped} clipped here` : ''}; the dashed rule marks 1x.${vanillaText}`,
     expectedMarks: rows.length,
     spec: {
