@@ -166,6 +166,9 @@ test('report.html of a real run renders every chart offline in chromium', { skip
     await probe(s.page);
     const marked = (await s.page.evaluate(() => (window as unknown as ProbeWindow).prismProbe.items('chart-speedup'))).filter((i) => i.mark === 'clipped_marks').map((i) => i.datum);
     assert.equal(marked[0]?.high, 40, 'the triangle carries the true high end for its tooltip');
+    await s.page.locator('#chart-speedup g.clipped_marks path').first().hover();
+    await s.page.waitForSelector('#vg-tooltip-element.visible', { timeout: 5_000 });
+    assert.match(await s.page.locator('#vg-tooltip-element').innerText(), /95% interval\s+\[0\.50, 40(\.0+)?\]/, 'the tooltip shows the whole interval');
     assert.deepEqual(await auditOrder(s.page), ['error lossless', 'warning noise', 'info noise']);
     assert.deepEqual(await s.page.$$eval('#audit details', (ds) => ds.map((d) => (d as HTMLDetailsElement).open)), [true, true, false], 'errors open, notes folded');
     await assertColours(s.page, methodColors(small.cells), runCharts(small).map((x) => x.id));
