@@ -43,7 +43,7 @@ export function ratioChart(report: CompareReport): Chart | null {
       spec: {
         width: 220,
         layer: [
-          { mark: { type: 'rule' }, encoding: { x: { field: 'low', type: 'quantitative', title: log ? 'ratio (head / base), log scale' : 'ratio (head / base)', scale: log ? { type: 'log' } : { zero: false } }, x2: { field: 'high' }, y: { field: 'cell', type: 'nominal', title: null } } },
+          { mark: { type: 'rule' }, encoding: { x: { field: 'low', type: 'quantitative', title: log ? 'ratio (head / base), log scale' : 'ratio (head / base)', scale: log ? { type: 'log' } : { zero: false }, axis: { tickCount: 5, labelOverlap: true } }, x2: { field: 'high' }, y: { field: 'cell', type: 'nominal', title: null } } },
           { mark: { type: 'point', filled: true, size: 70, tooltip: true }, encoding: {
             x: { field: 'ratio', type: 'quantitative' }, y: { field: 'cell', type: 'nominal' },
             color: { field: 'verdict', type: 'nominal', scale: { domain: ['same', 'improvement', 'regression'], range: ['#777', '#2a7', '#c33'] } },
