@@ -65,15 +65,19 @@ const STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-widt
 h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #ddd}
 table{border-collapse:collapse;margin:.5em 0}th,td{padding:.2em .6em;border-bottom:1px solid #eee;text-align:left;vertical-align:top}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}table.kv th{font-weight:600;white-space:nowrap}
-.caption{color:#555;font-size:.9em;max-width:60em}.sev-error{color:#b00}.sev-warning{color:#a60}.verdict{font-size:1.1em;font-weight:600}`;
+.caption{color:#555;font-size:.9em;max-width:60em}.sev-error{color:#b00}.sev-warning{color:#a60}.sev-info{color:#567}.verdict{font-size:1.1em;font-weight:600}
+.plot{max-width:100%;overflow-x:auto}.small{color:#777;font-size:.85em}
+details.audit-group{margin:.3em 0}details.audit-group summary{cursor:pointer}details.audit-group ul{margin:.3em 0 .6em}
+.vega-bindings{margin:.3em 0;font-size:.95em}`;
 
 /** The whole page; `charts` render through vega-embed (SVG), `sections` follow them. */
 export function htmlPage(title: string, intro: string, charts: Chart[], sections: Section[]): string {
   const specs = Object.fromEntries(charts.map((c) => [c.id, c.spec]));
+  // window.prismViews: each chart's Vega view, so a test can read the scenegraph (colours, items)
   // body[data-charts] turns "ready" when every chart rendered, "failed" otherwise (the browser test waits on it)
   const boot = `const specs = ${JSON.stringify(specs).replace(/</g, '\\u003c')};
-Promise.all(Object.entries(specs).map(([id, spec]) => vegaEmbed('#' + id, spec, { renderer: 'svg', actions: false })))
-  .then(() => { document.body.dataset.charts = 'ready'; })
+Promise.all(Object.entries(specs).map(([id, spec]) => vegaEmbed('#' + id, spec, { renderer: 'svg', actions: false }).then((r) => [id, r.view])))
+  .then((views) => { window.prismViews = Object.fromEntries(views); document.body.dataset.charts = 'ready'; })
   .catch((e) => { document.body.dataset.charts = 'failed'; console.error('chart failed: ' + e); });`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareRuns } from '../../src/gate/compare.ts';
 import { runGate } from '../../src/report/gate.ts';
-import { ratioChart, renderCompareHtml } from '../../src/report/compare-html.ts';
+import { ratioChart, renderCompareHtml, sideName } from '../../src/report/compare-html.ts';
 import { comparable, makeCell, makeResult, runCli, tempDir, trials, writeRun } from '../gate/helpers.ts';
 
 const vanilla = () => makeCell({ draft: 'vanilla' });
@@ -36,9 +36,23 @@ test('compare --html and gate --html write the page', (t) => {
   const b = writeRun(dir, 'b', makeResult({ runId: 'run-b', cells: [vanilla(), slower()] }));
   const c = runCli(['compare', a, b, '--html', join(dir, 'compare.html')]);
   assert.equal(c.code, 0, c.stderr);
-  assert.match(body(readFileSync(join(dir, 'compare.html'), 'utf8')), /prism-bench compare/);
+  const page = body(readFileSync(join(dir, 'compare.html'), 'utf8'));
+  // titled by the run folders; the run ids in small print
+  assert.match(page, /<h1>prism-bench compare: b against a<\/h1>/);
+  assert.match(page, /<span class="small">\(run run-b\)<\/span>/);
   const g = runCli(['gate', '--baseline', a, b, '--html', join(dir, 'gate.html')]);
   assert.equal(g.code, 1, g.stderr);
   assert.ok(existsSync(join(dir, 'gate.html')));
   assert.match(body(readFileSync(join(dir, 'gate.html'), 'utf8')), /class="verdict">REGRESSION/);
+});
+
+test('sides are named by their run folder (a paired side with its engine), baselines by name; ratios on a log axis', () => {
+  const side = { kind: 'result' as const, path: '/r/2026-12-05T16-35-48-default/result.json', label: 'uuid-1', runId: 'uuid-1', createdAt: '' };
+  assert.equal(sideName(side), '2026-12-05T16-35-48-default');
+  assert.equal(sideName({ ...side, label: 'uuid-1 engine head' }), '2026-12-05T16-35-48-default engine head');
+  assert.equal(sideName({ ...side, path: '/r/old.json' }), 'old');
+  assert.equal(sideName({ ...side, kind: 'baseline', label: 'nightly' }), 'nightly');
+  assert.equal(sideName({ ...side, path: '' }), 'uuid-1');
+  const report = compareRuns(comparable(), comparable({ runId: 'run-b', cells: [vanilla(), slower()] }), {});
+  assert.match(JSON.stringify(ratioChart(report)!.spec), /"scale":\{"type":"log"\}/);
 });
