@@ -8,7 +8,7 @@ import type { AttachOption, ServerSettings } from '../result/schema.ts';
 import { DRAFT_METHODS, ENDPOINT_KINDS, type Draft, type DraftMethod, type EndpointKind, type Engine, type Suite } from '../suite/types.ts';
 import { endpointEngineName, type EndpointOptions } from '../engines/endpoint.ts';
 import { REFERENCE_ENGINE_NAME, openAiModel, openAiServerSettings, sglangServerSettings, vllmServerSettings } from '../engines/server-info.ts';
-import { sglangEngine } from '../engines/sglang.ts';
+import { SGLANG_OPTIONS, sglangEngine } from '../engines/sglang.ts';
 import { PrismInputError, fetchFailure } from '../errors.ts';
 import { isRecord } from '../record.ts';
 
@@ -200,6 +200,16 @@ export function unverifiedSettings(kind: EndpointKind, s: ServerSettings, draft:
   return out;
 }
 
+/**
+ * Why the harness cannot render the chat template of the model an SGLang server serves (it renders
+ * it itself, as the launched sglang adapter does), or undefined when it can. Prompts then go raw.
+ */
+function chatTemplateProblem(model: string | null): string | undefined {
+  if (model === null) return 'the server does not name its model, so its chat template is unknown here';
+  const p = sglangEngine.accepts.checkOptions?.(SGLANG_OPTIONS.parse({ model }));
+  return p ? `the chat template of ${model} cannot be used here (${p.problem})` : undefined;
+}
+
 /** An attached run replaces the suite's one engine: a suite of several is refused (before the server is asked anything). */
 export function checkOneEngine(suite: Suite): void {
   if (suite.engines.length === 1) return;
@@ -209,12 +219,15 @@ export function checkOneEngine(suite: Suite): void {
 /** The attach recorded in result.json: the server, the draft it runs and what could not be verified. */
 export function attachOption(suite: Suite, flags: { baseUrl: string; kind: EndpointKind; draftLabel?: string }, probed: ProbedServer): AttachOption {
   const { draft, from, differs } = attachedDraft(suite.drafts, probed.settings, flags.draftLabel);
-  const raw = flags.kind === 'sglang' ? sglangEngine.dryRunOptions?.({ model: probed.settings.model ?? 'default' }) : undefined;
-  if (raw) differs.push(`prompts: ${raw.note.replace(/: the first request is shown raw.*$/, '')}, so requests carry the raw Question/Answer transcript`);
+  const template = flags.kind === 'sglang' ? chatTemplateProblem(probed.settings.model) : undefined;
   return {
     baseUrl: flags.baseUrl, kind: flags.kind, ...(flags.draftLabel !== undefined ? { draftLabel: flags.draftLabel } : {}),
     draft: draft.name, draftFrom: from, server: probed.settings,
-    unverified: [...unverifiedSettings(flags.kind, probed.settings, draft, from, probed.faults), ...differs.map((d) => `draft settings of an attached server differ from the suite: ${d}`)],
+    unverified: [
+      ...unverifiedSettings(flags.kind, probed.settings, draft, from, probed.faults),
+      ...differs.map((d) => `draft settings of an attached server differ from the suite: ${d}`),
+      ...(template ? [`prompts to an attached server not as launched: ${template}, so requests carry the raw Question/Answer transcript`] : []),
+    ],
   };
 }
 
@@ -229,11 +242,7 @@ export function attachSuite(suite: Suite, a: AttachOption): Suite {
   const only = suite.engines[0]!;
   const { draft } = attachedDraft(suite.drafts, a.server as ServerSettings, a.draftLabel); // why: written by attachOption
   let options: EndpointOptions = { baseUrl: a.baseUrl, kind, ...(a.server.model ? { model: a.server.model } : {}) };
-  if (kind === 'sglang') {
-    // the harness renders SGLang's chat template itself; a model whose files are not here goes raw
-    const local = sglangEngine.dryRunOptions?.({ model: options.model ?? 'default' });
-    if (local) options = { ...options, prompt: 'raw' };
-  }
+  if (kind === 'sglang' && chatTemplateProblem(a.server.model)) options = { ...options, prompt: 'raw' };
   const engine: Engine = { name: endpointEngineName(kind), label: only.name === kind ? only.label ?? only.name : kind, options };
   return { ...suite, engines: [engine], drafts: [draft] };
 }

@@ -130,7 +130,7 @@ describe('attaching a suite', () => {
     assert.deepEqual(s.engines, [{ name: 'endpoint:sglang', label: 'gpu', options: { baseUrl: 'http://h:30000', kind: 'sglang', model: 'meta-llama/Not-Here-8B', prompt: 'raw' } }]);
     assert.deepEqual(s.drafts, [{ name: 'ngram', method: 'ngram', draftedTokens: 4, ngramMin: 1, ngramMax: 4 }]);
     // the chat template of a model with no files here: raw prompts, said so
-    assert.ok(a.unverified.some((u) => /prompts: meta-llama\/Not-Here-8B has no local files/.test(u)), a.unverified.join('\n'));
+    assert.ok(a.unverified.some((u) => /^prompts to an attached server not as launched: the chat template of meta-llama\/Not-Here-8B cannot be used here \(.*\), so requests carry the raw/.test(u)), a.unverified.join('\n'));
     // the requests are the sglang adapter's own
     const shape = engineAdapter('endpoint:sglang').requestShape({ text: 'Question: Hi\nAnswer:', maxNewTokens: 8, temperature: 0, topP: 1, topK: -1, ignoreEos: true, seed: 1 }, s.engines[0]!.options);
     assert.deepEqual(shape, { method: 'POST', path: '/generate', body: { text: 'Question: Hi\nAnswer:', sampling_params: { max_new_tokens: 8, temperature: 0, top_p: 1, top_k: -1, ignore_eos: true }, stream: true } });
