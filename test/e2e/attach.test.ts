@@ -6,7 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -88,6 +88,12 @@ settings: { temperatures: [0], prompts: 2, maxNewTokens: 24, trials: 1, warmup: 
     assert.deepEqual(rb.suite.engines?.map((e) => e.name), ['endpoint:reference']);
     assert.ok(rb.audit?.some((f) => f.check === 'attach' && f.severity === 'warning' && /launch settings of an attached server not verifiable/.test(f.message)));
     assert.match(readFileSync(join(attached, rb.cells[0]!.log!), 'utf8'), /attached to http:\/\/127\.0\.0\.1:\d+ \(kind reference, draft eagle3\): nothing launched/);
+    // a resume keeps the server and the reduced suite, even when result.json is rebuilt from the journal
+    rmSync(join(attached, 'result.json'));
+    const c = runCli(['run', '--resume', attached, '--json']);
+    assert.equal(c.status, 0, c.stderr);
+    const rc = readResult(attached);
+    assert.deepEqual([rc.options.attach?.baseUrl, rc.cells.map((x) => `${x.id} ${x.status}`)], [url, ['reference/eagle3/chat/T0 ok']]);
   });
 
   it('--dry-run shows the server\'s settings, the reduced draft and the first request, launching nothing', () => {
