@@ -13,6 +13,7 @@ import { checkNoise, DEFAULT_CV_THRESHOLD } from './noise.ts';
 import { checkFailed } from './failed.ts';
 import { checkShardHardware } from './shards.ts';
 import { checkMachineState } from './machine.ts';
+import { checkAttach } from './attach.ts';
 
 export interface AuditOptions {
   /** throughput coefficient of variation above which a cell is flagged noisy (default 0.10) */
@@ -29,6 +30,7 @@ export function auditResult(result: ResultFile, records: RequestRecord[], opts: 
     ...checkGpu(result),
     ...checkNoise(result, opts.cvThreshold ?? DEFAULT_CV_THRESHOLD),
     ...checkShardHardware(result),
+    ...checkAttach(result),
   ]);
 }
 
@@ -38,5 +40,5 @@ export function auditPair(a: ResultFile, b: ResultFile): AuditFinding[] {
 }
 
 export { sortFindings, GREEDY_EPSILON, CHECK_ORDER, type CheckId } from './common.ts';
-export { checkLossless, checkTemperature, checkConsistency, CONSISTENCY_TOLERANCE, checkSettings, checkHardware, checkMachineState, checkGpu, checkNoise, checkFailed, checkShardHardware, DEFAULT_CV_THRESHOLD };
+export { checkLossless, checkTemperature, checkConsistency, CONSISTENCY_TOLERANCE, checkSettings, checkHardware, checkMachineState, checkGpu, checkNoise, checkFailed, checkShardHardware, checkAttach, DEFAULT_CV_THRESHOLD };
 export { groupFindings, severityCounts, type AuditGroup } from './groups.ts';

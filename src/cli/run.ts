@@ -23,6 +23,9 @@ export function registerRun(program: Command): void {
     .option('--drafts <names>', 'run only these of the suite\'s drafts (comma list of names)')
     .option('--datasets <names>', 'run only these of the suite\'s datasets (comma list of names)')
     .option('--engines <names>', 'run only these of the suite\'s engines (comma list of labels or adapter names)')
+    .option('--base-url <url>', 'benchmark a server that is already running instead of launching the suite\'s engine (needs --engine-kind; the launched path, without it, is the recommended one)')
+    .option('--engine-kind <kind>', 'with --base-url: the protocol the server speaks: sglang, vllm, trtllm, reference (prism-bench serve) or openai (any OpenAI-compatible server)')
+    .option('--draft-label <name>', 'with --base-url: the draft the server runs (a suite draft or a draft method), where its info endpoints do not say')
     .option('--ready-timeout <seconds>', 'how long an engine may take to become ready', '120')
     .option('--wide', 'print every cell and metric (report --format table) instead of the summary per temperature')
     .option('--json', 'print the result JSON on stdout instead of the table (with --dry-run: the plan as JSON)')
@@ -42,6 +45,15 @@ Examples:
   prism-bench run --target-ci 2           # trials until every throughput CI is within +-2%
   prism-bench run --suite suites/gate.yaml --target-mde 3 --pair base:head
                                           # rounds until the paired gate sees 3%
+  prism-bench run --base-url http://127.0.0.1:30000 --engine-kind sglang --dry-run
+                                          # what a running server says it runs
+  prism-bench run --base-url http://gpu-box:8000 --engine-kind vllm --draft-label eagle3 \\
+    --datasets chat
+
+--base-url attaches to a server somebody else started (nothing launched or stopped): the request
+protocol and acceptance sources are those of --engine-kind, the suite's drafts are reduced to the
+one the server runs, and what its info endpoints do not report is a warning in the audit. Prefer
+the launched path: only there does the harness set every engine flag identically for every draft.
 
 Exit codes: 0 every cell ok; 1 some cells failed; 2 usage or input error; 130 interrupted
 (resume it).`)

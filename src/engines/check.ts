@@ -15,7 +15,7 @@ export interface SuiteProblem { path: string; problem: string; fix: string }
 /** Every problem of a suite's engines, with its path in the suite file (first one per engine and draft). */
 export function suiteEngineProblems(suite: Suite): SuiteProblem[] {
   const out: SuiteProblem[] = [];
-  const names = Object.keys(ADAPTERS);
+  const names = Object.keys(ADAPTERS).filter((n) => !n.startsWith('endpoint:'));
   const placement = placementProblem(suite.settings.engineCpus);
   if (placement) out.push({ path: suite.quickApplied && suite.quick.engineCpus !== undefined ? 'quick.engineCpus' : 'settings.engineCpus', ...placement });
   suite.engines.forEach((engine, i) => {

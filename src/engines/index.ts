@@ -3,6 +3,7 @@ import { referenceEngine } from './reference.ts';
 import { sglangEngine } from './sglang.ts';
 import { trtllmEngine } from './trtllm.ts';
 import { vllmEngine } from './vllm.ts';
+import { ENDPOINT_ADAPTERS } from './endpoint.ts';
 import { EngineError, type EngineAdapter } from './types.ts';
 
 export const ADAPTERS: Readonly<Record<string, EngineAdapter>> = {
@@ -10,6 +11,8 @@ export const ADAPTERS: Readonly<Record<string, EngineAdapter>> = {
   sglang: sglangEngine,
   vllm: vllmEngine,
   trtllm: trtllmEngine,
+  // servers the harness attaches to (run --base-url); no suite file names them
+  ...ENDPOINT_ADAPTERS,
 };
 
 export function engineAdapter(name: string): EngineAdapter {

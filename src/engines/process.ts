@@ -58,6 +58,14 @@ export function startProcess(file: string, args: string[], opts: { logFile: stri
   };
 }
 
+/**
+ * The process side of a server the harness attached to (run --base-url): it started nothing, so
+ * there is nothing to wait on, signal or reap; the handle's stop() leaves the server running.
+ */
+export function attachedProcess(): EngineProcess {
+  return { pid: undefined, exited: new Promise<string>(() => {}), hasExited: () => false, stop: async () => {} };
+}
+
 // The reaper: argv[1] is the engine's process group. stdin is the harness's end of a pipe; it
 // closes only when the harness exits. Then SIGTERM to the group, SIGKILL 3 s later.
 const REAPER = `

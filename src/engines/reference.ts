@@ -8,7 +8,7 @@ import { assertLaunchable } from './accepts.ts';
 import { parseOptions, programOf } from './options.ts';
 import { generateBody, sglangHandle } from './sglang-protocol.ts';
 import { placed } from './placement.ts';
-import { startProcess } from './process.ts';
+import { attachedProcess, startProcess } from './process.ts';
 import { questionAnswerPrompt } from './prompt.ts';
 import type { EngineAdapter, InputProblem, LaunchPlan, LaunchSpec, MetricSource } from './types.ts';
 import { REFERENCE_DRAFT_METHODS, DRAFT_PRECISIONS, DraftConfigError, TARGET_DIR, checkLearnedDraft, isLearnedDraft, maxTreeNodes } from '@prism-bench/reference-engine/contract';
@@ -160,4 +160,5 @@ export const referenceEngine: EngineAdapter<ReferenceOptions> = {
     const proc = startProcess(...programOf('reference', p), { logFile: spec.logFile });
     return sglangHandle(`http://${spec.host}:${spec.port}`, proc, spec.logFile, true);
   },
+  attach: (url, _options, _draft, logFile) => sglangHandle(url, attachedProcess(), logFile, true),
 };

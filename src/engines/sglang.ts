@@ -1,7 +1,7 @@
 // SGLang, launched as `python -m sglang.launch_server` with its own speculative flags (see
 // ../shared/notes/field-facts.md). The same protocol client as the reference engine reads it.
 import { placed } from './placement.ts';
-import { startProcess } from './process.ts';
+import { attachedProcess, startProcess, type EngineProcess } from './process.ts';
 import { generateBody, sglangHandle } from './sglang-protocol.ts';
 import { questionAnswerPrompt } from './prompt.ts';
 import { z } from 'zod';
@@ -164,9 +164,15 @@ export const sglangEngine: EngineAdapter<SglangOptions> = {
   async launch(spec) {
     const o = parseOptions('sglang', SGLANG_OPTIONS, spec.options);
     const p = sglangPlan(spec); // checks the options, the template included, before the process starts
-    const prompt = o.prompt ?? 'chat';
-    const info = { prompt, ...(prompt === 'chat' ? { chatTemplate: chatTemplateOf(o).source } : {}) };
     const proc = startProcess(...programOf('sglang', p), { logFile: spec.logFile, env: o.env });
-    return sglangHandle(`http://${spec.host}:${spec.port}`, proc, spec.logFile, o.sendSeed === true, { prepare: (req) => ({ ...req, text: sglangPromptText(req, o) }), info });
+    return sglangEngineHandle(`http://${spec.host}:${spec.port}`, proc, spec.logFile, o);
   },
+  attach: (url, options, _draft, logFile) => sglangEngineHandle(url, attachedProcess(), logFile, parseOptions('sglang', SGLANG_OPTIONS, options)),
 };
+
+/** The protocol handle with this adapter's prompts (the chat template rendered on the way out), launched or attached. */
+function sglangEngineHandle(url: string, proc: EngineProcess, logFile: string, o: SglangOptions) {
+  const prompt = o.prompt ?? 'chat';
+  const info = { prompt, ...(prompt === 'chat' ? { chatTemplate: chatTemplateOf(o).source } : {}) };
+  return sglangHandle(url, proc, logFile, o.sendSeed === true, { prepare: (req) => ({ ...req, text: sglangPromptText(req, o) }), info });
+}

@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { assertLaunchable } from './accepts.ts';
 import { OpenAiClient, openAiHandle, openAiRequest, type OpenAiApi, type OpenAiOptions } from './openai-protocol.ts';
 import { placed } from './placement.ts';
-import { startProcess } from './process.ts';
+import { attachedProcess, startProcess, type EngineProcess } from './process.ts';
 import { questionAnswerPrompt } from './prompt.ts';
 import { IterationTotals, readIterationStats } from './trtllm-stats.ts';
 import { EngineError, type EngineAdapter, type EngineHandle, type InputProblem, type LaunchPlan, type LaunchSpec, type MetricSource, type SpecCounters } from './types.ts';
@@ -159,11 +159,16 @@ export const trtllmEngine: EngineAdapter<TrtllmOptions> = {
       writeFileSync(f.path, f.text);
     }
     const proc = startProcess(...programOf('trtllm', p), { logFile: spec.logFile, env: o.env });
-    const url = `http://${spec.host}:${spec.port}`;
-    const base = openAiHandle(url, proc, spec.logFile, clientOptions(o), undefined, { prompt: o.prompt ?? 'chat', backend: o.backend ?? 'pytorch' });
-    if (spec.draft.method === 'vanilla') return { ...base, counters: undefined } satisfies EngineHandle;
-    const client = new OpenAiClient(url, clientOptions(o));
-    const totals = new IterationTotals();
-    return { ...base, counters: () => settle(client, totals) } satisfies EngineHandle;
+    return trtllmHandle(`http://${spec.host}:${spec.port}`, proc, spec.logFile, o, spec.draft.method === 'vanilla');
   },
+  attach: (url, options, draft, logFile) => trtllmHandle(url, attachedProcess(), logFile, parseOptions('trtllm', TRTLLM_OPTIONS, options), draft.method === 'vanilla'),
 };
+
+/** The OpenAI client with the iteration statistics' running totals as its counters (none for vanilla), launched or attached. */
+function trtllmHandle(url: string, proc: EngineProcess, logFile: string, o: TrtllmOptions, vanilla: boolean): EngineHandle {
+  const base = openAiHandle(url, proc, logFile, clientOptions(o), undefined, { prompt: o.prompt ?? 'chat', backend: o.backend ?? 'pytorch' });
+  if (vanilla) return { ...base, counters: undefined };
+  const client = new OpenAiClient(url, clientOptions(o));
+  const totals = new IterationTotals();
+  return { ...base, counters: () => settle(client, totals) };
+}

@@ -98,6 +98,8 @@ export interface LaunchPlan {
   ready: string;
   /** files the harness writes before starting the process (a config the command names), with their exact text */
   files?: { path: string; text: string }[];
+  /** run --base-url: the server the harness attaches to instead (command is then empty: nothing is started) */
+  attach?: string;
 }
 
 /** One request as sent on the wire: what --dry-run prints. */
@@ -110,6 +112,8 @@ export interface RequestShape {
 export interface EngineHandle {
   readonly url: string;
   readonly pid: number | undefined;
+  /** a server the harness attached to (run --base-url): its processes are not the harness's */
+  readonly attached?: boolean;
   /** resolves when the engine answers its readiness probe; rejects on timeout or exit, with the log tail */
   waitReady(timeoutMs: number, signal?: AbortSignal): Promise<void>;
   generate(req: GenerateRequest, signal?: AbortSignal): Promise<GenerateOutcome>;
@@ -173,6 +177,12 @@ export interface EngineAdapter<Options = unknown> {
    */
   dryRunOptions?(options: Record<string, unknown>): { options: Record<string, unknown>; note: string } | undefined;
   launch(spec: LaunchSpec): Promise<EngineHandle>;
+  /**
+   * A handle on a server of this engine that someone else started (run --base-url): the same
+   * protocol client launch() returns, over `url`, with no process behind it to wait on or stop.
+   * `options` are this adapter's options as far as requests need them (the model a request names).
+   */
+  attach?(url: string, options: Record<string, unknown>, draft: Draft, logFile: string): EngineHandle;
 }
 
 export class EngineError extends PrismError {}

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { assertLaunchable } from './accepts.ts';
 import { openAiHandle, openAiRequest, type OpenAiApi, type OpenAiOptions } from './openai-protocol.ts';
 import { placed } from './placement.ts';
-import { startProcess } from './process.ts';
+import { attachedProcess, startProcess } from './process.ts';
 import { questionAnswerPrompt } from './prompt.ts';
 import { EngineError, type EngineAdapter, type InputProblem, type LaunchPlan, type LaunchSpec, type MetricSource } from './types.ts';
 import { mappingError, wordField } from '../suite/schema.ts';
@@ -118,5 +118,11 @@ export const vllmEngine: EngineAdapter<VllmOptions> = {
     const sc = speculativeConfig(spec.draft, o);
     const k = typeof sc?.num_speculative_tokens === 'number' ? sc.num_speculative_tokens : undefined;
     return openAiHandle(`http://${spec.host}:${spec.port}`, proc, spec.logFile, clientOptions(o), k, { prompt: o.prompt ?? 'chat' });
+  },
+  attach(url, options, draft, logFile) {
+    const o = parseOptions('vllm', VLLM_OPTIONS, options);
+    // k only derives V0's draft steps: the server's own setting where its info said it
+    const k = draft.method === 'ngram' ? draft.draftedTokens : draft.method === 'vanilla' ? undefined : draft.steps;
+    return openAiHandle(url, attachedProcess(), logFile, clientOptions(o), k, { prompt: o.prompt ?? 'chat' });
   },
 };

@@ -158,7 +158,7 @@ export interface ResultFile {
   suiteFile: string;
   /** the suite after defaults and --quick overrides, exactly as run (read leniently: see stored.ts) */
   suite: StoredSuite;
-  options: { quick: boolean; overrides?: SuiteOverrides; targetCi?: number | null; targetMde?: number | null; pair?: string | null; shard?: ShardOption | null };
+  options: { quick: boolean; overrides?: SuiteOverrides; targetCi?: number | null; targetMde?: number | null; pair?: string | null; shard?: ShardOption | null; attach?: AttachOption };
   fingerprint: StoredFingerprint;
   /** per engine/draft: version, the engine's info endpoints, which figures the engine reports itself, and per metric id where it comes from (engine, engine-counters, client, derived) */
   engines: Record<string, { version: string; info?: unknown; measures?: Record<string, boolean>; sources?: Record<string, string> }>;
@@ -190,6 +190,45 @@ export interface SweepInfo {
     hostname: string | null;
     cells: { ok: number; failed: number; pending: number };
   }[];
+}
+
+/**
+ * What a server's own info endpoints say it runs (run --base-url); null where they do not say.
+ * Draft fields use the suite's names (steps, topK, verifiedTokens with the root, draftedTokens without).
+ */
+export interface ServerSettings {
+  /** the engine behind the URL as it names itself (server_info's engine, /v1/models' owned_by) */
+  engine: string | null;
+  version: string | null;
+  /** the target model it serves (SGLang's model_path, the OpenAI API's model id) */
+  model: string | null;
+  /** the engine's own name for its speculative method (SGLang's speculative_algorithm), or null */
+  algorithm: string | null;
+  /** the suite draft methods that algorithm can be (SGLang's EAGLE: eagle, hass, hass2); null when the server does not say */
+  methods: string[] | null;
+  steps: number | null;
+  topK: number | null;
+  verifiedTokens: number | null;
+  draftedTokens: number | null;
+  ngramMin: number | null;
+  ngramMax: number | null;
+  draftModel: string | null;
+  /** the endpoints these figures were read from */
+  read: string[];
+}
+
+/** `run --base-url URL --engine-kind K`: the server the run attached to instead of launching one. */
+export interface AttachOption {
+  baseUrl: string;
+  kind: string;
+  /** --draft-label as given */
+  draftLabel?: string;
+  /** the draft label of the cells, and what named it: the server's info, the suite's only draft the server's algorithm fits, or --draft-label */
+  draft: string;
+  draftFrom: 'server' | 'suite' | 'flag';
+  server: ServerSettings;
+  /** settings the harness could not verify from the server, one line each (each an audit warning) */
+  unverified: string[];
 }
 
 /** `run --shard i/n`: which shard of a sweep this result holds (src/runner/shard.ts). */
@@ -281,6 +320,11 @@ export const RESULT_SCHEMA = z.looseObject({
     targetCi: z.number().nullable().optional(), targetMde: z.number().nullable().optional(), pair: z.string().nullable().optional(),
     shard: z.looseObject({ index: z.int().min(1), count: z.int().min(1), units: z.array(z.string()), slurmJob: z.string().optional() }, want('an object')).nullable().optional()
       .meta({ description: 'run --shard i/n: the shard of a sweep this result holds' }),
+    attach: z.looseObject({
+      baseUrl: z.string(), kind: z.string(), draftLabel: z.string().optional(), draft: z.string(), draftFrom: z.enum(['server', 'suite', 'flag']),
+      server: z.record(z.string(), z.unknown()), unverified: z.array(z.string()),
+    }, want('an object')).optional()
+      .meta({ description: 'run --base-url: the server attached to (nothing launched), what its info endpoints said, and what could not be verified' }),
   }, want('an object')).optional(),
   fingerprint: z.record(z.string(), z.unknown(), want('an object')).meta({ description: 'hardware fingerprint' }),
   engines: z.record(z.string(), z.unknown(), want('an object')).meta({ description: 'per engine/draft: version, info endpoints, measures' }),

@@ -7,6 +7,7 @@ import { loadSuiteDatasets } from '../suite/datasets.ts';
 import { checkSuiteEngines } from '../engines/check.ts';
 import { ADAPTERS, engineAdapter } from '../engines/index.ts';
 import type { LaunchPlan, RequestShape } from '../engines/types.ts';
+import type { AttachOption } from '../result/schema.ts';
 import { engineDisplayName, planCells } from './plan.ts';
 import { requestSeed } from './plan.ts';
 
@@ -39,12 +40,14 @@ export interface DryRun {
   quick: boolean;
   /** run's command-line overrides, when given */
   overrides?: SuiteOverrides;
+  /** run --base-url: the server that would be attached to, what its info endpoints said, and what they left unverified */
+  attach?: AttachOption;
   note: string;
   groups: DryRunGroup[];
 }
 
 /** Plans every launch and request of a suite. Throws SuiteError (exit 2) on bad input, before anything else. */
-export function dryRun(given: Suite): DryRun {
+export function dryRun(given: Suite, attach?: AttachOption): DryRun {
   // a missing local model (its chat template) refuses a run, but a dry run still shows the launch lines
   const notes = new Map<Engine, string>();
   const engines = given.engines.map((e) => {
@@ -76,10 +79,21 @@ export function dryRun(given: Suite): DryRun {
     return { key: g.key, engine: engineDisplayName(g.engine), draft: g.draft.name, method: g.draft.method, launch, ...(note ? { note } : {}), cells };
   });
   return {
-    suite: suite.file, quick: suite.quickApplied, ...(suite.overrides ? { overrides: suite.overrides } : {}),
-    note: `nothing was launched; --port is a free port chosen at each launch (shown as ${DRY_RUN_PORT}); each engine's log goes to the run directory's logs/`,
+    suite: suite.file, quick: suite.quickApplied, ...(suite.overrides ? { overrides: suite.overrides } : {}), ...(attach ? { attach } : {}),
+    note: attach ? `nothing is launched: the cells run on the server at ${attach.baseUrl}; each cell's log in the run directory's logs/ says what was attached` : `nothing was launched; --port is a free port chosen at each launch (shown as ${DRY_RUN_PORT}); each engine's log goes to the run directory's logs/`,
     groups,
   };
+}
+
+/** What was learned from an attached server, as the dry run prints it. */
+function renderAttach(a: AttachOption): string[] {
+  const known = Object.entries(a.server).filter(([k, v]) => k !== 'read' && v !== null).map(([k, v]) => `${k} ${Array.isArray(v) ? v.join('|') : String(v)}`);
+  const from = a.draftFrom === 'flag' ? '--draft-label' : a.draftFrom === 'suite' ? "the suite's only draft that fits" : "the server's info";
+  return [
+    `# attached server ${a.baseUrl} (kind ${a.kind}), read from ${a.server.read.join(', ')}: ${known.join(', ') || 'nothing about its settings'}`,
+    `# draft ${a.draft} (named by ${from}); the suite's drafts are reduced to it`,
+    ...a.unverified.map((u) => `# warning: ${u}`),
+  ];
 }
 
 /** A word as a POSIX shell would need it quoted. */
@@ -92,11 +106,15 @@ export function renderDryRun(d: DryRun): string {
   const lines = [`# dry run of ${d.suite}${d.quick ? ' (--quick)' : ''}: ${d.groups.length} launch(es), ${d.groups.reduce((a, g) => a + g.cells.length, 0)} cell(s)`];
   if (d.overrides) lines.push(`# overrides: ${JSON.stringify(d.overrides)}`);
   lines.push(`# ${d.note}`, '');
+  if (d.attach) lines.push(...renderAttach(d.attach), '');
   for (const g of d.groups) {
     lines.push(`## ${g.key} (method ${g.method})`);
     const env = Object.entries(g.launch.env).map(([k, v]) => `${k}=${shellQuote(v)}`);
-    lines.push(`launch: ${[...env, ...g.launch.command.map(shellQuote)].join(' ')}`);
-    lines.push(`env: ${env.length ? env.join(' ') : '(none beyond the harness\'s own)'}`);
+    if (g.launch.attach) lines.push(`attach: ${g.launch.attach} (nothing launched, nothing stopped)`);
+    else {
+      lines.push(`launch: ${[...env, ...g.launch.command.map(shellQuote)].join(' ')}`);
+      lines.push(`env: ${env.length ? env.join(' ') : '(none beyond the harness\'s own)'}`);
+    }
     lines.push(`ready: ${g.launch.ready}`);
     if (g.note) lines.push(`note: ${g.note}`);
     for (const f of g.launch.files ?? []) {

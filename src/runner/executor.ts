@@ -39,7 +39,8 @@ export class TrialExecutor {
 
   async start(lease: Lease, engine: EngineHandle, planned: PlannedCell, round: number): Promise<StartedTrial> {
     const s = this.session, cell = s.cell(planned.id);
-    if (s.hasGpu) {
+    // an attached server's processes are not the harness's to tell apart (the audit says so)
+    if (s.hasGpu && !engine.attached) {
       const busy = await allGpuProcesses();
       const others = busy.processes.filter((p) => p.pid !== engine.pid);
       if (others.length) cell.gpuBusy = others.map((p) => `pid ${p.pid} ${p.processName} (${p.usedMemoryMiB ?? '?'} MiB)`);

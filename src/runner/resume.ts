@@ -11,6 +11,7 @@ import { loadResult } from '../result/store.ts';
 import { readJournal, restoreFromJournal, sealJournal, type Journal } from './journal.ts';
 import { planShard } from './shard.ts';
 import { newResult, type OpenedRun } from './start.ts';
+import { attachSuite } from './attach.ts';
 import { RunInputError, type RunEvent, type RunOptions } from './session.ts';
 
 /**
@@ -22,7 +23,7 @@ export function rebuildResult(dir: string, journal: Journal, why: string, emit: 
   if (!run) {
     throw new RunInputError(`${why.replace(/ -- .*$/, '')}; its journal ${join(dir, 'requests.jsonl')} ${existsSync(join(dir, 'requests.jsonl')) ? 'has no run line (written by an older prism-bench)' : 'is missing too'}, so there is nothing to rebuild it from -- start a new run with another --out`);
   }
-  const suite = loadSuite(run.suiteFile, { quick: run.options.quick, overrides: run.options.overrides });
+  const suite = suiteOfRun(run.suiteFile, run.options);
   const result = newResult(suite, run.options, run.fingerprint, planShard(suite, run.options.shard), run);
   if (run.suite) result.suite = run.suite; // so a suite changed since is refused, as with an intact result
   const restored = restoreFromJournal(result, journal, suite.settings.trials);
@@ -47,7 +48,13 @@ function loadRun(dir: string, resumeDir: string, journal: Journal, emit: (e: Run
     return rebuildResult(dir, journal, e.message, emit);
   }
   if (loaded.sweep) throw new RunInputError(`--resume ${resumeDir}: this is a sweep merged from shards, not a run -- continue the sweep with prism-bench slurm submit --resume SWEEP_DIR, then merge it again`);
-  return { result: loaded, suite: loadSuite(loaded.suiteFile, { quick: loaded.options.quick, overrides: loaded.options.overrides }) };
+  return { result: loaded, suite: suiteOfRun(loaded.suiteFile, loaded.options) };
+}
+
+/** The suite a run ran: the file with its --quick and overrides, reduced to the server it attached to (if it did). */
+function suiteOfRun(file: string, options: ResultFile['options']): Suite {
+  const suite = loadSuite(file, { quick: options.quick, overrides: options.overrides });
+  return options.attach ? attachSuite(suite, options.attach) : suite;
 }
 
 /** The settings a result recorded with its suite (a result from before a setting existed lacks it). */

@@ -5,7 +5,7 @@
 // writes result.json.
 import { join } from 'node:path';
 import type { Dataset, Settings, Suite } from '../suite/types.ts';
-import type { Cell, ResultFile } from '../result/schema.ts';
+import type { AttachOption, Cell, ResultFile } from '../result/schema.ts';
 import { appendJsonLine, saveResult } from '../result/store.ts';
 import type { RequestRecord } from '../metrics/records.ts';
 import { summarizeCell, compareCells } from '../stats/aggregate.ts';
@@ -32,6 +32,8 @@ export interface RunOptions {
   pair?: { base: string; head: string };
   /** run only this shard's engine x dataset groups (a sweep's array task); a resume keeps the shard it started with */
   shard?: ShardSpec;
+  /** run --base-url: the server to attach to instead of launching the suite's engine (src/runner/attach.ts); a resume keeps its own */
+  attach?: AttachOption;
   readyTimeoutMs?: number;
   /** on a GPU machine: how long to wait for a stopped engine's GPU memory to be released (default 60 s) */
   gpuReleaseTimeoutMs?: number;

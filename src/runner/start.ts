@@ -12,6 +12,7 @@ import { packageVersion } from '../version.ts';
 import { readJournal, type Journal, type RunLine } from './journal.ts';
 import type { CellGroup } from './plan.ts';
 import { planShard, shardSpecProblem, shardUnits, unitsOfShard } from './shard.ts';
+import { attachSuite } from './attach.ts';
 import { RunInputError, type RunDeps, type RunOptions } from './session.ts';
 
 /** A run opened for measuring: new, or resumed (with the result it had). */
@@ -56,7 +57,8 @@ function slurmJob(): { slurmJob?: string } {
 
 /** A new run's suite and directory, after the checks that need nothing but the options. */
 export function openNewRun(opts: RunOptions): OpenedRun {
-  const suite = loadSuite(opts.suiteFile, { quick: opts.quick, overrides: opts.overrides });
+  const loaded = loadSuite(opts.suiteFile, { quick: opts.quick, overrides: opts.overrides });
+  const suite = opts.attach ? attachSuite(loaded, opts.attach) : loaded;
   if (opts.shard) {
     const units = shardUnits(suite).length;
     const problem = shardSpecProblem(opts.shard, units);
@@ -75,6 +77,7 @@ export async function createResult(run: OpenedRun, deps: RunDeps): Promise<Resul
   const fingerprint = await deps.fingerprint(resolveEngineCpus(suite.settings.engineCpus));
   const options: ResultFile['options'] = { quick: Boolean(opts.quick), targetCi: opts.targetCi ?? null, targetMde: opts.targetMde ?? null, pair: opts.pair ? `${opts.pair.base}:${opts.pair.head}` : null };
   if (opts.overrides) options.overrides = opts.overrides;
+  if (opts.attach) options.attach = opts.attach;
   if (opts.shard) options.shard = { ...opts.shard, units: unitsOfShard(shardUnits(suite), opts.shard).map((u) => u.key), ...slurmJob() };
   const result = newResult(suite, options, fingerprint, planShard(suite, opts.shard));
   mkdirSync(dir, { recursive: true });

@@ -11,6 +11,12 @@ export const SUITE_VERSION = 1;
 export const ENGINE_ADAPTERS = ['reference', 'sglang', 'vllm', 'trtllm'] as const;
 export type EngineAdapter = (typeof ENGINE_ADAPTERS)[number];
 
+/** Kinds of server `run --base-url` attaches to: an engine adapter's protocol, or a plain OpenAI-compatible API. */
+export const ENDPOINT_KINDS = ['reference', 'sglang', 'vllm', 'trtllm', 'openai'] as const;
+export type EndpointKind = (typeof ENDPOINT_KINDS)[number];
+/** A server the harness attaches to instead of launching (run --base-url); no suite file names one. */
+export type EndpointEngineName = `endpoint:${EndpointKind}`;
+
 /** Draft methods a suite may name (vanilla = plain autoregressive decoding, no drafting). */
 export const DRAFT_METHODS = ['vanilla', 'ngram', 'standalone', 'medusa', 'eagle', 'eagle3', 'hass', 'hass2', 'prism', 'mtp'] as const;
 export type DraftMethod = (typeof DRAFT_METHODS)[number];
@@ -39,7 +45,7 @@ export type BuiltinDataset = (typeof BUILTIN_DATASETS)[number];
 // Validated suite (defaults applied)
 
 export type Engine = {
-  name: EngineAdapter;
+  name: EngineAdapter | EndpointEngineName;
   /** display name; reports use `label ?? name` */
   label?: string;
   /** adapter-specific map, passed through untouched */

@@ -13,7 +13,7 @@ import { learnedDraftShape, referenceArgs } from '../../src/engines/reference.ts
 import { sglangArgs } from '../../src/engines/sglang.ts';
 import { TARGET_CONFIG, REFERENCE_DRAFT_METHODS } from '@prism-bench/reference-engine/contract';
 import type { LearnedDraft } from '../../src/suite/types.ts';
-import { ENGINE_ADAPTERS } from '../../src/suite/types.ts';
+import { ENDPOINT_KINDS, ENGINE_ADAPTERS } from '../../src/suite/types.ts';
 import { assertSuiteError, tempDir, writeTemp } from '../suite/helpers.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -76,7 +76,10 @@ describe('checkSuiteEngines: sglang, and every engine has an adapter', () => {
     expectEngineError('engines: [{name: sglang, options: {model: m, launcher: []}}]\ndrafts: [{method: vanilla}]\n', 'engines[0].options.launcher', /give the command/);
   });
   it('every engine name a suite may give has an adapter (trtllm was the last without one)', () => {
-    assert.deepEqual(Object.keys(ADAPTERS).sort(), [...ENGINE_ADAPTERS].sort());
+    // besides them, the servers run --base-url attaches to, one per kind (no suite names those)
+    const suiteNames = Object.keys(ADAPTERS).filter((k) => !k.startsWith('endpoint:'));
+    assert.deepEqual(suiteNames.sort(), [...ENGINE_ADAPTERS].sort());
+    assert.deepEqual(Object.keys(ADAPTERS).filter((k) => k.startsWith('endpoint:')).sort(), ENDPOINT_KINDS.map((k) => `endpoint:${k}`).sort());
   });
 
   it('chat prompts (the default) need a chat template the harness can read: the option, the file and field, the fix', () => {

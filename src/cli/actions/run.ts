@@ -13,8 +13,11 @@ import { Progress, runCounter } from '../progress.ts';
 import { terminalWidth } from '../../report/terminal.ts';
 import { parseShardSpec } from '../../runner/shard.ts';
 import { parseOverrideFlags, type OverrideFlags } from '../../suite/overrides.ts';
+import { attachOption, attachSuite, checkOneEngine, parseAttachFlags, probeServer } from '../../runner/attach.ts';
+import type { AttachOption } from '../../result/schema.ts';
+import type { Suite } from '../../suite/types.ts';
 
-export interface RunFlags extends OverrideFlags { suite: string; out?: string; quick?: boolean; full?: boolean; resume?: string; targetCi?: string; targetMde?: string; pair?: string; shard?: string; readyTimeout: string; json?: boolean; wide?: boolean; dryRun?: boolean }
+export interface RunFlags extends OverrideFlags { suite: string; out?: string; quick?: boolean; full?: boolean; resume?: string; targetCi?: string; targetMde?: string; pair?: string; shard?: string; readyTimeout: string; json?: boolean; wide?: boolean; dryRun?: boolean; baseUrl?: string; engineKind?: string; draftLabel?: string }
 
 export async function runAction(flags: RunFlags): Promise<void> {
   const o = withFullSuite(flags);
@@ -23,9 +26,13 @@ export async function runAction(flags: RunFlags): Promise<void> {
     const given = Object.keys(overrides).map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
     throw new UsageError(`${given.join(', ')}: a resumed run keeps the suite and overrides it started with (in its result.json) -- remove ${given.length > 1 ? 'them' : 'it'}`);
   }
+  const attachFlags = parseAttachFlags(o);
+  // the server is asked what it runs before anything else happens (a bad answer: exit 2)
+  const attach = attachFlags ? await attachTo(loadSuite(o.suite, { quick: o.quick, overrides }), attachFlags) : undefined;
   if (o.dryRun) {
     if (o.resume !== undefined) throw new UsageError('--dry-run: plans a new run from --suite; remove --resume');
-    const plan = dryRun(loadSuite(o.suite, { quick: o.quick, overrides }));
+    const suite = loadSuite(o.suite, { quick: o.quick, overrides });
+    const plan = attach ? dryRun(attachSuite(suite, attach), attach) : dryRun(suite);
     process.stdout.write(o.json ? `${JSON.stringify(plan, null, 2)}\n` : renderDryRun(plan));
     process.exitCode = EXIT.ok;
     return;
@@ -60,7 +67,7 @@ export async function runAction(flags: RunFlags): Promise<void> {
     const outcome = await runSuite({
       suiteFile: o.suite, outDir: o.out, resumeDir: o.resume, quick: o.quick, overrides,
       targetCi: o.targetCi === undefined ? undefined : numberOption('--target-ci', o.targetCi, 0.01, 100),
-      targetMde, pair, shard,
+      targetMde, pair, shard, attach,
       readyTimeoutMs: intOption('--ready-timeout', o.readyTimeout, 1, 3600) * 1000,
       signal: controller.signal, onEvent,
     });
@@ -82,6 +89,12 @@ export async function runAction(flags: RunFlags): Promise<void> {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
   }
+}
+
+/** The suite checked for attaching (one engine), then the server asked what it runs. */
+async function attachTo(suite: Suite, flags: NonNullable<ReturnType<typeof parseAttachFlags>>): Promise<AttachOption> {
+  checkOneEngine(suite);
+  return attachOption(suite, flags, await probeServer(flags.baseUrl, flags.kind));
 }
 
 /** --full names suites/full.yaml; it stands for --suite, so the two (or --quick, or --resume) together are refused. */
