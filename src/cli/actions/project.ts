@@ -1,0 +1,1 @@
+export async function projectAction(_result: string, _o: Record<string, string | boolean | undefined>): Promise<void> {}
