@@ -8,7 +8,8 @@ export function withProjection(text: string, result: ResultFile, profileFile: st
   const rows = projectResult(result, profile, { context: 256, promptTokens: 128 });
   if (format === 'json') {
     const parsed = JSON.parse(text) as Record<string, unknown>;
-    return JSON.stringify({ ...parsed, projection: JSON.parse(renderProjection(rows, profile, 'json')) }, null, 2) + '\n';
+    const projection = JSON.parse(renderProjection(rows, profile, 'json')) as unknown;
+    return JSON.stringify({ ...parsed, projection }, null, 2) + '\n';
   }
   if (format === 'csv') {
     // one extra block after the cells' CSV, its column named as the projection it is
