@@ -6,7 +6,7 @@ import { buildVerifyInputs, causalMask } from './verify.ts';
 import { isIdentity, OutputHistory, processRow, type LogitProcessing } from './logits.ts';
 import type { TargetModel } from './model.ts';
 import type { DraftProposal, Drafter } from '../drafts/types.ts';
-import { drawAccepted, firstChildPath, type SyntheticAcceptance } from './synthetic.ts';
+import { drawAccepted, forcedPath, type SyntheticAcceptance } from './synthetic.ts';
 
 export interface EngineFaults {
   /** adds this many milliseconds to every verify cycle (planted slowdown for gate tests) */
@@ -168,8 +168,8 @@ export async function generate(model: TargetModel, drafter: Drafter | null, prom
       let outcome = acceptDraft({ logits: scoredRows, vocab: model.vocab, ...proposal }, sampling, rand, { acceptWrongToken: faultAvailable });
       if (outcome.faultUsed) faultAvailable = false;
       if (opts.synthetic) {
-        // the set count along the first-child chain; the bonus comes from the last kept node's row
-        const forced = firstChildPath(proposal.parents, drawAccepted(opts.synthetic, proposal.tokens.length, rand));
+        // the set count along a root-to-node path of that depth; the bonus comes from the last kept node's row
+        const forced = forcedPath(proposal.parents, drawAccepted(opts.synthetic, proposal.tokens.length, rand));
         const last = forced.length ? forced[forced.length - 1] + 1 : 0;
         const row = scoredRows.subarray(last * model.vocab, (last + 1) * model.vocab);
         outcome = { acceptedPath: forced, bonus: isGreedy(sampling) ? argmax(row) : sampleFrom(distribution(row, sampling), rand), faultUsed: false };

@@ -72,14 +72,17 @@ export function drawAccepted(s: SyntheticAcceptance, available: number, rand: ()
   return Math.max(0, Math.min(available, n));
 }
 
-/** The accepted path a forced count takes: the first-child chain from the root (a chain's prefix). */
-export function firstChildPath(parents: readonly number[], n: number): number[] {
+/**
+ * The accepted path a forced count takes: root to the first node (in proposal order) at depth n, or
+ * at the tree's greatest depth if shallower. A chain's is its prefix; a dynamic tree's first-child
+ * chain can end early (the first child may be a leaf), so the path follows depth, not first children.
+ */
+export function forcedPath(parents: readonly number[], n: number): number[] {
+  if (n <= 0 || parents.length === 0) return [];
+  const depth: number[] = parents.map(() => 0);
+  parents.forEach((p, i) => { depth[i] = p < 0 ? 1 : depth[p] + 1; });
+  const want = Math.min(n, Math.max(...depth));
   const path: number[] = [];
-  let node = -1;
-  while (path.length < n) {
-    const next = parents.indexOf(node);
-    if (next < 0) break;
-    path.push(next); node = next;
-  }
+  for (let node = depth.indexOf(want); node >= 0; node = parents[node]) path.unshift(node);
   return path;
 }

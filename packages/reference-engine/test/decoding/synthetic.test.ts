@@ -1,7 +1,7 @@
 // Synthetic acceptance: the engines' variables read with their own units, and the draws.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { drawAccepted, firstChildPath, syntheticFromEnv, syntheticFromLength } from '../../src/decoding/synthetic.ts';
+import { drawAccepted, forcedPath, syntheticFromEnv, syntheticFromLength } from '../../src/decoding/synthetic.ts';
 import { seededRandom } from '../../src/decoding/sampling.ts';
 
 describe('synthetic acceptance settings', () => {
@@ -27,9 +27,12 @@ describe('synthetic acceptance settings', () => {
     assert.ok(Math.abs(sum / n - 2.25) < 0.02, `mean ${sum / n}`);
     assert.equal(drawAccepted(syntheticFromLength(7), 2, rand), 2);
   });
-  it('a forced path follows the first-child chain of a tree', () => {
+  it('a forced path goes from the root to the first node at the set depth (or the deepest)', () => {
+    // the root's first child (0) is a leaf; depth 2 is reached through 1
+    assert.deepEqual(forcedPath([-1, -1, 1], 2), [1, 2]);
+    assert.deepEqual(forcedPath([-1, -1, 1], 1), [0]);
     // root -> 0 -> 2 -> 4; 1 and 3 are siblings
-    assert.deepEqual(firstChildPath([-1, -1, 0, 0, 2], 5), [0, 2, 4]);
-    assert.deepEqual(firstChildPath([-1, 0, 1, 2], 2), [0, 1]);
+    assert.deepEqual(forcedPath([-1, -1, 0, 0, 2], 5), [0, 2, 4]);
+    assert.deepEqual(forcedPath([-1, 0, 1, 2], 2), [0, 1]);
   });
 });

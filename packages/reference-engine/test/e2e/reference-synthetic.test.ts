@@ -49,14 +49,17 @@ async function withServer(args: string[], env: Record<string, string>, maxNewTok
   }
 }
 
-/** every cycle but the last accepted `n` drafts (the last may be cut short by max_new_tokens) */
+/**
+ * every cycle accepted `n` drafts but the last two: near max_new_tokens the loop drafts fewer tokens
+ * (a tree of 2 nodes may be two siblings, depth 1), so the final cycles can accept fewer
+ */
 function assertForced(m: Meta, n: number): void {
   const h = m.spec_correct_drafts_histogram;
   const cycles = h.reduce((a, b) => a + b, 0);
   assert.equal(cycles, m.spec_verify_ct);
-  assert.ok(h[n] >= cycles - 1, `histogram ${JSON.stringify(h)}: expected all cycles at ${n}`);
+  assert.ok(h[n] >= cycles - 2 && h.slice(n + 1).every((c) => c === 0), `histogram ${JSON.stringify(h)}: expected all cycles at ${n}`);
   // acceptance length (bonus included, prefill token excluded) equals the set number
-  assert.ok(Math.abs((m.completion_tokens - 1) / cycles - (n + 1)) <= (n + 1) / cycles + 1e-9, `tau ${(m.completion_tokens - 1) / cycles}`);
+  assert.ok(Math.abs((m.completion_tokens - 1) / cycles - (n + 1)) <= (2 * (n + 1)) / cycles + 1e-9, `tau ${(m.completion_tokens - 1) / cycles}`);
 }
 
 describe('synthetic acceptance on the reference engine (performance-only mode)', { timeout: 240_000 }, () => {
@@ -65,7 +68,7 @@ describe('synthetic acceptance on the reference engine (performance-only mode)',
     for (const m of metas) assertForced(m, 3);
   });
   it('TLLM_SPEC_DECODE_FORCE_NUM_ACCEPTED_TOKENS=2 (drafts, bonus excluded) on an eagle3 tree: 2 per cycle', async () => {
-    const metas = await withServer(['--draft', 'eagle3', '--drafted-tokens', '8', '--topk', '2', '--steps', '4'], { TLLM_SPEC_DECODE_FORCE_NUM_ACCEPTED_TOKENS: '2' }, 31);
+    const metas = await withServer(['--draft', 'eagle3', '--drafted-tokens', '8', '--topk', '2', '--steps', '4'], { TLLM_SPEC_DECODE_FORCE_NUM_ACCEPTED_TOKENS: '2' }, 61);
     for (const m of metas) assertForced(m, 2);
   });
   it("vLLM's synthetic_acceptance_length through --speculative-config: 5.0 on a chain of 6 gives 4 per cycle", async () => {
