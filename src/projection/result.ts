@@ -3,7 +3,7 @@
 // acceptance: runs, merges and imports (EAGLE, Spec-Bench, PRISM artifact logs carrying it).
 import type { Cell, ResultFile } from '../result/schema.ts';
 import type { Profile } from '../profile/schema.ts';
-import { project, ProjectionError, verifyMs, type DraftShape, type Projection, type RequestShape } from './speedup.ts';
+import { adviseDepth, project, ProjectionError, verifyMs, type DepthAdvice, type DraftShape, type Projection, type RequestShape } from './speedup.ts';
 
 export interface ProjectedCell {
   cell: string;
@@ -13,6 +13,8 @@ export interface ProjectedCell {
   temperature: number;
   shape: DraftShape;
   projection: Projection | null;
+  /** the best depth on the profile (decode only), from this cell's acceptance (item 4 of issue 25) */
+  advice?: DepthAdvice;
   /** why there is no projection (no per-position acceptance, no costs for the method) */
   missing?: string;
   /** the run's own measured speedup over vanilla (on the machine that ran it), for comparison */
@@ -74,7 +76,9 @@ export function projectResult(result: ResultFile, profile: Profile, o: ProjectOp
       if (fixed !== undefined) request = { outputTokens: n, fixedMs: fixed };
     }
     try {
-      out.push({ ...base, projection: project(cell.positionAcceptance, shape, profile, o.context, request) });
+      const projection = project(cell.positionAcceptance, shape, profile, o.context, request);
+      const advice = shape.steps > 0 || shape.method === 'ngram' ? adviseDepth(cell.positionAcceptance, shape, profile, o.context) : undefined;
+      out.push({ ...base, projection, advice });
     } catch (e) {
       if (!(e instanceof ProjectionError)) throw e;
       out.push({ ...base, projection: null, missing: e.message });
@@ -98,13 +102,15 @@ function fmtInterval(iv: [number, number] | null): string {
 export function renderProjection(rows: ProjectedCell[], profile: Profile, format: 'table' | 'markdown' | 'json'): string {
   const label = projectedLabel(profile);
   if (format === 'json') return JSON.stringify({ label, profile: { name: profile.name, provenance: profile.provenance, machine: profile.machine.description, model: profile.model.name }, cells: rows }, null, 2) + '\n';
-  const header = ['cell', 'shape', 'tok/cycle', `cycle ms, ${label}`, `vanilla cycle ms, ${label}`, `speedup x, ${label}`, 'measured speedup x (the run\'s machine)'];
+  const header = ['cell', 'shape', 'tok/cycle', `cycle ms, ${label}`, `vanilla cycle ms, ${label}`, `speedup x, ${label}`, 'measured speedup x (the run\'s machine)', `best depth (draft tokens): decode speedup, ${label}`];
   const body = rows.map((r) => {
     const s = r.shape.topK > 1 ? `tree ${r.shape.steps}x${r.shape.topK}, ${r.shape.draftTokens}` : r.shape.method === 'ngram' ? `lookup ${r.shape.draftTokens}` : `chain ${r.shape.steps}`;
     const p = r.projection;
     const m = r.measured ? `${r.measured.ratio.toFixed(2)} ${fmtInterval(r.measured.interval)}`.trim() : '-';
-    if (!p) return [r.cell, s, '-', '-', '-', `- (${r.missing})`, m];
-    return [r.cell, s, p.tau.toFixed(2), p.cycle.totalMs.toFixed(2), p.vanillaCycleMs.toFixed(2), `${p.speedup.toFixed(2)} ${fmtInterval(p.interval)}`, m];
+    if (!p) return [r.cell, s, '-', '-', '-', `- (${r.missing})`, m, '-'];
+    // '~': a tree's depth advice is an approximation (fewer steps at the same top-k)
+    const adv = r.advice ? `${r.advice.exact ? '' : '~'}${r.advice.best.depth} (${r.advice.best.draftTokens}): ${r.advice.best.speedup.toFixed(2)}` : '-';
+    return [r.cell, s, p.tau.toFixed(2), p.cycle.totalMs.toFixed(2), p.vanillaCycleMs.toFixed(2), `${p.speedup.toFixed(2)} ${fmtInterval(p.interval)}`, m, adv];
   });
   const note = `${label}: ${profile.provenance} costs of ${profile.model.name} on ${profile.machine.description} (${profile.engine.name}); tok/cycle = 1 + sum of the unconditional per-position acceptance (bonus included); the interval carries the acceptance's uncertainty only (docs/projection.md).`;
   if (format === 'markdown') {

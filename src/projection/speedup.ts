@@ -147,3 +147,33 @@ export function project(pa: PositionAcceptance, shape: DraftShape, profile: Prof
   }
   return { tau, cycle, vanillaCycleMs, speedup, interval };
 }
+
+export interface DepthAdvice {
+  /** depth (chain length, or tree steps at the same top-k) -> projected speedup */
+  curve: { depth: number; draftTokens: number; tau: number; cycleMs: number; speedup: number }[];
+  best: { depth: number; draftTokens: number; speedup: number };
+  /** exact for chains; for trees an approximation (see docs/projection.md) */
+  exact: boolean;
+}
+
+/**
+ * The best draft depth for a profile, from acceptance measured at the widest setting. Cutting a
+ * chain at g keeps its first g positions' acceptance exactly (a cycle accepts >= i of g drafts iff it
+ * accepts >= i of the longer chain), so tau(g) = 1 + sum_{i<=g} u_i. For a tree the same cut stands in
+ * for fewer steps at the same top-k, with the node budget scaled by depth (EAGLE-2's dynamic tree
+ * re-ranks nodes, so this is an approximation).
+ */
+export function adviseDepth(pa: PositionAcceptance, shape: DraftShape, profile: Profile, context: number): DepthAdvice {
+  const maxDepth = Math.min(pa.unconditional.length, shape.topK > 1 ? shape.steps : shape.draftTokens);
+  const vanilla = verifyMs(profile, 1, context) + profile.overheads.cycleMs;
+  const curve: DepthAdvice['curve'] = [];
+  for (let d = 1; d <= maxDepth; d++) {
+    const draftTokens = shape.topK > 1 ? Math.max(d, Math.round((shape.draftTokens * d) / shape.steps)) : d;
+    const s: DraftShape = shape.topK > 1 ? { ...shape, steps: d, draftTokens } : { ...shape, steps: shape.method === 'ngram' ? 0 : d, draftTokens };
+    const tau = tokensPerCycle(pa.unconditional.slice(0, d));
+    const cycleMs = cycleCost(profile, s, context).totalMs;
+    curve.push({ depth: d, draftTokens, tau, cycleMs, speedup: speedupOf(tau, cycleMs, vanilla) });
+  }
+  const best = curve.reduce((a, b) => (b.speedup > a.speedup ? b : a), curve[0]);
+  return { curve, best: { depth: best.depth, draftTokens: best.draftTokens, speedup: best.speedup }, exact: shape.topK <= 1 };
+}

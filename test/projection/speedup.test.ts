@@ -2,7 +2,7 @@
 // closed form (Leviathan et al. 2023's expected tokens and walltime improvement).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { cycleCost, interpolate, positionCounts, project, speedupOf, tokensPerCycle, verifyMs, type DraftShape } from '../../src/projection/speedup.ts';
+import { adviseDepth, cycleCost, interpolate, positionCounts, project, speedupOf, tokensPerCycle, verifyMs, type DraftShape } from '../../src/projection/speedup.ts';
 import { PROFILE_FORMAT, parseProfile, type Profile } from '../../src/profile/schema.ts';
 import type { PositionAcceptance } from '../../src/result/schema.ts';
 
@@ -93,5 +93,17 @@ describe('profile files', () => {
     assert.throws(() => parseProfile(bad, 'p.json'), (e: Error) => /^profile p\.json: target\.verify\[0\]\.points\[0\]\.tokens: .*; give each curve/.test(e.message) && !e.message.includes('\n'));
     assert.throws(() => parseProfile({ ...flatProfile(10, 0.1), version: 2 }, 'p.json'), /profile p\.json: version: .*"format": "prism-bench-profile"/);
     assert.throws(() => parseProfile({ ...flatProfile(10, 0.1), drafts: { x: { kind: 'learned' } } }, 'p.json'), /profile p\.json: drafts\.x\.extendMs/);
+  });
+});
+
+describe('depth advice', () => {
+  it('a geometric chain on a flat-verify profile peaks where the closed form does', () => {
+    const a = 0.8, c = 0.1;
+    const adv = adviseDepth(geometric(a, 12), { method: 'eagle3', draftTokens: 12, steps: 12, topK: 1 }, flatProfile(10, c), 0);
+    const closed = (g: number) => (1 - a ** (g + 1)) / ((1 - a) * (g * c + 1));
+    const bestG = [...Array(12).keys()].map((i) => i + 1).reduce((x, y) => (closed(y) > closed(x) ? y : x));
+    assert.equal(adv.best.depth, bestG);
+    assert.ok(Math.abs(adv.best.speedup - closed(bestG)) < 1e-9);
+    assert.equal(adv.exact, true);
   });
 });
