@@ -61,7 +61,15 @@ export function projectResult(result: ResultFile, profile: Profile, o: ProjectOp
   const out: ProjectedCell[] = [];
   for (const cell of result.cells) {
     if (cell.status !== 'ok' || cell.method === 'vanilla') continue;
-    const shape = shapeOf(result, cell);
+    const nominal = shapeOf(result, cell);
+    let shape = nominal;
+    // a lookup proposes only what it matched (often nothing), so its verify pass is shorter than
+    // its maximum: mean proposed per cycle = accepted per cycle / draft acceptance rate
+    const rate = cell.metrics.draft_accept_rate?.mean;
+    if (cell.method === 'ngram' && cell.positionAcceptance && rate !== undefined && rate > 0) {
+      const accepted = cell.positionAcceptance.unconditional.reduce((a, b) => a + b, 0);
+      shape = { ...shape, draftTokens: Math.min(shape.draftTokens, accepted / rate) };
+    }
     const cmp = cell.comparisons?.speedup ?? Object.values(cell.comparisons ?? {}).find((c) => c.metric === 'throughput');
     const iv = cmp?.interval ? [cmp.interval.low, cmp.interval.high] as [number, number] : null;
     const measured = cmp ? { ratio: cmp.ratio, interval: iv } : cell.metrics.speedup ? { ratio: cell.metrics.speedup.mean, interval: null } : null;
@@ -77,7 +85,7 @@ export function projectResult(result: ResultFile, profile: Profile, o: ProjectOp
     }
     try {
       const projection = project(cell.positionAcceptance, shape, profile, o.context, request);
-      const advice = shape.steps > 0 || shape.method === 'ngram' ? adviseDepth(cell.positionAcceptance, shape, profile, o.context) : undefined;
+      const advice = nominal.draftTokens >= 1 && (nominal.steps > 0 || nominal.method === 'ngram') ? adviseDepth(cell.positionAcceptance, nominal, profile, o.context) : undefined;
       out.push({ ...base, projection, advice });
     } catch (e) {
       if (!(e instanceof ProjectionError)) throw e;
@@ -104,7 +112,7 @@ export function renderProjection(rows: ProjectedCell[], profile: Profile, format
   if (format === 'json') return JSON.stringify({ label, profile: { name: profile.name, provenance: profile.provenance, machine: profile.machine.description, model: profile.model.name }, cells: rows }, null, 2) + '\n';
   const header = ['cell', 'shape', 'tok/cycle', `cycle ms, ${label}`, `vanilla cycle ms, ${label}`, `speedup x, ${label}`, 'measured speedup x (the run\'s machine)', `best depth (draft tokens): decode speedup, ${label}`];
   const body = rows.map((r) => {
-    const s = r.shape.topK > 1 ? `tree ${r.shape.steps}x${r.shape.topK}, ${r.shape.draftTokens}` : r.shape.method === 'ngram' ? `lookup ${r.shape.draftTokens}` : `chain ${r.shape.steps}`;
+    const s = r.shape.topK > 1 ? `tree ${r.shape.steps}x${r.shape.topK}, ${r.shape.draftTokens}` : r.shape.method === 'ngram' ? `lookup ${+r.shape.draftTokens.toFixed(1)}` : `chain ${r.shape.steps}`;
     const p = r.projection;
     const m = r.measured ? `${r.measured.ratio.toFixed(2)} ${fmtInterval(r.measured.interval)}`.trim() : '-';
     if (!p) return [r.cell, s, '-', '-', '-', `- (${r.missing})`, m, '-'];

@@ -164,7 +164,7 @@ export interface DepthAdvice {
  * re-ranks nodes, so this is an approximation).
  */
 export function adviseDepth(pa: PositionAcceptance, shape: DraftShape, profile: Profile, context: number): DepthAdvice {
-  const maxDepth = Math.min(pa.unconditional.length, shape.topK > 1 ? shape.steps : shape.draftTokens);
+  const maxDepth = Math.max(1, Math.min(pa.unconditional.length, shape.topK > 1 ? shape.steps : Math.floor(shape.draftTokens)));
   const vanilla = verifyMs(profile, 1, context) + profile.overheads.cycleMs;
   const curve: DepthAdvice['curve'] = [];
   for (let d = 1; d <= maxDepth; d++) {
