@@ -30,6 +30,9 @@ export function gpuDryRun(engine: string): string {
       } else if (engine === 'vllm') {
         // vllm/config/speculative.py @002e77c1: rejection_sample_method "synthetic" with synthetic_acceptance_length (incl. bonus)
         lines.push(`vllm serve MODEL --speculative-config '${JSON.stringify({ method: 'eagle3', model: 'DRAFT', num_speculative_tokens: k, rejection_sample_method: 'synthetic', synthetic_acceptance_length: L })}' --max-num-seqs 1`);
+      } else if (engine === 'trtllm' && L === 1) {
+        // 0 turns the knob off (real acceptance), so TensorRT-LLM cannot be held at zero accepted drafts
+        if (k === GPU_SWEEP.draftTokens[0]) lines.push('# TensorRT-LLM: L = 1 is not settable (TLLM_SPEC_DECODE_FORCE_NUM_ACCEPTED_TOKENS=0 means off); its sweep starts at L = 2');
       } else if (engine === 'trtllm') {
         // tensorrt_llm/_torch/speculative/interface.py @b35ac1b6: accepted DRAFT tokens, bonus excluded (so L - 1); 0 = off
         lines.push(`TLLM_SPEC_DECODE_FORCE_NUM_ACCEPTED_TOKENS=${L - 1} trtllm-serve MODEL --backend pytorch --config cfg.yaml   # cfg: speculative_config {decoding_type: Eagle3, max_draft_len: ${k}, speculative_model: DRAFT}`);
