@@ -14,6 +14,8 @@ import { registerSchema } from './schema.ts';
 import { registerImport } from './import.ts';
 import { registerMerge } from './merge.ts';
 import { registerSlurm } from './slurm.ts';
+import { registerProfile } from './profile.ts';
+import { registerProject } from './project.ts';
 import { packageVersion } from '../version.ts';
 import { helpWidth } from './options.ts';
 
@@ -36,6 +38,8 @@ Environment: NO_COLOR disables colour; output to a non-TTY is plain text.`);
   registerReport(program);
   registerImport(program);
   registerHw(program);
+  registerProfile(program);
+  registerProject(program);
   registerCompare(program);
   registerBaseline(program);
   registerGate(program);

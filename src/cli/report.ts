@@ -11,6 +11,7 @@ export function registerReport(program: Command): void {
     .option('--wide', 'the same as --format table')
     .option('--audit', 'print every fairness-audit finding, grouped (errors first), instead of a report')
     .option('--out <file>', 'write to a file instead of stdout')
+    .option('--profile <file>', 'add the speedup projected onto this cost profile, labelled "projected (profile NAME)" (table and md: a section after the report; json: a projection key); see prism-bench project')
     .addHelpText('after', `
 Examples:
   prism-bench report results/2026-11-26T10-00-00-default

@@ -41,6 +41,7 @@ export function registerServe(program: Command): void {
     .option('--backend <name>', 'TensorRT-LLM-compatible: pytorch (the only backend offered); makes GET /metrics answer TensorRT-LLM iteration statistics')
     .option('--extra_llm_api_options <file>', 'TensorRT-LLM-compatible: YAML with speculative_config {decoding_type NGram|Eagle|Eagle3, max_draft_len, max_matching_ngram_size, speculative_model_dir} and enable_iter_perf_stats')
     .option('--config <file>', 'TensorRT-LLM-compatible alias of --extra_llm_api_options (newer trtllm-serve builds)')
+    .option('--synthetic-acceptance-length <L>', 'cost profiling: accept drafts so that each cycle emits L tokens on average, bonus included, whatever the target says (vLLM\'s synthetic_acceptance_length; SGLANG_SIMULATE_ACC_LEN and TLLM_SPEC_DECODE_FORCE_NUM_ACCEPTED_TOKENS are read from the environment); output is not lossless')
     .option('--fault-verify-delay-ms <ms>', 'planted fault for gate tests: sleep this long in every verify cycle (default: $PRISM_FAULT_VERIFY_DELAY_MS or 0)', process.env.PRISM_FAULT_VERIFY_DELAY_MS ?? '0')
     .option('--fault-slowdown-pct <pct>', 'planted fault for gate power: busy-wait this percentage of each cycle\'s own draft + verify time (and of the prefill\'s) (default: $PRISM_FAULT_SLOWDOWN_PCT or 0)', process.env.PRISM_FAULT_SLOWDOWN_PCT ?? '0')
     .option('--fault-accept-wrong-token', 'planted fault for audit tests: verification accepts one wrong token per request')

@@ -56,7 +56,7 @@ function check(s: Schema, v: unknown, at = '$'): string | undefined {
 const committed = (name: keyof typeof SCHEMA_FILES) => JSON.parse(readFileSync(join(ROOT, SCHEMA_FILES[name]), 'utf8')) as Schema;
 
 describe('published schemas', () => {
-  for (const name of ['suite', 'result'] as const) {
+  for (const name of ['suite', 'result', 'profile'] as const) {
     it(`${SCHEMA_FILES[name]} is what \`prism-bench schema ${name}\` prints (regenerate it with that command when this fails)`, () => {
       const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'prism-bench.js'), 'schema', name], { encoding: 'utf8' });
       assert.equal(r.status, 0, r.stderr);

@@ -12,3 +12,4 @@ export { assembleCorpus } from './train/corpus.ts';
 export type { TrainDevice } from './train/trainer-process.ts';
 export { builderSourcesHash } from './kernels/onnx/graph-cache.ts';
 export { setInstallRoot, installRoot, engineFile, type EngineFiles } from './files.ts';
+export { measureCosts, type CostMeasurement, type MeasureOptions, type MeasuredDraft } from './profile/measure.ts';

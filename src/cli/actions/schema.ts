@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { suiteSchema } from '../../suite/schema.ts';
 import { ADAPTERS } from '../../engines/index.ts';
 import { RESULT_SCHEMA } from '../../result/schema.ts';
+import { PROFILE_SCHEMA } from '../../profile/schema.ts';
 import { UsageError } from '../errors.ts';
 import type { SchemaName } from '../schema.ts';
 
@@ -15,7 +16,7 @@ import type { SchemaName } from '../schema.ts';
 export function jsonSchema(name: SchemaName): Record<string, unknown> {
   const schema = name === 'suite'
     ? suiteSchema(Object.fromEntries(Object.entries(ADAPTERS).map(([k, a]) => [k, a.accepts.options])))
-    : RESULT_SCHEMA;
+    : name === 'profile' ? PROFILE_SCHEMA : RESULT_SCHEMA;
   // why: zod types its JSON Schema output loosely; callers read it as plain JSON
   return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
 }
@@ -23,6 +24,6 @@ export function jsonSchema(name: SchemaName): Record<string, unknown> {
 export const schemaText = (name: SchemaName) => `${JSON.stringify(jsonSchema(name), null, 2)}\n`;
 
 export function schemaAction(kind: string): void {
-  if (kind !== 'suite' && kind !== 'result') throw new UsageError(`schema: unknown kind '${kind}' -- use suite or result`);
+  if (kind !== 'suite' && kind !== 'result' && kind !== 'profile') throw new UsageError(`schema: unknown kind '${kind}' -- use suite, result or profile`);
   process.stdout.write(schemaText(kind));
 }

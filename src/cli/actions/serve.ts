@@ -68,6 +68,7 @@ export async function serveAction(model: string | undefined, o: Record<string, s
     metrics: trtllmMetrics,
     logRequests: o.logRequests === true,
     version: packageVersion(),
+    syntheticAcceptanceLength: o.syntheticAcceptanceLength === undefined ? undefined : numberOption('--synthetic-acceptance-length', String(o.syntheticAcceptanceLength), 1, 1000),
     faults: {
       verifyDelayMs: intOption('--fault-verify-delay-ms', o.faultVerifyDelayMs, 0, 60_000),
       slowdownPct: numberOption('--fault-slowdown-pct', String(o.faultSlowdownPct), 0, 1000),
@@ -85,9 +86,16 @@ export function applyVllmConfig(o: Record<string, string | boolean | undefined>)
   let c: unknown;
   try { c = JSON.parse(String(o.speculativeConfig)); } catch (e) { throw new UsageError(`--speculative-config: not valid JSON (${messageOf(e)}); give an object such as '{"method": "ngram", "num_speculative_tokens": 4, "prompt_lookup_max": 4}'`); }
   if (typeof c !== 'object' || c === null || Array.isArray(c)) throw new UsageError('--speculative-config: expected a JSON object such as \'{"method": "ngram", "num_speculative_tokens": 4, "prompt_lookup_max": 4}\'');
-  const { method, model, num_speculative_tokens: k, prompt_lookup_min: min, prompt_lookup_max: max, ...rest } = c as Record<string, unknown>;
+  const { method, model, num_speculative_tokens: k, prompt_lookup_min: min, prompt_lookup_max: max, rejection_sample_method: rsm, synthetic_acceptance_length: synLen, ...rest } = c as Record<string, unknown>;
   const unknown = Object.keys(rest);
-  if (unknown.length) throw new UsageError(`--speculative-config: the reference engine does not implement ${unknown.join(', ')}; it takes method, model, num_speculative_tokens, prompt_lookup_min and prompt_lookup_max`);
+  if (unknown.length) throw new UsageError(`--speculative-config: the reference engine does not implement ${unknown.join(', ')}; it takes method, model, num_speculative_tokens, prompt_lookup_min, prompt_lookup_max, rejection_sample_method and synthetic_acceptance_length`);
+  // vLLM's synthetic rejection sampling (vllm/config/speculative.py @002e77c1): a set mean acceptance length, bonus included
+  if (rsm !== undefined && rsm !== 'standard' && rsm !== 'synthetic') throw new UsageError(`--speculative-config: rejection_sample_method ${JSON.stringify(rsm)}: the reference engine offers standard and synthetic`);
+  if ((rsm === 'synthetic') !== (synLen !== undefined)) throw new UsageError('--speculative-config: rejection_sample_method "synthetic" and synthetic_acceptance_length go together (vLLM\'s rule; the reference engine does not take synthetic_acceptance_rates)');
+  if (synLen !== undefined) {
+    if (typeof synLen !== 'number' || !(synLen >= 1)) throw new UsageError(`--speculative-config: synthetic_acceptance_length: expected a number >= 1 (mean acceptance length, bonus included), got ${JSON.stringify(synLen)}`);
+    o.syntheticAcceptanceLength = String(synLen);
+  }
   const int = (key: string, v: unknown) => {
     if (v === undefined) return undefined;
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new UsageError(`--speculative-config: ${key}: expected an integer >= 1, got ${JSON.stringify(v)}`);

@@ -6,6 +6,7 @@ import { buildVerifyInputs, causalMask } from './verify.ts';
 import { isIdentity, OutputHistory, processRow, type LogitProcessing } from './logits.ts';
 import type { TargetModel } from './model.ts';
 import type { DraftProposal, Drafter } from '../drafts/types.ts';
+import { drawAccepted, forcedPath, type SyntheticAcceptance } from './synthetic.ts';
 
 export interface EngineFaults {
   /** adds this many milliseconds to every verify cycle (planted slowdown for gate tests) */
@@ -35,6 +36,8 @@ export interface GenerateOptions {
   /** tree drafting for drafts that support it (learned drafts): top-k expansion over `steps` draft steps */
   tree?: { topK: number; steps: number };
   faults?: EngineFaults;
+  /** synthetic acceptance (cost profiling): accept a set number of drafts per cycle, whatever the target says; not lossless */
+  synthetic?: SyntheticAcceptance;
   /**
    * called after each cycle with the tokens it emitted; return true to stop after them, or a
    * count n to keep only the first n of them and stop (a stop string ended inside the cycle)
@@ -162,8 +165,15 @@ export async function generate(model: TargetModel, drafter: Drafter | null, prom
       if (faults.slowdownPct) spinFor((now() - td) * faults.slowdownPct / 100);
       stats.verifyMs += now() - tv;
       const scoredRows = processing ? processRows(rows, model.vocab, proposal, processing, history) : rows;
-      const outcome = acceptDraft({ logits: scoredRows, vocab: model.vocab, ...proposal }, sampling, rand, { acceptWrongToken: faultAvailable });
+      let outcome = acceptDraft({ logits: scoredRows, vocab: model.vocab, ...proposal }, sampling, rand, { acceptWrongToken: faultAvailable });
       if (outcome.faultUsed) faultAvailable = false;
+      if (opts.synthetic) {
+        // the set count along a root-to-node path of that depth; the bonus comes from the last kept node's row
+        const forced = forcedPath(proposal.parents, drawAccepted(opts.synthetic, proposal.tokens.length, rand));
+        const last = forced.length ? forced[forced.length - 1] + 1 : 0;
+        const row = scoredRows.subarray(last * model.vocab, (last + 1) * model.vocab);
+        outcome = { acceptedPath: forced, bonus: isGreedy(sampling) ? argmax(row) : sampleFrom(distribution(row, sampling), rand), faultUsed: false };
+      }
       const path = outcome.acceptedPath;
       // keep the root and the accepted drafts in the cache; for a chain this is a prefix
       const isPrefix = path.every((d, i) => d === i);

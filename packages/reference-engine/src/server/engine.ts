@@ -9,6 +9,7 @@ import type { SamplingParams } from '../decoding/sampling.ts';
 import type { LogitProcessing } from '../decoding/logits.ts';
 import { scoreRow, type LogprobPair } from '../decoding/logprobs.ts';
 import type { Tokenizer } from '../model/tokenizer.ts';
+import type { SyntheticAcceptance } from '../decoding/synthetic.ts';
 
 export type DraftMethod = ReferenceDraftMethod;
 export const DRAFT_METHODS: readonly DraftMethod[] = REFERENCE_DRAFT_METHODS;
@@ -19,6 +20,8 @@ export interface EngineSettings {
   /** learned drafts with topK > 1: a dynamic tree of draftTokens nodes over `steps` draft steps */
   tree?: { topK: number; steps: number };
   faults: EngineFaults;
+  /** synthetic acceptance (SGLANG_SIMULATE_ACC_LEN and kin): a set number of drafts accepted per cycle; not lossless */
+  synthetic?: SyntheticAcceptance | null;
 }
 
 export interface EngineRequest {
@@ -109,7 +112,7 @@ export class ReferenceEngine {
       const { tokens, stats } = await generate(this.model, this.drafter, req.prompt, {
         maxNewTokens: req.maxNewTokens, sampling: req.sampling, ignoreEos: req.ignoreEos, eosId: this.tokenizer.eosId,
         stopTokenIds: req.stopTokenIds, seed: req.seed, draftTokens: this.drafter ? this.settings.draftTokens : 0, tree: this.settings.tree,
-        faults: this.settings.faults, processing: req.processing,
+        faults: this.settings.faults, processing: req.processing, synthetic: this.settings.synthetic ?? undefined,
         onCycle: this.onIteration ? (c) => this.onIteration!({
           phase: c.prefill ? 'context' : 'generation', tokens: c.prefill ? req.prompt.length : c.drafted + 1,
           drafted: c.drafted, accepted: c.accepted, ms: c.ms, draftMs: c.draftMs,

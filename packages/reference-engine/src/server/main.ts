@@ -18,6 +18,7 @@ import { processCpus } from './affinity.ts';
 import { join } from 'node:path';
 import { ENGINE_NAME, startServer } from './http.ts';
 import type { EngineFaults } from '../decoding/generate.ts';
+import { syntheticFromEnv, syntheticFromLength } from '../decoding/synthetic.ts';
 
 export interface ServeOptions {
   draft: DraftMethod;
@@ -47,6 +48,8 @@ export interface ServeOptions {
   /** GET /metrics as vLLM's Prometheus counters (default) or TensorRT-LLM's iteration statistics */
   metrics?: { format: 'prometheus' } | { format: 'trtllm'; enabled: boolean };
   faults: EngineFaults;
+  /** vLLM's synthetic_acceptance_length (bonus included); the SGLang and TensorRT-LLM variables are read from the environment */
+  syntheticAcceptanceLength?: number;
   /** SGLang's --log-requests: each /generate request's text and output go to the log */
   logRequests?: boolean;
   /** the version the engine reports (server_info, /version, /v1/models); the CLI passes prism-bench's */
@@ -139,7 +142,13 @@ export async function serve(opts: ServeOptions): Promise<{ url: string; stop: ()
   }
   const tokenizer = Tokenizer.load(TOKENIZER_PATH);
   const tree = drafter && isLearnedDraft(drafter.method) && (opts.topK ?? 1) > 1 ? { topK: opts.topK!, steps: opts.steps ?? opts.draftTokens } : undefined;
-  const engine = new ReferenceEngine(model, tokenizer, drafter, { draftTokens: opts.draftTokens, tree, faults: opts.faults });
+  // the GPU engines' synthetic-acceptance knobs (performance only: output is no longer lossless)
+  const synthetic = opts.syntheticAcceptanceLength !== undefined ? syntheticFromLength(opts.syntheticAcceptanceLength) : syntheticFromEnv();
+  if (synthetic) {
+    serverArgs.prism_synthetic_acceptance = synthetic;
+    log(`synthetic acceptance from ${synthetic.source}: ${synthetic.acceptedDrafts} accepted drafts per cycle (${synthetic.method}); output is not lossless`);
+  }
+  const engine = new ReferenceEngine(model, tokenizer, drafter, { draftTokens: opts.draftTokens, tree, faults: opts.faults, synthetic });
   serverArgs.max_total_tokens = model.maxContext;
   serverArgs.context_length = model.maxContext;
   // scheduler figures SGLang adds to server_info: one request at a time, so one context's worth

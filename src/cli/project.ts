@@ -1,0 +1,20 @@
+import type { Command } from 'commander';
+
+export function registerProject(program: Command): void {
+  program
+    .command('project')
+    .description('project a result\'s speedups onto a cost profile: predicted tokens per cycle, cycle time and speedup over vanilla per cell, from its measured per-position acceptance (imported results too)')
+    .argument('<result>', 'a result directory or result.json (a run, a merge or an import)')
+    .requiredOption('--profile <file>', 'a cost profile (prism-bench profile, or scripts/gpu-profile.py)')
+    .option('--format <fmt>', 'table | markdown | json', 'table')
+    .option('--context <tokens>', 'KV-cache length to read the profile\'s verify curve at (default 256)')
+    .option('--prompt-tokens <n>', 'prompt length whose prefill (from the profile) is charged once per request (default 128)')
+    .option('--request-ms <ms|measured>', 'fixed ms per request outside decode cycles instead: a number, 0 (decode only), or measured (the vanilla cell\'s TTFT; only against a profile of the machine that ran the result)')
+    .addHelpText('after', `
+Examples:
+  prism-bench project results/2026-12-05-paper --profile profiles/h200-llama-3.1-8b.json
+  prism-bench project imported/eagle --profile profiles/this-machine.json --format markdown
+
+A projection is labelled "projected (profile NAME)" wherever it appears; the model: docs/projection.md.`)
+    .action(async (result: string, o: Record<string, string | boolean | undefined>) => (await import('./actions/project.ts')).projectAction(result, o));
+}

@@ -1,0 +1,24 @@
+// `report --profile`: the projected speedup added to a report, labelled as a projection.
+import type { ResultFile } from '../result/schema.ts';
+import { loadProfile } from '../profile/schema.ts';
+import { projectResult, projectedLabel, renderProjection } from './result.ts';
+
+export function withProjection(text: string, result: ResultFile, profileFile: string, format: string): string {
+  const profile = loadProfile(profileFile);
+  const rows = projectResult(result, profile, { context: 256, promptTokens: 128 });
+  if (format === 'json') {
+    const parsed = JSON.parse(text) as Record<string, unknown>;
+    const projection = JSON.parse(renderProjection(rows, profile, 'json')) as unknown;
+    return JSON.stringify({ ...parsed, projection }, null, 2) + '\n';
+  }
+  if (format === 'csv') {
+    // one extra block after the cells' CSV, its column named as the projection it is
+    const head = `cell,${projectedLabel(profile)} speedup x,low,high`;
+    return `${text}\n${head}\n${rows.map((r) => `${r.cell},${r.projection?.speedup ?? ''},${r.projection?.interval?.[0] ?? ''},${r.projection?.interval?.[1] ?? ''}`).join('\n')}\n`;
+  }
+  if (format === 'html') {
+    const md = renderProjection(rows, profile, 'table').replace(/&/g, '&amp;').replace(/</g, '&lt;');
+    return text.replace('</body>', `<section><h2>Speedup ${projectedLabel(profile)}</h2><pre>${md}</pre></section></body>`);
+  }
+  return `${text}\n${renderProjection(rows, profile, format === 'md' ? 'markdown' : 'table')}`;
+}

@@ -1,0 +1,130 @@
+// A result's cells projected onto a cost profile: each speculative cell's measured per-position
+// acceptance through the speedup model (speedup.ts). Works for any result with per-position
+// acceptance: runs, merges and imports (EAGLE, Spec-Bench, PRISM artifact logs carrying it).
+import type { Cell, ResultFile } from '../result/schema.ts';
+import type { Profile } from '../profile/schema.ts';
+import { adviseDepth, project, ProjectionError, verifyMs, type DepthAdvice, type DraftShape, type Projection, type RequestShape } from './speedup.ts';
+
+export interface ProjectedCell {
+  cell: string;
+  draft: string;
+  method: string;
+  dataset: string;
+  temperature: number;
+  shape: DraftShape;
+  projection: Projection | null;
+  /** the best depth on the profile (decode only), from this cell's acceptance (item 4 of issue 25) */
+  advice?: DepthAdvice;
+  /** why there is no projection (no per-position acceptance, no costs for the method) */
+  missing?: string;
+  /** the run's own measured speedup over vanilla (on the machine that ran it), for comparison */
+  measured: { ratio: number; interval: [number, number] | null } | null;
+}
+
+export interface ProjectOptions {
+  /** KV-cache length to read the verify curve at */
+  context: number;
+  /**
+   * fixed ms per request outside decode cycles; 'measured' = the vanilla cell's measured TTFT
+   * (valid only against a profile of the machine that ran the result); absent = the profile's
+   * prefill at `promptTokens` plus its requestMs; 0 = decode only
+   */
+  requestMs?: number | 'measured';
+  promptTokens: number;
+}
+
+/** The draft's shape as the suite ran it; imports without one: a chain as long as the acceptance curve. */
+export function shapeOf(result: ResultFile, cell: Cell): DraftShape {
+  const d = (result.suite?.drafts ?? []).find((x) => x.name === cell.draft) as
+    | { method?: string; steps?: number; topK?: number; verifiedTokens?: number; draftedTokens?: number } | undefined;
+  const positions = cell.positionAcceptance?.unconditional.length ?? 0;
+  if (cell.method === 'vanilla') return { method: 'vanilla', draftTokens: 0, steps: 0, topK: 1 };
+  if (cell.method === 'ngram') {
+    const n = d?.draftedTokens ?? positions;
+    return { method: 'ngram', draftTokens: n, steps: 0, topK: 1 };
+  }
+  const topK = d?.topK ?? 1;
+  const steps = d?.steps ?? (d?.verifiedTokens !== undefined ? d.verifiedTokens - 1 : positions);
+  const nodes = topK > 1 ? (d?.verifiedTokens !== undefined ? d.verifiedTokens - 1 : positions) : steps;
+  return { method: cell.method, draftTokens: nodes, steps, topK };
+}
+
+const metric = (c: Cell | undefined, id: string) => c?.metrics[id]?.mean;
+
+/** Output tokens per request from the cell's own latencies: 1 + (E2E - TTFT) / TPOT. */
+function outputTokens(c: Cell): number | null {
+  const e2e = metric(c, 'e2e_ms'), ttft = metric(c, 'ttft_ms'), tpot = metric(c, 'tpot_ms');
+  return e2e !== undefined && ttft !== undefined && tpot !== undefined && tpot > 0 ? 1 + (e2e - ttft) / tpot : null;
+}
+
+export function projectResult(result: ResultFile, profile: Profile, o: ProjectOptions): ProjectedCell[] {
+  const out: ProjectedCell[] = [];
+  for (const cell of result.cells) {
+    if (cell.status !== 'ok' || cell.method === 'vanilla') continue;
+    const nominal = shapeOf(result, cell);
+    let shape = nominal;
+    // a lookup proposes only what it matched (often nothing), so its verify pass is shorter than
+    // its maximum: mean proposed per cycle = accepted per cycle / draft acceptance rate
+    const rate = cell.metrics.draft_accept_rate?.mean;
+    if (cell.method === 'ngram' && cell.positionAcceptance && rate !== undefined && rate > 0) {
+      const accepted = cell.positionAcceptance.unconditional.reduce((a, b) => a + b, 0);
+      shape = { ...shape, draftTokens: Math.min(shape.draftTokens, accepted / rate) };
+    }
+    const cmp = cell.comparisons?.speedup ?? Object.values(cell.comparisons ?? {}).find((c) => c.metric === 'throughput');
+    const iv = cmp?.interval ? [cmp.interval.low, cmp.interval.high] as [number, number] : null;
+    const measured = cmp ? { ratio: cmp.ratio, interval: iv } : cell.metrics.speedup ? { ratio: cell.metrics.speedup.mean, interval: null } : null;
+    const base = { cell: cell.id, draft: cell.draft, method: cell.method, dataset: cell.dataset, temperature: cell.temperature, shape, measured };
+    if (!cell.positionAcceptance) { out.push({ ...base, projection: null, missing: 'no per-position acceptance in this result' }); continue; }
+    const vanilla = result.cells.find((c) => c.method === 'vanilla' && c.engine === cell.engine && c.dataset === cell.dataset && c.temperature === cell.temperature);
+    let request: RequestShape | undefined;
+    const n = outputTokens(cell) ?? (vanilla ? outputTokens(vanilla) : null);
+    if (n !== null && o.requestMs !== 0) {
+      const fixed = o.requestMs === 'measured' ? metric(vanilla, 'ttft_ms')
+        : o.requestMs ?? (profile.target.prefill?.length ? verifyPrefill(profile, o.promptTokens) + profile.overheads.requestMs : undefined);
+      if (fixed !== undefined) request = { outputTokens: n, fixedMs: fixed };
+    }
+    try {
+      const projection = project(cell.positionAcceptance, shape, profile, o.context, request);
+      const advice = nominal.draftTokens >= 1 && (nominal.steps > 0 || nominal.method === 'ngram') ? adviseDepth(cell.positionAcceptance, nominal, profile, o.context) : undefined;
+      out.push({ ...base, projection, advice });
+    } catch (e) {
+      if (!(e instanceof ProjectionError)) throw e;
+      out.push({ ...base, projection: null, missing: e.message });
+    }
+  }
+  return out;
+}
+
+/** Prefill time for a prompt of this many tokens (the profile's prefill curve as a 0-context verify curve). */
+function verifyPrefill(profile: Profile, tokens: number): number {
+  return verifyMs({ ...profile, target: { verify: [{ contextTokens: 0, points: profile.target.prefill! }] } }, tokens, 0);
+}
+
+/** "projected (profile NAME)": every place a projection appears says it is one, and on what. */
+export const projectedLabel = (profile: Profile) => `projected (profile ${profile.name})`;
+
+function fmtInterval(iv: [number, number] | null): string {
+  return iv ? `[${iv[0].toFixed(2)}, ${iv[1].toFixed(2)}]` : '';
+}
+
+export function renderProjection(rows: ProjectedCell[], profile: Profile, format: 'table' | 'markdown' | 'json'): string {
+  const label = projectedLabel(profile);
+  if (format === 'json') return JSON.stringify({ label, profile: { name: profile.name, provenance: profile.provenance, machine: profile.machine.description, model: profile.model.name }, cells: rows }, null, 2) + '\n';
+  const header = ['cell', 'shape', 'tok/cycle', `cycle ms, ${label}`, `vanilla cycle ms, ${label}`, `speedup x, ${label}`, 'measured speedup x (the run\'s machine)', `best depth (draft tokens): decode speedup, ${label}`];
+  const body = rows.map((r) => {
+    const s = r.shape.topK > 1 ? `tree ${r.shape.steps}x${r.shape.topK}, ${r.shape.draftTokens}` : r.shape.method === 'ngram' ? `lookup ${+r.shape.draftTokens.toFixed(1)}` : `chain ${r.shape.steps}`;
+    const p = r.projection;
+    const m = r.measured ? `${r.measured.ratio.toFixed(2)} ${fmtInterval(r.measured.interval)}`.trim() : '-';
+    if (!p) return [r.cell, s, '-', '-', '-', `- (${r.missing})`, m, '-'];
+    // '~': a tree's depth advice is an approximation (fewer steps at the same top-k)
+    const adv = r.advice ? `${r.advice.exact ? '' : '~'}${r.advice.best.depth} (${r.advice.best.draftTokens}): ${r.advice.best.speedup.toFixed(2)}` : '-';
+    return [r.cell, s, p.tau.toFixed(2), p.cycle.totalMs.toFixed(2), p.vanillaCycleMs.toFixed(2), `${p.speedup.toFixed(2)} ${fmtInterval(p.interval)}`, m, adv];
+  });
+  const note = `${label}: ${profile.provenance} costs of ${profile.model.name} on ${profile.machine.description} (${profile.engine.name}); tok/cycle = 1 + sum of the unconditional per-position acceptance (bonus included); the interval carries the acceptance's uncertainty only (docs/projection.md).`;
+  if (format === 'markdown') {
+    return [`### Speedup ${label}`, '', note, '', `| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...body.map((b) => `| ${b.join(' | ')} |`), ''].join('\n') + '\n';
+  }
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
+  return [`Speedup ${label}`, note, line(header), ...body.map(line), ''].join('\n') + '\n';
+}
