@@ -22,6 +22,9 @@ import { ChatTemplateError } from '../src/engines/chat-template.ts';
 import { DraftConfigError, ReferenceEngineError } from '@prism-bench/reference-engine/contract';
 import { NvidiaSmiParseError } from '../src/hardware/nvidia.ts';
 import { AmdSmiParseError } from '../src/hardware/amd.ts';
+import { AttachError } from '../src/runner/attach.ts';
+import { ProfileError } from '../src/profile/schema.ts';
+import { ProjectionError } from '../src/projection/speedup.ts';
 
 /** every exported error class in src/, one instance each, with the exit code it ends the CLI with */
 const CASES: Array<[name: string, make: () => Error, exitCode: number]> = [
@@ -34,6 +37,9 @@ const CASES: Array<[name: string, make: () => Error, exitCode: number]> = [
   ['ImportError', () => new ImportError('m'), 2],
   ['InputError', () => new InputError('m'), 2],
   ['BaselineError', () => new BaselineError('m'), 2],
+  ['AttachError', () => new AttachError('--base-url', 'bad', 'fix it'), 2],
+  ['ProfileError', () => new ProfileError('m'), 2],
+  ['ProjectionError', () => new ProjectionError('m'), 2],
   ['SlurmError', () => new SlurmError('m'), 1],
   ['EngineError', () => new EngineError('m'), 1],
   ['ChatTemplateError', () => new ChatTemplateError('model', 'bad', 'fix it'), 1],

@@ -15,6 +15,7 @@ Examples:
   prism-bench project results/2026-12-05-paper --profile profiles/h200-llama-3.1-8b.json
   prism-bench project imported/eagle --profile profiles/this-machine.json --format markdown
 
-A projection is labelled "projected (profile NAME)" wherever it appears; the model: docs/projection.md.`)
+A projection is labelled "projected (profile NAME)" wherever it appears;
+the model: docs/projection.md.`)
     .action(async (result: string, o: Record<string, string | boolean | undefined>) => (await import('./actions/project.ts')).projectAction(result, o));
 }

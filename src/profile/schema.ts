@@ -4,7 +4,7 @@
 // field says what it counts (docs/profile-format.md).
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { PrismError } from '../errors.ts';
+import { PrismInputError } from '../errors.ts';
 
 export const PROFILE_FORMAT = 'prism-bench-profile';
 export const PROFILE_VERSION = 1;
@@ -89,9 +89,8 @@ export const PROFILE_SCHEMA = z.strictObject({
 export type Profile = z.infer<typeof PROFILE_SCHEMA>;
 export type DraftCost = Profile['drafts'][string];
 
-export class ProfileError extends PrismError {
-  constructor(message: string) { super(message, 2); }
-}
+/** A profile file that does not load or validate: one line naming the file, field and fix, exit 2. */
+export class ProfileError extends PrismInputError {}
 
 /** The fix to suggest for a field, by its place in the file. */
 function fixFor(path: string): string {

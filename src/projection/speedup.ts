@@ -13,6 +13,7 @@
 import type { DraftCost, Profile } from '../profile/schema.ts';
 import type { PositionAcceptance } from '../result/schema.ts';
 import { mulberry32, type Rng } from '../stats/random.ts';
+import { PrismInputError } from '../errors.ts';
 
 /** A cycle's draft: a chain of `steps` (topK 1), a dynamic tree (steps x topK, `draftTokens` nodes), or none (vanilla). */
 export interface DraftShape {
@@ -43,7 +44,8 @@ export function verifyMs(profile: Profile, tokens: number, context: number): num
   return Math.max(0, interpolate(byContext, Math.min(hi, Math.max(lo, context))));
 }
 
-export class ProjectionError extends Error {}
+/** A profile that cannot price a cell (no costs for its draft method): an input problem, exit 2. */
+export class ProjectionError extends PrismInputError {}
 
 /** Draft time per cycle for this shape from the profile's curve for its method. */
 export function draftMs(profile: Profile, shape: DraftShape): number {

@@ -66,7 +66,10 @@ settings: {temperatures: [0, 1], maxNewTokens: 64, prompts: 2}
 
   mkdirSync(join(dir, 'run'));
   copyFileSync(join(ROOT, 'test', 'fixtures', 'results', 'small.json'), join(dir, 'run', 'result.json'));
-  const table = run('report', 'run');
+  const summary = run('report', 'run');
+  assert.equal(summary.status, 0, summary.stderr);
+  assert.match(summary.stdout, /Speedup over vanilla \(reference\), T = 0/);
+  const table = run('report', 'run', '--wide');
   assert.equal(table.status, 0, table.stderr);
   assert.match(table.stdout, /Throughput tok\/s/);
   assert.match(table.stdout, /│ reference │ ngram +│ code +│ 0 │ ok /);

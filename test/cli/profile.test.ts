@@ -25,7 +25,7 @@ describe('profile --dry-run for GPU engines', () => {
     assert.match(t, /TLLM_SPEC_DECODE_FORCE_NUM_ACCEPTED_TOKENS=3 trtllm-serve/);
     assert.doesNotMatch(t, /TLLM_SPEC_DECODE_FORCE_NUM_ACCEPTED_TOKENS=4 /);
     // 0 means off in TensorRT-LLM: never offered as "zero accepted"
-    assert.doesNotMatch(t, /TLLM_SPEC_DECODE_FORCE_NUM_ACCEPTED_TOKENS=0 /);
+    assert.doesNotMatch(t, /^TLLM_SPEC_DECODE_FORCE_NUM_ACCEPTED_TOKENS=0 /m);
   });
   it('a GPU engine without --dry-run is a usage error naming the way out', () => {
     const r = spawnSync(process.execPath, [BIN, 'profile', '--engine', 'vllm'], { encoding: 'utf8' });

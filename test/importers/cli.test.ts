@@ -21,7 +21,7 @@ test('import --from eagle writes a result that report renders, with provenance',
   assert.equal(result.cells.length, 2);
   assert.equal(readFileSync(join(out, 'requests.jsonl'), 'utf8').trim().split('\n').length, 6);
 
-  const table = runCli(['report', out]);
+  const table = runCli(['report', out, '--wide']);
   assert.equal(table.code, 0, table.stderr);
   assert.match(table.stdout, /│ eagle +│ llama3-8b-ea │ mt_bench +│ 0 │ ok +│ +63\.9 │/);
   assert.match(table.stdout, /Imported from EAGLE \(2 files\)/);
@@ -69,7 +69,7 @@ test('import of a shared PRISM-artifact log prints the log\'s own figures', (t) 
   assert.match(r.stdout, /prism-ae\/vanilla\/mt_bench\/T1 \[2 trials\]: throughput 90\.544 tok\/s \(tool\)/);
   const md = runCli(['report', out, '--format', 'md']);
   assert.equal(md.code, 0, md.stderr);
-  assert.match(md.stdout, /\*\*warning\*\* \(temperature\) prism-ae\/drafter\/mt_bench\/T1: the PRISM artifact's bench_mt\.py sends the two-turn MT-bench questions with temperature=0/);
+  assert.match(md.stdout, /\*\*warning\*\* \(temperature\): 2 findings[^\n]*\n {2}- prism-ae\/drafter\/mt_bench\/T1: the PRISM artifact's bench_mt\.py sends the two-turn MT-bench questions with temperature=0/);
 });
 
 test('bad input: exit 2 and one line naming file, line, field and fix', (t) => {
