@@ -16,7 +16,8 @@ export function engineProblem(adapter: EngineAdapter, options: Record<string, un
   const o = a.checkOptions?.(parsed.data);
   if (o) return o;
   if (!a.methods.includes(draft.method)) {
-    return { at: 'draft.method', problem: `method ${draft.method} is not offered by the ${adapter.name} engine`, fix: `use one of ${a.methods.join(', ')}, or run this draft on another engine` };
+    const why = a.missing?.[draft.method];
+    return { at: 'draft.method', problem: `method ${draft.method} is not offered by the ${adapter.name} engine${why ? ` (${why})` : ''}`, fix: `use one of ${a.methods.join(', ')}, or run this draft on another engine` };
   }
   return a.checkDraft?.(draft, parsed.data);
 }

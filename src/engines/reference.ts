@@ -85,7 +85,7 @@ function referenceContext(options: ReferenceOptions): number | undefined {
 }
 
 function referenceDraftProblem(ld: Draft, options: ReferenceOptions): InputProblem | undefined {
-  if (ld.method === 'vanilla' || ld.method === 'ngram') return undefined;
+  if (ld.method === 'vanilla' || ld.method === 'ngram' || ld.method === 'suffix') return undefined;
   const method = ld.method;
   if (!isLearnedDraft(method)) return undefined;
   if (ld.model !== undefined) return { at: 'draft.model', problem: `the reference engine loads its shipped ${method} draft`, fix: "remove model, or set the engine's options.drafts to another drafts folder" };
@@ -116,7 +116,7 @@ export function referenceArgs(spec: LaunchSpec): string[] {
   const d = spec.draft;
   const args = ['serve', '--draft', d.method, '--host', spec.host, '--port', String(spec.port)];
   if (d.method === 'ngram') args.push('--drafted-tokens', String(d.draftedTokens), '--ngram-min', String(d.ngramMin), '--ngram-max', String(d.ngramMax));
-  if (d.method !== 'vanilla' && d.method !== 'ngram' && isLearnedDraft(d.method)) {
+  if (d.method !== 'vanilla' && d.method !== 'ngram' && d.method !== 'suffix' && isLearnedDraft(d.method)) {
     const ld = d;
     const shape = learnedDraftShape(ld);
     if ('at' in shape) throw new Error(`reference engine: draft '${d.name}': ${shape.problem}`); // checked before launch
@@ -151,7 +151,8 @@ export const referenceEngine: EngineAdapter<ReferenceOptions> = {
   name: 'reference',
   measures: { verifyCycles: true, acceptedHistogram: true, draftTime: true, verifyTime: true },
   sources: REFERENCE_SOURCES,
-  accepts: { methods: REFERENCE_DRAFT_METHODS, options: REFERENCE_OPTIONS, contextTokens: referenceContext, checkDraft: referenceDraftProblem },
+  // the engine's own list: a method it gains shows up here and in `prism-bench methods`
+  accepts: { methods: REFERENCE_DRAFT_METHODS, names: Object.fromEntries(REFERENCE_DRAFT_METHODS.map((m) => [m, `--draft ${m}`])), options: REFERENCE_OPTIONS, contextTokens: referenceContext, checkDraft: referenceDraftProblem },
   formatPrompt: questionAnswerPrompt,
   plan: referencePlan,
   requestShape: (req) => ({ method: 'POST', path: '/generate', body: generateBody(req, true) }),

@@ -12,7 +12,7 @@ export const REFERENCE_ENGINE_NAME = 'prism-bench-reference';
 
 /** The suite draft methods each SGLang speculative_algorithm can be (EAGLE runs eagle, HASS and HASS-2 heads alike; NEXTN is SGLang's alias for MTP layers). */
 export const SGLANG_ALGORITHM_METHODS: Readonly<Record<string, readonly DraftMethod[]>> = {
-  NGRAM: ['ngram'], EAGLE: ['eagle', 'hass', 'hass2'], EAGLE3: ['eagle3'], STANDALONE: ['standalone'], NEXTN: ['mtp'],
+  NGRAM: ['ngram'], EAGLE: ['eagle', 'hass', 'hass2'], EAGLE3: ['eagle3'], STANDALONE: ['standalone'], NEXTN: ['mtp'], DFLASH: ['dflash'],
   // the PRISM artifact's fork registers PRISM as LD; the reference engine names Medusa so
   LD: ['prism'], MEDUSA: ['medusa'],
 };

@@ -10,13 +10,27 @@ import { EngineError, type EngineAdapter, type GenerateRequest, type InputProble
 import { mappingError, textField, wordField } from '../suite/schema.ts';
 import { draftModelOption, envOption, extraArgsOption, firstLine, launcherOption, parseOptions, programOf, promptOption, sendSeedOption, targetModelOption } from './options.ts';
 import { ChatTemplateError, loadChatTemplate, renderChat, type ChatTemplate } from './chat-template.ts';
-import { DRAFT_METHODS, type Draft } from '../suite/types.ts';
+import { DRAFT_METHODS, type Draft, type DraftMethod, type LearnedDraft } from '../suite/types.ts';
 
-// SGLang has no Medusa: its SpeculativeAlgorithm names EAGLE, EAGLE3, STANDALONE and NGRAM
-const ALGORITHM: Record<string, string> = {
-  ngram: 'NGRAM', standalone: 'STANDALONE', eagle: 'EAGLE', hass: 'EAGLE', hass2: 'EAGLE', eagle3: 'EAGLE3',
+/**
+ * SGLang's --speculative-algorithm for each suite method, as sgl-project/sglang declares them at
+ * commit 001067ff (python/sglang/srt/server_args.py: speculative_algorithm, "Builtins: EAGLE, EAGLE3,
+ * NEXTN, STANDALONE, NGRAM, DFLASH, DSPARK"; python/sglang/srt/speculative/spec_info.py:
+ * SpeculativeAlgorithm). NEXTN is the EAGLE path over the model's own MTP layers
+ * (python/sglang/srt/arg_groups/speculative_hook.py resolves it to EAGLE).
+ */
+export const SGLANG_ALGORITHM: Partial<Record<DraftMethod, string>> = {
+  ngram: 'NGRAM', standalone: 'STANDALONE', eagle: 'EAGLE', hass: 'EAGLE', hass2: 'EAGLE', eagle3: 'EAGLE3', mtp: 'NEXTN', dflash: 'DFLASH',
   // the PRISM artifact's SGLang fork registers PRISM as LD
   prism: 'LD',
+};
+const ALGORITHM = SGLANG_ALGORITHM;
+
+/** Why SGLang refuses the methods it lacks (the same source, commit 001067ff). */
+export const SGLANG_MISSING: Partial<Record<DraftMethod, string>> = {
+  suffix: 'SGLang has no suffix-decoding algorithm (no SUFFIX among its builtins)',
+  pard: 'SGLang has no parallel-draft (PARD) algorithm',
+  medusa: 'SGLang has no Medusa algorithm',
 };
 
 /** The sglang engine's options, as the suite's JSON Schema publishes them. */
@@ -71,10 +85,25 @@ export function sglangPromptText(req: GenerateRequest, o: SglangOptions): string
   }
 }
 
+/** DFLASH's block size (--speculative-dflash-block-size: tokens verified per cycle, the root included), or what is wrong. */
+function dflashBlock(d: LearnedDraft): number | undefined | InputProblem {
+  if (d.topK !== undefined && d.topK !== 1) return { at: 'draft.topK', problem: `${d.topK}: a DFlash block is one chain`, fix: 'set topK: 1 or leave it out' };
+  if (d.steps !== undefined && d.verifiedTokens !== undefined && d.verifiedTokens !== d.steps + 1) {
+    return { at: 'draft.verifiedTokens', problem: `${d.verifiedTokens}, but a block of ${d.steps} drafted tokens verifies ${d.steps + 1} (the root included)`, fix: `set verifiedTokens: ${d.steps + 1}, or leave it out` };
+  }
+  if (d.verifiedTokens !== undefined && d.verifiedTokens < 2) return { at: 'draft.verifiedTokens', problem: `${d.verifiedTokens} leaves no draft token (it counts the root)`, fix: 'set verifiedTokens to 2 or more, or set steps' };
+  return d.verifiedTokens ?? (d.steps !== undefined ? d.steps + 1 : undefined);
+}
+
 function sglangDraftProblem(ld: Draft, o: SglangOptions): InputProblem | undefined {
-  if (ld.method === 'vanilla' || ld.method === 'ngram') return undefined;
-  if (!ld.model && !o.draftModel) {
+  if (ld.method === 'vanilla' || ld.method === 'ngram' || ld.method === 'suffix') return undefined;
+  // NEXTN reads the target's own MTP layers when no draft model is named
+  if (ld.method !== 'mtp' && !ld.model && !o.draftModel) {
     return { at: 'draft', problem: `a ${ld.method} draft needs a draft model on SGLang`, fix: "set model: on the draft, or the engine's options.draftModel" };
+  }
+  if (ld.method === 'dflash') {
+    const b = dflashBlock(ld);
+    return typeof b === 'object' ? b : undefined;
   }
   const set = [ld.steps, ld.topK, ld.verifiedTokens].filter((v) => v !== undefined).length;
   if (set !== 0 && set !== 3) return { at: 'draft', problem: 'SGLang takes steps, topK and verifiedTokens together', fix: 'set all three, or none of them' };
@@ -94,12 +123,17 @@ export function sglangArgs(spec: LaunchSpec): string[] {
       // SGLang counts the root token among the draft tokens
       args.push('--speculative-num-draft-tokens', String(d.draftedTokens + 1),
         '--speculative-ngram-min-match-window-size', String(d.ngramMin), '--speculative-ngram-max-match-window-size', String(d.ngramMax));
-    } else {
+    } else if (d.method !== 'suffix') {
       const model = d.model ?? o.draftModel;
-      if (!model) throw new EngineError(`engine sglang: draft '${d.name}' needs a draft model: set model on the draft or options.draftModel`);
-      args.push('--speculative-draft-model-path', model);
-      // SGLang wants all three tuning flags or none
-      if (d.steps !== undefined || d.topK !== undefined || d.verifiedTokens !== undefined) {
+      if (model) args.push('--speculative-draft-model-path', model);
+      else if (d.method !== 'mtp') throw new EngineError(`engine sglang: draft '${d.name}' needs a draft model: set model on the draft or options.draftModel`);
+      if (d.method === 'dflash') {
+        // DFLASH fixes steps and topk at 1; its one knob is the block size (speculative_hook.py, _handle_dflash)
+        const b = dflashBlock(d);
+        if (typeof b === 'object') throw new EngineError(`engine sglang: draft '${d.name}': ${b.problem} -- ${b.fix}`);
+        if (b !== undefined) args.push('--speculative-dflash-block-size', String(b));
+      } else if (d.steps !== undefined || d.topK !== undefined || d.verifiedTokens !== undefined) {
+        // SGLang wants all three tuning flags or none
         if (d.steps === undefined || d.topK === undefined || d.verifiedTokens === undefined) {
           throw new EngineError(`engine sglang: draft '${d.name}': set steps, topK and verifiedTokens together, or none of them`);
         }
@@ -139,6 +173,7 @@ export const sglangEngine: EngineAdapter<SglangOptions> = {
   sources: SGLANG_SOURCES,
   accepts: {
     methods: DRAFT_METHODS.filter((m) => m === 'vanilla' || ALGORITHM[m] !== undefined), options: SGLANG_OPTIONS,
+    names: { ...ALGORITHM }, missing: SGLANG_MISSING,
     checkOptions: sglangOptionsProblem, checkDraft: sglangDraftProblem,
   },
   // the raw transcript; chat prompts are rendered from the request's conversation on the way out

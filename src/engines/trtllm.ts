@@ -3,8 +3,8 @@
 // FILE being YAML written by the harness: speculative_config plus enable_iter_perf_stats: true,
 // which fills GET /metrics with per-iteration statistics. Key names are TensorRT-LLM's
 // (tensorrt_llm/llmapi/llm_args.py): DecodingBaseConfig.max_draft_len and speculative_model_dir
-// (newer builds also read it as speculative_model), decoding_type NGram | Eagle | Eagle3 | MTP |
-// Medusa | DraftTarget, NGramDecodingConfig.max_matching_ngram_size, MTPDecodingConfig's
+// (newer builds also read it as speculative_model), decoding_type NGram | SA | Eagle | Eagle3 | MTP |
+// Medusa | DraftTarget | PARD | DFlash, NGramDecodingConfig.max_matching_ngram_size, MTPDecodingConfig's
 // num_nextn_predict_layers. Requests go over its OpenAI-compatible API; acceptance comes from the
 // iteration statistics read before and after each trial (trtllm-stats.ts).
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -22,10 +22,21 @@ import { mappingError, say, wordField } from '../suite/schema.ts';
 import { draftModelOption, envOption, extraArgsOption, launcherOption, offeredMethods, parseOptions, programOf, promptOption, sendSeedOption, targetModelOption } from './options.ts';
 import type { Draft, DraftMethod, LearnedDraft } from '../suite/types.ts';
 
-/** TensorRT-LLM's decoding_type for each suite draft method (HASS drafts are EAGLE-format heads). */
+/**
+ * TensorRT-LLM's decoding_type for each suite draft method (HASS drafts are EAGLE-format heads), the
+ * Literal of each *DecodingConfig in NVIDIA/TensorRT-LLM tensorrt_llm/llmapi/llm_args.py (main,
+ * late 2026): NGram, SA (standalone suffix automaton: "-1: longest possible match"), Draft_Target
+ * (DraftTarget in NVIDIA's examples), PARD, Medusa, Eagle, Eagle3, MTP, DFlash. SA, PARD and DFlash
+ * run on the pytorch backend only (their supports_backend).
+ */
 export const TRTLLM_DECODING_TYPE: Partial<Record<DraftMethod, string>> = {
-  ngram: 'NGram', eagle: 'Eagle', hass: 'Eagle', eagle3: 'Eagle3', mtp: 'MTP', medusa: 'Medusa', standalone: 'DraftTarget',
+  ngram: 'NGram', suffix: 'SA', eagle: 'Eagle', hass: 'Eagle', eagle3: 'Eagle3', mtp: 'MTP', medusa: 'Medusa', standalone: 'DraftTarget', pard: 'PARD', dflash: 'DFlash',
 };
+const TRTLLM_MISSING: Partial<Record<DraftMethod, string>> = {
+  hass2: 'TensorRT-LLM has no HASS-2 head format', prism: 'TensorRT-LLM has no PRISM decoding config',
+};
+/** Methods whose decoding config runs on the pytorch backend only. */
+const PYTORCH_ONLY: readonly DraftMethod[] = ['mtp', 'standalone', 'suffix', 'pard', 'dflash'];
 
 /** The keys the harness writes itself; llmApiOptions may not set them. */
 const OWNED_KEYS = ['speculative_config', 'enable_iter_perf_stats'];
@@ -68,7 +79,9 @@ function trtllmDraftProblem(d: Draft, o: TrtllmOptions): InputProblem | undefine
     return undefined;
   }
   if (d.method === 'medusa' && backend !== 'tensorrt') return { at: 'draft.method', problem: 'Medusa runs on the tensorrt backend only, not pytorch', fix: 'set the engine\'s options.backend: tensorrt, or drop this draft' };
-  if ((d.method === 'mtp' || d.method === 'standalone') && backend !== 'pytorch') return { at: 'draft.method', problem: `${TRTLLM_DECODING_TYPE[d.method]} runs on the pytorch backend`, fix: 'remove options.backend (pytorch is the default)' };
+  if (PYTORCH_ONLY.includes(d.method) && backend !== 'pytorch') return { at: 'draft.method', problem: `${TRTLLM_DECODING_TYPE[d.method]} runs on the pytorch backend`, fix: 'remove options.backend (pytorch is the default)' };
+  // SADecodingConfig: "max_draft_len must be > 0 for SA"
+  if (d.method === 'suffix') return d.draftedTokens === undefined ? { at: 'draft', problem: 'suffix decoding (SA) needs max_draft_len on TensorRT-LLM', fix: 'set draftedTokens: on the draft (most tokens drafted per cycle)' } : undefined;
   const k = draftLen(d);
   if (typeof k === 'object') return k;
   if (k === undefined && d.method !== 'mtp') return { at: 'draft', problem: `a ${d.method} draft needs max_draft_len on TensorRT-LLM`, fix: 'set steps: on the draft (tokens drafted per step chain)' };
@@ -82,6 +95,8 @@ export function trtllmSpeculativeConfig(d: Draft, o: TrtllmOptions): Record<stri
   const type = TRTLLM_DECODING_TYPE[d.method];
   if (!type) throw new EngineError(`engine trtllm: draft method '${d.method}' has no TensorRT-LLM decoding_type`);
   if (d.method === 'ngram') return { decoding_type: type, max_draft_len: d.draftedTokens, max_matching_ngram_size: d.ngramMax };
+  // SA's max_matching_ngram_size defaults to -1, the longest match: suffix decoding's own rule
+  if (d.method === 'suffix') return { decoding_type: type, max_draft_len: d.draftedTokens };
   const k = draftLen(d);
   if (typeof k === 'object') throw new EngineError(`engine trtllm: draft '${d.name}': ${k.problem} -- ${k.fix}`);
   // MTP: num_nextn_predict_layers is what every build reads (newer ones map it onto max_draft_len)
@@ -147,7 +162,7 @@ export const trtllmEngine: EngineAdapter<TrtllmOptions> = {
   // no per-request cycles, histograms, draft or verify times over the OpenAI API
   measures: { verifyCycles: false, acceptedHistogram: false, draftTime: false, verifyTime: false },
   sources: TRTLLM_SOURCES,
-  accepts: { methods: offeredMethods(TRTLLM_DECODING_TYPE), options: TRTLLM_OPTIONS, checkDraft: trtllmDraftProblem },
+  accepts: { methods: offeredMethods(TRTLLM_DECODING_TYPE), names: TRTLLM_DECODING_TYPE, missing: TRTLLM_MISSING, options: TRTLLM_OPTIONS, checkDraft: trtllmDraftProblem },
   formatPrompt: questionAnswerPrompt,
   plan: trtllmPlan,
   requestShape: (req, options) => openAiRequest(req, clientOptions(parseOptions('trtllm', TRTLLM_OPTIONS, options))),

@@ -145,6 +145,10 @@ export interface InputProblem {
 export interface EngineAccepts<Options = unknown> {
   /** draft methods the engine offers */
   methods: readonly DraftMethod[];
+  /** the engine's own name for each method it offers (its flag's value), for `prism-bench methods` */
+  names?: Readonly<Partial<Record<DraftMethod, string>>>;
+  /** why the engine lacks a method it does not offer, said when a suite asks for it */
+  missing?: Readonly<Partial<Record<DraftMethod, string>>>;
   /** the suite's `options` mapping for this engine (also published in the suite's JSON Schema); the hooks below get what it parsed */
   options: z.ZodType<Options>;
   /** tokens of context (prompt + generated) the engine holds with these options, when known before launch */

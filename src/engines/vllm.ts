@@ -15,9 +15,20 @@ import { mappingError, wordField } from '../suite/schema.ts';
 import { draftModelOption, envOption, extraArgsOption, launcherOption, offeredMethods, parseOptions, programOf, promptOption, sendSeedOption, targetModelOption } from './options.ts';
 import type { Draft, DraftMethod, LearnedDraft } from '../suite/types.ts';
 
-/** vLLM's speculative method for each suite draft method (HASS drafts are EAGLE-format heads). */
+/**
+ * vLLM's speculative method for each suite draft method (HASS drafts are EAGLE-format heads), as
+ * vllm-project/vllm declares them at commit 002e77c1 (vllm/config/speculative.py: SpeculativeMethod =
+ * ngram, medusa, mlp_speculator, draft_model, suffix, custom_class, eagle, eagle3, the MTP model
+ * types with plain mtp, dflash, ...). PARD is draft_model with SpeculativeConfig.parallel_drafting
+ * ("only compatible with EAGLE and draft model methods"); suffix needs arctic-inference installed.
+ */
 export const VLLM_METHOD: Partial<Record<DraftMethod, string>> = {
-  ngram: 'ngram', standalone: 'draft_model', medusa: 'medusa', eagle: 'eagle', hass: 'eagle', eagle3: 'eagle3', mtp: 'mtp',
+  ngram: 'ngram', suffix: 'suffix', standalone: 'draft_model', pard: 'draft_model', medusa: 'medusa', eagle: 'eagle', hass: 'eagle', eagle3: 'eagle3', mtp: 'mtp', dflash: 'dflash',
+};
+/** What `prism-bench methods` shows: the method, and the one other key a method sets. */
+const VLLM_NAMES: Partial<Record<DraftMethod, string>> = { ...VLLM_METHOD, pard: 'draft_model + parallel_drafting' };
+const VLLM_MISSING: Partial<Record<DraftMethod, string>> = {
+  hass2: 'vLLM has no HASS-2 head format', prism: 'vLLM has no PRISM method',
 };
 
 /** The vllm engine's options, as the suite's JSON Schema publishes them. */
@@ -47,7 +58,7 @@ function speculativeTokens(d: LearnedDraft): number | undefined | InputProblem {
 }
 
 function vllmDraftProblem(d: Draft, o: VllmOptions): InputProblem | undefined {
-  if (d.method === 'vanilla' || d.method === 'ngram') return undefined;
+  if (d.method === 'vanilla' || d.method === 'ngram' || d.method === 'suffix') return undefined;
   const k = speculativeTokens(d);
   if (typeof k === 'object') return k;
   // mtp reads the target's own layers; every other learned method needs weights
@@ -65,10 +76,12 @@ export function speculativeConfig(d: Draft, o: VllmOptions): Record<string, unkn
   if (d.method === 'ngram') {
     return { method, num_speculative_tokens: d.draftedTokens, prompt_lookup_max: d.ngramMax, prompt_lookup_min: d.ngramMin };
   }
+  // suffix decoding's speculation length follows its matches; num_speculative_tokens only caps it
+  if (d.method === 'suffix') return { method, ...(d.draftedTokens !== undefined ? { num_speculative_tokens: d.draftedTokens } : {}) };
   const k = speculativeTokens(d);
   if (typeof k === 'object') throw new EngineError(`engine vllm: draft '${d.name}': ${k.problem} -- ${k.fix}`);
   const model = d.model ?? o.draftModel;
-  return { method, ...(model ? { model } : {}), ...(k !== undefined ? { num_speculative_tokens: k } : {}) };
+  return { method, ...(model ? { model } : {}), ...(k !== undefined ? { num_speculative_tokens: k } : {}), ...(d.method === 'pard' ? { parallel_drafting: true } : {}) };
 }
 
 export function vllmArgs(spec: LaunchSpec): string[] {
@@ -107,7 +120,7 @@ export const vllmEngine: EngineAdapter<VllmOptions> = {
   // per-request cycles and histograms only with --per-request-spec-decode-metrics; never draft or verify time
   measures: { verifyCycles: false, acceptedHistogram: false, draftTime: false, verifyTime: false },
   sources: VLLM_SOURCES,
-  accepts: { methods: offeredMethods(VLLM_METHOD), options: VLLM_OPTIONS, checkDraft: vllmDraftProblem },
+  accepts: { methods: offeredMethods(VLLM_METHOD), names: VLLM_NAMES, missing: VLLM_MISSING, options: VLLM_OPTIONS, checkDraft: vllmDraftProblem },
   formatPrompt: questionAnswerPrompt,
   plan: vllmPlan,
   requestShape: (req, options) => openAiRequest(req, clientOptions(parseOptions('vllm', VLLM_OPTIONS, options))),
@@ -122,7 +135,7 @@ export const vllmEngine: EngineAdapter<VllmOptions> = {
   attach(url, options, draft, logFile) {
     const o = parseOptions('vllm', VLLM_OPTIONS, options);
     // k only derives V0's draft steps: the server's own setting where its info said it
-    const k = draft.method === 'ngram' ? draft.draftedTokens : draft.method === 'vanilla' ? undefined : draft.steps;
+    const k = draft.method === 'ngram' || draft.method === 'suffix' ? draft.draftedTokens : draft.method === 'vanilla' ? undefined : draft.steps;
     return openAiHandle(url, attachedProcess(), logFile, clientOptions(o), k, { prompt: o.prompt ?? 'chat' });
   },
 };

@@ -190,7 +190,7 @@ const draftFields = {
 };
 const methodLiteral = <M extends DraftMethod>(m: M) => z.literal(m).meta({ description: 'draft method' });
 const draftObject = <S extends z.ZodRawShape>(shape: S) => z.strictObject(shape, { error: mappingError('{name: ngram, method: ngram}') });
-const LEARNED = DRAFT_METHODS.filter((m): m is Exclude<LearnedDraftMethod, 'prism'> => m !== 'vanilla' && m !== 'ngram' && m !== 'prism');
+const LEARNED = DRAFT_METHODS.filter((m): m is Exclude<LearnedDraftMethod, 'prism'> => m !== 'vanilla' && m !== 'ngram' && m !== 'suffix' && m !== 'prism');
 const draftSchema = z.discriminatedUnion('method', [
   draftObject({ name: draftName('vanilla'), method: methodLiteral('vanilla') }).meta({ description: 'plain autoregressive decoding: the baseline' }),
   draftObject({
@@ -200,6 +200,10 @@ const draftSchema = z.discriminatedUnion('method', [
     ngramMax: z.int({ error: (iss) => say(`expected an integer >= ngramMin, got ${describe(iss.input)}`, 'set {key} to a whole number such as 4') }).optional()
       .meta({ description: 'longest n-gram looked up (>= ngramMin)', default: NGRAM_DEFAULTS.ngramMax }),
   }).meta({ description: 'prompt-lookup drafting' }),
+  draftObject({
+    name: draftName('suffix'), method: methodLiteral('suffix'),
+    draftedTokens: intField(1, 16).optional().meta({ description: 'most tokens drafted per cycle, the root not counted (default: the engine\'s)' }),
+  }).meta({ description: 'suffix decoding: drafting from suffix structures over the prompt and earlier outputs, no model' }),
   ...LEARNED.map((m) => draftObject({ name: draftName(m), method: methodLiteral(m), ...draftFields })),
   draftObject({
     name: draftName('prism'), method: methodLiteral('prism'), ...draftFields,

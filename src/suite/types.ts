@@ -18,9 +18,9 @@ export type EndpointKind = (typeof ENDPOINT_KINDS)[number];
 export type EndpointEngineName = `endpoint:${EndpointKind}`;
 
 /** Draft methods a suite may name (vanilla = plain autoregressive decoding, no drafting). */
-export const DRAFT_METHODS = ['vanilla', 'ngram', 'standalone', 'medusa', 'eagle', 'eagle3', 'hass', 'hass2', 'prism', 'mtp'] as const;
+export const DRAFT_METHODS = ['vanilla', 'ngram', 'suffix', 'standalone', 'pard', 'medusa', 'eagle', 'eagle3', 'hass', 'hass2', 'prism', 'mtp', 'dflash'] as const;
 export type DraftMethod = (typeof DRAFT_METHODS)[number];
-export type LearnedDraftMethod = Exclude<DraftMethod, 'vanilla' | 'ngram'>;
+export type LearnedDraftMethod = Exclude<DraftMethod, 'vanilla' | 'ngram' | 'suffix'>;
 
 /** Method-specific draft fields, per method; any other field on a draft is an error. */
 export const DRAFT_METHOD_FIELDS: { readonly [M in DraftMethod]: readonly string[] } = {
@@ -35,6 +35,12 @@ export const DRAFT_METHOD_FIELDS: { readonly [M in DraftMethod]: readonly string
   prism: ['model', 'steps', 'topK', 'verifiedTokens', 'modules', 'stepMap'],
   /** the target's own multi-token-prediction layers (vLLM's mtp); model is optional */
   mtp: ['model', 'steps', 'topK', 'verifiedTokens'],
+  /** suffix decoding: drafts from suffix structures over the prompt and earlier outputs, no model */
+  suffix: ['draftedTokens'],
+  /** a draft model trained to draft all its tokens in one pass (PARD) */
+  pard: ['model', 'steps', 'topK', 'verifiedTokens'],
+  /** a block drafter (DFlash): verifiedTokens is its block size */
+  dflash: ['model', 'steps', 'topK', 'verifiedTokens'],
 };
 
 /** Prompt sets shipped in suites/prompts/<name>.jsonl. */
@@ -82,7 +88,15 @@ export type LearnedDraft = {
   stepMap?: number[];
 };
 
-export type Draft = VanillaDraft | NgramDraft | LearnedDraft;
+/** Suffix decoding: no model; how far it drafts is the engine's default unless draftedTokens caps it. */
+export type SuffixDraft = {
+  name: string;
+  method: 'suffix';
+  /** most tokens drafted per cycle, the root not counted */
+  draftedTokens?: number;
+};
+
+export type Draft = VanillaDraft | NgramDraft | SuffixDraft | LearnedDraft;
 
 /** A dataset reference: a built-in set (no path) or a question.jsonl file. */
 export type DatasetRef = {
