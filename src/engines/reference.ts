@@ -152,7 +152,10 @@ export const referenceEngine: EngineAdapter<ReferenceOptions> = {
   measures: { verifyCycles: true, acceptedHistogram: true, draftTime: true, verifyTime: true },
   sources: REFERENCE_SOURCES,
   // the engine's own list: a method it gains shows up here and in `prism-bench methods`
-  accepts: { methods: REFERENCE_DRAFT_METHODS, names: Object.fromEntries(REFERENCE_DRAFT_METHODS.map((m) => [m, `--draft ${m}`])), options: REFERENCE_OPTIONS, contextTokens: referenceContext, checkDraft: referenceDraftProblem },
+  accepts: {
+    methods: REFERENCE_DRAFT_METHODS, names: Object.fromEntries(REFERENCE_DRAFT_METHODS.map((m) => [m, `--draft ${m}`])),
+    options: REFERENCE_OPTIONS, contextTokens: referenceContext, checkDraft: referenceDraftProblem,
+  },
   formatPrompt: questionAnswerPrompt,
   plan: referencePlan,
   requestShape: (req) => ({ method: 'POST', path: '/generate', body: generateBody(req, true) }),

@@ -124,7 +124,8 @@ export function sglangArgs(spec: LaunchSpec): string[] {
       args.push('--speculative-num-draft-tokens', String(d.draftedTokens + 1),
         '--speculative-ngram-min-match-window-size', String(d.ngramMin), '--speculative-ngram-max-match-window-size', String(d.ngramMax));
     } else if (d.method !== 'suffix') {
-      const model = d.model ?? o.draftModel;
+      // options.draftModel is for heads without their own; MTP's layers are the target's
+      const model = d.model ?? (d.method === 'mtp' ? undefined : o.draftModel);
       if (model) args.push('--speculative-draft-model-path', model);
       else if (d.method !== 'mtp') throw new EngineError(`engine sglang: draft '${d.name}' needs a draft model: set model on the draft or options.draftModel`);
       if (d.method === 'dflash') {
@@ -173,7 +174,7 @@ export const sglangEngine: EngineAdapter<SglangOptions> = {
   sources: SGLANG_SOURCES,
   accepts: {
     methods: DRAFT_METHODS.filter((m) => m === 'vanilla' || ALGORITHM[m] !== undefined), options: SGLANG_OPTIONS,
-    names: { ...ALGORITHM }, missing: SGLANG_MISSING,
+    names: { ...ALGORITHM, prism: 'LD (PRISM fork)' }, missing: SGLANG_MISSING,
     checkOptions: sglangOptionsProblem, checkDraft: sglangDraftProblem,
   },
   // the raw transcript; chat prompts are rendered from the request's conversation on the way out

@@ -80,7 +80,8 @@ export function speculativeConfig(d: Draft, o: VllmOptions): Record<string, unkn
   if (d.method === 'suffix') return { method, ...(d.draftedTokens !== undefined ? { num_speculative_tokens: d.draftedTokens } : {}) };
   const k = speculativeTokens(d);
   if (typeof k === 'object') throw new EngineError(`engine vllm: draft '${d.name}': ${k.problem} -- ${k.fix}`);
-  const model = d.model ?? o.draftModel;
+  // options.draftModel is for heads without their own; MTP's layers are the target's
+  const model = d.model ?? (d.method === 'mtp' ? undefined : o.draftModel);
   return { method, ...(model ? { model } : {}), ...(k !== undefined ? { num_speculative_tokens: k } : {}), ...(d.method === 'pard' ? { parallel_drafting: true } : {}) };
 }
 

@@ -10,21 +10,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeTemp } from '../suite/helpers.ts';
 import type { DryRun } from '../../src/runner/dry-run.ts';
-import { TRTLLM_DECODING_TYPES, TRTLLM_LLM_API_KEYS, TRTLLM_SERVE_FLAGS, TRTLLM_SPECULATIVE_KEYS, VLLM_METHODS, VLLM_SPECULATIVE_KEYS } from '../engines/documented-flags.ts';
+import { SGLANG_ALGORITHMS, SGLANG_FLAGS, TRTLLM_DECODING_TYPES, TRTLLM_LLM_API_KEYS, TRTLLM_SERVE_FLAGS, TRTLLM_SPECULATIVE_KEYS, VLLM_METHODS, VLLM_SPECULATIVE_KEYS } from '../engines/documented-flags.ts';
 import { parse } from 'yaml';
 import { LLAMA3_CONFIG } from '../engines/fixtures/chat-templates.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin', 'prism-bench.js');
 
-/**
- * SGLang's launch flags as `ServerArgs.add_cli_args` declares them (sgl-project/sglang,
- * python/sglang/srt/server_args.py; the speculative ones also in docs/advanced_features/
- * speculative_decoding), and the --speculative-algorithm values it accepts.
- */
-const SGLANG_FLAGS = ['--model-path', '--host', '--port', '--speculative-algorithm', '--speculative-draft-model-path', '--speculative-num-steps',
-  '--speculative-eagle-topk', '--speculative-num-draft-tokens', '--speculative-ngram-min-match-window-size', '--speculative-ngram-max-match-window-size', '--dtype'];
-const SGLANG_ALGORITHMS = ['EAGLE', 'EAGLE3', 'NEXTN', 'STANDALONE', 'NGRAM'];
 /**
  * vLLM's: `vllm serve MODEL` (model positional), --host and --port (vllm/entrypoints/openai/cli_args.py),
  * --speculative-config (EngineArgs, vllm/engine/arg_utils.py), --per-request-spec-decode-metrics
@@ -204,6 +196,101 @@ settings: {temperatures: [0], maxNewTokens: 64, prompts: 2}
     assert.equal(t.status, 0, t.stderr);
     assert.match(t.stdout, /^launch: CUDA_VISIBLE_DEVICES=0 trtllm-serve meta-llama\/Llama-3.1-8B-Instruct --host 127.0.0.1 --port 8000 --backend pytorch --extra_llm_api_options logs\/trtllm_ngram-r1.llm-api-options.yaml --max_batch_size 1$/m);
     assert.match(t.stdout, /^file logs\/trtllm_ngram-r1.llm-api-options.yaml \(written before launch\):\n  \| speculative_config:\n  \|   decoding_type: NGram\n  \|   max_draft_len: 4\n  \|   max_matching_ngram_size: 3\n  \| enable_iter_perf_stats: true$/m);
+  });
+});
+
+describe('run --dry-run: the draft methods of issue 27 on the GPU engines', () => {
+  // mtp, standalone, dflash and ngram on all three; suffix and pard where the engine has them
+  const ALL = `
+engines:
+  - name: sglang
+    options: {model: deepseek-ai/DeepSeek-V3, prompt: raw, draftModel: some/eagle-head}
+  - name: vllm
+    options: {model: deepseek-ai/DeepSeek-V3, draftModel: some/eagle-head}
+  - name: trtllm
+    options: {model: deepseek-ai/DeepSeek-V3, draftModel: some/eagle-head}
+drafts:
+  - {name: mtp, method: mtp, steps: 3, topK: 1, verifiedTokens: 4}
+  - {name: standalone, method: standalone, model: meta-llama/Llama-3.2-1B-Instruct, steps: 4, topK: 1, verifiedTokens: 5}
+  - {name: dflash, method: dflash, model: z-lab/Qwen3-8B-DFlash-b16, verifiedTokens: 16}
+  - {name: ngram, method: ngram, draftedTokens: 4, ngramMin: 1, ngramMax: 3}
+datasets: [chat]
+settings: {temperatures: [0], maxNewTokens: 16, prompts: 1}
+`;
+  const NO_SGLANG = `
+engines:
+  - name: vllm
+    options: {model: meta-llama/Llama-3.1-8B-Instruct}
+  - name: trtllm
+    options: {model: meta-llama/Llama-3.1-8B-Instruct}
+drafts:
+  - {name: suffix, method: suffix, draftedTokens: 8}
+  - {name: pard, method: pard, model: amd/PARD-Llama-3.2-1B, steps: 6}
+datasets: [chat]
+settings: {temperatures: [0], maxNewTokens: 16, prompts: 1}
+`;
+  const all = dryRun(ALL, '--json');
+  const rest = dryRun(NO_SGLANG, '--json');
+  const launch = (r: typeof all, key: string) => (JSON.parse(r.stdout) as DryRun).groups.find((g) => g.key === key)!.launch;
+  const arg = (cmd: string[], flag: string) => cmd[cmd.indexOf(flag) + 1];
+  const vllmConfig = (r: typeof all, key: string) => JSON.parse(arg(launch(r, key).command, '--speculative-config')!) as Record<string, unknown>;
+  const trtConfig = (r: typeof all, key: string) => (parse(launch(r, key).files![0]!.text) as { speculative_config: Record<string, unknown> }).speculative_config;
+
+  it('every launch line uses only the engines\' documented flags, algorithms, methods and keys', () => {
+    assert.equal(all.status, 0, all.stderr);
+    assert.equal(rest.status, 0, rest.stderr);
+    for (const d of ['mtp', 'standalone', 'dflash', 'ngram']) {
+      const cmd = launch(all, `sglang/${d}`).command;
+      for (const f of flags(cmd)) assert.ok(SGLANG_FLAGS.includes(f), `${f} is a documented SGLang flag`);
+      assert.ok(SGLANG_ALGORITHMS.includes(arg(cmd, '--speculative-algorithm')!), d);
+    }
+    for (const [r, ds] of [[all, ['mtp', 'standalone', 'dflash', 'ngram']], [rest, ['suffix', 'pard']]] as const) {
+      for (const d of ds) {
+        for (const f of flags(launch(r, `vllm/${d}`).command)) assert.ok(VLLM_FLAGS.includes(f), `${f} is a documented vLLM flag`);
+        const c = vllmConfig(r, `vllm/${d}`);
+        for (const k of Object.keys(c)) assert.ok(VLLM_SPECULATIVE_KEYS.includes(k), `${k} is a SpeculativeConfig field`);
+        assert.ok(VLLM_METHODS.includes(c.method as string), `${String(c.method)} is a vLLM method`);
+        for (const f of flags(launch(r, `trtllm/${d}`).command)) assert.ok(TRTLLM_SERVE_FLAGS.includes(f), `${f} is a trtllm-serve flag`);
+        const t = trtConfig(r, `trtllm/${d}`);
+        for (const k of Object.keys(t)) assert.ok(TRTLLM_SPECULATIVE_KEYS.includes(k), `${k} is a decoding config field`);
+        assert.ok(TRTLLM_DECODING_TYPES.includes(t.decoding_type as string), `${String(t.decoding_type)} is a decoding_type`);
+      }
+    }
+  });
+
+  it('mtp: SGLang NEXTN with no draft model (not the engine\'s draftModel), vLLM mtp, TensorRT-LLM MTP', () => {
+    assert.deepEqual(launch(all, 'sglang/mtp').command.slice(-8), ['--speculative-algorithm', 'NEXTN', '--speculative-num-steps', '3', '--speculative-eagle-topk', '1', '--speculative-num-draft-tokens', '4']);
+    assert.deepEqual(vllmConfig(all, 'vllm/mtp'), { method: 'mtp', num_speculative_tokens: 3 });
+    assert.deepEqual(trtConfig(all, 'trtllm/mtp'), { decoding_type: 'MTP', num_nextn_predict_layers: 3 });
+  });
+
+  it('dflash: SGLang DFLASH with its block size, vLLM dflash, TensorRT-LLM DFlash (block less the root drafted)', () => {
+    assert.deepEqual(launch(all, 'sglang/dflash').command.slice(-6), ['--speculative-algorithm', 'DFLASH', '--speculative-draft-model-path', 'z-lab/Qwen3-8B-DFlash-b16', '--speculative-dflash-block-size', '16']);
+    assert.deepEqual(vllmConfig(all, 'vllm/dflash'), { method: 'dflash', model: 'z-lab/Qwen3-8B-DFlash-b16', num_speculative_tokens: 15 });
+    assert.deepEqual(trtConfig(all, 'trtllm/dflash'), { decoding_type: 'DFlash', max_draft_len: 15, speculative_model_dir: 'z-lab/Qwen3-8B-DFlash-b16' });
+  });
+
+  it('standalone, suffix and pard: draft_model / STANDALONE / DraftTarget, suffix / SA, draft_model + parallel_drafting / PARD', () => {
+    assert.equal(arg(launch(all, 'sglang/standalone').command, '--speculative-algorithm'), 'STANDALONE');
+    assert.deepEqual(vllmConfig(all, 'vllm/standalone'), { method: 'draft_model', model: 'meta-llama/Llama-3.2-1B-Instruct', num_speculative_tokens: 4 });
+    assert.equal(trtConfig(all, 'trtllm/standalone').decoding_type, 'DraftTarget');
+    assert.deepEqual(vllmConfig(rest, 'vllm/suffix'), { method: 'suffix', num_speculative_tokens: 8 });
+    assert.deepEqual(trtConfig(rest, 'trtllm/suffix'), { decoding_type: 'SA', max_draft_len: 8 });
+    assert.deepEqual(vllmConfig(rest, 'vllm/pard'), { method: 'draft_model', model: 'amd/PARD-Llama-3.2-1B', num_speculative_tokens: 6, parallel_drafting: true });
+    assert.deepEqual(trtConfig(rest, 'trtllm/pard'), { decoding_type: 'PARD', max_draft_len: 6, speculative_model_dir: 'amd/PARD-Llama-3.2-1B' });
+  });
+
+  it('a method the engine lacks is refused before launch: one line naming the draft, the reason and the fix, exit 2', () => {
+    for (const [method, why] of [['suffix', /SGLang has no suffix-decoding algorithm/], ['pard', /SGLang has no parallel-draft \(PARD\) algorithm/]] as const) {
+      const b = dryRun(`engines: [{name: sglang, options: {model: m, prompt: raw, draftModel: d}}]\ndrafts: [{name: x, method: ${method}}]\n`);
+      assert.equal(b.status, 2, b.stderr);
+      assert.equal(b.stdout, '');
+      const lines = b.stderr.trim().split('\n');
+      assert.equal(lines.length, 1);
+      assert.match(lines[0]!, new RegExp(`\\.yaml: drafts\\[0\\]\\.method: method ${method} is not offered by the sglang engine`));
+      assert.match(lines[0]!, why);
+      assert.match(lines[0]!, /-- use one of vanilla, ngram, standalone, eagle, eagle3, hass, hass2, prism, mtp, dflash, or run this draft on another engine \(engine sglang\)$/);
+    }
   });
 });
 
