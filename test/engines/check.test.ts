@@ -73,6 +73,11 @@ describe('checkSuiteEngines: sglang, and every engine has an adapter', () => {
     expectEngineError('engines: [{name: sglang}]\ndrafts: [{method: vanilla}]\n', 'engines[0].options.model', /add model:/, /missing/);
     expectEngineError('engines: [{name: sglang, options: {model: m, prompt: raw}}]\ndrafts: [{method: eagle3}]\n', 'drafts[0]', /set model: on the draft, or the engine's options.draftModel \(engine sglang\)/);
     expectEngineError('engines: [{name: sglang, options: {model: m, prompt: raw, draftModel: d}}]\ndrafts: [{method: eagle3, steps: 3}]\n', 'drafts[0]', /set all three/);
+    // issue 27: DFLASH takes a block, not a tree; NEXTN needs no draft model
+    expectEngineError('engines: [{name: sglang, options: {model: m, prompt: raw}}]\ndrafts: [{method: dflash, model: d, topK: 2}]\n', 'drafts[0].topK', /set topK: 1 or leave it out/, /a DFlash block is one chain/);
+    expectEngineError('engines: [{name: sglang, options: {model: m, prompt: raw}}]\ndrafts: [{method: dflash, model: d, steps: 7, verifiedTokens: 16}]\n', 'drafts[0].verifiedTokens', /set verifiedTokens: 8/);
+    expectEngineError('engines: [{name: sglang, options: {model: m, prompt: raw}}]\ndrafts: [{method: dflash}]\n', 'drafts[0]', /set model: on the draft/);
+    checkSuiteEngines(loadSuite(writeTemp('engines: [{name: sglang, options: {model: m, prompt: raw}}]\ndrafts: [{method: mtp}]\n')));
     expectEngineError('engines: [{name: sglang, options: {model: m, launcher: []}}]\ndrafts: [{method: vanilla}]\n', 'engines[0].options.launcher', /give the command/);
   });
   it('every engine name a suite may give has an adapter (trtllm was the last without one)', () => {

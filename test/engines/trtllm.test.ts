@@ -48,7 +48,7 @@ describe('trtllm launch arguments', () => {
       for (const k of Object.keys(want)) assert.ok(TRTLLM_SPECULATIVE_KEYS.includes(k), `${k} is a decoding config field`);
       assert.ok(TRTLLM_DECODING_TYPES.includes(want.decoding_type as string));
     }
-    assert.deepEqual(Object.keys(TRTLLM_DECODING_TYPE).sort(), ['eagle', 'eagle3', 'hass', 'medusa', 'mtp', 'ngram', 'standalone']);
+    assert.deepEqual(Object.keys(TRTLLM_DECODING_TYPE).sort(), ['dflash', 'eagle', 'eagle3', 'hass', 'medusa', 'mtp', 'ngram', 'pard', 'standalone', 'suffix']);
   });
   it("uses the engine's draftModel when the draft names none; llmApiOptions merge into the YAML; extraArgs append verbatim", () => {
     const o = { model: MODEL, draftModel: 'd', llmApiOptions: { kv_cache_config: { free_gpu_memory_fraction: 0.8 } }, extraArgs: ['--max_batch_size', '1'] };
@@ -63,7 +63,7 @@ describe('trtllm launch arguments', () => {
     assert.deepEqual(r.body.stream_options, { include_usage: true });
   });
   it('offers vanilla and the decoding types TensorRT-LLM has, not prism or hass2', () => {
-    assert.deepEqual([...trtllmEngine.accepts.methods].sort(), ['eagle', 'eagle3', 'hass', 'medusa', 'mtp', 'ngram', 'standalone', 'vanilla']);
+    assert.deepEqual([...trtllmEngine.accepts.methods].sort(), ['dflash', 'eagle', 'eagle3', 'hass', 'medusa', 'mtp', 'ngram', 'pard', 'standalone', 'suffix', 'vanilla']);
   });
 });
 
@@ -90,9 +90,15 @@ describe('trtllm input checks: one line naming file, field and fix', () => {
     expectError('engines: [{name: trtllm, options: {model: m}}]\ndrafts: [{method: eagle3, model: d, topK: 4, steps: 3, verifiedTokens: 8}]\n', 'drafts[0].topK', /set topK: 1 or leave it out/);
   });
   it('a method TensorRT-LLM does not offer', () => {
-    expectError('engines: [{name: trtllm, options: {model: m}}]\ndrafts: [{method: prism}]\n', 'drafts[0].method', /use one of vanilla, ngram, eagle, hass, eagle3, mtp, medusa, standalone/);
+    expectError('engines: [{name: trtllm, options: {model: m}}]\ndrafts: [{method: prism}]\n', 'drafts[0].method', /use one of vanilla, ngram, suffix, eagle, hass, eagle3, mtp, medusa, standalone, pard, dflash/, /\(TensorRT-LLM has no PRISM decoding config\)/);
   });
   it('mtp needs no draft model (the target carries its MTP layers)', () => {
     checkSuiteEngines(loadSuite(writeTemp('engines: [{name: trtllm, options: {model: deepseek-ai/DeepSeek-V3}}]\ndrafts: [{method: mtp, steps: 1}]\n')));
+  });
+  it('suffix (SA) needs max_draft_len; SA, PARD and DFlash run on the pytorch backend only', () => {
+    expectError('engines: [{name: trtllm, options: {model: m}}]\ndrafts: [{method: suffix}]\n', 'drafts[0]', /set draftedTokens: on the draft/, /suffix decoding \(SA\) needs max_draft_len/);
+    for (const d of ['{method: suffix, draftedTokens: 4}', '{method: pard, model: p, steps: 3}', '{method: dflash, model: p, steps: 15}']) {
+      expectError(`engines: [{name: trtllm, options: {model: m, backend: tensorrt}}]\ndrafts: [${d}]\n`, 'drafts[0].method', /remove options.backend/, /runs on the pytorch backend/);
+    }
   });
 });

@@ -40,7 +40,7 @@ describe('vllm launch arguments', () => {
       for (const k of Object.keys(c)) assert.ok(VLLM_SPECULATIVE_KEYS.includes(k), `${k} is a SpeculativeConfig field`);
       assert.ok(VLLM_METHODS.includes(c.method as string), `${String(c.method)} is a vLLM method`);
     }
-    assert.deepEqual(Object.keys(VLLM_METHOD).sort(), ['eagle', 'eagle3', 'hass', 'medusa', 'mtp', 'ngram', 'standalone']);
+    assert.deepEqual(Object.keys(VLLM_METHOD).sort(), ['dflash', 'eagle', 'eagle3', 'hass', 'medusa', 'mtp', 'ngram', 'pard', 'standalone', 'suffix']);
   });
   it("uses the engine's draftModel when the draft names none, and --per-request-spec-decode-metrics only when speculating", () => {
     const o = { model: 'm', draftModel: 'd', perRequestMetrics: 'summary' as const };
@@ -56,7 +56,7 @@ describe('vllm launch arguments', () => {
     assert.deepEqual(args.slice(-2), ['--dtype', 'bfloat16']);
   });
   it('offers vanilla and the methods vLLM has, not prism or hass2', () => {
-    assert.deepEqual([...vllmEngine.accepts.methods].sort(), ['eagle', 'eagle3', 'hass', 'medusa', 'mtp', 'ngram', 'standalone', 'vanilla']);
+    assert.deepEqual([...vllmEngine.accepts.methods].sort(), ['dflash', 'eagle', 'eagle3', 'hass', 'medusa', 'mtp', 'ngram', 'pard', 'standalone', 'suffix', 'vanilla']);
   });
 });
 
@@ -80,7 +80,7 @@ describe('vllm input checks: one line naming file, field and fix', () => {
     expectError('engines: [{name: vllm, options: {model: m}}]\ndrafts: [{method: eagle, model: d, steps: 3, verifiedTokens: 3}]\n', 'drafts[0].verifiedTokens', /set verifiedTokens: 4, or leave it out/);
   });
   it('a method vLLM does not offer', () => {
-    expectError('engines: [{name: vllm, options: {model: m}}]\ndrafts: [{method: prism}]\n', 'drafts[0].method', /use one of vanilla, ngram, standalone, medusa, eagle, hass, eagle3, mtp/);
+    expectError('engines: [{name: vllm, options: {model: m}}]\ndrafts: [{method: prism}]\n', 'drafts[0].method', /use one of vanilla, ngram, suffix, standalone, pard, medusa, eagle, hass, eagle3, mtp, dflash/, /\(vLLM has no PRISM method\)/);
   });
   it('mtp needs no draft model (the target carries its MTP layers)', () => {
     checkSuiteEngines(loadSuite(writeTemp('engines: [{name: vllm, options: {model: deepseek-ai/DeepSeek-V3}}]\ndrafts: [{method: mtp, steps: 1}]\n')));
