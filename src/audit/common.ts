@@ -11,7 +11,7 @@ export const isGreedy = (temperature: number): boolean => temperature < GREEDY_E
 export type Severity = AuditFinding['severity'];
 
 /** Check ids in the order findings of one cell and one severity are listed. */
-export const CHECK_ORDER = ['failed', 'lossless', 'temperature', 'consistency', 'attach', 'settings', 'hardware', 'machine', 'gpu', 'noise'] as const;
+export const CHECK_ORDER = ['failed', 'lossless', 'temperature', 'consistency', 'chat-template', 'attach', 'settings', 'hardware', 'machine', 'gpu', 'noise'] as const;
 export type CheckId = (typeof CHECK_ORDER)[number];
 
 export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { error: 0, warning: 1, info: 2 };

@@ -1,5 +1,5 @@
 // The fairness audit: checks on one result (lossless at T=0, temperature honoured, acceptance
-// figures consistent, GPU shared, noise, failed cells) and on a pair of results (settings, hardware and the machine's state). Findings come back in one
+// figures consistent, chat templates, GPU shared, noise, failed cells) and on a pair of results (settings, hardware and the machine's state). Findings come back in one
 // deterministic order: error > warning > info, then cell id, then check.
 import type { AuditFinding, ResultFile } from '../result/schema.ts';
 import type { RequestRecord } from '../metrics/records.ts';
@@ -14,6 +14,7 @@ import { checkFailed } from './failed.ts';
 import { checkShardHardware } from './shards.ts';
 import { checkMachineState } from './machine.ts';
 import { checkAttach } from './attach.ts';
+import { checkChatTemplate } from './chat-template.ts';
 
 export interface AuditOptions {
   /** throughput coefficient of variation above which a cell is flagged noisy (default 0.10) */
@@ -27,6 +28,7 @@ export function auditResult(result: ResultFile, records: RequestRecord[], opts: 
     ...checkLossless(result, records),
     ...checkTemperature(result, records),
     ...checkConsistency(result, records),
+    ...checkChatTemplate(result),
     ...checkGpu(result),
     ...checkNoise(result, opts.cvThreshold ?? DEFAULT_CV_THRESHOLD),
     ...checkShardHardware(result),
@@ -40,5 +42,5 @@ export function auditPair(a: ResultFile, b: ResultFile): AuditFinding[] {
 }
 
 export { sortFindings, GREEDY_EPSILON, CHECK_ORDER, type CheckId } from './common.ts';
-export { checkLossless, checkTemperature, checkConsistency, CONSISTENCY_TOLERANCE, checkSettings, checkHardware, checkMachineState, checkGpu, checkNoise, checkFailed, checkShardHardware, checkAttach, DEFAULT_CV_THRESHOLD };
+export { checkLossless, checkTemperature, checkConsistency, CONSISTENCY_TOLERANCE, checkSettings, checkHardware, checkMachineState, checkGpu, checkNoise, checkFailed, checkShardHardware, checkAttach, checkChatTemplate, DEFAULT_CV_THRESHOLD };
 export { groupFindings, severityCounts, type AuditGroup } from './groups.ts';
