@@ -168,6 +168,11 @@ export interface EngineAdapter<Options = unknown> {
   readonly measures: EngineMeasures;
   /** per metric id: whether the engine measures it or the harness derives it (reports carry this label) */
   readonly sources: Readonly<Record<string, MetricSource>>;
+  /**
+   * The same two declarations for one engine's options, where options change them (vLLM's
+   * per-request metrics); the static ones above otherwise.
+   */
+  declared?(options: Record<string, unknown>): { measures: EngineMeasures; sources: Readonly<Record<string, MetricSource>> };
   readonly accepts: EngineAccepts<Options>;
   /** turns a conversation so far into the plain prompt text (raw prompts; chat prompts are built from the request's conversation on the way out) */
   formatPrompt(turns: string[], answers: string[]): string;

@@ -116,11 +116,28 @@ export const VLLM_SOURCES: Readonly<Record<string, MetricSource>> = {
   accept_length_pooled: 'derived', accept_length_mean: 'derived',
 };
 
+/**
+ * With --per-request-spec-decode-metrics each response carries its own cycles, draft and accepted
+ * tokens and histogram (metrics.speculative_decoding, vLLM 0.29 and later): acceptance is then
+ * computed from the requests, which belong to this run alone, and preferred over the server-wide
+ * counter deltas (the executor lets the requests' draft_accept_rate replace the counters', and
+ * per-position rates come from the requests' histograms first); accept_length_engine stays the
+ * counters' figure, summed over every engine core's series (data-parallel ranks).
+ */
+export const VLLM_PER_REQUEST_SOURCES: Readonly<Record<string, MetricSource>> = {
+  ...VLLM_SOURCES, accept_length_mean: 'derived', draft_accept_rate: 'derived',
+};
+
 export const vllmEngine: EngineAdapter<VllmOptions> = {
   name: 'vllm',
   // per-request cycles and histograms only with --per-request-spec-decode-metrics; never draft or verify time
   measures: { verifyCycles: false, acceptedHistogram: false, draftTime: false, verifyTime: false },
   sources: VLLM_SOURCES,
+  declared(options) {
+    const parsed = VLLM_OPTIONS.safeParse(options);
+    if (!parsed.success || !parsed.data.perRequestMetrics) return { measures: this.measures, sources: this.sources };
+    return { measures: { ...this.measures, verifyCycles: true, acceptedHistogram: true }, sources: VLLM_PER_REQUEST_SOURCES };
+  },
   accepts: { methods: offeredMethods(VLLM_METHOD), names: VLLM_NAMES, missing: VLLM_MISSING, options: VLLM_OPTIONS, checkDraft: vllmDraftProblem },
   formatPrompt: questionAnswerPrompt,
   plan: vllmPlan,

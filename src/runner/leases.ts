@@ -109,8 +109,9 @@ export class EngineLeases {
     try {
       await h.waitReady(s.options.readyTimeoutMs ?? READY_TIMEOUT_MS, s.signal);
       const d = await h.describe();
-      s.result.engines[group.key] = { version: d.version, info: d.info, measures: { ...adapter.measures }, sources: { ...adapter.sources } };
-      s.journal({ kind: 'engine', key: group.key, version: d.version, info: d.info, measures: { ...adapter.measures }, sources: { ...adapter.sources } });
+      const { measures, sources } = adapter.declared?.(group.engine.options) ?? adapter;
+      s.result.engines[group.key] = { version: d.version, info: d.info, measures: { ...measures }, sources: { ...sources } };
+      s.journal({ kind: 'engine', key: group.key, version: d.version, info: d.info, measures: { ...measures }, sources: { ...sources } });
       if (warm && first) await warmup({ dataset: s.dataset(first.dataset), temperature: first.temperature, settings: s.settings, adapter, engine: h, signal: s.signal }, s.settings.warmup);
     } catch (e) {
       await this.stop(h, group.key);

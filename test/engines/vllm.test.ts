@@ -55,6 +55,16 @@ describe('vllm launch arguments', () => {
     assert.ok(!args.includes('--disable-log-stats'));
     assert.deepEqual(args.slice(-2), ['--dtype', 'bfloat16']);
   });
+  it('with per-request metrics, acceptance is recorded as computed from the requests (preferred over the counters), without as the counters\'', () => {
+    const on = vllmEngine.declared!({ model: 'm', perRequestMetrics: 'summary' });
+    assert.equal(on.sources.draft_accept_rate, 'derived');
+    assert.equal(on.sources.accept_length_engine, 'engine-counters');
+    assert.equal(on.measures.verifyCycles, true);
+    assert.equal(on.measures.acceptedHistogram, true);
+    const off = vllmEngine.declared!({ model: 'm' });
+    assert.equal(off.sources.draft_accept_rate, 'engine-counters');
+    assert.equal(off.measures.verifyCycles, false);
+  });
   it('offers vanilla and the methods vLLM has, not prism or hass2', () => {
     assert.deepEqual([...vllmEngine.accepts.methods].sort(), ['dflash', 'eagle', 'eagle3', 'hass', 'medusa', 'mtp', 'ngram', 'pard', 'standalone', 'suffix', 'vanilla']);
   });

@@ -23,7 +23,7 @@ export type FakeEvent =
   | { type: 'launch' | 'stop'; engine: string; launch: number }
   | { type: 'generate'; engine: string; launch: number; call: number; text: string; failed: boolean };
 
-const OPTIONS = z.object({ fake: z.string() });
+const OPTIONS = z.object({ fake: z.string(), perRequest: z.boolean().optional() });
 
 /** A fake fingerprint: a machine without GPUs (so no GPU is queried). */
 export const FAKE_FINGERPRINT: Record<string, unknown> = {
@@ -83,6 +83,11 @@ export function fakeEngines(behaviours: Record<string, FakeBehaviour> = {}): Fak
     name: 'reference',
     measures: { verifyCycles: false, acceptedHistogram: false, draftTime: false, verifyTime: false },
     sources: { throughput: 'client' },
+    // an engine whose options change where a figure comes from (as vLLM's per-request metrics do)
+    declared: (options) => ({
+      measures: { verifyCycles: false, acceptedHistogram: false, draftTime: false, verifyTime: false },
+      sources: options.perRequest === true ? { throughput: 'client', draft_accept_rate: 'derived' } : { throughput: 'client' },
+    }),
     accepts: { methods: DRAFT_METHODS, options: OPTIONS },
     formatPrompt: (turns) => turns[turns.length - 1] ?? '',
     plan: () => ({ command: ['fake'], env: {}, ready: 'in process' }),

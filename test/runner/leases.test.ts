@@ -53,3 +53,19 @@ settings: { temperatures: [0], prompts: 1, maxNewTokens: 8, trials: 3, warmup: 1
   assert.equal(journalLines(`${dir}/run`).filter((l) => l.kind === 'engine').length, 2);
   assert.equal(r.events.filter((e) => e.type === 'launch').length, 2);
 });
+
+test('each launch records where its figures come from as its own options declare it (issue 27: per-request acceptance)', async () => {
+  const { dir, suite } = suiteDir(`engines:
+  - { name: reference, label: counters, options: { fake: counters } }
+  - { name: reference, label: requests, options: { fake: requests, perRequest: true } }
+drafts: [{ name: vanilla, method: vanilla }]
+datasets: [qa]
+settings: { temperatures: [0], prompts: 1, maxNewTokens: 8, trials: 1, warmup: 0 }
+`);
+  const r = await runFake({ suiteFile: suite, outDir: `${dir}/run` });
+  assert.deepEqual(r.result.engines['counters/vanilla']?.sources, { throughput: 'client' });
+  assert.deepEqual(r.result.engines['requests/vanilla']?.sources, { throughput: 'client', draft_accept_rate: 'derived' });
+  // the journal too, so a resumed run keeps them (launch order is the schedule's)
+  const journaled = Object.fromEntries(journalLines(`${dir}/run`).filter((l) => l.kind === 'engine').map((l) => [l.key, l.sources]));
+  assert.deepEqual(journaled, { 'counters/vanilla': { throughput: 'client' }, 'requests/vanilla': { throughput: 'client', draft_accept_rate: 'derived' } });
+});
