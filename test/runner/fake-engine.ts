@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import type { EngineAdapter, EngineHandle, GenerateOutcome, GenerateRequest, LaunchSpec } from '../../src/engines/types.ts';
+import type { EngineAdapter, EngineHandle, GenerateOutcome, GenerateRequest, LaunchSpec, MetricSource } from '../../src/engines/types.ts';
 import { DRAFT_METHODS, type Suite } from '../../src/suite/types.ts';
 import type { EngineRegistry, RunDeps } from '../../src/runner/run.ts';
 
@@ -86,7 +86,7 @@ export function fakeEngines(behaviours: Record<string, FakeBehaviour> = {}): Fak
     // an engine whose options change where a figure comes from (as vLLM's per-request metrics do)
     declared: (options) => ({
       measures: { verifyCycles: false, acceptedHistogram: false, draftTime: false, verifyTime: false },
-      sources: options.perRequest === true ? { throughput: 'client', draft_accept_rate: 'derived' } : { throughput: 'client' },
+      sources: (options.perRequest === true ? { throughput: 'client', draft_accept_rate: 'derived' } : { throughput: 'client' }) as Record<string, MetricSource>,
     }),
     accepts: { methods: DRAFT_METHODS, options: OPTIONS },
     formatPrompt: (turns) => turns[turns.length - 1] ?? '',
