@@ -139,7 +139,7 @@ describe('loadSuite: drafts', () => {
     expectError('engines: [{name: reference}]\ndrafts: [{method: ngram}, {method: ngram, draftedTokens: 3}]\n', 'drafts[1]', /distinct name/);
   });
   it('rejects an unknown method, listing the known ones', () => {
-    const e = expectError('engines: [{name: reference}]\ndrafts: [{name: x, method: eagle4}]\n', 'drafts[0].method', /set method to one of: vanilla, ngram, standalone, medusa, eagle, eagle3, hass, hass2, (mtp, prism|prism, mtp)/);
+    const e = expectError('engines: [{name: reference}]\ndrafts: [{name: x, method: eagle4}]\n', 'drafts[0].method', /set method to one of: vanilla, ngram, suffix, standalone, pard, medusa, eagle, eagle3, hass, hass2, mtp, dflash, prism/);
     for (const m of DRAFT_METHODS) assert.ok(e.fix.includes(m));
   });
   it('rejects a misspelled method with a suggestion', () => {
@@ -153,7 +153,7 @@ describe('loadSuite: drafts', () => {
     expectError('engines: [{name: reference}]\ndrafts:\n  - {name: vanilla, method: vanilla, verifiedTokens: 4}\n', 'drafts[0].verifiedTokens', /remove verifiedTokens \(it applies only to methods standalone/);
   });
   it('rejects learned-draft fields on an ngram draft', () => {
-    expectError('engines: [{name: reference}]\ndrafts:\n  - {method: ngram, model: models/d}\n', 'drafts[0].model', /remove model \(it applies only to methods standalone, medusa, eagle, eagle3, hass, hass2, prism, mtp\)/);
+    expectError('engines: [{name: reference}]\ndrafts:\n  - {method: ngram, model: models/d}\n', 'drafts[0].model', /remove model \(it applies only to methods standalone, pard, medusa, eagle, eagle3, hass, hass2, prism, mtp, dflash\)/);
     expectError('engines: [{name: reference}]\ndrafts:\n  - {method: ngram, steps: 3}\n', 'drafts[0].steps', /remove steps/);
   });
   it('accepts learned-draft fields on eagle3 and keeps only those given', () => {
