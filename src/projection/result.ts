@@ -32,6 +32,12 @@ export interface ProjectOptions {
    * prefill at `promptTokens` plus its requestMs; 0 = decode only
    */
   requestMs?: number | 'measured';
+  /**
+   * per-cycle cost outside the engine's passes, added to the profile's cycleMs (the server's share:
+   * streaming each cycle's tokens, HTTP, scheduling): a number, or 'measured' = the vanilla cell's
+   * TPOT less its verify ms per cycle (only against a profile of the machine that ran the result)
+   */
+  cycleMs?: number | 'measured';
   promptTokens: number;
   /** the draft shape for cells whose result does not record one (imports): steps x top-k x draft tokens */
   shape?: { steps: number; topK: number; draftTokens: number };
@@ -90,6 +96,9 @@ export function projectResult(result: ResultFile, profile: Profile, o: ProjectOp
     const tauOnly = cell.positionAcceptance ? undefined : cell.metrics.accept_length_pooled ?? cell.metrics.accept_length_engine;
     if (!cell.positionAcceptance && !tauOnly) { out.push({ ...base, projection: null, missing: 'no per-position acceptance or acceptance length in this result' }); continue; }
     const vanilla = result.cells.find((c) => c.method === 'vanilla' && c.engine === cell.engine && c.dataset === cell.dataset && c.temperature === cell.temperature);
+    const serverCycleMs = o.cycleMs === 'measured' ? Math.max(0, (metric(vanilla, 'tpot_ms') ?? NaN) - (metric(vanilla, 'verify_ms_per_cycle') ?? NaN)) : o.cycleMs ?? 0;
+    if (!Number.isFinite(serverCycleMs)) { out.push({ ...base, projection: null, missing: 'no vanilla cell with TPOT and verify ms per cycle to measure the per-cycle server cost from' }); continue; }
+    const costs = serverCycleMs > 0 ? { ...profile, overheads: { ...profile.overheads, cycleMs: profile.overheads.cycleMs + serverCycleMs } } : profile;
     let request: RequestShape | undefined;
     const n = outputTokens(cell) ?? (vanilla ? outputTokens(vanilla) : null);
     if (n !== null && o.requestMs !== 0) {
@@ -99,15 +108,15 @@ export function projectResult(result: ResultFile, profile: Profile, o: ProjectOp
     }
     try {
       if (tauOnly) {
-        const cycle = cycleCost(profile, shape, o.context);
-        const vanillaCycleMs = verifyMs(profile, 1, o.context) + profile.overheads.cycleMs;
+        const cycle = cycleCost(costs, shape, o.context);
+        const vanillaCycleMs = verifyMs(costs, 1, o.context) + costs.overheads.cycleMs;
         const at = (tau: number) => speedupOf(tau, cycle.totalMs, vanillaCycleMs, request);
         const iv = tauOnly.interval ? [at(tauOnly.interval.low), at(tauOnly.interval.high)] as [number, number] : null;
         out.push({ ...base, projection: { tau: tauOnly.mean, cycle, vanillaCycleMs, speedup: at(tauOnly.mean), interval: iv }, tauOnly: true });
         continue;
       }
-      const projection = project(cell.positionAcceptance!, shape, profile, o.context, request);
-      const advice = nominal.draftTokens >= 1 && (nominal.steps > 0 || nominal.method === 'ngram') ? adviseDepth(cell.positionAcceptance!, nominal, profile, o.context) : undefined;
+      const projection = project(cell.positionAcceptance!, shape, costs, o.context, request);
+      const advice = nominal.draftTokens >= 1 && (nominal.steps > 0 || nominal.method === 'ngram') ? adviseDepth(cell.positionAcceptance!, nominal, costs, o.context) : undefined;
       out.push({ ...base, projection, advice });
     } catch (e) {
       if (!(e instanceof ProjectionError)) throw e;
