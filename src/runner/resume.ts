@@ -10,7 +10,7 @@ import { ResultError, type ResultFile } from '../result/schema.ts';
 import { loadResult } from '../result/store.ts';
 import { readJournal, restoreFromJournal, sealJournal, type Journal } from './journal.ts';
 import { planShard } from './shard.ts';
-import { newResult, type OpenedRun } from './start.ts';
+import { newResult, unwritableDir, type OpenedRun } from './start.ts';
 import { attachSuite } from './attach.ts';
 import { RunInputError, type RunEvent, type RunOptions } from './session.ts';
 
@@ -84,6 +84,13 @@ export function openResumedRun(opts: RunOptions, emit: (e: RunEvent) => void): O
   const diff = suiteSettingsDiff(suiteAsRun(suite), recordedSettings(result.suite));
   if (diff.length) throw new RunInputError(`${result.suiteFile}: the suite changed since the run in ${dir} started (${diff.join('; ')}) -- restore it, or start a new run`);
   for (const c of result.cells) if (c.status === 'failed') { c.status = 'pending'; c.trials = []; delete c.error; c.metrics = {}; }
-  sealJournal(join(dir, 'requests.jsonl'));
+  const journalFile = join(dir, 'requests.jsonl');
+  let sealed: ReturnType<typeof sealJournal>;
+  try {
+    sealed = sealJournal(journalFile);
+  } catch (e) {
+    throw unwritableDir(dir, e, 'make it writable, or copy the run directory somewhere writable and resume the copy');
+  }
+  if (sealed.kind === 'set-aside') emit({ type: 'note', message: `${journalFile}: its last line was cut short (${sealed.bytes} bytes, no newline: a crash mid-write); set aside in ${sealed.file}, the journal goes on from a fresh line` });
   return { dir, suite, journal, result, options: keptTargets(opts, result.options) };
 }
