@@ -70,6 +70,9 @@ export async function runAction(flags: RunFlags): Promise<void> {
       targetMde, pair, shard, attach,
       readyTimeoutMs: intOption('--ready-timeout', o.readyTimeout, 1, 3600) * 1000,
       signal: controller.signal, onEvent,
+    }).catch((e: unknown) => {
+      bar?.done(); // the error's line starts on a line of its own
+      throw e;
     });
     bar?.done();
     const { result, dir } = outcome;
