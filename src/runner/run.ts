@@ -23,7 +23,7 @@ import { requestStrategy } from './schedule-request.ts';
 import { EngineLeases } from './leases.ts';
 import { TrialExecutor } from './executor.ts';
 import { StoppingPolicy } from './stopping.ts';
-import { createResult, openNewRun, type OpenedRun } from './start.ts';
+import { createResult, openNewRun, unwritableDir, type OpenedRun } from './start.ts';
 import { openResumedRun } from './resume.ts';
 import { JournalWriteError, RunInputError, RunSession, messageOf, type RunDeps, type RunEvent, type RunOptions, type RunOutcome } from './session.ts';
 import { errnoCode } from '../errors.ts';
@@ -59,7 +59,11 @@ async function openSession(opts: RunOptions, deps: RunDeps): Promise<RunSession>
   checkInputs(run.suite, run.options, deps);
   const datasets = loadSuiteDatasets(run.suite);
   const result = run.result ?? await createResult(run, deps);
-  mkdirSync(join(run.dir, 'logs'), { recursive: true });
+  try {
+    mkdirSync(join(run.dir, 'logs'), { recursive: true });
+  } catch (e) {
+    throw unwritableDir(run.dir, e, opts.resumeDir ? 'make it writable, or copy the run directory somewhere writable and resume the copy' : undefined);
+  }
   return new RunSession(run.dir, run.suite, result, planShard(run.suite, result.options.shard), datasets, run.journal.records, run.options, deps);
 }
 

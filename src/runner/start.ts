@@ -53,7 +53,7 @@ export function unwritableDir(dir: string, e: unknown, fix = 'make it writable, 
 function checkWritable(dir: string): void {
   let p = dir;
   while (!nameExists(p) && dirname(p) !== p) p = dirname(p);
-  let isDir = false;
+  let isDir: boolean;
   try { isDir = statSync(p).isDirectory(); } catch (e) { throw unwritableDir(dir, e); }
   if (!isDir) throw new RunInputError(`${dir}: cannot create the run directory: ${p} is a file, not a directory -- choose another --out`);
   try {

@@ -4,9 +4,10 @@
 // line by line (every line whole).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readJournal } from '../../src/runner/journal.ts';
+import { RunInputError } from '../../src/runner/run.ts';
 import { journalLines, runFake, suiteDir } from './helpers.ts';
 
 test('resume after a torn journal: the cut trial runs again, every other trial is kept, the journal stays readable', async () => {
@@ -70,4 +71,20 @@ settings: { temperatures: [0], prompts: 2, maxNewTokens: 8, trials: 2, warmup: 0
   const again = await runFake({ suiteFile: suite, resumeDir: out });
   assert.equal(again.fake.generates().length, 0, 'nothing left to run');
   assert.deepEqual(again.result.cells.map((c) => c.trials), r.result.cells.map((c) => c.trials));
+});
+
+test('a resume whose requests.jsonl is a dangling symbolic link is refused (appending would create the journal outside the run)', async () => {
+  const { dir, suite } = suiteDir(`engines: [{ name: reference, options: { fake: ref } }]
+drafts: [{ name: vanilla, method: vanilla }]
+datasets: [qa]
+settings: { temperatures: [0], prompts: 1, maxNewTokens: 8, trials: 1, warmup: 0 }
+`);
+  const out = join(dir, 'run');
+  await runFake({ suiteFile: suite, outDir: out });
+  const file = join(out, 'requests.jsonl');
+  const target = join(dir, 'elsewhere.jsonl');
+  renameSync(file, join(dir, 'journal.jsonl'));
+  symlinkSync(target, file);
+  await assert.rejects(runFake({ suiteFile: suite, resumeDir: out }), (e: Error) => e instanceof RunInputError && /requests\.jsonl: is a symbolic link to .*elsewhere\.jsonl, which does not exist -- put the run's journal back in its place, or remove the link$/.test(e.message));
+  assert.equal(existsSync(target), false);
 });

@@ -93,3 +93,20 @@ settings: { temperatures: [0], prompts: 2, maxNewTokens: 8, trials: 2, warmup: 0
   assert.equal(resumed.result.status, 'complete');
   assert.equal(resumed.fake.generates().length, 4, 'round 2 only');
 });
+
+test('a journal that fails as a launched engine describes itself: the engine is stopped, not blamed, and no other is launched', async () => {
+  const { dir, suite } = suiteDir(`engines: [{ name: reference, options: { fake: ref } }]
+drafts: [{ name: vanilla, method: vanilla }, { name: ngram, method: ngram }, { name: standalone, method: standalone }]
+datasets: [qa]
+settings: { temperatures: [0], prompts: 1, maxNewTokens: 8, trials: 1, warmup: 0 }
+`);
+  const out = join(dir, 'run');
+  // broken as the second engine is launched: its engine line cannot be journaled
+  const r = await runBreaking(suite, out, (e, seen) => e.type === 'launch' && seen.filter((x) => x.type === 'launch').length === 2);
+  assert.ok(r.error instanceof JournalWriteError, String(r.error));
+  assert.match(r.error.message, /cannot append to the run's journal \(EISDIR\): the run stopped at once \(its engines stopped\), 1 finished trial\(s\) saved in /);
+  assert.deepEqual(r.events.filter((e) => e.type === 'cell-failed'), [], 'no "engine failed to start"');
+  assert.deepEqual(r.after.map((e) => e.type).filter((t) => t !== 'generate'), ['launch', 'stop'], 'the one engine launched as it broke, stopped; none after');
+  assert.equal(r.result.status, 'interrupted');
+  assert.deepEqual(r.result.cells.map((c) => c.status).sort(), ['ok', 'pending', 'pending']);
+});
