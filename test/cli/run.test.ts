@@ -3,7 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tempDir, writeTemp } from '../suite/helpers.ts';
@@ -28,6 +28,19 @@ describe('prism-bench run with an engine mistake', () => {
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, /line 1: turns/);
     assert.equal(existsSync(out), false, 'no run directory, no empty logs/');
+  });
+});
+
+describe('prism-bench run into a directory it cannot write', () => {
+  it('exits 2 before launching, one line naming the directory and the fix (not a raw errno)', () => {
+    // a path through a regular file: no one, root included, can create a directory there
+    const file = join(tempDir(), 'a-file');
+    writeFileSync(file, '');
+    const out = join(file, 'run');
+    const suite = writeTemp('engines: [{name: reference}]\ndrafts: [{method: vanilla}]\ndatasets: [chat]\nsettings: {prompts: 1, trials: 1}\n');
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'prism-bench.js'), 'run', '--suite', suite, '--out', out], { encoding: 'utf8' });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /^prism-bench: .*a-file\/run: cannot create the run directory: .*a-file is a file, not a directory -- choose another --out\n$/);
   });
 });
 

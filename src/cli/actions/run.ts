@@ -45,17 +45,26 @@ export async function runAction(flags: RunFlags): Promise<void> {
   if (o.shard !== undefined && !shard) throw new UsageError(`--shard ${o.shard}: expected i/n with whole numbers 1 <= i <= n, such as 2/5`);
   const controller = new AbortController();
   let bar: Progress | undefined;
-  const onSigint = () => {
-    if (controller.signal.aborted) process.exit(EXIT.interrupted);
-    process.stderr.write('\ninterrupted: stopping the engine and saving finished cells (Ctrl-C again to force)\n');
-    controller.abort();
+  let runDir: string | undefined;
+  const signals = interruptSignals();
+  // SIGINT, SIGTERM and SIGHUP all take the one clean way out: stop the engines, save what
+  // finished, write the reports and print the --resume hint. Only a second Ctrl-C forces an
+  // exit: a SIGTERM often comes twice over (`timeout` signals npx and then its whole process
+  // group; the parent watch sends one more once npx has gone), and must not cut the first short.
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (!controller.signal.aborted) {
+      process.stderr.write(`\ninterrupted${sig === 'SIGINT' ? '' : ` (${sig})`}: stopping the engine and saving finished cells (Ctrl-C again to force)\n`);
+      controller.abort();
+    } else if (sig === 'SIGINT') {
+      process.stderr.write(`\nforced: finished cells are in result.json and requests.jsonl${runDir ? `; continue with  prism-bench run --resume ${runDir}` : ''}\n`);
+      process.exit(EXIT.interrupted);
+    }
   };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  for (const [sig, handler] of signals) process.on(sig, handler ?? onSignal);
   let counter = runCounter(0, 0);
   const onEvent = (e: RunEvent) => {
     switch (e.type) {
-      case 'start': counter = runCounter(e.cells, e.trials); bar = new Progress('run', e.cells * e.trials); bar.log(`run directory: ${e.dir}`); break;
+      case 'start': runDir = e.dir; counter = runCounter(e.cells, e.trials); bar = new Progress('run', e.cells * e.trials); bar.log(`run directory: ${e.dir}`); break;
       case 'launch': bar?.log(`starting ${e.group} (trial ${e.trial}), log ${e.log}`); break;
       case 'cell-start': bar?.update(e.done, e.cell, counter(e.cell, e.trial)); break;
       case 'cell-done': bar?.update(e.done, `${e.cell} ${e.throughput?.toFixed(1) ?? '?'} tok/s`, counter(e.cell, e.trial)); break;
@@ -70,6 +79,9 @@ export async function runAction(flags: RunFlags): Promise<void> {
       targetMde, pair, shard, attach,
       readyTimeoutMs: intOption('--ready-timeout', o.readyTimeout, 1, 3600) * 1000,
       signal: controller.signal, onEvent,
+    }).catch((e: unknown) => {
+      bar?.done(); // the error's line starts on a line of its own
+      throw e;
     });
     bar?.done();
     const { result, dir } = outcome;
@@ -86,9 +98,19 @@ export async function runAction(flags: RunFlags): Promise<void> {
       process.exitCode = result.cells.some((c) => c.status === 'failed') ? EXIT.failed : EXIT.ok;
     }
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    for (const [sig, handler] of signals) process.off(sig, handler ?? onSignal);
   }
+}
+
+const ignoreHangup = () => {};
+
+/**
+ * The signals a run handles, each with its handler (undefined: the interrupt). A run asked to
+ * outlive its terminal (PRISM_BENCH_OUTLIVE_PARENT=1 nohup ...) ignores SIGHUP: node undoes
+ * nohup's ignoring it, so without a handler a hangup would still end the run at once.
+ */
+function interruptSignals(env: NodeJS.ProcessEnv = process.env): [NodeJS.Signals, (() => void) | undefined][] {
+  return [['SIGINT', undefined], ['SIGTERM', undefined], ['SIGHUP', env.PRISM_BENCH_OUTLIVE_PARENT === '1' ? ignoreHangup : undefined]];
 }
 
 /** The suite checked for attaching (one engine), then the server asked what it runs. */
