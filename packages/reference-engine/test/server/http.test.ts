@@ -79,7 +79,15 @@ describe('a whole (not streamed) generation stops when its client goes away', ()
       it(`${ep.path}: ${how}`, async (t) => {
         const before = await counters();
         await leave(ep.path, ep.body(LONG));
-        // requests are served one at a time: this one's answer means the one left behind has ended
+        // the request left behind has ended once the server counts it (aborted, or its tokens);
+        // the server may read it after a request sent later on another connection, so wait for that
+        for (const deadline = Date.now() + 600_000; ;) {
+          const now = await counters();
+          if (now.aborted > before.aborted || now.tokens > before.tokens) break;
+          assert.ok(Date.now() < deadline, 'the request left behind never ended');
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        // and the next request is served at once (one at a time: it would wait for the one left behind)
         const next = await postJson(srv.base, '/generate', { text: 'Hi', sampling_params: { max_new_tokens: 4, temperature: 0, ignore_eos: true } });
         assert.equal(next.status, 200, next.text);
         const after = await counters();
