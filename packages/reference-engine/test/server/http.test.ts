@@ -68,7 +68,7 @@ const LEAVES: Record<string, (path: string, body: unknown) => Promise<void>> = {
       sock.on('close', () => reject(new Error(`closed before any interim response; got ${JSON.stringify(got)}`)));
       sock.end();
     });
-    assert.equal(got, 'HTTP/1.1 100 Continue\r\n\r\n');
+    assert.match(got, /^(HTTP\/1\.1 100 Continue\r\n\r\n)+$/);
     sock.destroy();
   },
 };
