@@ -9,6 +9,7 @@ import type { EngineResult, ReferenceEngine } from './engine.ts';
 import { handleOpenAi, parseOpenAiBody, type OpenAiServerOptions } from './openai.ts';
 import { engineCounters } from './prometheus.ts';
 import { iterationStatsQueue } from './trtllm-stats.ts';
+import { watchClient } from './client-gone.ts';
 
 export const ENGINE_NAME = 'prism-bench-reference';
 
@@ -130,7 +131,8 @@ export function startServer(opts: ServerOptions): Promise<ReferenceServer> {
     ...opts.serverArgs,
     version: opts.version,
     engine: ENGINE_NAME,
-    internal_states: [{ avg_spec_accept_length: engine?.avgAcceptLength ?? 0, last_gen_throughput: engine?.lastThroughput ?? 0 }],
+    // prism_aborted_requests: generations stopped early because their client went away
+    internal_states: [{ avg_spec_accept_length: engine?.avgAcceptLength ?? 0, last_gen_throughput: engine?.lastThroughput ?? 0, prism_aborted_requests: engine?.abortedRequests ?? 0 }],
   });
 
   const handleGenerate = async (engine: ReferenceEngine, req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -142,8 +144,7 @@ export function startServer(opts: ServerOptions): Promise<ReferenceServer> {
       vocab: tokenizer.vocabSize, maxContext: engine.model.maxContext, eosId: tokenizer.eosId,
       encode: (t) => tokenizer.encode(t), defaultSeed: () => (Date.now() + seedCounter++) >>> 0,
     });
-    let closed = false;
-    res.on('close', () => { if (!res.writableFinished) closed = true; });
+    const closed = watchClient(req, res);
     const logged = opts.logRequests ? opts.log : undefined;
     logged?.(`Receive: ${JSON.stringify({ text: (raw as { text?: unknown }).text ?? null, input_ids: (raw as { input_ids?: unknown }).input_ids ?? null, sampling_params: (raw as { sampling_params?: unknown }).sampling_params ?? null })}`);
     const answer = (item: GenerateItem, id: string, r: EngineResult, started: number) => {
@@ -156,18 +157,19 @@ export function startServer(opts: ServerOptions): Promise<ReferenceServer> {
     if (!body.stream) {
       const answers: unknown[] = [];
       for (const item of body.items) {
-        if (closed) return; // the client left: the rest of its batch is not worth computing
+        if (closed()) return; // the client left: the rest of its batch is not worth computing
         const started = performance.now();
-        const r = await engine.submit(item.request, undefined, () => closed);
+        const r = await engine.submit(item.request, undefined, closed);
         answers.push(answer(item, item.rid ?? newId(), r, started));
       }
+      if (closed()) return;
       sendJson(res, 200, body.batch ? answers : answers[0]);
       return;
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-    const chunk = (obj: unknown) => { if (!closed) res.write(`data: ${JSON.stringify(obj)}\n\n`); };
+    const chunk = (obj: unknown) => { if (!closed()) res.write(`data: ${JSON.stringify(obj)}\n\n`); };
     for (const [index, item] of body.items.entries()) {
-      if (closed) return;
+      if (closed()) return;
       const id = item.rid ?? newId();
       const started = performance.now();
       const promptTokens = item.request.prompt.length;
@@ -179,10 +181,10 @@ export function startServer(opts: ServerOptions): Promise<ReferenceServer> {
         sent = tokens.length;
         // no prefix cache: cached_tokens is 0 in every chunk, as it is in the last one
         chunk({ text: cumulative, output_ids: tokens.slice(), meta_info: { id, finish_reason: null, prompt_tokens: promptTokens, completion_tokens: tokens.length, cached_tokens: 0 }, ...tag });
-      }, () => closed);
+      }, closed);
       chunk({ ...answer(item, id, r, started), ...tag });
     }
-    if (!closed) res.end('data: [DONE]\n\n');
+    if (!closed()) res.end('data: [DONE]\n\n');
   };
 
   const counters = engineCounters(opts.openai.servedModelName, opts.openai.numSpecTokens > 0, opts.openai.numSpecTokens);
