@@ -3,7 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tempDir, writeTemp } from '../suite/helpers.ts';
@@ -54,6 +54,21 @@ describe('prism-bench run --full', () => {
       const r = cli('--full', ...extra, '--dry-run');
       assert.equal(r.status, 2, `${extra.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, re);
+    }
+  });
+});
+
+describe('prism-bench run --resume with --suite', () => {
+  it('exits 2 naming the suite the run keeps, and leaves the run as it was', () => {
+    const dir = tempDir();
+    const result = JSON.stringify({ schemaVersion: 2, runId: 'r', suiteFile: '/somewhere/suites/default.yaml', suite: {} });
+    writeFileSync(join(dir, 'result.json'), result);
+    for (const suite of ['suites/gate.yaml', 'suites/default.yaml']) {
+      const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'prism-bench.js'), 'run', '--suite', suite, '--resume', dir], { encoding: 'utf8' });
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, /^prism-bench: --suite: a resumed run keeps the suite it started with \(\/somewhere\/suites\/default\.yaml, recorded in .*result\.json\) -- remove --suite\n$/);
+      assert.equal(readFileSync(join(dir, 'result.json'), 'utf8'), result);
+      assert.deepEqual(readdirSync(dir), ['result.json']);
     }
   });
 });

@@ -1,4 +1,5 @@
 // `prism-bench run`, loaded only when it runs (../run.ts registers it).
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../result/store.ts';
 import { runSuite, type RunEvent } from '../../runner/run.ts';
@@ -17,7 +18,7 @@ import { attachOption, attachSuite, checkOneEngine, parseAttachFlags, probeServe
 import type { AttachOption } from '../../result/schema.ts';
 import type { Suite } from '../../suite/types.ts';
 
-export interface RunFlags extends OverrideFlags { suite: string; out?: string; quick?: boolean; full?: boolean; resume?: string; targetCi?: string; targetMde?: string; pair?: string; shard?: string; readyTimeout: string; json?: boolean; wide?: boolean; dryRun?: boolean; baseUrl?: string; engineKind?: string; draftLabel?: string }
+export interface RunFlags extends OverrideFlags { suite: string; out?: string; quick?: boolean; full?: boolean; resume?: string; targetCi?: string; targetMde?: string; pair?: string; shard?: string; readyTimeout: string; json?: boolean; wide?: boolean; dryRun?: boolean; baseUrl?: string; engineKind?: string; draftLabel?: string; suiteGiven?: boolean }
 
 export async function runAction(flags: RunFlags): Promise<void> {
   const o = withFullSuite(flags);
@@ -26,6 +27,7 @@ export async function runAction(flags: RunFlags): Promise<void> {
     const given = Object.keys(overrides).map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
     throw new UsageError(`${given.join(', ')}: a resumed run keeps the suite and overrides it started with (in its result.json) -- remove ${given.length > 1 ? 'them' : 'it'}`);
   }
+  if (o.resume !== undefined && o.suiteGiven) throw new UsageError(`--suite: a resumed run keeps the suite it started with${resumedSuite(o.resume)} -- remove --suite`);
   const attachFlags = parseAttachFlags(o);
   // the server is asked what it runs before anything else happens (a bad answer: exit 2)
   const attach = attachFlags ? await attachTo(loadSuite(o.suite, { quick: o.quick, overrides }), attachFlags) : undefined;
@@ -95,6 +97,17 @@ export async function runAction(flags: RunFlags): Promise<void> {
 async function attachTo(suite: Suite, flags: NonNullable<ReturnType<typeof parseAttachFlags>>): Promise<AttachOption> {
   checkOneEngine(suite);
   return attachOption(suite, flags, await probeServer(flags.baseUrl, flags.kind));
+}
+
+/** ' (FILE, recorded in DIR/result.json)', or '' where the run's result.json cannot say. */
+function resumedSuite(dir: string): string {
+  const file = join(dir, 'result.json');
+  try {
+    const suiteFile = (JSON.parse(readFileSync(file, 'utf8')) as { suiteFile?: unknown }).suiteFile;
+    return typeof suiteFile === 'string' ? ` (${suiteFile}, recorded in ${file})` : '';
+  } catch {
+    return '';
+  }
 }
 
 /** --full names suites/full.yaml; it stands for --suite, so the two (or --quick, or --resume) together are refused. */
