@@ -72,3 +72,15 @@ describe('prism-bench run --resume with --suite', () => {
     }
   });
 });
+
+describe('prism-bench run with a flag the harness owns in extraArgs', () => {
+  it('exits 2 naming the field to use instead, and creates nothing', () => {
+    const out = join(tempDir(), 'never');
+    const file = writeTemp('engines: [{name: sglang, options: {model: m, prompt: raw, extraArgs: ["--port", "1234"]}}]\ndrafts: [{method: vanilla}]\ndatasets: [chat]\n');
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'prism-bench.js'), 'run', '--suite', file, '--out', out], { encoding: 'utf8' });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /^prism-bench: .*suite-\d+\.yaml: engines\[0\]\.options\.extraArgs: "--port": the harness sets --port itself -- remove it: the harness picks the host and a free port/);
+    assert.equal(r.stderr.trim().split('\n').length, 1);
+    assert.equal(existsSync(out), false);
+  });
+});
