@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import writeFileAtomicLib from 'write-file-atomic';
 import { validateResult, ResultError, type ResultFile } from './schema.ts';
 import { errnoCode, messageOf } from '../errors.ts';
+import { shellQuote } from '../shell.ts';
 
 /** Writes text to path atomically, creating its directory first. */
 export function writeFileAtomic(path: string, text: string): void {
@@ -36,7 +37,7 @@ export function loadResult(pathOrDir: string): ResultFile {
     const why = messageOf(e).replace(/\r?\n/g, '\\n');
     // --resume rebuilds only from a run directory's journal; anything else is not a result file
     const fix = existsSync(join(dirname(path), 'requests.jsonl'))
-      ? `the file is damaged; prism-bench run --resume ${dirname(path)} rebuilds it from the run's journal (requests.jsonl) and continues the run`
+      ? `the file is damaged; prism-bench run --resume ${shellQuote(dirname(path))} rebuilds it from the run's journal (requests.jsonl) and continues the run`
       : 'pass a result.json written by prism-bench run or import, or the run directory that holds one';
     throw new ResultError(`${path}: not valid JSON (${why}) -- ${fix}`);
   }

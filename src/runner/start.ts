@@ -14,6 +14,7 @@ import type { CellGroup } from './plan.ts';
 import { planShard, shardSpecProblem, shardUnits, unitsOfShard } from './shard.ts';
 import { attachSuite } from './attach.ts';
 import { RunInputError, type RunDeps, type RunOptions } from './session.ts';
+import { shellQuote } from '../shell.ts';
 
 /** A run opened for measuring: new, or resumed (with the result it had). */
 export interface OpenedRun {
@@ -66,8 +67,8 @@ export function openNewRun(opts: RunOptions): OpenedRun {
     if (opts.pair) throw new RunInputError(`--pair: a shard holds one engine's cells, so the two engines of a pair run in different shards -- run the paired suite without --shard`);
   }
   const dir = resolve(opts.outDir ?? join('results', `${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}-${suite.name}`));
-  if (existsSync(join(dir, 'result.json'))) throw new RunInputError(`${dir}: already holds a result.json -- choose another --out, or continue it with --resume ${dir}`);
-  if (existsSync(join(dir, 'requests.jsonl'))) throw new RunInputError(`${dir}: already holds a run's journal (requests.jsonl) -- continue that run with --resume ${dir} (it rebuilds result.json), or choose another --out`);
+  if (existsSync(join(dir, 'result.json'))) throw new RunInputError(`${dir}: already holds a result.json -- choose another --out, or continue it with --resume ${shellQuote(dir)}`);
+  if (existsSync(join(dir, 'requests.jsonl'))) throw new RunInputError(`${dir}: already holds a run's journal (requests.jsonl) -- continue that run with --resume ${shellQuote(dir)} (it rebuilds result.json), or choose another --out`);
   return { dir, suite, journal: readJournal(join(dir, 'requests.jsonl')), result: null, options: opts };
 }
 

@@ -1,5 +1,6 @@
 // `prism-bench run`, loaded only when it runs (../run.ts registers it).
 import { readFileSync } from 'node:fs';
+import { shellQuote } from '../../shell.ts';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../result/store.ts';
 import { runSuite, type RunEvent } from '../../runner/run.ts';
@@ -82,7 +83,7 @@ export async function runAction(flags: RunFlags): Promise<void> {
     else process.stdout.write(renderReport(result, o.wide ? 'table' : 'terminal', { color: useColor(), width: terminalWidth(), source: dir }));
     process.stderr.write(`results in ${dir} (result.json, requests.jsonl, report.md, report.csv, report.html, logs/)\n`);
     if (outcome.interrupted) {
-      process.stderr.write(`interrupted: continue with  prism-bench run --resume ${dir}\n`);
+      process.stderr.write(`interrupted: continue with  prism-bench run --resume ${shellQuote(dir)}\n`);
       process.exitCode = EXIT.interrupted;
     } else {
       process.exitCode = result.cells.some((c) => c.status === 'failed') ? EXIT.failed : EXIT.ok;
