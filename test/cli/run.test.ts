@@ -60,7 +60,7 @@ describe('prism-bench run --full', () => {
 
 describe('prism-bench run --resume with --suite', () => {
   it('exits 2 naming the suite the run keeps, and leaves the run as it was', () => {
-    const dir = tempDir();
+    const dir = mkdtempSync(join(tempDir(), 'resume-'));
     const result = JSON.stringify({ schemaVersion: 2, runId: 'r', suiteFile: '/somewhere/suites/default.yaml', suite: {} });
     writeFileSync(join(dir, 'result.json'), result);
     for (const suite of ['suites/gate.yaml', 'suites/default.yaml']) {
