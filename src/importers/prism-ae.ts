@@ -80,9 +80,33 @@ function readCsv(input: ImportInput, text: string, ctx: ImportContext): Imported
   });
 }
 
+/**
+ * A log names no drafter, so a whole log holds vanilla runs (accept_length exactly 1: no
+ * spec_verify_ct) beside speculative ones; as one draft they would merge into one cell.
+ */
+function refuseMixedRuns(input: ImportInput, lines: ReadonlyArray<{ line: number; value: { accept_length: number } }>): void {
+  const vanilla = lines.filter((l) => l.value.accept_length === 1).map((l) => l.line);
+  if (vanilla.length === 0 || vanilla.length === lines.length) return;
+  const spec = lines.filter((l) => l.value.accept_length !== 1).map((l) => l.line);
+  throw new ImportError(`${input.path}: line${vanilla.length === 1 ? '' : 's'} ${spans(vanilla)} ran without speculation (accept_length 1) and line${spec.length === 1 ? '' : 's'} ${spans(spec)} with it; as one draft they would merge into one cell -- give one drafter's lines (of ${spans(spec)}) as ${input.path}:FIRST-LAST with --draft NAME, and the vanilla ones as --baseline ${input.path}:${spans(vanilla)}`);
+}
+
+/** [1, 2, 3, 5] -> '1-3,5' */
+function spans(lines: readonly number[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < lines.length;) {
+    let j = i;
+    while (j + 1 < lines.length && lines[j + 1] === lines[j]! + 1) j++;
+    out.push(i === j ? `${lines[i]}` : `${lines[i]}-${lines[j]}`);
+    i = j + 1;
+  }
+  return out.join(',');
+}
+
 function read(input: ImportInput, text: string, ctx: ImportContext): ImportedTrial[] {
   if (isCsv(input, text)) return readCsv(input, text, ctx);
   const lines = readJsonLines(input, text, LINE, FIX);
+  if (ctx.role === 'method') refuseMixedRuns(input, lines);
   const draft = ctx.role === 'baseline' ? 'vanilla' : (ctx.draft ?? basename(input.path).replace(/\.jsonl?$/i, '')).replaceAll('/', '_');
   return lines.map(({ line, value }) => {
     if (ctx.role === 'baseline' && value.accept_length !== 1) {

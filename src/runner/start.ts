@@ -15,6 +15,7 @@ import { planShard, shardSpecProblem, shardUnits, unitsOfShard } from './shard.t
 import { attachSuite } from './attach.ts';
 import { RunInputError, type RunDeps, type RunOptions } from './session.ts';
 import { errnoCode, messageOf } from '../errors.ts';
+import { shellQuote } from '../shell.ts';
 
 /** Whether `path` exists as a name, a symbolic link (dangling or not) included. */
 function nameExists(path: string): boolean {
@@ -36,8 +37,8 @@ function refuseExisting(dir: string): void {
   if (nameExists(journal) && lstatSync(journal).isSymbolicLink()) {
     throw new RunInputError(`${journal}: is a symbolic link (to ${readlinkSync(journal)}) -- a run writes its journal inside its own directory; remove the link, or choose another --out`);
   }
-  if (nameExists(join(dir, 'result.json'))) throw new RunInputError(`${dir}: already holds a result.json -- choose another --out, or continue it with --resume ${dir}`);
-  if (nameExists(journal)) throw new RunInputError(`${dir}: already holds a run's journal (requests.jsonl) -- continue that run with --resume ${dir} (it rebuilds result.json), or choose another --out`);
+  if (nameExists(join(dir, 'result.json'))) throw new RunInputError(`${dir}: already holds a result.json -- choose another --out, or continue it with --resume ${shellQuote(dir)}`);
+  if (nameExists(journal)) throw new RunInputError(`${dir}: already holds a run's journal (requests.jsonl) -- continue that run with --resume ${shellQuote(dir)} (it rebuilds result.json), or choose another --out`);
 }
 
 /** The refusal of a run directory that cannot be written (`e`: the failed call), naming the directory and the fix. */

@@ -1,4 +1,6 @@
 // `prism-bench run`, loaded only when it runs (../run.ts registers it).
+import { readFileSync } from 'node:fs';
+import { shellQuote } from '../../shell.ts';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../result/store.ts';
 import { runSuite, type RunEvent } from '../../runner/run.ts';
@@ -17,7 +19,7 @@ import { attachOption, attachSuite, checkOneEngine, parseAttachFlags, probeServe
 import type { AttachOption } from '../../result/schema.ts';
 import type { Suite } from '../../suite/types.ts';
 
-export interface RunFlags extends OverrideFlags { suite: string; out?: string; quick?: boolean; full?: boolean; resume?: string; targetCi?: string; targetMde?: string; pair?: string; shard?: string; readyTimeout: string; json?: boolean; wide?: boolean; dryRun?: boolean; baseUrl?: string; engineKind?: string; draftLabel?: string }
+export interface RunFlags extends OverrideFlags { suite: string; out?: string; quick?: boolean; full?: boolean; resume?: string; targetCi?: string; targetMde?: string; pair?: string; shard?: string; readyTimeout: string; json?: boolean; wide?: boolean; dryRun?: boolean; baseUrl?: string; engineKind?: string; draftLabel?: string; suiteGiven?: boolean }
 
 export async function runAction(flags: RunFlags): Promise<void> {
   const o = withFullSuite(flags);
@@ -26,6 +28,7 @@ export async function runAction(flags: RunFlags): Promise<void> {
     const given = Object.keys(overrides).map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
     throw new UsageError(`${given.join(', ')}: a resumed run keeps the suite and overrides it started with (in its result.json) -- remove ${given.length > 1 ? 'them' : 'it'}`);
   }
+  if (o.resume !== undefined && o.suiteGiven) throw new UsageError(`--suite: a resumed run keeps the suite it started with${resumedSuite(o.resume)} -- remove --suite`);
   const attachFlags = parseAttachFlags(o);
   // the server is asked what it runs before anything else happens (a bad answer: exit 2)
   const attach = attachFlags ? await attachTo(loadSuite(o.suite, { quick: o.quick, overrides }), attachFlags) : undefined;
@@ -92,7 +95,7 @@ export async function runAction(flags: RunFlags): Promise<void> {
     else process.stdout.write(renderReport(result, o.wide ? 'table' : 'terminal', { color: useColor(), width: terminalWidth(), source: dir }));
     process.stderr.write(`results in ${dir} (result.json, requests.jsonl, report.md, report.csv, report.html, logs/)\n`);
     if (outcome.interrupted) {
-      process.stderr.write(`interrupted: continue with  prism-bench run --resume ${dir}\n`);
+      process.stderr.write(`interrupted: continue with  prism-bench run --resume ${shellQuote(dir)}\n`);
       process.exitCode = EXIT.interrupted;
     } else {
       process.exitCode = result.cells.some((c) => c.status === 'failed') ? EXIT.failed : EXIT.ok;
@@ -117,6 +120,17 @@ function interruptSignals(env: NodeJS.ProcessEnv = process.env): [NodeJS.Signals
 async function attachTo(suite: Suite, flags: NonNullable<ReturnType<typeof parseAttachFlags>>): Promise<AttachOption> {
   checkOneEngine(suite);
   return attachOption(suite, flags, await probeServer(flags.baseUrl, flags.kind));
+}
+
+/** ' (FILE, recorded in DIR/result.json)', or '' where the run's result.json cannot say. */
+function resumedSuite(dir: string): string {
+  const file = join(dir, 'result.json');
+  try {
+    const suiteFile = (JSON.parse(readFileSync(file, 'utf8')) as { suiteFile?: unknown }).suiteFile;
+    return typeof suiteFile === 'string' ? ` (${suiteFile}, recorded in ${file})` : '';
+  } catch {
+    return '';
+  }
 }
 
 /** --full names suites/full.yaml; it stands for --suite, so the two (or --quick, or --resume) together are refused. */
