@@ -18,9 +18,9 @@ export type EndpointKind = (typeof ENDPOINT_KINDS)[number];
 export type EndpointEngineName = `endpoint:${EndpointKind}`;
 
 /** Draft methods a suite may name (vanilla = plain autoregressive decoding, no drafting). */
-export const DRAFT_METHODS = ['vanilla', 'ngram', 'standalone', 'medusa', 'eagle', 'eagle3', 'hass', 'hass2', 'prism', 'mtp'] as const;
+export const DRAFT_METHODS = ['vanilla', 'ngram', 'suffix', 'standalone', 'medusa', 'eagle', 'eagle3', 'hass', 'hass2', 'prism', 'mtp'] as const;
 export type DraftMethod = (typeof DRAFT_METHODS)[number];
-export type LearnedDraftMethod = Exclude<DraftMethod, 'vanilla' | 'ngram'>;
+export type LearnedDraftMethod = Exclude<DraftMethod, 'vanilla' | 'ngram' | 'suffix'>;
 
 /** Method-specific draft fields, per method; any other field on a draft is an error. */
 export const DRAFT_METHOD_FIELDS: { readonly [M in DraftMethod]: readonly string[] } = {
@@ -35,6 +35,8 @@ export const DRAFT_METHOD_FIELDS: { readonly [M in DraftMethod]: readonly string
   prism: ['model', 'steps', 'topK', 'verifiedTokens', 'modules', 'stepMap'],
   /** the target's own multi-token-prediction layers (vLLM's mtp); model is optional */
   mtp: ['model', 'steps', 'topK', 'verifiedTokens'],
+  /** suffix decoding: no model */
+  suffix: ['draftedTokens', 'suffixMaxTreeDepth', 'suffixMaxCachedRequests', 'suffixMaxSpecFactor', 'suffixMinTokenProb'],
 };
 
 /** Prompt sets shipped in suites/prompts/<name>.jsonl. */
@@ -82,7 +84,23 @@ export type LearnedDraft = {
   stepMap?: number[];
 };
 
-export type Draft = VanillaDraft | NgramDraft | LearnedDraft;
+/** Suffix decoding: no model; fields left out mean the engine's default (the reference engine's: SUFFIX_DEFAULTS in its contract). */
+export type SuffixDraft = {
+  name: string;
+  method: 'suffix';
+  /** most tokens drafted per cycle, the root not counted (vLLM's num_speculative_tokens) */
+  draftedTokens?: number;
+  /** longest substring the suffix trees hold, match and continuation together (vLLM's suffix_decoding_max_tree_depth) */
+  suffixMaxTreeDepth?: number;
+  /** earlier requests' outputs kept in the global tree, oldest dropped first; 0 = none (suffix_decoding_max_cached_requests) */
+  suffixMaxCachedRequests?: number;
+  /** tokens proposed at most per matched token (suffix_decoding_max_spec_factor) */
+  suffixMaxSpecFactor?: number;
+  /** candidates whose estimated probability is below this are not proposed (suffix_decoding_min_token_prob) */
+  suffixMinTokenProb?: number;
+};
+
+export type Draft = VanillaDraft | NgramDraft | SuffixDraft | LearnedDraft;
 
 /** A dataset reference: a built-in set (no path) or a question.jsonl file. */
 export type DatasetRef = {
@@ -199,6 +217,10 @@ export interface DraftInput {
   draftedTokens?: number;
   ngramMin?: number;
   ngramMax?: number;
+  suffixMaxTreeDepth?: number;
+  suffixMaxCachedRequests?: number;
+  suffixMaxSpecFactor?: number;
+  suffixMinTokenProb?: number;
   steps?: number;
   topK?: number;
   model?: string;
