@@ -139,7 +139,7 @@ describe('loadSuite: drafts', () => {
     expectError('engines: [{name: reference}]\ndrafts: [{method: ngram}, {method: ngram, draftedTokens: 3}]\n', 'drafts[1]', /distinct name/);
   });
   it('rejects an unknown method, listing the known ones', () => {
-    const e = expectError('engines: [{name: reference}]\ndrafts: [{name: x, method: eagle4}]\n', 'drafts[0].method', /set method to one of: vanilla, ngram, standalone, medusa, eagle, eagle3, hass, hass2, (mtp, prism|prism, mtp)/);
+    const e = expectError('engines: [{name: reference}]\ndrafts: [{name: x, method: eagle4}]\n', 'drafts[0].method', /set method to one of: vanilla, ngram, suffix, standalone, medusa, eagle, eagle3, hass, hass2, (mtp, prism|prism, mtp)/);
     for (const m of DRAFT_METHODS) assert.ok(e.fix.includes(m));
   });
   it('rejects a misspelled method with a suggestion', () => {
@@ -302,6 +302,7 @@ describe('suites/default.yaml', () => {
     assert.deepEqual(s.drafts, [
       { name: 'vanilla', method: 'vanilla' },
       { name: 'ngram', method: 'ngram', draftedTokens: 6, ngramMin: 1, ngramMax: 4 },
+      { name: 'suffix', method: 'suffix', draftedTokens: 6 },
       { name: 'eagle3', method: 'eagle3', steps: 4 },
       { name: 'prism', method: 'prism', steps: 4, stepMap: [0, 1] },
     ]);

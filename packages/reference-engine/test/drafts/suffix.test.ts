@@ -6,6 +6,7 @@ import { SUFFIX_DEFAULTS, SuffixDrafter } from '../../src/drafts/suffix.ts';
 import { createDrafter } from '../../src/drafts/index.ts';
 import type { DraftContext, DraftProposal } from '../../src/drafts/types.ts';
 import type { DecoderConfig } from '../../src/model/config.ts';
+import type { Weights } from '../../src/model/target.ts';
 
 const greedy = { temperature: 0, topP: 1, topK: -1 };
 const ctx = (tokens: number[]): DraftContext => ({ tokens, sampling: greedy, rand: Math.random });
@@ -70,7 +71,7 @@ describe('SuffixDrafter', () => {
   });
 
   it('createDrafter builds it with the defaults filled in', async () => {
-    const d = await createDrafter({ draft: 'suffix', ngramMin: 1, ngramMax: 4, suffix: { maxCachedRequests: 3 } }, {} as DecoderConfig, () => ({}));
+    const d = await createDrafter({ draft: 'suffix', ngramMin: 1, ngramMax: 4, suffix: { maxCachedRequests: 3 } }, {} as DecoderConfig, {} as Weights);
     assert.ok(d instanceof SuffixDrafter);
     assert.deepEqual(d.options, { ...SUFFIX_DEFAULTS, maxCachedRequests: 3 });
   });
