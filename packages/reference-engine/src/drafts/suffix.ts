@@ -21,14 +21,21 @@ export interface SuffixOptions {
 /** vLLM's defaults for its suffix method, but the cache, sized for this engine's memory */
 export const SUFFIX_DEFAULTS: Readonly<SuffixOptions> = Object.freeze({ maxTreeDepth: 24, maxCachedRequests: 256, maxSpecFactor: 1, minTokenProb: 0.1 });
 
+/**
+ * The global trie's bound in tokens besides maxCachedRequests: a token adds up to maxTreeDepth
+ * nodes, so 256 long outputs could hold millions of them; the oldest go first here too.
+ */
+export const SUFFIX_MAX_CACHED_TOKENS = 32_768;
+
 export class SuffixDrafter implements Drafter {
   readonly method = 'suffix';
   readonly featureLayers: readonly number[] = [];
   /** outputs of earlier requests, lasting as long as the drafter (the server) does */
   readonly global: SuffixTrie;
   private readonly cached: number[][] = [];
+  private cachedTokens = 0;
 
-  constructor(readonly options: SuffixOptions) {
+  constructor(readonly options: SuffixOptions, readonly maxCachedTokens = SUFFIX_MAX_CACHED_TOKENS) {
     const o = options;
     if (!(Number.isInteger(o.maxTreeDepth) && o.maxTreeDepth >= 2)) throw new Error(`suffix draft: maxTreeDepth must be an integer >= 2, got ${o.maxTreeDepth}`);
     if (!(Number.isInteger(o.maxCachedRequests) && o.maxCachedRequests >= 0)) throw new Error(`suffix draft: maxCachedRequests must be an integer >= 0, got ${o.maxCachedRequests}`);
@@ -67,12 +74,18 @@ export class SuffixDrafter implements Drafter {
     return { tokens: best?.tokens ?? [], parents: best?.parents ?? [], steps: 0 };
   }
 
-  /** Adds a finished request's output to the global trie, dropping the oldest beyond the cap. */
+  /** Adds a finished request's output to the global trie, dropping the oldest beyond the caps. */
   remember(output: readonly number[]): void {
     if (this.options.maxCachedRequests === 0 || output.length === 0) return;
     const kept = output.slice();
     this.cached.push(kept);
+    this.cachedTokens += kept.length;
     this.global.add(kept);
-    while (this.cached.length > this.options.maxCachedRequests) this.global.remove(this.cached.shift()!);
+    // the newest output stays even when it alone is over the token bound
+    while (this.cached.length > this.options.maxCachedRequests || (this.cachedTokens > this.maxCachedTokens && this.cached.length > 1)) {
+      const old = this.cached.shift()!;
+      this.cachedTokens -= old.length;
+      this.global.remove(old);
+    }
   }
 }

@@ -56,6 +56,19 @@ describe('SuffixDrafter', () => {
     assert.equal(d.global.find([40]), undefined);
   });
 
+  it('also keeps at most maxCachedTokens tokens of outputs, the newest always', () => {
+    const d = new SuffixDrafter({ ...opts, maxCachedRequests: 10 }, 5);
+    d.begin().finish!([1, 2, 3]);
+    d.begin().finish!([4, 5]);
+    assert.equal(d.cachedRequests, 2, '5 tokens: within the bound');
+    d.begin().finish!([6]);
+    assert.equal(d.cachedRequests, 2, '6 tokens: the oldest went');
+    assert.equal(d.global.find([1]), undefined);
+    d.begin().finish!([7, 8, 9, 10, 11, 12]);
+    assert.equal(d.cachedRequests, 1, 'an output over the bound alone stays, alone');
+    assert.equal(d.global.find([7, 8])!.count, 1);
+  });
+
   it('maxCachedRequests 0 keeps no global trie', async () => {
     const d = new SuffixDrafter({ ...opts, maxCachedRequests: 0 });
     d.begin().finish!([1, 2, 3]);
