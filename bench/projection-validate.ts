@@ -12,7 +12,8 @@ const [dir, profileFile] = process.argv.slice(2);
 if (!dir || !profileFile) { console.error('usage: projection-validate RESULT_DIR PROFILE.json'); process.exit(2); }
 const result = loadResult(dir);
 const profile = loadProfile(profileFile);
-const rows = projectResult(result, profile, { context: 128, promptTokens: 64, requestMs: 'measured' });
+// --server-cycle: add the per-cycle server cost measured on the vanilla cell (project --cycle-ms measured)
+const rows = projectResult(result, profile, { context: 128, promptTokens: 64, requestMs: 'measured', cycleMs: process.argv.includes('--server-cycle') ? 'measured' : 0 });
 const pct = (p: number, m: number) => (100 * (p - m)) / m;
 const lines = [
   '| cell | shape | tok/cycle | cycle ms: model / engine / client | speedup: projected [95%] / measured [95%] | error |',

@@ -5,16 +5,19 @@ What it times, each forward captured in a CUDA graph as SGLang decodes (--no-gra
 batch 1, random weights (costs depend on shapes, not values):
   - target forward over k fed tokens (k = 1..64) against a KV cache of C tokens (one curve per C);
   - prefill over n prompt tokens (no cache);
-  - an EAGLE-3-shaped draft step over r rows (r = 1..16): fc 3H -> H over the target features,
-    one decoder layer attending to the cache, RMSNorm and a reduced-vocabulary head; the extend pass
-    is the same step over 3 rows (two accepted drafts + the bonus token, as prism-bench profile does).
+  - draft steps over r rows (r = 1..16), per draft shape: eagle3 and prism (fc 3H -> H over the
+    target features, one decoder layer attending to the cache over [embedding, feature], RMSNorm, a
+    reduced-vocabulary head: PRISM runs one such module per step), hass2 (the same with two stacked
+    layers), eagle and hass (EAGLE's fc 2H -> H, one layer, the target's full-vocabulary head); the
+    extend pass is the same step over 3 rows (two accepted drafts + the bonus token, as prism-bench
+    profile does).
 It writes the same profile format as `prism-bench profile` (docs/profile-format.md): times in ms,
 median of --repeats graph replays after warm-up, synchronised around each replay.
 
 Usage:
   python scripts/gpu-profile.py --model llama-3.1-8b --out profiles/h200-llama-3.1-8b.json
   python scripts/gpu-profile.py --device cpu --tiny --out /tmp/tiny.json   # exercises every path on a CPU
-Needs: torch >= 2.4 (torch.nn.RMSNorm). Nothing else.
+Needs: torch (1.13 or newer; CUDA graphs need a CUDA build). Nothing else.
 """
 import argparse
 import datetime
@@ -35,6 +38,26 @@ SHAPES = {
 }
 
 
+class RMSNorm(torch.nn.Module):
+    """x / rms(x) * w: torch.nn.RMSNorm arrived in torch 2.4; Debian's python3-torch is older."""
+
+    def __init__(self, n, eps=1e-6, dtype=None, device=None):
+        super().__init__()
+        self.eps = eps
+        self.weight = torch.nn.Parameter(torch.ones(n, dtype=dtype, device=device))
+
+    def forward(self, x):
+        return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps) * self.weight
+
+
+def attention(q, k, v, mask):
+    """Scaled dot-product attention with an additive mask (torch's fused kernel where it has one)."""
+    if hasattr(F, "scaled_dot_product_attention"):
+        return F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
+    w = (q @ k.transpose(-1, -2)) / math.sqrt(q.shape[-1]) + mask
+    return torch.softmax(w.float(), dim=-1).to(q.dtype) @ v
+
+
 class Layer(torch.nn.Module):
     """One Llama decoder layer: RMSNorm, GQA attention with rotary positions over a static KV cache, SwiGLU."""
 
@@ -48,8 +71,8 @@ class Layer(torch.nn.Module):
         self.o = torch.nn.Linear(self.nh * self.dh, h, bias=False, **kw)
         self.gate_up = torch.nn.Linear(h, 2 * s["ffn"], bias=False, **kw)
         self.down = torch.nn.Linear(s["ffn"], h, bias=False, **kw)
-        self.n1 = torch.nn.RMSNorm(ih, **kw)
-        self.n2 = torch.nn.RMSNorm(h, **kw)
+        self.n1 = RMSNorm(ih, **kw)
+        self.n2 = RMSNorm(h, **kw)
         # static caches: a captured graph needs fixed addresses
         self.k_cache = torch.zeros(1, self.nkv, max_ctx, self.dh, **kw)
         self.v_cache = torch.zeros(1, self.nkv, max_ctx, self.dh, **kw)
@@ -74,7 +97,7 @@ class Layer(torch.nn.Module):
         self.v_cache[:, :, ctx:ctx + k] = v
         keys = self.k_cache[:, :, :ctx + k].repeat_interleave(self.nh // self.nkv, dim=1)
         vals = self.v_cache[:, :, :ctx + k].repeat_interleave(self.nh // self.nkv, dim=1)
-        a = F.scaled_dot_product_attention(q, keys, vals, attn_mask=mask)
+        a = attention(q, keys, vals, mask)
         h = (residual if residual is not None else x) + self.o(a.transpose(1, 2).reshape(1, k, -1))
         g, u = self.gate_up(self.n2(h)).chunk(2, dim=-1)
         return h + self.down(F.silu(g) * u)
@@ -86,7 +109,7 @@ class Target(torch.nn.Module):
         kw = dict(dtype=dtype, device=device)
         self.embed = torch.nn.Embedding(s["vocab"], s["hidden"], **kw)
         self.layers = torch.nn.ModuleList(Layer(s, max_ctx=max_ctx, dtype=dtype, device=device) for _ in range(s["layers"]))
-        self.norm = torch.nn.RMSNorm(s["hidden"], **kw)
+        self.norm = RMSNorm(s["hidden"], **kw)
         self.head = torch.nn.Linear(s["hidden"], s["vocab"], bias=False, **kw)
 
     def forward(self, ids, pos, ctx, mask):
@@ -96,23 +119,43 @@ class Target(torch.nn.Module):
         return self.head(self.norm(x))
 
 
-class Eagle3Step(torch.nn.Module):
-    """One EAGLE-3 draft step: fc 3H -> H over the target's three feature layers, one layer over [embedding, feature], a draft-vocab head."""
+class DraftStep(torch.nn.Module):
+    """One draft step: an fc over the features (3H -> H for EAGLE-3's three target layers, 2H -> H for
+    EAGLE's [embedding, last feature]), `layers` decoder layers, RMSNorm and a head of `vocab` tokens."""
 
-    def __init__(self, s, max_ctx, dtype, device):
+    def __init__(self, s, max_ctx, dtype, device, fused=True, layers=1, vocab=None):
         super().__init__()
         h = s["hidden"]
         kw = dict(dtype=dtype, device=device)
+        self.fused = fused
         self.embed = torch.nn.Embedding(s["vocab"], h, **kw)
-        self.fc = torch.nn.Linear(3 * h, h, bias=False, **kw)
-        self.layer = Layer(s, in_hidden=2 * h, max_ctx=max_ctx, dtype=dtype, device=device)
-        self.norm = torch.nn.RMSNorm(h, **kw)
-        self.head = torch.nn.Linear(h, s["draft_vocab"], bias=False, **kw)
+        self.fc = torch.nn.Linear((3 if fused else 2) * h, h, bias=False, **kw)
+        # EAGLE-3's first layer attends over [embedding, fused feature] (2H); EAGLE's over the fc's H
+        self.layers = torch.nn.ModuleList(
+            Layer(s, in_hidden=2 * h if fused and i == 0 else h, max_ctx=max_ctx, dtype=dtype, device=device) for i in range(layers))
+        self.norm = RMSNorm(h, **kw)
+        self.head = torch.nn.Linear(h, vocab or s["draft_vocab"], bias=False, **kw)
 
     def forward(self, ids, feats, pos, ctx, mask):
-        f = self.fc(feats)
-        x = self.layer(torch.cat([self.embed(ids), f], dim=-1), pos, ctx, mask, residual=f)
+        e = self.embed(ids)
+        if self.fused:
+            f = self.fc(feats)
+            x = self.layers[0](torch.cat([e, f], dim=-1), pos, ctx, mask, residual=f)
+        else:
+            x = self.layers[0](self.fc(torch.cat([e, feats[..., : e.shape[-1]]], dim=-1)), pos, ctx, mask)
+        for layer in self.layers[1:]:
+            x = layer(x, pos, ctx, mask)
         return self.head(self.norm(x))
+
+
+# draft method -> shape of one step, and what it stands for
+DRAFT_SHAPES = {
+    "eagle3": (dict(fused=True, layers=1), "EAGLE-3 step: fc 3H -> H, one layer over 2H input, the draft-vocabulary head"),
+    "prism": (dict(fused=True, layers=1), "PRISM runs one eagle3-sized module per step (the step map picks which): eagle3's step"),
+    "hass2": (dict(fused=True, layers=2), "eagle3's step with two stacked decoder layers"),
+    "eagle": (dict(fused=False, layers=1, vocab="full"), "EAGLE(-2): fc 2H -> H, one layer, the target's full-vocabulary head"),
+    "hass": (dict(fused=False, layers=1, vocab="full"), "HASS has EAGLE's shape (it changes the training): eagle's step"),
+}
 
 
 def timed(fn, repeats, device, use_graph):
@@ -180,7 +223,6 @@ def main():
     torch.manual_seed(0)
     with torch.inference_mode():
         target = Target(s, max_ctx, dtype, device).eval()
-        draft = Eagle3Step(s, max_ctx, dtype, device).eval()
         verify = []
         for ctx in contexts:
             points = []
@@ -199,21 +241,35 @@ def main():
             pos = torch.arange(n, device=device)
             mask = block_mask(0, n, dtype, device)
             prefill.append({"tokens": n, "ms": timed(lambda: target(ids, pos, 0, mask), max(3, a.repeats // 10), device, use_graph)})
-        # draft steps at the middle context: the draft's cache is as long as the target's
+        # draft steps at the first context: the draft's cache is as long as the target's
         ctx = contexts[0]
-        steps = []
-        for r in rows:
-            ids = torch.randint(0, s["vocab"], (1, r), device=device)
-            feats = torch.randn(1, r, 3 * s["hidden"], device=device, dtype=dtype)
-            pos = torch.full((r,), ctx, device=device)  # a tree level: r siblings at one depth
-            mask = torch.zeros(r, ctx + r, device=device, dtype=dtype)
-            steps.append({"rows": r, "ms": timed(lambda: draft(ids, feats, pos, ctx, mask), a.repeats, device, use_graph)})
-            print(f"draft rows {r}: {steps[-1]['ms']:.3f} ms", flush=True)
-        ids = torch.randint(0, s["vocab"], (1, 3), device=device)
-        feats = torch.randn(1, 3, 3 * s["hidden"], device=device, dtype=dtype)
-        pos = torch.arange(ctx, ctx + 3, device=device)
-        emask = block_mask(ctx, 3, dtype, device)  # made outside the graph: a captured graph replays fixed buffers
-        extend = timed(lambda: draft(ids, feats, pos, ctx, emask), a.repeats, device, use_graph)
+        drafts = {}
+        for method, (shape, what) in DRAFT_SHAPES.items():
+            if method in ("prism", "hass"):  # the same step as eagle3 / eagle: timed once
+                continue
+            kw = dict(shape)
+            if kw.get("vocab") == "full":
+                kw["vocab"] = s["vocab"]
+            draft = DraftStep(s, max_ctx, dtype, device, **kw).eval()
+            steps = []
+            for r in rows:
+                ids = torch.randint(0, s["vocab"], (1, r), device=device)
+                feats = torch.randn(1, r, 3 * s["hidden"], device=device, dtype=dtype)
+                pos = torch.full((r,), ctx, device=device)  # a tree level: r siblings at one depth
+                mask = torch.zeros(r, ctx + r, device=device, dtype=dtype)
+                steps.append({"rows": r, "ms": timed(lambda: draft(ids, feats, pos, ctx, mask), a.repeats, device, use_graph)})
+                print(f"{method} draft rows {r}: {steps[-1]['ms']:.3f} ms", flush=True)
+            ids = torch.randint(0, s["vocab"], (1, 3), device=device)
+            feats = torch.randn(1, 3, 3 * s["hidden"], device=device, dtype=dtype)
+            pos = torch.arange(ctx, ctx + 3, device=device)
+            emask = block_mask(ctx, 3, dtype, device)  # made outside the graph: a captured graph replays fixed buffers
+            extend = timed(lambda: draft(ids, feats, pos, ctx, emask), a.repeats, device, use_graph)
+            drafts[method] = {"kind": "learned", "extendMs": extend, "steps": steps}
+            del draft
+        drafts["prism"] = dict(drafts["eagle3"])
+        drafts["hass"] = dict(drafts["eagle"])
+        for method, (_, what) in DRAFT_SHAPES.items():
+            drafts[method]["description"] = what
     gpu = torch.cuda.get_device_name(0) if device == "cuda" else None
     name = a.name or f"{(gpu or 'cpu').lower().replace(' ', '-')}-{shape_name}"
     params = s["layers"] * (4 * s["hidden"] ** 2 * (s["heads"] + 2 * s["kv_heads"]) // (4 * s["heads"]) + s["hidden"] ** 2 + 3 * s["hidden"] * s["ffn"]) + s["vocab"] * s["hidden"]
@@ -225,11 +281,9 @@ def main():
         "engine": {"name": "pytorch", "version": torch.__version__,
                    "description": f"plain PyTorch kernels (SDPA), {'CUDA graphs' if use_graph and device == 'cuda' else 'eager'}, batch 1, random weights"},
         "model": {"name": shape_name, "layers": s["layers"], "hidden": s["hidden"], "vocab": s["vocab"], "dtype": str(dtype).replace("torch.", ""),
-                  "description": f"target ~{params / 1e9:.2f}B params; draft: EAGLE-3 shape (fc 3H->H, one layer over 2H input, {s['draft_vocab']}-token head)"},
+                  "description": f"target ~{params / 1e9:.2f}B params; drafts: EAGLE-3 shape with a {s['draft_vocab']}-token head, two-layer hass2, EAGLE with the full head"},
         "target": {"verify": verify, "prefill": prefill},
-        "drafts": {m: {"kind": "learned", "extendMs": extend, "steps": steps,
-                       "description": "EAGLE-3-shaped step; the same cost serves eagle, hass2 and prism (one layer per step)"}
-                   for m in ("eagle3", "eagle", "hass2", "prism")},
+        "drafts": drafts,
         # outside the forward passes: sampling, acceptance, cache bookkeeping; not measured here (0), an engine adds its own
         "overheads": {"cycleMs": 0, "requestMs": 0},
         "notes": [f"median of {a.repeats} replays per point; KV cache of random values; attention over the whole cache (no paging)",

@@ -11,7 +11,7 @@ import { runProgram } from '../src/cli/program.ts';
 import { SuiteError } from '../src/suite/errors.ts';
 import { OverrideError } from '../src/suite/overrides.ts';
 import { ResultError } from '../src/result/errors.ts';
-import { RunInputError } from '../src/runner/session.ts';
+import { JournalWriteError, RunInputError } from '../src/runner/session.ts';
 import { SweepError } from '../src/sweep/manifest.ts';
 import { ImportError } from '../src/importers/types.ts';
 import { InputError } from '../src/gate/comparable.ts';
@@ -41,6 +41,7 @@ const CASES: Array<[name: string, make: () => Error, exitCode: number]> = [
   ['ProfileError', () => new ProfileError('m'), 2],
   ['ProjectionError', () => new ProjectionError('m'), 2],
   ['SlurmError', () => new SlurmError('m'), 1],
+  ['JournalWriteError', () => new JournalWriteError('requests.jsonl', new Error('disk full')), 1],
   ['EngineError', () => new EngineError('m'), 1],
   ['ChatTemplateError', () => new ChatTemplateError('model', 'bad', 'fix it'), 1],
   ['NvidiaSmiParseError', () => new NvidiaSmiParseError('m'), 1],

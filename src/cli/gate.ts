@@ -43,6 +43,7 @@ Examples:
 Exit codes: 0 no regression shown; 1 a cell or the suite regressed (named with its numbers);
 2 not comparable (different hardware or settings, missing or failed cells; each is listed), not
 judgeable (a gated cell has fewer than 2 trials on a side, or 2 shared rounds with --pair: one
-line says so and what to change), or an input cannot be loaded.`)
+line says so and what to change), an input cannot be loaded, or the baseline is the result's own
+run (the same runId: the file, a copy or a baseline saved from it).`)
     .action(async (input: string, o: GateFlags) => (await import('./actions/gate.ts')).gateAction(input, o));
 }

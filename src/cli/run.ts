@@ -57,5 +57,6 @@ the launched path: only there does the harness set every engine flag identically
 
 Exit codes: 0 every cell ok; 1 some cells failed; 2 usage or input error; 130 interrupted
 (resume it).`)
-    .action(async (o: RunFlags) => (await import('./actions/run.ts')).runAction(o));
+    // --suite has a default, so only commander knows whether it was typed (a resume must not ignore it)
+    .action(async (o: RunFlags, cmd: Command) => (await import('./actions/run.ts')).runAction({ ...o, suiteGiven: cmd.getOptionValueSource('suite') === 'cli' }));
 }

@@ -16,6 +16,7 @@ export function registerTrain(program: Command): void {
     .option('--steps <n>', 'override the number of training steps (the shipped model uses the default)')
     .option('--fresh', 'ignore an existing checkpoint and start over')
     .option('--device <device>', 'cpu (numpy) or cuda (the same trainer on CuPy, for a machine with an NVIDIA GPU)', 'cpu')
+    .option('--python <path>', 'python to run the trainer (default: the first of $PRISM_PYTHON, python3 on PATH, /usr/bin/python3 with numpy, or CuPy for cuda)')
     .addHelpText('after', `
 Interrupt it at any time: rerunning the same command resumes from
 .cache/train/target/checkpoint.npz.
@@ -28,7 +29,7 @@ Needs python3 with numpy (present on the project's machines); --device cuda need
     .option('--out <dir>', 'drafts directory to write', DRAFTS_DIR)
     .option('--data-fraction <f>', 'train on this share of the data budget (data-scaling runs; shipped weights use 1)', '1')
     .option('--steps <n>', `override the optimizer steps at data fraction 1 (default ${DRAFT_TRAINING.steps})`)
-    .option('--python <path>', 'python with torch (default /usr/bin/python3, where Debian installs python3-torch)')
+    .option('--python <path>', 'python with torch (default: the first that has it of $PRISM_PYTHON, /usr/bin/python3, python3 on PATH; cuda: PATH before /usr/bin)')
     .option('--fresh', 'ignore existing checkpoints and start over')
     .option('--device <device>', 'cpu, or cuda for a machine with an NVIDIA GPU and a CUDA build of PyTorch', 'cpu')
     .addHelpText('after', `

@@ -29,8 +29,39 @@ export function launcherOption(command: readonly string[], description: string) 
     .meta({ description });
 }
 
-/** `extraArgs`: launch arguments appended verbatim. */
-export const extraArgsOption = (example: string) => stringList(example).optional().meta({ description: 'extra launch arguments appended verbatim' });
+/** A flag the adapter's launch line sets itself (a name, or a family by prefix), with the suite field that sets it instead. */
+export interface OwnedFlag { flag: string; prefix?: boolean; fix: string }
+
+/** --host and --port: where the harness starts every server and polls it. */
+export const HOST_PORT: OwnedFlag[] = ['--host', '--port'].map((flag) => ({
+  flag, fix: 'remove it: the harness picks the host and a free port for every launch and polls the server there (to measure a server you started, use run --base-url)',
+}));
+
+/** Speculation comes from the suite's drafts; extraArgs reach every cell, vanilla included. */
+export const SPECULATION_FIX = "remove it: the suite's drafts set speculation (method, model, steps, topK, verifiedTokens, draftedTokens; options.draftModel), and extraArgs reach every cell, the vanilla baseline included";
+
+/** The first of `args` that sets an owned flag (`--flag value` or `--flag=value`), with its fix. */
+export function ownedFlagIn(args: readonly string[], owned: readonly OwnedFlag[]): { arg: string; name: string; fix: string } | undefined {
+  for (const arg of args) {
+    if (!arg.startsWith('--')) continue;
+    const name = arg.split('=', 1)[0]!;
+    const hit = owned.find((o) => (o.prefix ? name.startsWith(o.flag) : name === o.flag));
+    if (hit) return { arg, name, fix: hit.fix };
+  }
+  return undefined;
+}
+
+/**
+ * `extraArgs`: launch arguments appended verbatim, except the flags the adapter's launch line
+ * sets: a second --port makes the server listen where the harness does not poll, a speculative
+ * flag makes the vanilla baseline speculative.
+ */
+export const extraArgsOption = (example: string, owned: readonly OwnedFlag[]) => stringList(example)
+  .superRefine((args, ctx) => {
+    const hit = ownedFlagIn(args, owned);
+    if (hit) ctx.addIssue({ code: 'custom', input: args, message: say(`${JSON.stringify(hit.arg)}: the harness sets ${hit.name} itself`, hit.fix) });
+  })
+  .optional().meta({ description: 'extra launch arguments appended verbatim (not the flags the harness sets: host, port, model, speculation)' });
 
 /** `env`: environment for the server process. */
 export const envOption = () => z.record(z.string(), z.string({ error: (iss) => say(`expected a string, got ${describe(iss.input)}`, 'quote the value, such as "0"') }), { error: mappingError('{CUDA_VISIBLE_DEVICES: "0"}') }).optional()

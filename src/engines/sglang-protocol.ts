@@ -17,16 +17,17 @@ const pick = (m: Record<string, unknown>, ...names: string[]): number | null => 
 
 /** Reads one request's figures from a final meta_info, whichever SGLang release wrote it. */
 export function readMetaInfo(meta: Record<string, unknown>): Omit<GenerateOutcome, 'text' | 'outputIds' | 'ttftSeconds' | 'e2eSeconds' | 'streamChunks'> {
-  const hist = meta.spec_correct_drafts_histogram ?? meta.spec_accept_histogram;
+  // the reference engine without a draft sends its counts under prism_ names, as SGLang sends no spec_* field then
+  const hist = meta.spec_correct_drafts_histogram ?? meta.spec_accept_histogram ?? meta.prism_correct_drafts_histogram;
   const finish = meta.finish_reason;
   return {
     promptTokens: pick(meta, 'prompt_tokens') ?? 0,
     completionTokens: pick(meta, 'completion_tokens') ?? 0,
     finishReason: typeof finish === 'string' ? finish : isRecord(finish) && typeof finish.type === 'string' ? finish.type : 'unknown',
-    verifyCycles: pick(meta, 'spec_verify_ct'),
+    verifyCycles: pick(meta, 'spec_verify_ct', 'prism_verify_ct'),
     acceptedHistogram: numberList(hist),
-    acceptedDrafts: pick(meta, 'spec_num_correct_drafts', 'spec_accepted_drafts', 'spec_accept_token_num'),
-    proposedDrafts: pick(meta, 'spec_num_proposed_drafts', 'spec_proposed_drafts', 'spec_draft_token_num'),
+    acceptedDrafts: pick(meta, 'spec_num_correct_drafts', 'spec_accepted_drafts', 'spec_accept_token_num', 'prism_num_correct_drafts'),
+    proposedDrafts: pick(meta, 'spec_num_proposed_drafts', 'spec_proposed_drafts', 'spec_draft_token_num', 'prism_num_proposed_drafts'),
     draftSeconds: pick(meta, 'prism_draft_time_s'),
     verifySeconds: pick(meta, 'prism_verify_time_s'),
     draftSteps: pick(meta, 'prism_draft_steps'),

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { assertLaunchable } from './accepts.ts';
 import { EngineError, type EngineAdapter, type GenerateRequest, type InputProblem, type LaunchPlan, type LaunchSpec, type MetricSource } from './types.ts';
 import { mappingError, textField, wordField } from '../suite/schema.ts';
-import { draftModelOption, envOption, extraArgsOption, firstLine, launcherOption, parseOptions, programOf, promptOption, sendSeedOption, targetModelOption } from './options.ts';
+import { draftModelOption, envOption, extraArgsOption, firstLine, HOST_PORT, SPECULATION_FIX, launcherOption, parseOptions, programOf, promptOption, sendSeedOption, targetModelOption } from './options.ts';
 import { ChatTemplateError, loadChatTemplate, renderChat, type ChatTemplate } from './chat-template.ts';
 import { DRAFT_METHODS, type Draft } from '../suite/types.ts';
 
@@ -24,7 +24,11 @@ export const SGLANG_OPTIONS = z.strictObject({
   model: targetModelOption('SGLang', 'load (its --model-path)', 'meta-llama/Meta-Llama-3-8B-Instruct', '--model-path: the target model'),
   draftModel: draftModelOption('/models/EAGLE3-LLaMA3-8B', '--speculative-draft-model-path for learned drafts without their own model'),
   launcher: launcherOption(['python3', '-m', 'sglang.launch_server'], 'command that starts the server, SGLang\'s flags appended (default python3 -m sglang.launch_server). It runs as given: a suite is trusted input'),
-  extraArgs: extraArgsOption('["--dtype", "bfloat16"]'),
+  extraArgs: extraArgsOption('["--dtype", "bfloat16"]', [
+    ...['--model-path', '--model'].map((flag) => ({ flag, fix: 'set the engine\'s options.model instead' })),
+    ...HOST_PORT,
+    { flag: '--speculative-', prefix: true, fix: SPECULATION_FIX },
+  ]),
   preset: wordField(['prism-ae'], 'launch preset').optional().meta({ description: "launch as a known harness launches SGLang: prism-ae adds the PRISM artifact's end-to-end flags (--dtype bfloat16 --cuda-graph-max-bs 1 --max-running-requests 1) to every cell, vanilla included" }),
   sendSeed: sendSeedOption('send sampling_seed with each request (needs --enable-deterministic-inference or a recent build)'),
   env: envOption(),

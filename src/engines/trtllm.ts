@@ -19,7 +19,7 @@ import { questionAnswerPrompt } from './prompt.ts';
 import { IterationTotals, readIterationStats } from './trtllm-stats.ts';
 import { EngineError, type EngineAdapter, type EngineHandle, type InputProblem, type LaunchPlan, type LaunchSpec, type MetricSource, type SpecCounters } from './types.ts';
 import { mappingError, say, wordField } from '../suite/schema.ts';
-import { draftModelOption, envOption, extraArgsOption, launcherOption, offeredMethods, parseOptions, programOf, promptOption, sendSeedOption, targetModelOption } from './options.ts';
+import { draftModelOption, envOption, extraArgsOption, HOST_PORT, launcherOption, offeredMethods, parseOptions, programOf, promptOption, sendSeedOption, targetModelOption } from './options.ts';
 import type { Draft, DraftMethod, LearnedDraft } from '../suite/types.ts';
 
 /** TensorRT-LLM's decoding_type for each suite draft method (HASS drafts are EAGLE-format heads). */
@@ -38,7 +38,12 @@ export const TRTLLM_OPTIONS = z.strictObject({
   llmApiOptions: z.record(z.string(), z.unknown(), { error: mappingError('{kv_cache_config: {free_gpu_memory_fraction: 0.8}}') })
     .refine((m) => !OWNED_KEYS.some((k) => k in m), { error: () => say(`sets ${OWNED_KEYS.join(' or ')}, which the harness writes itself`, 'remove it: the draft sets speculative_config, and iteration statistics are always on') })
     .optional().meta({ description: 'more LLM API options written into the --extra_llm_api_options YAML' }),
-  extraArgs: extraArgsOption('["--max_batch_size", "1"]'),
+  extraArgs: extraArgsOption('["--max_batch_size", "1"]', [
+    ...HOST_PORT,
+    { flag: '--backend', fix: 'set the engine\'s options.backend instead (pytorch or tensorrt)' },
+    // the harness's YAML holds the draft's speculative_config; a second one would replace it
+    ...['--extra_llm_api_options', '--config'].map((flag) => ({ flag, fix: "put the keys in the engine's options.llmApiOptions instead (the drafts set speculative_config)" })),
+  ]),
   env: envOption(),
   prompt: promptOption("chat (default): /v1/chat/completions, the server applies the target's chat template; raw: /v1/completions with the harness's Question/Answer transcript"),
   sendSeed: sendSeedOption('send each request\'s seed (default true)'),

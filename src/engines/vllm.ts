@@ -12,7 +12,7 @@ import { attachedProcess, startProcess } from './process.ts';
 import { questionAnswerPrompt } from './prompt.ts';
 import { EngineError, type EngineAdapter, type InputProblem, type LaunchPlan, type LaunchSpec, type MetricSource } from './types.ts';
 import { mappingError, wordField } from '../suite/schema.ts';
-import { draftModelOption, envOption, extraArgsOption, launcherOption, offeredMethods, parseOptions, programOf, promptOption, sendSeedOption, targetModelOption } from './options.ts';
+import { draftModelOption, envOption, extraArgsOption, HOST_PORT, launcherOption, SPECULATION_FIX, offeredMethods, parseOptions, programOf, promptOption, sendSeedOption, targetModelOption } from './options.ts';
 import type { Draft, DraftMethod, LearnedDraft } from '../suite/types.ts';
 
 /** vLLM's speculative method for each suite draft method (HASS drafts are EAGLE-format heads). */
@@ -25,7 +25,13 @@ export const VLLM_OPTIONS = z.strictObject({
   model: targetModelOption('vLLM', 'serve (vllm serve MODEL)', 'meta-llama/Llama-3.1-8B-Instruct', 'the target model: vllm serve MODEL'),
   draftModel: draftModelOption('yuhuili/EAGLE3-LLaMA3.1-Instruct-8B', "the speculative config's model for learned drafts without their own"),
   launcher: launcherOption(['vllm', 'serve'], 'command that starts the server, the model and vLLM flags appended (default vllm serve). It runs as given: a suite is trusted input'),
-  extraArgs: extraArgsOption('["--dtype", "bfloat16"]'),
+  extraArgs: extraArgsOption('["--dtype", "bfloat16"]', [
+    { flag: '--model', fix: 'set the engine\'s options.model instead (vllm serve MODEL)' },
+    ...HOST_PORT,
+    // --speculative-config, and the older --speculative-model, --num-speculative-tokens, --ngram-prompt-lookup-*
+    ...['--speculative-', '--num-speculative-tokens', '--ngram-prompt-lookup-'].map((flag) => ({ flag, prefix: true, fix: SPECULATION_FIX })),
+    { flag: '--per-request-spec-decode-metrics', fix: 'set the engine\'s options.perRequestMetrics instead (summary or detailed)' },
+  ]),
   env: envOption(),
   prompt: promptOption("chat (default): /v1/chat/completions, the server applies the target's chat template, turn by turn with the model's own answers; raw: /v1/completions with the harness's Question/Answer transcript"),
   sendSeed: sendSeedOption('send each request\'s seed (default true)'),

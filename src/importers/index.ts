@@ -68,15 +68,32 @@ function readInput(input: ImportInput): { text: string; file: Omit<ImportedFile,
   };
 }
 
+const overlap = (a: ImportInput, b: ImportInput): boolean =>
+  a.lines === undefined || b.lines === undefined || a.lines.some(([a1, a2]) => b.lines!.some(([b1, b2]) => a1 <= b2 && b1 <= a2));
+
+/**
+ * The same content given twice (the same path, or a copy: the same sha256) would count one run's
+ * measurements as two trials; distinct line selections of one file are distinct runs and pass.
+ */
+function refuseRepeat(seen: ReadonlyArray<{ input: ImportInput; sha256: string }>, input: ImportInput, sha256: string): void {
+  const twin = seen.find((s) => s.sha256 === sha256 && overlap(s.input, input));
+  if (!twin) return;
+  const same = twin.input.path === input.path ? 'is given twice' : `has the same content as ${twin.input.path}`;
+  throw new ImportError(`${input.path}: ${same} (sha256 ${sha256.slice(0, 12)}...)${input.lines || twin.input.lines ? ' in overlapping line selections' : ''}, so one run would count as two trials -- give each run's file once${twin.input.path === input.path ? '' : ', or remove the copy'}`);
+}
+
 /** Reads every input with the format's importer and builds the result. */
 export function importFiles(req: ImportRequest): { result: ResultFile; records: RequestRecord[] } {
   const importer = IMPORTERS[req.format];
   const trials: ImportedTrial[] = [];
   const files: ImportedFile[] = [];
   const base: Omit<ImportContext, 'role'> = { draft: req.draft, dataset: req.dataset, temperature: req.temperature };
+  const seen: Array<{ input: ImportInput; sha256: string }> = [];
   for (const [role, list] of [['baseline', req.baselines], ['method', req.inputs]] as const) {
     for (const input of list) {
       const { text, file } = readInput(input);
+      refuseRepeat(seen, input, file.sha256);
+      seen.push({ input, sha256: file.sha256 });
       trials.push(...importer.read(input, text, { ...base, role }));
       files.push({ ...file, role });
     }

@@ -29,7 +29,7 @@ export function datasetOfQuestionFile(file: string): string {
 }
 
 const CSV_FIX = 'expected a CSV of the PRISM artifact\'s evaluation/table4 scripts (columns algorithm, dataset, question_file, temperature, status, throughput, accept_length, error)';
-const CSV_COLUMNS = ['algorithm', 'temperature', 'status', 'throughput', 'accept_length'] as const;
+const CSV_COLUMNS = ['algorithm', 'status', 'throughput', 'accept_length'] as const;
 
 function isCsv(input: ImportInput, text: string): boolean {
   return /\.csv$/i.test(input.path) || /^\s*algorithm,/.test(text);
@@ -45,7 +45,8 @@ function readCsv(input: ImportInput, text: string, ctx: ImportContext): Imported
   }
   const header = records.shift();
   const col = new Map((header?.fields ?? []).map((name, i) => [name.trim(), i]));
-  const missing = CSV_COLUMNS.filter((c) => !col.has(c));
+  // evaluation/run_sglang_and_datasets.py writes no temperature column (its --temperature, default 0, is not recorded)
+  const missing = [...CSV_COLUMNS.filter((c) => !col.has(c)), ...(col.has('temperature') || ctx.temperature !== undefined ? [] : ['temperature (or give --temperature: evaluation/run_sglang_and_datasets.py does not record it)'])];
   if (!header || missing.length > 0 || !(col.has('dataset') || col.has('question_file'))) {
     throw new ImportError(`${input.path}:1: header: missing column${missing.length === 1 ? '' : 's'} ${[...missing, ...(col.has('dataset') || col.has('question_file') ? [] : ['dataset'])].join(', ')} -- ${CSV_FIX}`);
   }
@@ -56,12 +57,13 @@ function readCsv(input: ImportInput, text: string, ctx: ImportContext): Imported
     const where = `${input.path}:${line}`;
     const algorithm = get('algorithm').toUpperCase();
     if (algorithm === '') throw new ImportError(`${where}: algorithm: empty -- ${CSV_FIX}`);
-    const vanilla = algorithm === 'NONE';
+    // run_sglang_and_datasets.py names its runs without speculation "Standalone" (no draft model path)
+    const vanilla = algorithm === 'NONE' || (algorithm === 'STANDALONE' && col.has('draft_model_path') && get('draft_model_path') === '');
     if (ctx.role === 'baseline' && !vanilla) {
       throw new ImportError(`${where}: algorithm: ${algorithm} is not NONE, so this row is not a run without speculation -- give --baseline only the NONE rows (FILE:FIRST-LAST), or pass the CSV once: its NONE rows are the baseline`);
     }
-    const temperature = Number(get('temperature'));
-    if (get('temperature') === '' || !Number.isFinite(temperature) || temperature < 0) throw new ImportError(`${where}: temperature: '${get('temperature')}' is not a temperature -- ${CSV_FIX}`);
+    const temperature = ctx.temperature ?? Number(get('temperature'));
+    if (ctx.temperature === undefined && (get('temperature') === '' || !Number.isFinite(temperature) || temperature < 0)) throw new ImportError(`${where}: temperature: '${get('temperature')}' is not a temperature -- ${CSV_FIX}`);
     const dataset = ctx.dataset ?? (get('dataset') || datasetOfQuestionFile(get('question_file')));
     const draft = vanilla ? 'vanilla' : algorithm.toLowerCase().replaceAll('/', '_');
     const base: Omit<ImportedTrial, 'figures'> = { draft, method: draft, dataset, temperature: ctx.temperature ?? temperature, origin: { file: input.path, lines: [line] }, records: null, wallSeconds: null, requests: null };
@@ -78,9 +80,33 @@ function readCsv(input: ImportInput, text: string, ctx: ImportContext): Imported
   });
 }
 
+/**
+ * A log names no drafter, so a whole log holds vanilla runs (accept_length exactly 1: no
+ * spec_verify_ct) beside speculative ones; as one draft they would merge into one cell.
+ */
+function refuseMixedRuns(input: ImportInput, lines: ReadonlyArray<{ line: number; value: { accept_length: number } }>): void {
+  const vanilla = lines.filter((l) => l.value.accept_length === 1).map((l) => l.line);
+  if (vanilla.length === 0 || vanilla.length === lines.length) return;
+  const spec = lines.filter((l) => l.value.accept_length !== 1).map((l) => l.line);
+  throw new ImportError(`${input.path}: line${vanilla.length === 1 ? '' : 's'} ${spans(vanilla)} ran without speculation (accept_length 1) and line${spec.length === 1 ? '' : 's'} ${spans(spec)} with it; as one draft they would merge into one cell -- give one drafter's lines (of ${spans(spec)}) as ${input.path}:FIRST-LAST with --draft NAME, and the vanilla ones as --baseline ${input.path}:${spans(vanilla)}`);
+}
+
+/** [1, 2, 3, 5] -> '1-3,5' */
+function spans(lines: readonly number[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < lines.length;) {
+    let j = i;
+    while (j + 1 < lines.length && lines[j + 1] === lines[j]! + 1) j++;
+    out.push(i === j ? `${lines[i]}` : `${lines[i]}-${lines[j]}`);
+    i = j + 1;
+  }
+  return out.join(',');
+}
+
 function read(input: ImportInput, text: string, ctx: ImportContext): ImportedTrial[] {
   if (isCsv(input, text)) return readCsv(input, text, ctx);
   const lines = readJsonLines(input, text, LINE, FIX);
+  if (ctx.role === 'method') refuseMixedRuns(input, lines);
   const draft = ctx.role === 'baseline' ? 'vanilla' : (ctx.draft ?? basename(input.path).replace(/\.jsonl?$/i, '')).replaceAll('/', '_');
   return lines.map(({ line, value }) => {
     if (ctx.role === 'baseline' && value.accept_length !== 1) {

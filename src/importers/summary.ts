@@ -3,6 +3,7 @@
 // and what the files cannot give.
 import type { ResultFile } from '../result/schema.ts';
 import { importInfo } from '../report/imported.ts';
+import { shellQuote } from '../shell.ts';
 
 /** Metrics in the order they are printed; others follow in stored order. */
 const ORDER = ['throughput', 'speedup', 'accept_length_pooled', 'accept_length_mean', 'request_throughput', 'e2e_ms'];
@@ -29,7 +30,7 @@ export function importSummary(result: ResultFile, path: string): string {
     lines.push('(tool) = written by the tool; (derived) = computed by prism-bench from the tool\'s fields. Not available from these files:');
     for (const [id, why] of Object.entries(prov.unavailable)) lines.push(`  ${id}: ${why}`);
   }
-  lines.push(`Next: prism-bench report ${path.replace(/\/result\.json$/, '')}`);
+  lines.push(`Next: prism-bench report ${shellQuote(path.replace(/\/result\.json$/, ''))}`);
   return lines.join('\n') + '\n';
 }
 

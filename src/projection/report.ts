@@ -2,6 +2,8 @@
 import type { ResultFile } from '../result/schema.ts';
 import { loadProfile } from '../profile/schema.ts';
 import { projectResult, projectedLabel, renderProjection } from './result.ts';
+import { renderHtml } from '../report/html.ts';
+import { projectionChart, projectionSection } from '../report/projection-html.ts';
 
 export function withProjection(text: string, result: ResultFile, profileFile: string, format: string): string {
   const profile = loadProfile(profileFile);
@@ -17,8 +19,10 @@ export function withProjection(text: string, result: ResultFile, profileFile: st
     return `${text}\n${head}\n${rows.map((r) => `${r.cell},${r.projection?.speedup ?? ''},${r.projection?.interval?.[0] ?? ''},${r.projection?.interval?.[1] ?? ''}`).join('\n')}\n`;
   }
   if (format === 'html') {
-    const md = renderProjection(rows, profile, 'table').replace(/&/g, '&amp;').replace(/</g, '&lt;');
-    return text.replace('</body>', `<section><h2>Speedup ${projectedLabel(profile)}</h2><pre>${md}</pre></section></body>`);
+    // the page is rebuilt with the projection's chart and table in it (not appended after </body>)
+    const label = projectedLabel(profile);
+    const chart = projectionChart(rows, profile, label);
+    return renderHtml(result, { charts: chart ? [chart] : [], sections: [projectionSection(rows, label)] });
   }
   return `${text}\n${renderProjection(rows, profile, format === 'md' ? 'markdown' : 'table')}`;
 }

@@ -3,7 +3,7 @@
 // acceptance: runs, merges and imports (EAGLE, Spec-Bench, PRISM artifact logs carrying it).
 import type { Cell, ResultFile } from '../result/schema.ts';
 import type { Profile } from '../profile/schema.ts';
-import { adviseDepth, project, ProjectionError, verifyMs, type DepthAdvice, type DraftShape, type Projection, type RequestShape } from './speedup.ts';
+import { adviseDepth, cycleCost, project, ProjectionError, speedupOf, verifyMs, type DepthAdvice, type DraftShape, type Projection, type RequestShape } from './speedup.ts';
 
 export interface ProjectedCell {
   cell: string;
@@ -15,6 +15,8 @@ export interface ProjectedCell {
   projection: Projection | null;
   /** the best depth on the profile (decode only), from this cell's acceptance (item 4 of issue 25) */
   advice?: DepthAdvice;
+  /** projected from the pooled acceptance length alone (no per-position rates): no depth advice; the interval is the acceptance length's own */
+  tauOnly?: boolean;
   /** why there is no projection (no per-position acceptance, no costs for the method) */
   missing?: string;
   /** the run's own measured speedup over vanilla (on the machine that ran it), for comparison */
@@ -30,7 +32,15 @@ export interface ProjectOptions {
    * prefill at `promptTokens` plus its requestMs; 0 = decode only
    */
   requestMs?: number | 'measured';
+  /**
+   * per-cycle cost outside the engine's passes, added to the profile's cycleMs (the server's share:
+   * streaming each cycle's tokens, HTTP, scheduling): a number, or 'measured' = the vanilla cell's
+   * TPOT less its verify ms per cycle (only against a profile of the machine that ran the result)
+   */
+  cycleMs?: number | 'measured';
   promptTokens: number;
+  /** the draft shape for cells whose result does not record one (imports): steps x top-k x draft tokens */
+  shape?: { steps: number; topK: number; draftTokens: number };
 }
 
 /** Model-free drafts (prompt lookup, suffix decoding): no draft steps, and a verify pass as long as what they matched. */
@@ -64,7 +74,13 @@ export function projectResult(result: ResultFile, profile: Profile, o: ProjectOp
   const out: ProjectedCell[] = [];
   for (const cell of result.cells) {
     if (cell.status !== 'ok' || cell.method === 'vanilla') continue;
-    const nominal = shapeOf(result, cell);
+    const fromResult = shapeOf(result, cell);
+    const unknown = fromResult.draftTokens < 1 || (fromResult.steps < 1 && !isLookup(cell.method));
+    if (unknown && !o.shape) {
+      out.push({ cell: cell.id, draft: cell.draft, method: cell.method, dataset: cell.dataset, temperature: cell.temperature, shape: { method: cell.method, draftTokens: 0, steps: 0, topK: 1 }, measured: null, projection: null, missing: 'the result does not record the draft\'s shape; give --shape STEPSxTOPKxTOKENS' });
+      continue;
+    }
+    const nominal = unknown && o.shape ? { method: cell.method, ...o.shape } : fromResult;
     let shape = nominal;
     // a lookup proposes only what it matched (often nothing), so its verify pass is shorter than
     // its maximum: mean proposed per cycle = accepted per cycle / draft acceptance rate
@@ -77,8 +93,15 @@ export function projectResult(result: ResultFile, profile: Profile, o: ProjectOp
     const iv = cmp?.interval ? [cmp.interval.low, cmp.interval.high] as [number, number] : null;
     const measured = cmp ? { ratio: cmp.ratio, interval: iv } : cell.metrics.speedup ? { ratio: cell.metrics.speedup.mean, interval: null } : null;
     const base = { cell: cell.id, draft: cell.draft, method: cell.method, dataset: cell.dataset, temperature: cell.temperature, shape, measured };
-    if (!cell.positionAcceptance) { out.push({ ...base, projection: null, missing: 'no per-position acceptance in this result' }); continue; }
+    // only the pooled acceptance length (the PRISM artifact's client logs): the speedup at the run's
+    // setting needs tau alone; the interval and the depth advice need the per-position rates
+    // (pooled tokens per cycle, bonus included: the model's tau; the engine's own counters are the same count)
+    const tauOnly = cell.positionAcceptance ? undefined : cell.metrics.accept_length_pooled ?? cell.metrics.accept_length_engine;
+    if (!cell.positionAcceptance && !tauOnly) { out.push({ ...base, projection: null, missing: 'no per-position acceptance or acceptance length in this result' }); continue; }
     const vanilla = result.cells.find((c) => c.method === 'vanilla' && c.engine === cell.engine && c.dataset === cell.dataset && c.temperature === cell.temperature);
+    const serverCycleMs = o.cycleMs === 'measured' ? Math.max(0, (metric(vanilla, 'tpot_ms') ?? NaN) - (metric(vanilla, 'verify_ms_per_cycle') ?? NaN)) : o.cycleMs ?? 0;
+    if (!Number.isFinite(serverCycleMs)) { out.push({ ...base, projection: null, missing: 'no vanilla cell with TPOT and verify ms per cycle to measure the per-cycle server cost from' }); continue; }
+    const costs = serverCycleMs > 0 ? { ...profile, overheads: { ...profile.overheads, cycleMs: profile.overheads.cycleMs + serverCycleMs } } : profile;
     let request: RequestShape | undefined;
     const n = outputTokens(cell) ?? (vanilla ? outputTokens(vanilla) : null);
     if (n !== null && o.requestMs !== 0) {
@@ -87,8 +110,16 @@ export function projectResult(result: ResultFile, profile: Profile, o: ProjectOp
       if (fixed !== undefined) request = { outputTokens: n, fixedMs: fixed };
     }
     try {
-      const projection = project(cell.positionAcceptance, shape, profile, o.context, request);
-      const advice = nominal.draftTokens >= 1 && (nominal.steps > 0 || isLookup(nominal.method)) ? adviseDepth(cell.positionAcceptance, nominal, profile, o.context) : undefined;
+      if (tauOnly) {
+        const cycle = cycleCost(costs, shape, o.context);
+        const vanillaCycleMs = verifyMs(costs, 1, o.context) + costs.overheads.cycleMs;
+        const at = (tau: number) => speedupOf(tau, cycle.totalMs, vanillaCycleMs, request);
+        const iv = tauOnly.interval ? [at(tauOnly.interval.low), at(tauOnly.interval.high)] as [number, number] : null;
+        out.push({ ...base, projection: { tau: tauOnly.mean, cycle, vanillaCycleMs, speedup: at(tauOnly.mean), interval: iv }, tauOnly: true });
+        continue;
+      }
+      const projection = project(cell.positionAcceptance!, shape, costs, o.context, request);
+      const advice = nominal.draftTokens >= 1 && (nominal.steps > 0 || isLookup(nominal.method)) ? adviseDepth(cell.positionAcceptance!, nominal, costs, o.context) : undefined;
       out.push({ ...base, projection, advice });
     } catch (e) {
       if (!(e instanceof ProjectionError)) throw e;
@@ -120,8 +151,8 @@ export function renderProjection(rows: ProjectedCell[], profile: Profile, format
     const m = r.measured ? `${r.measured.ratio.toFixed(2)} ${fmtInterval(r.measured.interval)}`.trim() : '-';
     if (!p) return [r.cell, s, '-', '-', '-', `- (${r.missing})`, m, '-'];
     // '~': a tree's depth advice is an approximation (fewer steps at the same top-k)
-    const adv = r.advice ? `${r.advice.exact ? '' : '~'}${r.advice.best.depth} (${r.advice.best.draftTokens}): ${r.advice.best.speedup.toFixed(2)}` : '-';
-    return [r.cell, s, p.tau.toFixed(2), p.cycle.totalMs.toFixed(2), p.vanillaCycleMs.toFixed(2), `${p.speedup.toFixed(2)} ${fmtInterval(p.interval)}`, m, adv];
+    const adv = r.advice ? `${r.advice.exact ? '' : '~'}${r.advice.best.depth} (${r.advice.best.draftTokens}): ${r.advice.best.speedup.toFixed(2)}` : r.tauOnly ? '- (tau only)' : '-';
+    return [r.cell, s, `${p.tau.toFixed(2)}${r.tauOnly ? ' (tau only)' : ''}`, p.cycle.totalMs.toFixed(2), p.vanillaCycleMs.toFixed(2), `${p.speedup.toFixed(2)} ${fmtInterval(p.interval)}`, m, adv];
   });
   const note = `${label}: ${profile.provenance} costs of ${profile.model.name} on ${profile.machine.description} (${profile.engine.name}); tok/cycle = 1 + sum of the unconditional per-position acceptance (bonus included); the interval carries the acceptance's uncertainty only (docs/projection.md).`;
   if (format === 'markdown') {

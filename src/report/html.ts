@@ -7,6 +7,7 @@ import { groupFindings, severityCounts, type AuditGroup } from '../audit/groups.
 import { runCharts, vanillaThroughput } from './charts.ts';
 import { MISSING, draftTuning, formatTemperature, hardwareLines, methodLabel, plain, str } from './format.ts';
 import { dataTable, escapeHtml, htmlPage, keyValueTable, type Section } from './html-page.ts';
+import type { Chart } from './charts.ts';
 import { LATENCY_HEADS, PERCENTILE_NOTE, cellsWithPercentiles, percentileTriple } from './latency.ts';
 import type { Exporter } from './types.ts';
 
@@ -82,13 +83,14 @@ function hardwareSection(result: ResultFile): Section {
   return { id: 'hardware', title: 'Hardware fingerprint', html: lines.length > 0 ? keyValueTable(lines) : '<p>No hardware fingerprint recorded.</p>' };
 }
 
-export function renderHtml(result: ResultFile): string {
+/** `extra`: charts and sections appended by report --profile (the projection). */
+export function renderHtml(result: ResultFile, extra: { charts?: Chart[]; sections?: Section[] } = {}): string {
   const name = str(result.suite.name) ?? result.runId;
   const intro = `<p>Run ${escapeHtml(result.runId)} (${escapeHtml(result.status ?? MISSING)}), created ${escapeHtml(result.createdAt ?? MISSING)}, `
     + `${escapeHtml(`${result.tool?.name ?? 'prism-bench'} ${result.tool?.version ?? ''}`.trim())}. Failed cells: ${result.cells.filter((c) => c.status === 'failed').length}.</p>`
     + vanillaTable(result);
-  const sections = [latencySection(result), auditSection(result), settingsSection(result), hardwareSection(result)].filter((s): s is Section => s !== null);
-  return htmlPage(`prism-bench report: ${name}`, intro, runCharts(result), sections);
+  const sections = [latencySection(result), ...(extra.sections ?? []), auditSection(result), settingsSection(result), hardwareSection(result)].filter((s): s is Section => s !== null);
+  return htmlPage(`prism-bench report: ${name}`, intro, [...runCharts(result), ...(extra.charts ?? [])], sections);
 }
 
 export const htmlExporter: Exporter = {

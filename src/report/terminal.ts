@@ -12,6 +12,7 @@ import {
 import { importInfo, importLine } from './imported.ts';
 import { summaryTables, type SummaryTable } from './summary.ts';
 import type { Exporter, RenderOptions } from './types.ts';
+import { shellQuote } from '../shell.ts';
 
 /** Width used where the terminal's is unknown (output piped or redirected). */
 export const DEFAULT_WIDTH = 100;
@@ -187,7 +188,7 @@ export function auditSummary(result: ResultFile, width: number, color = false, s
       lines.push(groupLine(g, width, color));
     }
   }
-  lines.push(...wrapText(`All findings: prism-bench report ${source ?? 'RUN'} --audit (or report.md, "Fairness audit").`, width, '  '));
+  lines.push(...wrapText(`All findings: prism-bench report ${source === undefined ? 'RUN' : shellQuote(source)} --audit (or report.md, "Fairness audit").`, width, '  '));
   return lines;
 }
 

@@ -10,6 +10,7 @@ import type { LaunchPlan, RequestShape } from '../engines/types.ts';
 import type { AttachOption } from '../result/schema.ts';
 import { engineDisplayName, planCells } from './plan.ts';
 import { requestSeed } from './plan.ts';
+import { shellQuote } from '../shell.ts';
 
 /** The port shown in dry-run commands; a real run picks a free port at launch. */
 export const DRY_RUN_PORT = 8000;
@@ -96,10 +97,6 @@ function renderAttach(a: AttachOption): string[] {
   ];
 }
 
-/** A word as a POSIX shell would need it quoted. */
-export function shellQuote(w: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
-}
 
 /** The dry run as text: one block per launch, then one line per cell with its first request's body. */
 export function renderDryRun(d: DryRun): string {

@@ -1,10 +1,11 @@
-// requests.jsonl is the run's journal: appended line by line as the run goes, never rewritten.
+// requests.jsonl is the run's journal: appended line by line as the run goes, never rewritten
+// (but for a line a crash cut short at its end, which `run --resume` sets aside: sealJournal).
 // Besides one line per request (a RequestRecord), it holds one `run` line when the run starts
 // (what result.json needs that the suite file does not say), an `engine` line each time an
 // engine describes itself, and a `trial` line when a trial completes (its wall time and the
 // attempt whose requests it counts). result.json is a summary rebuilt after every cell; when
 // it is damaged or missing, `run --resume` rebuilds it from the journal and the suite.
-import { appendFileSync, closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, truncateSync, writeFileSync } from 'node:fs';
 import type { RequestRecord } from '../metrics/records.ts';
 import type { Cell, ResultFile, TrialRecord } from '../result/schema.ts';
 
@@ -67,22 +68,57 @@ export function readJournal(file: string): Journal {
   return j;
 }
 
+/** What sealJournal did to a journal's cut last line: nothing to do, ended it, or set it aside in a side file. */
+export type Sealed = { kind: 'intact' } | { kind: 'ended' } | { kind: 'set-aside'; file: string; bytes: number };
+
+/** The offset just past the last newline of the open file `fd` of `size` bytes (0 when it has none), read backwards in chunks. */
+function afterLastNewline(fd: number, size: number): number {
+  const chunk = Buffer.alloc(64 * 1024);
+  for (let end = size; end > 0;) {
+    const start = Math.max(0, end - chunk.length);
+    const n = readSync(fd, chunk, 0, end - start, start);
+    const at = chunk.subarray(0, n).lastIndexOf(0x0a);
+    if (at >= 0) return start + at + 1;
+    end = start;
+  }
+  return 0;
+}
+
 /**
- * Ends a line cut short by a crash (a journal whose last byte is not a newline), so the lines a
- * resumed run appends start on lines of their own; the cut line stays, damaged, as it was.
+ * Readies a journal a crash cut short (its last byte not a newline) for the lines a resumed run
+ * appends, so each starts on a line of its own and none is glued to the fragment. A cut line
+ * that still parses (only its newline was lost) gets its newline. One that does not is copied
+ * to a side file, requests.jsonl.torn-<time>, and only then cut from the journal (so a crash in
+ * between duplicates it, never loses it): the journal is left holding whole lines only.
  */
-export function sealJournal(file: string): void {
-  if (!existsSync(file)) return;
-  const size = statSync(file).size;
-  if (size === 0) return;
-  const last = Buffer.alloc(1);
+export function sealJournal(file: string, now: Date = new Date()): Sealed {
+  if (!existsSync(file)) return { kind: 'intact' };
   const fd = openSync(file, 'r');
+  let fragment: Buffer;
+  let start: number;
   try {
-    readSync(fd, last, 0, 1, size - 1);
+    const size = fstatSync(fd).size;
+    if (size === 0) return { kind: 'intact' };
+    start = afterLastNewline(fd, size);
+    if (start === size) return { kind: 'intact' };
+    fragment = Buffer.alloc(size - start);
+    readSync(fd, fragment, 0, fragment.length, start);
   } finally {
     closeSync(fd);
   }
-  if (last[0] !== 0x0a) appendFileSync(file, '\n');
+  let whole = false;
+  try {
+    const v: unknown = JSON.parse(fragment.toString('utf8'));
+    whole = typeof v === 'object' && v !== null;
+  } catch { /* cut mid-line */ }
+  if (whole) {
+    appendFileSync(file, '\n');
+    return { kind: 'ended' };
+  }
+  const side = `${file}.torn-${now.toISOString().replace(/[:.]/g, '-')}`;
+  writeFileSync(side, fragment, { flag: 'wx' });
+  truncateSync(file, start);
+  return { kind: 'set-aside', file: side, bytes: fragment.length };
 }
 
 /**

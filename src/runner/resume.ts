@@ -2,7 +2,7 @@
 // the result rebuilt by replaying the journal (requests.jsonl) over the suite it names. The run
 // keeps its suite (a changed suite is refused), its shard and its precision targets; its failed
 // cells run again.
-import { existsSync, renameSync } from 'node:fs';
+import { existsSync, lstatSync, readlinkSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Settings, Suite } from '../suite/types.ts';
 import { loadSuite, suiteAsRun, suiteSettingsDiff } from '../suite/load.ts';
@@ -10,7 +10,7 @@ import { ResultError, type ResultFile } from '../result/schema.ts';
 import { loadResult } from '../result/store.ts';
 import { readJournal, restoreFromJournal, sealJournal, type Journal } from './journal.ts';
 import { planShard } from './shard.ts';
-import { newResult, type OpenedRun } from './start.ts';
+import { newResult, unwritableDir, type OpenedRun } from './start.ts';
 import { attachSuite } from './attach.ts';
 import { RunInputError, type RunEvent, type RunOptions } from './session.ts';
 
@@ -74,16 +74,31 @@ function keptTargets(opts: RunOptions, recorded: ResultFile['options']): RunOpti
   return out;
 }
 
+/** A journal that is a symbolic link to nothing: appending would create the journal at the link's target, outside the run. */
+function refuseDanglingJournal(file: string): void {
+  let link: string | null;
+  try { link = lstatSync(file).isSymbolicLink() ? readlinkSync(file) : null; } catch { return; }
+  if (link !== null && !existsSync(file)) throw new RunInputError(`${file}: is a symbolic link to ${link}, which does not exist -- put the run's journal back in its place, or remove the link`);
+}
+
 /** Opens the run in `opts.resumeDir` to continue it: its journal, result and suite; failed cells are reset to run again. */
 export function openResumedRun(opts: RunOptions, emit: (e: RunEvent) => void): OpenedRun {
   const resumeDir = opts.resumeDir ?? '';
   const dir = resolve(resumeDir);
   if (!existsSync(dir)) throw new RunInputError(`--resume ${resumeDir}: no such directory -- give the directory of the run to continue, such as results/<time>-<suite>`);
+  refuseDanglingJournal(join(dir, 'requests.jsonl'));
   const journal = readJournal(join(dir, 'requests.jsonl'));
   const { result, suite } = loadRun(dir, resumeDir, journal, emit);
   const diff = suiteSettingsDiff(suiteAsRun(suite), recordedSettings(result.suite));
   if (diff.length) throw new RunInputError(`${result.suiteFile}: the suite changed since the run in ${dir} started (${diff.join('; ')}) -- restore it, or start a new run`);
   for (const c of result.cells) if (c.status === 'failed') { c.status = 'pending'; c.trials = []; delete c.error; c.metrics = {}; }
-  sealJournal(join(dir, 'requests.jsonl'));
+  const journalFile = join(dir, 'requests.jsonl');
+  let sealed: ReturnType<typeof sealJournal>;
+  try {
+    sealed = sealJournal(journalFile);
+  } catch (e) {
+    throw unwritableDir(dir, e, 'make it writable, or copy the run directory somewhere writable and resume the copy');
+  }
+  if (sealed.kind === 'set-aside') emit({ type: 'note', message: `${journalFile}: its last line was cut short (${sealed.bytes} bytes, no newline: a crash mid-write); set aside in ${sealed.file}, the journal goes on from a fresh line` });
   return { dir, suite, journal, result, options: keptTargets(opts, result.options) };
 }

@@ -23,11 +23,12 @@ import { requestStrategy } from './schedule-request.ts';
 import { EngineLeases } from './leases.ts';
 import { TrialExecutor } from './executor.ts';
 import { StoppingPolicy } from './stopping.ts';
-import { createResult, openNewRun, type OpenedRun } from './start.ts';
+import { createResult, openNewRun, unwritableDir, type OpenedRun } from './start.ts';
 import { openResumedRun } from './resume.ts';
-import { RunInputError, RunSession, type RunDeps, type RunEvent, type RunOptions, type RunOutcome } from './session.ts';
+import { JournalWriteError, RunInputError, RunSession, messageOf, type RunDeps, type RunEvent, type RunOptions, type RunOutcome } from './session.ts';
+import { errnoCode } from '../errors.ts';
 
-export { RunInputError, type EngineRegistry, type RunDeps, type RunEvent, type RunOptions, type RunOutcome } from './session.ts';
+export { JournalWriteError, RunInputError, type EngineRegistry, type RunDeps, type RunEvent, type RunOptions, type RunOutcome } from './session.ts';
 export { suiteThroughputMde } from './stopping.ts';
 
 /** The real engines, this machine's fingerprint, the process's monotonic clock. */
@@ -58,7 +59,11 @@ async function openSession(opts: RunOptions, deps: RunDeps): Promise<RunSession>
   checkInputs(run.suite, run.options, deps);
   const datasets = loadSuiteDatasets(run.suite);
   const result = run.result ?? await createResult(run, deps);
-  mkdirSync(join(run.dir, 'logs'), { recursive: true });
+  try {
+    mkdirSync(join(run.dir, 'logs'), { recursive: true });
+  } catch (e) {
+    throw unwritableDir(run.dir, e, opts.resumeDir ? 'make it writable, or copy the run directory somewhere writable and resume the copy' : undefined);
+  }
   return new RunSession(run.dir, run.suite, result, planShard(run.suite, result.options.shard), datasets, run.journal.records, run.options, deps);
 }
 
@@ -91,8 +96,27 @@ export async function runSuite(options: RunOptions, deps: Partial<RunDeps> = {})
   } finally {
     await leases.stopAll();
   }
+  if (session.journalFailure) throw stoppedOnJournal(session);
   stopping.finish(result, (e) => session.emit(e));
   result.status = interrupted ? 'interrupted' : 'complete';
   session.save();
   return { dir, result, interrupted };
+}
+
+/**
+ * A run whose journal could not be written: what finished saved into result.json (as an
+ * interrupted run, so --resume continues it), and the error that ends the command, saying so.
+ */
+function stoppedOnJournal(session: RunSession): JournalWriteError {
+  const failure = session.journalFailure as JournalWriteError;
+  const { result, dir } = session;
+  result.status = 'interrupted';
+  let saved: string;
+  try {
+    session.save();
+    saved = `${result.cells.reduce((n, c) => n + c.trials.length, 0)} finished trial(s) saved in ${join(dir, 'result.json')}`;
+  } catch (e) {
+    saved = `result.json could not be saved either (${errnoCode(e) ?? messageOf(e)}); the journal holds what finished before`;
+  }
+  return new JournalWriteError(failure.file, failure.failure, `${failure.message}: the run stopped at once (its engines stopped), ${saved} -- free the disk or restore the file, then continue with prism-bench run --resume ${dir}`);
 }

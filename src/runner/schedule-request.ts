@@ -109,8 +109,10 @@ async function runSlot({ session, leases, executor }: StrategyContext, members: 
       if ('error' in o) throw o.error;
       await executor.finish(t, round, o);
     } catch (e) {
+      // stopped while finishing (the journal failed): the trials that ran to the end still count
+      if (session.aborted) continue;
       await executor.fail(t.lease, t.engine, t.cell, e);
     }
   }
-  return false;
+  return session.aborted;
 }

@@ -14,7 +14,7 @@ import type { EngineAdapter } from '../engines/types.ts';
 import type { JournalLine } from './journal.ts';
 import type { CellGroup } from './plan.ts';
 import type { ShardSpec } from './shard.ts';
-import { PrismInputError } from '../errors.ts';
+import { PrismError, PrismInputError, errnoCode } from '../errors.ts';
 import type { SuiteOverrides } from '../suite/types.ts';
 
 export interface RunOptions {
@@ -58,6 +58,17 @@ export interface RunOutcome {
 /** A run that cannot start as asked (exit code 2). */
 export class RunInputError extends PrismInputError {}
 
+/**
+ * The journal could not be appended to mid-run (a full disk, the file or its directory gone or
+ * replaced): the run stops at once, since a trial measured now could not be journaled, and saves
+ * what finished (exit code 1).
+ */
+export class JournalWriteError extends PrismError {
+  constructor(readonly file: string, readonly failure: unknown, message = `${file}: cannot append to the run's journal (${errnoCode(failure) ?? messageOf(failure)})`) {
+    super(message);
+  }
+}
+
 /** How the runner reaches engines: the suite's engine names to adapters, and the check of what a suite asks of them. */
 export interface EngineRegistry {
   adapter(name: string): EngineAdapter;
@@ -94,8 +105,12 @@ export class RunSession {
   readonly total: number;
   /** trials finished, for progress events */
   done: number;
+  /** the first failed append to the journal: the run stops (see stopOnJournalFailure) */
+  journalFailure: JournalWriteError | null = null;
   private readonly cells: Map<string, Cell>;
   private readonly datasets: Map<string, Dataset>;
+  /** aborted by the caller's signal (an interrupt) or by a journal that cannot be written */
+  private readonly stop = new AbortController();
 
   constructor(
     readonly dir: string,
@@ -115,18 +130,22 @@ export class RunSession {
     this.datasets = new Map(datasets.map((d) => [d.name, d]));
     this.total = result.cells.length * this.settings.trials;
     this.done = result.cells.reduce((a, c) => a + Math.min(c.trials.length, this.settings.trials), 0);
+    const outer = options.signal;
+    if (outer?.aborted) this.stop.abort(outer.reason);
+    else outer?.addEventListener('abort', () => this.stop.abort(outer.reason), { once: true });
   }
 
   emit(e: RunEvent): void {
     this.options.onEvent?.(e);
   }
 
-  get signal(): AbortSignal | undefined {
-    return this.options.signal;
+  /** Aborted on an interrupt or a journal failure: in-flight requests and launches stop, and every part of the run winds down as for an interrupt. */
+  get signal(): AbortSignal {
+    return this.stop.signal;
   }
 
   get aborted(): boolean {
-    return this.options.signal?.aborted === true;
+    return this.stop.signal.aborted;
   }
 
   /** The result's cell of a planned cell (every planned cell has one: the result was made from the same plan). */
@@ -148,13 +167,29 @@ export class RunSession {
 
   /** Appends a line to the journal, requests.jsonl. */
   journal(line: JournalLine): void {
-    appendJsonLine(this.requestsFile, line);
+    this.append(line);
   }
 
   /** A request record: into the journal at once, and kept for the statistics. */
   record(r: RequestRecord): void {
-    appendJsonLine(this.requestsFile, r);
+    this.append(r);
     this.records.push(r);
+  }
+
+  /**
+   * A failed append stops the whole run at once: it aborts the session (as an interrupt does),
+   * so the engine is stopped rather than blamed, no engine is launched again, and no trial that
+   * finished is marked failed; every later append throws the same error.
+   */
+  private append(line: unknown): void {
+    if (this.journalFailure) throw this.journalFailure;
+    try {
+      appendJsonLine(this.requestsFile, line);
+    } catch (e) {
+      this.journalFailure = new JournalWriteError(this.requestsFile, e);
+      this.stop.abort(this.journalFailure);
+      throw this.journalFailure;
+    }
   }
 
   /** Recomputes every cell's statistics, the comparisons and the audit from the accepted records, and writes result.json. */

@@ -1,7 +1,7 @@
 // A new run: the checks of its input before anything is created (the suite, the shard, the run
 // directory), then its result and the journal's first line, once every check has passed.
-import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { accessSync, constants, lstatSync, mkdirSync, readlinkSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Suite } from '../suite/types.ts';
 import { loadSuite, suiteAsRun } from '../suite/load.ts';
@@ -14,6 +14,55 @@ import type { CellGroup } from './plan.ts';
 import { planShard, shardSpecProblem, shardUnits, unitsOfShard } from './shard.ts';
 import { attachSuite } from './attach.ts';
 import { RunInputError, type RunDeps, type RunOptions } from './session.ts';
+import { errnoCode, messageOf } from '../errors.ts';
+import { shellQuote } from '../shell.ts';
+
+/** Whether `path` exists as a name, a symbolic link (dangling or not) included. */
+function nameExists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A run file of `dir` that already exists: refused. A symbolic link counts even when it points
+ * nowhere: appending to a dangling requests.jsonl link would create the journal at its target,
+ * outside the run directory.
+ */
+function refuseExisting(dir: string): void {
+  const journal = join(dir, 'requests.jsonl');
+  if (nameExists(journal) && lstatSync(journal).isSymbolicLink()) {
+    throw new RunInputError(`${journal}: is a symbolic link (to ${readlinkSync(journal)}) -- a run writes its journal inside its own directory; remove the link, or choose another --out`);
+  }
+  if (nameExists(join(dir, 'result.json'))) throw new RunInputError(`${dir}: already holds a result.json -- choose another --out, or continue it with --resume ${shellQuote(dir)}`);
+  if (nameExists(journal)) throw new RunInputError(`${dir}: already holds a run's journal (requests.jsonl) -- continue that run with --resume ${shellQuote(dir)} (it rebuilds result.json), or choose another --out`);
+}
+
+/** The refusal of a run directory that cannot be written (`e`: the failed call), naming the directory and the fix. */
+export function unwritableDir(dir: string, e: unknown, fix = 'make it writable, or choose another --out'): RunInputError {
+  return new RunInputError(`${dir}: cannot write the run directory (${errnoCode(e) ?? messageOf(e)}) -- ${fix}`);
+}
+
+/**
+ * Refuses an --out the run could not create or write, before anything is measured: the nearest
+ * existing part of the path must be a directory this process may write in. (access() passes
+ * everything for root; createResult's own mkdir and first write catch what it cannot see.)
+ */
+function checkWritable(dir: string): void {
+  let p = dir;
+  while (!nameExists(p) && dirname(p) !== p) p = dirname(p);
+  let isDir: boolean;
+  try { isDir = statSync(p).isDirectory(); } catch (e) { throw unwritableDir(dir, e); }
+  if (!isDir) throw new RunInputError(`${dir}: cannot create the run directory: ${p} is a file, not a directory -- choose another --out`);
+  try {
+    accessSync(p, constants.W_OK | constants.X_OK);
+  } catch (e) {
+    throw unwritableDir(dir, e);
+  }
+}
 
 /** A run opened for measuring: new, or resumed (with the result it had). */
 export interface OpenedRun {
@@ -66,8 +115,8 @@ export function openNewRun(opts: RunOptions): OpenedRun {
     if (opts.pair) throw new RunInputError(`--pair: a shard holds one engine's cells, so the two engines of a pair run in different shards -- run the paired suite without --shard`);
   }
   const dir = resolve(opts.outDir ?? join('results', `${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}-${suite.name}`));
-  if (existsSync(join(dir, 'result.json'))) throw new RunInputError(`${dir}: already holds a result.json -- choose another --out, or continue it with --resume ${dir}`);
-  if (existsSync(join(dir, 'requests.jsonl'))) throw new RunInputError(`${dir}: already holds a run's journal (requests.jsonl) -- continue that run with --resume ${dir} (it rebuilds result.json), or choose another --out`);
+  refuseExisting(dir);
+  checkWritable(dir);
   return { dir, suite, journal: readJournal(join(dir, 'requests.jsonl')), result: null, options: opts };
 }
 
@@ -80,8 +129,13 @@ export async function createResult(run: OpenedRun, deps: RunDeps): Promise<Resul
   if (opts.attach) options.attach = opts.attach;
   if (opts.shard) options.shard = { ...opts.shard, units: unitsOfShard(shardUnits(suite), opts.shard).map((u) => u.key), ...slurmJob() };
   const result = newResult(suite, options, fingerprint, planShard(suite, opts.shard));
-  mkdirSync(dir, { recursive: true });
   const header: RunLine = { kind: 'run', runId: result.runId, createdAt: result.createdAt, tool: result.tool, suiteFile: result.suiteFile, suite: result.suite, options, fingerprint };
-  appendJsonLine(join(dir, 'requests.jsonl'), header);
+  try {
+    mkdirSync(dir, { recursive: true });
+    appendJsonLine(join(dir, 'requests.jsonl'), header);
+  } catch (e) {
+    // still before any engine starts: a directory refused here (EPERM, EROFS, ...) is the input's fault
+    throw unwritableDir(dir, e);
+  }
   return result;
 }

@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import type { SlurmOptions } from '../sweep/manifest.ts';
 import { mergedDir, slurmDir } from '../sweep/manifest.ts';
+import { shellQuote } from '../shell.ts';
 
 export interface ScriptContext {
   sweepId: string;
@@ -22,10 +23,6 @@ export interface ScriptContext {
   cwd: string;
 }
 
-/** POSIX shell quoting (single quotes); hand-written because it is one line and needs no package. */
-export function shellQuote(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 /** Slurm's --array syntax for a set of task ids: "1-3,5,7-8". */
 export function arraySpec(indices: readonly number[]): string {

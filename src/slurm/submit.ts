@@ -17,6 +17,7 @@ import { readShards, shardFinished } from '../sweep/state.ts';
 import { arrayScript, mergeScript, type ScriptContext } from './script.ts';
 import { onPath, sbatch } from './commands.ts';
 import { LIVE_STATES, shardJobId, sweepJobs } from './jobs.ts';
+import { shellQuote } from '../shell.ts';
 
 export interface SubmitOptions {
   suiteFile?: string;
@@ -83,7 +84,7 @@ async function newSweep(opts: SubmitOptions): Promise<SubmitOutcome> {
   const sweepDir = resolve(opts.outDir ?? join('results', `${stamp()}-${suite.name}-sweep`));
   checkPath('--out', sweepDir);
   checkPath('--suite', suite.file);
-  if (existsSync(join(sweepDir, 'sweep.json'))) throw new SweepError(`--out ${sweepDir}: already holds a sweep (sweep.json) -- continue it with --resume ${sweepDir}, or choose another --out`);
+  if (existsSync(join(sweepDir, 'sweep.json'))) throw new SweepError(`--out ${sweepDir}: already holds a sweep (sweep.json) -- continue it with --resume ${shellQuote(sweepDir)}, or choose another --out`);
   checkSbatch(opts.print);
   const manifest: SweepManifest = {
     kind: 'prism-bench-sweep', version: 1, sweepId: randomUUID(), createdAt: new Date().toISOString(),

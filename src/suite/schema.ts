@@ -50,6 +50,15 @@ export const DATASET_KEYS = ['name', 'path'] as const;
 export const SETTINGS_KEYS = Object.keys(DEFAULT_SETTINGS) as (keyof Settings)[];
 export const QUICK_KEYS = [...SETTINGS_KEYS, 'datasets'] as const;
 
+/**
+ * The longest name or label, in characters. Each becomes part of a file or folder name: the run
+ * directory results/<time>-<suite> (-sweep), each engine's logs/<label>_<draft>-r<round>-<stamp>.log
+ * and trtllm's .llm-api-options.yaml beside it. A file system takes at most 255 bytes per name
+ * (NAME_MAX), so an engine label and a draft name together, with the fixed parts, stay under it.
+ */
+export const NAME_MAX_CHARS = 100;
+const tooLong = (n: number) => say(`${n} characters: it becomes part of file and folder names, which the file system caps at 255 bytes`, `shorten {key} to at most ${NAME_MAX_CHARS} characters`);
+
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const SAFE_NAME_RULE = "letters, digits, '-', '_' or '.', starting with a letter or digit";
 const list = (xs: readonly string[]) => xs.join(', ');
@@ -91,7 +100,7 @@ export function textField(example: string) {
 
 /** A name used in reports and file names. */
 function nameField(example: string) {
-  return textField(example).refine((s) => SAFE_NAME.test(s), {
+  return textField(example).refine((s) => s.length <= NAME_MAX_CHARS, { error: (iss) => tooLong(String(iss.input).length), abort: true }).refine((s) => SAFE_NAME.test(s), {
     error: (iss) => say(`${JSON.stringify(iss.input)} is not a usable name`, `use only ${SAFE_NAME_RULE}, such as ${example}`),
   });
 }
@@ -182,7 +191,7 @@ const datasetsSchema = listField(datasetSchema, 'datasets', '[chat, code]');
 
 const engineSchema = z.strictObject({
   name: wordField(ENGINE_ADAPTERS, 'engine adapter', `add name: one of ${list(ENGINE_ADAPTERS)}`).meta({ description: 'engine adapter' }),
-  label: textField('reference-a').optional().meta({ description: 'display name in reports; tells two engines of one adapter apart' }),
+  label: textField('reference-a').refine((s) => s.length <= NAME_MAX_CHARS, { error: (iss) => tooLong(String(iss.input).length) }).optional().meta({ description: 'display name in reports; tells two engines of one adapter apart' }),
   options: z.record(z.string(), z.unknown(), { error: mappingError('{model: models/target}') }).optional()
     .meta({ description: 'adapter-specific options, checked by the adapter before anything launches' }),
 }, { error: mappingError('{name: reference}') });
@@ -562,6 +571,9 @@ export function validateSuite(doc: unknown, src: SuiteSource, opts: ValidateOpti
   }
   const s: SuiteDocument = parsed.data;
   const fallbackName = basename(src.file, extname(src.file)).replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'suite';
+  if (s.name === undefined && fallbackName.length > NAME_MAX_CHARS) {
+    c.fail('name', `missing, and the file's name (${fallbackName.length} characters) is too long to name the suite: it becomes part of the run directory's name, which the file system caps at 255 bytes`, `add name: with at most ${NAME_MAX_CHARS} characters`);
+  }
   const engines = resolveEngines(c, s.engines);
   const drafts = resolveDrafts(c, s.drafts);
   const datasets = s.datasets ? resolveDatasets(c, s.datasets, 'datasets') : BUILTIN_DATASETS.map((n) => ({ name: n }));

@@ -16,6 +16,7 @@ import { packageVersion } from '../version.ts';
 import { displayPath } from '../suite/errors.ts';
 import type { SweepCell, SweepManifest } from './manifest.ts';
 import { readShards, type ShardOnDisk } from './state.ts';
+import { shellQuote } from '../shell.ts';
 
 /** What result.json's `sweep` field says about each shard of a merged result. */
 export interface MergedShard {
@@ -37,7 +38,7 @@ export interface MergeOutcome {
   shards: ShardOnDisk[];
 }
 
-const RESUME_HINT = (sweepDir: string) => `prism-bench slurm submit --resume ${displayPath(sweepDir)}`;
+const RESUME_HINT = (sweepDir: string) => `prism-bench slurm submit --resume ${shellQuote(displayPath(sweepDir))}`;
 
 /** Why the cells of a shard that did not finish have no figures (one line). */
 function unfinishedReason(s: ShardOnDisk, count: number, sweepDir: string): string {

@@ -97,7 +97,7 @@ test('gate --bencher and --github-benchmark write the exports of the result', (t
 
 test('gate usage errors exit 2; --help shows examples and exit codes', (t) => {
   const { dir, baseline } = setup(t);
-  const run = writeRun(dir, 'head', makeResult());
+  const run = writeRun(dir, 'head', makeResult({ runId: 'run-b' }));
   assert.equal(runCli(['gate', run]).code, 2, 'missing --baseline');
   const unknown = runCli(['gate', '--baseline', baseline, run, '--metrics', 'throughput,warp']);
   assert.equal(unknown.code, 2);
@@ -155,4 +155,18 @@ test('gate exits 2 with the fix when a cell has one trial, even with a planted 5
   const c = runCli(['compare', base, head]);
   assert.equal(c.code, 2, c.stdout + c.stderr);
   assert.ok(c.stdout.includes(line), c.stdout);
+});
+
+test('gate --baseline refuses the same run (itself, a copy, or its own saved baseline) with exit 2, as compare does', (t) => {
+  const dir = tempDir(t);
+  const run = writeRun(dir, 'x', makeResult());
+  const copy = writeRun(dir, 'copy', makeResult());
+  const own = saveBaseline(join(dir, 'baselines'), makeBaseline(makeResult(), 'own'));
+  for (const base of [run, copy, own]) {
+    const r = runCli(['gate', '--baseline', base, run]);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /^prism-bench: gate: .* are the same run \(runId run-a[^)]*\), so every ratio is 1 by construction/);
+    assert.equal(r.stderr.trim().split('\n').length, 1);
+    assert.doesNotMatch(r.stdout, /PASS/);
+  }
 });

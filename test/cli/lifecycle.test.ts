@@ -1,6 +1,7 @@
 // Nothing is left running however the harness goes: kill -9 of `prism-bench run` takes its
 // engine with it (reference engine and an external one), and SIGTERM to `npx prism-bench ...`
-// (which npm never passes on to node) still ends `serve` and `run`. Real processes throughout;
+// (which npm never passes on to node) still ends `serve` and `run`; SIGTERM to npx's whole
+// process group (what `timeout` sends) interrupts `run` as cleanly as Ctrl-C. Real processes throughout;
 // every process of a test carries a tag in its environment, and /proc is searched for it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -42,10 +43,10 @@ async function until<T>(what: string, f: () => T | undefined | false, ms: number
   }
 }
 
-/** Spawns with the tag in the environment and collects output. */
-function start(file: string, args: string[], tag: string, extraEnv: Record<string, string> = {}): { child: ChildProcess; output: () => string } {
+/** Spawns with the tag in the environment and collects output; `detached`: in a process group of its own, as `timeout` runs its command. */
+function start(file: string, args: string[], tag: string, extraEnv: Record<string, string> = {}, detached = false): { child: ChildProcess; output: () => string } {
   let out = '';
-  const child = spawn(file, args, { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', PRISM_TEST_TAG: tag, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(file, args, { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', PRISM_TEST_TAG: tag, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'], detached });
   child.stdout?.on('data', (b) => { out += b; });
   child.stderr?.on('data', (b) => { out += b; });
   return { child, output: () => out };
@@ -134,9 +135,9 @@ settings: { prompts: 20, maxNewTokens: 64, trials: 3, warmup: 0 }
 });
 
 /** `npx prism-bench ...` from the checkout, with an empty npx cache and no network. */
-function npx(args: string[], tag: string) {
+function npx(args: string[], tag: string, detached = false) {
   const cache = mkdtempSync(join(tmpdir(), 'prism-npx-cache-'));
-  return start('npx', ['--offline', '--yes', 'prism-bench', ...args], tag, { npm_config_cache: cache });
+  return start('npx', ['--offline', '--yes', 'prism-bench', ...args], tag, { npm_config_cache: cache }, detached);
 }
 
 test('SIGTERM to `npx prism-bench serve` ends the server', { skip: !linux && 'needs /proc' }, async () => {
@@ -165,4 +166,67 @@ settings: { prompts: 20, maxNewTokens: 64, trials: 3, warmup: 0 }
   await noneLeft(tag);
   const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as { status: string };
   assert.equal(result.status, 'interrupted', 'the run saved its result as interrupted');
+});
+
+test('SIGTERM to the process group of `npx prism-bench run` (as `timeout -s TERM` sends it) interrupts as Ctrl-C does: reports, the --resume hint', { skip: !linux && 'needs /proc' }, async () => {
+  const tag = randomUUID();
+  const dir = mkdtempSync(join(tmpdir(), 'prism-timeout-run-'));
+  writeFileSync(join(dir, 'suite.yaml'), `engines: [{ name: reference }]
+drafts: [{ name: vanilla, method: vanilla }]
+datasets: [chat]
+settings: { prompts: 2, maxNewTokens: 8, trials: 200, warmup: 0, engineLifetime: run }
+`);
+  const out = join(dir, 'run');
+  // `timeout` puts itself and its command in a process group of its own, and on expiry signals
+  // the command and then the whole group: node gets the SIGTERM itself, and soon after its parent
+  // (npm) is gone, which the parent watch used to turn into a second SIGTERM that forced an exit
+  const run = npx(['run', '--suite', join(dir, 'suite.yaml'), '--out', out], tag, true);
+  await until('a finished trial', () => existsSync(join(out, 'requests.jsonl')) && readFileSync(join(out, 'requests.jsonl'), 'utf8').includes('"kind":"trial"'), 120_000);
+  process.kill(-(run.child.pid as number), 'SIGTERM');
+  await noneLeft(tag, 60_000);
+  const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as { status: string; cells: { trials: unknown[] }[] };
+  assert.equal(result.status, 'interrupted', run.output());
+  assert.ok((result.cells[0]?.trials.length ?? 0) >= 1, 'the finished trials are kept');
+  for (const f of ['report.md', 'report.csv', 'report.html']) assert.ok(existsSync(join(out, f)), `${f} written: ${run.output()}`);
+  assert.match(run.output(), /interrupted \(SIGTERM\): stopping the engine and saving finished cells/);
+  assert.match(run.output(), new RegExp(`interrupted: continue with  prism-bench run --resume ${out.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\n`));
+});
+
+/** A reference-engine run of many short trials straight from bin/ (no npx), once its journal holds a finished trial. */
+async function runningRun(tag: string, env: Record<string, string> = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'prism-hup-run-'));
+  writeFileSync(join(dir, 'suite.yaml'), `engines: [{ name: reference }]
+drafts: [{ name: vanilla, method: vanilla }]
+datasets: [chat]
+settings: { prompts: 2, maxNewTokens: 8, trials: 200, warmup: 0, engineLifetime: run }
+`);
+  const out = join(dir, 'run');
+  const run = start(process.execPath, [BIN, 'run', '--suite', join(dir, 'suite.yaml'), '--out', out], tag, env);
+  const journal = join(out, 'requests.jsonl');
+  const finished = () => (existsSync(journal) ? readFileSync(journal, 'utf8').split('"kind":"trial"').length - 1 : 0);
+  await until('a finished trial', () => finished() >= 1, 120_000);
+  return { run, out, finished };
+}
+
+test('SIGHUP (a closed terminal) interrupts `run` cleanly; with PRISM_BENCH_OUTLIVE_PARENT=1 it is ignored', { skip: !linux && 'needs /proc' }, async () => {
+  const tag = randomUUID();
+  const hup = await runningRun(tag);
+  hup.run.child.kill('SIGHUP');
+  await noneLeft(tag, 60_000);
+  assert.equal((JSON.parse(readFileSync(join(hup.out, 'result.json'), 'utf8')) as { status: string }).status, 'interrupted', hup.run.output());
+  assert.ok(existsSync(join(hup.out, 'report.md')), hup.run.output());
+  assert.match(hup.run.output(), /interrupted \(SIGHUP\): stopping the engine/);
+  assert.match(hup.run.output(), /interrupted: continue with  prism-bench run --resume /);
+
+  // asked to outlive its terminal: the hangup changes nothing, the run goes on to its next trials
+  const tag2 = randomUUID();
+  const kept = await runningRun(tag2, { PRISM_BENCH_OUTLIVE_PARENT: '1' });
+  kept.run.child.kill('SIGHUP');
+  const at = kept.finished();
+  await until('a trial after the hangup', () => kept.finished() > at + 1, 120_000);
+  assert.equal(kept.run.child.exitCode, null, 'still running');
+  assert.doesNotMatch(kept.run.output(), /interrupted/);
+  kept.run.child.kill('SIGTERM');
+  await noneLeft(tag2, 60_000);
+  assert.match(kept.run.output(), /interrupted \(SIGTERM\): stopping the engine/);
 });

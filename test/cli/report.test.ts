@@ -3,6 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -39,4 +41,27 @@ test('report RUN --wide (--format table) is the full per-cell table; --audit lis
   const audit = report(['--audit']);
   assert.equal(audit.split('\n').filter((l) => l.startsWith('  reference/')).length, 67);
   assert.match(audit, /^warning noise \(32, 32 cells\):$/m);
+});
+
+test('report on a garbage file gives one line naming the file, and --resume only for a run directory', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'prism-report-garbage-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const cli = (path: string) => spawnSync(process.execPath, [join(ROOT, 'bin', 'prism-bench.js'), 'report', path], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  for (const name of ['garbage.json', 'garbage.txt']) {
+    writeFileSync(join(dir, name), 'hello\nworld\n');
+    const r = cli(join(dir, name));
+    assert.equal(r.status, 2, r.stderr);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, new RegExp(`^prism-bench: ${join(dir, name).replace(/[.]/g, '\\.')}: not valid JSON .* -- pass a result\\.json`));
+    assert.doesNotMatch(r.stderr, /--resume/);
+  }
+  // a run directory with a journal: the damaged result.json can be rebuilt, and the line says how
+  const run = join(dir, 'run');
+  mkdirSync(run);
+  writeFileSync(join(run, 'requests.jsonl'), '');
+  writeFileSync(join(run, 'result.json'), '{\n"schemaVersion": 1,\n');
+  const d = cli(run);
+  assert.equal(d.status, 2, d.stderr);
+  assert.equal(d.stderr.trim().split('\n').length, 1, d.stderr);
+  assert.match(d.stderr, /result\.json: not valid JSON .* prism-bench run --resume .*run rebuilds it/);
 });

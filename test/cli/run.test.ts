@@ -3,7 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tempDir, writeTemp } from '../suite/helpers.ts';
@@ -31,6 +31,19 @@ describe('prism-bench run with an engine mistake', () => {
   });
 });
 
+describe('prism-bench run into a directory it cannot write', () => {
+  it('exits 2 before launching, one line naming the directory and the fix (not a raw errno)', () => {
+    // a path through a regular file: no one, root included, can create a directory there
+    const file = join(tempDir(), 'a-file');
+    writeFileSync(file, '');
+    const out = join(file, 'run');
+    const suite = writeTemp('engines: [{name: reference}]\ndrafts: [{method: vanilla}]\ndatasets: [chat]\nsettings: {prompts: 1, trials: 1}\n');
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'prism-bench.js'), 'run', '--suite', suite, '--out', out], { encoding: 'utf8' });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /^prism-bench: .*a-file\/run: cannot create the run directory: .*a-file is a file, not a directory -- choose another --out\n$/);
+  });
+});
+
 describe('prism-bench run with absurd settings', () => {
   it('rejects trials: 1000000000 naming the bound, and creates nothing', () => {
     const out = join(tempDir(), 'never3');
@@ -55,5 +68,52 @@ describe('prism-bench run --full', () => {
       assert.equal(r.status, 2, `${extra.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, re);
     }
+  });
+});
+
+describe('prism-bench run --resume with --suite', () => {
+  it('exits 2 naming the suite the run keeps, and leaves the run as it was', () => {
+    const dir = mkdtempSync(join(tempDir(), 'resume-'));
+    const result = JSON.stringify({ schemaVersion: 2, runId: 'r', suiteFile: '/somewhere/suites/default.yaml', suite: {} });
+    writeFileSync(join(dir, 'result.json'), result);
+    for (const suite of ['suites/gate.yaml', 'suites/default.yaml']) {
+      const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'prism-bench.js'), 'run', '--suite', suite, '--resume', dir], { encoding: 'utf8' });
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, /^prism-bench: --suite: a resumed run keeps the suite it started with \(\/somewhere\/suites\/default\.yaml, recorded in .*result\.json\) -- remove --suite\n$/);
+      assert.equal(readFileSync(join(dir, 'result.json'), 'utf8'), result);
+      assert.deepEqual(readdirSync(dir), ['result.json']);
+    }
+  });
+});
+
+describe('prism-bench run with a flag the harness owns in extraArgs', () => {
+  it('exits 2 naming the field to use instead, and creates nothing', () => {
+    const out = join(tempDir(), 'never');
+    const file = writeTemp('engines: [{name: sglang, options: {model: m, prompt: raw, extraArgs: ["--port", "1234"]}}]\ndrafts: [{method: vanilla}]\ndatasets: [chat]\n');
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'prism-bench.js'), 'run', '--suite', file, '--out', out], { encoding: 'utf8' });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /^prism-bench: .*suite-\d+\.yaml: engines\[0\]\.options\.extraArgs: "--port": the harness sets --port itself -- remove it: the harness picks the host and a free port/);
+    assert.equal(r.stderr.trim().split('\n').length, 1);
+    assert.equal(existsSync(out), false);
+  });
+});
+
+describe('prism-bench run with a name too long for a file name', () => {
+  const cli = (args: string[], cwd: string) => spawnSync(process.execPath, [join(ROOT, 'bin', 'prism-bench.js'), 'run', ...args], { encoding: 'utf8', cwd });
+  it('a 5,000-character engine label: exit 2 before launch, nothing created', () => {
+    const cwd = mkdtempSync(join(tempDir(), 'cwd-'));
+    const file = writeTemp(`engines: [{name: reference, label: ${'x'.repeat(5000)}}]\ndrafts: [{method: vanilla}]\ndatasets: [chat]\n`);
+    const r = cli(['--suite', file, '--out', join(cwd, 'never')], cwd);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /^prism-bench: .*suite-\d+\.yaml: engines\[0\]\.label: 5000 characters: it becomes part of file and folder names, which the file system caps at 255 bytes -- shorten label to at most 100 characters\n$/);
+    assert.deepEqual(readdirSync(cwd), []);
+  });
+  it('a 300-character suite name and the default run directory: exit 2, no results/ left behind', () => {
+    const cwd = mkdtempSync(join(tempDir(), 'cwd-'));
+    const file = writeTemp(`name: ${'s'.repeat(300)}\nengines: [{name: reference}]\ndrafts: [{method: vanilla}]\ndatasets: [chat]\n`);
+    const r = cli(['--suite', file], cwd);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /^prism-bench: .*suite-\d+\.yaml: name: 300 characters: .* -- shorten name to at most 100 characters\n$/);
+    assert.deepEqual(readdirSync(cwd), []);
   });
 });

@@ -4,7 +4,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tempDir, writeTemp } from '../suite/helpers.ts';
@@ -89,5 +89,30 @@ describe('slurm submit --print', () => {
     assert.notEqual(bare.status, 0);
     assert.match(bare.stderr, /SLURM_ARRAY_TASK_ID: submit this script with sbatch, or set SLURM_ARRAY_TASK_ID to a shard number from 1 to 3/);
     refused(['slurm', 'submit', '--suite', SUITE, '--out', out, '--print'], /already holds a sweep \(sweep\.json\) -- continue it with --resume/);
+  });
+});
+
+describe('slurm submit --print: the printed commands are safe to paste', () => {
+  it('a sweep directory holding a quote, $(...) and backquotes pastes as that directory, running nothing else', () => {
+    const base = join(tempDir(), 'paste');
+    mkdirSync(base, { recursive: true });
+    const out = join(base, "it's$(id>PWNED)`id>PWNED2`");
+    const r = cli(['slurm', 'submit', '--suite', SUITE, '--out', out, '--print']);
+    assert.equal(r.status, 0, r.stderr);
+    const line = r.stderr.split('\n').find((l) => l.trimStart().startsWith('jid='));
+    assert.ok(line, r.stderr);
+    // a stand-in sbatch that records its arguments, one per line, and answers a job id
+    const bin = join(base, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'sbatch'), `#!/bin/bash\nprintf '%s\\n' "$@" >> ${JSON.stringify(join(base, 'args'))}\necho 42\n`, { mode: 0o755 });
+    const pasted = spawnSync('bash', ['-c', line], { cwd: base, encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` } });
+    assert.equal(pasted.status, 0, pasted.stderr);
+    assert.equal(existsSync(join(base, 'PWNED')) || existsSync(join(base, 'PWNED2')), false, 'a substitution in the path ran');
+    assert.deepEqual(readFileSync(join(base, 'args'), 'utf8').trimEnd().split('\n'),
+      ['--parsable', join(out, 'slurm', 'shards-1.sbatch'), '--dependency=afterany:42', join(out, 'slurm', 'merge-1.sbatch')]);
+    // the refusal to write over it names a --resume that pastes too
+    const again = cli(['slurm', 'submit', '--suite', SUITE, '--out', out, '--print']);
+    assert.equal(again.status, 2);
+    assert.ok(again.stderr.includes(`continue it with --resume '${out.replace(/'/g, `'\\''`)}', or choose another --out`), again.stderr);
   });
 });

@@ -2,7 +2,7 @@
 // read like any run; bad input exits 2 with one line naming file, line and field.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadResult } from '../../src/result/store.ts';
 import { runCli, tempDir } from '../gate/helpers.ts';
@@ -90,4 +90,26 @@ test('bad input: exit 2 and one line naming file, line, field and fix', (t) => {
   const again = runCli(['import', '--from', 'eagle', EA, '--out', join(dir, 'z')]);
   assert.equal(again.code, 2);
   assert.match(again.stderr, /result\.json: already exists -- choose a new --out directory/);
+});
+
+test('one run counted twice is refused with exit 2: the same file (or a copy) twice, or a whole PRISM log mixing vanilla and speculative lines', (t) => {
+  const dir = tempDir(t);
+  const copy = join(dir, 'copy.jsonl');
+  copyFileSync(EA, copy);
+  for (const [second, re] of [[EA, /llama3-8b-ea-temperature-0\.0\.jsonl: is given twice \(sha256 [0-9a-f]{12}\.\.\.\), so one run would count as two trials -- give each run's file once/], [copy, /copy\.jsonl: has the same content as .*llama3-8b-ea-temperature-0\.0\.jsonl \(sha256 [0-9a-f]{12}\.\.\.\), so one run would count as two trials -- give each run's file once, or remove the copy/]] as const) {
+    const r = runCli(['import', '--from', 'eagle', EA, second, '--baseline', BASE, '--out', join(dir, 'twice')]);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, re);
+    assert.equal(existsSync(join(dir, 'twice')), false);
+  }
+  const log = fixture('prism-ae/results_temp_0.0.jsonl');
+  const mixed = runCli(['import', '--from', 'prism-ae', log, '--draft', 'prism', '--out', join(dir, 'mixed')]);
+  assert.equal(mixed.code, 2, mixed.stdout + mixed.stderr);
+  assert.equal(mixed.stderr.trim().split('\n').length, 1, mixed.stderr);
+  assert.match(mixed.stderr, /results_temp_0\.0\.jsonl: lines 1-2 ran without speculation \(accept_length 1\) and lines 3-5 with it; as one draft they would merge into one cell -- give one drafter's lines \(of 3-5\) as .*results_temp_0\.0\.jsonl:FIRST-LAST with --draft NAME, and the vanilla ones as --baseline .*results_temp_0\.0\.jsonl:1-2/);
+  assert.equal(existsSync(join(dir, 'mixed')), false);
+  // the fix it names works
+  const fixed = runCli(['import', '--from', 'prism-ae', `${log}:3-5`, '--draft', 'prism', '--baseline', `${log}:1-2`, '--out', join(dir, 'fixed')]);
+  assert.equal(fixed.code, 0, fixed.stderr);
 });

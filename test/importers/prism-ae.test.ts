@@ -136,3 +136,15 @@ test('prism-ae: a T>0 run whose acceptance length equals the T=0 run is flagged'
   const warned = (r.audit ?? []).filter((f) => f.check === 'temperature' && f.severity === 'warning').map((f) => f.cell);
   assert.deepEqual(warned, ['prism-ae/d/humaneval/T1']);
 });
+
+const SERVE_CSV = fixture('prism-ae/benchmark_results.csv');
+
+test('prism-ae CSV of run_sglang_and_datasets.py: no temperature column (give --temperature), its "Standalone" rows without a draft path are the baseline', () => {
+  assert.throws(() => runImport('prism-ae', [SERVE_CSV]), /benchmark_results\.csv:1: header: missing column temperature \(or give --temperature/);
+  const r = runImport('prism-ae', [SERVE_CSV], [], { temperature: 0 });
+  assert.deepEqual(r.cells.map((c) => c.id), [
+    'prism-ae/vanilla/mt_bench/T0', 'prism-ae/vanilla/qa/T0', 'prism-ae/hass/mt_bench/T0', 'prism-ae/hass/qa/T0', 'prism-ae/prism/mt_bench/T0', 'prism-ae/prism/qa/T0',
+  ]);
+  assert.ok(close(cell(r, 'prism-ae/prism/mt_bench/T0').metrics.speedup!.mean, 278 / 96));
+  assert.equal(cell(r, 'prism-ae/hass/qa/T0').metrics.accept_length_pooled!.mean, 4.04);
+});

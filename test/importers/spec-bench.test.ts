@@ -2,6 +2,7 @@
 // as mt_bench, as evaluation/speed.py groups them); figures computed by hand from the fixtures.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { ImportError } from '../../src/importers/types.ts';
 import { subtask } from '../../src/importers/spec-bench.ts';
 import { cell, close, fixture, runImport, tempFile } from './helpers.ts';
@@ -43,8 +44,10 @@ test('Spec-Bench: throughput, acceptance lengths, speedup and per-position rates
   assert.deepEqual(tr.positionAcceptance!.conditional.map((v) => +v.toFixed(6)), [1, 0.375]);
 });
 
-test('Spec-Bench: two runs of the same method are two trials, paired with two baseline runs by order', () => {
-  const r = runImport('spec-bench', [EAGLE, EAGLE], [VANILLA, VANILLA]);
+test('Spec-Bench: two runs of the same method are two trials, paired with two baseline runs by order', (t) => {
+  // a rerun writes new timestamps (the same file twice would be one run counted twice: refused)
+  const rerun = (path: string, name: string) => tempFile(t, `run_2/${name}`, readFileSync(path, 'utf8').replace(/"tstamp": 1732/g, '"tstamp": 1733'));
+  const r = runImport('spec-bench', [EAGLE, rerun(EAGLE, 'vicuna-7b-v1.3-eagle-float16-temperature-0.0.jsonl')], [VANILLA, rerun(VANILLA, 'vicuna-7b-v1.3-vanilla-float16-temp-0.0-temperature-0.0.jsonl')]);
   const mt = cell(r, MT);
   assert.equal(mt.trials.length, 2);
   assert.deepEqual(mt.metrics.throughput!.values.map((v) => +v.toFixed(9)), [+(61 / 1.15).toFixed(9), +(61 / 1.15).toFixed(9)]);

@@ -1,10 +1,11 @@
-// The journal reader and the rebuild of a result's trials from it.
+// The journal reader, the sealing of a journal a crash cut short, and the rebuild of a result's
+// trials from it.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readJournal, restoreFromJournal } from '../../src/runner/journal.ts';
+import { readJournal, restoreFromJournal, sealJournal } from '../../src/runner/journal.ts';
 import type { ResultFile } from '../../src/result/schema.ts';
 
 const record = (cell: string, attempt: string) => ({ cell, trial: 1, attempt, promptId: 'p', turn: 0, completionTokens: 4, e2eSeconds: 0.1 });
@@ -33,6 +34,55 @@ describe('readJournal', () => {
     assert.equal(j.trials.length, 1);
     assert.equal(j.damaged, 1);
     assert.deepEqual(readJournal(join(tmpdir(), 'no-such-journal.jsonl')), { engines: [], trials: [], records: [], damaged: 0 });
+  });
+});
+
+describe('sealJournal', () => {
+  const at = new Date('2026-12-06T01:02:03.456Z');
+  const line = (i: number) => JSON.stringify(record('a', `x${i}`));
+  const fresh = (text: string | Buffer) => {
+    const dir = mkdtempSync(join(tmpdir(), 'prism-seal-'));
+    writeFileSync(join(dir, 'requests.jsonl'), text);
+    return { dir, file: join(dir, 'requests.jsonl') };
+  };
+
+  it('sets a torn last line aside in a side file and cuts it from the journal, so the next line starts fresh', () => {
+    const whole = `${line(1)}\n${line(2)}\n`;
+    const { dir, file } = fresh(`${whole}{"cell": "a", "tri`);
+    const sealed = sealJournal(file, at);
+    assert.deepEqual(sealed, { kind: 'set-aside', file: `${file}.torn-2026-12-06T01-02-03-456Z`, bytes: 18 });
+    assert.equal(readFileSync(file, 'utf8'), whole);
+    assert.equal(readFileSync(`${file}.torn-2026-12-06T01-02-03-456Z`, 'utf8'), '{"cell": "a", "tri');
+    // what a resumed run appends next reads back, and nothing is damaged
+    appendFileSync(file, `${line(3)}\n`);
+    assert.equal(readJournal(file).records.length, 3);
+    assert.equal(readJournal(file).damaged, 0);
+    assert.deepEqual(readdirSync(dir).sort(), ['requests.jsonl', 'requests.jsonl.torn-2026-12-06T01-02-03-456Z']);
+  });
+
+  it('finds the last newline past a long torn line (read back in chunks), multi-byte text included', () => {
+    const long = `{"cell": "a", "outputPreview": "${'é'.repeat(100_000)}`;
+    const { file } = fresh(`${line(1)}\n${long}`);
+    const sealed = sealJournal(file, at);
+    assert.equal(sealed.kind, 'set-aside');
+    assert.equal(readFileSync(file, 'utf8'), `${line(1)}\n`);
+    assert.equal(readFileSync(`${file}.torn-2026-12-06T01-02-03-456Z`, 'utf8'), long);
+  });
+
+  it('a journal that is all one torn line is emptied, the fragment kept', () => {
+    const { file } = fresh('{"kind": "ru');
+    assert.equal(sealJournal(file, at).kind, 'set-aside');
+    assert.equal(readFileSync(file, 'utf8'), '');
+  });
+
+  it('a last line that lost only its newline keeps its place and gets the newline; a whole or empty journal is left alone', () => {
+    const { file } = fresh(`${line(1)}\n${line(2)}`);
+    assert.deepEqual(sealJournal(file, at), { kind: 'ended' });
+    assert.equal(readFileSync(file, 'utf8'), `${line(1)}\n${line(2)}\n`);
+    assert.deepEqual(sealJournal(file, at), { kind: 'intact' });
+    assert.equal(readFileSync(file, 'utf8'), `${line(1)}\n${line(2)}\n`);
+    assert.deepEqual(sealJournal(fresh('').file, at), { kind: 'intact' });
+    assert.deepEqual(sealJournal(join(tmpdir(), 'no-such-journal.jsonl'), at), { kind: 'intact' });
   });
 });
 

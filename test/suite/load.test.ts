@@ -417,3 +417,25 @@ describe('loadSuite: bounds and nested mistakes (zod schema)', () => {
     expectError(MINIMAL + 'settings:\n  temperatures: [0, hot]\n', 'settings.temperatures[1]', /a number >= 0/, /got "hot"/);
   });
 });
+
+describe('loadSuite: names and labels that become file names', () => {
+  // each becomes part of a file or folder name (at most 255 bytes): refused before anything is created
+  const long = (n: number) => 'x'.repeat(n);
+  it('an engine label, a draft name, a dataset name or a suite name over 100 characters', () => {
+    expectError(`engines: [{name: reference, label: ${long(5000)}}]\ndrafts: [{method: vanilla}]\n`, 'engines[0].label', /^shorten label to at most 100 characters$/, /^5000 characters: it becomes part of file and folder names, which the file system caps at 255 bytes$/);
+    expectError(`engines: [{name: reference, label: "${'é'.repeat(101)}"}]\ndrafts: [{method: vanilla}]\n`, 'engines[0].label', /at most 100 characters/, /^101 characters/);
+    expectError(`engines: [{name: reference}]\ndrafts: [{name: ${long(101)}, method: vanilla}]\n`, 'drafts[0].name', /shorten name to at most 100 characters/);
+    expectError(`engines: [{name: reference}]\ndrafts: [{method: vanilla}]\ndatasets: [{name: ${long(101)}, path: q.jsonl}]\n`, 'datasets[0].name', /at most 100 characters/);
+    expectError(`name: ${long(300)}\n${MINIMAL}`, 'name', /shorten name to at most 100 characters/, /^300 characters/);
+  });
+  it('a suite named by a file name over 100 characters needs a name', () => {
+    const file = writeTemp(MINIMAL, 'yaml', `${long(200)}.yaml`);
+    assertSuiteError(() => loadSuite(file), file, 'name', /^add name: with at most 100 characters$/, /the file's name \(200 characters\) is too long/);
+    assert.equal(loadSuite(writeTemp(`name: short\n${MINIMAL}`, 'yaml', `${long(200)}.yaml`)).name, 'short');
+  });
+  it('100 characters pass', () => {
+    const s = loadSuite(writeTemp(`name: ${long(100)}\nengines: [{name: reference, label: ${long(100)}}]\ndrafts: [{name: ${long(100)}, method: vanilla}]\n`));
+    assert.equal(s.name.length, 100);
+    assert.equal(s.engines[0]!.label!.length, 100);
+  });
+});

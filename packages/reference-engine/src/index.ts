@@ -10,6 +10,7 @@ export { trainDrafts, type TrainDraftsOptions, type DraftTrainEvent } from './tr
 export { trainTokenizer } from './train/tokenizer.ts';
 export { assembleCorpus } from './train/corpus.ts';
 export type { TrainDevice } from './train/trainer-process.ts';
+export { choosePython, NoPythonError, type PythonChoice, type PythonNeed } from './train/python.ts';
 export { builderSourcesHash } from './kernels/onnx/graph-cache.ts';
 export { setInstallRoot, installRoot, engineFile, type EngineFiles } from './files.ts';
 export { measureCosts, type CostMeasurement, type MeasureOptions, type MeasuredDraft } from './profile/measure.ts';

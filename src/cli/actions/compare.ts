@@ -6,7 +6,7 @@ import { compareRuns } from '../../gate/compare.ts';
 import { renderCompareText } from '../../report/compare-text.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import { numberOption, useColor } from '../options.ts';
-import { comparisonSides, parseMetricList } from './gate.ts';
+import { comparisonSides, parseMetricList, refuseSameRun } from './gate.ts';
 
 export interface CompareFlags { json?: boolean; maxRegression: string; alpha: string; metrics?: string; pair?: string; html?: string }
 
@@ -22,10 +22,7 @@ export function compareAction(a: string, b: string | undefined, o: CompareFlags)
   const { base, head, paired } = o.pair !== undefined ? comparisonSides(a, { pair: o.pair }, 'compare')
     : b !== undefined ? { base: loadComparable(a), head: loadComparable(b), paired: false }
     : usage('compare: give two runs A B, or one run A with --pair BASE:HEAD');
-  if (!paired && base.runId === head.runId) {
-    // a run against itself shows p = 1 and no change everywhere, by construction
-    throw new UsageError(`compare: ${a} and ${b} are the same run (runId ${base.runId}${base.path && base.path === head.path ? '' : ', from two copies'}), so every ratio is 1 by construction -- compare two different runs, or the engines of one run with --pair BASE:HEAD`);
-  }
+  if (!paired && b !== undefined) refuseSameRun('compare', a, b, base, head);
   const metrics = o.metrics === undefined ? undefined : parseMetricList(o.metrics, [base, head]);
   const report = compareRuns(base, head, { maxRegression, alpha, metrics, paired });
   if (o.html) { writeFileAtomic(o.html, renderCompareHtml(report)); console.error(`wrote ${o.html}`); }

@@ -38,7 +38,19 @@ export function comparisonSides(input: string, o: { baseline?: string; pair?: st
     return { ...pairedSides(loadComparable(input), base, head), paired: true };
   }
   if (o.baseline === undefined) throw new UsageError(`${command}: give --baseline FILE or --pair BASE:HEAD`); // unreachable: checked above
-  return { base: loadComparable(o.baseline), head: loadComparable(input), paired: false };
+  const base = loadComparable(o.baseline), head = loadComparable(input);
+  refuseSameRun(command, o.baseline, input, base, head);
+  return { base, head, paired: false };
+}
+
+/**
+ * Refuses a run compared with itself (the same file, a copy, or a baseline saved from it): every
+ * ratio is 1 and no test can reject, so a gate would always pass. The runId names the run.
+ */
+export function refuseSameRun(command: string, a: string, b: string, base: Comparable, head: Comparable): void {
+  if (base.runId !== head.runId) return;
+  const how = base.path && base.path === head.path ? '' : ', from two copies or a baseline saved from it';
+  throw new UsageError(`${command}: ${a} and ${b} are the same run (runId ${base.runId}${how}), so every ratio is 1 by construction -- compare two different runs, or the engines of one run with --pair BASE:HEAD`);
 }
 
 export interface GateFlags { baseline?: string; pair?: string; maxRegression: string; metrics?: string; alpha: string; bencher?: string; githubBenchmark?: string; html?: string }

@@ -9,6 +9,7 @@ import { mergeSweep } from '../../sweep/merge.ts';
 import { mergedDir, readManifest, SweepError } from '../../sweep/manifest.ts';
 import { EXIT } from '../errors.ts';
 import { useColor } from '../options.ts';
+import { shellQuote } from '../../shell.ts';
 
 /** An existing result in the output directory may only be replaced by a newer merge of the same sweep. */
 function checkOutDir(outDir: string, sweepId: string): void {
@@ -34,6 +35,6 @@ export function mergeAction(sweep: string, o: { out?: string; json?: boolean }):
   const unfinished = shards.filter((s) => s.state !== 'complete');
   process.stderr.write(`merged ${shards.length - unfinished.length} of ${shards.length} shards into ${outDir} (result.json, requests.jsonl, report.md, report.csv, report.html)\n`);
   for (const s of unfinished) process.stderr.write(`  shard ${s.shard.index} (${s.shard.units.join(', ')}): ${s.state}; its unfinished cells are marked failed\n`);
-  if (unfinished.length) process.stderr.write(`resubmit the unfinished shards with  prism-bench slurm submit --resume ${sweepDir}\n`);
+  if (unfinished.length) process.stderr.write(`resubmit the unfinished shards with  prism-bench slurm submit --resume ${shellQuote(sweepDir)}\n`);
   process.exitCode = result.cells.some((c) => c.status === 'failed') ? EXIT.failed : EXIT.ok;
 }

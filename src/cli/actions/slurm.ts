@@ -6,6 +6,7 @@ import { sweepStatus } from '../../slurm/status.ts';
 import { arraySpec } from '../../slurm/script.ts';
 import { LIVE_STATES } from '../../slurm/jobs.ts';
 import { intOption } from '../options.ts';
+import { shellQuote as q } from '../../shell.ts';
 import { UsageError } from '../errors.ts';
 
 export interface SubmitFlags { suite?: string; out?: string; quick?: boolean; shards?: string; partition?: string; gpusPerTask?: string; time?: string; sbatchArg: string[]; print?: boolean; resume?: string }
@@ -24,16 +25,16 @@ export async function slurmSubmitAction(o: SubmitFlags): Promise<void> {
   const { sweepDir, submission, skipped } = outcome;
   for (const s of skipped) process.stderr.write(`shard ${s.index}: left alone, ${s.reason}\n`);
   if (!submission) {
-    process.stderr.write(`nothing to resubmit in ${sweepDir}: every shard finished${skipped.length ? ' or is still queued or running' : ''}; merge with  prism-bench merge ${sweepDir}\n`);
+    process.stderr.write(`nothing to resubmit in ${sweepDir}: every shard finished${skipped.length ? ' or is still queued or running' : ''}; merge with  prism-bench merge ${q(sweepDir)}\n`);
     return;
   }
   const n = outcome.manifest.shards.length;
   if (o.print) {
     process.stdout.write(`# ${sweepDir}/${submission.arrayScript}\n${outcome.arrayScriptText}\n# ${sweepDir}/${submission.mergeScript}\n${outcome.mergeScriptText}`);
-    process.stderr.write(`wrote ${sweepDir}/sweep.json and the scripts above (nothing submitted); submit them with\n  jid=$(sbatch --parsable ${sweepDir}/${submission.arrayScript}) && sbatch --dependency=afterany:$jid ${sweepDir}/${submission.mergeScript}\n`);
+    process.stderr.write(`wrote ${sweepDir}/sweep.json and the scripts above (nothing submitted); submit them with\n  jid=$(sbatch --parsable ${q(`${sweepDir}/${submission.arrayScript}`)}) && sbatch --dependency=afterany:$jid ${q(`${sweepDir}/${submission.mergeScript}`)}\n`);
     return;
   }
-  process.stderr.write(`submitted array job ${submission.arrayJobId} (shards ${arraySpec(submission.shards)} of ${n}) and merge job ${submission.mergeJobId} (runs when the array ends, writes ${sweepDir}/merged)\nfollow it with  prism-bench slurm status ${sweepDir}\n`);
+  process.stderr.write(`submitted array job ${submission.arrayJobId} (shards ${arraySpec(submission.shards)} of ${n}) and merge job ${submission.mergeJobId} (runs when the array ends, writes ${sweepDir}/merged)\nfollow it with  prism-bench slurm status ${q(sweepDir)}\n`);
   process.stdout.write(`${submission.arrayJobId} ${submission.mergeJobId}\n`);
 }
 
@@ -50,5 +51,5 @@ export async function slurmStatusAction(dir: string, o: { json?: boolean }): Pro
   process.stdout.write(`merge job: ${st.merge.job ?? '-'} ${st.merge.slurmState}; merged result: ${st.merge.merged ? 'written' : 'not yet'}\n`);
   process.stdout.write(`job states from ${st.source}\n`);
   const todo = st.shards.filter((s) => !s.finished).length;
-  if (todo) process.stdout.write(`${todo} shard(s) not finished; once they are no longer queued or running: prism-bench slurm submit --resume ${st.sweepDir}\n`);
+  if (todo) process.stdout.write(`${todo} shard(s) not finished; once they are no longer queued or running: prism-bench slurm submit --resume ${q(st.sweepDir)}\n`);
 }

@@ -3,11 +3,24 @@ import { writeFileSync } from 'node:fs';
 import { Progress } from '../progress.ts';
 // The engine's trainers: this module is loaded only when a `train` command runs.
 import {
-  trainTarget, trainDrafts, trainTokenizer, assembleCorpus, LEARNED_DRAFTS, TARGET_CONFIG, type TrainDevice, type LearnedDraftMethod,
+  trainTarget, trainDrafts, trainTokenizer, assembleCorpus, choosePython, NoPythonError, LEARNED_DRAFTS, TARGET_CONFIG,
+  type PythonChoice, type PythonNeed, type TrainDevice, type LearnedDraftMethod,
 } from '@prism-bench/reference-engine';
 import { UsageError } from '../errors.ts';
 import { intOption } from '../options.ts';
 import { errnoCode } from '../../errors.ts';
+
+/** The interpreter this trainer runs on, said on stderr; none fitting is a usage error listing what each lacked. */
+function pickPython(command: string, need: PythonNeed, explicit?: string): PythonChoice {
+  try {
+    const c = choosePython(need, explicit);
+    console.error(`${command}: python ${c.path} (${c.source}: ${c.detail})`);
+    return c;
+  } catch (e) {
+    if (e instanceof NoPythonError) throw new UsageError(`${command}: ${e.message}`);
+    throw e;
+  }
+}
 
 function trainDevice(command: string, value: string): TrainDevice {
   if (value !== 'cpu' && value !== 'cuda') throw new UsageError(`${command}: --device must be cpu or cuda, got '${value}'`);
@@ -23,16 +36,17 @@ export function trainTokenizerAction(o: { out: string }): void {
   console.log(`wrote ${o.out} (${file.merges.length} merges)`);
 }
 
-export interface TrainTargetFlags { out: string; steps?: string; fresh?: boolean; device: string }
+export interface TrainTargetFlags { out: string; steps?: string; fresh?: boolean; device: string; python?: string }
 
 export async function trainTargetAction(o: TrainTargetFlags): Promise<void> {
   const device = trainDevice('train target', o.device);
   const steps = o.steps === undefined ? undefined : intOption('--steps', o.steps, 1, 1_000_000);
+  const python = pickPython('train target', device === 'cuda' ? 'cupy' : 'numpy', o.python).path;
   let bar: Progress | undefined;
   let lastVal = NaN;
   try {
     const r = await trainTarget({
-      outDir: o.out, fresh: o.fresh, training: steps ? { steps } : undefined, device,
+      outDir: o.out, fresh: o.fresh, training: steps ? { steps } : undefined, device, python,
       onEvent: (e) => {
         if (e.event === 'resume') console.error(`resuming from step ${e.step}`);
         if (e.event === 'eval') { lastVal = e.val_loss; bar?.log(`step ${e.step}: validation loss ${e.val_loss.toFixed(4)}`); }
@@ -60,11 +74,12 @@ export async function trainDraftsAction(names: string[], o: TrainDraftsFlags): P
   if (!(fraction > 0 && fraction <= 1)) throw new UsageError(`train drafts: --data-fraction must be in (0, 1], got '${o.dataFraction}'`);
   const steps = o.steps === undefined ? undefined : intOption('--steps', o.steps, 1, 1_000_000);
   const drafts = (names.length ? names : LEARNED_DRAFTS) as LearnedDraftMethod[]; // why: every name was checked against LEARNED_DRAFTS above
+  const python = pickPython('train drafts', device === 'cuda' ? 'torch-cuda' : 'torch', o.python).path;
   let bar: Progress | undefined;
   let current = '';
   try {
     const r = await trainDrafts({
-      drafts, outDir: o.out, dataFraction: fraction, fresh: o.fresh, python: o.python, training: steps ? { steps } : undefined, device,
+      drafts, outDir: o.out, dataFraction: fraction, fresh: o.fresh, python, training: steps ? { steps } : undefined, device,
       onEvent: (e) => {
         if (e.event === 'resume') console.error(`${e.draft}: resuming from step ${e.step}`);
         if (e.event === 'generate') {

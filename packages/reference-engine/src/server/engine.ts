@@ -68,7 +68,7 @@ export interface EngineIteration {
 
 export class ReferenceEngine {
   private queue: Promise<unknown> = Promise.resolve();
-  private lifetime = { completionTokens: 0, verifyCycles: 0, requests: 0, outputTokensPerSecond: 0 };
+  private lifetime = { completionTokens: 0, verifyCycles: 0, requests: 0, outputTokensPerSecond: 0, aborted: 0 };
   /** called with every finished request's figures (the server's Prometheus counters) */
   onFinished?: (stats: GenerateStats) => void;
   /** called with the prefill and every verify cycle as they happen (TensorRT-LLM-style iteration statistics) */
@@ -81,6 +81,9 @@ export class ReferenceEngine {
   }
 
   get lastThroughput(): number { return this.lifetime.outputTokensPerSecond; }
+
+  /** requests stopped before their end because isAborted said so (their client went away) */
+  get abortedRequests(): number { return this.lifetime.aborted; }
 
   /**
    * Queues a request. `onText` receives the cumulative text after each cycle (for streaming);
@@ -96,6 +99,7 @@ export class ReferenceEngine {
       const started = performance.now();
       const out: number[] = [];
       let matchedStop: string | undefined;
+      let aborted = false;
       const specials = new Set(req.skipSpecialTokens === false ? [] : Object.values(this.tokenizer.file.specials));
       const decode = (ids: number[]) => this.tokenizer.decode(specials.size ? ids.filter((t) => !specials.has(t)) : ids);
       // the text a client sees: cut before a matched stop string unless no_stop_trim
@@ -139,12 +143,14 @@ export class ReferenceEngine {
             if (hit !== undefined) { matchedStop = hit; onProgress?.(out, shown(out)); return i + 1; }
           }
           onProgress?.(out, shown(out));
-          return isAborted?.() === true;
+          aborted = isAborted?.() === true;
+          return aborted;
         },
       });
       const text = shown(tokens);
       const seconds = (performance.now() - started) / 1000;
       this.lifetime.requests++;
+      if (aborted) this.lifetime.aborted++;
       this.lifetime.completionTokens += stats.completionTokens;
       this.lifetime.verifyCycles += stats.verifyCycles;
       this.lifetime.outputTokensPerSecond = seconds > 0 ? stats.completionTokens / seconds : 0;

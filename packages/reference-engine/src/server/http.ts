@@ -9,6 +9,7 @@ import type { EngineResult, ReferenceEngine } from './engine.ts';
 import { handleOpenAi, parseOpenAiBody, type OpenAiServerOptions } from './openai.ts';
 import { engineCounters } from './prometheus.ts';
 import { iterationStatsQueue } from './trtllm-stats.ts';
+import { watchClient } from './client-gone.ts';
 
 export const ENGINE_NAME = 'prism-bench-reference';
 
@@ -76,12 +77,26 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string> {
  * prism_draft_time_s: wall time spent drafting; prism_verify_time_s: wall time of target
  * forward passes after prefill; prism_prefill_time_s; prism_draft_steps (draft forward steps);
  * prism_draft_module_by_step[s][m]: times module m ran as draft step s (step 0 = extend pass).
+ * Without a speculative algorithm SGLang sends no spec_* field (0.4.6.post1,
+ * python/sglang/srt/managers/tokenizer_manager.py, _handle_batch_output: spec_verify_ct only
+ * `if self.server_args.speculative_algorithm`), and clients such as the PRISM artifact's
+ * bench_mt_all.py print acceptance length 1 only when it is absent; vanilla's counts go out under
+ * prism_ names instead (prism_verify_ct, ...), which the harness reads.
  */
-export function metaInfo(id: string, promptTokens: number, r: EngineResult, e2eSeconds: number): Record<string, unknown> {
+export function metaInfo(id: string, promptTokens: number, r: EngineResult, e2eSeconds: number, speculative = true): Record<string, unknown> {
   const s = r.stats;
   const finish = s.finish === 'length'
     ? { type: 'length', length: s.completionTokens }
     : s.finish === 'eos' ? { type: 'stop', matched: r.tokens[r.tokens.length - 1] } : { type: 'stop', matched: r.matchedStop };
+  const spec = {
+    verify_ct: s.verifyCycles,
+    accept_length: s.verifyCycles ? s.completionTokens / s.verifyCycles : 0,
+    accept_rate: s.proposedDrafts ? s.acceptedDrafts / s.proposedDrafts : 0,
+    num_correct_drafts: s.acceptedDrafts,
+    num_proposed_drafts: s.proposedDrafts,
+    correct_drafts_histogram: s.acceptedHistogram,
+  };
+  const prefix = speculative ? 'spec_' : 'prism_';
   return {
     id,
     finish_reason: finish,
@@ -89,12 +104,7 @@ export function metaInfo(id: string, promptTokens: number, r: EngineResult, e2eS
     completion_tokens: s.completionTokens,
     cached_tokens: 0,
     e2e_latency: e2eSeconds,
-    spec_verify_ct: s.verifyCycles,
-    spec_accept_length: s.verifyCycles ? s.completionTokens / s.verifyCycles : 0,
-    spec_accept_rate: s.proposedDrafts ? s.acceptedDrafts / s.proposedDrafts : 0,
-    spec_num_correct_drafts: s.acceptedDrafts,
-    spec_num_proposed_drafts: s.proposedDrafts,
-    spec_correct_drafts_histogram: s.acceptedHistogram,
+    ...Object.fromEntries(Object.entries(spec).map(([k, v]) => [prefix + k, v])),
     prism_draft_time_s: s.draftMs / 1000,
     prism_verify_time_s: s.verifyMs / 1000,
     prism_prefill_time_s: s.prefillMs / 1000,
@@ -115,11 +125,14 @@ export function startServer(opts: ServerOptions): Promise<ReferenceServer> {
     model_path: opts.modelPath, tokenizer_path: opts.tokenizerPath ?? opts.modelPath, is_generation: true, preferred_sampling_params: null,
     weight_version: 'default', has_image_understanding: false, has_audio_understanding: false, engine: ENGINE_NAME, version: opts.version,
   });
+  // read per request: serve() fills the learned drafts' speculative_algorithm in after the server starts
+  const speculative = () => opts.serverArgs.speculative_algorithm != null;
   const serverInfo = () => ({
     ...opts.serverArgs,
     version: opts.version,
     engine: ENGINE_NAME,
-    internal_states: [{ avg_spec_accept_length: engine?.avgAcceptLength ?? 0, last_gen_throughput: engine?.lastThroughput ?? 0 }],
+    // prism_aborted_requests: generations stopped early because their client went away
+    internal_states: [{ avg_spec_accept_length: engine?.avgAcceptLength ?? 0, last_gen_throughput: engine?.lastThroughput ?? 0, prism_aborted_requests: engine?.abortedRequests ?? 0 }],
   });
 
   const handleGenerate = async (engine: ReferenceEngine, req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -131,32 +144,32 @@ export function startServer(opts: ServerOptions): Promise<ReferenceServer> {
       vocab: tokenizer.vocabSize, maxContext: engine.model.maxContext, eosId: tokenizer.eosId,
       encode: (t) => tokenizer.encode(t), defaultSeed: () => (Date.now() + seedCounter++) >>> 0,
     });
-    let closed = false;
-    res.on('close', () => { if (!res.writableFinished) closed = true; });
+    const closed = watchClient(req, res);
     const logged = opts.logRequests ? opts.log : undefined;
     logged?.(`Receive: ${JSON.stringify({ text: (raw as { text?: unknown }).text ?? null, input_ids: (raw as { input_ids?: unknown }).input_ids ?? null, sampling_params: (raw as { sampling_params?: unknown }).sampling_params ?? null })}`);
     const answer = (item: GenerateItem, id: string, r: EngineResult, started: number) => {
       logged?.(`Finish: ${JSON.stringify({ id, text: r.text, completion_tokens: r.tokens.length })}`);
       return {
         text: r.text, output_ids: r.tokens,
-        meta_info: { ...metaInfo(id, item.request.prompt.length, r, (performance.now() - started) / 1000), ...logprobMeta(item, r, (ids) => tokenizer.decode(ids)) },
+        meta_info: { ...metaInfo(id, item.request.prompt.length, r, (performance.now() - started) / 1000, speculative()), ...logprobMeta(item, r, (ids) => tokenizer.decode(ids)) },
       };
     };
     if (!body.stream) {
       const answers: unknown[] = [];
       for (const item of body.items) {
-        if (closed) return; // the client left: the rest of its batch is not worth computing
+        if (closed()) return; // the client left: the rest of its batch is not worth computing
         const started = performance.now();
-        const r = await engine.submit(item.request, undefined, () => closed);
+        const r = await engine.submit(item.request, undefined, closed);
         answers.push(answer(item, item.rid ?? newId(), r, started));
       }
+      if (closed()) return;
       sendJson(res, 200, body.batch ? answers : answers[0]);
       return;
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-    const chunk = (obj: unknown) => { if (!closed) res.write(`data: ${JSON.stringify(obj)}\n\n`); };
+    const chunk = (obj: unknown) => { if (!closed()) res.write(`data: ${JSON.stringify(obj)}\n\n`); };
     for (const [index, item] of body.items.entries()) {
-      if (closed) return;
+      if (closed()) return;
       const id = item.rid ?? newId();
       const started = performance.now();
       const promptTokens = item.request.prompt.length;
@@ -168,10 +181,10 @@ export function startServer(opts: ServerOptions): Promise<ReferenceServer> {
         sent = tokens.length;
         // no prefix cache: cached_tokens is 0 in every chunk, as it is in the last one
         chunk({ text: cumulative, output_ids: tokens.slice(), meta_info: { id, finish_reason: null, prompt_tokens: promptTokens, completion_tokens: tokens.length, cached_tokens: 0 }, ...tag });
-      }, () => closed);
+      }, closed);
       chunk({ ...answer(item, id, r, started), ...tag });
     }
-    if (!closed) res.end('data: [DONE]\n\n');
+    if (!closed()) res.end('data: [DONE]\n\n');
   };
 
   const counters = engineCounters(opts.openai.servedModelName, opts.openai.numSpecTokens > 0, opts.openai.numSpecTokens);

@@ -10,6 +10,7 @@ import { questionAnswerPrompt } from '../prompt.ts';
 import type { GenerateStats } from '../decoding/generate.ts';
 import type { EngineRequest, ReferenceEngine } from './engine.ts';
 import { BadRequest, describe } from './validate.ts';
+import { watchClient } from './client-gone.ts';
 
 export interface OpenAiServerOptions {
   /** the name requests must give as `model` (vLLM: the model argument or --served-model-name) */
@@ -66,7 +67,9 @@ export function parseOpenAiBody(raw: unknown, chat: boolean, engine: ReferenceEn
   if (r.n !== undefined && r.n !== null && r.n !== 1) fail(`n: the reference engine returns one choice per request; send n: 1, got ${describe(r.n)}`);
   const prompt = engine.tokenizer.encode(text);
   const room = engine.model.maxContext - prompt.length;
-  if (room < 1) fail(`prompt: ${prompt.length} tokens leave no room in the context of ${engine.model.maxContext}; send a shorter prompt`);
+  const promptField = chat ? 'messages' : 'prompt';
+  if (room < 0) fail(`${promptField}: the prompt is ${prompt.length} tokens, the context is ${engine.model.maxContext} tokens; send a shorter prompt`);
+  if (room < 1) fail(`${promptField}: the prompt is ${prompt.length} tokens, the context is ${engine.model.maxContext} tokens, which leaves no room for a completion; send a shorter prompt`);
   const maxTokensRaw = r.max_tokens ?? r.max_completion_tokens;
   const maxTokens = num({ max_tokens: maxTokensRaw }, 'max_tokens', chat ? room : 16, (v) => Number.isInteger(v) && v >= 1, 'an integer >= 1');
   if (maxTokens > room) fail(`max_tokens: ${maxTokens} plus the prompt's ${prompt.length} tokens exceed the context of ${engine.model.maxContext}; lower max_tokens`);
@@ -119,11 +122,10 @@ export async function handleOpenAi(engine: ReferenceEngine, p: Parsed, o: OpenAi
   const spec = (s: GenerateStats) => (o.numSpecTokens > 0 && o.perRequestSpecMetrics !== 'none'
     ? { metrics: { speculative_decoding: speculativeMetrics(s, o.numSpecTokens, o.perRequestSpecMetrics === 'detailed') } } : {});
   const usage = (s: GenerateStats) => ({ prompt_tokens: s.promptTokens, completion_tokens: s.completionTokens, total_tokens: s.promptTokens + s.completionTokens });
-  let closed = false;
-  res.on('close', () => { if (!res.writableFinished) closed = true; });
-  void req;
+  const closed = watchClient(req, res);
   if (!p.stream) {
-    const r = await engine.submit(p.request, undefined, () => closed);
+    const r = await engine.submit(p.request, undefined, closed);
+    if (closed()) return;
     const ids = p.returnTokenIds ? { token_ids: r.tokens } : {};
     const choice = p.chat
       ? { index: 0, message: { role: 'assistant', content: r.text }, logprobs: null, finish_reason: finishReason(r.stats), stop_reason: null, ...ids }
@@ -134,7 +136,7 @@ export async function handleOpenAi(engine: ReferenceEngine, p: Parsed, o: OpenAi
     return;
   }
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-  const send = (obj: unknown) => { if (!closed) res.write(`data: ${JSON.stringify(obj)}\n\n`); };
+  const send = (obj: unknown) => { if (!closed()) res.write(`data: ${JSON.stringify(obj)}\n\n`); };
   const choice = (text: string, ids: number[], finish: string | null) => {
     const tokenIds = p.returnTokenIds ? { token_ids: ids } : {};
     return p.chat
@@ -150,8 +152,8 @@ export async function handleOpenAi(engine: ReferenceEngine, p: Parsed, o: OpenAi
     sentText = cumulative.length;
     sentTokens = tokens.length;
     if (ids.length) send({ ...head, choices: [choice(text, ids, null)] });
-  }, () => closed);
+  }, closed);
   send({ ...head, choices: [choice(r.text.slice(sentText), r.tokens.slice(sentTokens), finishReason(r.stats))] });
   if (p.includeUsage) send({ ...head, choices: [], usage: usage(r.stats), ...spec(r.stats) });
-  if (!closed) res.end('data: [DONE]\n\n');
+  if (!closed()) res.end('data: [DONE]\n\n');
 }

@@ -80,7 +80,8 @@ export const SAMPLING_IMPLEMENTED = [
 export function checkFields(obj: Record<string, unknown>, implemented: readonly string[], capabilities: Record<string, CapabilityField>, where: string, fail: (m: string) => never): void {
   for (const [k, v] of Object.entries(obj)) {
     if (implemented.includes(k)) continue;
-    const cap = capabilities[k];
+    // own keys only: a body's "toString" or "__proto__" would otherwise find Object.prototype's
+    const cap = Object.hasOwn(capabilities, k) ? capabilities[k] : undefined;
     if (!cap) fail(`${where}${k}: unknown field; SGLang's fields here are ${[...implemented, ...Object.keys(capabilities)].join(', ')}`);
     if (v === undefined || isInert(v) || cap.alsoAccepts?.(v)) continue;
     fail(`${where}${k}: ${cap.lacks}; send null or leave it out`);

@@ -197,8 +197,11 @@ export function parseGenerateBody(raw: unknown, limits: ValidationLimits): Gener
   const rids = perPrompt(body, 'rid', count, batch);
   const rets = perPrompt(body, 'return_logprob', count, batch), starts = perPrompt(body, 'logprob_start_len', count, batch);
   const tops = perPrompt(body, 'top_logprobs_num', count, batch), texts = perPrompt(body, 'return_text_in_logprobs', count, batch);
+  const promptField = (body.text ?? undefined) !== undefined ? 'text' : 'input_ids';
   const parsed = prompts.map((prompt, i) => {
     const where = batch ? `[${i}]` : '';
+    // said before max_new_tokens, whose own message could only offer "at most 0"
+    if (prompt.length > limits.maxContext) fail(`${promptField}${where}: the prompt is ${prompt.length} tokens, the context is ${limits.maxContext} tokens; send a shorter prompt`);
     const sp = sps[i] ?? {};
     if (!isObj(sp)) fail(`sampling_params${where}: expected an object, got ${describe(sp)}`);
     const rid = rids[i];

@@ -213,3 +213,41 @@ describe('parseGenerateBody: each kind of bad input names the problem', () => {
     rejects(JSON.parse('{"text": "a", "sampling_params": {"max_new_tokens": 1e400}}'), /got a number out of range/);
   });
 });
+
+describe('parseGenerateBody: names of Object.prototype are unknown fields', () => {
+  // every own name of Object.prototype (toString, valueOf, constructor, hasOwnProperty, __proto__, ...),
+  // sent as JSON sends them: own keys of the parsed body, with values that would pass as "inert"
+  const names = Object.getOwnPropertyNames(Object.prototype);
+  it(`covers all ${names.length} of them, __proto__ included`, () => {
+    assert.ok(names.includes('__proto__') && names.includes('toString') && names.includes('valueOf') && names.length >= 12);
+  });
+  for (const name of names) {
+    for (const value of ['null', '5', 'false', '{}', '[]']) {
+      it(`${name}: ${value} at the top level and in sampling_params`, () => {
+        const key = JSON.stringify(name);
+        rejects(JSON.parse(`{"text": "hi", ${key}: ${value}}`), new RegExp(`^${name.replace(/\W/g, '\\$&')}: unknown field; SGLang's fields here are text, `));
+        rejects(JSON.parse(`{"text": "hi", "sampling_params": {${key}: ${value}}}`), new RegExp(`^sampling_params\\.${name.replace(/\W/g, '\\$&')}: unknown field; SGLang's fields here are max_new_tokens`));
+      });
+    }
+  }
+});
+
+describe('parseGenerateBody: a prompt longer than the context', () => {
+  it('is refused naming its token count and the context, not with "ask for at most 0"', () => {
+    const long = Array.from({ length: 1030 }, (_, i) => i % 4000);
+    rejects({ input_ids: long }, /^input_ids: the prompt is 1030 tokens, the context is 1024 tokens; send a shorter prompt$/);
+    rejects({ input_ids: long, sampling_params: { max_new_tokens: 0 } }, /^input_ids: the prompt is 1030 tokens, the context is 1024 tokens/);
+    rejects({ input_ids: [[1, 2], long] }, /^input_ids\[1\]: the prompt is 1030 tokens, the context is 1024 tokens/);
+    const text = 'the cat sat on the mat. '.repeat(400);
+    const n = tok.encode(text).length;
+    assert.ok(n > 1024, `${n} tokens`);
+    rejects({ text }, new RegExp(`^text: the prompt is ${n} tokens, the context is 1024 tokens; send a shorter prompt$`));
+    rejects({ text: ['hi', text], sampling_params: { max_new_tokens: 0 } }, new RegExp(`^text\\[1\\]: the prompt is ${n} tokens, the context is 1024 tokens`));
+  });
+
+  it('a prompt exactly the context long still may ask for 0 new tokens (prefill only)', () => {
+    const full = Array.from({ length: 1024 }, (_, i) => i);
+    assert.equal(one({ input_ids: full, sampling_params: { max_new_tokens: 0 } }).request.maxNewTokens, 0);
+    rejects({ input_ids: full, sampling_params: { max_new_tokens: 1 } }, /ask for at most 0/);
+  });
+});
