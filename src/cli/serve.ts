@@ -11,7 +11,7 @@ export function registerServe(program: Command): void {
     .option('--port <port>', 'port to listen on (0 = any free port)', '30000')
     .option('--model <dir>', 'model directory with manifest.json and model.safetensors (default: the shipped target)')
     .option('--threads <n>', 'onnxruntime intra-op threads of the target (default 1: as fast as two on 2 cores, and steadier from launch to launch)')
-    .option('--drafted-tokens <n>', 'tokens drafted per cycle, the root not counted (ngram; learned drafts: a chain\'s steps, a tree\'s nodes; default 6)')
+    .option('--drafted-tokens <n>', 'tokens drafted per cycle, the root not counted (ngram, suffix: at most; learned drafts: a chain\'s steps, a tree\'s nodes; default 6)')
     .option('--draft-tokens <n>', 'deprecated name of --drafted-tokens (accepted with a note)')
     .option('--topk <k>', 'learned drafts: branches expanded per step (EAGLE-2 dynamic tree; 1 = chain, the default)')
     .option('--steps <n>', 'learned drafts: draft steps per cycle (the tree\'s depth; a chain: same as --drafted-tokens)')
@@ -22,6 +22,10 @@ export function registerServe(program: Command): void {
     .option('--drafts-dir <dir>', 'where learned drafts live (<dir>/<method>/manifest.json; default: the shipped models/drafts)')
     .option('--ngram-min <n>', 'shortest n-gram prompt lookup matches', '1')
     .option('--ngram-max <n>', 'longest n-gram prompt lookup tries first', '4')
+    .option('--suffix-max-tree-depth <n>', 'suffix: longest substring the tries hold, match and continuation together (default 24)')
+    .option('--suffix-max-cached-requests <n>', 'suffix: earlier requests\' outputs kept in the global trie, oldest dropped first (0: none; default 256)')
+    .option('--suffix-max-spec-factor <x>', 'suffix: tokens proposed at most per matched token (default 1)')
+    .option('--suffix-min-token-prob <p>', 'suffix: candidates whose estimated probability is below this are not proposed (default 0.1)')
     .option('--max-body-bytes <n>', 'largest request body accepted', String(1 << 20))
     // SGLang's own launch flags, so an SGLang launcher line (and the sglang adapter) can start this engine
     .option('--model-path <dir>', 'SGLang-compatible alias of --model')
@@ -34,7 +38,7 @@ export function registerServe(program: Command): void {
     .option('--speculative-ngram-max-match-window-size <n>', 'SGLang-compatible alias of --ngram-max')
     .option('--log-requests', 'SGLang-compatible: log each /generate request (its text, as received) and its output, one JSON line each')
     // vLLM's own launch flags, so the vllm adapter (launcher: [node, bin/prism-bench.js, serve]) can start this engine
-    .option('--speculative-config <json>', 'vLLM-compatible: {"method": ngram|eagle|eagle3, "num_speculative_tokens": k, "prompt_lookup_min"/"prompt_lookup_max", "model": a learned draft\'s directory}')
+    .option('--speculative-config <json>', 'vLLM-compatible: {"method": ngram|suffix|eagle|eagle3, "num_speculative_tokens": k, "prompt_lookup_min"/"prompt_lookup_max", "suffix_decoding_*", "model": a learned draft\'s directory}')
     .option('--served-model-name <name>', 'vLLM-compatible: the model name OpenAI requests give (default: the model argument, else prism-bench-reference)')
     .option('--per-request-spec-decode-metrics <level>', 'vLLM-compatible: none, summary or detailed; summary adds metrics.speculative_decoding to each OpenAI response', 'none')
     // trtllm-serve's own launch flags, so the trtllm adapter can start this engine

@@ -116,6 +116,12 @@ export function referenceArgs(spec: LaunchSpec): string[] {
   const d = spec.draft;
   const args = ['serve', '--draft', d.method, '--host', spec.host, '--port', String(spec.port)];
   if (d.method === 'ngram') args.push('--drafted-tokens', String(d.draftedTokens), '--ngram-min', String(d.ngramMin), '--ngram-max', String(d.ngramMax));
+  if (d.method === 'suffix') {
+    // left-out fields are the engine's defaults (SUFFIX_DEFAULTS)
+    const flags: [string, number | undefined][] = [['--drafted-tokens', d.draftedTokens], ['--suffix-max-tree-depth', d.suffixMaxTreeDepth],
+      ['--suffix-max-cached-requests', d.suffixMaxCachedRequests], ['--suffix-max-spec-factor', d.suffixMaxSpecFactor], ['--suffix-min-token-prob', d.suffixMinTokenProb]];
+    for (const [flag, v] of flags) if (v !== undefined) args.push(flag, String(v));
+  }
   if (d.method !== 'vanilla' && d.method !== 'ngram' && d.method !== 'suffix' && isLearnedDraft(d.method)) {
     const ld = d;
     const shape = learnedDraftShape(ld);

@@ -58,6 +58,11 @@ export function sglangServerSettings(body: unknown, read = ['/server_info']): Se
     s.ngramMax = num(args, 'speculative_ngram_max_match_window_size');
     return s;
   }
+  if (algo === 'SUFFIX') {
+    // the reference engine's suffix decoding (vLLM's method name; SGLang has none): a tree of at most this many drafts
+    s.draftedTokens = verified === null ? null : verified - 1;
+    return s;
+  }
   s.steps = num(args, 'speculative_num_steps');
   s.topK = num(args, 'speculative_eagle_topk');
   s.verifiedTokens = verified;

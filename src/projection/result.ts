@@ -43,15 +43,18 @@ export interface ProjectOptions {
   shape?: { steps: number; topK: number; draftTokens: number };
 }
 
+/** Model-free drafts (prompt lookup, suffix decoding): no draft steps, and a verify pass as long as what they matched. */
+export const isLookup = (method: string): boolean => method === 'ngram' || method === 'suffix';
+
 /** The draft's shape as the suite ran it; imports without one: a chain as long as the acceptance curve. */
 export function shapeOf(result: ResultFile, cell: Cell): DraftShape {
   const d = (result.suite?.drafts ?? []).find((x) => x.name === cell.draft) as
     | { method?: string; steps?: number; topK?: number; verifiedTokens?: number; draftedTokens?: number } | undefined;
   const positions = cell.positionAcceptance?.unconditional.length ?? 0;
   if (cell.method === 'vanilla') return { method: 'vanilla', draftTokens: 0, steps: 0, topK: 1 };
-  if (cell.method === 'ngram') {
+  if (isLookup(cell.method)) {
     const n = d?.draftedTokens ?? positions;
-    return { method: 'ngram', draftTokens: n, steps: 0, topK: 1 };
+    return { method: cell.method, draftTokens: n, steps: 0, topK: 1 };
   }
   const topK = d?.topK ?? 1;
   const steps = d?.steps ?? (d?.verifiedTokens !== undefined ? d.verifiedTokens - 1 : positions);
@@ -72,7 +75,7 @@ export function projectResult(result: ResultFile, profile: Profile, o: ProjectOp
   for (const cell of result.cells) {
     if (cell.status !== 'ok' || cell.method === 'vanilla') continue;
     const fromResult = shapeOf(result, cell);
-    const unknown = fromResult.draftTokens < 1 || (fromResult.steps < 1 && cell.method !== 'ngram');
+    const unknown = fromResult.draftTokens < 1 || (fromResult.steps < 1 && !isLookup(cell.method));
     if (unknown && !o.shape) {
       out.push({ cell: cell.id, draft: cell.draft, method: cell.method, dataset: cell.dataset, temperature: cell.temperature, shape: { method: cell.method, draftTokens: 0, steps: 0, topK: 1 }, measured: null, projection: null, missing: 'the result does not record the draft\'s shape; give --shape STEPSxTOPKxTOKENS' });
       continue;
@@ -82,7 +85,7 @@ export function projectResult(result: ResultFile, profile: Profile, o: ProjectOp
     // a lookup proposes only what it matched (often nothing), so its verify pass is shorter than
     // its maximum: mean proposed per cycle = accepted per cycle / draft acceptance rate
     const rate = cell.metrics.draft_accept_rate?.mean;
-    if (cell.method === 'ngram' && cell.positionAcceptance && rate !== undefined && rate > 0) {
+    if (isLookup(cell.method) && cell.positionAcceptance && rate !== undefined && rate > 0) {
       const accepted = cell.positionAcceptance.unconditional.reduce((a, b) => a + b, 0);
       shape = { ...shape, draftTokens: Math.min(shape.draftTokens, accepted / rate) };
     }
@@ -116,7 +119,7 @@ export function projectResult(result: ResultFile, profile: Profile, o: ProjectOp
         continue;
       }
       const projection = project(cell.positionAcceptance!, shape, costs, o.context, request);
-      const advice = nominal.draftTokens >= 1 && (nominal.steps > 0 || nominal.method === 'ngram') ? adviseDepth(cell.positionAcceptance!, nominal, costs, o.context) : undefined;
+      const advice = nominal.draftTokens >= 1 && (nominal.steps > 0 || isLookup(nominal.method)) ? adviseDepth(cell.positionAcceptance!, nominal, costs, o.context) : undefined;
       out.push({ ...base, projection, advice });
     } catch (e) {
       if (!(e instanceof ProjectionError)) throw e;
@@ -143,7 +146,7 @@ export function renderProjection(rows: ProjectedCell[], profile: Profile, format
   if (format === 'json') return JSON.stringify({ label, profile: { name: profile.name, provenance: profile.provenance, machine: profile.machine.description, model: profile.model.name }, cells: rows }, null, 2) + '\n';
   const header = ['cell', 'shape', 'tok/cycle', `cycle ms, ${label}`, `vanilla cycle ms, ${label}`, `speedup x, ${label}`, 'measured speedup x (the run\'s machine)', `best depth (draft tokens): decode speedup, ${label}`];
   const body = rows.map((r) => {
-    const s = r.shape.topK > 1 ? `tree ${r.shape.steps}x${r.shape.topK}, ${r.shape.draftTokens}` : r.shape.method === 'ngram' ? `lookup ${+r.shape.draftTokens.toFixed(1)}` : `chain ${r.shape.steps}`;
+    const s = r.shape.topK > 1 ? `tree ${r.shape.steps}x${r.shape.topK}, ${r.shape.draftTokens}` : isLookup(r.shape.method) ? `lookup ${+r.shape.draftTokens.toFixed(1)}` : `chain ${r.shape.steps}`;
     const p = r.projection;
     const m = r.measured ? `${r.measured.ratio.toFixed(2)} ${fmtInterval(r.measured.interval)}`.trim() : '-';
     if (!p) return [r.cell, s, '-', '-', '-', `- (${r.missing})`, m, '-'];

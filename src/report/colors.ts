@@ -9,6 +9,7 @@ import { methodLabel } from './format.ts';
 export const METHOD_COLORS: Readonly<Record<string, string>> = {
   vanilla: '#555555',
   ngram: '#e69f00',
+  suffix: '#cc6677',
   eagle3: '#0072b2',
   prism: '#aa3377',
   eagle: '#56b4e9',

@@ -117,6 +117,7 @@ const methodWord = (s: ServerSettings) => (s.algorithm ? `${s.algorithm} (${s.me
 function draftOf(name: string, method: DraftMethod, s: ServerSettings): Draft {
   if (method === 'vanilla') return { name, method };
   if (method === 'ngram') return { name, method, draftedTokens: s.draftedTokens ?? 6, ngramMin: s.ngramMin ?? 1, ngramMax: s.ngramMax ?? 4 };
+  if (method === 'suffix') return s.draftedTokens === null ? { name, method } : { name, method, draftedTokens: s.draftedTokens };
   return { name, method };
 }
 
@@ -139,6 +140,7 @@ function serverShape(d: Draft, s: ServerSettings): Record<string, number | strin
   const out: Record<string, number | string> = {};
   const put = (k: string, v: number | string | null) => { if (v !== null) out[k] = v; };
   if (d.method === 'ngram') { put('draftedTokens', s.draftedTokens); put('ngramMin', s.ngramMin); put('ngramMax', s.ngramMax); }
+  else if (d.method === 'suffix') put('draftedTokens', s.draftedTokens);
   else if (d.method !== 'vanilla') { put('steps', s.steps); put('topK', s.topK); put('verifiedTokens', s.verifiedTokens); put('model', s.draftModel); }
   return out;
 }
@@ -188,6 +190,8 @@ export function unverifiedSettings(kind: EndpointKind, s: ServerSettings, draft:
   if (draft.method === 'ngram') {
     if (s.draftedTokens === null) draftLine('tokens drafted per cycle (not reported)');
     if (s.ngramMin === null || s.ngramMax === null) draftLine('the n-gram match window (not reported)');
+  } else if (draft.method === 'suffix') {
+    if (s.draftedTokens === null) draftLine('tokens drafted per cycle at most (not reported)');
   } else if (draft.method !== 'vanilla') {
     if (s.steps === null) draftLine('draft steps per cycle (not reported)');
     if (s.topK === null && kind !== 'vllm' && kind !== 'trtllm') draftLine('top-k per step (not reported)');

@@ -86,6 +86,12 @@ export function intField(min: number, example: number, max?: number, maxWhy?: st
   return max === undefined ? s : s.max(max, { error });
 }
 
+/** A number field within [min, max]. */
+function fractionField(min: number, max: number, example: number) {
+  const error: ErrorFn = (iss) => say(`expected a number from ${min} to ${max}, got ${describe(iss.input)}`, `set {key} to a number such as ${example}`);
+  return z.number({ error }).min(min, { error }).max(max, { error });
+}
+
 /** A non-empty string field. */
 export function textField(example: string) {
   const error: ErrorFn = (iss) => say(`expected a non-empty string, got ${describe(iss.input)}`, `set {key} to some text, such as ${example}`);
@@ -211,8 +217,12 @@ const draftSchema = z.discriminatedUnion('method', [
   }).meta({ description: 'prompt-lookup drafting' }),
   draftObject({
     name: draftName('suffix'), method: methodLiteral('suffix'),
-    draftedTokens: intField(1, 16).optional().meta({ description: 'most tokens drafted per cycle, the root not counted (default: the engine\'s)' }),
-  }).meta({ description: 'suffix decoding: drafting from suffix structures over the prompt and earlier outputs, no model' }),
+    draftedTokens: intField(1, 6, 64).optional().meta({ description: "most tokens drafted per cycle, the root not counted (default: the engine's; the reference engine's 6)" }),
+    suffixMaxTreeDepth: intField(2, 24, 256).optional().meta({ description: "longest substring the suffix trees hold, the match and its continuation together (default: the engine's; the reference engine's 24)" }),
+    suffixMaxCachedRequests: intField(0, 256, 100_000).optional().meta({ description: "earlier requests' outputs kept in the global tree, the oldest dropped first; 0: the request's own tree only (default: the engine's; the reference engine's 256)" }),
+    suffixMaxSpecFactor: fractionField(0.01, 64, 1).optional().meta({ description: "tokens proposed at most per matched token (default: the engine's; the reference engine's 1)" }),
+    suffixMinTokenProb: fractionField(0, 1, 0.1).optional().meta({ description: "candidates whose estimated probability (count ratios along the path) is below this are not proposed (default: the engine's; the reference engine's 0.1)" }),
+  }).meta({ description: 'suffix decoding: counted continuations of the prompt, the output so far and earlier requests\' outputs, no model' }),
   ...LEARNED.map((m) => draftObject({ name: draftName(m), method: methodLiteral(m), ...draftFields })),
   draftObject({
     name: draftName('prism'), method: methodLiteral('prism'), ...draftFields,

@@ -35,8 +35,8 @@ export const DRAFT_METHOD_FIELDS: { readonly [M in DraftMethod]: readonly string
   prism: ['model', 'steps', 'topK', 'verifiedTokens', 'modules', 'stepMap'],
   /** the target's own multi-token-prediction layers (vLLM's mtp); model is optional */
   mtp: ['model', 'steps', 'topK', 'verifiedTokens'],
-  /** suffix decoding: drafts from suffix structures over the prompt and earlier outputs, no model */
-  suffix: ['draftedTokens'],
+  /** suffix decoding: no model */
+  suffix: ['draftedTokens', 'suffixMaxTreeDepth', 'suffixMaxCachedRequests', 'suffixMaxSpecFactor', 'suffixMinTokenProb'],
   /** a draft model trained to draft all its tokens in one pass (PARD) */
   pard: ['model', 'steps', 'topK', 'verifiedTokens'],
   /** a block drafter (DFlash): verifiedTokens is its block size */
@@ -88,12 +88,20 @@ export type LearnedDraft = {
   stepMap?: number[];
 };
 
-/** Suffix decoding: no model; how far it drafts is the engine's default unless draftedTokens caps it. */
+/** Suffix decoding: no model; fields left out mean the engine's default (the reference engine's: SUFFIX_DEFAULTS in its contract). */
 export type SuffixDraft = {
   name: string;
   method: 'suffix';
-  /** most tokens drafted per cycle, the root not counted */
+  /** most tokens drafted per cycle, the root not counted (vLLM's num_speculative_tokens) */
   draftedTokens?: number;
+  /** longest substring the suffix trees hold, match and continuation together (vLLM's suffix_decoding_max_tree_depth) */
+  suffixMaxTreeDepth?: number;
+  /** earlier requests' outputs kept in the global tree, oldest dropped first; 0 = none (suffix_decoding_max_cached_requests) */
+  suffixMaxCachedRequests?: number;
+  /** tokens proposed at most per matched token (suffix_decoding_max_spec_factor) */
+  suffixMaxSpecFactor?: number;
+  /** candidates whose estimated probability is below this are not proposed (suffix_decoding_min_token_prob) */
+  suffixMinTokenProb?: number;
 };
 
 export type Draft = VanillaDraft | NgramDraft | SuffixDraft | LearnedDraft;
@@ -213,6 +221,10 @@ export interface DraftInput {
   draftedTokens?: number;
   ngramMin?: number;
   ngramMax?: number;
+  suffixMaxTreeDepth?: number;
+  suffixMaxCachedRequests?: number;
+  suffixMaxSpecFactor?: number;
+  suffixMinTokenProb?: number;
   steps?: number;
   topK?: number;
   model?: string;

@@ -61,7 +61,7 @@ settings: {temperatures: [0, 1], maxNewTokens: 64, prompts: 2}
   // other drafts) the bundle does not carry: the dry run checks them as a run would, and says so
   const dflt = run('run', '--dry-run', '--quick');
   assert.equal(dflt.status, 2, dflt.stdout + dflt.stderr);
-  assert.match(dflt.stderr, /suites\/default\.yaml: drafts\[2\]: .*models\/drafts\/eagle3\/model\.safetensors: missing/);
+  assert.match(dflt.stderr, /suites\/default\.yaml: drafts\[3\]: .*models\/drafts\/eagle3\/model\.safetensors: missing/);
   assert.equal(dflt.stderr.trim().split('\n').length, 1, dflt.stderr);
 
   mkdirSync(join(dir, 'run'));

@@ -14,7 +14,7 @@ function suite(dir: string, drafts: string, options = '{}'): string {
 
 const cases: [string, string, string, RegExp][] = [
   ['a step map naming a module that does not exist', '  - {name: prism, method: prism, stepMap: [0, 2]}', '{}', /suite\.yaml: drafts\[0\]\.stepMap\[1\]: module 2 does not exist \(this prism draft has modules 0\.\.1\) -- /],
-  ['a draft method the reference engine does not offer', '  - {name: h, method: hass}', '{}', /suite\.yaml: drafts\[0\]\.method: method hass is not offered by the reference engine -- use one of vanilla, ngram, eagle, eagle3, hass2, prism, medusa, standalone/],
+  ['a draft method the reference engine does not offer', '  - {name: h, method: hass}', '{}', /suite\.yaml: drafts\[0\]\.method: method hass is not offered by the reference engine -- use one of vanilla, ngram, suffix, eagle, eagle3, hass2, prism, medusa, standalone/],
   ['a tree without its depth and size', '  - {name: e3, method: eagle3, topK: 4}', '{}', /suite\.yaml: drafts\[0\]: topK 4 drafts a tree, which needs its depth and size -- set steps .* and verifiedTokens/],
   ['a chain whose verifiedTokens disagree with its steps', '  - {name: e3, method: eagle3, steps: 3, verifiedTokens: 3}', '{}', /suite\.yaml: drafts\[0\]\.verifiedTokens: 3, but a chain of 3 steps verifies 4 tokens \(the root included, as SGLang counts\) -- set verifiedTokens: 4, or leave it out/],
   ['more modules than the weights have', '  - {name: p, method: prism, modules: 2, stepMap: [0, 1]}\n  - {name: p3, method: prism, modules: 1, stepMap: [0, 1]}', '{}', /suite\.yaml: drafts\[1\]\.stepMap\[1\]: module 1 does not exist/],
@@ -37,7 +37,7 @@ for (const [what, drafts, options, re] of cases) {
 test('serve: unknown draft, bad step map and bad modules exit 2 with the field named', () => {
   const unknown = runCli(['serve', '--draft', 'hass', '--port', '0']);
   assert.equal(unknown.code, 2);
-  assert.match(unknown.stderr, /--draft: unknown method 'hass'; use one of vanilla, ngram, eagle, eagle3, hass2, prism, medusa, standalone/);
+  assert.match(unknown.stderr, /--draft: unknown method 'hass'; use one of vanilla, ngram, suffix, eagle, eagle3, hass2, prism, medusa, standalone/);
   const map = runCli(['serve', '--draft', 'prism', '--step-map', '0,2', '--port', '0']);
   assert.equal(map.code, 2);
   assert.match(map.stderr, /--draft prism: stepMap\[1\]: module 2 does not exist/);

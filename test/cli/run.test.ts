@@ -60,7 +60,7 @@ describe('prism-bench run --full', () => {
   it('plans suites/full.yaml', () => {
     const r = cli('--full', '--dry-run');
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /^# dry run of .*suites\/full\.yaml: 4 launch\(es\), 40 cell\(s\)/);
+    assert.match(r.stdout, /^# dry run of .*suites\/full\.yaml: 5 launch\(es\), 50 cell\(s\)/);
   });
   it('with --suite, --quick or --resume: exit 2 naming both flags', () => {
     for (const [extra, re] of [[['--suite', 'suites/gate.yaml'], /--full: runs suites\/full\.yaml in place of --suite/], [['--quick'], /--full and --quick/], [['--resume', 'results/x'], /--full: a resumed run keeps the suite it started with/]] as const) {

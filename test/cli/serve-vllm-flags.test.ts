@@ -12,7 +12,11 @@ const serve = (...args: string[]) => spawnSync(process.execPath, [BIN, 'serve', 
 describe('serve with vLLM flags: bad input', () => {
   const cases: [string[], RegExp][] = [
     [['--speculative-config', '{method: ngram}'], /^prism-bench: --speculative-config: not valid JSON .*give an object such as/],
-    [['--speculative-config', '{"method": "medusa", "model": "m"}'], /^prism-bench: --speculative-config: method "medusa" is not offered by the reference engine; use ngram, eagle or eagle3$/],
+    [['--speculative-config', '{"method": "medusa", "model": "m"}'], /^prism-bench: --speculative-config: method "medusa" is not offered by the reference engine; use ngram, suffix, eagle or eagle3$/],
+    [['--speculative-config', '{"method": "ngram", "prompt_lookup_max": 3, "suffix_decoding_min_token_prob": 0.2}'], /suffix_decoding_min_token_prob applies to method "suffix", not "ngram"; remove it$/],
+    [['--speculative-config', '{"method": "suffix", "suffix_decoding_max_tree_depth": "deep"}'], /suffix_decoding_max_tree_depth: expected a number, got "deep"$/],
+    [['--speculative-config', '{"method": "suffix", "suffix_decoding_max_tree_depth": 1}'], /--suffix-max-tree-depth: expected a whole number from 2 to 256, got '1'$/],
+    [['--draft', 'ngram', '--suffix-min-token-prob', '0.2'], /--suffix-\* options apply to --draft suffix, not to --draft ngram$/],
     [['--speculative-config', '{"method": "ngram", "num_speculative_tokens": 4}'], /ngram needs prompt_lookup_max/],
     [['--speculative-config', '{"method": "ngram", "num_speculative_tokens": 0, "prompt_lookup_max": 3}'], /num_speculative_tokens: expected an integer >= 1, got 0/],
     [['--speculative-config', '{"method": "eagle3", "num_speculative_tokens": 3, "draft_tensor_parallel_size": 1, "model": "models/drafts/eagle3"}'], /does not implement draft_tensor_parallel_size/],

@@ -26,7 +26,7 @@ function expectEngineError(text: string, path: string, fix: RegExp, problem?: Re
 describe('checkSuiteEngines: the reference engine', () => {
   it('rejects a draft method it does not offer', () => {
     expectEngineError('engines: [{name: reference}]\ndrafts: [{method: hass}]\n', 'drafts[0].method',
-      /use one of vanilla, ngram, eagle, eagle3, hass2, prism, medusa, standalone, or run this draft on another engine \(engine reference\)/, /method hass is not offered by the reference engine/);
+      /use one of vanilla, ngram, suffix, eagle, eagle3, hass2, prism, medusa, standalone, or run this draft on another engine \(engine reference\)/, /method hass is not offered by the reference engine/);
     // SGLang has no Medusa algorithm (its SpeculativeAlgorithm: EAGLE, EAGLE3, STANDALONE, NGRAM)
     expectEngineError('engines: [{name: sglang, options: {model: m, prompt: raw}}]\ndrafts: [{method: medusa, model: x}]\n', 'drafts[0].method',
       /run this draft on another engine \(engine sglang\)/, /method medusa is not offered by the sglang engine/);
@@ -61,6 +61,18 @@ describe('checkSuiteEngines: the reference engine', () => {
     assert.deepEqual(args.slice(args.indexOf('--steps'), args.indexOf('--steps') + 6), ['--steps', '6', '--topk', '4', '--drafted-tokens', '15']);
     expectEngineError('engines: [{name: reference}]\ndrafts: [{method: eagle3, model: x}]\n', 'drafts[0].model', /remove model/);
     expectEngineError('engines: [{name: reference}]\ndrafts: [{method: prism, stepMap: [0, 7]}]\n', 'drafts[0].stepMap[1]', /name modules 0..1/, /module 7 does not exist/);
+  });
+  it('suffix: passes the fields set as serve flags and leaves the rest to the engine\'s defaults; refuses fields out of range', () => {
+    const settings = loadSuite(writeTemp('engines: [{name: reference}]\ndrafts: [{method: vanilla}]\n')).settings;
+    const args = (draft: Record<string, unknown>) => referenceArgs({ draft: { name: 's', method: 'suffix', ...draft } as never, settings, host: '127.0.0.1', port: 1, logFile: join(tempDir(), 'x.log'), options: {} });
+    assert.deepEqual(args({}).slice(0, 3), ['serve', '--draft', 'suffix']);
+    assert.ok(!args({}).some((a) => a.startsWith('--suffix') || a === '--drafted-tokens'));
+    const all = args({ draftedTokens: 8, suffixMaxTreeDepth: 16, suffixMaxCachedRequests: 0, suffixMaxSpecFactor: 2, suffixMinTokenProb: 0.25 });
+    assert.deepEqual(all.slice(all.indexOf('--drafted-tokens')), ['--drafted-tokens', '8', '--suffix-max-tree-depth', '16', '--suffix-max-cached-requests', '0', '--suffix-max-spec-factor', '2', '--suffix-min-token-prob', '0.25']);
+    assert.deepEqual(suiteEngineProblems(loadSuite(writeTemp('engines: [{name: reference}]\ndrafts: [{method: suffix, suffixMaxCachedRequests: 0}]\n'))), []);
+    const expectSuiteError = (text: string, path: string, fix: RegExp, problem: RegExp) => { const file = writeTemp(text); assertSuiteError(() => loadSuite(file), file, path, fix, problem); };
+    expectSuiteError('engines: [{name: reference}]\ndrafts: [{method: suffix, suffixMinTokenProb: 1.5}]\n', 'drafts[0].suffixMinTokenProb', /set suffixMinTokenProb to a number such as 0.1/, /expected a number from 0 to 1, got 1.5/);
+    expectSuiteError('engines: [{name: reference}]\ndrafts: [{method: suffix, suffixMaxTreeDepth: 1}]\n', 'drafts[0].suffixMaxTreeDepth', /whole number such as 24/, /expected an integer >= 2/);
   });
   it('launch runs the same check', () => {
     assert.throws(() => referenceArgs({ draft: { name: 'm', method: 'hass' }, settings: loadSuite(writeTemp('engines: [{name: reference}]\ndrafts: [{method: vanilla}]\n')).settings, host: '127.0.0.1', port: 1, logFile: join(tempDir(), 'x.log'), options: {} }),
@@ -145,6 +157,8 @@ describe('the shipped suites', () => {
     assert.deepEqual(suite.drafts.map((d) => d.method).sort(), [...REFERENCE_DRAFT_METHODS].sort());
     for (const d of suite.drafts) {
       if (d.method === 'vanilla' || d.method === 'ngram') continue;
+      // suffix decoding drafts a tree from its counts: only its size is set
+      if (d.method === 'suffix') { assert.equal(d.draftedTokens, 16, d.name); continue; }
       assert.deepEqual({ steps: (d as LearnedDraft).steps, topK: (d as LearnedDraft).topK, verifiedTokens: (d as LearnedDraft).verifiedTokens }, { steps: 6, topK: 4, verifiedTokens: 16 }, d.name);
     }
   });

@@ -66,6 +66,12 @@ describe('server info', () => {
     const s = sglangServerSettings({ engine: 'prism-bench-reference', speculative_algorithm: 'EAGLE', prism_draft: 'hass2', speculative_num_steps: 6, speculative_eagle_topk: 1, speculative_num_draft_tokens: 7 });
     assert.deepEqual([s.engine, s.methods, s.steps], ['prism-bench-reference', ['hass2'], 6]);
   });
+  it("the reference engine's suffix draft: SUFFIX with its tree size (the root counted); attached, a draft of that size", () => {
+    const s = sglangServerSettings({ engine: 'prism-bench-reference', speculative_algorithm: 'SUFFIX', prism_draft: 'suffix', speculative_num_draft_tokens: 7, suffix_decoding_max_tree_depth: 24 });
+    assert.deepEqual([s.algorithm, s.methods, s.draftedTokens, s.steps], ['SUFFIX', ['suffix'], 6, null]);
+    assert.deepEqual(attachedDraft(DRAFTS, s).draft, { name: 'suffix', method: 'suffix', draftedTokens: 6 });
+    assert.deepEqual(unverifiedSettings('reference', s, { name: 'suffix', method: 'suffix' }, 'server', null).filter((l) => l.startsWith('draft settings')), []);
+  });
   it("vLLM: the model from /v1/models; speculation off when /metrics has vLLM's families but no spec_decode counters, unknown otherwise", () => {
     const models = { object: 'list', data: [{ id: 'llama', owned_by: 'vllm', root: '/models/llama' }] };
     assert.deepEqual(openAiModel(models), { id: 'llama', ownedBy: 'vllm', root: '/models/llama' });

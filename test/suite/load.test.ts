@@ -302,6 +302,7 @@ describe('suites/default.yaml', () => {
     assert.deepEqual(s.drafts, [
       { name: 'vanilla', method: 'vanilla' },
       { name: 'ngram', method: 'ngram', draftedTokens: 6, ngramMin: 1, ngramMax: 4 },
+      { name: 'suffix', method: 'suffix', draftedTokens: 6 },
       { name: 'eagle3', method: 'eagle3', steps: 4 },
       { name: 'prism', method: 'prism', steps: 4, stepMap: [0, 1] },
     ]);

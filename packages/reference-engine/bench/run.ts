@@ -3,7 +3,7 @@
 //       context (median of many interleaved repetitions);
 //   (b) cold: a one-layer step (the target graph built with layers: 1, fp32, full head) timed right
 //       after a target pass, as a fraction of a target step;
-//   (c) vanilla, prompt lookup (ngram) and the learned drafts (eagle, eagle3, hass2, prism, medusa, standalone) decoding
+//   (c) vanilla, prompt lookup (ngram), suffix decoding (suffix) and the learned drafts (eagle, eagle3, hass2, prism, medusa, standalone) decoding
 //       the built-in prompts, measured side by side, with the draft cost inside real decoding.
 // Usage: npm run bench [-- --scaling DIR,DIR] [-- --reps N] [-- --threads N] [-- --steps N] [-- --draft-precision int8|q8|q4|fp32] [-- --tree K,S,N] [-- --draft-threads N]   (from the root or from packages/reference-engine; plain `node --import tsx bench/run.ts` there works too)
 import { DEFAULT_TARGET_THREADS } from '../src/server/main.ts';
@@ -18,6 +18,7 @@ import { TARGET_DIR, TOKENIZER_PATH, type DecoderConfig } from '../src/model/con
 import { causalMask } from '../src/decoding/verify.ts';
 import { generate, type GenerateStats } from '../src/decoding/generate.ts';
 import { NgramDrafter } from '../src/drafts/ngram.ts';
+import { SUFFIX_DEFAULTS, SuffixDrafter } from '../src/drafts/suffix.ts';
 import { LEARNED_DRAFTS, createDrafter } from '../src/drafts/index.ts';
 import { LearnedDrafter, type DraftPrecision } from '../src/drafts/learned.ts';
 import { DRAFTS_DIR, DRAFT_TRAINING, draftFeatureLayers, type LearnedDraftMethod } from '../src/model/draft-config.ts';
@@ -146,6 +147,8 @@ function scalingPoint(dir: string, draft: LearnedDraftMethod): ScalingPoint {
 const methods: Method[] = [
   { name: 'vanilla', drafter: null, draftTokens: 0 },
   { name: 'ngram', drafter: new NgramDrafter({ ngramMin: 1, ngramMax: 4 }), draftTokens: DRAFT_TOKENS },
+  // one drafter for every prompt: its global trie holds the answers to the prompts decoded before
+  { name: 'suffix', drafter: new SuffixDrafter({ ...SUFFIX_DEFAULTS }), draftTokens: DRAFT_TOKENS },
 ];
 for (const name of LEARNED_DRAFTS) {
   try {
@@ -216,12 +219,12 @@ const base = results[0].s;
 const fmt = (x: number, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : '-');
 const millions = (x?: number) => (x === undefined ? '-' : (x / 1e6).toFixed(2) + 'M');
 console.log(`\n(c) decoding on the built-in prompts: first ${PROMPTS_PER_SET} of each set (${prompts.length} prompts), ${MAX_NEW} new tokens (EOS ignored), greedy (T = 0), batch 1;`);
-console.log(`    ngram: prompt lookup, ${DRAFT_TOKENS} drafted tokens per cycle, n-gram 1..4; learned drafts: chains of ${LEARNED_STEPS} draft steps${TREE ? ` (@tree: top-${TREE.topK} trees of ${TREE.steps} steps, ${TREE.nodes} nodes)` : ''}, ${PRECISION} weights, ${DRAFT_THREADS} draft thread(s);`);
+console.log(`    ngram: prompt lookup, ${DRAFT_TOKENS} drafted tokens per cycle, n-gram 1..4; suffix: trees of up to ${DRAFT_TOKENS} tokens (its defaults); learned drafts: chains of ${LEARNED_STEPS} draft steps${TREE ? ` (@tree: top-${TREE.topK} trees of ${TREE.steps} steps, ${TREE.nodes} nodes)` : ''}, ${PRECISION} weights, ${DRAFT_THREADS} draft thread(s);`);
 console.log('    every method per prompt back to back (order rotated); wall time includes prefill; speedup = pooled tok/s over vanilla\'s');
 console.log(table(
   ['method', 'tok/s', 'speedup', 'tau pooled', 'tau mean/req', 'accept', 'draft ms/step', 'verify ms/cycle', 'params total', 'per step'],
   results.map(({ m, s }) => [m.name, s.pooledTps.toFixed(1), m.name === 'vanilla' ? '-' : (s.pooledTps / base.pooledTps).toFixed(2) + 'x', s.tauPooled.toFixed(3), s.tauPerRequest.toFixed(3),
-    m.name === 'vanilla' ? '-' : `${(100 * s.acceptRate).toFixed(1)}%`, m.drafter && m.name !== 'ngram' ? fmt(s.draftMsPerStep) : '-', ms(s.verifyMsPerCycle),
+    m.name === 'vanilla' ? '-' : `${(100 * s.acceptRate).toFixed(1)}%`, m.drafter && m.name !== 'ngram' && m.name !== 'suffix' ? fmt(s.draftMsPerStep) : '-', ms(s.verifyMsPerCycle),
     millions(m.params?.total), millions(m.params?.activatedPerStep)]),
 ));
 console.log('\nper-position conditional acceptance (cycles accepting >= i drafts / cycles accepting >= i-1):');

@@ -3,7 +3,7 @@
 // The engine itself: this module is loaded only when `serve` runs, in the engine's process.
 import {
   serve, DRAFT_METHODS, DRAFT_PRECISIONS, DraftConfigError, LEARNED_DRAFTS, checkLearnedDraft, isLearnedDraft, maxTreeNodes,
-  type DraftMethod, type DraftPrecision, type LearnedDraftMethod,
+  type DraftMethod, type DraftPrecision, type LearnedDraftMethod, type SuffixOptions,
 } from '@prism-bench/reference-engine';
 import { UsageError } from '../errors.ts';
 import { packageVersion } from '../../version.ts';
@@ -60,6 +60,7 @@ export async function serveAction(model: string | undefined, o: Record<string, s
     ...draftShape(o),
     ngramMin: intOption('--ngram-min', o.ngramMin, 1, 64),
     ngramMax: intOption('--ngram-max', o.ngramMax, 1, 64),
+    suffix: suffixOptions(o),
     draftThreads: o.draftThreads === undefined ? undefined : intOption('--draft-threads', o.draftThreads, 1, 256),
     modules, stepMap, draftPrecision: o.draftPrecision as DraftPrecision, draftsDir: o.draftsDir as string | undefined,
     maxBodyBytes: intOption('--max-body-bytes', o.maxBodyBytes, 1024, 1 << 30),
@@ -87,8 +88,16 @@ export function applyVllmConfig(o: Record<string, string | boolean | undefined>)
   try { c = JSON.parse(String(o.speculativeConfig)); } catch (e) { throw new UsageError(`--speculative-config: not valid JSON (${messageOf(e)}); give an object such as '{"method": "ngram", "num_speculative_tokens": 4, "prompt_lookup_max": 4}'`); }
   if (typeof c !== 'object' || c === null || Array.isArray(c)) throw new UsageError('--speculative-config: expected a JSON object such as \'{"method": "ngram", "num_speculative_tokens": 4, "prompt_lookup_max": 4}\'');
   const { method, model, num_speculative_tokens: k, prompt_lookup_min: min, prompt_lookup_max: max, rejection_sample_method: rsm, synthetic_acceptance_length: synLen, ...rest } = c as Record<string, unknown>;
-  const unknown = Object.keys(rest);
-  if (unknown.length) throw new UsageError(`--speculative-config: the reference engine does not implement ${unknown.join(', ')}; it takes method, model, num_speculative_tokens, prompt_lookup_min, prompt_lookup_max, rejection_sample_method and synthetic_acceptance_length`);
+  // vLLM's suffix method's own keys (SpeculativeConfig.suffix_decoding_*)
+  const suffixKeys = Object.keys(rest).filter((key) => key in SUFFIX_CONFIG_FLAGS);
+  const unknown = Object.keys(rest).filter((key) => !(key in SUFFIX_CONFIG_FLAGS));
+  if (unknown.length) throw new UsageError(`--speculative-config: the reference engine does not implement ${unknown.join(', ')}; it takes method, model, num_speculative_tokens, prompt_lookup_min, prompt_lookup_max, ${Object.keys(SUFFIX_CONFIG_FLAGS).join(', ')}, rejection_sample_method and synthetic_acceptance_length`);
+  if (suffixKeys.length && method !== 'suffix') throw new UsageError(`--speculative-config: ${suffixKeys[0]} applies to method "suffix", not ${JSON.stringify(method)}; remove it`);
+  for (const key of suffixKeys) {
+    const v = rest[key];
+    if (typeof v !== 'number') throw new UsageError(`--speculative-config: ${key}: expected a number, got ${JSON.stringify(v)}`);
+    o[SUFFIX_CONFIG_FLAGS[key]!] = String(v);
+  }
   // vLLM's synthetic rejection sampling (vllm/config/speculative.py @002e77c1): a set mean acceptance length, bonus included
   if (rsm !== undefined && rsm !== 'standard' && rsm !== 'synthetic') throw new UsageError(`--speculative-config: rejection_sample_method ${JSON.stringify(rsm)}: the reference engine offers standard and synthetic`);
   if ((rsm === 'synthetic') !== (synLen !== undefined)) throw new UsageError('--speculative-config: rejection_sample_method "synthetic" and synthetic_acceptance_length go together (vLLM\'s rule; the reference engine does not take synthetic_acceptance_rates)');
@@ -107,11 +116,13 @@ export function applyVllmConfig(o: Record<string, string | boolean | undefined>)
     if (max === undefined) throw new UsageError('--speculative-config: ngram needs prompt_lookup_max (the longest n-gram matched), as vLLM does');
     o.ngramMax = int('prompt_lookup_max', max);
     o.ngramMin = int('prompt_lookup_min', min) ?? '1';
+  } else if (method === 'suffix') {
+    o.draft = 'suffix';
   } else if (method === 'eagle' || method === 'eagle3') {
     if (typeof model !== 'string') throw new UsageError(`--speculative-config: ${method} needs model, a learned draft's directory such as models/drafts/${method}`);
     o.speculativeDraftModelPath = model;
   } else {
-    throw new UsageError(`--speculative-config: method ${JSON.stringify(method)} is not offered by the reference engine; use ngram, eagle or eagle3`);
+    throw new UsageError(`--speculative-config: method ${JSON.stringify(method)} is not offered by the reference engine; use ngram, suffix, eagle or eagle3`);
   }
   o.draftedTokens = int('num_speculative_tokens', k) ?? o.draftedTokens;
 }
@@ -155,6 +166,25 @@ function applyDeprecatedNames(o: Record<string, string | boolean | undefined>): 
  * --drafted-tokens name the same number, so either will do; a tree needs both (its depth and its
  * node count, as SGLang's num_steps and num_draft_tokens - 1).
  */
+/** vLLM's suffix keys and the serve option each sets */
+const SUFFIX_CONFIG_FLAGS: Record<string, string> = {
+  suffix_decoding_max_tree_depth: 'suffixMaxTreeDepth', suffix_decoding_max_cached_requests: 'suffixMaxCachedRequests',
+  suffix_decoding_max_spec_factor: 'suffixMaxSpecFactor', suffix_decoding_min_token_prob: 'suffixMinTokenProb',
+};
+
+/** The suffix draft's settings given; the engine's defaults fill the rest. */
+function suffixOptions(o: Record<string, string | boolean | undefined>): Partial<SuffixOptions> | undefined {
+  const given = [o.suffixMaxTreeDepth, o.suffixMaxCachedRequests, o.suffixMaxSpecFactor, o.suffixMinTokenProb].some((v) => v !== undefined);
+  if (!given) return undefined;
+  if (o.draft !== 'suffix') throw new UsageError(`--suffix-* options apply to --draft suffix, not to --draft ${String(o.draft)}`);
+  const s: Partial<SuffixOptions> = {};
+  if (o.suffixMaxTreeDepth !== undefined) s.maxTreeDepth = intOption('--suffix-max-tree-depth', o.suffixMaxTreeDepth, 2, 256);
+  if (o.suffixMaxCachedRequests !== undefined) s.maxCachedRequests = intOption('--suffix-max-cached-requests', o.suffixMaxCachedRequests, 0, 100_000);
+  if (o.suffixMaxSpecFactor !== undefined) s.maxSpecFactor = numberOption('--suffix-max-spec-factor', String(o.suffixMaxSpecFactor), 0.01, 64);
+  if (o.suffixMinTokenProb !== undefined) s.minTokenProb = numberOption('--suffix-min-token-prob', String(o.suffixMinTokenProb), 0, 1);
+  return s;
+}
+
 function draftShape(o: Record<string, string | boolean | undefined>): { draftTokens: number; topK?: number; steps?: number } {
   const given = (flag: string, v: string | boolean | undefined, max: number) => (v === undefined ? undefined : intOption(flag, v, 1, max));
   const draftTokens = given('--drafted-tokens', o.draftedTokens, 64);

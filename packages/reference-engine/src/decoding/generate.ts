@@ -192,6 +192,7 @@ export async function generate(model: TargetModel, drafter: Drafter | null, prom
       const predictors = [0, ...path.map((d) => d + 1)].map(rowOf);
       done = emit([...path.map((d) => proposal.tokens[d]), outcome.bonus], predictors);
     }
+    draft?.finish?.(out);
   } finally {
     draft?.release?.();
     session.release();

@@ -11,7 +11,9 @@ void everyFeatureDraft;
 export const FEATURE_DRAFTS: FeatureDraftMethod[] = [...FEATURE];
 /** Every draft the engine trains (`prism-bench train drafts`). */
 export const LEARNED_DRAFTS: LearnedDraftMethod[] = [...FEATURE_DRAFTS, 'medusa', 'standalone'];
-export const REFERENCE_DRAFT_METHODS = ['vanilla', 'ngram', ...LEARNED_DRAFTS] as const;
+/** Drafts that run no model: prompt lookup and suffix decoding. */
+export const MODEL_FREE_DRAFTS = ['ngram', 'suffix'] as const;
+export const REFERENCE_DRAFT_METHODS = ['vanilla', ...MODEL_FREE_DRAFTS, ...LEARNED_DRAFTS] as const;
 export type ReferenceDraftMethod = (typeof REFERENCE_DRAFT_METHODS)[number];
 
 /**

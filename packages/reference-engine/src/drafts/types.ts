@@ -39,6 +39,8 @@ export interface DraftRequest {
   observe?(from: number, n: number, features: Float32Array[]): void;
   /** proposes up to maxTokens tokens continuing the context */
   propose(ctx: DraftContext, maxTokens: number): DraftProposal | Promise<DraftProposal>;
+  /** the request ended normally with these output tokens (drafts that learn from earlier requests keep them) */
+  finish?(output: readonly number[]): void;
   release?(): void;
 }
 

@@ -134,11 +134,13 @@ export async function measureCosts(o: MeasureOptions): Promise<CostMeasurement> 
       const drafter = await createDrafter({ draft: method, ngramMin: 1, ngramMax: 4, threads: 1, graphCache: { cache, targetWeightsId: weightsId } }, manifest.config, weights);
       if (!drafter) continue;
       try {
-        if (method === 'ngram' || method === 'medusa') {
+        if (method === 'ngram' || method === 'suffix' || method === 'medusa') {
           // one figure per cycle: a lookup, or all heads in one pass (Medusa's static tree of 16)
-          await run(drafter, method === 'ngram' ? 6 : 16, method === 'medusa' ? { topK: 4, steps: 4 } : undefined);
-          const st = await run(drafter, method === 'ngram' ? 6 : 16, method === 'medusa' ? { topK: 4, steps: 4 } : undefined);
-          drafts[method] = { kind: 'fixed', cycleMs: st.verifyCycles ? st.draftMs / st.verifyCycles : 0, description: method === 'ngram' ? 'prompt lookup, no model: time per cycle' : 'Medusa: every head in one pass over the last hidden state, per cycle' };
+          const lookup = method !== 'medusa';
+          await run(drafter, lookup ? 6 : 16, lookup ? undefined : { topK: 4, steps: 4 });
+          const st = await run(drafter, lookup ? 6 : 16, lookup ? undefined : { topK: 4, steps: 4 });
+          const description = method === 'ngram' ? 'prompt lookup, no model: time per cycle' : method === 'suffix' ? 'suffix-trie lookup, no model: time per cycle' : 'Medusa: every head in one pass over the last hidden state, per cycle';
+          drafts[method] = { kind: 'fixed', cycleMs: st.verifyCycles ? st.draftMs / st.verifyCycles : 0, description };
           continue;
         }
         const steps: { rows: number; ms: number }[] = [];

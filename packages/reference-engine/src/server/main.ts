@@ -4,7 +4,7 @@ import { OnnxDecoder } from '../model/target.ts';
 import { Tokenizer } from '../model/tokenizer.ts';
 import { PACKAGE_ROOT, TARGET_DIR, TOKENIZER_PATH } from '../model/config.ts';
 import { ReferenceEngine, type DraftMethod } from './engine.ts';
-import { OTHER_ARCHITECTURES, createDrafter, isLearnedDraft } from '../drafts/index.ts';
+import { OTHER_ARCHITECTURES, SUFFIX_DEFAULTS, createDrafter, isLearnedDraft, type SuffixOptions } from '../drafts/index.ts';
 import { LearnedDrafter, type DraftPrecision } from '../drafts/learned.ts';
 import { MedusaDrafter } from '../drafts/medusa.ts';
 import { StandaloneDrafter } from '../drafts/standalone.ts';
@@ -33,6 +33,8 @@ export interface ServeOptions {
   steps?: number;
   ngramMin: number;
   ngramMax: number;
+  /** suffix decoding's settings (SUFFIX_DEFAULTS where left out) */
+  suffix?: Partial<SuffixOptions>;
   /** learned drafts: PRISM's M (modules used) and step map; weight precision; where the drafts live */
   modules?: number;
   stepMap?: number[];
@@ -87,6 +89,15 @@ export async function serve(opts: ServeOptions): Promise<{ url: string; stop: ()
       speculative_ngram_max_match_window_size: opts.ngramMax,
     });
   }
+  if (opts.draft === 'suffix') {
+    const s = { ...SUFFIX_DEFAULTS, ...opts.suffix };
+    // vLLM's method name and its SpeculativeConfig keys (SGLang has no suffix algorithm)
+    Object.assign(serverArgs, {
+      speculative_algorithm: 'SUFFIX', speculative_num_draft_tokens: opts.draftTokens + 1,
+      suffix_decoding_max_tree_depth: s.maxTreeDepth, suffix_decoding_max_cached_requests: s.maxCachedRequests,
+      suffix_decoding_max_spec_factor: s.maxSpecFactor, suffix_decoding_min_token_prob: s.minTokenProb,
+    });
+  }
   const srv = await startServer({ modelPath: modelDir, tokenizerPath: TOKENIZER_PATH, version, host: opts.host, port: opts.port, maxBodyBytes: opts.maxBodyBytes, serverArgs, log, logRequests: opts.logRequests,
     openai: { servedModelName: opts.servedModelName ?? ENGINE_NAME, perRequestSpecMetrics: opts.perRequestSpecMetrics ?? 'none', numSpecTokens: opts.draft === 'vanilla' ? 0 : opts.draftTokens }, metrics: opts.metrics });
   const addr = srv.server.address();
@@ -108,7 +119,7 @@ export async function serve(opts: ServeOptions): Promise<{ url: string; stop: ()
     threads: opts.threads ?? DEFAULT_TARGET_THREADS, hiddenAfterLayers: draftFeatureLayers(config), graphCache: { cache, weightsId },
   });
   const drafter = await createDrafter({
-    draft: opts.draft, ngramMin: opts.ngramMin, ngramMax: opts.ngramMax, modules: opts.modules, stepMap: opts.stepMap,
+    draft: opts.draft, ngramMin: opts.ngramMin, ngramMax: opts.ngramMax, suffix: opts.suffix, modules: opts.modules, stepMap: opts.stepMap,
     weightPrecision: opts.draftPrecision, draftsDir: opts.draftsDir, threads: opts.draftThreads ?? 1,
     graphCache: { cache, targetWeightsId: weightsId },
   }, config, weights);

@@ -1,6 +1,6 @@
 // Shared by the reference-lossless-*.test.ts files (split so the test pool runs them side by side).
 // Greedy speculative decoding is lossless: every draft of the reference engine (prompt lookup,
-// the learned eagle, eagle3, hass2 and prism, medusa and the standalone model), chains and trees,
+// suffix decoding, the learned eagle, eagle3, hass2 and prism, medusa and the standalone model), chains and trees,
 // with greedy verification emits exactly the tokens vanilla greedy decoding emits, on every
 // built-in prompt (100 prompts, first turn, 32 new tokens), with the shipped target and drafts on
 // onnxruntime, in-process. The comparison is only meaningful if drafts were actually accepted,
@@ -17,13 +17,15 @@ import assert from 'node:assert/strict';
 import { closeSync, existsSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { OnnxDecoder } from '../../src/model/target.ts';
 import { readSafetensors } from '../../src/model/safetensors.ts';
 import { Tokenizer } from '../../src/model/tokenizer.ts';
 import { TARGET_DIR, TOKENIZER_PATH, type DecoderConfig } from '../../src/model/config.ts';
 import { draftFeatureLayers } from '../../src/model/draft-config.ts';
 import { generate, type GenerateOptions } from '../../src/decoding/generate.ts';
-import { LEARNED_DRAFTS, createDrafter } from '../../src/drafts/index.ts';
+import { LEARNED_DRAFTS, REFERENCE_DRAFT_METHODS, SUFFIX_DEFAULTS, createDrafter } from '../../src/drafts/index.ts';
+import { SuffixDrafter } from '../../src/drafts/suffix.ts';
 import { PROMPT_SETS, readPromptSet } from '../helpers/prompt-sets.ts';
 import { questionAnswerPrompt } from '../../src/prompt.ts';
 import { targetGraphCache, draftGraphCache } from '../helpers/shipped-models.ts';
@@ -38,6 +40,9 @@ export const TREE_SHARDS: readonly (readonly LearnedDraftMethod[])[] = [['eagle'
 for (const [what, want, got] of [['chains', ['ngram', ...LEARNED_DRAFTS], CHAIN_SHARDS.flat()], ['trees', [...LEARNED_DRAFTS], TREE_SHARDS.flat()]] as const) {
   assert.deepEqual([...got].sort(), [...want].sort(), `lossless ${what}: every draft in exactly one shard`);
 }
+/** Drafts with a file of their own (reference-lossless-suffix.test.ts: its trees and its global trie). */
+export const OWN_FILE = ['suffix'] as const;
+assert.deepEqual(REFERENCE_DRAFT_METHODS.filter((m) => m !== 'vanilla' && !(CHAIN_SHARDS.flat() as string[]).includes(m)), [...OWN_FILE], 'lossless: every draft of the engine is checked');
 
 let model: OnnxDecoder;
 let tok: Tokenizer;
@@ -197,5 +202,65 @@ export function losslessTrees(methods: readonly LearnedDraftMethod[]): void {
         assert.ok(offChain > 0, `${method}: no cycle accepted a side branch; the tree's other branches were not exercised`);
       });
     }
+  });
+}
+
+/** Spec-Bench beside the project (absent in a user's fresh clone: that part skips). */
+export const SPEC_BENCH = fileURLToPath(new URL('../../../../../shared/datasets/spec_bench/question.jsonl', import.meta.url));
+/** every 20th Spec-Bench question: 24 of 480, from each of its six parts (MT-bench, translation, summarization, qa, math, rag) */
+const SPEC_BENCH_STRIDE = 20;
+
+/**
+ * Suffix decoding: its trees, and its global trie over earlier requests' outputs, which makes a
+ * request's drafts depend on the requests before it; so one drafter serves every prompt in turn,
+ * then serves them all again, when the global trie holds each answer and whole drafts are accepted.
+ */
+export function losslessSuffix(): void {
+  setup();
+  type Pass = { outputs: Map<string, number[]>; accepted: number; cycles: number; offChain: number; full: number; tokens: number };
+  const serve = async (drafter: SuffixDrafter, list: { id: string; turns: string[] }[]): Promise<Pass> => {
+    const r: Pass = { outputs: new Map(), accepted: 0, cycles: 0, offChain: 0, full: 0, tokens: 0 };
+    for (const p of list) {
+      const got = await generate(model, drafter, tok.encode(questionAnswerPrompt([p.turns[0]], [])), { ...base, draftTokens: 6 });
+      const s = got.stats;
+      assert.equal(s.acceptedHistogram.reduce((a, n, k) => a + n * k, 0), s.acceptedDrafts, `${p.id}: histogram sums to the accepted drafts`);
+      r.outputs.set(p.id, got.tokens);
+      r.accepted += s.acceptedDrafts; r.cycles += s.verifyCycles; r.offChain += s.offChainAccepts; r.tokens += s.completionTokens;
+      r.full += s.acceptedHistogram[6] ?? 0;
+    }
+    return r;
+  };
+  const diff = (want: Map<string, number[]>, got: Map<string, number[]>) => [...want.keys()].filter((id) => want.get(id)!.join(',') !== got.get(id)?.join(','));
+  const line = (what: string, r: Pass) => `suffix ${what}: ${r.accepted} drafted tokens accepted over ${r.cycles} cycles (pooled acceptance length ${(r.tokens / r.cycles).toFixed(3)}), ${r.offChain} cycles off the first-child chain, ${r.full} accepting all 6`;
+
+  describe('greedy suffix decoding is token-identical to greedy vanilla', () => {
+    it('on all built-in prompts, twice over, one drafter (global trie) serving them in order', async (t) => {
+      const drafter = new SuffixDrafter({ ...SUFFIX_DEFAULTS });
+      const first = await serve(drafter, prompts);
+      assert.equal(drafter.cachedRequests, prompts.length, 'every output went into the global trie');
+      const again = await serve(drafter, prompts);
+      const reference = await vanilla;
+      t.diagnostic(line('first pass', first));
+      t.diagnostic(line('second pass', again));
+      assert.deepEqual(diff(reference, first.outputs), [], 'first pass diverged from vanilla');
+      assert.deepEqual(diff(reference, again.outputs), [], 'second pass diverged from vanilla');
+      assert.ok(first.accepted > 0, 'no drafts accepted: the comparison would be vacuous');
+      assert.ok(first.offChain + again.offChain > 0, 'no cycle accepted a side branch: the trees went unchecked');
+      // the global trie holds every answer now: drafts are accepted whole (the bonus-token path)
+      assert.ok(again.full > 0 && again.cycles < first.cycles, `second pass: ${again.full} cycles accepted whole drafts, ${again.cycles} cycles vs ${first.cycles}`);
+    });
+
+    it(`on every ${SPEC_BENCH_STRIDE}th Spec-Bench question (../shared)`, async (t) => {
+      if (!existsSync(SPEC_BENCH)) { t.skip(`../shared absent: ${SPEC_BENCH} not found, Spec-Bench check skipped`); return; }
+      const list = readFileSync(SPEC_BENCH, 'utf8').split('\n').filter((l) => l.trim() !== '')
+        .map((l) => JSON.parse(l) as { question_id: number; turns: string[] })
+        .filter((_, i) => i % SPEC_BENCH_STRIDE === 0).map((q) => ({ id: String(q.question_id), turns: q.turns }));
+      const want = new Map<string, number[]>();
+      for (const p of list) want.set(p.id, (await generate(model, null, tok.encode(questionAnswerPrompt([p.turns[0]], [])), { ...base, draftTokens: 0 })).tokens);
+      const got = await serve(new SuffixDrafter({ ...SUFFIX_DEFAULTS }), list);
+      t.diagnostic(line(`Spec-Bench (${list.length} questions)`, got));
+      assert.deepEqual(diff(want, got.outputs), [], 'suffix diverged from vanilla on Spec-Bench');
+      assert.ok(got.accepted > 0, 'no drafts accepted: the comparison would be vacuous');
+    });
   });
 }
