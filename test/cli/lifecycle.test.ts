@@ -170,13 +170,7 @@ settings: { prompts: 20, maxNewTokens: 64, trials: 3, warmup: 0 }
 
 test('SIGTERM to the process group of `npx prism-bench run` (as `timeout -s TERM` sends it) interrupts as Ctrl-C does: reports, the --resume hint', { skip: !linux && 'needs /proc' }, async () => {
   const tag = randomUUID();
-  const dir = mkdtempSync(join(tmpdir(), 'prism-timeout-run-'));
-  writeFileSync(join(dir, 'suite.yaml'), `engines: [{ name: reference }]
-drafts: [{ name: vanilla, method: vanilla }]
-datasets: [chat]
-settings: { prompts: 2, maxNewTokens: 8, trials: 200, warmup: 0, engineLifetime: run }
-`);
-  const out = join(dir, 'run');
+  const { dir, out } = longRunSuite('prism-timeout-run-');
   // `timeout` puts itself and its command in a process group of its own, and on expiry signals
   // the command and then the whole group: node gets the SIGTERM itself, and soon after its parent
   // (npm) is gone, which the parent watch used to turn into a second SIGTERM that forced an exit
@@ -192,15 +186,21 @@ settings: { prompts: 2, maxNewTokens: 8, trials: 200, warmup: 0, engineLifetime:
   assert.match(run.output(), new RegExp(`interrupted: continue with  prism-bench run --resume ${out.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\n`));
 });
 
-/** A reference-engine run of many short trials straight from bin/ (no npx), once its journal holds a finished trial. */
-async function runningRun(tag: string, env: Record<string, string> = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'prism-hup-run-'));
+/** A folder with suite.yaml: vanilla on the reference engine, 200 short trials in one engine launch (stopped long before the end). */
+function longRunSuite(prefix: string): { dir: string; out: string } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
   writeFileSync(join(dir, 'suite.yaml'), `engines: [{ name: reference }]
 drafts: [{ name: vanilla, method: vanilla }]
 datasets: [chat]
 settings: { prompts: 2, maxNewTokens: 8, trials: 200, warmup: 0, engineLifetime: run }
 `);
   const out = join(dir, 'run');
+  return { dir, out };
+}
+
+/** A reference-engine run of many short trials straight from bin/ (no npx), once its journal holds a finished trial. */
+async function runningRun(tag: string, env: Record<string, string> = {}) {
+  const { dir, out } = longRunSuite('prism-hup-run-');
   const run = start(process.execPath, [BIN, 'run', '--suite', join(dir, 'suite.yaml'), '--out', out], tag, env);
   const journal = join(out, 'requests.jsonl');
   const finished = () => (existsSync(journal) ? readFileSync(journal, 'utf8').split('"kind":"trial"').length - 1 : 0);
