@@ -1,19 +1,20 @@
 // Validation of the speedup model (issue 25 item 3): for every chain and tree cell of a run, the
 // speedup the model predicts from the cell's acceptance and a profile of the same machine, against
 // the speedup the run measured; and the model's cycle time against the run's own cycle figures.
-//   node --import tsx bench/projection-validate.ts RESULT_DIR PROFILE.json > table.md
+//   node --import tsx bench/projection-validate.ts RESULT_DIR PROFILE.json [--server-cycle] [--anchor] > table.md
 // Per-request fixed cost: the vanilla cell's measured TTFT (same machine), so the comparison is of
 // whole requests, as the measured speedup is.
 import { loadResult } from '../src/result/store.ts';
 import { loadProfile } from '../src/profile/schema.ts';
-import { projectResult } from '../src/projection/result.ts';
+import { projectResult, shapeLabel } from '../src/projection/result.ts';
 
 const [dir, profileFile] = process.argv.slice(2);
 if (!dir || !profileFile) { console.error('usage: projection-validate RESULT_DIR PROFILE.json'); process.exit(2); }
 const result = loadResult(dir);
 const profile = loadProfile(profileFile);
 // --server-cycle: add the per-cycle server cost measured on the vanilla cell (project --cycle-ms measured)
-const rows = projectResult(result, profile, { context: 128, promptTokens: 64, requestMs: 'measured', cycleMs: process.argv.includes('--server-cycle') ? 'measured' : 0 });
+// --anchor: scale the profile to the run's vanilla verify pass (project --anchor)
+const rows = projectResult(result, profile, { context: 128, promptTokens: 64, requestMs: 'measured', cycleMs: process.argv.includes('--server-cycle') ? 'measured' : 0, anchor: process.argv.includes('--anchor') });
 const pct = (p: number, m: number) => (100 * (p - m)) / m;
 const lines = [
   '| cell | shape | tok/cycle | cycle ms: model / engine / client | speedup: projected [95%] / measured [95%] | error |',
@@ -36,7 +37,7 @@ for (const r of rows) {
   errs[kind].push(Math.abs(e));
   cycleErrs[kind].push(Math.abs(pct(p.cycle.totalMs, engineCycle)));
   const iv = (x: [number, number] | null) => (x ? ` [${x[0].toFixed(2)}, ${x[1].toFixed(2)}]` : '');
-  const shape = kind === 'tree' ? `tree ${r.shape.steps}x${r.shape.topK}, ${r.shape.draftTokens}` : r.shape.method === 'ngram' ? `lookup ${r.shape.draftTokens.toFixed(1)} (mean proposed)` : `chain ${r.shape.steps}`;
+  const shape = shapeLabel(r.nominal, r.shape);
   lines.push(`| ${r.cell} | ${shape} | ${p.tau.toFixed(2)} | ${p.cycle.totalMs.toFixed(2)} / ${engineCycle.toFixed(2)} / ${clientCycle.toFixed(2)} | ${p.speedup.toFixed(2)}${iv(p.interval)} / ${r.measured.ratio.toFixed(2)}${iv(r.measured.interval)} | ${e >= 0 ? '+' : ''}${e.toFixed(0)}% |`);
 }
 const med = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s.length ? (s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN; };

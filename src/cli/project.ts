@@ -10,6 +10,7 @@ export function registerProject(program: Command): void {
     .option('--context <tokens>', 'KV-cache length to read the profile\'s verify curve at (default 256)')
     .option('--prompt-tokens <n>', 'prompt length whose prefill (from the profile) is charged once per request (default 128)')
     .option('--cycle-ms <ms|measured>', 'per-cycle cost outside the engine\'s passes to add (streaming, HTTP): a number, or measured (the vanilla cell\'s TPOT less its verify ms; same-machine profiles only)')
+    .option('--anchor', 'scale the profile\'s costs so its 1-token pass equals the run\'s vanilla verify ms per cycle (a profile of the same machine taken at another moment)')
     .option('--shape <SxKxN>', 'draft shape for results that do not record one (imports): steps x top-k x verified tokens as SGLang counts them, e.g. 6x4x16')
     .option('--request-ms <ms|measured>', 'fixed ms per request outside decode cycles instead: a number, 0 (decode only), or measured (the vanilla cell\'s TTFT; only against a profile of the machine that ran the result)')
     .addHelpText('after', `

@@ -3,7 +3,7 @@
 // optimum next to an H200's" is the same acceptance through two profiles.
 import type { PositionAcceptance, ResultFile } from '../result/schema.ts';
 import type { Profile } from '../profile/schema.ts';
-import { shapeOf } from './result.ts';
+import { shapeLabel, shapeOf } from './result.ts';
 import { adviseDepth, cycleCost, ProjectionError, speedupOf, tokensPerCycle, verifyMs, type DraftShape } from './speedup.ts';
 
 export interface AdviceOnProfile {
@@ -71,13 +71,11 @@ export function adviseAcross(result: ResultFile, profiles: readonly Profile[], c
   return rows.sort((a, b) => a.temperature - b.temperature || a.draft.localeCompare(b.draft));
 }
 
-const settingText = (s: DraftShape) =>
-  s.topK > 1 ? `tree ${s.steps}x${s.topK}, ${s.draftTokens}` : s.method === 'ngram' ? `lookup ${+s.draftTokens.toFixed(1)}` : `chain ${s.steps}`;
 
 export function renderAdvice(rows: readonly AdviceRow[], profiles: readonly Profile[], format: 'table' | 'markdown'): string {
   const header = ['draft', 'T', 'run setting', 'tok/cycle (pooled)', ...profiles.flatMap((p) => [`projected ${p.name}: at setting`, `projected ${p.name}: best depth (tokens): x`])];
   const body = rows.map((r) => [
-    r.draft, String(r.temperature), settingText(r.shape), `${r.tau.toFixed(2)} (${r.datasets} datasets)`,
+    r.draft, String(r.temperature), shapeLabel(r.shape), `${r.tau.toFixed(2)} (${r.datasets} datasets)`,
     ...r.profiles.flatMap((p) => p.best === null
       ? ['-', `- (${p.missing})`]
       : [`${p.atSetting!.toFixed(2)}`, `${r.exact ? '' : '~'}${p.best.depth} (${p.best.draftTokens}): ${p.best.speedup.toFixed(2)}`]),

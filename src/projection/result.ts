@@ -11,7 +11,10 @@ export interface ProjectedCell {
   method: string;
   dataset: string;
   temperature: number;
+  /** the shape as priced: the draft tokens actually drafted per cycle on average (at most the setting) */
   shape: DraftShape;
+  /** the shape as the suite set it (depth advice varies this one) */
+  nominal: DraftShape;
   projection: Projection | null;
   /** the best depth on the profile (decode only), from this cell's acceptance (item 4 of issue 25) */
   advice?: DepthAdvice;
@@ -39,12 +42,24 @@ export interface ProjectOptions {
    */
   cycleMs?: number | 'measured';
   promptTokens: number;
+  /**
+   * scale every cost of the profile so that its 1-token pass equals the run's vanilla cells' verify
+   * ms per cycle (their median): for a profile of the same machine taken at another moment (on
+   * shared cores the same pass drifts by up to 40% within minutes)
+   */
+  anchor?: boolean;
   /** the draft shape for cells whose result does not record one (imports): steps x top-k x draft tokens */
   shape?: { steps: number; topK: number; draftTokens: number };
 }
 
 /** Model-free drafts (prompt lookup, suffix decoding): no draft steps, and a verify pass as long as what they matched. */
 export const isLookup = (method: string): boolean => method === 'ngram' || method === 'suffix';
+
+/** "tree 6x4, 15", "chain 4", "lookup 6"; given the priced shape too, what a cycle drafted on average when it differs. */
+export function shapeLabel(nominal: DraftShape, priced?: DraftShape): string {
+  const base = nominal.topK > 1 ? `tree ${nominal.steps}x${nominal.topK}, ${nominal.draftTokens}` : isLookup(nominal.method) ? `lookup ${+nominal.draftTokens.toFixed(1)}` : `chain ${+nominal.steps.toFixed(1)}`;
+  return priced && Math.abs(priced.draftTokens - nominal.draftTokens) >= 0.05 ? `${base} (${priced.draftTokens.toFixed(1)} drafted per cycle)` : base;
+}
 
 /** The draft's shape as the suite ran it; imports without one: a chain as long as the acceptance curve. */
 export function shapeOf(result: ResultFile, cell: Cell): DraftShape {
@@ -70,29 +85,53 @@ function outputTokens(c: Cell): number | null {
   return e2e !== undefined && ttft !== undefined && tpot !== undefined && tpot > 0 ? 1 + (e2e - ttft) / tpot : null;
 }
 
-export function projectResult(result: ResultFile, profile: Profile, o: ProjectOptions): ProjectedCell[] {
+/** The profile with every time multiplied by `factor` (one machine, slower or faster as a whole). */
+export function scaleProfile(profile: Profile, factor: number): Profile {
+  const times = <T extends { ms: number }>(xs: readonly T[]) => xs.map((x) => ({ ...x, ms: x.ms * factor }));
+  return {
+    ...profile,
+    target: { ...profile.target, verify: profile.target.verify.map((c) => ({ ...c, points: times(c.points) })), ...(profile.target.prefill ? { prefill: times(profile.target.prefill) } : {}) },
+    drafts: Object.fromEntries(Object.entries(profile.drafts).map(([m, d]) => [m, d.kind === 'fixed' ? { ...d, cycleMs: d.cycleMs * factor } : { ...d, extendMs: d.extendMs * factor, steps: times(d.steps) }])),
+    overheads: { ...profile.overheads, cycleMs: profile.overheads.cycleMs * factor, requestMs: profile.overheads.requestMs * factor },
+  };
+}
+
+/** The run's vanilla verify ms per cycle (median over its vanilla cells) over the profile's 1-token pass at `context`. */
+export function anchorFactor(result: ResultFile, profile: Profile, context: number): number {
+  const v = result.cells.filter((c) => c.status === 'ok' && c.method === 'vanilla').map((c) => metric(c, 'verify_ms_per_cycle')).filter((x): x is number => x !== undefined && x > 0).sort((a, b) => a - b);
+  if (v.length === 0) throw new ProjectionError('--anchor: the result has no vanilla cell with verify ms per cycle to anchor the profile to');
+  const median = v.length % 2 ? v[v.length >> 1] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  return median / verifyMs(profile, 1, context);
+}
+
+export function projectResult(result: ResultFile, given: Profile, o: ProjectOptions): ProjectedCell[] {
+  const profile = o.anchor ? scaleProfile(given, anchorFactor(result, given, o.context)) : given;
   const out: ProjectedCell[] = [];
   for (const cell of result.cells) {
     if (cell.status !== 'ok' || cell.method === 'vanilla') continue;
     const fromResult = shapeOf(result, cell);
     const unknown = fromResult.draftTokens < 1 || (fromResult.steps < 1 && !isLookup(cell.method));
     if (unknown && !o.shape) {
-      out.push({ cell: cell.id, draft: cell.draft, method: cell.method, dataset: cell.dataset, temperature: cell.temperature, shape: { method: cell.method, draftTokens: 0, steps: 0, topK: 1 }, measured: null, projection: null, missing: 'the result does not record the draft\'s shape; give --shape STEPSxTOPKxTOKENS' });
+      out.push({ cell: cell.id, draft: cell.draft, method: cell.method, dataset: cell.dataset, temperature: cell.temperature, shape: { method: cell.method, draftTokens: 0, steps: 0, topK: 1 }, nominal: { method: cell.method, draftTokens: 0, steps: 0, topK: 1 }, measured: null, projection: null, missing: 'the result does not record the draft\'s shape; give --shape STEPSxTOPKxTOKENS' });
       continue;
     }
     const nominal = unknown && o.shape ? { method: cell.method, ...o.shape } : fromResult;
     let shape = nominal;
-    // a lookup proposes only what it matched (often nothing), so its verify pass is shorter than
-    // its maximum: mean proposed per cycle = accepted per cycle / draft acceptance rate
+    // Price the verify pass at what the cells' cycles really fed, the mean drafted per cycle
+    // (accepted per cycle / draft acceptance rate), not the setting: a lookup proposes only what it
+    // matched (often nothing), and any draft's last cycles of a request draft only what is left to
+    // generate (with 32-token requests at tau 1.2, half the cycles). A chain cut short also runs
+    // fewer steps; a tree still runs all its steps and verifies fewer nodes.
     const rate = cell.metrics.draft_accept_rate?.mean;
-    if (isLookup(cell.method) && cell.positionAcceptance && rate !== undefined && rate > 0) {
-      const accepted = cell.positionAcceptance.unconditional.reduce((a, b) => a + b, 0);
-      shape = { ...shape, draftTokens: Math.min(shape.draftTokens, accepted / rate) };
+    if (cell.positionAcceptance && rate !== undefined && rate > 0) {
+      const drafted = Math.min(shape.draftTokens, cell.positionAcceptance.unconditional.reduce((a, b) => a + b, 0) / rate);
+      const chain = shape.topK <= 1 && !isLookup(cell.method) && shape.method !== 'medusa';
+      shape = { ...shape, draftTokens: drafted, ...(chain ? { steps: Math.min(shape.steps, Math.max(1, drafted)) } : {}) };
     }
     const cmp = cell.comparisons?.speedup ?? Object.values(cell.comparisons ?? {}).find((c) => c.metric === 'throughput');
     const iv = cmp?.interval ? [cmp.interval.low, cmp.interval.high] as [number, number] : null;
     const measured = cmp ? { ratio: cmp.ratio, interval: iv } : cell.metrics.speedup ? { ratio: cell.metrics.speedup.mean, interval: null } : null;
-    const base = { cell: cell.id, draft: cell.draft, method: cell.method, dataset: cell.dataset, temperature: cell.temperature, shape, measured };
+    const base = { cell: cell.id, draft: cell.draft, method: cell.method, dataset: cell.dataset, temperature: cell.temperature, shape, nominal, measured };
     // only the pooled acceptance length (the PRISM artifact's client logs): the speedup at the run's
     // setting needs tau alone; the interval and the depth advice need the per-position rates
     // (pooled tokens per cycle, bonus included: the model's tau; the engine's own counters are the same count)
@@ -146,7 +185,7 @@ export function renderProjection(rows: ProjectedCell[], profile: Profile, format
   if (format === 'json') return JSON.stringify({ label, profile: { name: profile.name, provenance: profile.provenance, machine: profile.machine.description, model: profile.model.name }, cells: rows }, null, 2) + '\n';
   const header = ['cell', 'shape', 'tok/cycle', `cycle ms, ${label}`, `vanilla cycle ms, ${label}`, `speedup x, ${label}`, 'measured speedup x (the run\'s machine)', `best depth (draft tokens): decode speedup, ${label}`];
   const body = rows.map((r) => {
-    const s = r.shape.topK > 1 ? `tree ${r.shape.steps}x${r.shape.topK}, ${r.shape.draftTokens}` : isLookup(r.shape.method) ? `lookup ${+r.shape.draftTokens.toFixed(1)}` : `chain ${r.shape.steps}`;
+    const s = shapeLabel(r.nominal, r.shape);
     const p = r.projection;
     const m = r.measured ? `${r.measured.ratio.toFixed(2)} ${fmtInterval(r.measured.interval)}`.trim() : '-';
     if (!p) return [r.cell, s, '-', '-', '-', `- (${r.missing})`, m, '-'];

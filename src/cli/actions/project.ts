@@ -21,7 +21,7 @@ export function projectOptions(o: Record<string, string | string[] | boolean | u
     shape = { steps: Number(m[1]), topK: Number(m[2]), draftTokens: Number(m[3]) - 1 };
   }
   const cycleMs = o.cycleMs === 'measured' ? 'measured' as const : o.cycleMs === undefined ? undefined : num('--cycle-ms', o.cycleMs, 0);
-  return { context: num('--context', o.context, 256), promptTokens: num('--prompt-tokens', o.promptTokens, 128), requestMs, cycleMs, shape };
+  return { context: num('--context', o.context, 256), promptTokens: num('--prompt-tokens', o.promptTokens, 128), requestMs, cycleMs, shape, anchor: o.anchor === true };
 }
 
 export function projectAction(path: string, o: Record<string, string | string[] | boolean | undefined>): void {
