@@ -53,6 +53,8 @@ export interface TreeCandidates {
   expanded: readonly boolean[];
   /** kept[d] = node index of proposed draft token d */
   kept: readonly number[];
+  /** every node by (score desc, index asc): the ranking the best maxTokens were kept from */
+  ranked: readonly number[];
 }
 
 /** The draft's log-probabilities over its vocabulary: under the request's sampling when it samples. */
@@ -86,13 +88,14 @@ export async function growDynamicTree(o: DynamicTreeOptions): Promise<DynamicTre
     frontier = expand.flatMap((ni, r) => addChildren(ni, logits[r]));
   }
   // the best maxTokens nodes; on a tie the earlier node (a parent before its child) wins
-  const kept = Array.from(nodes.keys()).sort((a, b) => nodes[b].score - nodes[a].score || a - b).slice(0, o.maxTokens).sort((a, b) => a - b);
+  const ranked = Array.from(nodes.keys()).sort((a, b) => nodes[b].score - nodes[a].score || a - b);
+  const kept = ranked.slice(0, o.maxTokens).sort((a, b) => a - b);
   const index = new Map(kept.map((ni, i) => [ni, i]));
   return {
     tokens: kept.map((ni) => nodes[ni].token),
     parents: kept.map((ni) => (nodes[ni].parent < 0 ? -1 : index.get(nodes[ni].parent)!)),
     steps,
-    candidates: { nodes, expanded: Array.from(nodes, (_, i) => expanded[i] === true), kept },
+    candidates: { nodes, expanded: Array.from(nodes, (_, i) => expanded[i] === true), kept, ranked },
   };
 }
 

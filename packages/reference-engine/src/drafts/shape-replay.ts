@@ -65,56 +65,107 @@ export interface ReplayOutcome {
   censoredFrom: number | null;
 }
 
-/**
- * One cycle, one smaller shape. `path`: proposal indices of the accepted drafts; `bonus`: the token
- * the target chose after them (at T = 0, its argmax there).
- */
-export function replayShape(c: TreeCandidates, steps: number, topK: number, path: readonly number[], bonus: number, greedy: boolean, childrenOf = childLists(c)): ReplayOutcome {
-  let frontier = childrenOf[0].slice(0, topK);
-  const grown = [...frontier];
-  for (let s = 1; s < steps && frontier.length; s++) {
-    const expand = [...frontier].sort((a, b) => c.nodes[b].score - c.nodes[a].score).slice(0, topK);
-    if (expand.some((ni) => !c.expanded[ni])) return { ranks: [], censoredFrom: 0 };
-    frontier = expand.flatMap((ni) => childrenOf[ni + 1].slice(0, topK));
-    grown.push(...frontier);
-  }
-  const order = grown.sort((a, b) => c.nodes[b].score - c.nodes[a].score || a - b);
-  const rank = new Map(order.map((ni, r) => [ni, r]));
-  const ranks: number[] = [];
-  for (const d of path) {
-    const r = rank.get(c.kept[d]);
-    if (r === undefined) break;
-    ranks.push(r);
-  }
-  let censoredFrom: number | null = null;
-  if (ranks.length === path.length) {
-    const end = path.length ? c.kept[path[path.length - 1]] : -1;
-    const verified = new Set(c.kept);
-    for (const ch of childrenOf[end + 1]) {
-      const r = rank.get(ch);
-      // a budget never exceeds the wide one this cycle (kept.length): beyond it the smaller tree is cut as the wide one was
-      if (r === undefined || r >= c.kept.length || verified.has(ch)) continue;
-      if (!greedy || c.nodes[ch].token === bonus) censoredFrom = censoredFrom === null ? r : Math.min(censoredFrom, r);
-    }
-  }
-  return { ranks, censoredFrom };
+/** What one cycle's replays share: each node's place in the wide tree's ranking, its children, what was verified. */
+export interface ReplayPrep {
+  /** node indices by (score desc, index asc): growDynamicTree's ranking */
+  order: Int32Array;
+  /** grank[node] = its place in `order` */
+  grank: Int32Array;
+  /** a node's children are contiguous in creation order (growDynamicTree adds them together): first index and count; entry p + 1 for parent p (0: the root) */
+  childStart: Int32Array;
+  childCount: Int32Array;
+  verified: Uint8Array;
 }
 
-/** childrenOf[p + 1] = node indices whose parent is p (p = -1: the root), in creation order. */
-export function childLists(c: TreeCandidates): number[][] {
-  const out: number[][] = Array.from({ length: c.nodes.length + 1 }, () => []);
-  c.nodes.forEach((n, i) => out[n.parent + 1].push(i));
+export function prepareReplay(c: TreeCandidates): ReplayPrep {
+  const n = c.nodes.length;
+  const order = Int32Array.from(c.ranked);
+  const grank = new Int32Array(n);
+  for (let r = 0; r < n; r++) grank[order[r]] = r;
+  const childStart = new Int32Array(n + 1), childCount = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    const p = c.nodes[i].parent + 1;
+    if (childCount[p]++ === 0) childStart[p] = i;
+  }
+  const verified = new Uint8Array(n);
+  for (const ni of c.kept) verified[ni] = 1;
+  return { order, grank, childStart, childCount, verified };
+}
+
+/**
+ * One cycle, top-k' = topK, every steps' = 1..steps (entry s' - 1): a tree of s' steps is the first
+ * s' steps of one of more, so one growth serves them all. `path`: proposal indices of the accepted
+ * drafts; `bonus`: the token the target chose after them (at T = 0, its argmax there).
+ */
+export function replayTopK(c: TreeCandidates, topK: number, steps: number, path: readonly number[], bonus: number, greedy: boolean, prep = prepareReplay(c)): ReplayOutcome[] {
+  const { order, grank, childStart, childCount, verified } = prep;
+  // addedAt[node] = the step (its depth) at which the smaller tree grew it; 0: never
+  const addedAt = new Uint16Array(c.nodes.length);
+  let frontier: number[] = [];
+  const addChildren = (p: number, depth: number) => {
+    const first = childStart[p + 1], m = Math.min(topK, childCount[p + 1]);
+    for (let j = first; j < first + m; j++) { frontier.push(j); addedAt[j] = depth; }
+  };
+  addChildren(-1, 1);
+  let validSteps = steps;
+  for (let s = 1; s < steps && frontier.length; s++) {
+    const expand = frontier.sort((a, b) => grank[a] - grank[b]).slice(0, topK);
+    // a node the wide tree never expanded: its children, and so every deeper tree, are unknown
+    if (expand.some((ni) => !c.expanded[ni])) { validSteps = s; break; }
+    frontier = [];
+    for (const ni of expand) addChildren(ni, s + 1);
+  }
+  const budget = c.kept.length;
+  const out: ReplayOutcome[] = [];
+  for (let sp = 1; sp <= steps; sp++) {
+    if (sp > validSteps) { out.push({ ranks: [], censoredFrom: 0 }); continue; }
+    const grown = (ni: number) => addedAt[ni] >= 1 && addedAt[ni] <= sp;
+    // a node's rank: the grown nodes ahead of it in the wide ranking, counted by one forward scan
+    let pos = 0, count = 0;
+    // stops once the budget is reached: a node ranked beyond it is never kept, whatever its exact rank
+    const rankOf = (ni: number) => {
+      for (; pos < grank[ni] && count < budget; pos++) if (grown(order[pos])) count++;
+      return count;
+    };
+    const ranks: number[] = [];
+    for (const d of path) {
+      const ni = c.kept[d];
+      if (!grown(ni)) break;
+      ranks.push(rankOf(ni));
+    }
+    let censoredFrom: number | null = null;
+    if (ranks.length === path.length) {
+      const end = path.length ? c.kept[path[path.length - 1]] : -1;
+      let open = -1;
+      for (let ch = childStart[end + 1]; ch < childStart[end + 1] + childCount[end + 1]; ch++) {
+        if (grown(ch) && !verified[ch] && (!greedy || c.nodes[ch].token === bonus) && (open < 0 || grank[ch] < grank[open])) open = ch;
+      }
+      if (open >= 0) {
+        const r = rankOf(open);
+        // a budget never exceeds the wide one this cycle (kept.length): beyond it the smaller tree is cut as the wide one was
+        if (r < budget) censoredFrom = r;
+      }
+    }
+    out.push({ ranks, censoredFrom });
+  }
   return out;
+}
+
+/** One cycle, one smaller shape (steps, topK). */
+export function replayShape(c: TreeCandidates, steps: number, topK: number, path: readonly number[], bonus: number, greedy: boolean): ReplayOutcome {
+  return replayTopK(c, topK, steps, path, bonus, greedy)[steps - 1];
 }
 
 /** Adds one verify cycle to every shape of the grid (no candidates: the cycle drafted nothing). */
 export function recordShapes(acc: ShapeAcceptance, c: TreeCandidates | undefined, path: readonly number[], bonus: number): void {
   acc.cycles++;
   if (!c || c.kept.length === 0) return;
-  const childrenOf = childLists(c);
-  for (const g of acc.grid) {
-    const o = replayShape(c, g.steps, g.topK, path, bonus, acc.greedy, childrenOf);
-    if (o.censoredFrom !== null && o.censoredFrom < g.censoredAtRank.length) g.censoredAtRank[o.censoredFrom]++;
-    for (const r of o.ranks) if (r < g.acceptedAtRank.length) g.acceptedAtRank[r]++;
+  const prep = prepareReplay(c);
+  for (let k = 1; k <= acc.topK; k++) {
+    replayTopK(c, k, acc.steps, path, bonus, acc.greedy, prep).forEach((o, i) => {
+      const g = acc.grid[i * acc.topK + (k - 1)];
+      if (o.censoredFrom !== null && o.censoredFrom < g.censoredAtRank.length) g.censoredAtRank[o.censoredFrom]++;
+      for (const r of o.ranks) if (r < g.acceptedAtRank.length) g.acceptedAtRank[r]++;
+    });
   }
 }
