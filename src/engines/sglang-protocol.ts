@@ -6,6 +6,7 @@ import { STREAM_DONE, serverSentData, waitForHealth } from './http-stream.ts';
 import { EngineError, type EngineHandle, type GenerateOutcome, type GenerateRequest, type StreamChunk } from './types.ts';
 import { fetchFailure } from '../errors.ts';
 import { isRecord, numberList } from '../record.ts';
+import { readShapeAcceptance } from '../metrics/shape-acceptance.ts';
 
 const pick = (m: Record<string, unknown>, ...names: string[]): number | null => {
   for (const n of names) {
@@ -32,6 +33,7 @@ export function readMetaInfo(meta: Record<string, unknown>): Omit<GenerateOutcom
     verifySeconds: pick(meta, 'prism_verify_time_s'),
     draftSteps: pick(meta, 'prism_draft_steps'),
     engineE2eSeconds: pick(meta, 'e2e_latency'),
+    shapeAcceptance: readShapeAcceptance(meta.prism_shape_acceptance),
   };
 }
 

@@ -4,6 +4,7 @@
 import type { z } from 'zod';
 import type { Draft, DraftMethod, Settings } from '../suite/types.ts';
 import { PrismError } from '../errors.ts';
+import type { RequestShapeAcceptance } from '../metrics/shape-acceptance.ts';
 
 export interface LaunchSpec {
   draft: Draft;
@@ -50,6 +51,8 @@ export interface GenerateOutcome {
   e2eSeconds: number;
   /** the engine's own e2e_latency, if it reports one */
   engineE2eSeconds: number | null;
+  /** the reference engine's tree drafts: every smaller tree shape's acceptance (src/metrics/shape-acceptance.ts); absent or null otherwise */
+  shapeAcceptance?: RequestShapeAcceptance | null;
   /** client-measured: every streamed chunk that carried new tokens, in arrival order; null when not streamed */
   streamChunks?: StreamChunk[] | null;
 }

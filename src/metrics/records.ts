@@ -1,5 +1,6 @@
 // One line of requests.jsonl: everything one request produced, engine-neutral, written the
 // moment the request completes.
+import type { RequestShapeAcceptance } from './shape-acceptance.ts';
 
 export interface RequestRecord {
   cell: string;
@@ -27,6 +28,8 @@ export interface RequestRecord {
    */
   chunkSeconds?: number[] | null;
   chunkTokens?: number[] | null;
+  /** the reference engine's tree drafts: every smaller tree shape's acceptance; absent in older records and for other drafts */
+  shapeAcceptance?: RequestShapeAcceptance;
   finishReason: string;
   /** sha256 of the output token ids joined by commas (lossless checks compare these) */
   outputHash: string;

@@ -82,7 +82,7 @@ export function renderAdvice(rows: readonly AdviceRow[], profiles: readonly Prof
   ]);
   const note = 'Decode-only speedup over vanilla (no per-request costs) from the acceptance pooled over the draft\'s datasets (cycle-weighted); '
     + 'best depth: the chain length, or for a tree (~) the number of steps at the same top-k with the node budget scaled by depth; '
-    + 'top-k and the node budget are not varied (that needs per-node acceptance, which results do not store). docs/projection.md.';
+    + 'top-k and the node budget are not varied here (shape advice varies them, for tree cells that carry the acceptance of every smaller tree). docs/projection.md.';
   if (format === 'markdown') {
     return ['### Depth advice, projected', '', note, '', `| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...body.map((b) => `| ${b.join(' | ')} |`), ''].join('\n') + '\n';
   }

@@ -70,6 +70,30 @@ export interface PositionAcceptance {
   cycles: number;
 }
 
+/** One smaller tree shape's counts (src/metrics/shape-acceptance.ts). */
+export interface ShapeCounts {
+  steps: number;
+  topK: number;
+  /** cycles whose accepted path held this shape's rank-r node: tau(n') = 1 + sum_{r<n'} / cycles */
+  acceptedAtRank: number[];
+  /** cycles whose count is only a lower bound once the node budget exceeds r */
+  censoredAtRank: number[];
+}
+
+/** What every smaller EAGLE-2 tree would have accepted, replayed over the measured (widest) one; cells of tree drafts on the reference engine. */
+export interface ShapeAcceptance {
+  version: 1;
+  /** the measured shape */
+  steps: number;
+  topK: number;
+  draftTokens: number;
+  cycles: number;
+  /** T = 0: exact but for censored cycles; false (T > 0): an approximation */
+  greedy: boolean;
+  /** one entry per steps' <= steps, topK' <= topK */
+  grid: ShapeCounts[];
+}
+
 export interface LatencyDistribution {
   /** samples pooled (see src/metrics/latency.ts for what one sample is) */
   count: number;
@@ -111,6 +135,8 @@ export interface Cell {
   trials: TrialRecord[];
   metrics: Record<string, MetricValue>;
   positionAcceptance?: PositionAcceptance;
+  /** tree drafts on the reference engine: acceptance of every smaller tree shape (shape advice) */
+  shapeAcceptance?: ShapeAcceptance;
   /** latency distributions pooled over all the cell's requests, keyed by kind (ttft, tpot, itl_token, itl_chunk); schema 2 */
   latency?: Record<string, LatencyDistribution>;
   /** engine log file, relative to the result directory */
@@ -284,6 +310,20 @@ const trialSchema = z.looseObject({
   metrics: z.record(z.string(), z.number(), want('an object of numbers')).meta({ description: "this trial's value of each metric" }),
 }, want('an object'));
 
+const count = (what: string) => z.int(want('a whole number')).min(0, want('a count of 0 or more')).meta({ description: what });
+const counts = (what: string) => z.array(z.int().min(0), want('an array of counts')).meta({ description: what });
+const shapeAcceptanceSchema = z.looseObject({
+  version: z.literal(1, want('1 (the only version this prism-bench reads)')),
+  steps: count('draft steps of the measured tree'), topK: count('top-k of the measured tree'), draftTokens: count('draft tokens of the measured tree'),
+  cycles: count('verify cycles counted'),
+  greedy: z.boolean(want('true or false')).meta({ description: 'T = 0: exact but for censored cycles; false: an approximation' }),
+  grid: z.array(z.looseObject({
+    steps: count("steps'"), topK: count("top-k'"),
+    acceptedAtRank: counts("cycles whose accepted path held the shape's rank-r node"),
+    censoredAtRank: counts('cycles whose count is a lower bound once the node budget exceeds r'),
+  }, want('an object')).refine((g) => g.acceptedAtRank.length === g.censoredAtRank.length, 'acceptedAtRank and censoredAtRank must be as long as each other'), want('an array')),
+}, want('an object')).meta({ description: 'tree drafts on the reference engine: what every smaller tree shape would have accepted (docs/projection.md, shape advice)' });
+
 const cellSchema = z.looseObject({
   id: str('engine/draft/dataset/T<temperature>'),
   engine: str('engine label'), draft: str('draft name'), method: str('draft method'), dataset: str('dataset name'),
@@ -293,6 +333,7 @@ const cellSchema = z.looseObject({
   trials: z.array(trialSchema, want('an array')).optional(),
   metrics: z.record(z.string(), metricSchema, want('an object')).meta({ description: 'keyed by metric id' }),
   positionAcceptance: z.looseObject({ conditional: z.array(z.number()), unconditional: z.array(z.number()), cycles: z.number() }).optional(),
+  shapeAcceptance: shapeAcceptanceSchema.optional(),
   log: str('engine log, relative to the run directory').optional(),
   comparisons: z.record(z.string(), z.looseObject({ metric: z.string(), reference: z.string(), ratio: z.number(), interval: intervalSchema })).optional(),
   gpuBusy: z.array(z.string()).optional(),

@@ -57,6 +57,7 @@ async function runConversation(p: Prompt, input: TrialInput): Promise<RequestRec
       chunkSeconds: out.streamChunks ? out.streamChunks.map((c) => Math.round(c.at * 1e6) / 1e6) : null,
       chunkTokens: out.streamChunks ? out.streamChunks.map((c) => c.tokens) : null,
       outputHash: outcomeHash(out), outputPreview: out.text.slice(0, 80), startedAt,
+      ...(out.shapeAcceptance ? { shapeAcceptance: out.shapeAcceptance } : {}),
     };
     input.onRecord(record);
     records.push(record);

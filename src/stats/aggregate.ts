@@ -5,6 +5,7 @@ import type { Cell, Comparison as StoredComparison, Interval, MetricValue, Posit
 import type { RequestRecord } from '../metrics/records.ts';
 import { METRICS, metricDefinition } from '../metrics/definitions.ts';
 import { positionAcceptance, positionRates } from '../metrics/compute.ts';
+import { poolShapeAcceptance } from '../metrics/shape-acceptance.ts';
 import { latencyDistributions } from '../metrics/latency.ts';
 import { summarize } from './descriptive.ts';
 import { bootstrapInterval, bootstrapRatioOfSums } from './intervals.ts';
@@ -62,6 +63,8 @@ export function summarizeCell(cell: Cell, records: RequestRecord[]): void {
   cell.metrics = metrics;
   const pa = positionAcceptance(records) ?? counterPositionAcceptance(cell);
   if (pa) cell.positionAcceptance = pa; else delete cell.positionAcceptance;
+  const sa = poolShapeAcceptance(records.map((r) => r.shapeAcceptance));
+  if (sa) cell.shapeAcceptance = sa; else delete cell.shapeAcceptance;
   const latency = latencyDistributions(records);
   if (Object.keys(latency).length > 0) cell.latency = latency; else delete cell.latency;
 }

@@ -3,7 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +35,32 @@ describe('project', () => {
     const j = JSON.parse(r.stdout) as { projections: { label: string }[]; advice: unknown[] };
     assert.deepEqual(j.projections.map((p) => p.label), ['projected (profile reference-cpu-2core)', 'projected (profile h200-llama-3.1-8b)']);
     assert.ok(j.advice.length >= 3);
+  });
+  it('shape advice beside the depth advice for cells that carry tree-shape acceptance; none for cells without it', () => {
+    assert.doesNotMatch(cli('project', RUN, '--profile', HERE, H200).stdout, /Shape advice/);
+    // the committed run with the prism cells given counts as a 2 x top-2 tree of 3 would report them
+    const dir = mkdtempSync(join(tmpdir(), 'prism-shape-'));
+    const result = JSON.parse(readFileSync(join(RUN, 'result.json'), 'utf8')) as { cells: { draft: string; temperature: number; shapeAcceptance?: unknown }[] };
+    for (const c of result.cells.filter((x) => x.draft === 'prism' && x.temperature === 0)) {
+      c.shapeAcceptance = { version: 1, steps: 2, topK: 2, draftTokens: 3, cycles: 10, greedy: true, grid: [
+        { steps: 1, topK: 1, acceptedAtRank: [5], censoredAtRank: [0] }, { steps: 1, topK: 2, acceptedAtRank: [5, 3], censoredAtRank: [0, 0] },
+        { steps: 2, topK: 1, acceptedAtRank: [5, 4], censoredAtRank: [0, 0] }, { steps: 2, topK: 2, acceptedAtRank: [5, 3, 4], censoredAtRank: [0, 0, 2] }] };
+    }
+    writeFileSync(join(dir, 'result.json'), JSON.stringify(result));
+    const t = cli('project', dir, '--profile', HERE, H200);
+    assert.equal(t.status, 0, t.stderr);
+    assert.ok(t.stdout.indexOf('Depth advice, projected') < t.stdout.indexOf('Shape advice, projected'), t.stdout);
+    const row = t.stdout.split('\n').slice(t.stdout.split('\n').indexOf('Shape advice, projected')).find((l) => /^prism\s+0\s+2x2, 3\s+50 \(5 datasets\)/.test(l));
+    assert.ok(row, t.stdout);
+    assert.equal(row.match(/\dx\d, \d: \d+\.\d\d/g)?.length, 2, row);
+    assert.match(t.stdout, /projected h200-llama-3\.1-8b: best shape \(steps x top-k, drafted\): x/);
+    const md = cli('project', dir, '--profile', HERE, H200, '--format', 'markdown');
+    assert.match(md.stdout, /### Shape advice, projected\n/);
+    assert.match(md.stdout, /\| prism \| 0 \| 2x2, 3 \| 50 \(5 datasets\) \|/);
+    const j = JSON.parse(cli('project', dir, '--profile', HERE, H200, '--format', 'json').stdout) as { shapeAdvice: { draft: string; profiles: { label: string; best: { steps: number; exactness: string } }[] }[] };
+    assert.deepEqual(j.shapeAdvice.map((r) => r.draft), ['prism']);
+    assert.deepEqual(j.shapeAdvice[0].profiles.map((p) => p.label), ['projected (profile reference-cpu-2core)', 'projected (profile h200-llama-3.1-8b)']);
+    assert.ok(j.shapeAdvice[0].profiles.every((p) => ['exact', 'lower bound'].includes(p.best.exactness)));
   });
   it('a bad profile is one line naming the file, exit 2, before any output', () => {
     const r = cli('project', RUN, '--profile', HERE, RUN + '/README.md');

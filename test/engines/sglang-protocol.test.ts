@@ -28,3 +28,11 @@ test('meta_info without a draft: SGLang sends no spec_* field; the reference eng
   // a speculating server's spec_ names come first
   assert.equal(readMetaInfo({ ...base, spec_verify_ct: 3, prism_verify_ct: 7 }).verifyCycles, 3);
 });
+
+test('meta_info.prism_shape_acceptance (reference engine, tree drafts) is read; absent or malformed reads as null', () => {
+  const base = { prompt_tokens: 5, completion_tokens: 8, finish_reason: { type: 'length', length: 8 } };
+  const sa = { steps: 1, topK: 2, draftTokens: 2, cycles: 3, greedy: true, grid: [{ steps: 1, topK: 1, acceptedAtRank: [1], censoredAtRank: [0] }, { steps: 1, topK: 2, acceptedAtRank: [1, 1], censoredAtRank: [0, 0] }] };
+  assert.deepEqual(readMetaInfo({ ...base, prism_shape_acceptance: sa }).shapeAcceptance, sa);
+  assert.equal(readMetaInfo(base).shapeAcceptance, null);
+  assert.equal(readMetaInfo({ ...base, prism_shape_acceptance: { ...sa, grid: 'x' } }).shapeAcceptance, null);
+});

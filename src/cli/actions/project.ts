@@ -3,6 +3,7 @@ import { loadResult } from '../../result/store.ts';
 import { loadProfile } from '../../profile/schema.ts';
 import { projectResult, renderProjection } from '../../projection/result.ts';
 import { adviseAcross, renderAdvice } from '../../projection/advice.ts';
+import { adviseShapeAcross, renderShapeAdvice } from '../../projection/shape.ts';
 import { UsageError } from '../errors.ts';
 
 export function projectOptions(o: Record<string, string | string[] | boolean | undefined>) {
@@ -32,11 +33,14 @@ export function projectAction(path: string, o: Record<string, string | string[] 
   const result = loadResult(path);
   const opts = projectOptions(o);
   const advice = adviseAcross(result, profiles, opts.context);
+  // tree cells that carry every smaller shape's acceptance (reference engine); others keep depth advice only
+  const shapeAdvice = adviseShapeAcross(result, profiles, opts.context);
   if (format === 'json') {
     const projections = profiles.map((p) => JSON.parse(renderProjection(projectResult(result, p, opts), p, 'json')) as unknown);
-    process.stdout.write(JSON.stringify(profiles.length === 1 ? { ...(projections[0] as object), advice } : { projections, advice }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify(profiles.length === 1 ? { ...(projections[0] as object), advice, shapeAdvice } : { projections, advice, shapeAdvice }, null, 2) + '\n');
     return;
   }
   for (const p of profiles) process.stdout.write(renderProjection(projectResult(result, p, opts), p, format) + '\n');
   if (advice.length > 0) process.stdout.write(renderAdvice(advice, profiles, format));
+  if (shapeAdvice.length > 0) process.stdout.write('\n' + renderShapeAdvice(shapeAdvice, profiles, format));
 }

@@ -7,6 +7,7 @@ import { isIdentity, OutputHistory, processRow, type LogitProcessing } from './l
 import type { TargetModel } from './model.ts';
 import type { DraftProposal, Drafter } from '../drafts/types.ts';
 import { drawAccepted, forcedPath, type SyntheticAcceptance } from './synthetic.ts';
+import { newShapeAcceptance, recordShapes, type ShapeAcceptance } from '../drafts/shape-replay.ts';
 
 export interface EngineFaults {
   /** adds this many milliseconds to every verify cycle (planted slowdown for gate tests) */
@@ -72,6 +73,8 @@ export interface GenerateStats {
   draftMsByStep: number[];
   /** cycles whose accepted path left the tree's first-child chain (tree drafts) */
   offChainAccepts: number;
+  /** EAGLE-2 dynamic trees: what every smaller tree shape would have accepted (shape-replay.ts); absent otherwise */
+  shapeAcceptance?: ShapeAcceptance;
   finish: 'length' | 'stop' | 'eos';
 }
 
@@ -95,6 +98,9 @@ export async function generate(model: TargetModel, drafter: Drafter | null, prom
     acceptedHistogram: new Array<number>(maxDraft + 1).fill(0), proposedDrafts: 0, acceptedDrafts: 0, draftSteps: 0,
     prefillMs: 0, draftMs: 0, verifyMs: 0, moduleByStep: [], draftMsByStep: [], offChainAccepts: 0, finish: 'length',
   };
+  // dropped if a cycle proposes a tree without its candidates (a draft that does not grow EAGLE-2's tree)
+  let shapes: ShapeAcceptance | undefined = drafter && opts.tree && opts.tree.topK > 1 && maxDraft > 0 && !opts.synthetic
+    ? newShapeAcceptance(opts.tree.steps, opts.tree.topK, maxDraft, isGreedy(sampling)) : undefined;
   const session = model.newSession();
   const draft = drafter?.begin();
   const featureLayers = drafter?.featureLayers ?? [];
@@ -186,6 +192,10 @@ export async function generate(model: TargetModel, drafter: Drafter | null, prom
       stats.proposedDrafts += proposal.tokens.length;
       stats.acceptedDrafts += path.length;
       stats.acceptedHistogram[path.length]++;
+      if (shapes) {
+        if (proposal.tokens.length > 0 && !proposal.candidates) shapes = undefined;
+        else recordShapes(shapes, proposal.candidates, path, outcome.bonus);
+      }
       opts.onCycle?.({ prefill: false, drafted: proposal.tokens.length, accepted: path.length, ms: now() - td, draftMs: tv - td });
       const rowOf = (fed: number) => rows.subarray(fed * model.vocab, (fed + 1) * model.vocab);
       // token path[i] was predicted by its parent's row (the root's for i = 0); the bonus by the last accepted node's
@@ -198,6 +208,7 @@ export async function generate(model: TargetModel, drafter: Drafter | null, prom
     session.release();
   }
   stats.completionTokens = out.length;
+  if (shapes) stats.shapeAcceptance = shapes;
   return { tokens: out, stats };
 }
 

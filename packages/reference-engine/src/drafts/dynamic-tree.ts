@@ -41,6 +41,20 @@ export interface DynamicTree {
   parents: number[];
   /** draft forward calls made, the root's included */
   steps: number;
+  /** every node grown and which were expanded: smaller shapes are replayed over them (shape-replay.ts) */
+  candidates: TreeCandidates;
+}
+
+/** The wide tree's growth, kept for replaying smaller shapes over it. */
+export interface TreeCandidates {
+  /** every node grown, in creation order */
+  nodes: readonly TreeNode[];
+  /** expanded[i]: node i ran a draft step and got its children */
+  expanded: readonly boolean[];
+  /** kept[d] = node index of proposed draft token d */
+  kept: readonly number[];
+  /** every node by (score desc, index asc): the ranking the best maxTokens were kept from */
+  ranked: readonly number[];
 }
 
 /** The draft's log-probabilities over its vocabulary: under the request's sampling when it samples. */
@@ -62,6 +76,7 @@ export async function growDynamicTree(o: DynamicTreeOptions): Promise<DynamicTre
     const depth = parent < 0 ? 1 : nodes[parent].depth + 1;
     return topIndices(lp, o.topK).map((j) => nodes.push({ token: o.tokenOf(j), parent, score: base + lp[j], depth }) - 1);
   };
+  const expanded: boolean[] = [];
   let frontier = addChildren(-1, o.rootLogits);
   let steps = 1;
   for (let s = 1; s < o.steps && frontier.length; s++) {
@@ -69,15 +84,18 @@ export async function growDynamicTree(o: DynamicTreeOptions): Promise<DynamicTre
     const logits = await o.expand(expand, nodes);
     if (!logits) break;
     steps++;
+    for (const ni of expand) expanded[ni] = true;
     frontier = expand.flatMap((ni, r) => addChildren(ni, logits[r]));
   }
   // the best maxTokens nodes; on a tie the earlier node (a parent before its child) wins
-  const kept = Array.from(nodes.keys()).sort((a, b) => nodes[b].score - nodes[a].score || a - b).slice(0, o.maxTokens).sort((a, b) => a - b);
+  const ranked = Array.from(nodes.keys()).sort((a, b) => nodes[b].score - nodes[a].score || a - b);
+  const kept = ranked.slice(0, o.maxTokens).sort((a, b) => a - b);
   const index = new Map(kept.map((ni, i) => [ni, i]));
   return {
     tokens: kept.map((ni) => nodes[ni].token),
     parents: kept.map((ni) => (nodes[ni].parent < 0 ? -1 : index.get(nodes[ni].parent)!)),
     steps,
+    candidates: { nodes, expanded: Array.from(nodes, (_, i) => expanded[i] === true), kept, ranked },
   };
 }
 

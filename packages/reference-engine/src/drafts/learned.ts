@@ -268,7 +268,7 @@ class LearnedDraftRequest implements DraftRequest {
         return expand.map((_, r) => out.logits.subarray(r * N, (r + 1) * N));
       },
     });
-    return { tokens: tree.tokens, parents: tree.parents, steps: tree.steps, modules, stepMs };
+    return { tokens: tree.tokens, parents: tree.parents, steps: tree.steps, modules, stepMs, candidates: tree.candidates };
   }
 }
 

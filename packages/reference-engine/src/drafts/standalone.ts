@@ -104,7 +104,7 @@ class StandaloneRequest implements DraftRequest {
             return expand.map((_, r) => out.subarray(r * V, (r + 1) * V));
           },
         });
-        return { tokens: tree.tokens, parents: tree.parents, steps: tree.steps, modules: new Array<number>(tree.steps).fill(0), stepMs };
+        return { tokens: tree.tokens, parents: tree.parents, steps: tree.steps, modules: new Array<number>(tree.steps).fill(0), stepMs, candidates: tree.candidates };
       }
       const greedy = isGreedy(ctx.sampling);
       const tokens: number[] = [], probs: Float64Array[] = [];

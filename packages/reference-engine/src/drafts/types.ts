@@ -2,6 +2,7 @@
 // indices; a chain is the tree whose parents are [-1, 0, 1, ...]. The verify pass turns the
 // tree into positions and an attention mask, so tree drafts reuse it unchanged.
 import type { SamplingParams } from '../decoding/sampling.ts';
+import type { TreeCandidates } from './dynamic-tree.ts';
 
 export interface DraftProposal {
   tokens: number[];
@@ -15,6 +16,8 @@ export interface DraftProposal {
   modules?: number[];
   /** wall time of each draft step (ms); step 0 of a learned draft is the extend pass */
   stepMs?: number[];
+  /** EAGLE-2 dynamic trees: every node grown, for replaying smaller tree shapes (shape-replay.ts) */
+  candidates?: TreeCandidates;
 }
 
 export interface DraftContext {

@@ -76,7 +76,9 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string> {
  * meta_info as SGLang returns it, plus fields SGLang lacks, prefixed prism_ (seconds):
  * prism_draft_time_s: wall time spent drafting; prism_verify_time_s: wall time of target
  * forward passes after prefill; prism_prefill_time_s; prism_draft_steps (draft forward steps);
- * prism_draft_module_by_step[s][m]: times module m ran as draft step s (step 0 = extend pass).
+ * prism_draft_module_by_step[s][m]: times module m ran as draft step s (step 0 = extend pass);
+ * prism_shape_acceptance (EAGLE-2 dynamic trees only): what every smaller tree shape would have
+ * accepted, replayed over each cycle's wide tree (drafts/shape-replay.ts).
  * Without a speculative algorithm SGLang sends no spec_* field (0.4.6.post1,
  * python/sglang/srt/managers/tokenizer_manager.py, _handle_batch_output: spec_verify_ct only
  * `if self.server_args.speculative_algorithm`), and clients such as the PRISM artifact's
@@ -110,6 +112,7 @@ export function metaInfo(id: string, promptTokens: number, r: EngineResult, e2eS
     prism_prefill_time_s: s.prefillMs / 1000,
     prism_draft_steps: s.draftSteps,
     prism_draft_module_by_step: s.moduleByStep,
+    ...(s.shapeAcceptance ? { prism_shape_acceptance: s.shapeAcceptance } : {}),
   };
 }
 

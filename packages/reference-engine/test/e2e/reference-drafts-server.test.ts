@@ -81,6 +81,16 @@ test('tree drafting served: --topk/--steps/--drafted-tokens (and SGLang\'s flags
       assert.deepEqual(r.output_ids, vanilla);
       assert.ok(r.meta_info.spec_num_proposed_drafts > 4 * r.meta_info.spec_verify_ct, 'more nodes per cycle than a 4-step chain drafts');
       assert.ok(r.meta_info.prism_draft_steps <= 4 * r.meta_info.spec_verify_ct, 'at most 4 draft steps per cycle');
+      // every smaller shape replayed over each cycle's tree; the wide one is the run itself, exactly
+      const sa = r.meta_info.prism_shape_acceptance;
+      assert.deepEqual([sa.steps, sa.topK, sa.draftTokens, sa.cycles, sa.greedy], [4, 4, 8, r.meta_info.spec_verify_ct, true]);
+      assert.equal(sa.grid.length, 16);
+      const wide = sa.grid.find((g: any) => g.steps === 4 && g.topK === 4);
+      const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+      assert.equal(sum(wide.acceptedAtRank), r.meta_info.spec_num_correct_drafts);
+      assert.equal(sum(wide.censoredAtRank), 0);
+      const chain1 = sa.grid.find((g: any) => g.steps === 1 && g.topK === 1);
+      assert.ok(chain1.acceptedAtRank.length === 1 && chain1.acceptedAtRank[0] <= sa.cycles);
     });
   }
 });
