@@ -4,14 +4,20 @@ import { loadProfile } from '../profile/schema.ts';
 import { projectResult, projectedLabel, renderProjection } from './result.ts';
 import { renderHtml } from '../report/html.ts';
 import { projectionChart, projectionSection } from '../report/projection-html.ts';
+import { adviseAcross, renderAdvice } from './advice.ts';
+import { adviseShapeAcross, renderShapeAdvice } from './shape.ts';
 
 export function withProjection(text: string, result: ResultFile, profileFile: string, format: string): string {
   const profile = loadProfile(profileFile);
-  const rows = projectResult(result, profile, { context: 256, promptTokens: 128 });
+  const context = 256;
+  const rows = projectResult(result, profile, { context, promptTokens: 128 });
+  // the best depth and (reference-engine trees) the best shape on that profile, as `project` prints them
+  const advice = adviseAcross(result, [profile], context);
+  const shapeAdvice = adviseShapeAcross(result, [profile], context);
   if (format === 'json') {
     const parsed = JSON.parse(text) as Record<string, unknown>;
     const projection = JSON.parse(renderProjection(rows, profile, 'json')) as unknown;
-    return JSON.stringify({ ...parsed, projection }, null, 2) + '\n';
+    return JSON.stringify({ ...parsed, projection: { ...(projection as object), advice, shapeAdvice } }, null, 2) + '\n';
   }
   if (format === 'csv') {
     // one extra block after the cells' CSV, its column named as the projection it is
@@ -24,5 +30,10 @@ export function withProjection(text: string, result: ResultFile, profileFile: st
     const chart = projectionChart(rows, profile, label);
     return renderHtml(result, { charts: chart ? [chart] : [], sections: [projectionSection(rows, label)] });
   }
-  return `${text}\n${renderProjection(rows, profile, format === 'md' ? 'markdown' : 'table')}`;
+  const f = format === 'md' ? 'markdown' : 'table';
+  return [
+    `${text}\n${renderProjection(rows, profile, f)}`,
+    ...(advice.length ? [renderAdvice(advice, [profile], f)] : []),
+    ...(shapeAdvice.length ? [renderShapeAdvice(shapeAdvice, [profile], f)] : []),
+  ].join('\n');
 }

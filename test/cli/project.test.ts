@@ -70,6 +70,19 @@ describe('project', () => {
   });
 });
 
+describe('report --profile --format md', () => {
+  it('adds the projection and the depth advice on that profile, each labelled a projection', () => {
+    const r = cli('report', RUN, '--profile', H200, '--format', 'md');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /### Speedup projected \(profile h200-llama-3\.1-8b\)/);
+    assert.match(r.stdout, /Depth advice, projected/);
+    assert.match(r.stdout, /\| prism \| 0 \| chain 4 \|/);
+    const json = JSON.parse(cli('report', RUN, '--profile', H200, '--format', 'json').stdout) as { projection: { advice: { draft: string }[]; shapeAdvice: unknown[] } };
+    assert.ok(json.projection.advice.some((a) => a.draft === 'prism'));
+    assert.deepEqual(json.projection.shapeAdvice, []);
+  });
+});
+
 describe('report --profile --format html', () => {
   it('draws the projection as a chart and a table, labelled a projection, inside one page', () => {
     const r = cli('report', RUN, '--profile', H200, '--format', 'html');
