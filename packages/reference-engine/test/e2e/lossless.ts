@@ -6,11 +6,12 @@
 // with the shipped target and drafts on onnxruntime, in-process. The comparison is only meaningful if drafts were actually accepted,
 // so that is asserted too, and so is what the paths it must cover were taken: every chain
 // length from none to all drafts accepted, and tree paths off the first-child chain.
-// 32 tokens and 50 prompts, not more: every chain draft still goes through over 800 verify
-// cycles, every file over 2,500 (a cycle is where a lossless bug shows: rollback, bonus token,
-// tree compaction; which cycle lengths and side branches were taken is asserted below). At 48
-// tokens the four files took 436 s of a 2-core npm test, at 32 (and graphs from the run's cache)
-// 244 s; all 100 prompts made them the suite's longest files (chains-1 98 CPU-s alone).
+// 32 tokens and 50 prompts, not more: every draft, chain or tree, still goes through over 550
+// verify cycles and every file over 2,000 (a cycle is where a lossless bug shows: rollback, bonus
+// token, tree compaction; which cycle lengths and side branches were taken is asserted below).
+// At 48 tokens the four files took 436 s of a 2-core npm test, at 32 (and graphs from the run's
+// cache) 244 s; all 100 prompts made them the suite's longest files (chains-1: 101 CPU-s alone,
+// 46 at 50 prompts).
 // The vanilla reference is the same in all four files: under scripts/run-tests.mjs
 // ($PRISM_TEST_CACHE) the first file to start computes it and the others read it, generating
 // their drafts' outputs meanwhile and comparing once it is there.
