@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { processAlive } from '../../src/cli/parent.ts';
+import { escapeRegExp } from '../helpers/regexp.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin', 'prism-bench.js');
@@ -183,7 +184,7 @@ test('SIGTERM to the process group of `npx prism-bench run` (as `timeout -s TERM
   assert.ok((result.cells[0]?.trials.length ?? 0) >= 1, 'the finished trials are kept');
   for (const f of ['report.md', 'report.csv', 'report.html']) assert.ok(existsSync(join(out, f)), `${f} written: ${run.output()}`);
   assert.match(run.output(), /interrupted \(SIGTERM\): stopping the engine and saving finished cells/);
-  assert.match(run.output(), new RegExp(`interrupted: continue with  prism-bench run --resume ${out.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\n`));
+  assert.match(run.output(), new RegExp(`interrupted: continue with  prism-bench run --resume ${escapeRegExp(out)}\n`));
 });
 
 /** A folder with suite.yaml: vanilla on the reference engine, 200 short trials in one engine launch (stopped long before the end). */

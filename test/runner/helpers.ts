@@ -6,6 +6,13 @@ import { join } from 'node:path';
 import { runSuite, type RunEvent, type RunOptions, type RunOutcome } from '../../src/runner/run.ts';
 import { fakeEngines, type FakeBehaviour, type FakeEngines } from './fake-engine.ts';
 
+/** One engine, vanilla and ngram on qa, two trials of two prompts: a small run that has trials to lose (resume, session). */
+export const TWO_DRAFT_SUITE = `engines: [{ name: reference, options: { fake: ref } }]
+drafts: [{ name: vanilla, method: vanilla }, { name: ngram, method: ngram }]
+datasets: [qa]
+settings: { temperatures: [0], prompts: 2, maxNewTokens: 8, trials: 2, warmup: 0 }
+`;
+
 /** A new temporary directory holding `suite.yaml` with this text. */
 export function suiteDir(yaml: string): { dir: string; suite: string } {
   const dir = mkdtempSync(join(tmpdir(), 'prism-runner-'));

@@ -8,14 +8,10 @@ import { existsSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync,
 import { join } from 'node:path';
 import { readJournal } from '../../src/runner/journal.ts';
 import { RunInputError } from '../../src/runner/run.ts';
-import { journalLines, runFake, suiteDir } from './helpers.ts';
+import { TWO_DRAFT_SUITE, journalLines, runFake, suiteDir } from './helpers.ts';
 
 test('resume after a torn journal: the cut trial runs again, every other trial is kept, the journal stays readable', async () => {
-  const { dir, suite } = suiteDir(`engines: [{ name: reference, options: { fake: ref } }]
-drafts: [{ name: vanilla, method: vanilla }, { name: ngram, method: ngram }]
-datasets: [qa]
-settings: { temperatures: [0], prompts: 2, maxNewTokens: 8, trials: 2, warmup: 0 }
-`);
+  const { dir, suite } = suiteDir(TWO_DRAFT_SUITE);
   const out = join(dir, 'run');
   const first = await runFake({ suiteFile: suite, outDir: out });
   assert.equal(first.result.status, 'complete');

@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { runSuite, JournalWriteError, type RunEvent } from '../../src/runner/run.ts';
 import type { ResultFile } from '../../src/result/schema.ts';
 import { fakeEngines } from './fake-engine.ts';
-import { runFake, suiteDir } from './helpers.ts';
+import { TWO_DRAFT_SUITE, runFake, suiteDir } from './helpers.ts';
+import { escapeRegExp } from '../helpers/regexp.ts';
 
 /** Runs on fake engines, breaking the journal when `when` first says so; returns the error the run ended with. */
 async function runBreaking(suite: string, out: string, when: (e: RunEvent, seen: RunEvent[]) => boolean) {
@@ -43,17 +44,13 @@ async function runBreaking(suite: string, out: string, when: (e: RunEvent, seen:
 }
 
 test('interleave trial: a journal that fails on a request record stops the run there, launches nothing more, keeps the finished trials', async () => {
-  const { dir, suite } = suiteDir(`engines: [{ name: reference, options: { fake: ref } }]
-drafts: [{ name: vanilla, method: vanilla }, { name: ngram, method: ngram }]
-datasets: [qa]
-settings: { temperatures: [0], prompts: 2, maxNewTokens: 8, trials: 2, warmup: 0 }
-`);
+  const { dir, suite } = suiteDir(TWO_DRAFT_SUITE);
   const out = join(dir, 'run');
   // broken as round 2's first trial starts: its first record cannot be journaled
   const r = await runBreaking(suite, out, (e, seen) => e.type === 'cell-start' && seen.filter((x) => x.type === 'cell-start').length === 3);
   assert.ok(r.error instanceof JournalWriteError, String(r.error));
   assert.equal(r.error.exitCode, 1);
-  assert.match(r.error.message, new RegExp(`^${join(out, 'requests.jsonl').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: cannot append to the run's journal \\(EISDIR\\): the run stopped at once \\(its engines stopped\\), 2 finished trial\\(s\\) saved in .*result\\.json -- free the disk or restore the file, then continue with prism-bench run --resume .*run$`));
+  assert.match(r.error.message, new RegExp(`^${escapeRegExp(join(out, 'requests.jsonl'))}: cannot append to the run's journal \\(EISDIR\\): the run stopped at once \\(its engines stopped\\), 2 finished trial\\(s\\) saved in .*result\\.json -- free the disk or restore the file, then continue with prism-bench run --resume .*run$`));
   assert.deepEqual(r.events.filter((e) => e.type === 'cell-failed'), [], 'no cell blamed');
   assert.deepEqual(r.after.filter((e) => e.type === 'launch'), [], 'no engine launched after the journal broke');
   assert.equal(r.fake.events.filter((e) => e.type === 'launch').length, r.fake.events.filter((e) => e.type === 'stop').length, 'every engine stopped');

@@ -11,6 +11,7 @@ import { RunInputError } from '../../src/runner/run.ts';
 import { fakeEngines } from './fake-engine.ts';
 import { runSuite } from '../../src/runner/run.ts';
 import { suiteDir } from './helpers.ts';
+import { escapeRegExp } from '../helpers/regexp.ts';
 
 const SUITE = `engines: [{ name: reference, options: { fake: ref } }]
 drafts: [{ name: vanilla, method: vanilla }]
@@ -38,7 +39,7 @@ test('an --out that cannot be created (a file in its path, or a file itself) is 
   for (const out of [join(file, 'run'), join(file, 'deeper', 'run'), file]) {
     const r = await refusal(out, suite);
     assert.ok(r.error instanceof RunInputError, `${out}: ${String(r.error)}`);
-    assert.match(r.error.message, new RegExp(`^${out.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: cannot create the run directory: .*a-file is a file, not a directory -- choose another --out$`));
+    assert.match(r.error.message, new RegExp(`^${escapeRegExp(out)}: cannot create the run directory: .*a-file is a file, not a directory -- choose another --out$`));
     assert.equal(r.fingerprinted, false, 'refused before the fingerprint');
     assert.equal(r.launched, false);
   }
