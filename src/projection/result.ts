@@ -2,6 +2,7 @@
 // acceptance through the speedup model (speedup.ts). Works for any result with per-position
 // acceptance: runs, merges and imports (EAGLE, Spec-Bench, PRISM artifact logs carrying it).
 import type { Cell, ResultFile } from '../result/schema.ts';
+import { isModelFreeDraft } from '../suite/types.ts';
 import type { Profile } from '../profile/schema.ts';
 import { adviseDepth, cycleCost, project, ProjectionError, speedupOf, verifyMs, type DepthAdvice, type DraftShape, type Projection, type RequestShape } from './speedup.ts';
 
@@ -53,7 +54,7 @@ export interface ProjectOptions {
 }
 
 /** Model-free drafts (prompt lookup, suffix decoding): no draft steps, and a verify pass as long as what they matched. */
-export const isLookup = (method: string): boolean => method === 'ngram' || method === 'suffix';
+export const isLookup = isModelFreeDraft;
 
 /** "tree 6x4, 15", "chain 4", "lookup 6"; given the priced shape too, what a cycle drafted on average when it differs. */
 export function shapeLabel(nominal: DraftShape, priced?: DraftShape): string {

@@ -14,6 +14,7 @@ import type { DraftCost, Profile } from '../profile/schema.ts';
 import type { PositionAcceptance } from '../result/schema.ts';
 import { mulberry32, type Rng } from '../stats/random.ts';
 import { PrismInputError } from '../errors.ts';
+import { isModelFreeDraft } from '../suite/types.ts';
 
 /** A cycle's draft: a chain of `steps` (topK 1), a dynamic tree (steps x topK, `draftTokens` nodes), or none (vanilla). */
 export interface DraftShape {
@@ -171,7 +172,7 @@ export function adviseDepth(pa: PositionAcceptance, shape: DraftShape, profile: 
   const curve: DepthAdvice['curve'] = [];
   for (let d = 1; d <= maxDepth; d++) {
     const draftTokens = shape.topK > 1 ? Math.max(d, Math.round((shape.draftTokens * d) / shape.steps)) : d;
-    const s: DraftShape = shape.topK > 1 ? { ...shape, steps: d, draftTokens } : { ...shape, steps: shape.method === 'ngram' || shape.method === 'suffix' ? 0 : d, draftTokens };
+    const s: DraftShape = shape.topK > 1 ? { ...shape, steps: d, draftTokens } : { ...shape, steps: isModelFreeDraft(shape.method) ? 0 : d, draftTokens };
     const tau = tokensPerCycle(pa.unconditional.slice(0, d));
     const cycleMs = cycleCost(profile, s, context).totalMs;
     curve.push({ depth: d, draftTokens, tau, cycleMs, speedup: speedupOf(tau, cycleMs, vanilla) });

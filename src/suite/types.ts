@@ -21,6 +21,8 @@ export type EndpointEngineName = `endpoint:${EndpointKind}`;
 export const DRAFT_METHODS = ['vanilla', 'ngram', 'suffix', 'standalone', 'pard', 'medusa', 'eagle', 'eagle3', 'hass', 'hass2', 'prism', 'mtp', 'dflash'] as const;
 export type DraftMethod = (typeof DRAFT_METHODS)[number];
 export type LearnedDraftMethod = Exclude<DraftMethod, 'vanilla' | 'ngram' | 'suffix'>;
+/** Drafts with no model: they propose what the text so far repeats (prompt lookup, suffix decoding). */
+export const isModelFreeDraft = (method: string): boolean => method === 'ngram' || method === 'suffix';
 
 /** Method-specific draft fields, per method; any other field on a draft is an error. */
 export const DRAFT_METHOD_FIELDS: { readonly [M in DraftMethod]: readonly string[] } = {
