@@ -71,8 +71,8 @@ async function targetCurves(model: TargetModel, prompt: number[], o: MeasureOpti
       // Each token count in a block of consecutive passes, as decoding feeds them (a chain or tree
       // verifies the same count cycle after cycle); blocks interleaved over rounds, so a noisy
       // neighbour's burst spreads over every point. Alternating counts pass by pass (round robin)
-      // made the 1-token pass 29% dearer than in a decode, where onnxruntime sees the same shape
-      // again: measured side by side, 4.48 against 3.48 ms, while counts of 2 and more agreed.
+      // made the 1-token pass 11-29% dearer than in a decode, where onnxruntime sees the same shape
+      // again (bench/verify-shapes.ts, side by side), while counts of 2 and more agreed within 5%.
       const times = o.tokens.map(() => [] as number[]);
       const rounds = Math.max(2, Math.ceil(o.repeats / BLOCK));
       for (let r = 0; r < rounds; r++) {
