@@ -7,7 +7,7 @@
 // Per-request fixed cost: the vanilla cell's measured TTFT, as bench/projection-validate.ts.
 import { loadResult } from '../src/result/store.ts';
 import { loadProfile } from '../src/profile/schema.ts';
-import { anchorFactor, scaleProfile, shapeLabel, shapeOf } from '../src/projection/result.ts';
+import { anchorFactor, pooledDraftedPerCycle, pricedShape, scaleProfile, shapeLabel, shapeOf } from '../src/projection/result.ts';
 import { cycleCost, speedupOf, tokensPerCycle, verifyMs } from '../src/projection/speedup.ts';
 import { shapeTaus } from '../src/projection/shape.ts';
 import { poolShapeAcceptance } from '../src/metrics/shape-acceptance.ts';
@@ -31,6 +31,7 @@ const widest = [...byDraft.entries()].filter(([, cs]) => cs.every((c) => c.shape
   .sort(([, a], [, b]) => { const s = (c: Cell) => c.shapeAcceptance!.steps * c.shapeAcceptance!.topK * c.shapeAcceptance!.draftTokens; return s(b[0]) - s(a[0]); })[0];
 if (!widest) { console.error(`${dir}: no draft whose cells carry shapeAcceptance (run suites/tree-shapes.yaml with this version)`); process.exit(2); }
 const sa = poolShapeAcceptance(widest[1].map((c) => c.shapeAcceptance!))!;
+const wideDrafted = pooledDraftedPerCycle(widest[1]);
 const replayed = new Map(shapeTaus(sa).map((t) => [`${t.steps}x${t.topK}x${t.draftTokens}`, t]));
 
 const rows: { label: string; tauReplayed: number | null; censored: number | null; tauMeasured: number; projected: number | null; measured: number }[] = [];
@@ -44,7 +45,8 @@ for (const [draft, cells] of byDraft) {
     const v = vanillaOf(c);
     const server = process.argv.includes('--server-cycle') ? Math.max(0, (metric(v, 'tpot_ms') ?? 0) - (metric(v, 'verify_ms_per_cycle') ?? 0)) : 0;
     const vanillaCycle = verifyMs(profile, 1, CONTEXT) + profile.overheads.cycleMs + server;
-    const cycle = cycleCost(profile, shape, CONTEXT).totalMs + server;
+    // priced as the advice prices it: at most what the wide cells drafted per cycle
+    const cycle = cycleCost(profile, pricedShape(shape, wideDrafted), CONTEXT).totalMs + server;
     const e2e = metric(c, 'e2e_ms'), ttft = metric(c, 'ttft_ms'), tpot = metric(c, 'tpot_ms');
     const n = e2e !== undefined && ttft !== undefined && tpot ? 1 + (e2e - ttft) / tpot : 0;
     const fixed = metric(v, 'ttft_ms');

@@ -3,7 +3,8 @@
 // optimum next to an H200's" is the same acceptance through two profiles.
 import type { PositionAcceptance, ResultFile } from '../result/schema.ts';
 import type { Profile } from '../profile/schema.ts';
-import { shapeLabel, shapeOf } from './result.ts';
+import { pooledDraftedPerCycle, pricedShape, shapeLabel, shapeOf } from './result.ts';
+import { isModelFreeDraft } from '../suite/types.ts';
 import { adviseDepth, cycleCost, ProjectionError, speedupOf, tokensPerCycle, verifyMs, type DraftShape } from './speedup.ts';
 
 export interface AdviceOnProfile {
@@ -51,12 +52,13 @@ export function adviseAcross(result: ResultFile, profiles: readonly Profile[], c
     const pa = poolAcceptance(cells.map((c) => c.positionAcceptance!));
     if (!pa) continue;
     const shape = shapeOf(result, cells[0]);
-    if (shape.draftTokens < 1 || (shape.steps === 0 && shape.method !== 'ngram')) continue;
+    if (shape.draftTokens < 1 || (shape.steps === 0 && !isModelFreeDraft(shape.method))) continue;
+    const drafted = pooledDraftedPerCycle(cells);
     const perProfile = profiles.map((p): AdviceOnProfile => {
       try {
         const vanilla = verifyMs(p, 1, context) + p.overheads.cycleMs;
-        const atSetting = speedupOf(tokensPerCycle(pa.unconditional), cycleCost(p, shape, context).totalMs, vanilla);
-        const a = adviseDepth(pa, shape, p, context);
+        const atSetting = speedupOf(tokensPerCycle(pa.unconditional), cycleCost(p, pricedShape(shape, drafted), context).totalMs, vanilla);
+        const a = adviseDepth(pa, shape, p, context, drafted);
         return { profile: p.name, atSetting, best: a.best };
       } catch (e) {
         if (!(e instanceof ProjectionError)) throw e;

@@ -4,7 +4,7 @@
 import type { Cell, ResultFile } from '../result/schema.ts';
 import { isModelFreeDraft } from '../suite/types.ts';
 import type { Profile } from '../profile/schema.ts';
-import { adviseDepth, cycleCost, project, ProjectionError, speedupOf, verifyMs, type DepthAdvice, type DraftShape, type Projection, type RequestShape } from './speedup.ts';
+import { adviseDepth, capDrafted, cycleCost, project, ProjectionError, speedupOf, verifyMs, type DepthAdvice, type DraftShape, type Projection, type RequestShape } from './speedup.ts';
 
 export interface ProjectedCell {
   cell: string;
@@ -62,6 +62,32 @@ export function shapeLabel(nominal: DraftShape, priced?: DraftShape): string {
   return priced && Math.abs(priced.draftTokens - nominal.draftTokens) >= 0.05 ? `${base} (${priced.draftTokens.toFixed(1)} drafted per cycle)` : base;
 }
 
+/**
+ * Draft tokens the cell's cycles drafted on average: accepted per cycle / draft acceptance rate.
+ * Undefined without both. Why it matters: a lookup proposes only what it matched (often nothing),
+ * and any draft's last cycles of a request draft only what is left to generate (with 32-token
+ * requests at tau 1.2, half the cycles).
+ */
+export function draftedPerCycle(cell: Cell): number | undefined {
+  const rate = cell.metrics.draft_accept_rate?.mean;
+  if (!cell.positionAcceptance || rate === undefined || !(rate > 0)) return undefined;
+  return cell.positionAcceptance.unconditional.reduce((a, b) => a + b, 0) / rate;
+}
+
+/** Cycle-weighted mean of draftedPerCycle over cells (a draft pooled over its datasets); undefined if any lacks it. */
+export function pooledDraftedPerCycle(cells: readonly Cell[]): number | undefined {
+  let sum = 0, cycles = 0;
+  for (const c of cells) {
+    const d = draftedPerCycle(c), n = c.positionAcceptance?.cycles ?? 0;
+    if (d === undefined || n <= 0) return undefined;
+    sum += d * n; cycles += n;
+  }
+  return cycles > 0 ? sum / cycles : undefined;
+}
+
+/** A shape priced at what its cycles drafted (speedup.ts capDrafted). */
+export const pricedShape = capDrafted;
+
 /** The draft's shape as the suite ran it; imports without one: a chain as long as the acceptance curve. */
 export function shapeOf(result: ResultFile, cell: Cell): DraftShape {
   const d = (result.suite?.drafts ?? []).find((x) => x.name === cell.draft) as
@@ -117,18 +143,7 @@ export function projectResult(result: ResultFile, given: Profile, o: ProjectOpti
       continue;
     }
     const nominal = unknown && o.shape ? { method: cell.method, ...o.shape } : fromResult;
-    let shape = nominal;
-    // Price the verify pass at what the cells' cycles really fed, the mean drafted per cycle
-    // (accepted per cycle / draft acceptance rate), not the setting: a lookup proposes only what it
-    // matched (often nothing), and any draft's last cycles of a request draft only what is left to
-    // generate (with 32-token requests at tau 1.2, half the cycles). A chain cut short also runs
-    // fewer steps; a tree still runs all its steps and verifies fewer nodes.
-    const rate = cell.metrics.draft_accept_rate?.mean;
-    if (cell.positionAcceptance && rate !== undefined && rate > 0) {
-      const drafted = Math.min(shape.draftTokens, cell.positionAcceptance.unconditional.reduce((a, b) => a + b, 0) / rate);
-      const chain = shape.topK <= 1 && !isLookup(cell.method) && shape.method !== 'medusa';
-      shape = { ...shape, draftTokens: drafted, ...(chain ? { steps: Math.min(shape.steps, Math.max(1, drafted)) } : {}) };
-    }
+    const shape = pricedShape(nominal, draftedPerCycle(cell));
     const cmp = cell.comparisons?.speedup ?? Object.values(cell.comparisons ?? {}).find((c) => c.metric === 'throughput');
     const iv = cmp?.interval ? [cmp.interval.low, cmp.interval.high] as [number, number] : null;
     const measured = cmp ? { ratio: cmp.ratio, interval: iv } : cell.metrics.speedup ? { ratio: cell.metrics.speedup.mean, interval: null } : null;
@@ -159,7 +174,7 @@ export function projectResult(result: ResultFile, given: Profile, o: ProjectOpti
         continue;
       }
       const projection = project(cell.positionAcceptance!, shape, costs, o.context, request);
-      const advice = nominal.draftTokens >= 1 && (nominal.steps > 0 || isLookup(nominal.method)) ? adviseDepth(cell.positionAcceptance!, nominal, costs, o.context) : undefined;
+      const advice = nominal.draftTokens >= 1 && (nominal.steps > 0 || isLookup(nominal.method)) ? adviseDepth(cell.positionAcceptance!, nominal, costs, o.context, draftedPerCycle(cell)) : undefined;
       out.push({ ...base, projection, advice });
     } catch (e) {
       if (!(e instanceof ProjectionError)) throw e;

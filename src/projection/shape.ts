@@ -6,8 +6,8 @@
 import type { Profile } from '../profile/schema.ts';
 import type { ResultFile, ShapeAcceptance } from '../result/schema.ts';
 import { poolShapeAcceptance } from '../metrics/shape-acceptance.ts';
-import { cycleCost, ProjectionError, speedupOf, verifyMs } from './speedup.ts';
-import { projectedLabel } from './result.ts';
+import { capDrafted, cycleCost, ProjectionError, speedupOf, verifyMs } from './speedup.ts';
+import { pooledDraftedPerCycle, projectedLabel } from './result.ts';
 
 export interface ShapePoint {
   steps: number;
@@ -49,10 +49,11 @@ export function shapeTaus(sa: ShapeAcceptance): Omit<ShapePoint, 'cycleMs' | 'sp
 }
 
 /** The best shape for a profile; throws ProjectionError when the profile cannot price the method. */
-export function adviseShape(sa: ShapeAcceptance, method: string, profile: Profile, context: number): ShapeAdvice {
+export function adviseShape(sa: ShapeAcceptance, method: string, profile: Profile, context: number, drafted?: number): ShapeAdvice {
   const vanilla = verifyMs(profile, 1, context) + profile.overheads.cycleMs;
   const points = shapeTaus(sa).map((t): ShapePoint => {
-    const cycleMs = cycleCost(profile, { method, steps: t.steps, topK: t.topK, draftTokens: t.draftTokens }, context).totalMs;
+    // priced at what a cycle drafts on average: the wide tree's cycles near a request's end kept fewer nodes (`drafted`)
+    const cycleMs = cycleCost(profile, capDrafted({ method, steps: t.steps, topK: t.topK, draftTokens: t.draftTokens }, drafted), context).totalMs;
     return { ...t, cycleMs, speedup: speedupOf(t.tau, cycleMs, vanilla) };
   });
   if (points.length === 0) throw new ProjectionError(`no cycles in the shape acceptance of ${method}: nothing to advise from`);
@@ -96,12 +97,13 @@ export function adviseShapeAcross(result: ResultFile, profiles: readonly Profile
     const sa = poolShapeAcceptance(cells.map((c) => c.shapeAcceptance!));
     if (!sa || sa.cycles <= 0) continue;
     const method = cells[0].method;
+    const drafted = pooledDraftedPerCycle(cells);
     rows.push({
       draft: cells[0].draft, method, temperature: cells[0].temperature, measured: { steps: sa.steps, topK: sa.topK, draftTokens: sa.draftTokens },
       cycles: sa.cycles, datasets: cells.length, greedy: sa.greedy,
       profiles: profiles.map((p): ShapeAdviceOnProfile => {
         try {
-          const a = adviseShape(sa, method, p, context);
+          const a = adviseShape(sa, method, p, context, drafted);
           return { profile: p.name, label: projectedLabel(p), atSetting: a.atSetting, best: a.best };
         } catch (e) {
           if (!(e instanceof ProjectionError)) throw e;

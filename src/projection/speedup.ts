@@ -151,6 +151,13 @@ export function project(pa: PositionAcceptance, shape: DraftShape, profile: Prof
   return { tau, cycle, vanillaCycleMs, speedup, interval };
 }
 
+/** A shape priced at what its cycles drafted: at most `drafted` draft tokens per cycle (the verify pass that long); a chain cut short also runs fewer steps, a tree still runs all its steps. */
+export function capDrafted(shape: DraftShape, drafted: number | undefined): DraftShape {
+  if (drafted === undefined || drafted >= shape.draftTokens) return shape;
+  const chain = shape.topK <= 1 && !isModelFreeDraft(shape.method) && shape.method !== 'medusa';
+  return { ...shape, draftTokens: drafted, ...(chain ? { steps: Math.min(shape.steps, Math.max(1, drafted)) } : {}) };
+}
+
 export interface DepthAdvice {
   /** depth (chain length, or tree steps at the same top-k) -> projected speedup */
   curve: { depth: number; draftTokens: number; tau: number; cycleMs: number; speedup: number }[];
@@ -166,7 +173,7 @@ export interface DepthAdvice {
  * for fewer steps at the same top-k, with the node budget scaled by depth (EAGLE-2's dynamic tree
  * re-ranks nodes, so this is an approximation).
  */
-export function adviseDepth(pa: PositionAcceptance, shape: DraftShape, profile: Profile, context: number): DepthAdvice {
+export function adviseDepth(pa: PositionAcceptance, shape: DraftShape, profile: Profile, context: number, drafted?: number): DepthAdvice {
   const maxDepth = Math.max(1, Math.min(pa.unconditional.length, shape.topK > 1 ? shape.steps : Math.floor(shape.draftTokens)));
   const vanilla = verifyMs(profile, 1, context) + profile.overheads.cycleMs;
   const curve: DepthAdvice['curve'] = [];
@@ -174,7 +181,8 @@ export function adviseDepth(pa: PositionAcceptance, shape: DraftShape, profile: 
     const draftTokens = shape.topK > 1 ? Math.max(d, Math.round((shape.draftTokens * d) / shape.steps)) : d;
     const s: DraftShape = shape.topK > 1 ? { ...shape, steps: d, draftTokens } : { ...shape, steps: isModelFreeDraft(shape.method) ? 0 : d, draftTokens };
     const tau = tokensPerCycle(pa.unconditional.slice(0, d));
-    const cycleMs = cycleCost(profile, s, context).totalMs;
+    // priced at what a cycle drafts on average (cut short near a request's end), as the cell's projection is
+    const cycleMs = cycleCost(profile, capDrafted(s, drafted), context).totalMs;
     curve.push({ depth: d, draftTokens, tau, cycleMs, speedup: speedupOf(tau, cycleMs, vanilla) });
   }
   const best = curve.reduce((a, b) => (b.speedup > a.speedup ? b : a), curve[0]);

@@ -59,6 +59,19 @@ describe('adviseShape', () => {
   });
 });
 
+describe('adviseShape priced at what the wide cells drafted per cycle', () => {
+  it('caps every shape at the mean drafted: a chain runs fewer steps, a tree keeps its steps', () => {
+    const p = profile('cheap', 1);
+    const at = (a: ReturnType<typeof adviseShape>, s: number, k: number, n: number) => a.points.find((x) => x.steps === s && x.topK === k && x.draftTokens === n)!;
+    const plain = adviseShape(counts(), 'eagle3', p, 0);
+    const capped = adviseShape(counts(), 'eagle3', p, 0, 1.5);
+    assert.equal(at(plain, 2, 1, 2).cycleMs, 12);
+    assert.equal(at(capped, 2, 1, 2).cycleMs, 11.5);
+    assert.equal(at(capped, 2, 2, 3).cycleMs, at(plain, 2, 2, 3).cycleMs);
+    assert.equal(at(capped, 2, 1, 2).tau, at(plain, 2, 1, 2).tau);
+  });
+});
+
 describe('adviseShapeAcross and renderShapeAdvice', () => {
   it('sums the draft\'s datasets, leaves cells without counts out, labels every figure a projection', () => {
     const cell = (id: string, dataset: string, sa?: ShapeAcceptance) =>

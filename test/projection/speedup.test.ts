@@ -2,7 +2,7 @@
 // closed form (Leviathan et al. 2023's expected tokens and walltime improvement).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { adviseDepth, cycleCost, interpolate, positionCounts, project, speedupOf, tokensPerCycle, verifyMs, type DraftShape } from '../../src/projection/speedup.ts';
+import { adviseDepth, capDrafted, cycleCost, interpolate, positionCounts, project, speedupOf, tokensPerCycle, verifyMs, type DraftShape } from '../../src/projection/speedup.ts';
 import { PROFILE_FORMAT, parseProfile, type Profile } from '../../src/profile/schema.ts';
 import type { PositionAcceptance } from '../../src/result/schema.ts';
 
@@ -105,5 +105,16 @@ describe('depth advice', () => {
     assert.equal(adv.best.depth, bestG);
     assert.ok(Math.abs(adv.best.speedup - closed(bestG)) < 1e-9);
     assert.equal(adv.exact, true);
+  });
+  it('prices each depth at what the cell drafted per cycle (cut-short cycles): depths beyond it cost no more steps', () => {
+    const chain = { method: 'eagle3', draftTokens: 12, steps: 12, topK: 1 };
+    assert.deepEqual(capDrafted(chain, 3.5), { ...chain, draftTokens: 3.5, steps: 3.5 });
+    assert.deepEqual(capDrafted({ ...chain, topK: 4, steps: 6 }, 3.5), { ...chain, topK: 4, steps: 6, draftTokens: 3.5 });
+    assert.equal(capDrafted(chain, 20), chain);
+    const adv = adviseDepth(geometric(0.8, 12), chain, flatProfile(10, 0.1), 0, 3.5);
+    const cycle = (d: number) => adv.curve[d - 1].cycleMs;
+    assert.ok(Math.abs(cycle(3) - 10 * (1 + 0.3)) < 1e-9);
+    assert.ok(Math.abs(cycle(4) - 10 * (1 + 0.35)) < 1e-9);
+    assert.equal(cycle(8), cycle(4));
   });
 });

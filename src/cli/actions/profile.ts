@@ -64,7 +64,7 @@ export async function profileAction(o: Record<string, string | boolean | undefin
   const threads = o.threads === undefined ? 1 : Number(o.threads);
   if (!Number.isInteger(threads) || threads < 1) throw new UsageError(`profile --threads: expected an integer >= 1, got ${String(o.threads)}`);
   if (o.dryRun) {
-    process.stdout.write(`profile --engine reference --dry-run: would time the target at KV ${plan.contexts.join(', ')} over ${plan.tokens.join(', ')} tokens (${plan.repeats} repeats, median), drafts ${drafts.join(', ')} at ${plan.rows.join(', ')} rows per step inside the decoding loop with 2 drafts accepted per cycle (synthetic acceptance, as SGLANG_SIMULATE_ACC_LEN=3), and write ${out}\n`);
+    process.stdout.write(`profile --engine reference --dry-run: would time the target at KV ${plan.contexts.join(', ')} over ${plan.tokens.join(', ')} tokens (each count in blocks of consecutive passes, median of 12), drafts ${drafts.join(', ')} at ${plan.rows.join(', ')} rows per step inside the decoding loop with 2 drafts accepted per cycle (synthetic acceptance, as SGLANG_SIMULATE_ACC_LEN=3), and write ${out}\n`);
     return;
   }
   // the engine's own package, loaded only now (as serve and train load it)
