@@ -7,8 +7,8 @@
 // Per-request fixed cost: the vanilla cell's measured TTFT, as bench/projection-validate.ts.
 import { loadResult } from '../src/result/store.ts';
 import { loadProfile } from '../src/profile/schema.ts';
-import { anchorFactor, pooledDraftedPerCycle, pricedShape, scaleProfile, shapeLabel, shapeOf } from '../src/projection/result.ts';
-import { cycleCost, speedupOf, tokensPerCycle, verifyMs } from '../src/projection/speedup.ts';
+import { anchorFactor, pooledDraftedPerCycle, scaleProfile, shapeLabel, shapeOf } from '../src/projection/result.ts';
+import { capDrafted, cycleCost, speedupOf, tokensPerCycle, verifyMs } from '../src/projection/speedup.ts';
 import { shapeTaus } from '../src/projection/shape.ts';
 import { poolShapeAcceptance } from '../src/metrics/shape-acceptance.ts';
 import type { Cell } from '../src/result/schema.ts';
@@ -46,7 +46,7 @@ for (const [draft, cells] of byDraft) {
     const server = process.argv.includes('--server-cycle') ? Math.max(0, (metric(v, 'tpot_ms') ?? 0) - (metric(v, 'verify_ms_per_cycle') ?? 0)) : 0;
     const vanillaCycle = verifyMs(profile, 1, CONTEXT) + profile.overheads.cycleMs + server;
     // priced as the advice prices it: at most what the wide cells drafted per cycle
-    const cycle = cycleCost(profile, pricedShape(shape, wideDrafted), CONTEXT).totalMs + server;
+    const cycle = cycleCost(profile, capDrafted(shape, wideDrafted), CONTEXT).totalMs + server;
     const e2e = metric(c, 'e2e_ms'), ttft = metric(c, 'ttft_ms'), tpot = metric(c, 'tpot_ms');
     const n = e2e !== undefined && ttft !== undefined && tpot ? 1 + (e2e - ttft) / tpot : 0;
     const fixed = metric(v, 'ttft_ms');

@@ -3,9 +3,10 @@
 // optimum next to an H200's" is the same acceptance through two profiles.
 import type { PositionAcceptance, ResultFile } from '../result/schema.ts';
 import type { Profile } from '../profile/schema.ts';
-import { pooledDraftedPerCycle, pricedShape, shapeLabel, shapeOf } from './result.ts';
+import { pooledDraftedPerCycle, shapeLabel, shapeOf } from './result.ts';
+import { titledTable } from './table.ts';
 import { isModelFreeDraft } from '../suite/types.ts';
-import { adviseDepth, cycleCost, ProjectionError, speedupOf, tokensPerCycle, verifyMs, type DraftShape } from './speedup.ts';
+import { adviseDepth, capDrafted, cycleCost, ProjectionError, speedupOf, tokensPerCycle, verifyMs, type DraftShape } from './speedup.ts';
 
 export interface AdviceOnProfile {
   profile: string;
@@ -57,7 +58,7 @@ export function adviseAcross(result: ResultFile, profiles: readonly Profile[], c
     const perProfile = profiles.map((p): AdviceOnProfile => {
       try {
         const vanilla = verifyMs(p, 1, context) + p.overheads.cycleMs;
-        const atSetting = speedupOf(tokensPerCycle(pa.unconditional), cycleCost(p, pricedShape(shape, drafted), context).totalMs, vanilla);
+        const atSetting = speedupOf(tokensPerCycle(pa.unconditional), cycleCost(p, capDrafted(shape, drafted), context).totalMs, vanilla);
         const a = adviseDepth(pa, shape, p, context, drafted);
         return { profile: p.name, atSetting, best: a.best };
       } catch (e) {
@@ -85,10 +86,5 @@ export function renderAdvice(rows: readonly AdviceRow[], profiles: readonly Prof
   const note = 'Decode-only speedup over vanilla (no per-request costs) from the acceptance pooled over the draft\'s datasets (cycle-weighted); '
     + 'best depth: the chain length, or for a tree (~) the number of steps at the same top-k with the node budget scaled by depth; '
     + 'top-k and the node budget are not varied here (shape advice varies them, for tree cells that carry the acceptance of every smaller tree). docs/projection.md.';
-  if (format === 'markdown') {
-    return ['### Depth advice, projected', '', note, '', `| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...body.map((b) => `| ${b.join(' | ')} |`), ''].join('\n') + '\n';
-  }
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
-  return ['Depth advice, projected', note, line(header), ...body.map(line), ''].join('\n') + '\n';
+  return titledTable('Depth advice, projected', note, header, body, format);
 }

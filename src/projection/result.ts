@@ -3,6 +3,8 @@
 // acceptance: runs, merges and imports (EAGLE, Spec-Bench, PRISM artifact logs carrying it).
 import type { Cell, ResultFile } from '../result/schema.ts';
 import { isModelFreeDraft } from '../suite/types.ts';
+import { median } from '../stats/sample.ts';
+import { titledTable } from './table.ts';
 import type { Profile } from '../profile/schema.ts';
 import { adviseDepth, capDrafted, cycleCost, project, ProjectionError, speedupOf, verifyMs, type DepthAdvice, type DraftShape, type Projection, type RequestShape } from './speedup.ts';
 
@@ -53,12 +55,10 @@ export interface ProjectOptions {
   shape?: { steps: number; topK: number; draftTokens: number };
 }
 
-/** Model-free drafts (prompt lookup, suffix decoding): no draft steps, and a verify pass as long as what they matched. */
-export const isLookup = isModelFreeDraft;
 
 /** "tree 6x4, 15", "chain 4", "lookup 6"; given the priced shape too, what a cycle drafted on average when it differs. */
 export function shapeLabel(nominal: DraftShape, priced?: DraftShape): string {
-  const base = nominal.topK > 1 ? `tree ${nominal.steps}x${nominal.topK}, ${nominal.draftTokens}` : isLookup(nominal.method) ? `lookup ${+nominal.draftTokens.toFixed(1)}` : `chain ${+nominal.steps.toFixed(1)}`;
+  const base = nominal.topK > 1 ? `tree ${nominal.steps}x${nominal.topK}, ${nominal.draftTokens}` : isModelFreeDraft(nominal.method) ? `lookup ${+nominal.draftTokens.toFixed(1)}` : `chain ${+nominal.steps.toFixed(1)}`;
   return priced && Math.abs(priced.draftTokens - nominal.draftTokens) >= 0.05 ? `${base} (${priced.draftTokens.toFixed(1)} drafted per cycle)` : base;
 }
 
@@ -85,16 +85,13 @@ export function pooledDraftedPerCycle(cells: readonly Cell[]): number | undefine
   return cycles > 0 ? sum / cycles : undefined;
 }
 
-/** A shape priced at what its cycles drafted (speedup.ts capDrafted). */
-export const pricedShape = capDrafted;
-
 /** The draft's shape as the suite ran it; imports without one: a chain as long as the acceptance curve. */
 export function shapeOf(result: ResultFile, cell: Cell): DraftShape {
   const d = (result.suite?.drafts ?? []).find((x) => x.name === cell.draft) as
     | { method?: string; steps?: number; topK?: number; verifiedTokens?: number; draftedTokens?: number } | undefined;
   const positions = cell.positionAcceptance?.unconditional.length ?? 0;
   if (cell.method === 'vanilla') return { method: 'vanilla', draftTokens: 0, steps: 0, topK: 1 };
-  if (isLookup(cell.method)) {
+  if (isModelFreeDraft(cell.method)) {
     const n = d?.draftedTokens ?? positions;
     return { method: cell.method, draftTokens: n, steps: 0, topK: 1 };
   }
@@ -125,10 +122,9 @@ export function scaleProfile(profile: Profile, factor: number): Profile {
 
 /** The run's vanilla verify ms per cycle (median over its vanilla cells) over the profile's 1-token pass at `context`. */
 export function anchorFactor(result: ResultFile, profile: Profile, context: number): number {
-  const v = result.cells.filter((c) => c.status === 'ok' && c.method === 'vanilla').map((c) => metric(c, 'verify_ms_per_cycle')).filter((x): x is number => x !== undefined && x > 0).sort((a, b) => a - b);
+  const v = result.cells.filter((c) => c.status === 'ok' && c.method === 'vanilla').map((c) => metric(c, 'verify_ms_per_cycle')).filter((x): x is number => x !== undefined && x > 0);
   if (v.length === 0) throw new ProjectionError('--anchor: the result has no vanilla cell with verify ms per cycle to anchor the profile to');
-  const median = v.length % 2 ? v[v.length >> 1] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-  return median / verifyMs(profile, 1, context);
+  return median(v) / verifyMs(profile, 1, context);
 }
 
 export function projectResult(result: ResultFile, given: Profile, o: ProjectOptions): ProjectedCell[] {
@@ -137,13 +133,13 @@ export function projectResult(result: ResultFile, given: Profile, o: ProjectOpti
   for (const cell of result.cells) {
     if (cell.status !== 'ok' || cell.method === 'vanilla') continue;
     const fromResult = shapeOf(result, cell);
-    const unknown = fromResult.draftTokens < 1 || (fromResult.steps < 1 && !isLookup(cell.method));
+    const unknown = fromResult.draftTokens < 1 || (fromResult.steps < 1 && !isModelFreeDraft(cell.method));
     if (unknown && !o.shape) {
       out.push({ cell: cell.id, draft: cell.draft, method: cell.method, dataset: cell.dataset, temperature: cell.temperature, shape: { method: cell.method, draftTokens: 0, steps: 0, topK: 1 }, nominal: { method: cell.method, draftTokens: 0, steps: 0, topK: 1 }, measured: null, projection: null, missing: 'the result does not record the draft\'s shape; give --shape STEPSxTOPKxTOKENS' });
       continue;
     }
     const nominal = unknown && o.shape ? { method: cell.method, ...o.shape } : fromResult;
-    const shape = pricedShape(nominal, draftedPerCycle(cell));
+    const shape = capDrafted(nominal, draftedPerCycle(cell));
     const cmp = cell.comparisons?.speedup ?? Object.values(cell.comparisons ?? {}).find((c) => c.metric === 'throughput');
     const iv = cmp?.interval ? [cmp.interval.low, cmp.interval.high] as [number, number] : null;
     const measured = cmp ? { ratio: cmp.ratio, interval: iv } : cell.metrics.speedup ? { ratio: cell.metrics.speedup.mean, interval: null } : null;
@@ -174,7 +170,7 @@ export function projectResult(result: ResultFile, given: Profile, o: ProjectOpti
         continue;
       }
       const projection = project(cell.positionAcceptance!, shape, costs, o.context, request);
-      const advice = nominal.draftTokens >= 1 && (nominal.steps > 0 || isLookup(nominal.method)) ? adviseDepth(cell.positionAcceptance!, nominal, costs, o.context, draftedPerCycle(cell)) : undefined;
+      const advice = nominal.draftTokens >= 1 && (nominal.steps > 0 || isModelFreeDraft(nominal.method)) ? adviseDepth(cell.positionAcceptance!, nominal, costs, o.context, draftedPerCycle(cell)) : undefined;
       out.push({ ...base, projection, advice });
     } catch (e) {
       if (!(e instanceof ProjectionError)) throw e;
@@ -210,10 +206,5 @@ export function renderProjection(rows: ProjectedCell[], profile: Profile, format
     return [r.cell, s, `${p.tau.toFixed(2)}${r.tauOnly ? ' (tau only)' : ''}`, p.cycle.totalMs.toFixed(2), p.vanillaCycleMs.toFixed(2), `${p.speedup.toFixed(2)} ${fmtInterval(p.interval)}`, m, adv];
   });
   const note = `${label}: ${profile.provenance} costs of ${profile.model.name} on ${profile.machine.description} (${profile.engine.name}); tok/cycle = 1 + sum of the unconditional per-position acceptance (bonus included); the interval carries the acceptance's uncertainty only (docs/projection.md).`;
-  if (format === 'markdown') {
-    return [`### Speedup ${label}`, '', note, '', `| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...body.map((b) => `| ${b.join(' | ')} |`), ''].join('\n') + '\n';
-  }
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
-  return [`Speedup ${label}`, note, line(header), ...body.map(line), ''].join('\n') + '\n';
+  return titledTable(`Speedup ${label}`, note, header, body, format);
 }

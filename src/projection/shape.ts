@@ -8,6 +8,7 @@ import type { ResultFile, ShapeAcceptance } from '../result/schema.ts';
 import { poolShapeAcceptance } from '../metrics/shape-acceptance.ts';
 import { capDrafted, cycleCost, ProjectionError, speedupOf, verifyMs } from './speedup.ts';
 import { pooledDraftedPerCycle, projectedLabel } from './result.ts';
+import { titledTable } from './table.ts';
 
 export interface ShapePoint {
   steps: number;
@@ -130,10 +131,5 @@ export function renderShapeAdvice(rows: readonly ShapeAdviceRow[], profiles: rea
   const note = 'Decode-only speedup over vanilla of every tree at or under the measured one (steps, top-k and drafted tokens varied), '
     + 'from what each smaller tree would have accepted in the measured cycles, summed over the draft\'s datasets; '
     + 'exact at T = 0 unless marked a lower bound (censored cycles), an approximation at T > 0; no interval. docs/projection.md.';
-  if (format === 'markdown') {
-    return ['### Shape advice, projected', '', note, '', `| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...body.map((b) => `| ${b.join(' | ')} |`), ''].join('\n') + '\n';
-  }
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
-  return ['Shape advice, projected', note, line(header), ...body.map(line), ''].join('\n') + '\n';
+  return titledTable('Shape advice, projected', note, header, body, format);
 }
