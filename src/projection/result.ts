@@ -139,7 +139,8 @@ export function projectResult(result: ResultFile, given: Profile, o: ProjectOpti
       continue;
     }
     const nominal = unknown && o.shape ? { method: cell.method, ...o.shape } : fromResult;
-    const shape = capDrafted(nominal, draftedPerCycle(cell));
+    const drafted = draftedPerCycle(cell);
+    const shape = capDrafted(nominal, drafted);
     const cmp = cell.comparisons?.speedup ?? Object.values(cell.comparisons ?? {}).find((c) => c.metric === 'throughput');
     const iv = cmp?.interval ? [cmp.interval.low, cmp.interval.high] as [number, number] : null;
     const measured = cmp ? { ratio: cmp.ratio, interval: iv } : cell.metrics.speedup ? { ratio: cell.metrics.speedup.mean, interval: null } : null;
@@ -170,7 +171,7 @@ export function projectResult(result: ResultFile, given: Profile, o: ProjectOpti
         continue;
       }
       const projection = project(cell.positionAcceptance!, shape, costs, o.context, request);
-      const advice = nominal.draftTokens >= 1 && (nominal.steps > 0 || isModelFreeDraft(nominal.method)) ? adviseDepth(cell.positionAcceptance!, nominal, costs, o.context, draftedPerCycle(cell)) : undefined;
+      const advice = nominal.draftTokens >= 1 && (nominal.steps > 0 || isModelFreeDraft(nominal.method)) ? adviseDepth(cell.positionAcceptance!, nominal, costs, o.context, drafted) : undefined;
       out.push({ ...base, projection, advice });
     } catch (e) {
       if (!(e instanceof ProjectionError)) throw e;
